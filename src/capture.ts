@@ -1,0 +1,113 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
+
+/** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
+export interface CapturedRequest {
+  /** Sortable by arrival; see ids.ts. */
+  id: string;
+  /** ISO-8601 time the request started to arrive. */
+  receivedAt: string;
+  method: string;
+  /** The request target exactly as sent: path and query string. */
+  url: string;
+  /** The path part of `url`, not decoded. */
+  path: string;
+  /** Query parameters in order, decoded; a name may repeat. */
+  query: [string, string][];
+  httpVersion: string;
+  /** Headers as received: order, case and duplicates kept. */
+  headers: [string, string][];
+  remoteAddress: string | null;
+  contentType: string | null;
+  /** Size of the body in bytes (for a refused body, the size it announced or reached). */
+  bodySize: number;
+  /** True when the body was over the size limit: it was answered 413 and not kept. */
+  bodyDiscarded: boolean;
+  /** What hook-catch answered. */
+  response: { status: number };
+  body: Buffer;
+}
+
+/** What lists show: everything but the headers and the body. */
+export interface RequestSummary {
+  id: string;
+  receivedAt: string;
+  method: string;
+  url: string;
+  path: string;
+  contentType: string | null;
+  bodySize: number;
+  bodyDiscarded: boolean;
+  status: number;
+  remoteAddress: string | null;
+}
+
+/** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
+export interface EncodedBody {
+  body: string;
+  bodyEncoding: 'utf8' | 'base64';
+}
+
+export interface CaptureInput {
+  id: string;
+  receivedAt: number;
+  body: Buffer;
+  bodySize: number;
+  bodyDiscarded: boolean;
+  status: number;
+}
+
+export function captureRequest(req: IncomingMessage, input: CaptureInput): CapturedRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const raw = req.rawHeaders;
+  const headers: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
+  return {
+    id: input.id,
+    receivedAt: new Date(input.receivedAt).toISOString(),
+    method: req.method ?? 'GET',
+    url,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))],
+    httpVersion: req.httpVersion,
+    headers,
+    remoteAddress: req.socket.remoteAddress ?? null,
+    contentType: req.headers['content-type'] ?? null,
+    bodySize: input.bodySize,
+    bodyDiscarded: input.bodyDiscarded,
+    response: { status: input.status },
+    body: input.body,
+  };
+}
+
+export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummary {
+  return {
+    id: request.id,
+    receivedAt: request.receivedAt,
+    method: request.method,
+    url: request.url,
+    path: request.path,
+    contentType: request.contentType,
+    bodySize: request.bodySize,
+    bodyDiscarded: request.bodyDiscarded,
+    status: request.response.status,
+    remoteAddress: request.remoteAddress,
+  };
+}
+
+export function encodeBody(body: Buffer): EncodedBody {
+  return isUtf8(body)
+    ? { body: body.toString('utf8'), bodyEncoding: 'utf8' }
+    : { body: body.toString('base64'), bodyEncoding: 'base64' };
+}
+
+export function decodeBody(encoded: EncodedBody): Buffer {
+  return Buffer.from(encoded.body, encoded.bodyEncoding);
+}
+
+/** The record as JSON for the API and `show --json`: the body as text or base64, and which. */
+export function toJsonRecord(request: CapturedRequest): Omit<CapturedRequest, 'body'> & EncodedBody {
+  const { body, ...rest } = request;
+  return { ...rest, ...encodeBody(body) };
+}

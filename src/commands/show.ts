@@ -1,0 +1,64 @@
+import { toJsonRecord, type CapturedRequest } from '../capture.js';
+import { HookCatchError } from '../errors.js';
+import { formatBytes, formatTime } from '../format.js';
+import { shortId } from '../ids.js';
+import { openForReading } from '../store/open-readonly.js';
+import { chalkFor } from '../terminal.js';
+
+export interface ShowOptions {
+  dir: string;
+  /** Write the exact body bytes and nothing else. */
+  body?: boolean;
+  json?: boolean;
+}
+
+/** `hook-catch show <id>`: one stored request in full. */
+export async function showRequest(ref: string, options: ShowOptions, stdout: NodeJS.WritableStream) {
+  const { log } = await openForReading(options.dir);
+  const request = await log.get(ref);
+  if (!request) {
+    throw new HookCatchError(`No stored request matches "${ref}" in ${options.dir}. \`hook-catch list\` shows what is stored.`);
+  }
+  if (options.body) {
+    stdout.write(request.body);
+    return;
+  }
+  if (options.json) {
+    stdout.write(JSON.stringify(toJsonRecord(request), null, 2) + '\n');
+    return;
+  }
+  stdout.write(describeRequest(request, stdout));
+}
+
+function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream): string {
+  const c = chalkFor(stdout);
+  const row = (label: string, value: string) => `${c.dim(label.padEnd(10))}${value}`;
+  const lines = [
+    `${c.bold(request.method)} ${request.url}  ${c.dim(`HTTP/${request.httpVersion}`)}`,
+    row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
+    row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
+    row('answered', String(request.response.status)),
+    row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
+    '',
+    c.bold('Headers'),
+    ...request.headers.map(([name, value]) => `  ${c.cyan(name)}: ${value}`),
+    '',
+  ];
+  if (request.bodyDiscarded) {
+    lines.push(c.yellow('Body not kept: it was over the --max-body limit and was answered 413.'));
+  } else if (request.body.length > 0) {
+    const { body, bodyEncoding } = toJsonRecord(request);
+    lines.push(c.bold('Body'));
+    lines.push(bodyEncoding === 'utf8' ? readable(body) : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** JSON bodies indented for reading (`--body` gives the exact bytes); anything else as it is. */
+function readable(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,17 @@
+import { EventEmitter } from 'node:events';
+import type { CapturedRequest } from './capture.js';
+
+/**
+ * What a running hook-catch announces. Data flows one way: receiver -> store -> these events ->
+ * (terminal, and the job registry, WebSocket and forwarder as they arrive).
+ */
+export interface HookCatchEventMap {
+  /** A request was stored and answered. */
+  request: [request: CapturedRequest, latencyMs: number];
+}
+
+export type HookCatchEvents = EventEmitter<HookCatchEventMap>;
+
+export function createEvents(): HookCatchEvents {
+  return new EventEmitter<HookCatchEventMap>();
+}

@@ -1,0 +1,31 @@
+/** 1536 -> "1.5 KB": sizes as people read them (1 KB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "10mb", "512kb", "1048576" -> bytes; NaN when it is not a size. */
+export function parseBytes(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?\s*$/i.exec(text);
+  if (!match) return NaN;
+  const scale = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }[
+    (match[2] ?? 'b').toLowerCase() as 'b'
+  ];
+  return Math.floor(Number(match[1]) * scale);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO time as local "HH:MM:SS", or "YYYY-MM-DD HH:MM:SS" with the date. */
+export function formatTime(iso: string, withDate = false): string {
+  const d = new Date(iso);
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return withDate ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
+}

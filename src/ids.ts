@@ -1,0 +1,42 @@
+/**
+ * Request ids: sortable by arrival (a base-36 millisecond time and a sequence number), ending in
+ * six random characters that are short enough to type and are what the terminal shows.
+ *
+ *   lq3k9x2a1 000 7hz2kq   ->  "lq3k9x2a10007hz2kq", short id "7hz2kq"
+ */
+const TIME_WIDTH = 9;
+const SEQ_WIDTH = 3;
+const SEQ_LIMIT = 36 ** SEQ_WIDTH;
+const RANDOM_WIDTH = 6;
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+export const SHORT_ID_LENGTH = RANDOM_WIDTH;
+
+export function shortId(id: string): string {
+  return id.slice(-RANDOM_WIDTH);
+}
+
+/** Makes ids that only go up, even when the clock steps back or many arrive in one millisecond. */
+export function createIdGenerator(now: () => number = Date.now, after?: string): () => string {
+  let lastTime = after ? parseInt(after.slice(0, TIME_WIDTH), 36) : 0;
+  let seq = after ? parseInt(after.slice(TIME_WIDTH, TIME_WIDTH + SEQ_WIDTH), 36) : 0;
+  return () => {
+    const time = now();
+    if (time > lastTime) {
+      lastTime = time;
+      seq = 0;
+    } else if (++seq >= SEQ_LIMIT) {
+      lastTime += 1;
+      seq = 0;
+    }
+    return (
+      lastTime.toString(36).padStart(TIME_WIDTH, '0') + seq.toString(36).padStart(SEQ_WIDTH, '0') + randomPart()
+    );
+  };
+}
+
+function randomPart(): string {
+  let out = '';
+  for (let i = 0; i < RANDOM_WIDTH; i++) out += ALPHABET[Math.floor(Math.random() * 36)];
+  return out;
+}

@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, HookCatchError } from './errors.js';
+
+/**
+ * Starts `server` on host:port and returns the port it got. A port that cannot be had becomes one
+ * line naming the flag that changes it.
+ */
+export function listen(server: Server, port: number, host: string, what: string, flag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(new HookCatchError(listenFailure(error, port, host, what, flag)));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function listenFailure(error: NodeJS.ErrnoException, port: number, host: string, what: string, flag: string): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `Port ${port} on ${host} is already in use, so the ${what} cannot listen there. Choose another with ${flag} <port> (${flag} 0 picks any free port).`;
+    case 'EACCES':
+      return `Port ${port} needs privileges this user does not have (${what}). Choose a port above 1023 with ${flag} <port>.`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `The ${what} cannot listen on ${host}: no such address on this machine. Check --host.`;
+    default:
+      return `The ${what} could not listen on ${host}:${port}: ${describe(error)}.`;
+  }
+}
+
+export function urlFor(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { captureRequest, type CapturedRequest } from './capture.js';
+import { describe } from './errors.js';
+import { formatBytes } from './format.js';
+
+export interface ReceiverDeps {
+  /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */
+  append: (request: CapturedRequest) => Promise<void>;
+  maxBody: number;
+  nextId: () => string;
+  /** After the answer went out: the request is stored. */
+  onCaptured: (request: CapturedRequest, latencyMs: number) => void;
+  /** The store refused the request: it was answered 503 and is not kept. */
+  onStoreFailed: (request: CapturedRequest, error: unknown) => void;
+}
+
+export interface Receiver {
+  /** The `request` handler: captures every method and path, answers once the capture is stored. */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The `checkContinue` handler: refuses an announced oversized body before it is sent. */
+  checkContinue: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** The receiver's hot path: plain node:http, bytes -> store -> answer -> event. It never interprets a body. */
+export function createReceiver(deps: ReceiverDeps): Receiver {
+  const { maxBody } = deps;
+  const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
+
+  function keep(res: ServerResponse, request: CapturedRequest, started: number): void {
+    deps.append(request).then(
+      () => {
+        const status = request.response.status;
+        answer(res, status, status < 400 ? { ok: true, id: request.id } : { ok: false, id: request.id, error: tooLarge });
+        deps.onCaptured(request, performance.now() - started);
+      },
+      (error: unknown) => {
+        answer(res, 503, { ok: false, error: `hook-catch could not store this request, so it was not kept: ${describe(error)}` });
+        deps.onStoreFailed(request, error);
+      },
+    );
+  }
+
+  /** Keeps the request without its body (so it still shows in the log) and answers 413. */
+  function refuse(req: IncomingMessage, res: ServerResponse, receivedAt: number, size: number, started: number): void {
+    res.setHeader('Connection', 'close');
+    req.resume();
+    const request = captureRequest(req, {
+      id: deps.nextId(),
+      receivedAt,
+      body: Buffer.alloc(0),
+      bodySize: size,
+      bodyDiscarded: true,
+      status: 413,
+    });
+    keep(res, request, started);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const receivedAt = Date.now();
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBody) return refuse(req, res, receivedAt, declared, started);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBody) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      chunks.length = 0;
+      refuse(req, res, receivedAt, size, started);
+    };
+    const onEnd = () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const request = captureRequest(req, { id: deps.nextId(), receivedAt, body, bodySize: size, bodyDiscarded: false, status: 200 });
+      keep(res, request, started);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    // A sender that hangs up mid-body was never acknowledged: nothing to keep, nothing to answer.
+    req.on('error', () => undefined);
+  }
+
+  function checkContinue(req: IncomingMessage, res: ServerResponse): void {
+    if (Number(req.headers['content-length']) > maxBody) return handle(req, res);
+    res.writeContinue();
+    handle(req, res);
+  }
+
+  return { handle, checkContinue };
+}
+
+function answer(res: ServerResponse, status: number, body: object): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body) + '\n';
+  const id = 'id' in body ? String(body.id) : undefined;
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(id ? { 'X-Hook-Catch-Id': id } : {}),
+  });
+  res.end(text);
+}

@@ -1,0 +1,146 @@
+import { createServer, type Server } from 'node:http';
+import { describe, HookCatchError } from './errors.js';
+import { createEvents, type HookCatchEvents } from './events.js';
+import { createIdGenerator } from './ids.js';
+import { createInspector } from './inspector.js';
+import { listen, urlFor } from './listen.js';
+import { resolveOptions, type HookCatchOptions } from './options.js';
+import { createReceiver } from './receiver.js';
+import { ensurePrivateDir } from './store/files.js';
+import { claimInstance, publishInstance, releaseInstance, type InstanceInfo } from './store/instance-file.js';
+import { RequestLog } from './store/request-log.js';
+import { createReporter } from './terminal.js';
+import { VERSION } from './version.js';
+
+export interface HookCatch {
+  /** Base URL of the receiver, e.g. `http://127.0.0.1:8080`. */
+  receiverUrl: string;
+  /** The URL to give providers: `<receiverUrl>/webhook` (any other path is captured too). */
+  webhookUrl: string;
+  /** Base URL of the inspector and its `/api`. */
+  inspectorUrl: string;
+  /** The public URL, once a tunnel provides one; null when local-only. */
+  publicUrl: string | null;
+  receiverPort: number;
+  inspectorPort: number;
+  /** The store folder (absolute). */
+  dir: string;
+  /** Problems found and mended while opening the store. */
+  warnings: string[];
+  /** The stored requests (read, list, delete). */
+  store: RequestLog;
+  events: HookCatchEvents;
+  /** Stops accepting, lets in-flight requests finish, writes what is pending. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts a receiver, an inspector and the store behind them; the only place that knows all the parts. */
+export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
+  const options = resolveOptions(input);
+  const { dir } = options;
+  const reporter = createReporter(options.output, options.stdout, options.stderr);
+  try {
+    await ensurePrivateDir(dir);
+  } catch (error) {
+    throw new HookCatchError(`Cannot use ${dir} as the store folder: ${describe(error)}. Choose another with --dir.`);
+  }
+  await claimInstance(dir);
+  const releaseOnExit = () => releaseInstance(dir);
+  process.once('exit', releaseOnExit);
+
+  const servers: Server[] = [];
+  let log: RequestLog | undefined;
+  try {
+    let opened;
+    try {
+      opened = await RequestLog.open(dir, { maxRequests: options.maxRequests, fsync: options.fsync });
+    } catch (error) {
+      throw new HookCatchError(`Cannot read the store in ${dir}: ${describe(error)}.`);
+    }
+    log = opened.log;
+    const store = log;
+    for (const warning of opened.warnings) reporter.warning(warning);
+
+    const events = createEvents();
+    const startedAt = new Date();
+    let captured = 0;
+    const receiver = createReceiver({
+      append: (request) => store.append(request),
+      maxBody: options.maxBody,
+      nextId: createIdGenerator(Date.now, store.lastId),
+      onCaptured: (request, latencyMs) => {
+        captured++;
+        reporter.request(request, latencyMs);
+        events.emit('request', request, latencyMs);
+      },
+      onStoreFailed: (request, error) => reporter.storeFailed(request, error),
+    });
+    const receiverServer = createServer(receiver.handle);
+    receiverServer.on('checkContinue', receiver.checkContinue);
+    servers.push(receiverServer);
+
+    let inspectorPort = 0;
+    let info: InstanceInfo | undefined;
+    const inspectorServer = createServer(
+      createInspector({
+        log: store,
+        port: () => inspectorPort,
+        status: () => ({
+          ...info,
+          uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+          requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
+          maxBody: options.maxBody,
+          fsync: options.fsync,
+        }),
+      }),
+    );
+    servers.push(inspectorServer);
+
+    const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
+    inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
+    const receiverUrl = urlFor(options.host, receiverPort);
+    info = {
+      pid: process.pid,
+      version: VERSION,
+      startedAt: startedAt.toISOString(),
+      dir,
+      receiverUrl,
+      webhookUrl: `${receiverUrl}/webhook`,
+      inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
+      publicUrl: null,
+      receiverPort,
+      inspectorPort,
+    };
+    await publishInstance(dir, info);
+    reporter.ready({ ...info, stored: store.count, maxRequests: options.maxRequests });
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await stopServers(servers, options.closeGraceMs);
+        await store.close();
+        releaseInstance(dir);
+        process.off('exit', releaseOnExit);
+      })());
+
+    return { ...info, warnings: opened.warnings, store, events, close };
+  } catch (error) {
+    await stopServers(servers, 0);
+    await log?.close();
+    releaseInstance(dir);
+    process.off('exit', releaseOnExit);
+    throw error;
+  }
+}
+
+/** Stops accepting; requests in flight get `graceMs` to finish before their connections are cut. */
+async function stopServers(servers: Server[], graceMs: number): Promise<void> {
+  const listening = servers.filter((s) => s.listening);
+  const stopped = listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+  for (const server of listening) server.closeIdleConnections();
+  const force = setTimeout(() => {
+    for (const server of listening) server.closeAllConnections();
+  }, graceMs);
+  await Promise.all(stopped);
+  clearTimeout(force);
+}

@@ -1,0 +1,102 @@
+import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
+import { summarize, type CapturedRequest, type RequestSummary } from './capture.js';
+import { describe } from './errors.js';
+import { formatBytes, formatTime } from './format.js';
+import { shortId } from './ids.js';
+import type { OutputMode } from './options.js';
+
+export interface ReadyInfo {
+  version: string;
+  webhookUrl: string;
+  receiverUrl: string;
+  inspectorUrl: string;
+  publicUrl: string | null;
+  dir: string;
+  stored: number;
+  maxRequests: number;
+  pid: number;
+}
+
+/** What the terminal shows: a banner, one line per request, warnings. One object per output mode. */
+export interface Reporter {
+  ready(info: ReadyInfo): void;
+  request(request: CapturedRequest, latencyMs: number): void;
+  storeFailed(request: CapturedRequest, error: unknown): void;
+  warning(text: string): void;
+}
+
+export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Reporter {
+  const c = chalkFor(stdout);
+  const e = chalkFor(stderr);
+  const out = (line: string) => stdout.write(line + '\n');
+  const err = (line: string) => stderr.write(line + '\n');
+  const warning = (text: string) => err(e.yellow(`hook-catch: warning: ${text}`));
+  const storeFailed = (request: CapturedRequest, error: unknown) =>
+    err(e.red(`hook-catch: could not store ${request.method} ${request.url}; answered 503 so the sender retries: ${describe(error)}`));
+
+  switch (mode) {
+    case 'none':
+      return { ready() {}, request() {}, storeFailed() {}, warning() {} };
+    case 'quiet':
+      return { ready() {}, request() {}, storeFailed, warning };
+    case 'json':
+      return {
+        ready: (info) => out(JSON.stringify({ type: 'ready', ...info })),
+        request: (request, latencyMs) =>
+          out(JSON.stringify({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100 })),
+        storeFailed: (request, error) =>
+          out(JSON.stringify({ type: 'store-failed', ...summarize(request), error: describe(error) })),
+        warning,
+      };
+    case 'pretty':
+      return {
+        ready: (info) => out(banner(info, c)),
+        request: (request) => out(requestLine(summarize(request), c)),
+        storeFailed,
+        warning,
+      };
+  }
+}
+
+function banner(info: ReadyInfo, c: ChalkInstance): string {
+  const row = (label: string, value: string, note = '') => `  ${c.bold(label.padEnd(10))}${value}${note ? c.dim(`  ${note}`) : ''}`;
+  return [
+    '',
+    `  ${c.bold.cyan('hook-catch')} ${c.dim(info.version)}`,
+    '',
+    row('Webhook', c.green(info.webhookUrl), 'any method and path is captured'),
+    row('Inspector', c.cyan(info.inspectorUrl), 'JSON API: /api/requests, /api/status'),
+    row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
+    '',
+    c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
+    '',
+  ].join('\n');
+}
+
+const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
+  POST: 'green',
+  GET: 'blue',
+  PUT: 'yellow',
+  PATCH: 'yellow',
+  DELETE: 'red',
+};
+
+/** `12:04:05  POST    /webhook  200  1.2 KB  application/json  7hz2kq` */
+export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
+  const time = formatTime(request.receivedAt, withDate);
+  const method = c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
+  const status = request.status;
+  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
+  const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
+  const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
+  const type = request.contentType ? request.contentType.split(';')[0]! : '-';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}`;
+}
+
+export function chalkFor(stream: NodeJS.WritableStream): ChalkInstance {
+  const env = process.env;
+  if ('NO_COLOR' in env) return new Chalk({ level: 0 });
+  const tty = (stream as NodeJS.WriteStream).isTTY === true;
+  const level = supportsColor ? supportsColor.level : 0;
+  return new Chalk({ level: tty || env.FORCE_COLOR ? level || 1 : 0 });
+}

@@ -1,0 +1,171 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { json, rawRequest, send, startHookCatch } from './helpers.js';
+
+describe('receiver', () => {
+  it('captures every method and path and answers 200 naming the capture', async () => {
+    const hc = await startHookCatch();
+    const seen: string[] = [];
+    hc.events.on('request', (r) => seen.push(`${r.method} ${r.url}`));
+    for (const [method, path] of [
+      ['POST', '/webhook'],
+      ['PUT', '/anything/at/all?x=1'],
+      ['PATCH', '/'],
+      ['DELETE', '/webhook/job-42'],
+      ['GET', '/api/requests'],
+    ]) {
+      const reply = await send(`${hc.receiverUrl}${path}`, { method, body: method === 'GET' ? undefined : 'x' });
+      expect(reply.status).toBe(200);
+      const answer = json(reply);
+      expect(answer).toEqual({ ok: true, id: expect.any(String) });
+      expect(reply.headers['x-hook-catch-id']).toBe(answer.id);
+      expect((await hc.store.get(answer.id))?.url).toBe(path);
+    }
+    expect(seen).toEqual(['POST /webhook', 'PUT /anything/at/all?x=1', 'PATCH /', 'DELETE /webhook/job-42', 'GET /api/requests']);
+  });
+
+  it('answers HEAD and OPTIONS too, and keeps them', async () => {
+    const hc = await startHookCatch();
+    const head = await send(`${hc.webhookUrl}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    const options = await send(`${hc.webhookUrl}`, { method: 'OPTIONS' });
+    expect(options.status).toBe(200);
+    const page = await hc.store.list();
+    expect(page.items.map((i) => i.method)).toEqual(['OPTIONS', 'HEAD']);
+    expect(page.items[1]!.id).toBe(head.headers['x-hook-catch-id']);
+  });
+
+  it('keeps bodies byte for byte: binary, invalid UTF-8, malformed JSON, empty, gzip', async () => {
+    const hc = await startHookCatch();
+    const bodies: Record<string, Buffer> = {
+      binary: Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+      invalidUtf8: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]),
+      malformedJson: Buffer.from('{"jobId": "abc", "status": '),
+      empty: Buffer.alloc(0),
+      gzip: gzipSync(Buffer.from(JSON.stringify({ jobId: 'g1', status: 'done' }))),
+      unicode: Buffer.from('{"text":"naïve café – 日本語 🎉","nul":"\u0000"}'),
+      crlf: Buffer.from('a=1\r\nb=2\r\n'),
+    };
+    for (const [name, body] of Object.entries(bodies)) {
+      const reply = await send(`${hc.receiverUrl}/webhook/${name}`, {
+        method: 'POST',
+        headers: name === 'gzip' ? { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json' } : {},
+        body,
+      });
+      expect(reply.status, name).toBe(200);
+      const stored = await hc.store.get(json(reply).id);
+      expect(stored!.body.equals(body), name).toBe(true);
+      expect(stored!.bodySize).toBe(body.length);
+    }
+  });
+
+  it('keeps headers as received: order, case and duplicates', async () => {
+    const hc = await startHookCatch();
+    const response = await rawRequest(
+      hc.receiverPort,
+      'POST /webhook?a=1&a=2&b=%20x HTTP/1.1\r\n' +
+        'Host: example.test\r\n' +
+        'X-Signature: sig-one\r\n' +
+        'content-type: application/json\r\n' +
+        'X-SIGNATURE: sig-two\r\n' +
+        'Set-Cookie: a=1\r\n' +
+        'Set-Cookie: b=2\r\n' +
+        'Content-Length: 2\r\n' +
+        'Connection: close\r\n\r\n{}',
+    );
+    expect(response).toMatch(/^HTTP\/1.1 200/);
+    const id = /X-Hook-Catch-Id: (\S+)/.exec(response)![1]!;
+    const stored = await hc.store.get(id);
+    expect(stored!.headers).toEqual([
+      ['Host', 'example.test'],
+      ['X-Signature', 'sig-one'],
+      ['content-type', 'application/json'],
+      ['X-SIGNATURE', 'sig-two'],
+      ['Set-Cookie', 'a=1'],
+      ['Set-Cookie', 'b=2'],
+      ['Content-Length', '2'],
+      ['Connection', 'close'],
+    ]);
+    expect(stored!.query).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+      ['b', ' x'],
+    ]);
+    expect(stored!.path).toBe('/webhook');
+    expect(stored!.remoteAddress).toMatch(/127\.0\.0\.1/);
+    expect(stored!.contentType).toBe('application/json');
+  });
+
+  it('answers 413 to an announced oversized body, logs it without the body, and goes on', async () => {
+    const hc = await startHookCatch({ maxBody: 1024 });
+    const reply = await send(hc.webhookUrl, { method: 'POST', body: Buffer.alloc(2048, 'a') });
+    expect(reply.status).toBe(413);
+    expect(json(reply).error).toMatch(/--max-body/);
+    const refused = await hc.store.get(json(reply).id);
+    expect(refused).toMatchObject({ bodyDiscarded: true, bodySize: 2048, response: { status: 413 } });
+    expect(refused!.body.length).toBe(0);
+    const ok = await send(hc.webhookUrl, { method: 'POST', body: Buffer.alloc(1024, 'b') });
+    expect(ok.status).toBe(200);
+    expect((await hc.store.get(json(ok).id))!.body.length).toBe(1024);
+  });
+
+  it('answers 413 to a chunked body that grows past the limit', async () => {
+    const hc = await startHookCatch({ maxBody: 1000 });
+    const response = await rawRequest(
+      hc.receiverPort,
+      'POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `400\r\n${'a'.repeat(0x400)}\r\n400\r\n${'b'.repeat(0x400)}\r\n0\r\n\r\n`,
+    );
+    expect(response).toMatch(/^HTTP\/1.1 413/);
+    const page = await hc.store.list();
+    expect(page.items[0]).toMatchObject({ status: 413, bodyDiscarded: true });
+    expect(page.items[0]!.bodySize).toBeGreaterThan(1000);
+  });
+
+  it('refuses an oversized body announced with Expect: 100-continue before it is sent', async () => {
+    const hc = await startHookCatch({ maxBody: 1000 });
+    const response = await rawRequest(
+      hc.receiverPort,
+      'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1.1 413/);
+    expect(response).not.toMatch(/100 Continue/);
+  });
+
+  it('never serves stored data: /api paths on the receiver are captured like any other', async () => {
+    const hc = await startHookCatch();
+    await send(hc.webhookUrl, { method: 'POST', body: '{"secret":"s3cr3t"}' });
+    for (const path of ['/api/requests', '/api/status', '/api/requests/last/body']) {
+      const reply = await send(`${hc.receiverUrl}${path}`);
+      expect(reply.status).toBe(200);
+      expect(reply.body.toString()).not.toContain('s3cr3t');
+      expect(json(reply)).toEqual({ ok: true, id: expect.any(String) });
+    }
+    const del = await send(`${hc.receiverUrl}/api/requests`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    expect(hc.store.count).toBe(5);
+  });
+
+  it('answers 503 when the store cannot write, keeps nothing half-written, and recovers', async () => {
+    const hc = await startHookCatch();
+    const { mkdir, rmdir } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    // One line per segment file, and the next segment's name taken by a folder: the write must fail.
+    (hc.store as any).options.segmentLines = 1;
+    expect((await send(hc.webhookUrl, { method: 'POST', body: 'first' })).status).toBe(200);
+    const blocker = join(hc.dir, 'requests', '00000002.jsonl');
+    await mkdir(blocker);
+    const failures: unknown[] = [];
+    hc.events.on('request', (r) => failures.push(r.id));
+    const reply = await send(hc.webhookUrl, { method: 'POST', body: 'second' });
+    expect(reply.status).toBe(503);
+    expect(json(reply).error).toMatch(/could not store this request/);
+    expect(failures).toEqual([]);
+    await rmdir(blocker);
+    const again = await send(hc.webhookUrl, { method: 'POST', body: 'third' });
+    expect(again.status).toBe(200);
+    const bodies = await Promise.all((await hc.store.list()).items.map(async (i) => (await hc.store.get(i.id))!.body.toString()));
+    expect(bodies).toEqual(['third', 'first']);
+  });
+});
