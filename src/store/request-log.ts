@@ -155,7 +155,7 @@ export class RequestLog {
   }
 
   /** Deletes every request and their files; returns how many there were. */
-  clear(): Promise<number> {
+  async clear(): Promise<number> {
     this.assertWritable();
     return this.serial(async () => {
       const count = this.index.size;

@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VERSION } from '../src/version.js';
+import { later, runCli, spawnCli, tempDir } from './helpers.js';
+
+const NO_STACK = /\n\s+at |Error:/;
+
+async function startCli(dir: string, extra: string[] = []) {
+  const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', ...extra]);
+  const ready = await cli.jsonLine((v) => v.type === 'ready');
+  return { ...cli, ready };
+}
+
+async function occupiedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  later(() => new Promise((resolve) => server.close(resolve)));
+  return (server.address() as { port: number }).port;
+}
+
+describe('hook-catch CLI', () => {
+  it('prints its version and a help that lists the commands', async () => {
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(VERSION);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const word of ['start', 'list', 'show', 'Examples']) expect(help.stdout).toContain(word);
+    const startHelp = await runCli(['start', '--help']);
+    for (const flag of ['--port', '--inspector-port', '--dir', '--max-body', '--max-requests', '--fsync', '--json', '--quiet']) {
+      expect(startHelp.stdout).toContain(flag);
+    }
+  });
+
+  it('starts, logs one line per request, writes instance.json, and stops cleanly on SIGTERM within 2 s', async () => {
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    expect(cli.ready.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+    const instance = JSON.parse(await readFile(join(dir, 'instance.json'), 'utf8'));
+    expect(instance).toMatchObject({ pid: cli.child.pid, receiverUrl: cli.ready.receiverUrl, inspectorUrl: cli.ready.inspectorUrl });
+    const reply = await fetch(cli.ready.webhookUrl, { method: 'POST', body: '{"jobId":"j-1"}', headers: { 'Content-Type': 'application/json' } });
+    const { id } = (await reply.json()) as { id: string };
+    const line = await cli.jsonLine((v) => v.type === 'request');
+    expect(line).toMatchObject({ id, method: 'POST', path: '/webhook', status: 200, bodySize: 15, contentType: 'application/json' });
+    const stopAt = Date.now();
+    cli.child.kill('SIGTERM');
+    const { code } = await cli.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(2000);
+    expect(existsSync(join(dir, 'instance.json'))).toBe(false);
+  });
+
+  it('shows a banner and a readable line per request in a terminal', async () => {
+    const dir = await tempDir();
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir]);
+    const url = await new Promise<string>((resolve) => {
+      const look = setInterval(() => {
+        const m = /Webhook\s+(http:\/\/\S+)/.exec(cli.stdout());
+        if (m) resolve(m[1]!), clearInterval(look);
+      }, 20);
+    });
+    expect(cli.stdout()).toMatch(/Inspector\s+http:\/\/127\.0\.0\.1:\d+/);
+    const { id } = (await (await fetch(url, { method: 'POST', body: 'hello' })).json()) as { id: string };
+    await expect.poll(() => cli.stdout()).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  POST +/webhook +200  5 B  .*${id.slice(-6)}`));
+  });
+
+  it('a 2xx means it is on disk: kill -9 right after the last acknowledgement loses nothing', async () => {
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    const sent = new Map<string, Buffer>();
+    const N = 300;
+    const bodies = Array.from({ length: N }, (_, i) => Buffer.concat([Buffer.from(`{"n":${i},"bin":"`), Buffer.from([i % 256, 0xff, 0x00]), Buffer.from('"}')]));
+    for (let i = 0; i < N; i += 30) {
+      await Promise.all(
+        bodies.slice(i, i + 30).map(async (body) => {
+          const reply = await fetch(cli.ready.webhookUrl, { method: 'POST', body });
+          expect(reply.status).toBe(200);
+          sent.set(((await reply.json()) as { id: string }).id, body);
+        }),
+      );
+    }
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    expect(existsSync(join(dir, 'instance.json'))).toBe(true);
+
+    const restarted = await startCli(dir);
+    expect(restarted.stderr()).toBe('');
+    for (const [id, body] of sent) {
+      const reply = await fetch(`${restarted.ready.inspectorUrl}/api/requests/${id}/body`);
+      expect(reply.status).toBe(200);
+      expect(Buffer.from(await reply.arrayBuffer()).equals(body)).toBe(true);
+    }
+    const status = (await (await fetch(`${restarted.ready.inspectorUrl}/api/status`)).json()) as any;
+    expect(status.requests.stored).toBe(N);
+  });
+
+  it('a busy port is one line naming the flag to change, and exit code 1', async () => {
+    const busy = await occupiedPort();
+    const receiver = await runCli(['start', '--port', String(busy), '--inspector-port', '0', '--dir', await tempDir()]);
+    expect(receiver.code).toBe(1);
+    expect(receiver.stderr.trim().split('\n')).toHaveLength(1);
+    expect(receiver.stderr).toMatch(new RegExp(`Port ${busy} .* already in use.*--port`));
+    expect(receiver.stderr).not.toMatch(NO_STACK);
+    const inspector = await runCli(['start', '--port', '0', '--inspector-port', String(busy), '--dir', await tempDir()]);
+    expect(inspector.code).toBe(1);
+    expect(inspector.stderr).toMatch(/--inspector-port/);
+    expect(inspector.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a second instance on the same dir, but takes over a stale instance.json', async () => {
+    const dir = await tempDir();
+    const first = await startCli(dir);
+    const second = await runCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`already running on .* \\(pid ${first.child.pid}, inspector http`));
+    expect(second.stderr).toMatch(/--dir/);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const other = await tempDir();
+    await writeFile(join(other, 'instance.json'), JSON.stringify({ pid: 2 ** 22 + 7, receiverUrl: 'http://127.0.0.1:1' }));
+    const stale = await startCli(other);
+    expect(stale.ready.pid).toBe(stale.child.pid);
+  });
+
+  it('starts on a corrupt store with one warning line and no stack trace', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'requests'), { recursive: true });
+    await writeFile(join(dir, 'requests', '00000001.jsonl'), '{"this is":"not a record"}\n\u0000\u0001garbage{{{\n');
+    const cli = await startCli(dir);
+    const warnings = cli.stderr().trim().split('\n');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^hook-catch: warning: Recovered 0 records .* 2 damaged lines .* kept aside in .*damaged/);
+    expect(cli.stderr()).not.toMatch(NO_STACK);
+    expect((await fetch(cli.ready.webhookUrl, { method: 'POST', body: 'ok' })).status).toBe(200);
+  });
+
+  it('list and show read the store with no instance running', async () => {
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
+    const ids: string[] = [];
+    for (const body of [Buffer.from('{"jobId":"one","status":"done"}'), binary]) {
+      ids.push((((await (await fetch(cli.ready.webhookUrl, { method: 'POST', body })).json()) as { id: string }).id));
+    }
+    cli.child.kill('SIGTERM');
+    await cli.exited;
+
+    const list = await runCli(['list', '--dir', dir]);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(ids[1]!.slice(-6));
+    expect(list.stderr).toMatch(/2 shown of 2 stored/);
+    const listJson = JSON.parse((await runCli(['list', '--dir', dir, '--json', '--search', 'jobId'])).stdout);
+    expect(listJson.items.map((i: any) => i.id)).toEqual([ids[0]]);
+
+    const body = await runCli(['show', ids[1]!.slice(-6), '--dir', dir, '--body']);
+    expect(body.stdoutBytes.equals(binary)).toBe(true);
+    const shown = await runCli(['show', ids[0]!, '--dir', dir]);
+    expect(shown.stdout).toMatch(/POST \/webhook/);
+    expect(shown.stdout).toContain('"status": "done"');
+    const asJson = JSON.parse((await runCli(['show', 'last', '--dir', dir, '--json'])).stdout);
+    expect(asJson).toMatchObject({ id: ids[1], bodyEncoding: 'base64', body: binary.toString('base64') });
+
+    const missing = await runCli(['show', 'nosuchid', '--dir', dir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/No stored request matches "nosuchid".*hook-catch list/);
+    const noStore = await runCli(['list', '--dir', join(dir, 'nowhere')]);
+    expect(noStore.code).toBe(1);
+    expect(noStore.stderr).toMatch(/No hook-catch store in .*hook-catch start/);
+    expect(noStore.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('rejects bad flag values with a clear message', async () => {
+    for (const [args, message] of [
+      [['start', '--port', 'abc'], /port is a number from 0 to 65535/],
+      [['start', '--max-body', 'huge'], /give a size such as 512kb/],
+      [['start', '--max-requests', '0'], /--max-requests takes a whole number of at least 1/],
+      [['list', '--limit', '-3'], /./],
+    ] as const) {
+      const result = await runCli([...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(NO_STACK);
+    }
+  });
+});

@@ -1,0 +1,216 @@
+import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CapturedRequest } from '../src/capture.js';
+import { createIdGenerator } from '../src/ids.js';
+import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
+import { later, tempDir } from './helpers.js';
+
+const nextId = createIdGenerator();
+
+function request(body: string | Buffer, extra: Partial<CapturedRequest> = {}): CapturedRequest {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  return {
+    id: nextId(),
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    url: '/webhook',
+    path: '/webhook',
+    query: [],
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'application/json']],
+    remoteAddress: '127.0.0.1',
+    contentType: 'application/json',
+    bodySize: bytes.length,
+    bodyDiscarded: false,
+    response: { status: 200 },
+    body: bytes,
+    ...extra,
+  };
+}
+
+async function openLog(dir: string, options: Partial<RequestLogOptions> = {}) {
+  const opened = await RequestLog.open(dir, { maxRequests: 10_000, fsync: false, ...options });
+  later(() => opened.log.close());
+  return opened;
+}
+
+async function segments(dir: string) {
+  return (await readdir(join(dir, 'requests'))).filter((n) => n.endsWith('.jsonl')).sort();
+}
+
+describe('request log', () => {
+  it('keeps what it acknowledged across a reopen, byte for byte', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const sent = [request('{"a":1}'), request(Buffer.from([0, 255, 128, 10])), request('')];
+    await Promise.all(sent.map((r) => log.append(r)));
+    await log.close();
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toEqual([]);
+    expect(again.count).toBe(3);
+    for (const r of sent) expect((await again.get(r.id))!.body.equals(r.body)).toBe(true);
+  });
+
+  it('groups appends that arrive together into one write', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const handle = (log as any).handle;
+    let writes = 0;
+    const write = handle.write.bind(handle);
+    handle.write = (...args: unknown[]) => (writes++, write(...args));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => log.append(request(`{"n":${i}}`))));
+    expect(log.count).toBe(100);
+    expect(writes).toBeLessThanOrEqual(2);
+  });
+
+  it('drops the oldest beyond --max-requests and removes their segment files', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir, { maxRequests: 25, segmentLines: 10 });
+    const sent: CapturedRequest[] = [];
+    for (let i = 0; i < 60; i++) {
+      const r = request(`{"n":${i}}`);
+      sent.push(r);
+      await log.append(r);
+    }
+    expect(log.count).toBe(25);
+    const page = await log.list({ limit: 1000 });
+    expect(page.items.map((i) => i.id)).toEqual(sent.slice(35).reverse().map((r) => r.id));
+    expect(await log.get(sent[34]!.id)).toBeNull();
+    // 60 lines in files of 10: the first three files hold only dropped requests.
+    expect((await segments(dir)).length).toBeLessThanOrEqual(4);
+    await log.close();
+    const { log: again } = await openLog(dir, { maxRequests: 25, segmentLines: 10 });
+    expect(again.count).toBe(25);
+    expect((await again.list({ limit: 1 })).items[0]!.id).toBe(sent[59]!.id);
+  });
+
+  it('deletes one request or all of them, and the deletion survives a reopen', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const [a, b, c] = [request('a'), request('b'), request('c')];
+    for (const r of [a, b, c]) await log.append(r!);
+    expect(await log.delete(b!.id)).toBe(true);
+    expect(await log.delete(b!.id)).toBe(false);
+    await log.close();
+    const { log: again } = await openLog(dir);
+    expect((await again.list()).items.map((i) => i.id)).toEqual([c!.id, a!.id]);
+    expect(await again.clear()).toBe(2);
+    expect(again.count).toBe(0);
+    await again.append(request('d'));
+    await again.close();
+    const { log: third } = await openLog(dir);
+    expect((await third.list()).items.map((i) => i.bodySize)).toEqual([1]);
+  });
+
+  it('finds requests by full id, short id and "last"; says when a short id is ambiguous', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const r = request('x');
+    await log.append(request('older'));
+    await log.append(r);
+    expect((await log.get(r.id))!.id).toBe(r.id);
+    expect((await log.get(r.id.slice(-6)))!.id).toBe(r.id);
+    expect((await log.get('last'))!.id).toBe(r.id);
+    expect(await log.get('zzzzzzzz')).toBeNull();
+    const twin = request('twin', { id: `${nextId().slice(0, -6)}${r.id.slice(-6)}` });
+    await log.append(twin);
+    await expect(log.get(r.id.slice(-6))).rejects.toThrow(/matches 2 requests/);
+  });
+
+  it('lists newest first with paging and filters', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const sent: CapturedRequest[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = request(`{"jobId":"job-${i}","status":"${i % 2 ? 'failed' : 'done'}"}`, {
+        method: i % 3 === 0 ? 'PUT' : 'POST',
+        url: `/webhook/${i}`,
+        path: `/webhook/${i}`,
+      });
+      sent.push(r);
+      await log.append(r);
+    }
+    const first = await log.list({ limit: 3 });
+    expect(first.items.map((i) => i.url)).toEqual(['/webhook/6', '/webhook/5', '/webhook/4']);
+    expect(first.total).toBe(7);
+    const second = await log.list({ limit: 3, before: first.nextBefore! });
+    expect(second.items.map((i) => i.url)).toEqual(['/webhook/3', '/webhook/2', '/webhook/1']);
+    const last = await log.list({ limit: 3, before: second.nextBefore! });
+    expect(last.items.map((i) => i.url)).toEqual(['/webhook/0']);
+    expect(last.nextBefore).toBeNull();
+    expect((await log.list({ method: 'put' })).items.map((i) => i.url)).toEqual(['/webhook/6', '/webhook/3', '/webhook/0']);
+    expect((await log.list({ path: '/webhook/5' })).items).toHaveLength(1);
+    expect((await log.list({ q: 'FAILED' })).items.map((i) => i.url)).toEqual(['/webhook/5', '/webhook/3', '/webhook/1']);
+    expect((await log.list({ q: 'job-4' })).items.map((i) => i.url)).toEqual(['/webhook/4']);
+  });
+
+  it('recovers a store with a damaged line and a torn last write: keeps the rest, sets the damage aside', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const good = [request('one'), request('two')];
+    for (const r of good) await log.append(r);
+    await log.close();
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const third = request('three');
+    // Damage in the middle, then a whole record, then a write cut short.
+    await writeFile(file, `${lines[0]}\n{"id":"broken",garbage\n${lines[1]}\n`);
+    const { requestLine } = await import('../src/store/record-line.js');
+    await appendFile(file, requestLine(third));
+    const torn = requestLine(request('four'));
+    await appendFile(file, torn.slice(0, 40));
+
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Recovered 3 records .* 2 damaged lines .* kept aside in .*damaged/);
+    expect(again.count).toBe(3);
+    for (const r of [...good, third]) expect((await again.get(r.id))!.body.equals(r.body)).toBe(true);
+    const aside = await readdir(join(dir, 'damaged'));
+    expect(aside).toHaveLength(1);
+    const kept = await readFile(join(dir, 'damaged', aside[0]!), 'utf8');
+    expect(kept).toBe(`{"id":"broken",garbage\n${torn.slice(0, 40)}\n`);
+    // The file was rewritten clean: appends go on, and the next start has nothing to warn about.
+    await again.append(request('five'));
+    await again.close();
+    const { log: third2, warnings: none } = await openLog(dir);
+    expect(none).toEqual([]);
+    expect(third2.count).toBe(4);
+  });
+
+  it('recovers a file truncated in the middle of a line', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    for (let i = 0; i < 10; i++) await log.append(request(`{"n":${i}}`));
+    await log.close();
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const { size } = await stat(file);
+    await truncate(file, Math.floor(size * 0.55));
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toHaveLength(1);
+    expect(again.count).toBe(5);
+  });
+
+  it('read-only: reads beside a writer without changing files, and tolerates its unfinished last line', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    await log.append(request('one'));
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    await appendFile(file, '{"id":"half-writ');
+    const before = await readFile(file);
+    const { log: reader, warnings } = await openLog(dir, { readOnly: true });
+    expect(warnings).toEqual([]);
+    expect(reader.count).toBe(1);
+    expect((await readFile(file)).equals(before)).toBe(true);
+    await expect(reader.clear()).rejects.toThrow(/read-only/);
+  });
+
+  it('creates its folders and files owner-only', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    await log.append(request('secret'));
+    expect((await stat(join(dir, 'requests'))).mode & 0o777).toBe(0o700);
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+});
