@@ -1,0 +1,41 @@
+// The load generator: autocannon against a child's port, a discarded warm-up, then the measured run.
+import autocannon from 'autocannon';
+
+/** One autocannon run; latencies are collected here at full precision (autocannon's own histogram is whole ms). */
+async function fire({ url, body, connections, seconds }) {
+  const latencies = [];
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+  instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  const result = await instance;
+  return { result, latencies };
+}
+
+export async function measure({ url, body, connections, seconds, warmupSeconds = 1 }) {
+  await fire({ url, body, connections, seconds: warmupSeconds });
+  const { result, latencies } = await fire({ url, body, connections, seconds });
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    reqPerSec: result.requests.average,
+    total: result.requests.total,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length ? sorted[sorted.length - 1] : null,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationS: result.duration,
+  };
+}
+
+function percentile(sorted, p) {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

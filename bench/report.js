@@ -1,0 +1,74 @@
+// Turns the scenario results into ratios, a Markdown table and PASS/MISS lines for the targets.
+
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmt = (n, digits) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+const ratio = (n) => (n == null || !Number.isFinite(n) ? '' : `${n.toFixed(2)}×`);
+
+export function hadErrors(row) {
+  return !row.load || row.load.non2xx + row.load.errors + row.load.timeouts > 0;
+}
+
+/** Adds the comparisons to bare node:http (same connections) and to hook-catch's own empty store. */
+export function addRatios(rows) {
+  const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+  for (const row of rows) {
+    if (row.server !== 'hook-catch' || !row.load) continue;
+    const bare = rows.find((r) => r.server === 'bare' && r.connections === row.connections && r.load);
+    if (bare) {
+      row.vsBareReqPerSec = row.load.reqPerSec / bare.load.reqPerSec;
+      row.vsBareP99 = row.load.p99Ms / bare.load.p99Ms;
+    }
+    const empty = byKey['hook-catch-32'];
+    if (row.connections === 32 && row !== empty && empty?.load) {
+      row.vsEmptyReqPerSec = row.load.reqPerSec / empty.load.reqPerSec;
+    }
+  }
+  return rows;
+}
+
+export function table(rows) {
+  const head = ['Scenario', 'Conns', 'req/s', 'p50 ms', 'p99 ms', 'Peak RSS MB', 'req/s vs bare', 'p99 vs bare', 'req/s vs empty store', 'Spawn→ready ms', 'start() ms', 'Stored start→end', 'Errors'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const r of rows) {
+    const l = r.load;
+    const cells = l
+      ? [fmtInt(l.reqPerSec), fmt(l.p50Ms, 2), fmt(l.p99Ms, 2), fmt(r.peakRssMb, 1), ratio(r.vsBareReqPerSec), ratio(r.vsBareP99), ratio(r.vsEmptyReqPerSec)]
+      : ['–', '–', '–', '–', '', '', ''];
+    const errors = r.error ? `FAILED: ${r.error}` : hadErrors(r) ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : '0';
+    const startMs = r.startMs == null ? '–' : fmtInt(r.startMs);
+    const readyMs = r.readyMs == null ? '–' : fmtInt(r.readyMs);
+    const stored = r.server === 'hook-catch' && r.storedAtEnd != null ? `${fmtInt(r.stored)} → ${fmtInt(r.storedAtEnd)}` : '–';
+    lines.push(`| ${[r.name, r.connections, ...cells, readyMs, startMs, stored, errors].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function targets(rows) {
+  const row = (key) => rows.find((r) => r.key === key && r.load);
+  const bare = row('bare-32');
+  const hc = row('hook-catch-32');
+  const hc50 = row('hook-catch-50k-32');
+  const checks = [
+    ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
+    ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
+    ['req/s with 50,000 stored >= 0.9 × empty-store req/s', [hc50, hc], () => hc50.vsEmptyReqPerSec, '>=', 0.9, '×'],
+    ['peak RSS with 50,000 stored < 150 MB', [hc50], () => hc50.peakRssMb, '<', 150, ' MB'],
+    ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
+  ];
+  return checks.map(([name, needs, get, op, limit, unit]) => {
+    if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };
+    const value = get();
+    const pass = value != null && (op === '>=' ? value >= limit : op === '<=' ? value <= limit : value < limit);
+    const note = needs.some(hadErrors) ? 'a run behind this had errors' : undefined;
+    return { name, pass, value, limit, op, unit, note };
+  });
+}
+
+export function targetLines(results) {
+  return results
+    .map((t) => {
+      const value = t.value == null ? 'n/a' : `${t.value.toFixed(t.unit === '×' ? 2 : 1)}${t.unit}`;
+      return `${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${value}${t.note ? ` (${t.note})` : ''}`;
+    })
+    .join('\n');
+}
