@@ -1,69 +1,105 @@
-import { decodeBody, encodeBody, type CapturedRequest, type EncodedBody } from '../capture.js';
+import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type RequestSummary } from '../capture.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
 
 /**
  * One line of a request-log segment: a captured request, or a tombstone for a deleted one.
- * The body is the last field so that a line stays readable in a text editor.
+ * The body is the last field, so that reading the index at start-up can skip it (see parseIndexLine).
  */
 export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string };
+export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string };
 
-export function requestLine(request: CapturedRequest): string {
+export function requestLine(request: CapturedRequest): Buffer {
   const { body, bodyEncoding } = encodeBody(request.body);
-  return (
+  return Buffer.from(
     JSON.stringify({
+      // What lists show comes first: start-up parses only up to "query" (see parseIndexLine).
       id: request.id,
       receivedAt: request.receivedAt,
       method: request.method,
       url: request.url,
       path: request.path,
-      query: request.query,
-      httpVersion: request.httpVersion,
-      headers: request.headers,
-      remoteAddress: request.remoteAddress,
       contentType: request.contentType,
       bodySize: request.bodySize,
       bodyDiscarded: request.bodyDiscarded,
       response: request.response,
+      remoteAddress: request.remoteAddress,
+      httpVersion: request.httpVersion,
+      query: request.query,
+      headers: request.headers,
       bodyEncoding,
       body,
-    }) + '\n'
+    }) + '\n',
   );
 }
 
-export function deletedLine(id: string): string {
-  return JSON.stringify({ deleted: id }) + '\n';
+export function deletedLine(id: string): Buffer {
+  return Buffer.from(JSON.stringify({ deleted: id }) + '\n');
 }
 
-/** Parses one line; null when it is not a whole, well-formed record (a torn or damaged write). */
+/** Parses one whole line; null when it is not a well-formed record (a torn or damaged write). */
 export function parseLine(text: string): LogLine | null {
-  let value: unknown;
+  const value = parseObject(text);
+  if (!value) return null;
+  if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
+  const head = storedHead(value);
+  if (!head || typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
+  return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
+}
+
+// In JSON text every quote inside a string is escaped, so these sequences can only be the fields themselves.
+const SUMMARY_END = Buffer.from(',"query":');
+const BODY_FIELD = Buffer.from(',"bodyEncoding":"');
+const LINE_END = Buffer.from('"}');
+
+/**
+ * What the index needs from a line, without decoding its headers or body: the summary fields at
+ * the start of the line are parsed, the body is only checked to be where a whole line puts it.
+ * Start-up reads every line, so this keeps it fast and light however large the requests are.
+ */
+export function parseIndexLine(data: Buffer, start: number, end: number): IndexLine | null {
+  const marker = data.indexOf(BODY_FIELD, start);
+  if (marker === -1 || marker >= end) {
+    const line = parseLine(data.toString('utf8', start, end));
+    return line?.kind === 'deleted' ? line : line ? { kind: 'request', summary: summarize(line.stored) } : null;
+  }
+  const tail = data.toString('latin1', marker + BODY_FIELD.length, Math.min(marker + BODY_FIELD.length + 16, end));
+  if (!/^(utf8|base64)","body":"/.test(tail) || data.compare(LINE_END, 0, 2, end - 2, end) !== 0) return null;
+  const summaryEnd = data.indexOf(SUMMARY_END, start);
+  const headEnd = summaryEnd !== -1 && summaryEnd < marker ? summaryEnd : marker;
+  const value = parseObject(data.toString('utf8', start, headEnd) + '}');
+  const head = value && storedHead({ headers: [], ...value });
+  return head ? { kind: 'request', summary: summarize(head) } : null;
+}
+
+export function fromStored(stored: StoredRequest): CapturedRequest {
+  const { bodyEncoding, body, ...rest } = stored;
+  return { ...rest, body: decodeBody({ body, bodyEncoding }) };
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
-  const v = value as Record<string, unknown>;
-  if (typeof v.deleted === 'string') return { kind: 'deleted', id: v.deleted };
-  if (
-    typeof v.id !== 'string' ||
-    typeof v.method !== 'string' ||
-    typeof v.url !== 'string' ||
-    typeof v.body !== 'string' ||
-    (v.bodyEncoding !== 'utf8' && v.bodyEncoding !== 'base64') ||
-    !Array.isArray(v.headers)
-  ) {
+}
+
+const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v === 'base64';
+
+function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> | null {
+  if (typeof v.id !== 'string' || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
     return null;
   }
   const response = (v.response ?? {}) as { status?: unknown };
-  const stored: StoredRequest = {
+  return {
     id: v.id,
     receivedAt: String(v.receivedAt),
     method: v.method,
     url: v.url,
-    path: typeof v.path === 'string' ? v.path : v.url,
+    path: typeof v.path === 'string' && v.path !== v.url ? v.path : v.url,
     query: Array.isArray(v.query) ? (v.query as [string, string][]) : [],
     httpVersion: String(v.httpVersion ?? '1.1'),
     headers: v.headers as [string, string][],
@@ -72,13 +108,5 @@ export function parseLine(text: string): LogLine | null {
     bodySize: Number(v.bodySize ?? 0),
     bodyDiscarded: v.bodyDiscarded === true,
     response: { status: Number(response.status ?? 200) },
-    bodyEncoding: v.bodyEncoding,
-    body: v.body,
   };
-  return { kind: 'request', stored };
-}
-
-export function fromStored(stored: StoredRequest): CapturedRequest {
-  const { bodyEncoding, body, ...rest } = stored;
-  return { ...rest, body: decodeBody({ body, bodyEncoding }) };
 }

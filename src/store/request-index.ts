@@ -1,71 +1,97 @@
 import type { RequestSummary } from '../capture.js';
 
-/** Where a stored request's line is, and what lists show of it. */
+/** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {
   summary: RequestSummary;
   segment: number;
   offset: number;
   length: number;
-  dead: boolean;
 }
 
 export type Resolved = { entry: IndexEntry } | { ambiguous: string[] } | null;
 
+const DEAD = 1;
+const DISCARDED = 2;
+
 /**
- * The in-memory index of the request log: summaries in arrival (= id) order and where each line
- * lives. Adding and dropping the oldest cost the same however many requests are stored.
+ * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
+ * arrays, and arrays of mostly shared strings) rather than an object per request: with 50,000
+ * stored it holds a few megabytes, and a request that arrives or is dropped leaves no object
+ * behind for the garbage collector. Adding, dropping the oldest and finding by id cost the same
+ * however many requests are stored.
  */
 export class RequestIndex {
-  private entries: IndexEntry[] = [];
+  private capacity = 1024;
   private head = 0;
-  private readonly byId = new Map<string, IndexEntry>();
+  private tail = 0;
+  private live = 0;
+  private ids: string[] = [];
+  private urls: string[] = [];
+  private methods: string[] = [];
+  private contentTypes: (string | null)[] = [];
+  private remotes: (string | null)[] = [];
+  private received = new Float64Array(this.capacity);
+  private bodySizes = new Float64Array(this.capacity);
+  private segments = new Uint32Array(this.capacity);
+  private offsets = new Uint32Array(this.capacity);
+  private lengths = new Uint32Array(this.capacity);
+  private statuses = new Uint16Array(this.capacity);
+  private flags = new Uint8Array(this.capacity);
   /** Live requests per segment file: a segment whose count reaches 0 can be removed. */
   readonly segmentLive = new Map<number, number>();
 
   get size(): number {
-    return this.byId.size;
+    return this.live;
   }
 
-  add(entry: IndexEntry): void {
-    this.entries.push(entry);
-    this.byId.set(entry.summary.id, entry);
-    this.segmentLive.set(entry.segment, (this.segmentLive.get(entry.segment) ?? 0) + 1);
+  add(s: RequestSummary, segment: number, offset: number, length: number): void {
+    if (this.tail === this.capacity) this.makeRoom();
+    const i = this.tail++;
+    this.ids[i] = s.id;
+    this.urls[i] = s.url;
+    this.methods[i] = intern(s.method);
+    this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
+    this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
+    const time = Date.parse(s.receivedAt);
+    this.received[i] = Number.isNaN(time) ? 0 : time;
+    this.bodySizes[i] = s.bodySize;
+    this.segments[i] = segment;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.statuses[i] = s.status;
+    this.flags[i] = s.bodyDiscarded ? DISCARDED : 0;
+    this.live++;
+    this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
   }
 
-  remove(id: string): IndexEntry | undefined {
-    const entry = this.byId.get(id);
-    if (!entry) return undefined;
-    entry.dead = true;
-    this.byId.delete(id);
-    this.segmentLive.set(entry.segment, this.segmentLive.get(entry.segment)! - 1);
-    return entry;
+  /** Marks a request gone; false when there is no live request with that id. */
+  remove(id: string): boolean {
+    const i = this.find(id);
+    if (i === -1) return false;
+    this.kill(i);
+    return true;
   }
 
   /** Drops the oldest requests until at most `max` remain; returns how many went. */
   dropOldestBeyond(max: number): number {
     let dropped = 0;
-    while (this.byId.size > max && this.head < this.entries.length) {
-      const entry = this.entries[this.head++]!;
-      if (!entry.dead) {
-        this.remove(entry.summary.id);
+    while (this.live > max && this.head < this.tail) {
+      const i = this.head++;
+      if (!(this.flags[i]! & DEAD)) {
+        this.kill(i);
         dropped++;
       }
-    }
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
     }
     return dropped;
   }
 
   get(id: string): IndexEntry | undefined {
-    return this.byId.get(id);
+    const i = this.find(id);
+    return i === -1 ? undefined : this.entry(i);
   }
 
   newest(): IndexEntry | undefined {
-    for (let i = this.entries.length - 1; i >= this.head; i--) {
-      if (!this.entries[i]!.dead) return this.entries[i];
-    }
+    for (let i = this.tail - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) return this.entry(i);
     return undefined;
   }
 
@@ -75,38 +101,109 @@ export class RequestIndex {
       const entry = this.newest();
       return entry ? { entry } : null;
     }
-    const exact = this.byId.get(ref);
+    const exact = this.get(ref);
     if (exact) return { entry: exact };
     if (ref.length < 4) return null;
-    const matches: IndexEntry[] = [];
-    for (const entry of this.byId.values()) if (entry.summary.id.endsWith(ref)) matches.push(entry);
-    if (matches.length === 1) return { entry: matches[0]! };
-    return matches.length ? { ambiguous: matches.map((m) => m.summary.id) } : null;
+    const matches: number[] = [];
+    for (let i = this.tail - 1; i >= this.head; i--) {
+      if (!(this.flags[i]! & DEAD) && this.ids[i]!.endsWith(ref)) matches.push(i);
+    }
+    if (matches.length === 1) return { entry: this.entry(matches[0]!) };
+    return matches.length ? { ambiguous: matches.map((i) => this.ids[i]!) } : null;
   }
 
   /** Live entries, newest first, strictly older than `before` when given. */
   *newestFirst(before?: string): Generator<IndexEntry> {
-    let i = this.entries.length - 1;
-    if (before !== undefined) {
-      let lo = this.head;
-      let hi = this.entries.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.entries[mid]!.summary.id < before) lo = mid + 1;
-        else hi = mid;
-      }
-      i = lo - 1;
-    }
-    for (; i >= this.head; i--) {
-      const entry = this.entries[i]!;
-      if (!entry.dead) yield entry;
-    }
+    const from = before === undefined ? this.tail : this.lowerBound(before);
+    for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
   }
 
   clear(): void {
-    this.entries = [];
-    this.head = 0;
-    this.byId.clear();
+    this.head = this.tail = this.live = 0;
+    this.ids = [];
+    this.urls = [];
+    this.methods = [];
+    this.contentTypes = [];
+    this.remotes = [];
     this.segmentLive.clear();
   }
+
+  private kill(i: number): void {
+    this.flags[i]! |= DEAD;
+    this.live--;
+    const segment = this.segments[i]!;
+    this.segmentLive.set(segment, this.segmentLive.get(segment)! - 1);
+  }
+
+  private entry(i: number): IndexEntry {
+    const url = this.urls[i]!;
+    const q = url.indexOf('?');
+    return {
+      summary: {
+        id: this.ids[i]!,
+        receivedAt: new Date(this.received[i]!).toISOString(),
+        method: this.methods[i]!,
+        url,
+        path: q === -1 ? url : url.slice(0, q),
+        contentType: this.contentTypes[i]!,
+        bodySize: this.bodySizes[i]!,
+        bodyDiscarded: (this.flags[i]! & DISCARDED) !== 0,
+        status: this.statuses[i]!,
+        remoteAddress: this.remotes[i]!,
+      },
+      segment: this.segments[i]!,
+      offset: this.offsets[i]!,
+      length: this.lengths[i]!,
+    };
+  }
+
+  /** The slot of a live request, by binary search (ids only go up). */
+  private find(id: string): number {
+    const i = this.lowerBound(id);
+    return i < this.tail && this.ids[i] === id && !(this.flags[i]! & DEAD) ? i : -1;
+  }
+
+  private lowerBound(id: string): number {
+    let lo = this.head;
+    let hi = this.tail;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ids[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Moves the live window to the start of the columns, growing them when more than half full. */
+  private makeRoom(): void {
+    const used = this.tail - this.head;
+    const capacity = used * 2 > this.capacity ? this.capacity * 2 : this.capacity;
+    const move = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(column: T, make: (n: number) => T): T => {
+      const next = capacity === this.capacity ? column : make(capacity);
+      next.set(column.subarray(this.head, this.tail));
+      return next;
+    };
+    this.received = move(this.received, (n) => new Float64Array(n));
+    this.bodySizes = move(this.bodySizes, (n) => new Float64Array(n));
+    this.segments = move(this.segments, (n) => new Uint32Array(n));
+    this.offsets = move(this.offsets, (n) => new Uint32Array(n));
+    this.lengths = move(this.lengths, (n) => new Uint32Array(n));
+    this.statuses = move(this.statuses, (n) => new Uint16Array(n));
+    this.flags = move(this.flags, (n) => new Uint8Array(n));
+    for (const key of ['ids', 'urls', 'methods', 'contentTypes', 'remotes'] as const) {
+      (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
+    }
+    this.capacity = capacity;
+    this.head = 0;
+    this.tail = used;
+  }
+}
+
+/** One copy of the few strings that repeat in every summary (method, content type, sender address). */
+const interned = new Map<string, string>();
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size < 1000) interned.set(text, text);
+  return text;
 }

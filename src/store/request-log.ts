@@ -1,11 +1,12 @@
-import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../capture.js';
 import { describe, HookCatchError } from '../errors.js';
-import { ensurePrivateDir, FILE_MODE, writeFileAtomic } from './files.js';
+import { ensurePrivateDir } from './files.js';
 import { deletedLine, fromStored, parseLine, requestLine } from './record-line.js';
+import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { rebuildSegment, scanSegment } from './segment-scan.js';
+import { listSegments, SegmentWriter, segmentName } from './segment-files.js';
 
 export interface RequestLogOptions {
   /** Requests kept; the oldest are dropped first. */
@@ -41,7 +42,7 @@ export interface RequestPage {
 }
 
 interface Pending {
-  line: string;
+  line: Buffer;
   /** The request this line stores, or the id this tombstone deletes. */
   summary: RequestSummary | null;
   deletes: string | null;
@@ -49,36 +50,34 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const SEGMENT_NAME = /^(\d{8})\.jsonl$/;
-const segmentName = (n: number) => `${String(n).padStart(8, '0')}.jsonl`;
-
 /**
  * The request log: append-only JSON-lines segment files under `<dir>/requests`, written by group
- * commit (every append that arrives while a write is in flight goes out in the next single write).
- * An append resolves once its line is in the file, so a 2xx that waits for it is a stored request.
- * The cost of an append does not depend on how many requests are stored.
+ * commit (every append made while the event loop was busy goes out in one write). An append
+ * resolves once its line is in the file (and on the disk with `fsync`), so a 2xx that waits for it
+ * is a stored request. The cost of an append does not depend on how many requests are stored.
  */
 export class RequestLog {
   private readonly index = new RequestIndex();
+  private readonly writer: SegmentWriter;
   private pending: Pending[] = [];
-  private flushQueued = false;
-  private tail: Promise<unknown> = Promise.resolve();
-  private handle: FileHandle | null = null;
-  private segment = 0;
-  private segmentLines = 0;
-  private segmentSize = 0;
+  private flushScheduled = false;
+  private syncing = false;
+  private idleWaiters: (() => void)[] = [];
   private closed = false;
 
   private constructor(
     private readonly folder: string,
     private readonly damagedFolder: string,
     private readonly options: Required<RequestLogOptions>,
-  ) {}
+  ) {
+    this.writer = new SegmentWriter(folder);
+  }
 
   static async open(dir: string, options: RequestLogOptions): Promise<{ log: RequestLog; warnings: string[] }> {
     const log = new RequestLog(join(dir, 'requests'), join(dir, 'damaged'), {
       readOnly: false,
-      segmentLines: 1000,
+      // Retention removes whole files, so a file holds a tenth of what is kept: at most 10% more on disk.
+      segmentLines: Math.min(10_000, Math.max(100, Math.ceil(options.maxRequests / 10))),
       segmentBytes: 64 * 1024 * 1024,
       ...options,
     });
@@ -95,7 +94,7 @@ export class RequestLog {
   }
 
   append(request: CapturedRequest): Promise<void> {
-    return this.enqueue({ line: requestLine(request), summary: summarize(request), deletes: null });
+    return this.enqueue(requestLine(request), summarize(request), null);
   }
 
   /** The full id for a full id, a short id (its end) or `last`; null when nothing matches. */
@@ -150,32 +149,28 @@ export class RequestLog {
   async delete(id: string): Promise<boolean> {
     this.assertWritable();
     if (!this.index.get(id)) return false;
-    await this.enqueue({ line: deletedLine(id), summary: null, deletes: id });
+    await this.enqueue(deletedLine(id), null, id);
     return true;
   }
 
   /** Deletes every request and their files; returns how many there were. */
   async clear(): Promise<number> {
     this.assertWritable();
-    return this.serial(async () => {
-      const count = this.index.size;
-      await this.handle?.close();
-      this.handle = null;
-      for (const segment of await this.segmentNumbers()) await unlink(join(this.folder, segmentName(segment)));
-      this.index.clear();
-      await this.startSegment(this.segment + 1);
-      return count;
-    });
+    await this.whenIdle();
+    const count = this.index.size;
+    const last = this.writer.segment;
+    this.writer.close();
+    for (const segment of await listSegments(this.folder)) this.writer.remove(segment);
+    this.index.clear();
+    this.writer.open(last + 1);
+    return count;
   }
 
   /** Writes what is pending and closes the file. Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return this.tail.then(() => undefined);
     this.closed = true;
-    await this.serial(async () => {
-      await this.handle?.close();
-      this.handle = null;
-    });
+    await this.whenIdle();
+    this.writer.close();
   }
 
   private lookup(ref: string): IndexEntry | undefined {
@@ -186,84 +181,78 @@ export class RequestLog {
     return found?.entry;
   }
 
-  private enqueue(item: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
+  private enqueue(line: Buffer, summary: RequestSummary | null, deletes: string | null): Promise<void> {
     if (this.closed) return Promise.reject(new HookCatchError('The request log is closed.'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ ...item, resolve, reject });
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        void this.serial(() => this.flush());
-      }
+      this.pending.push({ line, summary, deletes, resolve, reject });
+      this.scheduleFlush();
     });
   }
 
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(task);
-    this.tail = run.catch(() => undefined);
-    return run;
+  /** One flush per turn of the event loop, and none while a disk sync is in flight: that is the group commit. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.syncing || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
   }
 
-  private async flush(): Promise<void> {
-    this.flushQueued = false;
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
+    let offset: number;
     try {
-      if (!this.handle || this.segmentLines >= this.options.segmentLines || this.segmentSize >= this.options.segmentBytes) {
-        await this.handle?.close();
-        this.handle = null;
-        await this.startSegment(this.segment + 1);
-      }
-      let text = '';
-      for (const p of batch) text += p.line;
-      const data = Buffer.from(text);
-      await writeAll(this.handle!, data);
-      if (this.options.fsync) await this.handle!.datasync();
+      const w = this.writer;
+      if (!w.isOpen || w.lines >= this.options.segmentLines || w.size >= this.options.segmentBytes) w.open(w.segment + 1);
+      offset = w.write(batch.map((p) => p.line));
     } catch (error) {
-      await this.abandonPartialWrite();
       const failure = new HookCatchError(`hook-catch could not write to its store in ${this.folder}: ${describe(error)}`);
       for (const p of batch) p.reject(failure);
-      return;
+      return this.settled();
     }
+    this.record(batch, offset);
+    if (!this.options.fsync) {
+      for (const p of batch) p.resolve();
+      return this.settled();
+    }
+    this.syncing = true;
+    this.writer.datasync((error) => {
+      this.syncing = false;
+      const failure = error && new HookCatchError(`hook-catch could not sync its store to disk: ${describe(error)}`);
+      for (const p of batch) (failure ? p.reject(failure) : p.resolve());
+      this.settled();
+    });
+  };
+
+  /** Records what a batch wrote at `offset`, then applies retention. */
+  private record(batch: Pending[], offset: number): void {
+    const segment = this.writer.segment;
     for (const p of batch) {
-      const length = Buffer.byteLength(p.line) - 1;
-      if (p.summary) {
-        this.index.add({ summary: p.summary, segment: this.segment, offset: this.segmentSize, length, dead: false });
-      } else {
-        this.index.remove(p.deletes!);
-      }
-      this.segmentLines++;
-      this.segmentSize += length + 1;
+      const length = p.line.length - 1;
+      if (p.summary) this.index.add(p.summary, segment, offset, length);
+      else this.index.remove(p.deletes!);
+      offset += length + 1;
     }
     this.index.dropOldestBeyond(this.options.maxRequests);
-    await this.removeEmptySegments();
-    for (const p of batch) p.resolve();
+    this.removeEmptySegments();
+  }
+
+  private settled(): void {
+    this.scheduleFlush();
+    if (!this.flushScheduled && !this.syncing) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private whenIdle(): Promise<void> {
+    if (!this.flushScheduled && !this.syncing && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Removes segments at the old end whose requests are all gone (oldest first, so tombstones outlive their targets). */
-  private async removeEmptySegments(): Promise<void> {
+  private removeEmptySegments(): void {
     for (const [segment, live] of this.index.segmentLive) {
-      if (live > 0 || segment === this.segment) break;
+      if (live > 0 || segment === this.writer.segment) break;
       this.index.segmentLive.delete(segment);
-      await unlink(join(this.folder, segmentName(segment))).catch(() => undefined);
-    }
-  }
-
-  private async startSegment(segment: number, lines = 0): Promise<void> {
-    const handle = await open(join(this.folder, segmentName(segment)), 'a', FILE_MODE);
-    this.handle = handle;
-    this.segment = segment;
-    this.segmentSize = (await handle.stat()).size;
-    this.segmentLines = lines;
-    this.index.segmentLive.set(segment, this.index.segmentLive.get(segment) ?? 0);
-  }
-
-  /** After a failed write, cut the file back to its last whole line, or leave it for a new segment. */
-  private async abandonPartialWrite(): Promise<void> {
-    try {
-      await this.handle?.truncate(this.segmentSize);
-    } catch {
-      await this.handle?.close().catch(() => undefined);
-      this.handle = null;
+      this.writer.remove(segment);
     }
   }
 
@@ -275,70 +264,29 @@ export class RequestLog {
     }
   }
 
-  private async segmentNumbers(): Promise<number[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.folder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
-      .map((name) => SEGMENT_NAME.exec(name)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-  }
-
   private assertWritable(): void {
     if (this.options.readOnly) throw new HookCatchError('This store was opened read-only.');
   }
 
-  /** Reads every segment into the index, setting damaged lines aside; returns warnings to print. */
+  /** Reads every segment into the index (setting damaged lines aside); returns warnings to print. */
   private async load(): Promise<string[]> {
     const { readOnly } = this.options;
     if (!readOnly) await ensurePrivateDir(this.folder);
-    const warnings: string[] = [];
-    const segments = await this.segmentNumbers();
-    for (const segment of segments) {
-      const path = join(this.folder, segmentName(segment));
-      const data = await readFile(path);
-      const scan = scanSegment(data);
-      let lines = scan.lines;
-      const isNewest = segment === segments[segments.length - 1];
-      if (scan.damaged.length && !(readOnly && isNewest && scan.tornTailOnly)) {
-        const bytes = scan.damaged.reduce((n, d) => n + d.length, 0);
-        const what = `${scan.damaged.length} damaged line${scan.damaged.length === 1 ? '' : 's'} (${bytes} bytes)`;
-        if (readOnly) {
-          warnings.push(`${path}: skipped ${what}; \`hook-catch start\` recovers the file and keeps them aside.`);
-        } else {
-          const aside = join(this.damagedFolder, `${segmentName(segment).replace('.jsonl', '')}-${stamp()}.jsonl`);
-          await ensurePrivateDir(this.damagedFolder);
-          await writeFileAtomic(aside, Buffer.concat(scan.damaged.flatMap((d) => [d, Buffer.from('\n')])));
-          warnings.push(`Recovered ${lines.length} records from ${path}; ${what} kept aside in ${aside}.`);
-        }
-      }
-      if (scan.needsRewrite && !readOnly) {
-        const rebuilt = rebuildSegment(data, lines);
-        await writeFileAtomic(path, rebuilt.data);
-        lines = rebuilt.lines;
-      }
+    let last = 0;
+    let lastLines = 0;
+    const warnings = await readSegments({ folder: this.folder, damagedFolder: this.damagedFolder, readOnly }, (segment, lines) => {
       this.index.segmentLive.set(segment, 0);
       for (const { line, offset, length } of lines) {
-        if (line.kind === 'request') {
-          this.index.add({ summary: summarize(line.stored), segment, offset, length, dead: false });
-        } else {
-          this.index.remove(line.id);
-        }
+        if (line.kind === 'request') this.index.add(line.summary, segment, offset, length);
+        else this.index.remove(line.id);
       }
-      this.segment = segment;
-      this.segmentLines = lines.length;
-    }
+      last = segment;
+      lastLines = lines.length;
+    });
     this.index.dropOldestBeyond(this.options.maxRequests);
     if (!readOnly) {
-      await this.removeEmptySegments();
-      if (this.segment === 0) await this.startSegment(1);
-      else await this.startSegment(this.segment, this.segmentLines);
+      this.writer.open(last || 1, last ? lastLines : 0);
+      this.removeEmptySegments();
     }
     return warnings;
   }
@@ -355,18 +303,6 @@ function searchText(request: CapturedRequest): string {
   let text = request.url;
   for (const [name, value] of request.headers) text += `\n${name}: ${value}`;
   return `${text}\n${request.body.toString('utf8')}`.toLowerCase();
-}
-
-async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
-  let written = 0;
-  while (written < data.length) {
-    const { bytesWritten } = await handle.write(data, written, data.length - written);
-    written += bytesWritten;
-  }
-}
-
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
 /** True when `dir` holds a request log (for commands that only read). */
