@@ -8,7 +8,7 @@ const TIME_WIDTH = 9;
 const SEQ_WIDTH = 3;
 const SEQ_LIMIT = 36 ** SEQ_WIDTH;
 const RANDOM_WIDTH = 6;
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const RANDOM_LIMIT = 36 ** RANDOM_WIDTH;
 
 export const SHORT_ID_LENGTH = RANDOM_WIDTH;
 
@@ -29,14 +29,36 @@ export function createIdGenerator(now: () => number = Date.now, after?: string):
       lastTime += 1;
       seq = 0;
     }
-    return (
-      lastTime.toString(36).padStart(TIME_WIDTH, '0') + seq.toString(36).padStart(SEQ_WIDTH, '0') + randomPart()
-    );
+    return encodeId({ time: lastTime, seq, random: Math.floor(Math.random() * RANDOM_LIMIT) });
   };
 }
 
-function randomPart(): string {
-  let out = '';
-  for (let i = 0; i < RANDOM_WIDTH; i++) out += ALPHABET[Math.floor(Math.random() * 36)];
-  return out;
+export interface IdParts {
+  time: number;
+  seq: number;
+  random: number;
+}
+
+const ID_PATTERN = /^[0-9a-z]{18}$/;
+
+export function isRequestId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+/** An id taken apart into numbers (so that an index can hold it without a string), or null when it is not one of ours. */
+export function decodeId(id: string): IdParts | null {
+  if (!ID_PATTERN.test(id)) return null;
+  return {
+    time: parseInt(id.slice(0, TIME_WIDTH), 36),
+    seq: parseInt(id.slice(TIME_WIDTH, TIME_WIDTH + SEQ_WIDTH), 36),
+    random: parseInt(id.slice(TIME_WIDTH + SEQ_WIDTH), 36),
+  };
+}
+
+export function encodeId(parts: IdParts): string {
+  return (
+    parts.time.toString(36).padStart(TIME_WIDTH, '0') +
+    parts.seq.toString(36).padStart(SEQ_WIDTH, '0') +
+    parts.random.toString(36).padStart(RANDOM_WIDTH, '0')
+  );
 }

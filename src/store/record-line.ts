@@ -1,3 +1,4 @@
+import { isRequestId } from '../ids.js';
 import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type RequestSummary } from '../capture.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
@@ -90,7 +91,7 @@ function parseObject(text: string): Record<string, unknown> | null {
 const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v === 'base64';
 
 function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> | null {
-  if (typeof v.id !== 'string' || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
+  if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
     return null;
   }
   const response = (v.response ?? {}) as { status?: unknown };

@@ -1,4 +1,5 @@
 import type { RequestSummary } from '../capture.js';
+import { decodeId, encodeId, type IdParts } from '../ids.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {
@@ -25,11 +26,13 @@ export class RequestIndex {
   private head = 0;
   private tail = 0;
   private live = 0;
-  private ids: string[] = [];
   private urls: string[] = [];
   private methods: string[] = [];
   private contentTypes: (string | null)[] = [];
   private remotes: (string | null)[] = [];
+  private idTimes = new Float64Array(this.capacity);
+  private idSeqs = new Uint16Array(this.capacity);
+  private idRandoms = new Uint32Array(this.capacity);
   private received = new Float64Array(this.capacity);
   private bodySizes = new Float64Array(this.capacity);
   private segments = new Uint32Array(this.capacity);
@@ -44,11 +47,16 @@ export class RequestIndex {
     return this.live;
   }
 
-  add(s: RequestSummary, segment: number, offset: number, length: number): void {
+  /** Adds a request after all others; false (and nothing added) when its id is not one of ours. */
+  add(s: RequestSummary, segment: number, offset: number, length: number): boolean {
+    const id = decodeId(s.id);
+    if (!id) return false;
     if (this.tail === this.capacity) this.makeRoom();
     const i = this.tail++;
-    this.ids[i] = s.id;
-    this.urls[i] = s.url;
+    this.idTimes[i] = id.time;
+    this.idSeqs[i] = id.seq;
+    this.idRandoms[i] = id.random;
+    this.urls[i] = intern(s.url);
     this.methods[i] = intern(s.method);
     this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
@@ -62,6 +70,7 @@ export class RequestIndex {
     this.flags[i] = s.bodyDiscarded ? DISCARDED : 0;
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
+    return true;
   }
 
   /** Marks a request gone; false when there is no live request with that id. */
@@ -106,21 +115,21 @@ export class RequestIndex {
     if (ref.length < 4) return null;
     const matches: number[] = [];
     for (let i = this.tail - 1; i >= this.head; i--) {
-      if (!(this.flags[i]! & DEAD) && this.ids[i]!.endsWith(ref)) matches.push(i);
+      if (!(this.flags[i]! & DEAD) && this.idAt(i).endsWith(ref)) matches.push(i);
     }
     if (matches.length === 1) return { entry: this.entry(matches[0]!) };
-    return matches.length ? { ambiguous: matches.map((i) => this.ids[i]!) } : null;
+    return matches.length ? { ambiguous: matches.map((i) => this.idAt(i)) } : null;
   }
 
   /** Live entries, newest first, strictly older than `before` when given. */
   *newestFirst(before?: string): Generator<IndexEntry> {
-    const from = before === undefined ? this.tail : this.lowerBound(before);
+    const parts = before === undefined ? null : decodeId(before);
+    const from = parts ? this.lowerBound(parts) : this.tail;
     for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
   }
 
   clear(): void {
     this.head = this.tail = this.live = 0;
-    this.ids = [];
     this.urls = [];
     this.methods = [];
     this.contentTypes = [];
@@ -140,7 +149,7 @@ export class RequestIndex {
     const q = url.indexOf('?');
     return {
       summary: {
-        id: this.ids[i]!,
+        id: this.idAt(i),
         receivedAt: new Date(this.received[i]!).toISOString(),
         method: this.methods[i]!,
         url,
@@ -157,18 +166,27 @@ export class RequestIndex {
     };
   }
 
-  /** The slot of a live request, by binary search (ids only go up). */
-  private find(id: string): number {
-    const i = this.lowerBound(id);
-    return i < this.tail && this.ids[i] === id && !(this.flags[i]! & DEAD) ? i : -1;
+  private idAt(i: number): string {
+    return encodeId({ time: this.idTimes[i]!, seq: this.idSeqs[i]!, random: this.idRandoms[i]! });
   }
 
-  private lowerBound(id: string): number {
+  /** The slot of a live request, by binary search (ids only go up: by time, then sequence). */
+  private find(id: string): number {
+    const parts = decodeId(id);
+    if (!parts) return -1;
+    const i = this.lowerBound(parts);
+    const same = i < this.tail && this.idTimes[i] === parts.time && this.idSeqs[i] === parts.seq && this.idRandoms[i] === parts.random;
+    return same && !(this.flags[i]! & DEAD) ? i : -1;
+  }
+
+  /** The first slot whose id is not below `parts`. */
+  private lowerBound(parts: IdParts): number {
     let lo = this.head;
     let hi = this.tail;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ids[mid]! < id) lo = mid + 1;
+      const t = this.idTimes[mid]!;
+      if (t < parts.time || (t === parts.time && this.idSeqs[mid]! < parts.seq)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -183,6 +201,9 @@ export class RequestIndex {
       next.set(column.subarray(this.head, this.tail));
       return next;
     };
+    this.idTimes = move(this.idTimes, (n) => new Float64Array(n));
+    this.idSeqs = move(this.idSeqs, (n) => new Uint16Array(n));
+    this.idRandoms = move(this.idRandoms, (n) => new Uint32Array(n));
     this.received = move(this.received, (n) => new Float64Array(n));
     this.bodySizes = move(this.bodySizes, (n) => new Float64Array(n));
     this.segments = move(this.segments, (n) => new Uint32Array(n));
@@ -190,7 +211,7 @@ export class RequestIndex {
     this.lengths = move(this.lengths, (n) => new Uint32Array(n));
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['ids', 'urls', 'methods', 'contentTypes', 'remotes'] as const) {
+    for (const key of ['urls', 'methods', 'contentTypes', 'remotes'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
     this.capacity = capacity;
@@ -199,7 +220,7 @@ export class RequestIndex {
   }
 }
 
-/** One copy of the few strings that repeat in every summary (method, content type, sender address). */
+/** One copy of the strings that repeat from request to request (URL, method, content type, sender address). */
 const interned = new Map<string, string>();
 function intern(text: string): string {
   const known = interned.get(text);

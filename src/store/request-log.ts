@@ -274,15 +274,19 @@ export class RequestLog {
     if (!readOnly) await ensurePrivateDir(this.folder);
     let last = 0;
     let lastLines = 0;
-    const warnings = await readSegments({ folder: this.folder, damagedFolder: this.damagedFolder, readOnly }, (segment, lines) => {
-      this.index.segmentLive.set(segment, 0);
-      for (const { line, offset, length } of lines) {
+    const warnings = await readSegments(
+      { folder: this.folder, damagedFolder: this.damagedFolder, readOnly },
+      (segment) => {
+        this.index.segmentLive.set(segment, 0);
+        last = segment;
+        lastLines = 0;
+      },
+      (segment, line, offset, length) => {
         if (line.kind === 'request') this.index.add(line.summary, segment, offset, length);
         else this.index.remove(line.id);
-      }
-      last = segment;
-      lastLines = lines.length;
-    });
+        lastLines++;
+      },
+    );
     this.index.dropOldestBeyond(this.options.maxRequests);
     if (!readOnly) {
       this.writer.open(last || 1, last ? lastLines : 0);

@@ -1,40 +1,39 @@
 import { open } from 'node:fs/promises';
 import { parseIndexLine, type IndexLine } from './record-line.js';
 
-export interface ScannedLine {
+export interface DamagedLine {
   offset: number;
-  /** Bytes of the line without its newline. */
-  length: number;
-  line: IndexLine;
+  bytes: Buffer;
 }
 
 export interface SegmentScan {
-  lines: ScannedLine[];
   /** Lines that are not whole records, as they were found. */
-  damaged: Buffer[];
-  /** True when the only damage is an unfinished last line (a write cut short). */
-  tornTailOnly: boolean;
-  /** True when the valid lines are not laid out as a clean file would be (damage, or no final newline). */
-  needsRewrite: boolean;
+  damaged: DamagedLine[];
+  /** True when the last line is damaged (a write cut short, in the common case). */
+  tornTail: boolean;
+  /** True when the last line is whole but has no newline after it. */
+  missingNewline: boolean;
+  size: number;
 }
 
 const NEWLINE = 0x0a;
+const SPACE = 0x20;
 const CHUNK = 1024 * 1024;
 
 /**
- * Splits a segment file into its records, keeping every line that does not parse aside. The file is
- * read a chunk at a time into one reused buffer, so reading 50,000 requests does not hold them all.
+ * Reads a segment file line by line, handing each whole record to `onLine` with where it is, and
+ * noting every line that does not parse. The file is read a chunk at a time into one reused
+ * buffer, so reading 50,000 requests holds none of them. Lines of spaces are blanked damage.
  */
-export async function scanSegment(path: string): Promise<SegmentScan> {
-  const lines: ScannedLine[] = [];
-  const damaged: Buffer[] = [];
+export async function scanSegment(path: string, onLine: (line: IndexLine, offset: number, length: number) => void): Promise<SegmentScan> {
+  const damaged: DamagedLine[] = [];
   let tornTail = false;
-  let needsRewrite = false;
+  let missingNewline = false;
   const handle = await open(path, 'r');
+  let base = 0; // file offset of buffer[0]
   try {
     let buffer: Buffer = Buffer.allocUnsafe(CHUNK);
-    let filled = 0; // bytes in buffer
-    let base = 0; // file offset of buffer[0]
+    let filled = 0;
     let eof = false;
     while (!eof || filled > 0) {
       if (!eof) {
@@ -51,14 +50,13 @@ export async function scanSegment(path: string): Promise<SegmentScan> {
           end = filled;
         }
         const last = eof && end === filled;
-        if (end > start) {
+        if (end > start && !blank(buffer, start, end)) {
           const line = parseIndexLine(buffer, start, end);
           if (line) {
-            lines.push({ offset: base + start, length: end - start, line });
-            if (last) needsRewrite = true;
+            onLine(line, base + start, end - start);
+            if (last) missingNewline = true;
           } else {
-            damaged.push(Buffer.from(buffer.subarray(start, end)));
-            needsRewrite = true;
+            damaged.push({ offset: base + start, bytes: Buffer.from(buffer.subarray(start, end)) });
             if (last) tornTail = true;
           }
         }
@@ -72,24 +70,17 @@ export async function scanSegment(path: string): Promise<SegmentScan> {
   } finally {
     await handle.close();
   }
-  return { lines, damaged, tornTailOnly: tornTail && damaged.length === 1, needsRewrite };
+  return { damaged, tornTail, missingNewline, size: base };
+}
+
+function blank(buffer: Buffer, start: number, end: number): boolean {
+  if (buffer[start] !== SPACE) return false;
+  for (let i = start + 1; i < end; i++) if (buffer[i] !== SPACE) return false;
+  return true;
 }
 
 function grow(buffer: Buffer): Buffer {
   const bigger = Buffer.allocUnsafe(buffer.length * 2);
   buffer.copy(bigger);
   return bigger;
-}
-
-/** The valid lines laid out again as a clean segment, with their new offsets. */
-export function rebuildSegment(data: Buffer, lines: ScannedLine[]): { data: Buffer; lines: ScannedLine[] } {
-  const parts: Buffer[] = [];
-  const moved: ScannedLine[] = [];
-  let offset = 0;
-  for (const l of lines) {
-    parts.push(data.subarray(l.offset, l.offset + l.length), Buffer.from('\n'));
-    moved.push({ ...l, offset });
-    offset += l.length + 1;
-  }
-  return { data: Buffer.concat(parts, offset), lines: moved };
 }
