@@ -23,6 +23,7 @@ const hc = await start({
   inspectorPort: 0,
   dir: values.dir,
   output: 'none',
+  tunnel: false, // the benchmark never dials out
   maxRequests: Number(values['max-requests']),
   fsync: values.fsync,
 });

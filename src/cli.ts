@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { listRequests } from './commands/list.js';
 import { showRequest } from './commands/show.js';
+import { printUrl } from './commands/url.js';
 import { HookCatchError } from './errors.js';
 import { parseBytes } from './format.js';
 import { DEFAULTS, type OutputMode } from './options.js';
-import { start } from './start.js';
+import { start, type HookCatch } from './start.js';
 import { VERSION } from './version.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
@@ -29,6 +30,14 @@ function size(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError('give a number of seconds, e.g. 20 or 0.5.');
+  return Math.round(n * 1000);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 const dirOption = () => new Option('-d, --dir <path>', 'folder holding the store').default(DEFAULTS.dir);
 
 export function buildProgram(): Command {
@@ -43,6 +52,7 @@ export function buildProgram(): Command {
 Examples:
   $ hook-catch start                       receiver on :8080, inspector API on :4040
   $ hook-catch start --port 0 --json       any free port, one JSON line per event
+  $ WEBHOOK=$(hook-catch url)              the public webhook URL of the running instance
   $ hook-catch list --method POST -n 20    the 20 newest POSTs in the store
   $ hook-catch show last --body > payload  the newest request's exact body bytes`,
     );
@@ -65,23 +75,34 @@ Examples:
         .argParser(wholeNumber('--max-requests', 1)),
     )
     .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)')
-    .option('--json', 'print one JSON object per line (ready, request) instead of the banner and log')
+    .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
     .option('-q, --quiet', 'print only warnings and errors')
+    .optionsGroup('Public URL (ngrok):')
+    .option('--authtoken <token>', 'ngrok authtoken (default: NGROK_AUTHTOKEN, then the ngrok agent\'s ngrok.yml)')
+    .option('--no-tunnel', 'stay local: no public URL, no notice about it')
+    .option('--public-url <url>', 'your own public URL (another tunnel or a proxy) to show and use instead of ngrok')
+    .option('--domain <domain>', 'a reserved or static ngrok domain')
+    .option('--basic-auth <user:pass>', 'ask for this user and password on the public URL (repeatable)', collect)
+    .option('--allow-cidr <cidr>', 'accept public traffic only from these addresses (repeatable)', collect)
+    .option('--deny-cidr <cidr>', 'refuse public traffic from these addresses (repeatable)', collect)
+    .option('--verify-webhook <provider>', 'ngrok checks each webhook\'s signature at its edge (github, stripe, slack, …)')
+    .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
+    .addOption(
+      new Option('--tunnel-timeout <seconds>', 'give up on the tunnel after this long and go on local-only')
+        .default(DEFAULTS.tunnelTimeoutMs, '20')
+        .argParser(seconds),
+    )
+    .option('--require-tunnel', 'exit 1 instead of going on local-only when no tunnel can be opened (for CI)')
+    .option('--ngrok-server-addr <host:port>', 'advanced: the ngrok service to connect to (self-hosted or test endpoints)')
     .action(async (flags) => {
       const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
-      const hc = await start({
-        port: flags.port,
-        host: flags.host,
-        inspectorPort: flags.inspectorPort,
-        dir: flags.dir,
-        maxBody: flags.maxBody,
-        maxRequests: flags.maxRequests,
-        fsync: flags.fsync,
-        output,
-      });
+      const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
+      // Signals are handled from the first moment: during start-up (which may wait for the tunnel)
+      // they just exit; once running, in-flight requests finish first.
+      let hc: HookCatch | undefined;
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
-        if (stopping) process.exit(130);
+        if (stopping || !hc) process.exit(stopping ? 130 : 0);
         stopping = true;
         if (output === 'pretty') process.stderr.write(`\nhook-catch: ${signal}, stopping…\n`);
         setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
@@ -92,6 +113,27 @@ Examples:
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      hc = await start({
+        port: flags.port,
+        host: flags.host,
+        inspectorPort: flags.inspectorPort,
+        dir: flags.dir,
+        maxBody: flags.maxBody,
+        maxRequests: flags.maxRequests,
+        fsync: flags.fsync,
+        output,
+        tunnel: flags.tunnel,
+        authtoken: flags.authtoken,
+        publicUrl: flags.publicUrl,
+        domain: flags.domain,
+        basicAuth: flags.basicAuth,
+        allowCidrs: flags.allowCidr,
+        denyCidrs: flags.denyCidr,
+        verifyWebhook: verify ? { provider: flags.verifyWebhook ?? '', secret: flags.verifyWebhookSecret ?? '' } : undefined,
+        tunnelTimeoutMs: flags.tunnelTimeout,
+        requireTunnel: flags.requireTunnel,
+        ngrokServerAddr: flags.ngrokServerAddr,
+      });
     });
 
   program
@@ -110,6 +152,16 @@ Examples:
         process.stdout,
         process.stderr,
       );
+    });
+
+  program
+    .command('url')
+    .description('print the running instance\'s webhook URL (public when there is a tunnel) for scripts')
+    .addOption(dirOption())
+    .option('--local', 'the local webhook URL even when there is a public one')
+    .option('--json', 'all the URLs as JSON')
+    .action(async (flags) => {
+      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json }, process.stdout, process.stderr);
     });
 
   program

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CapturedRequest } from './capture.js';
+import type { TunnelStatus } from './tunnel.js';
 
 /**
  * What a running hook-catch announces. Data flows one way: receiver -> store -> these events ->
@@ -8,6 +9,8 @@ import type { CapturedRequest } from './capture.js';
 export interface HookCatchEventMap {
   /** A request was stored and answered. */
   request: [request: CapturedRequest, latencyMs: number];
+  /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */
+  tunnel: [status: TunnelStatus, publicUrl: string | null];
 }
 
 export type HookCatchEvents = EventEmitter<HookCatchEventMap>;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { HookCatchError } from './errors.js';
+import { openNgrokTunnel, type OpenTunnel } from './tunnel.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
 export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';
@@ -29,6 +30,30 @@ export interface HookCatchOptions {
   stderr?: NodeJS.WritableStream;
   /** How long `close()` lets in-flight requests finish before cutting connections. Default `1500` ms. */
   closeGraceMs?: number;
+
+  /** Open a public ngrok URL to the receiver when an authtoken is found. Default `true`. */
+  tunnel?: boolean;
+  /** ngrok authtoken. Default: `NGROK_AUTHTOKEN`, then the ngrok agent's `ngrok.yml`. */
+  authtoken?: string;
+  /** A public URL you provide (your own tunnel or proxy): shown and used instead of ngrok. Default none. */
+  publicUrl?: string;
+  /** A reserved or static ngrok domain. Default: a random ngrok domain. */
+  domain?: string;
+  /** `user:pass` pairs the public URL asks for (ngrok basic auth). Default none. */
+  basicAuth?: string[];
+  /** CIDRs allowed / denied at the ngrok edge. Default: all allowed. */
+  allowCidrs?: string[];
+  denyCidrs?: string[];
+  /** ngrok verifies each webhook's signature at its edge, e.g. `{ provider: 'github', secret }`. Default off. */
+  verifyWebhook?: { provider: string; secret: string };
+  /** How long to wait for the tunnel before going on local-only. Default `20000` ms. */
+  tunnelTimeoutMs?: number;
+  /** Fail start-up (exit 1) instead of going on local-only when no tunnel can be opened. Default `false`. */
+  requireTunnel?: boolean;
+  /** The ngrok service address, `host:port` (advanced: a self-hosted or test endpoint). Default ngrok's. */
+  ngrokServerAddr?: string;
+  /** Opens the tunnel (advanced: bring another tunnel). Default: the ngrok SDK. */
+  openTunnel?: OpenTunnel;
 }
 
 export interface ResolvedOptions {
@@ -44,6 +69,18 @@ export interface ResolvedOptions {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   closeGraceMs: number;
+  tunnel: boolean;
+  authtoken?: string;
+  publicUrl: string | null;
+  domain?: string;
+  basicAuth: string[];
+  allowCidrs: string[];
+  denyCidrs: string[];
+  verifyWebhook?: { provider: string; secret: string };
+  tunnelTimeoutMs: number;
+  requireTunnel: boolean;
+  ngrokServerAddr?: string;
+  openTunnel: OpenTunnel;
 }
 
 export const DEFAULTS = {
@@ -53,6 +90,7 @@ export const DEFAULTS = {
   dir: '.hook-catch',
   maxBody: 10 * 1024 * 1024,
   maxRequests: 10_000,
+  tunnelTimeoutMs: 20_000,
 } as const;
 
 export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions {
@@ -69,7 +107,44 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
     closeGraceMs: options.closeGraceMs ?? 1500,
+    tunnel: options.tunnel ?? true,
+    authtoken: options.authtoken || undefined,
+    publicUrl: options.publicUrl ? checkPublicUrl(options.publicUrl) : null,
+    domain: options.domain || undefined,
+    basicAuth: (options.basicAuth ?? []).map(checkBasicAuth),
+    allowCidrs: options.allowCidrs ?? [],
+    denyCidrs: options.denyCidrs ?? [],
+    verifyWebhook: options.verifyWebhook && checkVerifyWebhook(options.verifyWebhook),
+    tunnelTimeoutMs: checkCount(options.tunnelTimeoutMs ?? DEFAULTS.tunnelTimeoutMs, '--tunnel-timeout', 1),
+    requireTunnel: options.requireTunnel ?? false,
+    ngrokServerAddr: options.ngrokServerAddr || undefined,
+    openTunnel: options.openTunnel ?? openNgrokTunnel,
   };
+}
+
+function checkPublicUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new HookCatchError(`--public-url must be a full URL such as https://hooks.example.com; got "${url}".`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new HookCatchError(`--public-url must start with https:// or http://; got "${url}".`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+function checkBasicAuth(pair: string): string {
+  if (!/^[^:]+:.+$/.test(pair)) throw new HookCatchError(`--basic-auth takes user:password; got "${pair}".`);
+  return pair;
+}
+
+function checkVerifyWebhook(verify: { provider: string; secret: string }) {
+  if (!verify.provider || !verify.secret) {
+    throw new HookCatchError('--verify-webhook <provider> needs --verify-webhook-secret <secret> too (and the other way round).');
+  }
+  return verify;
 }
 
 function checkPort(port: number, flag: string): number {

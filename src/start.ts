@@ -5,11 +5,13 @@ import { createIdGenerator } from './ids.js';
 import { createInspector } from './inspector.js';
 import { listen, urlFor } from './listen.js';
 import { resolveOptions, type HookCatchOptions } from './options.js';
+import { openPublicUrl, type PublicState } from './public-url.js';
 import { createReceiver } from './receiver.js';
 import { ensurePrivateDir } from './store/files.js';
 import { claimInstance, publishInstance, releaseInstance, type InstanceInfo } from './store/instance-file.js';
 import { RequestLog } from './store/request-log.js';
 import { createReporter } from './terminal.js';
+import type { Tunnel } from './tunnel.js';
 import { VERSION } from './version.js';
 
 export interface HookCatch {
@@ -19,8 +21,12 @@ export interface HookCatch {
   webhookUrl: string;
   /** Base URL of the inspector and its `/api`. */
   inspectorUrl: string;
-  /** The public URL, once a tunnel provides one; null when local-only. */
+  /** The public base URL (ngrok's, or `publicUrl`); null when local-only. */
   publicUrl: string | null;
+  /** `<publicUrl>/webhook`, or null when local-only. */
+  publicWebhookUrl: string | null;
+  /** The tunnel as it is now: how it was opened, connected or not, why it failed. */
+  tunnel: PublicState;
   receiverPort: number;
   inspectorPort: number;
   /** The store folder (absolute). */
@@ -50,16 +56,16 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
 
   const servers: Server[] = [];
   let log: RequestLog | undefined;
+  let tunnel: Tunnel | null = null;
   try {
-    let opened;
+    let warnings: string[];
     try {
-      opened = await RequestLog.open(dir, { maxRequests: options.maxRequests, fsync: options.fsync });
+      ({ log, warnings } = await RequestLog.open(dir, { maxRequests: options.maxRequests, fsync: options.fsync }));
     } catch (error) {
       throw new HookCatchError(`Cannot read the store in ${dir}: ${describe(error)}.`);
     }
-    log = opened.log;
     const store = log;
-    for (const warning of opened.warnings) reporter.warning(warning);
+    for (const warning of warnings) reporter.warning(warning);
 
     const events = createEvents();
     const startedAt = new Date();
@@ -81,12 +87,14 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
 
     let inspectorPort = 0;
     let info: InstanceInfo | undefined;
+    let publicState: PublicState | undefined;
     const inspectorServer = createServer(
       createInspector({
         log: store,
         port: () => inspectorPort,
         status: () => ({
           ...info,
+          tunnel: publicState,
           uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
           requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
           maxBody: options.maxBody,
@@ -99,6 +107,13 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
     inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
     const receiverUrl = urlFor(options.host, receiverPort);
+    const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (status) => {
+      reporter.tunnel(status, publicState?.url ?? null);
+      events.emit('tunnel', status, publicState?.url ?? null);
+    });
+    ({ tunnel, state: publicState } = opened);
+    if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
+    const publicUrl = publicState.url;
     info = {
       pid: process.pid,
       version: VERSION,
@@ -107,24 +122,27 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       receiverUrl,
       webhookUrl: `${receiverUrl}/webhook`,
       inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
-      publicUrl: null,
+      publicUrl,
+      publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
       receiverPort,
       inspectorPort,
     };
     await publishInstance(dir, info);
-    reporter.ready({ ...info, stored: store.count, maxRequests: options.maxRequests });
+    reporter.ready({ ...info, tunnel: publicState, stored: store.count, maxRequests: options.maxRequests });
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        await tunnel?.close();
         await stopServers(servers, options.closeGraceMs);
         await store.close();
         releaseInstance(dir);
         process.off('exit', releaseOnExit);
       })());
 
-    return { ...info, warnings: opened.warnings, store, events, close };
+    return { ...info, tunnel: publicState, warnings, store, events, close };
   } catch (error) {
+    await tunnel?.close();
     await stopServers(servers, 0);
     await log?.close();
     releaseInstance(dir);

@@ -4,6 +4,8 @@ import { describe } from './errors.js';
 import { formatBytes, formatTime } from './format.js';
 import { shortId } from './ids.js';
 import type { OutputMode } from './options.js';
+import type { PublicState } from './public-url.js';
+import type { TunnelStatus } from './tunnel.js';
 
 export interface ReadyInfo {
   version: string;
@@ -11,6 +13,9 @@ export interface ReadyInfo {
   receiverUrl: string;
   inspectorUrl: string;
   publicUrl: string | null;
+  /** `<publicUrl>/webhook`: what to paste into a provider's `webhook=` parameter. */
+  publicWebhookUrl: string | null;
+  tunnel: PublicState;
   dir: string;
   stored: number;
   maxRequests: number;
@@ -19,9 +24,14 @@ export interface ReadyInfo {
 
 /** What the terminal shows: a banner, one line per request, warnings. One object per output mode. */
 export interface Reporter {
+  /** Something is under way (pretty mode only), e.g. opening the tunnel. */
+  progress(text: string): void;
   ready(info: ReadyInfo): void;
   request(request: CapturedRequest, latencyMs: number): void;
   storeFailed(request: CapturedRequest, error: unknown): void;
+  tunnel(status: TunnelStatus, publicUrl: string | null): void;
+  /** Information a user may act on (hidden by --quiet). */
+  notice(text: string): void;
   warning(text: string): void;
 }
 
@@ -34,13 +44,23 @@ export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, 
   const storeFailed = (request: CapturedRequest, error: unknown) =>
     err(e.red(`hook-catch: could not store ${request.method} ${request.url}; answered 503 so the sender retries: ${describe(error)}`));
 
+  const notice = (text: string) => err(`hook-catch: ${text}`);
+  const tunnelLine = (status: TunnelStatus, url: string | null) =>
+    status === 'closed'
+      ? err(e.yellow('hook-catch: the ngrok tunnel dropped; ngrok is reconnecting (webhooks to the public URL fail meanwhile).'))
+      : err(e.green(`hook-catch: the ngrok tunnel is back: ${url ?? ''}`));
+  const nothing = () => {};
+
   switch (mode) {
     case 'none':
-      return { ready() {}, request() {}, storeFailed() {}, warning() {} };
+      return { progress: nothing, ready: nothing, request: nothing, storeFailed: nothing, tunnel: nothing, notice: nothing, warning: nothing };
     case 'quiet':
-      return { ready() {}, request() {}, storeFailed, warning };
+      return { progress: nothing, ready: nothing, request: nothing, storeFailed, tunnel: tunnelLine, notice: nothing, warning };
     case 'json':
       return {
+        progress: nothing,
+        notice,
+        tunnel: (status, publicUrl) => out(JSON.stringify({ type: 'tunnel', status, publicUrl })),
         ready: (info) => out(JSON.stringify({ type: 'ready', ...info })),
         request: (request, latencyMs) =>
           out(JSON.stringify({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100 })),
@@ -50,6 +70,9 @@ export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, 
       };
     case 'pretty':
       return {
+        progress: (text) => err(e.dim(`hook-catch: ${text}`)),
+        notice,
+        tunnel: tunnelLine,
         ready: (info) => out(banner(info, c)),
         request: (request) => out(requestLine(summarize(request), c)),
         storeFailed,
@@ -64,13 +87,24 @@ function banner(info: ReadyInfo, c: ChalkInstance): string {
     '',
     `  ${c.bold.cyan('hook-catch')} ${c.dim(info.version)}`,
     '',
-    row('Webhook', c.green(info.webhookUrl), 'any method and path is captured'),
+    ...(info.publicWebhookUrl
+      ? [
+          row('Public', c.green.bold(info.publicWebhookUrl), publicNote(info.tunnel)),
+          row('Local', c.green(info.webhookUrl), 'any method and path is captured'),
+        ]
+      : [row('Webhook', c.green(info.webhookUrl), 'any method and path is captured; local only')]),
     row('Inspector', c.cyan(info.inspectorUrl), 'JSON API: /api/requests, /api/status'),
     row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
     '',
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
     '',
   ].join('\n');
+}
+
+function publicNote(tunnel: PublicState): string {
+  if (tunnel.via === 'public-url') return 'your own (--public-url)';
+  const source = tunnel.tokenSource?.includes('ngrok.yml') ? `the ngrok config ${tunnel.tokenSource}` : tunnel.tokenSource;
+  return `ngrok, authtoken from ${source}`;
 }
 
 const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {

@@ -9,7 +9,7 @@ import { later, runCli, spawnCli, tempDir } from './helpers.js';
 const NO_STACK = /\n\s+at |Error:/;
 
 async function startCli(dir: string, extra: string[] = []) {
-  const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', ...extra]);
+  const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel', ...extra]);
   const ready = await cli.jsonLine((v) => v.type === 'ready');
   return { ...cli, ready };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
@@ -29,7 +30,8 @@ export async function tempDir(): Promise<string> {
 
 /** A real hook-catch on free ports and a fresh store, closed after the test. */
 export async function startHookCatch(options: HookCatchOptions = {}): Promise<HookCatch> {
-  const hc = await start({ port: 0, inspectorPort: 0, dir: await tempDir(), output: 'none', ...options });
+  // No tunnel unless a test asks for one (with a fake, or the SDK pointed at a closed local port).
+  const hc = await start({ port: 0, inspectorPort: 0, dir: await tempDir(), output: 'none', tunnel: false, ...options });
   later(() => hc.close());
   return hc;
 }
@@ -88,11 +90,18 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs the real CLI (bin/hook-catch.js, built dist/) as a user would; killed after the test. */
+/**
+ * Runs the real CLI (bin/hook-catch.js, built dist/) as a user would; killed after the test. It gets
+ * an empty HOME and no NGROK_AUTHTOKEN, so it finds no ngrok token and never dials out, unless a
+ * test passes one (always with --ngrok-server-addr on a closed or silent local port).
+ */
 export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
+  const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
+  later(() => rm(home, { recursive: true, force: true }));
+  const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...env, HOME: home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const outChunks: Buffer[] = [];

@@ -14,6 +14,7 @@ export interface InstanceInfo {
   webhookUrl: string;
   inspectorUrl: string;
   publicUrl: string | null;
+  publicWebhookUrl: string | null;
   receiverPort: number;
   inspectorPort: number;
 }
