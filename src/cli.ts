@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { listRequests } from './commands/list.js';
 import { showRequest } from './commands/show.js';
+import { expectJob, listJobs } from './commands/jobs.js';
 import { printUrl } from './commands/url.js';
+import { waitForJob } from './commands/wait.js';
 import { HookCatchError } from './errors.js';
-import { parseBytes } from './format.js';
+import { parseBytes, parseDuration } from './format.js';
 import { DEFAULTS, type OutputMode } from './options.js';
 import { start, type HookCatch } from './start.js';
 import { VERSION } from './version.js';
@@ -38,6 +40,14 @@ function seconds(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('give a duration such as 30s, 10m, 2h or 7d.');
+  return ms;
+}
+
+const JOB_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
+
 const dirOption = () => new Option('-d, --dir <path>', 'folder holding the store').default(DEFAULTS.dir);
 
 export function buildProgram(): Command {
@@ -53,6 +63,8 @@ Examples:
   $ hook-catch start                       receiver on :8080, inspector API on :4040
   $ hook-catch start --port 0 --json       any free port, one JSON line per event
   $ WEBHOOK=$(hook-catch url)              the public webhook URL of the running instance
+  $ hook-catch expect a9199e4e             "I just submitted this job"
+  $ hook-catch wait a9199e4e -t 10m > out.json   block until its webhook says it is done
   $ hook-catch list --method POST -n 20    the 20 newest POSTs in the store
   $ hook-catch show last --body > payload  the newest request's exact body bytes`,
     );
@@ -77,6 +89,13 @@ Examples:
     .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)')
     .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
     .option('-q, --quiet', 'print only warnings and errors')
+    .optionsGroup('Jobs:')
+    .option(
+      '--job-id-path <rule>',
+      'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last',
+      collect,
+    )
+    .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration))
     .optionsGroup('Public URL (ngrok):')
     .option('--authtoken <token>', 'ngrok authtoken (default: NGROK_AUTHTOKEN, then the ngrok agent\'s ngrok.yml)')
     .option('--no-tunnel', 'stay local: no public URL, no notice about it')
@@ -133,6 +152,8 @@ Examples:
         tunnelTimeoutMs: flags.tunnelTimeout,
         requireTunnel: flags.requireTunnel,
         ngrokServerAddr: flags.ngrokServerAddr,
+        jobIdPaths: flags.jobIdPath,
+        jobTtlMs: flags.jobTtl,
       });
     });
 
@@ -159,9 +180,44 @@ Examples:
     .description('print the running instance\'s webhook URL (public when there is a tunnel) for scripts')
     .addOption(dirOption())
     .option('--local', 'the local webhook URL even when there is a public one')
+    .option('--tag <jobId>', 'a per-job URL, …/webhook/<jobId>, that correlates by itself')
     .option('--json', 'all the URLs as JSON')
     .action(async (flags) => {
-      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json }, process.stdout, process.stderr);
+      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json, tag: flags.tag }, process.stdout, process.stderr);
+    });
+
+  program
+    .command('expect')
+    .description('register a job you just submitted, so its webhook is matched to it (even one that came first)')
+    .argument('<jobId>', 'the id the provider gave you (jobId, taskId, request_id …)')
+    .option('-l, --label <text>', 'a note to recognise it by')
+    .addOption(new Option('--ttl <duration>', 'how long it may wait for its webhook').default(DEFAULTS.jobTtlMs, '7d').argParser(duration))
+    .addOption(dirOption())
+    .option('--json', 'print the job as JSON')
+    .action(async (id: string, flags) => {
+      await expectJob(id, { dir: flags.dir, label: flags.label, ttlMs: flags.ttl, json: flags.json }, process.stdout);
+    });
+
+  program
+    .command('jobs')
+    .description('list the running instance\'s jobs, most recently active first')
+    .addOption(new Option('--status <status>', 'only jobs in this state').choices(JOB_STATUSES))
+    .addOption(dirOption())
+    .option('--json', 'print the jobs as JSON')
+    .action(async (flags) => {
+      await listJobs({ dir: flags.dir, status: flags.status, json: flags.json }, process.stdout, process.stderr);
+    });
+
+  program
+    .command('wait')
+    .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 124 timed out, 1 other)')
+    .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
+    .addOption(new Option('-t, --timeout <duration>', 'give up after this long').default(600_000, '10m').argParser(duration))
+    .option('--any', 'return on any delivery, not only a completed or failed one')
+    .addOption(dirOption())
+    .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')
+    .action(async (id: string, flags) => {
+      process.exitCode = await waitForJob(id, { dir: flags.dir, timeoutMs: flags.timeout, any: flags.any, json: flags.json }, process.stdout, process.stderr);
     });
 
   program

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CapturedRequest } from './capture.js';
+import type { Delivery, Job } from './jobs/types.js';
 import type { TunnelStatus } from './tunnel.js';
 
 /**
@@ -9,6 +10,8 @@ import type { TunnelStatus } from './tunnel.js';
 export interface HookCatchEventMap {
   /** A request was stored and answered. */
   request: [request: CapturedRequest, latencyMs: number];
+  /** A stored request was matched to a job. */
+  job: [job: Job, delivery: Delivery];
   /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */
   tunnel: [status: TunnelStatus, publicUrl: string | null];
 }

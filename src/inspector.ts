@@ -2,10 +2,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { summarize, toJsonRecord } from './capture.js';
 import { HookCatchError } from './errors.js';
 import { loopbackGuard } from './loopback-guard.js';
+import { jobsRouter } from './inspector-jobs.js';
+import type { Jobs } from './jobs/service.js';
 import type { RequestLog, RequestQuery } from './store/request-log.js';
 
 export interface InspectorDeps {
   log: RequestLog;
+  jobs: Jobs;
   /** The inspector's own port (known once it listens), for the Origin check. */
   port: () => number;
   /** What `GET /api/status` answers. */
@@ -37,6 +40,10 @@ export function createInspector(deps: InspectorDeps): express.Express {
         'GET /api/requests/:id/body',
         'DELETE /api/requests/:id',
         'DELETE /api/requests',
+        'POST /api/jobs {"id","label"?,"ttl"?}',
+        'GET /api/jobs?status=',
+        'GET /api/jobs/:id',
+        'GET /api/jobs/:id/wait?timeout=&any=1',
       ],
     });
   });
@@ -78,12 +85,19 @@ export function createInspector(deps: InspectorDeps): express.Express {
     res.json({ deleted: id });
   });
 
+  app.use('/api/jobs', jobsRouter(deps.jobs, log));
+
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `No such API endpoint: ${req.method} ${req.originalUrl}` });
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const known = error instanceof HookCatchError;
+    const status = (error as { status?: number }).status;
+    if (!known && status && status >= 400 && status < 500) {
+      res.status(status).json({ error: `Bad request: ${(error as Error).message}` });
+      return;
+    }
     res.status(known ? 400 : 500).json({ error: known ? error.message : `Inspector error: ${String(error)}` });
   });
 

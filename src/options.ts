@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { HookCatchError } from './errors.js';
+import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
@@ -54,6 +55,18 @@ export interface HookCatchOptions {
   ngrokServerAddr?: string;
   /** Opens the tunnel (advanced: bring another tunnel). Default: the ngrok SDK. */
   openTunnel?: OpenTunnel;
+
+  /**
+   * Where job ids are, tried before the well-known keys: `body.response.request_id`,
+   * `header.x-job-id`, `query.jobId`, `path.last`. Default none.
+   */
+  jobIdPaths?: string[];
+  /** How long a registered job may wait for its webhook before it is expired. Default 7 days. */
+  jobTtlMs?: number;
+  /** Jobs kept; the ones idle longest are forgotten first. Default `5000`. */
+  maxJobs?: number;
+  /** The clock, in epoch milliseconds (advanced: tests of expiry). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface ResolvedOptions {
@@ -81,6 +94,10 @@ export interface ResolvedOptions {
   requireTunnel: boolean;
   ngrokServerAddr?: string;
   openTunnel: OpenTunnel;
+  jobIdRules: JobIdRule[];
+  jobTtlMs: number;
+  maxJobs: number;
+  now: () => number;
 }
 
 export const DEFAULTS = {
@@ -91,6 +108,8 @@ export const DEFAULTS = {
   maxBody: 10 * 1024 * 1024,
   maxRequests: 10_000,
   tunnelTimeoutMs: 20_000,
+  jobTtlMs: 7 * 24 * 60 * 60 * 1000,
+  maxJobs: 5000,
 } as const;
 
 export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions {
@@ -119,6 +138,10 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     requireTunnel: options.requireTunnel ?? false,
     ngrokServerAddr: options.ngrokServerAddr || undefined,
     openTunnel: options.openTunnel ?? openNgrokTunnel,
+    jobIdRules: (options.jobIdPaths ?? []).map(parseRule),
+    jobTtlMs: checkCount(options.jobTtlMs ?? DEFAULTS.jobTtlMs, '--ttl', 1),
+    maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, '--max-jobs', 1),
+    now: options.now ?? Date.now,
   };
 }
 

@@ -5,6 +5,10 @@ import { createIdGenerator } from './ids.js';
 import { createInspector } from './inspector.js';
 import { listen, urlFor } from './listen.js';
 import { resolveOptions, type HookCatchOptions } from './options.js';
+import { openJobs, type Jobs } from './jobs/service.js';
+import type { ExpectOptions } from './jobs/registry.js';
+import type { Job } from './jobs/types.js';
+import type { WaitOptions, WaitResult } from './jobs/wait.js';
 import { openPublicUrl, type PublicState } from './public-url.js';
 import { createReceiver } from './receiver.js';
 import { ensurePrivateDir } from './store/files.js';
@@ -36,6 +40,12 @@ export interface HookCatch {
   /** The stored requests (read, list, delete). */
   store: RequestLog;
   events: HookCatchEvents;
+  /** Registers a job: "I just submitted it; tell me when its webhook lands". */
+  expect(jobId: string, options?: ExpectOptions): Promise<Job>;
+  /** Resolves when the job completes or fails (or with `any`, on any delivery), or on timeout. */
+  waitFor(jobId: string, options: WaitOptions): Promise<WaitResult>;
+  /** The jobs as they stand now. */
+  jobs: Jobs['registry'];
   /** Stops accepting, lets in-flight requests finish, writes what is pending. Idempotent. */
   close(): Promise<void>;
 }
@@ -57,6 +67,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   const servers: Server[] = [];
   let log: RequestLog | undefined;
   let tunnel: Tunnel | null = null;
+  let jobs: Jobs | undefined;
   try {
     let warnings: string[];
     try {
@@ -65,6 +76,9 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       throw new HookCatchError(`Cannot read the store in ${dir}: ${describe(error)}.`);
     }
     const store = log;
+    jobs = await openJobs({ dir, store, rules: options.jobIdRules, now: options.now, ttlMs: options.jobTtlMs, maxJobs: options.maxJobs });
+    const jobService = jobs;
+    warnings.push(...jobs.warnings);
     for (const warning of warnings) reporter.warning(warning);
 
     const events = createEvents();
@@ -76,8 +90,10 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       nextId: createIdGenerator(Date.now, store.lastId),
       onCaptured: (request, latencyMs) => {
         captured++;
-        reporter.request(request, latencyMs);
+        const correlation = jobService.record(request);
+        reporter.request(request, latencyMs, correlation);
         events.emit('request', request, latencyMs);
+        if (correlation) events.emit('job', correlation.job, correlation.delivery);
       },
       onStoreFailed: (request, error) => reporter.storeFailed(request, error),
     });
@@ -91,6 +107,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const inspectorServer = createServer(
       createInspector({
         log: store,
+        jobs: jobService,
         port: () => inspectorPort,
         status: () => ({
           ...info,
@@ -135,15 +152,27 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       (closing ??= (async () => {
         await tunnel?.close();
         await stopServers(servers, options.closeGraceMs);
+        await jobService.close();
         await store.close();
         releaseInstance(dir);
         process.off('exit', releaseOnExit);
       })());
 
-    return { ...info, tunnel: publicState, warnings, store, events, close };
+    return {
+      ...info,
+      tunnel: publicState,
+      warnings,
+      store,
+      events,
+      expect: jobService.expect,
+      waitFor: jobService.waitFor,
+      jobs: jobService.registry,
+      close,
+    };
   } catch (error) {
     await tunnel?.close();
     await stopServers(servers, 0);
+    await jobs?.close();
     await log?.close();
     releaseInstance(dir);
     process.off('exit', releaseOnExit);

@@ -3,6 +3,7 @@ import { summarize, type CapturedRequest, type RequestSummary } from './capture.
 import { describe } from './errors.js';
 import { formatBytes, formatTime } from './format.js';
 import { shortId } from './ids.js';
+import type { Correlation } from './jobs/registry.js';
 import type { OutputMode } from './options.js';
 import type { PublicState } from './public-url.js';
 import type { TunnelStatus } from './tunnel.js';
@@ -27,7 +28,7 @@ export interface Reporter {
   /** Something is under way (pretty mode only), e.g. opening the tunnel. */
   progress(text: string): void;
   ready(info: ReadyInfo): void;
-  request(request: CapturedRequest, latencyMs: number): void;
+  request(request: CapturedRequest, latencyMs: number, correlation: Correlation | null): void;
   storeFailed(request: CapturedRequest, error: unknown): void;
   tunnel(status: TunnelStatus, publicUrl: string | null): void;
   /** Information a user may act on (hidden by --quiet). */
@@ -62,8 +63,23 @@ export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, 
         notice,
         tunnel: (status, publicUrl) => out(JSON.stringify({ type: 'tunnel', status, publicUrl })),
         ready: (info) => out(JSON.stringify({ type: 'ready', ...info })),
-        request: (request, latencyMs) =>
-          out(JSON.stringify({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100 })),
+        request: (request, latencyMs, correlation) =>
+          out(
+            JSON.stringify({
+              type: 'request',
+              ...summarize(request),
+              latencyMs: Math.round(latencyMs * 100) / 100,
+              job: correlation && {
+                id: correlation.job.id,
+                jobStatus: correlation.job.status,
+                deliveryStatus: correlation.delivery.status,
+                statusWord: correlation.delivery.statusWord,
+                matchedBy: correlation.delivery.matchedBy,
+                attempt: correlation.delivery.attempt,
+                duplicate: correlation.delivery.duplicate,
+              },
+            }),
+          ),
         storeFailed: (request, error) =>
           out(JSON.stringify({ type: 'store-failed', ...summarize(request), error: describe(error) })),
         warning,
@@ -74,7 +90,7 @@ export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, 
         notice,
         tunnel: tunnelLine,
         ready: (info) => out(banner(info, c)),
-        request: (request) => out(requestLine(summarize(request), c)),
+        request: (request, _latency, correlation) => out(requestLine(summarize(request), c) + jobNote(correlation, c)),
         storeFailed,
         warning,
       };
@@ -99,6 +115,16 @@ function banner(info: ReadyInfo, c: ChalkInstance): string {
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
     '',
   ].join('\n');
+}
+
+/** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */
+function jobNote(correlation: Correlation | null, c: ChalkInstance): string {
+  if (!correlation) return '';
+  const { job, delivery } = correlation;
+  const id = job.id.length > 24 ? `${job.id.slice(0, 23)}…` : job.id;
+  const color = job.status === 'completed' ? c.green : job.status === 'failed' ? c.red : c.yellow;
+  const state = delivery.duplicate ? c.magenta(`retry #${delivery.attempt} (duplicate)`) : color(job.status.replace('_', ' '));
+  return `  ${c.bold(`job ${id}`)} ${state}${job.source === 'webhook' ? c.dim(' (not expected)') : ''}`;
 }
 
 function publicNote(tunnel: PublicState): string {

@@ -1,4 +1,4 @@
-import { HookCatchError } from '../errors.js';
+import { notRunning } from '../client.js';
 import { readInstance } from '../store/instance-file.js';
 
 export interface UrlOptions {
@@ -6,6 +6,8 @@ export interface UrlOptions {
   /** The local webhook URL even when there is a public one. */
   local?: boolean;
   json?: boolean;
+  /** A job id: the URL becomes `…/webhook/<id>`, which correlates by itself (for per-request webhook URLs). */
+  tag?: string;
 }
 
 /**
@@ -14,16 +16,16 @@ export interface UrlOptions {
  */
 export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
   const instance = await readInstance(options.dir);
-  if (!instance) {
-    throw new HookCatchError(`No hook-catch is running on ${options.dir}. Start one with \`hook-catch start\` (or point at it with --dir).`);
-  }
-  const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook` : null;
+  if (!instance) throw notRunning(options.dir);
+  const suffix = options.tag ? `/${encodeURIComponent(options.tag)}` : '';
+  const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook${suffix}` : null;
+  const localWebhookUrl = `${instance.webhookUrl}${suffix}`;
   if (options.json) {
     stdout.write(
       JSON.stringify({
-        webhookUrl: options.local ? instance.webhookUrl : (publicWebhookUrl ?? instance.webhookUrl),
+        webhookUrl: options.local ? localWebhookUrl : (publicWebhookUrl ?? localWebhookUrl),
         publicWebhookUrl,
-        localWebhookUrl: instance.webhookUrl,
+        localWebhookUrl,
         publicUrl: instance.publicUrl,
         receiverUrl: instance.receiverUrl,
         inspectorUrl: instance.inspectorUrl,
@@ -34,5 +36,5 @@ export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStrea
   if (!options.local && !publicWebhookUrl) {
     stderr.write('hook-catch: no public URL (no tunnel is open); this is the local webhook URL.\n');
   }
-  stdout.write(`${options.local || !publicWebhookUrl ? instance.webhookUrl : publicWebhookUrl}\n`);
+  stdout.write(`${options.local || !publicWebhookUrl ? localWebhookUrl : publicWebhookUrl}\n`);
 }

@@ -145,6 +145,16 @@ export class RequestLog {
     return { items, total: this.index.size, nextBefore: more ? items[items.length - 1]!.id : null };
   }
 
+  /** Ids of the stored requests newer than `after` (all when null), oldest first, at most `limit` (the newest). */
+  idsAfter(after: string | null, limit: number): string[] {
+    const ids: string[] = [];
+    for (const entry of this.index.newestFirst()) {
+      if ((after !== null && entry.summary.id <= after) || ids.length === limit) break;
+      ids.push(entry.summary.id);
+    }
+    return ids.reverse();
+  }
+
   /** Deletes one request; false when there is none with that id. */
   async delete(id: string): Promise<boolean> {
     this.assertWritable();

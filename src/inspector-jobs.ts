@@ -1,0 +1,74 @@
+import express, { type Request, type Response } from 'express';
+import { toJsonRecord } from './capture.js';
+import { HookCatchError } from './errors.js';
+import { parseDuration } from './format.js';
+import type { Jobs } from './jobs/service.js';
+import type { Job, JobStatus } from './jobs/types.js';
+import type { RequestLog } from './store/request-log.js';
+
+const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
+/** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */
+const LONGEST_POLL_MS = 10 * 60 * 1000;
+
+/** `/api/jobs`: register jobs, list them, read one with its deliveries, and long-poll for one. */
+export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  router.post('/', async (req, res) => {
+    const { id, label, ttl } = (req.body ?? {}) as { id?: unknown; label?: unknown; ttl?: unknown };
+    if (typeof id !== 'string' && typeof id !== 'number') throw new HookCatchError('POST /api/jobs takes {"id": "<job id>", "label"?, "ttl"?}.');
+    const ttlMs = ttl === undefined ? undefined : durationOf(ttl, 'ttl');
+    const existed = jobs.registry.get(String(id)) !== undefined;
+    const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs });
+    res.status(existed ? 200 : 201).json(job);
+  });
+
+  router.get('/', async (req, res) => {
+    await jobs.ready;
+    const status = typeof req.query.status === 'string' && req.query.status ? req.query.status : undefined;
+    if (status && !STATUSES.includes(status as JobStatus)) {
+      throw new HookCatchError(`status must be one of ${STATUSES.join(', ')}; got "${status}".`);
+    }
+    res.json({ items: jobs.registry.list(status as JobStatus | undefined).map(summary) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    await jobs.ready;
+    const job = jobs.registry.get(req.params.id as string);
+    if (!job) return notFound(res, req.params.id as string);
+    res.json(job);
+  });
+
+  router.get('/:id/wait', async (req: Request, res: Response) => {
+    const timeout = typeof req.query.timeout === 'string' ? durationOf(req.query.timeout, 'timeout') : 30_000;
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const result = await jobs.waitFor(req.params.id as string, {
+      timeoutMs: Math.min(timeout, LONGEST_POLL_MS),
+      any: req.query.any === '1' || req.query.any === 'true',
+      signal: abort.signal,
+    });
+    if (abort.signal.aborted) return;
+    const request = result.delivery ? await log.get(result.delivery.requestId) : null;
+    res.json({ ...result, request: request && toJsonRecord(request) });
+  });
+
+  return router;
+}
+
+function durationOf(value: unknown, name: string): number {
+  const ms = typeof value === 'number' ? value : parseDuration(String(value));
+  if (!Number.isFinite(ms) || ms <= 0) throw new HookCatchError(`${name} is a duration such as 30s, 10m or 7d; got "${String(value)}".`);
+  return ms;
+}
+
+function summary(job: Job) {
+  const { deliveries, history: _history, ...rest } = job;
+  const last = deliveries.at(-1);
+  return { ...rest, deliveryCount: deliveries.length, lastDeliveryAt: last?.receivedAt ?? null, lastRequestId: last?.requestId ?? null };
+}
+
+function notFound(res: Response, id: string): void {
+  res.status(404).json({ error: `No job ${id}. Register it with \`hook-catch expect ${id}\` or POST /api/jobs.` });
+}

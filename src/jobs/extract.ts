@@ -1,0 +1,131 @@
+import type { CapturedRequest } from '../capture.js';
+import { HookCatchError } from '../errors.js';
+import { isStatusKey, statusOfWord } from './status-words.js';
+import type { PayloadStatus } from './types.js';
+
+/** A user rule (`--job-id-path`): where a job id is, e.g. `body.response.request_id`, `header.x-job-id`. */
+export interface JobIdRule {
+  text: string;
+  source: 'body' | 'header' | 'query' | 'path';
+  steps: string[];
+}
+
+/** An id a webhook may belong to. A weak one (a bare `id`) only ever matches a registered job. */
+export interface Candidate {
+  id: string;
+  matchedBy: string;
+  weak: boolean;
+}
+
+export interface Extraction {
+  candidates: Candidate[];
+  statusWord: string | null;
+  status: PayloadStatus | null;
+}
+
+/** Bounds that keep a hostile body from stalling the receiver: bigger or deeper is not looked into. */
+export const LIMITS = { parseBytes: 1024 * 1024, depth: 32, nodes: 20_000, idLength: 200 };
+
+const ID_KEYS = new Set(
+  ('jobid taskid requestid responseid transactionid executionid runid operationid predictionid batchid ' +
+    'correlationid idempotencykey generationid workflowid conversionid').split(' '),
+);
+const ID_PARENTS = new Set(['job', 'task', 'request', 'operation', 'prediction', 'run', 'execution']);
+const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+export function parseRule(text: string): JobIdRule {
+  const [source, ...steps] = text.split('.');
+  if ((source === 'body' || source === 'header' || source === 'query') && steps.length > 0 && steps.every(Boolean)) {
+    return { text, source, steps: source === 'header' ? [steps.join('.').toLowerCase()] : source === 'query' ? [steps.join('.')] : steps };
+  }
+  if (source === 'path' && steps.length === 1 && steps[0] === 'last') return { text, source, steps };
+  throw new HookCatchError(
+    `--job-id-path "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last.`,
+  );
+}
+
+/** The ids a webhook may belong to (user rules first, then well-known keys, query, path) and its status word. */
+export function extract(request: CapturedRequest, rules: JobIdRule[]): Extraction {
+  const out: Extraction = { candidates: [], statusWord: null, status: null };
+  const seen = new Set<string>();
+  const add = (value: unknown, matchedBy: string, weak = false) => {
+    if (typeof value !== 'string' && typeof value !== 'number') return;
+    const id = String(value).trim();
+    if (!id || id.length > LIMITS.idLength || seen.has(id)) return;
+    seen.add(id);
+    out.candidates.push({ id, matchedBy, weak });
+  };
+  const body = parseBody(request);
+  for (const rule of rules) add(applyRule(rule, request, body), `rule ${rule.text}`);
+  if (body !== undefined) walk(body, add, out);
+  for (const [name, value] of request.query) if (ID_KEYS.has(normalize(name))) add(value, `query.${name}`);
+  const segments = request.path.split('/').filter(Boolean);
+  if (segments.length > 0) add(safeDecode(segments[segments.length - 1]!), 'path', segments.length < 2);
+  return out;
+}
+
+function applyRule(rule: JobIdRule, request: CapturedRequest, body: unknown): unknown {
+  switch (rule.source) {
+    case 'header':
+      return request.headers.find(([name]) => name.toLowerCase() === rule.steps[0])?.[1];
+    case 'query':
+      return request.query.find(([name]) => name === rule.steps[0])?.[1];
+    case 'path':
+      return safeDecode(request.path.split('/').filter(Boolean).pop() ?? '');
+    case 'body': {
+      let value = body;
+      for (const step of rule.steps) {
+        if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, step)) return undefined;
+        value = (value as Record<string, unknown>)[step];
+      }
+      return value;
+    }
+  }
+}
+
+/** The body as JSON when it looks like JSON and is small enough to look into; undefined otherwise. */
+function parseBody(request: CapturedRequest): unknown {
+  const { body } = request;
+  if (body.length === 0 || body.length > LIMITS.parseBytes || request.bodyDiscarded) return undefined;
+  let i = 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i] !== 0x7b && body[i] !== 0x5b) return undefined; // { or [
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined; // malformed, or nested deeper than the parser goes: nothing to look into
+  }
+}
+
+/** Breadth first (the shallowest id wins), bounded in depth and in nodes visited. */
+function walk(root: unknown, add: (value: unknown, matchedBy: string, weak?: boolean) => void, out: Extraction): void {
+  const queue: { value: unknown; path: string; parent: string; depth: number }[] = [{ value: root, path: 'body', parent: '', depth: 0 }];
+  let visited = 0;
+  for (let q = 0; q < queue.length && visited < LIMITS.nodes; q++) {
+    const { value, path, parent, depth } = queue[q]!;
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.slice(0, LIMITS.nodes - visited).map((v, i) => [String(i), v])
+      : Object.entries(value as object);
+    for (const [key, child] of entries) {
+      if (++visited > LIMITS.nodes) return;
+      const k = normalize(key);
+      if (ID_KEYS.has(k)) add(child, `${path}.${key}`);
+      else if (k === 'id') add(child, `${path}.${key}`, !ID_PARENTS.has(parent));
+      if (out.statusWord === null && typeof child === 'string' && isStatusKey(k)) {
+        const status = statusOfWord(child);
+        if (status) Object.assign(out, { statusWord: child, status });
+      }
+      if (typeof child === 'object' && child !== null && depth < LIMITS.depth) {
+        queue.push({ value: child, path: `${path}.${key}`, parent: k, depth: depth + 1 });
+      }
+    }
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,44 @@
+/** Where a job stands. `pending`: registered, nothing delivered yet. */
+export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired';
+
+/** What one delivery's payload says about its job. */
+export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
+
+/** One webhook attached to a job. */
+export interface Delivery {
+  /** The stored request (`hook-catch show <requestId>`). */
+  requestId: string;
+  receivedAt: string;
+  /** Where the job id was found: `body.data.jobId`, `query.taskId`, `path`, `header.x-job-id`, `rule body.response.request_id` … */
+  matchedBy: string;
+  /** What the payload says: from its status word, or `completed` when it has none. */
+  status: PayloadStatus;
+  /** The status word as sent (`Completed`, `InProgress` …), null when there was none. */
+  statusWord: string | null;
+  /** 1 for the first delivery of this body, n for the n-th time the same body came (a retry). */
+  attempt: number;
+  duplicate: boolean;
+  /** sha-256 of the body, to tell a retry from a new delivery. */
+  bodyHash: string;
+  /** Every id this webhook could belong to, so a job registered later can claim it. */
+  candidates: string[];
+}
+
+export interface StatusChange {
+  status: JobStatus;
+  at: string;
+}
+
+export interface Job {
+  id: string;
+  label: string | null;
+  /** `expect`: registered by the user; `webhook`: seen in a webhook before (or without) registration. */
+  source: 'expect' | 'webhook';
+  registeredAt: string | null;
+  firstSeenAt: string;
+  /** When a job still waiting becomes `expired`. */
+  expiresAt: string;
+  status: JobStatus;
+  history: StatusChange[];
+  deliveries: Delivery[];
+}
