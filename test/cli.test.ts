@@ -181,6 +181,7 @@ describe('hook-catch CLI', () => {
       [['start', '--max-body', 'huge'], /give a size such as 512kb/],
       [['start', '--max-requests', '0'], /--max-requests takes a whole number of at least 1/],
       [['list', '--limit', '-3'], /./],
+      [['start', '--no-tunnel', '--dir', '/proc/hook-catch-test'], /Cannot use \/proc\/hook-catch-test as the store folder: .*--dir/],
     ] as const) {
       const result = await runCli([...args]);
       expect(result.code, args.join(' ')).toBe(1);

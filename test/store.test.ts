@@ -106,8 +106,8 @@ describe('request log', () => {
   it('finds requests by full id, short id and "last"; says when a short id is ambiguous', async () => {
     const dir = await tempDir();
     const { log } = await openLog(dir);
-    const r = request('x');
     await log.append(request('older'));
+    const r = request('x');
     await log.append(r);
     expect((await log.get(r.id))!.id).toBe(r.id);
     expect((await log.get(r.id.slice(-6)))!.id).toBe(r.id);

@@ -61,10 +61,7 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
 
   // Requests stored after the saved correlation (a crash between the two) are correlated again.
   const ready = (async () => {
-    for (const id of options.store.idsAfter(through, CATCH_UP_LIMIT)) {
-      const request = await options.store.get(id);
-      if (request) record(request);
-    }
+    for await (const request of options.store.readMany(options.store.idsAfter(through, CATCH_UP_LIMIT))) record(request);
   })().catch(() => undefined);
 
   return {

@@ -7,8 +7,29 @@ export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: DIR_MODE });
+  await makeDir(path);
   await chmod(path, DIR_MODE);
+}
+
+/**
+ * `mkdir -p`, written out: Node's own recursive mkdir spins forever on some special file systems
+ * (a path under /proc, for one), where this fails with the error instead.
+ */
+async function makeDir(path: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(path, { mode: DIR_MODE });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path || depth > 100) throw error;
+    await makeDir(parent, depth + 1);
+    try {
+      await mkdir(path, { mode: DIR_MODE });
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
 }
 
 /** Replaces `path` whole: readers see the old file or the new one, never half of one. */

@@ -12,6 +12,8 @@ export interface IndexEntry {
 export type Resolved = { entry: IndexEntry } | { ambiguous: string[] } | null;
 
 const DEAD = 1;
+const ID_LENGTH = 18;
+const RANDOM_DIGITS = 6;
 const DISCARDED = 2;
 
 /**
@@ -47,7 +49,10 @@ export class RequestIndex {
     return this.live;
   }
 
-  /** Adds a request after all others; false (and nothing added) when its id is not one of ours. */
+  /**
+   * Adds a request after all others (ids only go up: the receiver hands them out in the order it
+   * stores requests); false, and nothing added, when the id is not one of ours.
+   */
   add(s: RequestSummary, segment: number, offset: number, length: number): boolean {
     const id = decodeId(s.id);
     if (!id) return false;
@@ -112,10 +117,13 @@ export class RequestIndex {
     }
     const exact = this.get(ref);
     if (exact) return { entry: exact };
-    if (ref.length < 4) return null;
+    if (ref.length < 4 || ref.length >= ID_LENGTH || !/^[0-9a-z]+$/.test(ref)) return null;
+    // The short id is the random part's end: compared as a number, so a scan builds no strings.
+    const short = ref.length <= RANDOM_DIGITS ? { value: parseInt(ref, 36), modulus: 36 ** ref.length } : null;
     const matches: number[] = [];
     for (let i = this.tail - 1; i >= this.head; i--) {
-      if (!(this.flags[i]! & DEAD) && this.idAt(i).endsWith(ref)) matches.push(i);
+      if (this.flags[i]! & DEAD) continue;
+      if (short ? this.idRandoms[i]! % short.modulus === short.value : this.idAt(i).endsWith(ref)) matches.push(i);
     }
     if (matches.length === 1) return { entry: this.entry(matches[0]!) };
     return matches.length ? { ambiguous: matches.map((i) => this.idAt(i)) } : null;

@@ -145,6 +145,23 @@ export class RequestLog {
     return { items, total: this.index.size, nextBefore: more ? items[items.length - 1]!.id : null };
   }
 
+  /** The stored requests with these ids, in the order given (gone ones skipped), reading each file once open. */
+  async *readMany(ids: string[]): AsyncGenerator<CapturedRequest> {
+    const handles = new Map<number, FileHandle | null>();
+    try {
+      for (const id of ids) {
+        const entry = this.index.get(id);
+        if (!entry) continue;
+        if (!handles.has(entry.segment)) handles.set(entry.segment, await this.openSegment(entry.segment));
+        const handle = handles.get(entry.segment);
+        const request = handle ? await readEntry(handle, entry) : null;
+        if (request) yield request;
+      }
+    } finally {
+      for (const handle of handles.values()) await handle?.close();
+    }
+  }
+
   /** Ids of the stored requests newer than `after` (all when null), oldest first, at most `limit` (the newest). */
   idsAfter(after: string | null, limit: number): string[] {
     const ids: string[] = [];
