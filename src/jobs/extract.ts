@@ -31,7 +31,16 @@ const ID_KEYS = new Set(
     'correlationid idempotencykey generationid workflowid conversionid').split(' '),
 );
 const ID_PARENTS = new Set(['job', 'task', 'request', 'operation', 'prediction', 'run', 'execution']);
-const normalize = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** `job_id`, `JobID`, `job-id` -> `jobid`. Keys repeat from payload to payload, so the answers are kept. */
+const normalized = new Map<string, string>();
+function normalize(key: string): string {
+  let n = normalized.get(key);
+  if (n === undefined) {
+    n = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    if (normalized.size < 10_000) normalized.set(key, n);
+  }
+  return n;
+}
 
 export function parseRule(text: string): JobIdRule {
   const [source, ...steps] = text.split('.');
@@ -97,26 +106,50 @@ function parseBody(request: CapturedRequest): unknown {
   }
 }
 
+interface Node {
+  value: object;
+  key: string;
+  parent: Node | null;
+  /** The normalized key this object sits under (`job`, `task` …). */
+  under: string;
+  depth: number;
+}
+
+/** `body.response.request_id`: built only for the few keys that turn out to matter. */
+function pathOf(node: Node, key: string): string {
+  let path = key;
+  for (let n: Node | null = node; n; n = n.parent) path = `${n.key}.${path}`;
+  return path;
+}
+
 /** Breadth first (the shallowest id wins), bounded in depth and in nodes visited. */
 function walk(root: unknown, add: (value: unknown, matchedBy: string, weak?: boolean) => void, out: Extraction): void {
-  const queue: { value: unknown; path: string; parent: string; depth: number }[] = [{ value: root, path: 'body', parent: '', depth: 0 }];
+  if (typeof root !== 'object' || root === null) return;
+  const queue: Node[] = [{ value: root, key: 'body', parent: null, under: '', depth: 0 }];
   let visited = 0;
-  for (let q = 0; q < queue.length && visited < LIMITS.nodes; q++) {
-    const { value, path, parent, depth } = queue[q]!;
-    const entries: [string, unknown][] = Array.isArray(value)
-      ? value.slice(0, LIMITS.nodes - visited).map((v, i) => [String(i), v])
-      : Object.entries(value as object);
-    for (const [key, child] of entries) {
+  for (let q = 0; q < queue.length; q++) {
+    const node = queue[q]!;
+    const { value } = node;
+    const isArray = Array.isArray(value);
+    const keys = isArray ? null : Object.keys(value);
+    const count = isArray ? (value as unknown[]).length : keys!.length;
+    for (let i = 0; i < count; i++) {
       if (++visited > LIMITS.nodes) return;
+      const key = isArray ? String(i) : keys![i]!;
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object') {
+        if (child !== null && node.depth < LIMITS.depth) {
+          queue.push({ value: child, key, parent: node, under: isArray ? node.under : normalize(key), depth: node.depth + 1 });
+        }
+        continue;
+      }
+      if (isArray) continue;
       const k = normalize(key);
-      if (ID_KEYS.has(k)) add(child, `${path}.${key}`);
-      else if (k === 'id') add(child, `${path}.${key}`, !ID_PARENTS.has(parent));
-      if (out.statusWord === null && typeof child === 'string' && isStatusKey(k)) {
+      if (ID_KEYS.has(k)) add(child, pathOf(node, key));
+      else if (k === 'id') add(child, pathOf(node, key), !ID_PARENTS.has(node.under));
+      else if (out.statusWord === null && typeof child === 'string' && isStatusKey(k)) {
         const status = statusOfWord(child);
         if (status) Object.assign(out, { statusWord: child, status });
-      }
-      if (typeof child === 'object' && child !== null && depth < LIMITS.depth) {
-        queue.push({ value: child, path: `${path}.${key}`, parent: k, depth: depth + 1 });
       }
     }
   }

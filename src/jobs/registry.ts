@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CapturedRequest } from '../capture.js';
 import { HookCatchError } from '../errors.js';
 import { extract, type JobIdRule } from './extract.js';
@@ -26,7 +26,9 @@ export interface Correlation {
 
 const TERMINAL = new Set<JobStatus>(['completed', 'failed']);
 const UNCLAIMED_LIMIT = 1000;
-const CLAIMABLE_LIMIT = 50_000;
+/** Ids remembered for a registration that may come later, and deliveries per id: the recent ones are what matter. */
+const CLAIMABLE_IDS = 5000;
+const CLAIMABLE_PER_ID = 20;
 /** Deliveries kept per job (the newest); `attempt` still counts every one. */
 export const DELIVERIES_PER_JOB = 50;
 
@@ -80,7 +82,7 @@ export class JobRegistry {
       statusWord,
       attempt: 1,
       duplicate: false,
-      bodyHash: createHash('sha256').update(request.body).digest('hex'),
+      bodyHash: hash('sha256', request.body, 'hex'),
       candidates: candidates.map((c) => c.id),
     };
     if (!chosen) {
@@ -209,8 +211,9 @@ export class JobRegistry {
       if (id === jobId) continue;
       const list = this.claimable.get(id) ?? [];
       list.push(delivery);
+      if (list.length > CLAIMABLE_PER_ID) list.shift();
       this.claimable.set(id, list);
-      if (this.claimable.size > CLAIMABLE_LIMIT) this.claimable.delete(this.claimable.keys().next().value!);
+      if (this.claimable.size > CLAIMABLE_IDS) this.claimable.delete(this.claimable.keys().next().value!);
     }
   }
 
