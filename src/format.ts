@@ -41,7 +41,7 @@ export function parseDuration(text: string): number {
 /** 95_000 -> "1m 35s": elapsed times in progress lines. */
 export function formatDuration(ms: number): string {
   if (ms < 10_000) return `${Math.round(ms / 100) / 10}s`;
-  const s = Math.floor(ms / 1000);
+  const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;

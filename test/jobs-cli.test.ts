@@ -18,7 +18,7 @@ describe('expect, jobs and wait from the command line', () => {
     const cli = await startCli(dir);
     const expected = await runCli(['expect', 'a9199e4e', '--label', 'meeting.mp3', '--dir', dir]);
     expect(expected.code).toBe(0);
-    expect(expected.stdout).toMatch(/^Expecting job a9199e4e \(meeting\.mp3\); expires in 6d 23h\./);
+    expect(expected.stdout).toMatch(/^Expecting job a9199e4e \(meeting\.mp3\); expires in 7d 0h\./);
     const waiting = runCli(['wait', 'a9199e4e', '--timeout', '20s', '--dir', dir]);
     const payload = { jobId: 'a9199e4e', status: 'Completed', response: { text: 'hello' } };
     await post(cli.ready.webhookUrl, payload);
