@@ -1,12 +1,14 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../capture.js';
 import { describe, HookCatchError } from '../errors.js';
 import { ensurePrivateDir } from './files.js';
-import { deletedLine, fromStored, parseLine, requestLine } from './record-line.js';
+import { GroupCommit, type Pending } from './group-commit.js';
+import { deletedLine, requestLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { listSegments, SegmentWriter, segmentName } from './segment-files.js';
+import { listSegments, SegmentWriter } from './segment-files.js';
+import { SegmentReader } from './segment-reader.js';
 
 export interface RequestLogOptions {
   /** Requests kept; the oldest are dropped first. */
@@ -41,13 +43,10 @@ export interface RequestPage {
   nextBefore: string | null;
 }
 
-interface Pending {
-  line: Buffer;
-  /** The request this line stores, or the id this tombstone deletes. */
+/** The request a line stores, or the id a tombstone deletes. */
+interface LineMeta {
   summary: RequestSummary | null;
   deletes: string | null;
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -59,10 +58,7 @@ interface Pending {
 export class RequestLog {
   private readonly index = new RequestIndex();
   private readonly writer: SegmentWriter;
-  private pending: Pending[] = [];
-  private flushScheduled = false;
-  private syncing = false;
-  private idleWaiters: (() => void)[] = [];
+  private readonly commits: GroupCommit<LineMeta>;
   private closed = false;
 
   private constructor(
@@ -71,6 +67,16 @@ export class RequestLog {
     private readonly options: Required<RequestLogOptions>,
   ) {
     this.writer = new SegmentWriter(folder);
+    this.commits = new GroupCommit<LineMeta>({
+      write: (batch) => this.writeBatch(batch),
+      sync: options.fsync ? (done) => this.writer.datasync(done) : null,
+      failure: (error, during) =>
+        new HookCatchError(
+          during === 'write'
+            ? `hook-catch could not write to its store in ${folder}: ${describe(error)}`
+            : `hook-catch could not sync its store to disk: ${describe(error)}`,
+        ),
+    });
   }
 
   static async open(dir: string, options: RequestLogOptions): Promise<{ log: RequestLog; warnings: string[] }> {
@@ -105,32 +111,22 @@ export class RequestLog {
   /** Resolves a full id, a short id (its end) or `last`. */
   async get(ref: string): Promise<CapturedRequest | null> {
     const entry = this.lookup(ref);
-    if (!entry) return null;
-    const handle = await this.openSegment(entry.segment);
-    if (!handle) return null;
-    try {
-      return await readEntry(handle, entry);
-    } finally {
-      await handle.close();
-    }
+    return entry ? this.withReader((reader) => reader.read(entry)) : null;
   }
 
   async list(query: RequestQuery = {}): Promise<RequestPage> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
     const method = query.method?.toUpperCase();
     const needle = query.q?.toLowerCase();
-    const handles = new Map<number, FileHandle | null>();
     const items: RequestSummary[] = [];
     let more = false;
-    try {
+    await this.withReader(async (reader) => {
       for (const entry of this.index.newestFirst(query.before)) {
         const s = entry.summary;
         if (method && s.method !== method) continue;
         if (query.path && !s.path.startsWith(query.path)) continue;
         if (needle) {
-          if (!handles.has(entry.segment)) handles.set(entry.segment, await this.openSegment(entry.segment));
-          const handle = handles.get(entry.segment);
-          const full = handle ? await readEntry(handle, entry) : null;
+          const full = await reader.read(entry);
           if (!full || !searchText(full).includes(needle)) continue;
         }
         if (items.length === limit) {
@@ -139,26 +135,21 @@ export class RequestLog {
         }
         items.push(s);
       }
-    } finally {
-      for (const handle of handles.values()) await handle?.close();
-    }
+    });
     return { items, total: this.index.size, nextBefore: more ? items[items.length - 1]!.id : null };
   }
 
-  /** The stored requests with these ids, in the order given (gone ones skipped), reading each file once open. */
+  /** The stored requests with these ids, in the order given (gone ones skipped). */
   async *readMany(ids: string[]): AsyncGenerator<CapturedRequest> {
-    const handles = new Map<number, FileHandle | null>();
+    const reader = new SegmentReader(this.folder);
     try {
       for (const id of ids) {
         const entry = this.index.get(id);
-        if (!entry) continue;
-        if (!handles.has(entry.segment)) handles.set(entry.segment, await this.openSegment(entry.segment));
-        const handle = handles.get(entry.segment);
-        const request = handle ? await readEntry(handle, entry) : null;
+        const request = entry && (await reader.read(entry));
         if (request) yield request;
       }
     } finally {
-      for (const handle of handles.values()) await handle?.close();
+      await reader.close();
     }
   }
 
@@ -183,7 +174,7 @@ export class RequestLog {
   /** Deletes every request and their files; returns how many there were. */
   async clear(): Promise<number> {
     this.assertWritable();
-    await this.whenIdle();
+    await this.commits.whenIdle();
     const count = this.index.size;
     const last = this.writer.segment;
     this.writer.close();
@@ -196,7 +187,7 @@ export class RequestLog {
   /** Writes what is pending and closes the file. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.whenIdle();
+    await this.commits.whenIdle();
     this.writer.close();
   }
 
@@ -210,68 +201,22 @@ export class RequestLog {
 
   private enqueue(line: Buffer, summary: RequestSummary | null, deletes: string | null): Promise<void> {
     if (this.closed) return Promise.reject(new HookCatchError('The request log is closed.'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line, summary, deletes, resolve, reject });
-      this.scheduleFlush();
-    });
+    return this.commits.add(line, { summary, deletes });
   }
 
-  /** One flush per turn of the event loop, and none while a disk sync is in flight: that is the group commit. */
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.syncing || this.pending.length === 0) return;
-    this.flushScheduled = true;
-    setImmediate(this.flush);
-  }
-
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    let offset: number;
-    try {
-      const w = this.writer;
-      if (!w.isOpen || w.lines >= this.options.segmentLines || w.size >= this.options.segmentBytes) w.open(w.segment + 1);
-      offset = w.write(batch.map((p) => p.line));
-    } catch (error) {
-      const failure = new HookCatchError(`hook-catch could not write to its store in ${this.folder}: ${describe(error)}`);
-      for (const p of batch) p.reject(failure);
-      return this.settled();
-    }
-    this.record(batch, offset);
-    if (!this.options.fsync) {
-      for (const p of batch) p.resolve();
-      return this.settled();
-    }
-    this.syncing = true;
-    this.writer.datasync((error) => {
-      this.syncing = false;
-      const failure = error && new HookCatchError(`hook-catch could not sync its store to disk: ${describe(error)}`);
-      for (const p of batch) (failure ? p.reject(failure) : p.resolve());
-      this.settled();
-    });
-  };
-
-  /** Records what a batch wrote at `offset`, then applies retention. */
-  private record(batch: Pending[], offset: number): void {
-    const segment = this.writer.segment;
-    for (const p of batch) {
-      const length = p.line.length - 1;
-      if (p.summary) this.index.add(p.summary, segment, offset, length);
-      else this.index.remove(p.deletes!);
+  /** Writes a batch into the current segment (starting the next when it is full), then indexes it. */
+  private writeBatch(batch: Pending<LineMeta>[]): void {
+    const w = this.writer;
+    if (!w.isOpen || w.lines >= this.options.segmentLines || w.size >= this.options.segmentBytes) w.open(w.segment + 1);
+    let offset = w.write(batch.map((p) => p.line));
+    for (const { line, meta } of batch) {
+      const length = line.length - 1;
+      if (meta.summary) this.index.add(meta.summary, w.segment, offset, length);
+      else this.index.remove(meta.deletes!);
       offset += length + 1;
     }
     this.index.dropOldestBeyond(this.options.maxRequests);
     this.removeEmptySegments();
-  }
-
-  private settled(): void {
-    this.scheduleFlush();
-    if (!this.flushScheduled && !this.syncing) for (const wake of this.idleWaiters.splice(0)) wake();
-  }
-
-  private whenIdle(): Promise<void> {
-    if (!this.flushScheduled && !this.syncing && this.pending.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Removes segments at the old end whose requests are all gone (oldest first, so tombstones outlive their targets). */
@@ -283,11 +228,12 @@ export class RequestLog {
     }
   }
 
-  private async openSegment(segment: number): Promise<FileHandle | null> {
+  private async withReader<T>(work: (reader: SegmentReader) => Promise<T>): Promise<T> {
+    const reader = new SegmentReader(this.folder);
     try {
-      return await open(join(this.folder, segmentName(segment)), 'r');
-    } catch {
-      return null;
+      return await work(reader);
+    } finally {
+      await reader.close();
     }
   }
 
@@ -321,13 +267,6 @@ export class RequestLog {
     }
     return warnings;
   }
-}
-
-async function readEntry(handle: FileHandle, entry: IndexEntry): Promise<CapturedRequest | null> {
-  const buffer = Buffer.allocUnsafe(entry.length);
-  const { bytesRead } = await handle.read(buffer, 0, entry.length, entry.offset);
-  const line = parseLine(buffer.toString('utf8', 0, bytesRead));
-  return line?.kind === 'request' ? fromStored(line.stored) : null;
 }
 
 function searchText(request: CapturedRequest): string {

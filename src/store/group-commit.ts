@@ -1,0 +1,83 @@
+/** A line waiting for the next write, with what the log needs to know about it once written. */
+export interface Pending<T> {
+  line: Buffer;
+  meta: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitSteps<T> {
+  /** Writes the batch's lines in one go (synchronously); throws when it cannot. */
+  write(batch: Pending<T>[]): void;
+  /** Waits for the disk (with --fsync); null when the write to the operating system is enough. */
+  sync: ((done: (error: Error | null) => void) => void) | null;
+  /** Turns a failure into what each waiting append is rejected with. */
+  failure(error: unknown, during: 'write' | 'sync'): Error;
+}
+
+/**
+ * Group commit: every line queued while the event loop is busy goes out in the next single write,
+ * once per turn of the loop, and no write starts while a disk sync is in flight. Each queued line's
+ * promise settles when its write (and sync) did.
+ */
+export class GroupCommit<T> {
+  private pending: Pending<T>[] = [];
+  private scheduled = false;
+  private syncing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly steps: GroupCommitSteps<T>) {}
+
+  add(line: Buffer, meta: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line, meta, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once nothing is queued, being written or being synced. */
+  whenIdle(): Promise<void> {
+    if (this.idle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private idle(): boolean {
+    return !this.scheduled && !this.syncing && this.pending.length === 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.syncing || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.steps.write(batch);
+    } catch (error) {
+      const failure = this.steps.failure(error, 'write');
+      for (const p of batch) p.reject(failure);
+      return this.settled();
+    }
+    const { sync } = this.steps;
+    if (!sync) {
+      for (const p of batch) p.resolve();
+      return this.settled();
+    }
+    this.syncing = true;
+    sync((error) => {
+      this.syncing = false;
+      const failure = error && this.steps.failure(error, 'sync');
+      for (const p of batch) (failure ? p.reject(failure) : p.resolve());
+      this.settled();
+    });
+  };
+
+  private settled(): void {
+    this.schedule();
+    if (this.idle()) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
