@@ -76,7 +76,11 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       throw new HookCatchError(`Cannot read the store in ${dir}: ${describe(error)}.`);
     }
     const store = log;
-    jobs = await openJobs({ dir, store, rules: options.jobIdRules, now: options.now, ttlMs: options.jobTtlMs, maxJobs: options.maxJobs });
+    try {
+      jobs = await openJobs({ dir, store, rules: options.jobIdRules, now: options.now, ttlMs: options.jobTtlMs, maxJobs: options.maxJobs });
+    } catch (error) {
+      throw new HookCatchError(`Cannot read the jobs in ${dir}: ${describe(error)}.`);
+    }
     const jobService = jobs;
     warnings.push(...jobs.warnings);
     for (const warning of warnings) reporter.warning(warning);

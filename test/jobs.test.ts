@@ -184,6 +184,23 @@ describe('job correlation: rules', () => {
     expect(second.jobs.get('keep-1')).toMatchObject({ label: 'kept', status: 'completed', deliveries: [{ matchedBy: 'body.jobId' }] });
   });
 
+  it('a damaged jobs.json is kept aside with one warning, and the jobs are rebuilt from the stored requests', async () => {
+    const { readdir, readFile, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const dir = await tempDir();
+    const first = await startHookCatch({ dir });
+    await first.expect('rebuilt-1');
+    await deliver(first, { jobId: 'rebuilt-1', status: 'done' });
+    await first.close();
+    const saved = await readFile(join(dir, 'jobs.json'), 'utf8');
+    await writeFile(join(dir, 'jobs.json'), saved.slice(0, saved.length / 2));
+    const second = await startHookCatch({ dir });
+    expect(second.warnings).toEqual([expect.stringMatching(/jobs\.json was damaged; it is kept aside in .*damaged.*rebuilt from the stored requests/)]);
+    expect(await readdir(join(dir, 'damaged'))).toEqual([expect.stringMatching(/^jobs-.*\.json$/)]);
+    const result = await second.waitFor('rebuilt-1', { timeoutMs: 2000 });
+    expect(result).toMatchObject({ outcome: 'completed', job: { deliveries: [{ matchedBy: 'body.jobId' }] } });
+  });
+
   it('maps status words without case or punctuation', () => {
     expect(['Completed', 'complete', 'DONE', 'succeeded', 'Success', 'job.completed'].map(statusOfWord)).toEqual(Array(6).fill('completed'));
     expect(['failed', 'ERROR', 'Canceled', 'cancelled', 'timed_out'].map(statusOfWord)).toEqual(Array(5).fill('failed'));
