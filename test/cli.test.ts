@@ -53,6 +53,28 @@ describe('hook-catch CLI', () => {
     expect(existsSync(join(dir, 'instance.json'))).toBe(false);
   });
 
+  it('on SIGTERM it stops accepting, and a request already on its way is still answered and kept', async () => {
+    const { connect } = await import('node:net');
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    const socket = connect(cli.ready.receiverPort, '127.0.0.1');
+    let response = '';
+    socket.on('data', (d) => (response += d));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('POST /webhook/late HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    cli.child.kill('SIGTERM');
+    // It stops accepting new connections, while the one mid-request stays open.
+    const accepts = () => fetch(cli.ready.webhookUrl, { method: 'POST', body: 'x' }).then(() => true, () => false);
+    await expect.poll(accepts).toBe(false);
+    socket.end('world');
+    await closed;
+    expect(response).toMatch(/^HTTP\/1.1 200/);
+    expect((await cli.exited).code).toBe(0);
+    const shown = await runCli(['show', 'last', '--body', '--dir', dir]);
+    expect(shown.stdout).toBe('helloworld');
+  });
+
   it('shows a banner and a readable line per request in a terminal', async () => {
     const dir = await tempDir();
     const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir]);
