@@ -89,6 +89,17 @@ describe('hook-catch CLI', () => {
     await expect.poll(() => cli.stdout()).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  POST +/webhook +200  5 B  .*${id.slice(-6)}`));
   });
 
+  it('--quiet prints nothing for a healthy run', async () => {
+    const dir = await tempDir();
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--quiet']);
+    await expect.poll(() => existsSync(join(dir, 'instance.json')) && readFile(join(dir, 'instance.json'), 'utf8').then((t) => 'receiverUrl' in JSON.parse(t))).toBe(true);
+    const { webhookUrl } = JSON.parse(await readFile(join(dir, 'instance.json'), 'utf8'));
+    expect((await fetch(webhookUrl, { method: 'POST', body: '{"jobId":"q"}' })).status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout() + cli.stderr()).toBe('');
+  });
+
   it('a 2xx means it is on disk: kill -9 right after the last acknowledgement loses nothing', async () => {
     const dir = await tempDir();
     const cli = await startCli(dir);
