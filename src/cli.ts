@@ -1,50 +1,17 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { collect, duration, port, size, wholeNumber } from './cli-args.js';
 import { listRequests } from './commands/list.js';
 import { showRequest } from './commands/show.js';
 import { expectJob, listJobs } from './commands/jobs.js';
 import { printUrl } from './commands/url.js';
 import { waitForJob } from './commands/wait.js';
 import { HookCatchError } from './errors.js';
-import { parseBytes, parseDuration } from './format.js';
 import { DEFAULTS, type OutputMode } from './options.js';
 import { start, type HookCatch } from './start.js';
 import { VERSION } from './version.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
 const EXIT_DEADLINE_MS = 2000;
-
-function wholeNumber(flag: string, min = 0) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${flag} takes a whole number of at least ${min}.`);
-    return Number(value);
-  };
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535 (0 = any free port).');
-  return n;
-}
-
-function size(value: string): number {
-  const n = parseBytes(value);
-  if (Number.isNaN(n)) throw new InvalidArgumentError('give a size such as 512kb, 10mb or 1048576 (bytes).');
-  return n;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0) throw new InvalidArgumentError('give a number of seconds, e.g. 20 or 0.5.');
-  return Math.round(n * 1000);
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function duration(value: string): number {
-  const ms = parseDuration(value);
-  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('give a duration such as 30s, 10m, 2h or 7d.');
-  return ms;
-}
 
 const JOB_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
 
@@ -107,9 +74,9 @@ Examples:
     .option('--verify-webhook <provider>', 'ngrok checks each webhook\'s signature at its edge (github, stripe, slack, …)')
     .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
     .addOption(
-      new Option('--tunnel-timeout <seconds>', 'give up on the tunnel after this long and go on local-only')
-        .default(DEFAULTS.tunnelTimeoutMs, '20')
-        .argParser(seconds),
+      new Option('--tunnel-timeout <duration>', 'give up on the tunnel after this long (20, 20s, 1m) and go on local-only')
+        .default(DEFAULTS.tunnelTimeoutMs, '20s')
+        .argParser(duration),
     )
     .option('--require-tunnel', 'exit 1 instead of going on local-only when no tunnel can be opened (for CI)')
     .option('--ngrok-server-addr <host:port>', 'advanced: the ngrok service to connect to (self-hosted or test endpoints)')

@@ -221,7 +221,7 @@ describe('public URL from the command line', () => {
       [['--basic-auth', 'nopassword'], /--basic-auth takes user:password/],
       [['--verify-webhook', 'github'], /--verify-webhook-secret/],
       [['--public-url', 'hooks.example.com'], /--public-url must be a full URL/],
-      [['--tunnel-timeout', 'soon'], /number of seconds/],
+      [['--tunnel-timeout', 'soon'], /give a duration such as 30s/],
     ] as const) {
       const result = await runCli(['start', '--port', '0', '--inspector-port', '0', '--dir', await tempDir(), ...args]);
       expect(result.code, args.join(' ')).toBe(1);

@@ -1,0 +1,31 @@
+import { InvalidArgumentError } from 'commander';
+import { parseBytes, parseDuration } from './format.js';
+
+// Flag values to option values; each rejects what it cannot read with a line that says what to give.
+
+export function wholeNumber(flag: string, min = 0) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${flag} takes a whole number of at least ${min}.`);
+    return Number(value);
+  };
+}
+
+export function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535 (0 = any free port).');
+  return n;
+}
+
+export function size(value: string): number {
+  const n = parseBytes(value);
+  if (Number.isNaN(n)) throw new InvalidArgumentError('give a size such as 512kb, 10mb or 1048576 (bytes).');
+  return n;
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('give a duration such as 30s, 10m, 2h or 7d.');
+  return ms;
+}
