@@ -7,3 +7,8 @@ export type { HookCatchEvents, HookCatchEventMap } from './events.js';
 export { RequestLog, type RequestQuery, type RequestPage } from './store/request-log.js';
 export { readInstance, type InstanceInfo } from './store/instance-file.js';
 export { VERSION } from './version.js';
+export type { Job, Delivery, JobStatus, PayloadStatus, StatusChange } from './jobs/types.js';
+export type { ExpectOptions, Correlation } from './jobs/registry.js';
+export type { WaitOptions, WaitResult, WaitOutcome } from './jobs/wait.js';
+export type { OpenTunnel, Tunnel, TunnelOptions, TunnelStatus } from './tunnel.js';
+export type { PublicState } from './public-url.js';
