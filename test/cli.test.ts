@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { later, runCli, spawnCli, tempDir } from './helpers.js';
+import { BIN, later, runCli, spawnCli, tempDir } from './helpers.js';
 
 const NO_STACK = /\n\s+at |Error:/;
 
@@ -206,6 +206,26 @@ describe('hook-catch CLI', () => {
     expect(noStore.code).toBe(1);
     expect(noStore.stderr).toMatch(/No hook-catch store in .*hook-catch start/);
     expect(noStore.stderr).not.toMatch(NO_STACK);
+  });
+
+  it("the package's library entry (import from 'hook-catch') starts, receives and closes", async () => {
+    const { execFile } = await import('node:child_process');
+    const dir = await tempDir();
+    const script = `
+      import { start } from 'hook-catch';
+      const hc = await start({ port: 0, inspectorPort: 0, dir: ${JSON.stringify(dir)}, tunnel: false });
+      const seen = new Promise((resolve) => hc.events.on('job', (job) => resolve(job.id)));
+      await fetch(hc.webhookUrl, { method: 'POST', body: '{"jobId":"lib-1","status":"done"}' });
+      const result = await hc.waitFor('lib-1', { timeoutMs: 2000 });
+      console.log(JSON.stringify({ job: await seen, outcome: result.outcome }));
+      await hc.close();
+      await hc.close();`;
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: join(BIN, '..', '..') }, (error, stdout, stderr) =>
+        error ? reject(new Error(stderr)) : resolve(stdout),
+      ),
+    );
+    expect(JSON.parse(out)).toEqual({ job: 'lib-1', outcome: 'completed' });
   });
 
   it('rejects bad flag values with a clear message', async () => {
