@@ -187,8 +187,8 @@ export class JobRegistry {
 
   /** A completed or failed delivery decides (the latest one); progress only moves a job that is still waiting. */
   private refreshStatus(job: Job): void {
-    const terminal = job.deliveries.filter((d) => d.status !== 'in_progress').pop();
-    if (terminal) return this.setStatus(job, terminal.status as JobStatus);
+    const terminal = job.deliveries.findLast((d) => d.status !== 'in_progress');
+    if (terminal) return this.setStatus(job, terminal.status);
     if (job.deliveries.length) return this.setStatus(job, 'in_progress');
   }
 
