@@ -10,8 +10,6 @@ const SEQ_LIMIT = 36 ** SEQ_WIDTH;
 const RANDOM_WIDTH = 6;
 const RANDOM_LIMIT = 36 ** RANDOM_WIDTH;
 
-export const SHORT_ID_LENGTH = RANDOM_WIDTH;
-
 export function shortId(id: string): string {
   return id.slice(-RANDOM_WIDTH);
 }
