@@ -19,6 +19,7 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     const { id, label, ttl } = (req.body ?? {}) as { id?: unknown; label?: unknown; ttl?: unknown };
     if (typeof id !== 'string' && typeof id !== 'number') throw new HookCatchError('POST /api/jobs takes {"id": "<job id>", "label"?, "ttl"?}.');
     const ttlMs = ttl === undefined ? undefined : durationOf(ttl, 'ttl');
+    await jobs.ready;
     const existed = jobs.registry.get(String(id)) !== undefined;
     const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs });
     res.status(existed ? 200 : 201).json(job);

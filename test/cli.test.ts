@@ -233,7 +233,7 @@ describe('hook-catch CLI', () => {
       [['start', '--port', 'abc'], /port is a number from 0 to 65535/],
       [['start', '--max-body', 'huge'], /give a size such as 512kb/],
       [['start', '--max-requests', '0'], /--max-requests takes a whole number of at least 1/],
-      [['list', '--limit', '-3'], /./],
+      [['list', '--limit', '-3'], /--limit/],
       [['start', '--no-tunnel', '--dir', '/proc/hook-catch-test'], /Cannot use \/proc\/hook-catch-test as the store folder: .*--dir/],
     ] as const) {
       const result = await runCli([...args]);

@@ -23,7 +23,7 @@ export type OnLine = (segment: number, line: IndexLine, offset: number, length: 
 export async function readSegments(options: RecoverOptions, onSegment: (segment: number) => void, onLine: OnLine): Promise<string[]> {
   const { folder, damagedFolder, readOnly } = options;
   const warnings: string[] = [];
-  const segments = await listSegments(folder);
+  const segments = listSegments(folder);
   for (const segment of segments) {
     const path = join(folder, segmentName(segment));
     let valid = 0;

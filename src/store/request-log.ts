@@ -178,7 +178,7 @@ export class RequestLog {
     const count = this.index.size;
     const last = this.writer.segment;
     this.writer.close();
-    for (const segment of await listSegments(this.folder)) this.writer.remove(segment);
+    for (const segment of listSegments(this.folder)) this.writer.remove(segment);
     this.index.clear();
     this.writer.open(last + 1);
     return count;
@@ -207,7 +207,11 @@ export class RequestLog {
   /** Writes a batch into the current segment (starting the next when it is full), then indexes it. */
   private writeBatch(batch: Pending<LineMeta>[]): void {
     const w = this.writer;
-    if (!w.isOpen || w.lines >= this.options.segmentLines || w.size >= this.options.segmentBytes) w.open(w.segment + 1);
+    if (!w.isOpen || w.lines >= this.options.segmentLines || w.size >= this.options.segmentBytes) {
+      w.open(w.segment + 1);
+      // Known from the start, so that a file holding only deletions is removed in its turn too.
+      this.index.segmentLive.set(w.segment, this.index.segmentLive.get(w.segment) ?? 0);
+    }
     let offset = w.write(batch.map((p) => p.line));
     for (const { line, meta } of batch) {
       const length = line.length - 1;

@@ -1,5 +1,4 @@
-import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, unlinkSync, writevSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, readdirSync, unlinkSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_MODE } from './files.js';
 
@@ -9,11 +8,14 @@ export function segmentName(segment: number): string {
   return `${String(segment).padStart(8, '0')}.jsonl`;
 }
 
-/** The segment numbers in `folder`, oldest first. */
-export async function listSegments(folder: string): Promise<number[]> {
+/**
+ * The segment numbers in `folder`, oldest first. Synchronous, so that `clear()` lists and removes
+ * files with no turn of the event loop in between, in which a write could land in a file it removes.
+ */
+export function listSegments(folder: string): number[] {
   let names: string[];
   try {
-    names = await readdir(folder);
+    names = readdirSync(folder);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
