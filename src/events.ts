@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { CapturedRequest } from './capture.js';
+import type { CapturedRequest } from './receiver/capture.js';
 import type { Delivery, Job } from './jobs/types.js';
-import type { TunnelStatus } from './tunnel.js';
+import type { TunnelStatus } from './tunnel/ngrok.js';
 
 /**
  * What a running hook-catch announces. Data flows one way: receiver -> store -> these events ->

@@ -1,8 +1,8 @@
 export { start, type HookCatch } from './start.js';
 export { resolveOptions, DEFAULTS, type HookCatchOptions, type OutputMode } from './options.js';
 export { HookCatchError } from './errors.js';
-export type { CapturedRequest, RequestSummary, EncodedBody } from './capture.js';
-export { toJsonRecord } from './capture.js';
+export type { CapturedRequest, RequestSummary, EncodedBody } from './receiver/capture.js';
+export { toJsonRecord } from './receiver/capture.js';
 export type { HookCatchEvents, HookCatchEventMap } from './events.js';
 export { RequestLog, type RequestQuery, type RequestPage } from './store/request-log.js';
 export { readInstance, type InstanceInfo } from './store/instance-file.js';
@@ -10,5 +10,5 @@ export { VERSION } from './version.js';
 export type { Job, Delivery, JobStatus, PayloadStatus, StatusChange } from './jobs/types.js';
 export type { ExpectOptions, Correlation } from './jobs/registry.js';
 export type { WaitOptions, WaitResult, WaitOutcome } from './jobs/wait.js';
-export type { OpenTunnel, Tunnel, TunnelOptions, TunnelStatus } from './tunnel.js';
-export type { PublicState } from './public-url.js';
+export type { OpenTunnel, Tunnel, TunnelOptions, TunnelStatus } from './tunnel/ngrok.js';
+export type { PublicState } from './tunnel/public-url.js';

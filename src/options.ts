@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
-import { openNgrokTunnel, type OpenTunnel } from './tunnel.js';
+import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
 export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';

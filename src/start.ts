@@ -1,21 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import { describe, HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
-import { createIdGenerator } from './ids.js';
-import { createInspector } from './inspector.js';
-import { listen, urlFor } from './listen.js';
+import { createIdGenerator } from './receiver/ids.js';
+import { createInspector } from './inspector/app.js';
+import { listen, urlFor } from './servers.js';
 import { resolveOptions, type HookCatchOptions } from './options.js';
 import { openJobs, type Jobs } from './jobs/service.js';
 import type { ExpectOptions } from './jobs/registry.js';
 import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
-import { openPublicUrl, type PublicState } from './public-url.js';
-import { createReceiver } from './receiver.js';
+import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
+import { createReceiver } from './receiver/receiver.js';
 import { ensurePrivateDir } from './store/files.js';
 import { claimInstance, publishInstance, releaseInstance, type InstanceInfo } from './store/instance-file.js';
 import { RequestLog } from './store/request-log.js';
-import { createReporter } from './terminal.js';
-import type { Tunnel } from './tunnel.js';
+import { createReporter } from './terminal/reporter.js';
+import type { Tunnel } from './tunnel/ngrok.js';
 import { VERSION } from './version.js';
 
 export interface HookCatch {

@@ -1,8 +1,8 @@
 import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequest } from '../src/capture.js';
-import { createIdGenerator } from '../src/ids.js';
+import type { CapturedRequest } from '../src/receiver/capture.js';
+import { createIdGenerator } from '../src/receiver/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { later, tempDir } from './helpers.js';
 

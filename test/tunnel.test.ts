@@ -3,9 +3,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HookCatchError } from '../src/errors.js';
-import { NO_TOKEN_NOTICE } from '../src/public-url.js';
-import type { OpenTunnel, TunnelOptions, TunnelStatus } from '../src/tunnel.js';
-import { findAuthtoken, tokenInConfig } from '../src/tunnel-token.js';
+import { NO_TOKEN_NOTICE } from '../src/tunnel/public-url.js';
+import type { OpenTunnel, TunnelOptions, TunnelStatus } from '../src/tunnel/ngrok.js';
+import { findAuthtoken, tokenInConfig } from '../src/tunnel/token.js';
 import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 
 /** A stand-in for ngrok (the real cloud is out of reach here): it records what it was asked for. */
@@ -137,7 +137,7 @@ describe('public URL', () => {
   });
 
   it('turns ngrok error codes into plain words', async () => {
-    const { tunnelFailure } = await import('../src/tunnel.js');
+    const { tunnelFailure } = await import('../src/tunnel/ngrok.js');
     const err = (m: string) => tunnelFailure(new Error(m), { timeoutMs: 20000, domain: 'x.ngrok.app' });
     expect(err('failed to connect session: The authtoken you specified is invalid. error_code: ERR_NGROK_107')).toMatch(
       /refused the authtoken .* \(ERR_NGROK_107\)\.$/,

@@ -1,4 +1,4 @@
-import type { CapturedRequest } from '../capture.js';
+import type { CapturedRequest } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import { isStatusKey, statusOfWord } from './status-words.js';
 import type { PayloadStatus } from './types.js';

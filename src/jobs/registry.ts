@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { CapturedRequest } from '../capture.js';
+import type { CapturedRequest } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import { extract, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobStatus } from './types.js';

@@ -1,4 +1,4 @@
-import type { CapturedRequest } from '../capture.js';
+import type { CapturedRequest } from '../receiver/capture.js';
 import { openJobsFile } from '../store/jobs-file.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { JobIdRule } from './extract.js';

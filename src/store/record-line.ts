@@ -1,5 +1,5 @@
-import { isRequestId } from '../ids.js';
-import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type RequestSummary } from '../capture.js';
+import { isRequestId } from '../receiver/ids.js';
+import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type RequestSummary } from '../receiver/capture.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;

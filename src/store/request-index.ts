@@ -1,5 +1,5 @@
-import type { RequestSummary } from '../capture.js';
-import { decodeId, encodeId, type IdParts } from '../ids.js';
+import type { RequestSummary } from '../receiver/capture.js';
+import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {

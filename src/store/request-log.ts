@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summarize, type CapturedRequest, type RequestSummary } from '../capture.js';
+import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
 import { describe, HookCatchError } from '../errors.js';
 import { ensurePrivateDir } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';

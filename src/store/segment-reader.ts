@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CapturedRequest } from '../capture.js';
+import type { CapturedRequest } from '../receiver/capture.js';
 import { fromStored, parseLine } from './record-line.js';
 import type { IndexEntry } from './request-index.js';
 import { segmentName } from './segment-files.js';

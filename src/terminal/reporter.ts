@@ -1,12 +1,12 @@
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { summarize, type CapturedRequest, type RequestSummary } from './capture.js';
-import { describe } from './errors.js';
-import { formatBytes, formatTime } from './format.js';
-import { shortId } from './ids.js';
-import type { Correlation } from './jobs/registry.js';
-import type { OutputMode } from './options.js';
-import type { PublicState } from './public-url.js';
-import type { TunnelStatus } from './tunnel.js';
+import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
+import { describe } from '../errors.js';
+import { formatBytes, formatTime } from '../units.js';
+import { shortId } from '../receiver/ids.js';
+import type { Correlation } from '../jobs/registry.js';
+import type { OutputMode } from '../options.js';
+import type { PublicState } from '../tunnel/public-url.js';
+import type { TunnelStatus } from '../tunnel/ngrok.js';
 
 export interface ReadyInfo {
   version: string;

@@ -1,10 +1,10 @@
 import express, { type Request, type Response } from 'express';
-import { toJsonRecord } from './capture.js';
-import { HookCatchError } from './errors.js';
-import { parseDuration } from './format.js';
-import type { Jobs } from './jobs/service.js';
-import type { Job, JobStatus } from './jobs/types.js';
-import type { RequestLog } from './store/request-log.js';
+import { toJsonRecord } from '../receiver/capture.js';
+import { HookCatchError } from '../errors.js';
+import { parseDuration } from '../units.js';
+import type { Jobs } from '../jobs/service.js';
+import type { Job, JobStatus } from '../jobs/types.js';
+import type { RequestLog } from '../store/request-log.js';
 
 const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
 /** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
-import { collect, duration, port, size, wholeNumber } from './cli-args.js';
-import { listRequests } from './commands/list.js';
-import { showRequest } from './commands/show.js';
-import { expectJob, listJobs } from './commands/jobs.js';
-import { printUrl } from './commands/url.js';
-import { waitForJob } from './commands/wait.js';
-import { HookCatchError } from './errors.js';
-import { DEFAULTS, type OutputMode } from './options.js';
-import { start, type HookCatch } from './start.js';
-import { VERSION } from './version.js';
+import { collect, duration, port, size, wholeNumber } from './args.js';
+import { listRequests } from './list.js';
+import { showRequest } from './show.js';
+import { expectJob, listJobs } from './jobs.js';
+import { printUrl } from './url.js';
+import { waitForJob } from './wait.js';
+import { HookCatchError } from '../errors.js';
+import { DEFAULTS, type OutputMode } from '../options.js';
+import { start, type HookCatch } from '../start.js';
+import { VERSION } from '../version.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
 const EXIT_DEADLINE_MS = 2000;

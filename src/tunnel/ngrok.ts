@@ -1,4 +1,4 @@
-import { describe, HookCatchError } from './errors.js';
+import { describe, HookCatchError } from '../errors.js';
 
 export type TunnelStatus = 'connected' | 'closed';
 

@@ -1,4 +1,4 @@
-import { notRunning } from '../client.js';
+import { notRunning } from './client.js';
 import { readInstance } from '../store/instance-file.js';
 
 export interface UrlOptions {

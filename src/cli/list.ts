@@ -1,4 +1,4 @@
-import { chalkFor, requestLine } from '../terminal.js';
+import { chalkFor, requestLine } from '../terminal/reporter.js';
 import { openForReading } from '../store/open-readonly.js';
 import type { RequestQuery } from '../store/request-log.js';
 

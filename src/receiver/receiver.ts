@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { captureRequest, type CapturedRequest } from './capture.js';
-import { describe } from './errors.js';
-import { formatBytes } from './format.js';
+import { describe } from '../errors.js';
+import { formatBytes } from '../units.js';
 
 export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { describe, HookCatchError } from './errors.js';
-import { readInstance, type InstanceInfo } from './store/instance-file.js';
+import { describe, HookCatchError } from '../errors.js';
+import { readInstance, type InstanceInfo } from '../store/instance-file.js';
 
 export interface Client {
   instance: InstanceInfo;

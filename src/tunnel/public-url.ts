@@ -1,7 +1,7 @@
-import { HookCatchError } from './errors.js';
-import type { ResolvedOptions } from './options.js';
-import type { Tunnel, TunnelStatus } from './tunnel.js';
-import { findAuthtoken } from './tunnel-token.js';
+import { HookCatchError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Tunnel, TunnelStatus } from './ngrok.js';
+import { findAuthtoken } from './token.js';
 
 /** How the receiver is reachable from the internet, as the banner, instance.json and /api/status tell it. */
 export interface PublicState {

@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { summarize, toJsonRecord } from './capture.js';
-import { HookCatchError } from './errors.js';
-import { loopbackGuard } from './loopback-guard.js';
-import { jobsRouter } from './inspector-jobs.js';
-import type { Jobs } from './jobs/service.js';
-import type { RequestLog, RequestQuery } from './store/request-log.js';
+import { summarize, toJsonRecord } from '../receiver/capture.js';
+import { HookCatchError } from '../errors.js';
+import { loopbackGuard } from './guard.js';
+import { jobsRouter } from './jobs-routes.js';
+import type { Jobs } from '../jobs/service.js';
+import type { RequestLog, RequestQuery } from '../store/request-log.js';
 
 export interface InspectorDeps {
   log: RequestLog;

@@ -1,7 +1,7 @@
-import { connect } from '../client.js';
-import { formatDuration, formatTime } from '../format.js';
+import { connect } from './client.js';
+import { formatDuration, formatTime } from '../units.js';
 import type { Job, JobStatus } from '../jobs/types.js';
-import { chalkFor } from '../terminal.js';
+import { chalkFor } from '../terminal/reporter.js';
 
 type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number; lastDeliveryAt: string | null };
 

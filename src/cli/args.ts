@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseBytes, parseDuration } from './format.js';
+import { parseBytes, parseDuration } from '../units.js';
 
 // Flag values to option values; each rejects what it cannot read with a line that says what to give.
 

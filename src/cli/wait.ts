@@ -1,7 +1,7 @@
-import { connect } from '../client.js';
-import { decodeBody, type EncodedBody } from '../capture.js';
+import { connect } from './client.js';
+import { decodeBody, type EncodedBody } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
-import { formatDuration } from '../format.js';
+import { formatDuration } from '../units.js';
 import type { WaitResult } from '../jobs/wait.js';
 
 export interface WaitCommandOptions {

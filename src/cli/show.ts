@@ -1,9 +1,9 @@
-import { toJsonRecord, type CapturedRequest } from '../capture.js';
+import { toJsonRecord, type CapturedRequest } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
-import { formatBytes, formatTime } from '../format.js';
-import { shortId } from '../ids.js';
+import { formatBytes, formatTime } from '../units.js';
+import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
-import { chalkFor } from '../terminal.js';
+import { chalkFor } from '../terminal/reporter.js';
 
 export interface ShowOptions {
   dir: string;
