@@ -15,7 +15,7 @@ export interface HookCatchOptions {
   inspectorPort?: number;
   /** Folder holding the store and `instance.json`. Default `.hook-catch` in the working directory. */
   dir?: string;
-  /** Largest body accepted, in bytes; larger gets 413. Default 10 MB (`10 * 1024 * 1024`). */
+  /** Largest body accepted, in bytes; larger gets 413 (the request is still logged, without its body). Default 10 MB (`10_000_000`). */
   maxBody?: number;
   /** How many captured requests are kept; the oldest are dropped first. Default `10000`. */
   maxRequests?: number;
@@ -29,7 +29,7 @@ export interface HookCatchOptions {
   /** Where terminal output goes. Default `process.stdout` / `process.stderr`. */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
-  /** How long `close()` lets in-flight requests finish before cutting connections. Default `1500` ms. */
+  /** How long `close()` lets requests in flight finish before cutting their connections. Default `1500` ms. */
   closeGraceMs?: number;
 
   /** Open a public ngrok URL to the receiver when an authtoken is found. Default `true`. */
@@ -100,86 +100,91 @@ export interface ResolvedOptions {
   now: () => number;
 }
 
+/** The one place each default is set; commander, the README and the docs above read these. */
 export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',
   inspectorPort: 4040,
   dir: '.hook-catch',
-  maxBody: 10 * 1024 * 1024,
+  /** 10 MB (sizes are decimal: 1 MB = 1,000,000 bytes). */
+  maxBody: 10_000_000,
   maxRequests: 10_000,
+  closeGraceMs: 1500,
   tunnelTimeoutMs: 20_000,
   jobTtlMs: 7 * 24 * 60 * 60 * 1000,
   maxJobs: 5000,
 } as const;
 
+/**
+ * Checks every option and fills in its default. Messages name the option as the library knows it
+ * (`maxBody`); the CLI checks its flags before this, with the same checks, under the flag's name.
+ */
 export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions {
   return {
-    port: checkPort(options.port ?? DEFAULTS.port, '--port'),
+    port: checkPort(options.port ?? DEFAULTS.port, 'port'),
     host: options.host ?? DEFAULTS.host,
-    inspectorPort: checkPort(options.inspectorPort ?? DEFAULTS.inspectorPort, '--inspector-port'),
+    inspectorPort: checkPort(options.inspectorPort ?? DEFAULTS.inspectorPort, 'inspectorPort'),
     inspectorHost: '127.0.0.1',
     dir: resolve(options.dir ?? DEFAULTS.dir),
-    maxBody: checkCount(options.maxBody ?? DEFAULTS.maxBody, '--max-body', 0),
-    maxRequests: checkCount(options.maxRequests ?? DEFAULTS.maxRequests, '--max-requests', 1),
+    maxBody: checkCount(options.maxBody ?? DEFAULTS.maxBody, 'maxBody', 0),
+    maxRequests: checkCount(options.maxRequests ?? DEFAULTS.maxRequests, 'maxRequests', 1),
     fsync: options.fsync ?? false,
     output: options.output ?? 'none',
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
-    closeGraceMs: options.closeGraceMs ?? 1500,
+    closeGraceMs: checkCount(options.closeGraceMs ?? DEFAULTS.closeGraceMs, 'closeGraceMs', 0),
     tunnel: options.tunnel ?? true,
     authtoken: options.authtoken || undefined,
-    publicUrl: options.publicUrl ? checkPublicUrl(options.publicUrl) : null,
+    publicUrl: options.publicUrl ? checkPublicUrl(options.publicUrl, 'publicUrl') : null,
     domain: options.domain || undefined,
-    basicAuth: (options.basicAuth ?? []).map(checkBasicAuth),
+    basicAuth: (options.basicAuth ?? []).map((pair) => checkBasicAuth(pair, 'basicAuth')),
     allowCidrs: options.allowCidrs ?? [],
     denyCidrs: options.denyCidrs ?? [],
     verifyWebhook: options.verifyWebhook && checkVerifyWebhook(options.verifyWebhook),
-    tunnelTimeoutMs: checkCount(options.tunnelTimeoutMs ?? DEFAULTS.tunnelTimeoutMs, '--tunnel-timeout', 1),
+    tunnelTimeoutMs: checkCount(options.tunnelTimeoutMs ?? DEFAULTS.tunnelTimeoutMs, 'tunnelTimeoutMs', 1),
     requireTunnel: options.requireTunnel ?? false,
     ngrokServerAddr: options.ngrokServerAddr || undefined,
     openTunnel: options.openTunnel ?? openNgrokTunnel,
-    jobIdRules: (options.jobIdPaths ?? []).map(parseRule),
-    jobTtlMs: checkCount(options.jobTtlMs ?? DEFAULTS.jobTtlMs, '--ttl', 1),
-    maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, '--max-jobs', 1),
+    jobIdRules: (options.jobIdPaths ?? []).map((rule) => parseRule(rule, 'jobIdPaths')),
+    jobTtlMs: checkCount(options.jobTtlMs ?? DEFAULTS.jobTtlMs, 'jobTtlMs', 1),
+    maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, 'maxJobs', 1),
     now: options.now ?? Date.now,
   };
 }
 
-function checkPublicUrl(url: string): string {
+export function checkPublicUrl(url: string, name: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new HookCatchError(`--public-url must be a full URL such as https://hooks.example.com; got "${url}".`);
+    throw new HookCatchError(`${name} must be a full URL such as https://hooks.example.com; got "${url}".`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new HookCatchError(`--public-url must start with https:// or http://; got "${url}".`);
+    throw new HookCatchError(`${name} must start with https:// or http://; got "${url}".`);
   }
   return url.replace(/\/+$/, '');
 }
 
-function checkBasicAuth(pair: string): string {
-  if (!/^[^:]+:.+$/.test(pair)) throw new HookCatchError(`--basic-auth takes user:password; got "${pair}".`);
+export function checkBasicAuth(pair: string, name: string): string {
+  if (!/^[^:]+:.+$/.test(pair)) throw new HookCatchError(`${name} takes user:password; got "${pair}".`);
   return pair;
 }
 
 function checkVerifyWebhook(verify: { provider: string; secret: string }) {
-  if (!verify.provider || !verify.secret) {
-    throw new HookCatchError('--verify-webhook <provider> needs --verify-webhook-secret <secret> too (and the other way round).');
-  }
+  if (!verify.provider || !verify.secret) throw new HookCatchError('verifyWebhook needs both a provider and a secret.');
   return verify;
 }
 
-function checkPort(port: number, flag: string): number {
+function checkPort(port: number, name: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HookCatchError(`${flag} must be a port number from 0 to 65535 (0 picks any free port); got ${port}.`);
+    throw new HookCatchError(`${name} must be a port number from 0 to 65535 (0 picks any free port); got ${port}.`);
   }
   return port;
 }
 
-function checkCount(value: number, flag: string, min: number): number {
+function checkCount(value: number, name: string, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new HookCatchError(`${flag} must be a whole number of at least ${min}; got ${value}.`);
+    throw new HookCatchError(`${name} must be a whole number of at least ${min}; got ${value}.`);
   }
   return value;
 }

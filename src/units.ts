@@ -1,24 +1,32 @@
-/** 1536 -> "1.5 KB": sizes as people read them (1 KB = 1024 bytes). */
+// Sizes and durations as people type and read them. Sizes are decimal, as on disks and networks:
+// 1 kB = 1,000 bytes and 1 MB = 1,000,000 bytes, in flags and in output alike (KiB and MiB are
+// accepted in flags for those who mean 1,024).
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  k: 1000, kb: 1000, m: 1000 ** 2, mb: 1000 ** 2, g: 1000 ** 3, gb: 1000 ** 3,
+  ki: 1024, kib: 1024, mi: 1024 ** 2, mib: 1024 ** 2, gi: 1024 ** 3, gib: 1024 ** 3,
+};
+
+/** 1536 -> "1.5 kB", 20_000_000 -> "20 MB". */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB'];
+  let value = bytes / 1000;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= 999.5 && unit < units.length - 1) {
+    value /= 1000;
     unit++;
   }
-  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  const shown = value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
+  return `${shown} ${units[unit]}`;
 }
 
-/** "10mb", "512kb", "1048576" -> bytes; NaN when it is not a size. */
+/** "10mb", "512kb", "64KiB", "1048576" -> bytes; NaN when it is not a size. */
 export function parseBytes(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?\s*$/i.exec(text);
-  if (!match) return NaN;
-  const scale = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }[
-    (match[2] ?? 'b').toLowerCase() as 'b'
-  ];
-  return Math.floor(Number(match[1]) * scale);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const scale = match && SIZE_UNITS[(match[2] || 'b').toLowerCase()];
+  return scale ? Math.floor(Number(match[1]) * scale) : NaN;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

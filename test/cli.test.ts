@@ -228,9 +228,34 @@ describe('hook-catch CLI', () => {
     expect(JSON.parse(out)).toEqual({ job: 'lib-1', outcome: 'completed' });
   });
 
+  it('a reader that stops reading (| head) ends each command quietly, with no error and exit 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    const big = Buffer.alloc(2_000_000, 'x');
+    for (const body of ['{"jobId":"pipe-1","status":"done"}', big]) await fetch(cli.ready.webhookUrl, { method: 'POST', body });
+    const closedPipe = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+        child.stdout.destroy(); // the reader is gone before the command writes anything
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    for (const args of [['list'], ['jobs'], ['show', 'last', '--json'], ['show', 'last', '--body'], ['list', '--json']]) {
+      const result = await closedPipe(args);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stderr, args.join(' ')).not.toMatch(/EPIPE|error|\n\s+at /i);
+    }
+  });
+
   it('rejects bad flag values with a clear message', async () => {
     for (const [args, message] of [
-      [['start', '--port', 'abc'], /port is a number from 0 to 65535/],
+      [['start', '--port', 'abc'], /^hook-catch: option .*port is a number from 0 to 65535/],
+      [['start', '--public-url', 'ftp://x'], /^hook-catch: .*--public-url must start with https:\/\/ or http:\/\//],
+      [['start', '--job-id-path', 'cookie.x'], /^hook-catch: .*--job-id-path "cookie.x" is not a rule/],
+      [['start', '--verify-webhook', 'github'], /^hook-catch: --verify-webhook <provider> needs --verify-webhook-secret/],
+      [['nosuchcommand'], /^hook-catch: unknown command 'nosuchcommand'/],
       [['start', '--max-body', 'huge'], /give a size such as 512kb/],
       [['start', '--max-requests', '0'], /--max-requests takes a whole number of at least 1/],
       [['list', '--limit', '-3'], /--limit/],

@@ -87,6 +87,8 @@ export interface Spawned {
   stderr: () => string;
   /** Resolves with the first stdout line that parses as JSON and passes `match`. */
   jsonLine: <T = any>(match: (value: any) => boolean, timeoutMs?: number) => Promise<T>;
+  /** Resolves with the first match of `pattern` in stderr. */
+  stderrMatch: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -113,7 +115,10 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     out += d.toString('utf8');
     for (const w of waiters.splice(0)) w();
   });
-  child.stderr!.on('data', (d) => (err += d));
+  child.stderr!.on('data', (d) => {
+    err += d;
+    for (const w of waiters.splice(0)) w();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
       resolve({ code, signal });
@@ -147,7 +152,18 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
       };
       look();
     });
-  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, exited };
+  const stderrMatch = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stderr did not match ${pattern} in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+      const look = () => {
+        const match = pattern.exec(err);
+        if (match) return clearTimeout(timer), resolve(match[0]);
+        if (child.exitCode !== null || child.signalCode !== null) return clearTimeout(timer), reject(new Error(`exited first; stderr: ${err}`));
+        waiters.push(look);
+      };
+      look();
+    });
+  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, stderrMatch, exited };
 }
 
 /** Runs the CLI to completion. */

@@ -55,9 +55,20 @@ describe('expect, jobs and wait from the command line', () => {
     await post(cli.ready.webhookUrl, { jobId: 'prog', status: 'processing' });
     expect((await anyDelivery).code).toBe(0);
 
-    const none = await runCli(['wait', 'x', '--dir', await tempDir()]);
-    expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/No hook-catch is running on .*hook-catch start/);
+    const none = await runCli(['wait', 'x', '--timeout', '300ms', '--dir', await tempDir()]);
+    expect(none.code).toBe(124);
+    expect(none.stderr).toMatch(/job x did not complete within 0\.3s: no hook-catch started on .*hook-catch start/);
+  });
+
+  it('wait started before `start` waits for the instance (a CI script races them), then for the job', async () => {
+    const dir = await tempDir();
+    const waiting = spawnCli(['wait', 'race-1', '--timeout', '60s', '--dir', dir]);
+    await waiting.stderrMatch(/no hook-catch is running on .* yet; waiting for one to start/);
+    const cli = await startCli(dir);
+    await expect.poll(() => runCli(['jobs', '--json', '--dir', dir]).then((r) => r.stdout), { timeout: 20_000 }).toContain('race-1');
+    await post(cli.ready.webhookUrl, { jobId: 'race-1', status: 'done' });
+    expect((await waiting.exited).code).toBe(0);
+    expect(waiting.stdout()).toBe('{"jobId":"race-1","status":"done"}');
   });
 
   it('a delivery acknowledged just before kill -9 is still attached to its job after a restart', async () => {

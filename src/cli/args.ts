@@ -1,4 +1,6 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { HookCatchError } from '../errors.js';
+import { DEFAULTS } from '../options.js';
 import { parseBytes, parseDuration } from '../units.js';
 
 // Flag values to option values; each rejects what it cannot read with a line that says what to give.
@@ -18,7 +20,7 @@ export function port(value: string): number {
 
 export function size(value: string): number {
   const n = parseBytes(value);
-  if (Number.isNaN(n)) throw new InvalidArgumentError('give a size such as 512kb, 10mb or 1048576 (bytes).');
+  if (Number.isNaN(n)) throw new InvalidArgumentError('give a size such as 512kb, 10mb or 1000000 (bytes; 1 kB = 1,000 bytes).');
   return n;
 }
 
@@ -28,4 +30,25 @@ export function duration(value: string): number {
   const ms = parseDuration(value);
   if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('give a duration such as 30s, 10m, 2h or 7d.');
   return ms;
+}
+
+/** `--dir`, the same on every command. */
+export const dirOption = () => new Option('-d, --dir <path>', 'folder holding the store').default(DEFAULTS.dir);
+
+/** A library check as a flag parser: the same rule, its message naming the flag. */
+export function checkedBy<T>(check: (value: string, name: string) => T, flag: string) {
+  return (value: string): T => {
+    try {
+      return check(value, flag);
+    } catch (error) {
+      if (error instanceof HookCatchError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+/** The same, for a flag that may be given more than once. */
+export function collectChecked(check: (value: string, name: string) => unknown, flag: string) {
+  const one = checkedBy(check, flag);
+  return (value: string, previous: string[] = []) => (one(value), [...previous, value]);
 }

@@ -1,32 +1,13 @@
-import { connect } from './client.js';
-import { formatDuration, formatTime } from '../units.js';
+import { Command, Option } from 'commander';
 import type { Job, JobStatus } from '../jobs/types.js';
 import { chalkFor } from '../terminal/reporter.js';
+import { formatTime } from '../units.js';
+import { dirOption } from './args.js';
+import { connect } from './client.js';
 
 type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number; lastDeliveryAt: string | null };
 
-export interface ExpectCommandOptions {
-  dir: string;
-  label?: string;
-  ttlMs?: number;
-  json?: boolean;
-}
-
-/** `hook-catch expect <jobId>`: registers a job with the running instance. */
-export async function expectJob(id: string, options: ExpectCommandOptions, stdout: NodeJS.WritableStream) {
-  const client = await connect(options.dir);
-  const job = await client.api<Job>('POST', '/api/jobs', { id, label: options.label, ttl: options.ttlMs });
-  if (options.json) {
-    stdout.write(JSON.stringify(job, null, 2) + '\n');
-    return;
-  }
-  const c = chalkFor(stdout);
-  const until = formatDuration(Date.parse(job.expiresAt) - Date.now());
-  const already = job.deliveries.length
-    ? ` It was already delivered ${job.deliveries.length} time${job.deliveries.length === 1 ? '' : 's'}: ${statusText(job.status, c)}.`
-    : '';
-  stdout.write(`Expecting job ${c.bold(job.id)}${job.label ? ` (${job.label})` : ''}; expires in ${until}.${already}\n`);
-}
+const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
 
 export interface JobsCommandOptions {
   dir: string;
@@ -34,7 +15,7 @@ export interface JobsCommandOptions {
   json?: boolean;
 }
 
-/** `hook-catch jobs`: the running instance's jobs, most recently active first. */
+/** `hook-catch jobs`: the jobs, most recently active first. */
 export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
   const client = await connect(options.dir);
   const { items } = await client.api<{ items: JobSummary[] }>('GET', `/api/jobs${options.status ? `?status=${options.status}` : ''}`);
@@ -61,4 +42,15 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
 export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {
   const text = status.replace('_', ' ');
   return status === 'completed' ? c.green(text) : status === 'failed' || status === 'expired' ? c.red(text) : c.yellow(text);
+}
+
+export function jobsCommand(): Command {
+  return new Command('jobs')
+    .description('list the jobs, most recently active first')
+    .addOption(new Option('--status <status>', 'only jobs in this state').choices(JOB_STATUSES))
+    .addOption(dirOption())
+    .option('--json', 'print the jobs as JSON')
+    .action(async (flags) => {
+      await listJobs({ dir: flags.dir, status: flags.status, json: flags.json }, process.stdout, process.stderr);
+    });
 }

@@ -1,4 +1,6 @@
+import { Command, Option } from 'commander';
 import { chalkFor, requestLine } from '../terminal/reporter.js';
+import { dirOption, wholeNumber } from './args.js';
 import { openForReading } from '../store/open-readonly.js';
 import type { RequestQuery } from '../store/request-log.js';
 
@@ -24,4 +26,20 @@ export async function listRequests(options: ListOptions, stdout: NodeJS.Writable
   for (const item of page.items) stdout.write(requestLine(item, c, true) + '\n');
   const more = page.nextBefore ? `; older ones: --before ${page.nextBefore}` : '';
   stderr.write(c.dim(`${page.items.length} shown of ${page.total} stored${more}\n`));
+}
+
+export function listCommand(): Command {
+  return new Command('list')
+    .description('list stored requests, newest first (works with or without a running instance)')
+    .addOption(dirOption())
+    .addOption(new Option('-n, --limit <n>', 'how many').default(50).argParser(wholeNumber('--limit', 1)))
+    .option('--before <id>', 'only requests older than this id (for paging)')
+    .option('-m, --method <method>', 'only this method')
+    .option('--path <prefix>', 'only paths starting with this')
+    .option('-s, --search <text>', 'only requests whose URL, headers or body contain this text')
+    .option('--json', 'print the page as JSON')
+    .action(async (flags) => {
+      const { dir, limit, before, method, path, search, json } = flags;
+      await listRequests({ dir, limit, before, method, path, q: search, json }, process.stdout, process.stderr);
+    });
 }

@@ -1,9 +1,11 @@
+import { Command } from 'commander';
 import { toJsonRecord, type CapturedRequest } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import { formatBytes, formatTime } from '../units.js';
 import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
+import { dirOption } from './args.js';
 
 export interface ShowOptions {
   dir: string;
@@ -61,4 +63,16 @@ function readable(text: string): string {
   } catch {
     return text;
   }
+}
+
+export function showCommand(): Command {
+  return new Command('show')
+    .description('show one stored request: its headers and body')
+    .argument('<id>', 'a request id, the short id from the log (its last characters), or "last"')
+    .addOption(dirOption())
+    .option('--body', 'write only the exact body bytes (for files and pipes)')
+    .option('--json', 'print the whole record as JSON (body as text, or base64 when binary)')
+    .action(async (id: string, flags) => {
+      await showRequest(id, { dir: flags.dir, body: flags.body, json: flags.json }, process.stdout);
+    });
 }

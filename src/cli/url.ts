@@ -1,12 +1,14 @@
-import { notRunning } from './client.js';
+import { Command } from 'commander';
 import { readInstance } from '../store/instance-file.js';
+import { dirOption } from './args.js';
+import { clientFor, ensureRegistered, notRunning } from './client.js';
 
 export interface UrlOptions {
   dir: string;
   /** The local webhook URL even when there is a public one. */
   local?: boolean;
   json?: boolean;
-  /** A job id: the URL becomes `…/webhook/<id>`, which correlates by itself (for per-request webhook URLs). */
+  /** A job id: the URL becomes `…/webhook/<id>`, and the job is registered so that the URL names it. */
   tag?: string;
 }
 
@@ -17,6 +19,7 @@ export interface UrlOptions {
 export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
   const instance = await readInstance(options.dir);
   if (!instance) throw notRunning(options.dir);
+  if (options.tag) await ensureRegistered(clientFor(instance), options.tag);
   const suffix = options.tag ? `/${encodeURIComponent(options.tag)}` : '';
   const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook${suffix}` : null;
   const localWebhookUrl = `${instance.webhookUrl}${suffix}`;
@@ -37,4 +40,16 @@ export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStrea
     stderr.write('hook-catch: no public URL (no tunnel is open); this is the local webhook URL.\n');
   }
   stdout.write(`${options.local || !publicWebhookUrl ? localWebhookUrl : publicWebhookUrl}\n`);
+}
+
+export function urlCommand(): Command {
+  return new Command('url')
+    .description("print the running instance's webhook URL (public when there is a tunnel) for scripts")
+    .addOption(dirOption())
+    .option('--local', 'the local webhook URL even when there is a public one')
+    .option('--tag <jobId>', 'a per-job URL, …/webhook/<jobId>, for providers that take one per request (registers the job)')
+    .option('--json', 'all the URLs as JSON')
+    .action(async (flags) => {
+      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json, tag: flags.tag }, process.stdout, process.stderr);
+    });
 }

@@ -1,8 +1,10 @@
-import { connect } from './client.js';
+import { Command, Option } from 'commander';
 import { decodeBody, type EncodedBody } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
-import { formatDuration } from '../units.js';
 import type { WaitResult } from '../jobs/wait.js';
+import { formatDuration } from '../units.js';
+import { dirOption, duration } from './args.js';
+import { ensureRegistered, Unreachable, waitForInstance, type Client } from './client.js';
 
 export interface WaitCommandOptions {
   dir: string;
@@ -22,18 +24,26 @@ type Answer = WaitResult & { request: (EncodedBody & Record<string, unknown>) | 
 /**
  * `hook-catch wait <jobId>`: blocks until the job's webhook says it completed (or failed, or with
  * --any until any delivery), also when that happened before the call. Prints the payload body.
+ * An instance that is not up yet (or restarts meanwhile) is waited for, within the timeout.
  * Returns the exit code.
  */
 export async function waitForJob(id: string, options: WaitCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WriteStream): Promise<number> {
-  const client = await connect(options.dir);
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   const progress = stderr.isTTY ? setInterval(() => showProgress(stderr, id, started, options), 1000) : undefined;
   try {
     for (;;) {
-      const left = deadline - Date.now();
-      const answer = await client.api<Answer>('GET', `/api/jobs/${encodeURIComponent(id)}/wait?timeout=${Math.max(1, Math.min(left, POLL_MS))}ms${options.any ? '&any=1' : ''}`);
-      if (answer.outcome !== 'timeout' || Date.now() >= deadline) return finish(answer, options, stdout, stderr);
+      const client = await waitForInstance(options.dir, deadline, () => {
+        stderr.write(`hook-catch: no hook-catch is running on ${options.dir} yet; waiting for one to start…\n`);
+      });
+      if (!client) return timedOutWithoutInstance(id, options, stderr);
+      try {
+        const answer = await pollUntilSettled(client, id, deadline, options);
+        return finish(answer, options, stdout, stderr);
+      } catch (error) {
+        if (!(error instanceof Unreachable) || Date.now() >= deadline) throw error;
+        // It stopped (or is restarting): wait for it again, within the same deadline.
+      }
     }
   } finally {
     clearInterval(progress);
@@ -41,17 +51,53 @@ export async function waitForJob(id: string, options: WaitCommandOptions, stdout
   }
 }
 
+async function pollUntilSettled(client: Client, id: string, deadline: number, options: WaitCommandOptions): Promise<Answer> {
+  await ensureRegistered(client, id);
+  for (;;) {
+    const left = Math.max(1, Math.min(deadline - Date.now(), POLL_MS));
+    const path = `/api/jobs/${encodeURIComponent(id)}/wait?timeout=${left}ms${options.any ? '&any=1' : ''}`;
+    const answer = await client.api<Answer>('GET', path);
+    if (answer.outcome !== 'timeout' || Date.now() >= deadline) return answer;
+  }
+}
+
 function finish(answer: Answer, options: WaitCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
-  const code = WAIT_EXIT[answer.outcome];
+  const { outcome, job, delivery } = answer;
+  if (outcome === 'expired') throw new HookCatchError(`job ${job.id} expired at ${job.expiresAt} with no delivery.`);
+  if (delivery && !answer.request) {
+    throw new HookCatchError(
+      `job ${job.id} ${outcome}, but its request ${delivery.requestId} is no longer in the store (deleted, or dropped by --max-requests), so there is no payload to print.`,
+    );
+  }
   if (options.json) stdout.write(JSON.stringify(answer, null, 2) + '\n');
   else if (answer.request) stdout.write(decodeBody(answer.request));
-  if (answer.outcome === 'timeout') stderr.write(`hook-catch: job ${answer.job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${answer.job.status.replace('_', ' ')}).\n`);
-  if (answer.outcome === 'failed') stderr.write(`hook-catch: job ${answer.job.id} failed (the payload says "${answer.delivery?.statusWord ?? 'failed'}").\n`);
-  if (answer.outcome === 'expired') throw new HookCatchError(`job ${answer.job.id} expired at ${answer.job.expiresAt} with no delivery.`);
-  return code;
+  if (outcome === 'timeout') stderr.write(`hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}).\n`);
+  if (outcome === 'failed') stderr.write(`hook-catch: job ${job.id} failed (the payload says "${delivery?.statusWord ?? 'failed'}").\n`);
+  return WAIT_EXIT[outcome];
+}
+
+function timedOutWithoutInstance(id: string, options: WaitCommandOptions, stderr: NodeJS.WritableStream): number {
+  stderr.write(
+    `hook-catch: job ${id} did not complete within ${formatDuration(options.timeoutMs)}: no hook-catch started on ${options.dir} meanwhile (\`hook-catch start\`, or point at it with --dir).\n`,
+  );
+  return WAIT_EXIT.timeout;
 }
 
 function showProgress(stderr: NodeJS.WriteStream, id: string, started: number, options: WaitCommandOptions): void {
   const what = options.any ? 'any delivery' : 'completion';
   stderr.write(`\r\x1b[Khook-catch: waiting for ${what} of job ${id}… ${formatDuration(Date.now() - started)} of ${formatDuration(options.timeoutMs)}`);
+}
+
+export function waitCommand(): Command {
+  return new Command('wait')
+    .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 124 timed out, 1 other)')
+    .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
+    .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(600_000, '10m').argParser(duration))
+    .option('--any', 'return on any delivery, not only a completed or failed one')
+    .addOption(dirOption())
+    .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')
+    .action(async (id: string, flags) => {
+      const options = { dir: flags.dir, timeoutMs: flags.timeout, any: flags.any, json: flags.json };
+      process.exitCode = await waitForJob(id, options, process.stdout, process.stderr);
+    });
 }

@@ -42,14 +42,15 @@ function normalize(key: string): string {
   return n;
 }
 
-export function parseRule(text: string): JobIdRule {
+/** Reads a rule; `name` is what the caller calls the setting (`--job-id-path`, `jobIdPaths`). */
+export function parseRule(text: string, name = 'jobIdPaths'): JobIdRule {
   const [source, ...steps] = text.split('.');
   if ((source === 'body' || source === 'header' || source === 'query') && steps.length > 0 && steps.every(Boolean)) {
     return { text, source, steps: source === 'header' ? [steps.join('.').toLowerCase()] : source === 'query' ? [steps.join('.')] : steps };
   }
   if (source === 'path' && steps.length === 1 && steps[0] === 'last') return { text, source, steps };
   throw new HookCatchError(
-    `--job-id-path "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last.`,
+    `${name} "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last.`,
   );
 }
 

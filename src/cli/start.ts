@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { HookCatchError } from '../errors.js';
+import { parseRule } from '../jobs/extract.js';
+import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
+import { start, type HookCatch } from '../start.js';
+import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
+
+/** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
+const EXIT_DEADLINE_MS = 2000;
+
+export function startCommand(): Command {
+  const command = new Command('start')
+    .description('receive webhooks on every path, keep each one, serve the inspector API')
+    .addOption(new Option('-p, --port <port>', 'receiver port, 0 = any free port').default(DEFAULTS.port).argParser(port))
+    .addOption(new Option('-H, --host <address>', 'address the receiver binds to (0.0.0.0 for the network)').default(DEFAULTS.host))
+    .addOption(new Option('-i, --inspector-port <port>', 'inspector API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
+    .addOption(dirOption())
+    .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
+    .addOption(new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)))
+    .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)')
+    .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
+    .option('-q, --quiet', 'print only warnings and errors')
+    .optionsGroup('Jobs:')
+    .option('--job-id-path <rule>', 'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last', collectChecked(parseRule, '--job-id-path'))
+    .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration));
+  addTunnelFlags(command);
+  return command.action(async (flags) => {
+    await runStart(toOptions(flags));
+  });
+}
+
+function addTunnelFlags(command: Command): void {
+  command
+    .optionsGroup('Public URL (ngrok):')
+    .option('--authtoken <token>', "ngrok authtoken (default: NGROK_AUTHTOKEN, then the ngrok agent's ngrok.yml)")
+    .option('--no-tunnel', 'stay local: no public URL, no notice about it')
+    .option('--public-url <url>', 'your own public URL (another tunnel or a proxy) to show and use instead of ngrok', checkedBy(checkPublicUrl, '--public-url'))
+    .option('--domain <domain>', 'a reserved or static ngrok domain')
+    .option('--basic-auth <user:pass>', 'ask for this user and password on the public URL (repeatable)', collectChecked(checkBasicAuth, '--basic-auth'))
+    .option('--allow-cidr <cidr>', 'accept public traffic only from these addresses (repeatable)', collect)
+    .option('--deny-cidr <cidr>', 'refuse public traffic from these addresses (repeatable)', collect)
+    .option('--verify-webhook <provider>', "ngrok checks each webhook's signature at its edge (github, stripe, slack, …)")
+    .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
+    .addOption(
+      new Option('--tunnel-timeout <duration>', 'give up on the tunnel after this long (20, 20s, 1m) and go on local-only')
+        .default(DEFAULTS.tunnelTimeoutMs, '20s')
+        .argParser(duration),
+    )
+    .option('--require-tunnel', 'exit 1 instead of going on local-only when no tunnel can be opened (for CI)')
+    .option('--ngrok-server-addr <host:port>', 'advanced: the ngrok service to connect to (self-hosted or test endpoints)');
+}
+
+/** Commander's flags to the library's options (the names differ only where a flag reads better). */
+function toOptions(flags: Record<string, any>): HookCatchOptions {
+  const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
+  const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
+  if (verify && !(flags.verifyWebhook && flags.verifyWebhookSecret)) {
+    throw new HookCatchError('--verify-webhook <provider> needs --verify-webhook-secret <secret> too (and the other way round).');
+  }
+  return {
+    port: flags.port,
+    host: flags.host,
+    inspectorPort: flags.inspectorPort,
+    dir: flags.dir,
+    maxBody: flags.maxBody,
+    maxRequests: flags.maxRequests,
+    fsync: flags.fsync,
+    output,
+    tunnel: flags.tunnel,
+    authtoken: flags.authtoken,
+    publicUrl: flags.publicUrl,
+    domain: flags.domain,
+    basicAuth: flags.basicAuth,
+    allowCidrs: flags.allowCidr,
+    denyCidrs: flags.denyCidr,
+    verifyWebhook: verify ? { provider: flags.verifyWebhook ?? '', secret: flags.verifyWebhookSecret ?? '' } : undefined,
+    tunnelTimeoutMs: flags.tunnelTimeout,
+    requireTunnel: flags.requireTunnel,
+    ngrokServerAddr: flags.ngrokServerAddr,
+    jobIdPaths: flags.jobIdPath,
+    jobTtlMs: flags.jobTtl,
+  };
+}
+
+/**
+ * Runs until a signal. Signals are handled from the first moment: during start-up (which may wait
+ * for the tunnel) they just exit; once running, requests in flight finish first.
+ */
+async function runStart(options: HookCatchOptions): Promise<void> {
+  let hc: HookCatch | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping || !hc) process.exit(stopping ? 130 : 0);
+    stopping = true;
+    if (options.output === 'pretty') process.stderr.write(`\nhook-catch: ${signal}, stopping…\n`);
+    setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
+    hc.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  hc = await start(options);
+}
