@@ -12,6 +12,9 @@ export class HookCatchError extends Error {
   }
 }
 
+/** Something could not be done now (the store cannot be written): the API answers it with 503. */
+export class UnavailableError extends HookCatchError {}
+
 /** The text of any thrown value, for messages that wrap an underlying failure. */
 export function describe(error: unknown): string {
   if (error instanceof Error) {

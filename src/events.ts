@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
+import type { JobEvent } from './jobs/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
-import type { Delivery, Job } from './jobs/types.js';
 import type { TunnelStatus } from './tunnel/ngrok.js';
 
 /**
- * What a running hook-catch announces. Data flows one way: receiver -> store -> these events ->
- * (terminal, and the job registry, WebSocket and forwarder as they arrive).
+ * What a running hook-catch announces. Data flows one way: the receiver stores a request, then
+ * emits it here; the jobs subscribe first (and announce what changed for a job), then the
+ * terminal (and, next, the page's stream and the forwarder). Nothing here reaches back up.
  */
 export interface HookCatchEventMap {
   /** A request was stored and answered. */
   request: [request: CapturedRequest, latencyMs: number];
-  /** A stored request was matched to a job. */
-  job: [job: Job, delivery: Delivery];
+  /** The store could not keep a request: it was answered 503, so the sender retries it. */
+  unstored: [request: CapturedRequest, error: unknown];
+  /** A job was registered, got a delivery, or changed status (expiry included). */
+  job: [event: JobEvent];
   /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */
   tunnel: [status: TunnelStatus, publicUrl: string | null];
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, HookCatchError } from './errors.js';
 
@@ -39,4 +39,47 @@ function listenFailure(error: NodeJS.ErrnoException, port: number, host: string,
 export function urlFor(host: string, port: number): string {
   const name = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Lets a server stop without serving on: once closing, every answer says `Connection: close` and its
+ * connection ends after it, so a keep-alive client cannot go on sending requests on an old socket.
+ * Handlers are wrapped with `wrap` so that it sees every response.
+ */
+export class Drain {
+  private closing = false;
+  private readonly open = new Set<ServerResponse>();
+
+  wrap(handler: Handler): Handler {
+    return (req, res) => {
+      this.open.add(res);
+      res.once('close', () => this.open.delete(res));
+      if (this.closing) this.endAfter(res);
+      handler(req, res);
+    };
+  }
+
+  /**
+   * Stops accepting; idle connections end now, requests in flight get `graceMs` to finish (their
+   * connections end after the answer), then every connection is cut.
+   */
+  async close(servers: Server[], graceMs: number): Promise<void> {
+    this.closing = true;
+    for (const res of this.open) this.endAfter(res);
+    const listening = servers.filter((s) => s.listening);
+    const stopped = listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of listening) server.closeIdleConnections();
+    const force = setTimeout(() => {
+      for (const server of listening) server.closeAllConnections();
+    }, graceMs);
+    await Promise.all(stopped);
+    clearTimeout(force);
+  }
+
+  private endAfter(res: ServerResponse): void {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    else res.once('finish', () => res.socket?.end());
+  }
 }

@@ -1,21 +1,20 @@
 import { createServer, type Server } from 'node:http';
-import { describe, HookCatchError } from './errors.js';
+import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
-import { createIdGenerator } from './receiver/ids.js';
 import { createInspector } from './inspector/app.js';
-import { listen, urlFor } from './servers.js';
-import { resolveOptions, type HookCatchOptions } from './options.js';
-import { openJobs, type Jobs } from './jobs/service.js';
-import type { ExpectOptions } from './jobs/registry.js';
+import { openJobs, type ExpectOptions, type Jobs, type JobsView } from './jobs/service.js';
 import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
-import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
+import { resolveOptions, type HookCatchOptions, type ResolvedOptions } from './options.js';
+import { createIdGenerator } from './receiver/ids.js';
 import { createReceiver } from './receiver/receiver.js';
-import { ensurePrivateDir } from './store/files.js';
+import { Drain, listen, urlFor } from './servers.js';
+import { ensurePrivateDir, exposureWarning, removeStaleTemps, storeProblem } from './store/files.js';
 import { claimInstance, publishInstance, releaseInstance, type InstanceInfo } from './store/instance-file.js';
 import { RequestLog } from './store/request-log.js';
-import { createReporter } from './terminal/reporter.js';
-import type { Tunnel } from './tunnel/ngrok.js';
+import { Teardown } from './teardown.js';
+import { createReporter, type Reporter } from './terminal/reporter.js';
+import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
 import { VERSION } from './version.js';
 
 export interface HookCatch {
@@ -40,78 +39,110 @@ export interface HookCatch {
   /** The stored requests (read, list, delete). */
   store: RequestLog;
   events: HookCatchEvents;
-  /** Registers a job: "I just submitted it; tell me when its webhook lands". */
+  /** Registers a job: "I just submitted it; tell me when its webhook lands". Resolves once it is saved. */
   expect(jobId: string, options?: ExpectOptions): Promise<Job>;
   /** Resolves when the job completes or fails (or with `any`, on any delivery), or on timeout. */
   waitFor(jobId: string, options: WaitOptions): Promise<WaitResult>;
-  /** The jobs as they stand now. */
-  jobs: Jobs['registry'];
-  /** Stops accepting, lets in-flight requests finish, writes what is pending. Idempotent. */
+  /** The jobs as they stand now, to read (copies: changing them changes nothing). */
+  jobs: JobsView;
+  /** Stops accepting, lets requests in flight finish, writes what is pending. Idempotent. */
   close(): Promise<void>;
 }
 
 /** Starts a receiver, an inspector and the store behind them; the only place that knows all the parts. */
 export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   const options = resolveOptions(input);
-  const { dir } = options;
   const reporter = createReporter(options.output, options.stdout, options.stderr);
+  const teardown = new Teardown();
   try {
-    await ensurePrivateDir(dir);
+    const { store, jobs, warnings } = await openStore(options, teardown);
+    for (const warning of warnings) reporter.warning(warning);
+    const events = wireEvents(jobs, reporter);
+    const running = await serve(options, store, jobs, events, reporter, teardown);
+    return {
+      ...running.info,
+      tunnel: running.publicState,
+      warnings,
+      store,
+      events,
+      expect: jobs.expect,
+      waitFor: jobs.waitFor,
+      jobs: jobs.view,
+      close: () => teardown.run(),
+    };
   } catch (error) {
-    throw new HookCatchError(`Cannot use ${dir} as the store folder: ${describe(error)}. Choose another with --dir.`);
+    await teardown.run().catch(() => undefined);
+    throw error;
   }
-  await claimInstance(dir);
+}
+
+/** The store folder, claimed for this process; the request log; the jobs derived from it. */
+async function openStore(options: ResolvedOptions, teardown: Teardown) {
+  const { dir } = options;
+  const cannot = (what: string) => (error: unknown) => {
+    throw error instanceof HookCatchError ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
+  };
+  const created = await ensurePrivateDir(dir).catch(cannot(`use ${dir} as the store folder`));
+  const warnings: string[] = [];
+  const exposed = created ? null : await exposureWarning(dir);
+  if (exposed) warnings.push(exposed);
+  await claimInstance(dir).catch(cannot(`start on ${dir}`));
   const releaseOnExit = () => releaseInstance(dir);
   process.once('exit', releaseOnExit);
+  teardown.add(() => {
+    releaseInstance(dir);
+    process.off('exit', releaseOnExit);
+  });
+  await removeStaleTemps(dir);
+  const opened = await RequestLog.open(dir, { maxRequests: options.maxRequests, fsync: options.fsync }).catch(cannot(`read the store in ${dir}`));
+  teardown.add(() => opened.log.close());
+  const jobs = await openJobs({
+    dir,
+    store: opened.log,
+    rules: options.jobIdRules,
+    ruleTexts: options.jobIdRules.map((r) => r.text),
+    now: options.now,
+    ttlMs: options.jobTtlMs,
+    maxJobs: options.maxJobs,
+    fsync: options.fsync,
+  }).catch(cannot(`read the jobs in ${dir}`));
+  teardown.add(() => jobs.close());
+  return { store: opened.log, jobs, warnings: [...warnings, ...opened.warnings, ...jobs.warnings] };
+}
 
-  const servers: Server[] = [];
-  let log: RequestLog | undefined;
-  let tunnel: Tunnel | null = null;
-  let jobs: Jobs | undefined;
-  try {
-    let warnings: string[];
-    try {
-      ({ log, warnings } = await RequestLog.open(dir, { maxRequests: options.maxRequests, fsync: options.fsync }));
-    } catch (error) {
-      throw new HookCatchError(`Cannot read the store in ${dir}: ${describe(error)}.`);
-    }
-    const store = log;
-    try {
-      jobs = await openJobs({ dir, store, rules: options.jobIdRules, now: options.now, ttlMs: options.jobTtlMs, maxJobs: options.maxJobs });
-    } catch (error) {
-      throw new HookCatchError(`Cannot read the jobs in ${dir}: ${describe(error)}.`);
-    }
-    const jobService = jobs;
-    warnings.push(...jobs.warnings);
-    for (const warning of warnings) reporter.warning(warning);
+/** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
+function wireEvents(jobs: Jobs, reporter: Reporter): HookCatchEvents {
+  const events = createEvents();
+  events.on('request', (request) => jobs.record(request));
+  events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
+  events.on('unstored', (request, error) => reporter.unstored(request, error));
+  events.on('tunnel', (status, url) => reporter.tunnel(status, url));
+  jobs.onChange((event) => events.emit('job', event));
+  return events;
+}
 
-    const events = createEvents();
-    const startedAt = new Date();
-    let captured = 0;
-    const receiver = createReceiver({
-      append: (request) => store.append(request),
-      maxBody: options.maxBody,
-      nextId: createIdGenerator(Date.now, store.lastId),
-      onCaptured: (request, latencyMs) => {
-        captured++;
-        const correlation = jobService.record(request);
-        reporter.request(request, latencyMs, correlation);
-        events.emit('request', request, latencyMs);
-        if (correlation) events.emit('job', correlation.job, correlation.delivery);
-      },
-      onStoreFailed: (request, error) => reporter.storeFailed(request, error),
-    });
-    const receiverServer = createServer(receiver.handle);
-    receiverServer.on('checkContinue', receiver.checkContinue);
-    servers.push(receiverServer);
-
-    let inspectorPort = 0;
-    let info: InstanceInfo | undefined;
-    let publicState: PublicState | undefined;
-    const inspectorServer = createServer(
+/** The receiver and the inspector listening, the public URL, and instance.json saying where they are. */
+async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, events: HookCatchEvents, reporter: Reporter, teardown: Teardown) {
+  const startedAt = new Date();
+  let captured = 0;
+  events.on('request', () => captured++);
+  const receiver = createReceiver({
+    append: (request) => store.append(request),
+    maxBody: options.maxBody,
+    nextId: createIdGenerator(Date.now, store.lastId),
+    onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
+    onStoreFailed: (request, error) => events.emit('unstored', request, error),
+  });
+  const drain = new Drain();
+  const receiverServer = createServer(drain.wrap(receiver.handle));
+  receiverServer.on('checkContinue', drain.wrap(receiver.checkContinue));
+  let info: InstanceInfo | undefined;
+  let publicState: PublicState | undefined;
+  const inspectorServer = createServer(
+    drain.wrap(
       createInspector({
         log: store,
-        jobs: jobService,
+        jobs,
         port: () => inspectorPort,
         status: () => ({
           ...info,
@@ -122,76 +153,36 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
           fsync: options.fsync,
         }),
       }),
-    );
-    servers.push(inspectorServer);
-
-    const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
-    inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
-    const receiverUrl = urlFor(options.host, receiverPort);
-    const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (status) => {
-      reporter.tunnel(status, publicState?.url ?? null);
-      events.emit('tunnel', status, publicState?.url ?? null);
-    });
-    ({ tunnel, state: publicState } = opened);
-    if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
-    const publicUrl = publicState.url;
-    info = {
-      pid: process.pid,
-      version: VERSION,
-      startedAt: startedAt.toISOString(),
-      dir,
-      receiverUrl,
-      webhookUrl: `${receiverUrl}/webhook`,
-      inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
-      publicUrl,
-      publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
-      receiverPort,
-      inspectorPort,
-    };
-    await publishInstance(dir, info);
-    reporter.ready({ ...info, tunnel: publicState, stored: store.count, maxRequests: options.maxRequests });
-
-    let closing: Promise<void> | undefined;
-    const close = () =>
-      (closing ??= (async () => {
-        await tunnel?.close();
-        await stopServers(servers, options.closeGraceMs);
-        await jobService.close();
-        await store.close();
-        releaseInstance(dir);
-        process.off('exit', releaseOnExit);
-      })());
-
-    return {
-      ...info,
-      tunnel: publicState,
-      warnings,
-      store,
-      events,
-      expect: jobService.expect,
-      waitFor: jobService.waitFor,
-      jobs: jobService.registry,
-      close,
-    };
-  } catch (error) {
-    await tunnel?.close();
-    await stopServers(servers, 0);
-    await jobs?.close();
-    await log?.close();
-    releaseInstance(dir);
-    process.off('exit', releaseOnExit);
-    throw error;
-  }
-}
-
-/** Stops accepting; requests in flight get `graceMs` to finish before their connections are cut. */
-async function stopServers(servers: Server[], graceMs: number): Promise<void> {
-  const listening = servers.filter((s) => s.listening);
-  const stopped = listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-  for (const server of listening) server.closeIdleConnections();
-  const force = setTimeout(() => {
-    for (const server of listening) server.closeAllConnections();
-  }, graceMs);
-  await Promise.all(stopped);
-  clearTimeout(force);
+    ),
+  );
+  const servers: Server[] = [receiverServer, inspectorServer];
+  teardown.add(() => drain.close(servers, options.closeGraceMs));
+  const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
+  const inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
+  const receiverUrl = urlFor(options.host, receiverPort);
+  const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (status) => {
+    events.emit('tunnel', status, publicState?.url ?? null);
+  });
+  teardown.add(() => opened.tunnel?.close());
+  publicState = opened.state;
+  if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
+  const publicUrl = publicState.url;
+  info = {
+    pid: process.pid,
+    version: VERSION,
+    startedAt: startedAt.toISOString(),
+    dir: options.dir,
+    receiverUrl,
+    webhookUrl: `${receiverUrl}/webhook`,
+    inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
+    publicUrl,
+    publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
+    receiverPort,
+    inspectorPort,
+  };
+  await publishInstance(options.dir, info).catch((error: unknown) => {
+    throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
+  });
+  reporter.ready({ ...info, tunnel: publicState, stored: store.count, maxRequests: options.maxRequests });
+  return { info, publicState };
 }

@@ -214,7 +214,7 @@ describe('hook-catch CLI', () => {
     const script = `
       import { start } from 'hook-catch';
       const hc = await start({ port: 0, inspectorPort: 0, dir: ${JSON.stringify(dir)}, tunnel: false });
-      const seen = new Promise((resolve) => hc.events.on('job', (job) => resolve(job.id)));
+      const seen = new Promise((resolve) => hc.events.on('job', (event) => resolve(event.job.id)));
       await fetch(hc.webhookUrl, { method: 'POST', body: '{"jobId":"lib-1","status":"done"}' });
       const result = await hc.waitFor('lib-1', { timeoutMs: 2000 });
       console.log(JSON.stringify({ job: await seen, outcome: result.outcome }));

@@ -45,12 +45,14 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     const timeout = typeof req.query.timeout === 'string' ? durationOf(req.query.timeout, 'timeout') : 30_000;
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const result = await jobs.waitFor(req.params.id as string, {
+    // A GET never changes state: waiting for a job nobody registered and no webhook named is a 404.
+    const result = await jobs.waitForKnown(req.params.id as string, {
       timeoutMs: Math.min(timeout, LONGEST_POLL_MS),
       any: req.query.any === '1' || req.query.any === 'true',
       signal: abort.signal,
     });
     if (abort.signal.aborted) return;
+    if (!result) return notFound(res, req.params.id as string);
     const request = result.delivery ? await log.get(result.delivery.requestId) : null;
     res.json({ ...result, request: request && toJsonRecord(request) });
   });

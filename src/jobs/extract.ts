@@ -69,8 +69,10 @@ export function extract(request: CapturedRequest, rules: JobIdRule[]): Extractio
   for (const rule of rules) add(applyRule(rule, request, body), `rule ${rule.text}`);
   if (body !== undefined) walk(body, add, out);
   for (const [name, value] of request.query) if (ID_KEYS.has(normalize(name))) add(value, `query.${name}`);
+  // A path segment is only a weak candidate: it names a job someone registered (now, or later, which
+  // claims it), or one a `path.last` rule asks for; on its own it makes no job (`/some/odd/path`).
   const segments = request.path.split('/').filter(Boolean);
-  if (segments.length > 0) add(safeDecode(segments[segments.length - 1]!), 'path', segments.length < 2);
+  if (segments.length > 0) add(safeDecode(segments[segments.length - 1]!), 'path', true);
   return out;
 }
 

@@ -1,31 +1,20 @@
 import { hash } from 'node:crypto';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { HookCatchError } from '../errors.js';
+import type { Registration } from '../store/registrations.js';
 import { extract, type JobIdRule } from './extract.js';
-import type { Delivery, Job, JobStatus } from './types.js';
+import type { Delivery, Job, JobEvent, JobMatch, JobStatus } from './types.js';
+import { ExpiryTimer } from './expiry.js';
 
 export interface RegistryOptions {
   rules: JobIdRule[];
   now: () => number;
-  /** How long a job may wait for its delivery before it is `expired`. */
+  /** How long a job seen only in webhooks may wait for its end before it is `expired` (a registration sets its own). */
   ttlMs: number;
   /** Jobs kept; the ones idle longest go first. */
   maxJobs: number;
 }
 
-export interface ExpectOptions {
-  label?: string;
-  ttlMs?: number;
-}
-
-/** What one webhook did to a job (for the terminal line and events). */
-export interface Correlation {
-  job: Job;
-  delivery: Delivery;
-}
-
 const TERMINAL = new Set<JobStatus>(['completed', 'failed']);
-const UNCLAIMED_LIMIT = 1000;
 /** Ids remembered for a registration that may come later, and deliveries per id: the recent ones are what matter. */
 const CLAIMABLE_IDS = 5000;
 const CLAIMABLE_PER_ID = 20;
@@ -33,43 +22,42 @@ const CLAIMABLE_PER_ID = 20;
 export const DELIVERIES_PER_JOB = 50;
 
 /**
- * Which job each webhook belongs to. Fed every stored request (after it was answered, so it never
- * slows the receiver down); holds jobs by id with their deliveries. Expiry is worked out when a
- * job is looked at, so no timer runs per job.
+ * Which job each webhook belongs to. Fed the registrations and every stored request (after it was
+ * answered, so it never slows the receiver down). Nothing here is saved: deliveries are derived from
+ * the request log again at every start. Status changes are dated by what caused them (a delivery's
+ * arrival, a registration, an expiry), so a job derived again has the same history.
  */
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   /** For each id a delivery could also belong to, that delivery (a registration may claim it later). */
   private readonly claimable = new Map<string, Delivery[]>();
   private readonly jobOfRequest = new Map<string, string>();
-  private unclaimed: Delivery[] = [];
-  private readonly listeners = new Set<(job: Job, delivery: Delivery | null) => void>();
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly expiry: ExpiryTimer;
+  private silent = false;
 
-  constructor(private readonly options: RegistryOptions) {}
-
-  /** Takes the jobs of a saved document. */
-  load(jobs: Job[], unclaimed: Delivery[]): void {
-    for (const job of jobs) {
-      this.jobs.set(job.id, job);
-      for (const d of job.deliveries) this.remember(d, job.id);
-    }
-    for (const d of unclaimed) this.remember(d, null);
-    this.unclaimed = unclaimed.slice(-UNCLAIMED_LIMIT);
+  constructor(private readonly options: RegistryOptions) {
+    this.expiry = new ExpiryTimer(options.now, () => this.expireDue());
   }
 
-  /** Everything to save. */
-  snapshot(): { jobs: Job[]; unclaimed: Delivery[] } {
-    return { jobs: [...this.jobs.values()], unclaimed: this.unclaimed };
-  }
-
-  /** Calls `listener` whenever a job changes (a delivery, a registration). */
-  onChange(listener: (job: Job, delivery: Delivery | null) => void): () => void {
+  /** Calls `listener` on every change: a registration, a delivery, a status change (expiry included). */
+  onChange(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Attaches a stored request to its job; null when it names none. */
-  record(request: CapturedRequest): Correlation | null {
+  /** Runs `work` without telling listeners (deriving jobs at start-up is not news). */
+  quietly<T>(work: () => T): T {
+    this.silent = true;
+    try {
+      return work();
+    } finally {
+      this.silent = false;
+    }
+  }
+
+  /** Attaches a stored request to its job; null when it names none (or only ids no job has yet). */
+  record(request: CapturedRequest): Job | null {
     const { candidates, status, statusWord } = extract(request, this.options.rules);
     if (candidates.length === 0) return null;
     const registered = candidates.find((c) => this.jobs.get(c.id)?.source === 'expect');
@@ -86,43 +74,30 @@ export class JobRegistry {
       candidates: candidates.map((c) => c.id),
     };
     if (!chosen) {
-      this.unclaimed.push(delivery);
-      if (this.unclaimed.length > UNCLAIMED_LIMIT) this.unclaimed.shift();
       this.remember(delivery, null);
       return null;
     }
-    const job = this.jobs.get(chosen.id) ?? this.create(chosen.id, 'webhook', Date.parse(request.receivedAt));
+    const job = this.jobs.get(chosen.id) ?? this.create(chosen.id, 'webhook', request.receivedAt);
     this.attach(job, delivery);
     this.remember(delivery, job.id);
     this.trim();
-    this.changed(job, delivery);
-    return { job, delivery };
+    this.expiry.consider(job);
+    return job;
   }
 
   /** Registers a job (`hook-catch expect`). Deliveries that came first, under this id, are claimed now. */
-  expect(id: string, options: ExpectOptions = {}): Job {
-    const jobId = id.trim();
-    if (!jobId || jobId.length > 200) throw new HookCatchError('A job id is 1 to 200 characters.');
-    const now = this.options.now();
-    const job = this.jobs.get(jobId) ?? this.create(jobId, 'expect', now);
+  register(registration: Registration): Job {
+    const { id } = registration;
+    const job = this.jobs.get(id) ?? this.create(id, 'expect', registration.registeredAt);
     job.source = 'expect';
-    job.registeredAt = new Date(now).toISOString();
-    job.expiresAt = new Date(now + (options.ttlMs ?? this.options.ttlMs)).toISOString();
-    if (options.label !== undefined) job.label = options.label;
-    for (const delivery of this.claimable.get(jobId) ?? []) {
-      const holder = this.jobOfRequest.get(delivery.requestId);
-      if (holder === jobId) continue;
-      const donor = holder ? this.jobs.get(holder) : undefined;
-      if (donor?.source === 'expect') continue; // already with a job someone registered
-      if (donor) this.detach(donor, delivery);
-      else this.unclaimed = this.unclaimed.filter((d) => d !== delivery);
-      delivery.matchedBy = `${delivery.matchedBy || 'body'} (claimed on registration)`;
-      this.attach(job, delivery);
-      this.jobOfRequest.set(delivery.requestId, jobId);
-    }
-    if (job.status === 'expired') this.setStatus(job, 'pending');
-    this.refreshStatus(job);
-    this.changed(job, null);
+    job.registeredAt = registration.registeredAt;
+    job.expiresAt = new Date(Date.parse(registration.registeredAt) + registration.ttlMs).toISOString();
+    job.label = registration.label;
+    this.emit({ type: 'registered', job });
+    for (const delivery of this.claimable.get(id) ?? []) this.claim(job, delivery);
+    if (job.status === 'expired') this.setStatus(job, 'pending', registration.registeredAt);
+    this.refreshStatus(job, registration.registeredAt);
+    this.expiry.consider(job);
     return job;
   }
 
@@ -139,16 +114,42 @@ export class JobRegistry {
     return jobs.filter((j) => !status || j.status === status).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)));
   }
 
-  private create(id: string, source: Job['source'], at: number): Job {
+  /** The job a stored request was matched to, and how; null when none. */
+  matchOf(requestId: string): JobMatch | null {
+    const jobId = this.jobOfRequest.get(requestId);
+    const job = jobId === undefined ? undefined : this.get(jobId);
+    const delivery = job?.deliveries.find((d) => d.requestId === requestId);
+    if (!job || !delivery) return null;
+    const { matchedBy, attempt, duplicate, status, statusWord } = delivery;
+    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord };
+  }
+
+  /** Stops the expiry timer. */
+  close(): void {
+    this.expiry.stop();
+  }
+
+  private claim(job: Job, delivery: Delivery): void {
+    const holder = this.jobOfRequest.get(delivery.requestId);
+    if (holder === job.id) return;
+    const donor = holder ? this.jobs.get(holder) : undefined;
+    if (donor?.source === 'expect') return; // already with a job someone registered
+    if (donor) this.detach(donor, delivery);
+    delivery.matchedBy = `${delivery.matchedBy || 'body'} (claimed on registration)`;
+    this.attach(job, delivery);
+    this.jobOfRequest.set(delivery.requestId, job.id);
+  }
+
+  private create(id: string, source: Job['source'], at: string): Job {
     const job: Job = {
       id,
       label: null,
       source,
       registeredAt: null,
-      firstSeenAt: new Date(at).toISOString(),
-      expiresAt: new Date(at + this.options.ttlMs).toISOString(),
+      firstSeenAt: at,
+      expiresAt: new Date(Date.parse(at) + this.options.ttlMs).toISOString(),
       status: 'pending',
-      history: [{ status: 'pending', at: new Date(at).toISOString() }],
+      history: [{ status: 'pending', at }],
       deliveries: [],
     };
     this.jobs.set(id, job);
@@ -159,16 +160,8 @@ export class JobRegistry {
   private attach(job: Job, delivery: Delivery): void {
     const last = job.deliveries.at(-1);
     job.deliveries.push(delivery);
-    if (last && last.requestId > delivery.requestId) {
-      // Arrived out of order (claimed on registration, or correlated again at start-up): renumber.
-      job.deliveries.sort((a, b) => a.requestId.localeCompare(b.requestId));
-      const seen = new Map<string, number>();
-      for (const d of job.deliveries) {
-        d.attempt = (seen.get(d.bodyHash) ?? 0) + 1;
-        d.duplicate = d.attempt > 1;
-        seen.set(d.bodyHash, d.attempt);
-      }
-    } else {
+    if (last && last.requestId > delivery.requestId) renumber(job);
+    else {
       const previous = job.deliveries.findLast((d) => d !== delivery && d.bodyHash === delivery.bodyHash);
       delivery.attempt = (previous?.attempt ?? 0) + 1;
       delivery.duplicate = delivery.attempt > 1;
@@ -176,33 +169,40 @@ export class JobRegistry {
     if (job.deliveries.length > DELIVERIES_PER_JOB) {
       for (const d of job.deliveries.splice(0, job.deliveries.length - DELIVERIES_PER_JOB)) this.jobOfRequest.delete(d.requestId);
     }
-    this.refreshStatus(job);
+    this.emit({ type: 'delivered', job, delivery });
+    this.refreshStatus(job, delivery.receivedAt);
   }
 
   private detach(job: Job, delivery: Delivery): void {
     job.deliveries = job.deliveries.filter((d) => d !== delivery);
     if (job.deliveries.length === 0 && job.source === 'webhook') this.jobs.delete(job.id);
-    else this.refreshStatus(job);
+    else this.refreshStatus(job, delivery.receivedAt);
   }
 
   /** A completed or failed delivery decides (the latest one); progress only moves a job that is still waiting. */
-  private refreshStatus(job: Job): void {
+  private refreshStatus(job: Job, at: string): void {
     const terminal = job.deliveries.findLast((d) => d.status !== 'in_progress');
-    if (terminal) return this.setStatus(job, terminal.status);
-    if (job.deliveries.length) return this.setStatus(job, 'in_progress');
+    if (terminal) return this.setStatus(job, terminal.status, at);
+    if (job.deliveries.length) return this.setStatus(job, 'in_progress', at);
   }
 
-  private setStatus(job: Job, status: JobStatus): void {
+  private setStatus(job: Job, status: JobStatus, at: string): void {
     if (job.status === status) return;
+    const from = job.status;
     job.status = status;
-    job.history.push({ status, at: new Date(this.options.now()).toISOString() });
+    job.history.push({ status, at });
+    this.emit({ type: 'status', job, from, to: status });
   }
 
   private expireIfDue(job: Job): void {
     if (!TERMINAL.has(job.status) && job.status !== 'expired' && Date.parse(job.expiresAt) <= this.options.now()) {
-      this.setStatus(job, 'expired');
-      this.changed(job, null);
+      this.setStatus(job, 'expired', job.expiresAt);
     }
+  }
+
+  private expireDue(): void {
+    for (const job of this.jobs.values()) this.expireIfDue(job);
+    for (const job of this.jobs.values()) this.expiry.consider(job);
   }
 
   private remember(delivery: Delivery, jobId: string | null): void {
@@ -227,8 +227,20 @@ export class JobRegistry {
     }
   }
 
-  private changed(job: Job, delivery: Delivery | null): void {
-    for (const listener of this.listeners) listener(job, delivery);
+  private emit(event: JobEvent): void {
+    if (this.silent) return;
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** After a delivery arrived out of order (claimed, or derived at start-up beside live ones): attempts counted again. */
+function renumber(job: Job): void {
+  job.deliveries.sort((a, b) => a.requestId.localeCompare(b.requestId));
+  const seen = new Map<string, number>();
+  for (const d of job.deliveries) {
+    d.attempt = (seen.get(d.bodyHash) ?? 0) + 1;
+    d.duplicate = d.attempt > 1;
+    seen.set(d.bodyHash, d.attempt);
   }
 }
 

@@ -1,91 +1,119 @@
+import { HookCatchError, UnavailableError } from '../errors.js';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { openJobsFile } from '../store/jobs-file.js';
+import { storeProblem } from '../store/files.js';
 import type { RequestLog } from '../store/request-log.js';
+import { RegistrationFile, type Registration } from '../store/registrations.js';
+import { deriveJobs } from './derive.js';
 import type { JobIdRule } from './extract.js';
-import { JobRegistry, type Correlation, type ExpectOptions } from './registry.js';
-import type { Job } from './types.js';
+import { JobRegistry } from './registry.js';
+import type { Job, JobEvent, JobMatch, JobStatus } from './types.js';
 import { waitForJob, type WaitOptions, type WaitResult } from './wait.js';
 
 export interface JobsOptions {
   dir: string;
   store: RequestLog;
   rules: JobIdRule[];
+  /** The rules as the user wrote them, saved so that commands reading offline match the same way. */
+  ruleTexts: string[];
   now: () => number;
   ttlMs: number;
   maxJobs: number;
+  fsync: boolean;
+}
+
+export interface ExpectOptions {
+  label?: string;
+  ttlMs?: number;
+}
+
+/** The jobs as they stand, to read: copies, so that nothing outside changes a job behind the registry's back. */
+export interface JobsView {
+  get(id: string): Job | undefined;
+  list(status?: JobStatus): Job[];
+  matchOf(requestId: string): JobMatch | null;
 }
 
 export interface Jobs {
+  /** The registry itself, for hook-catch's own readers (the inspector); the library hands out `view`. */
   registry: JobRegistry;
+  view: JobsView;
   warnings: string[];
-  /** Settles once the requests stored before this start are correlated (done in the background). */
+  /** Settles once the jobs are derived from what was stored before this start (done in the background). */
   ready: Promise<void>;
-  /** Correlates a request just stored and answered. */
-  record(request: CapturedRequest): Correlation | null;
-  /** Registers a job and saves it before resolving. */
+  /** Matches a request just stored and answered. */
+  record(request: CapturedRequest): void;
+  /** Registers a job: resolves once the registration is saved; refused (UnavailableError) when it cannot be. */
   expect(id: string, options?: ExpectOptions): Promise<Job>;
-  /** Registers the job if it is not yet, then waits for it. */
+  /** Registers the job if nobody did and no webhook named it yet, then waits for it. */
   waitFor(id: string, options: WaitOptions): Promise<WaitResult>;
+  /** Waits for a job that is known already; null when there is none by that id. */
+  waitForKnown(id: string, options: WaitOptions): Promise<WaitResult | null>;
+  onChange(listener: (event: JobEvent) => void): () => void;
   close(): Promise<void>;
 }
 
-const SAVE_DELAY_MS = 500;
-/** With no saved correlation (a first start, or a damaged jobs.json), this many of the newest requests are correlated again. */
-const CATCH_UP_LIMIT = 10_000;
-
-/** The job registry with its document: loaded, caught up with the request log, saved as it changes. */
+/** The job registry over the store: registrations saved, deliveries derived from the request log. */
 export async function openJobs(options: JobsOptions): Promise<Jobs> {
-  const { db, warnings } = await openJobsFile(options.dir);
+  const { file, warnings } = await RegistrationFile.open(options.dir, { maxRegistrations: options.maxJobs, fsync: options.fsync });
+  await file.saveSettings({ jobIdPaths: options.ruleTexts, jobTtlMs: options.ttlMs });
   const registry = new JobRegistry(options);
-  registry.load(db.data.jobs, db.data.unclaimed);
-  let through = db.data.through;
-  let saveTimer: NodeJS.Timeout | undefined;
+  const ready = deriveJobs(registry, file.list(), options.store).catch(() => undefined);
 
-  const save = () => {
-    clearTimeout(saveTimer);
-    saveTimer = undefined;
-    Object.assign(db.data, registry.snapshot(), { through });
-    return db.write();
+  const expect = async (id: string, opts: ExpectOptions = {}): Promise<Job> => {
+    await ready;
+    const registration = makeRegistration(id, opts, registry.get(id.trim())?.label ?? null, options);
+    try {
+      await file.add(registration);
+    } catch (error) {
+      throw new UnavailableError(`Job ${registration.id} was not registered: it could not be saved, ${storeProblem(error, options.dir)}.`);
+    }
+    return copy(registry.register(registration));
   };
-  const saveSoon = () => {
-    saveTimer ??= setTimeout(() => void save().catch(() => undefined), SAVE_DELAY_MS).unref();
-  };
-  registry.onChange(saveSoon);
-
-  const record = (request: CapturedRequest) => {
-    const correlation = registry.record(request);
-    if (!through || request.id > through) through = request.id;
-    saveSoon();
-    return correlation;
-  };
-
-  // Requests stored after the saved correlation (a crash between the two) are correlated again.
-  const ready = (async () => {
-    for await (const request of options.store.readMany(options.store.idsAfter(through, CATCH_UP_LIMIT))) record(request);
-  })().catch(() => undefined);
 
   return {
     registry,
+    view: viewOf(registry),
     warnings,
     ready,
-    record,
-    expect: async (id, opts) => {
-      await ready;
-      const job = registry.expect(id, opts);
-      await save();
-      return job;
-    },
+    record: (request) => void registry.record(request),
+    expect,
     waitFor: async (id, opts) => {
       await ready;
-      if (!registry.get(id)) {
-        registry.expect(id);
-        await save();
-      }
-      return waitForJob(registry, id, opts);
+      if (!registry.get(id)) await expect(id);
+      return copy(await waitForJob(registry, id, opts));
     },
-    close: async () => {
+    waitForKnown: async (id, opts) => {
       await ready;
-      await save();
+      return registry.get(id) ? copy(await waitForJob(registry, id, opts)) : null;
+    },
+    onChange: (listener) => registry.onChange(listener),
+    close: async () => {
+      registry.close();
+      await ready;
     },
   };
 }
+
+function makeRegistration(id: string, opts: ExpectOptions, label: string | null, options: JobsOptions): Registration {
+  const jobId = id.trim();
+  if (!jobId || jobId.length > 200) throw new HookCatchError('A job id is 1 to 200 characters.');
+  return {
+    id: jobId,
+    label: opts.label ?? label,
+    registeredAt: new Date(options.now()).toISOString(),
+    ttlMs: opts.ttlMs ?? options.ttlMs,
+  };
+}
+
+export function viewOf(registry: JobRegistry): JobsView {
+  return {
+    get: (id) => {
+      const job = registry.get(id);
+      return job && copy(job);
+    },
+    list: (status) => registry.list(status).map(copy),
+    matchOf: (requestId) => registry.matchOf(requestId),
+  };
+}
+
+const copy = <T>(value: T): T => structuredClone(value);

@@ -42,3 +42,24 @@ export interface Job {
   history: StatusChange[];
   deliveries: Delivery[];
 }
+
+/** What changed about a job: the `job` event of `start()`'s events, and what the page will stream. */
+export type JobEvent =
+  | { type: 'registered'; job: Job }
+  | { type: 'delivered'; job: Job; delivery: Delivery }
+  | { type: 'status'; job: Job; from: JobStatus; to: JobStatus };
+
+/** A stored request's job, as lists and the terminal line show it. */
+export interface JobMatch {
+  jobId: string;
+  /** The job's status now. */
+  jobStatus: JobStatus;
+  /** True when the user registered the job (`expect`), false when only webhooks named it. */
+  expected: boolean;
+  matchedBy: string;
+  attempt: number;
+  duplicate: boolean;
+  /** What this delivery's payload said. */
+  status: PayloadStatus;
+  statusWord: string | null;
+}

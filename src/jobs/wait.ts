@@ -30,7 +30,7 @@ function settled(job: Job, any: boolean): WaitResult | null {
 
 /**
  * Resolves when job `id` completes or fails (with `any`, on any delivery), also when that happened
- * before the call; or on timeout, expiry or abort. The job must be registered first.
+ * before the call; or on timeout, expiry or abort. The job must be known (registered, or named by a webhook).
  */
 export function waitForJob(registry: JobRegistry, id: string, options: WaitOptions): Promise<WaitResult> {
   return new Promise((resolve) => {
@@ -45,7 +45,7 @@ export function waitForJob(registry: JobRegistry, id: string, options: WaitOptio
       options.signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
-    const stop = registry.onChange((job) => {
+    const stop = registry.onChange(({ job }) => {
       if (job.id !== id) return;
       const result = settled(job, any);
       if (result) finish(result);

@@ -1,56 +1,101 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
-/** Captured webhooks carry secrets: every folder and file of the store is readable by its owner only. */
+/** Captured webhooks carry secrets: what hook-catch creates is readable by its owner only. */
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
-export async function ensurePrivateDir(path: string): Promise<void> {
-  await makeDir(path);
-  await chmod(path, DIR_MODE);
+/**
+ * Makes `path` (and missing parents) owner-only, leaving a folder that already exists as it is:
+ * `--dir .` must not lock the user's project, nor `--dir /tmp/x` take a sticky bit away. Returns
+ * true when it created `path`.
+ */
+export async function ensurePrivateDir(path: string): Promise<boolean> {
+  const created = await makeDir(path);
+  if (created) await chmod(path, DIR_MODE);
+  return created;
+}
+
+/** A warning when others on this machine can list or enter the store folder; null when they cannot. */
+export async function exposureWarning(path: string): Promise<string | null> {
+  const mode = (await stat(path)).mode & 0o777;
+  if ((mode & 0o077) === 0) return null;
+  return (
+    `${path} can be opened by other users of this machine (mode ${mode.toString(8).padStart(4, '0')}); hook-catch's own files ` +
+    `in it are owner-only, but their names show. \`chmod 700 ${path}\` closes it, or choose a private folder with --dir.`
+  );
 }
 
 /**
  * `mkdir -p`, written out: Node's own recursive mkdir spins forever on some special file systems
  * (a path under /proc, for one), where this fails with the error instead.
  */
-async function makeDir(path: string, depth = 0): Promise<void> {
+async function makeDir(path: string, depth = 0): Promise<boolean> {
   try {
     await mkdir(path, { mode: DIR_MODE });
+    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
+    if (code === 'EEXIST') return false;
     const parent = dirname(path);
     if (code !== 'ENOENT' || parent === path || depth > 100) throw error;
-    await makeDir(parent, depth + 1);
+    if (await makeDir(parent, depth + 1)) await chmod(parent, DIR_MODE);
     try {
       await mkdir(path, { mode: DIR_MODE });
+      return true;
     } catch (again) {
       if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+      return false;
     }
   }
 }
 
-/** Replaces `path` whole: readers see the old file or the new one, never half of one. */
-export async function writeFileAtomic(path: string, data: string | Buffer, options: { exclusive?: boolean } = {}) {
+const TEMP_NAME = /^\..+\.(\d+)\.tmp$/;
+
+function tempPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/**
+ * Replaces `path` whole: readers see the old file or the new one, never half of one. A write that
+ * fails (a full disk) leaves nothing behind: neither a temporary file nor, with `exclusive`, an
+ * empty `path`. With `fsync`, the data reaches the disk before the file is in place.
+ */
+export async function writeFileAtomic(path: string, data: string | Buffer, options: { exclusive?: boolean; fsync?: boolean } = {}) {
   if (options.exclusive) {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
+    await writeAndClose(handle, data, options.fsync, path);
     return;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const handle = await open(tmp, 'w', FILE_MODE);
+  const tmp = tempPath(path);
+  await writeAndClose(await open(tmp, 'w', FILE_MODE), data, options.fsync, tmp);
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await removeIfPresent(tmp).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: string | Buffer, fsync: boolean | undefined, path: string) {
   try {
     await handle.writeFile(data);
-  } finally {
-    await handle.close();
+    if (fsync) await handle.datasync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await removeIfPresent(path).catch(() => undefined);
+    throw error;
   }
-  await rename(tmp, path);
+  await handle.close();
+}
+
+/** Removes the temporary files that writes of processes no longer running left in `dir`. */
+export async function removeStaleTemps(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid && Number(pid) !== process.pid) await removeIfPresent(join(dir, name)).catch(() => undefined);
+  }
 }
 
 export async function removeIfPresent(path: string): Promise<void> {
@@ -58,5 +103,26 @@ export async function removeIfPresent(path: string): Promise<void> {
     await unlink(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** What a failed file operation means for the user, in plain words, with what to do. */
+export function storeProblem(error: unknown, dir: string): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `the disk holding ${dir} is full (${code}): free some space, or choose another folder with --dir`;
+    case 'EROFS':
+      return `${dir} is on a read-only file system (EROFS): choose another folder with --dir`;
+    case 'EACCES':
+    case 'EPERM':
+      return `this user may not write in ${dir} (${code}): fix its permissions, or choose another folder with --dir`;
+    case 'EIO':
+      return `the disk holding ${dir} reported an I/O error (EIO): check the disk, or choose another folder with --dir`;
+    default: {
+      const text = (error as Error)?.message ?? String(error);
+      return `${text}${code && !text.includes(code) ? ` (${code})` : ''}; check ${dir}, or choose another folder with --dir`;
+    }
   }
 }

@@ -136,6 +136,13 @@ export class RequestIndex {
     for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
   }
 
+  /** The ids of the live entries, oldest first. */
+  ids(): string[] {
+    const ids: string[] = [];
+    for (let i = this.head; i < this.tail; i++) if (!(this.flags[i]! & DEAD)) ids.push(this.idAt(i));
+    return ids;
+  }
+
   clear(): void {
     this.head = this.tail = this.live = 0;
     this.urls = [];

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
-import { describe, HookCatchError } from '../errors.js';
-import { ensurePrivateDir } from './files.js';
+import { HookCatchError } from '../errors.js';
+import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
 import { deletedLine, requestLine } from './record-line.js';
 import { readSegments } from './recover.js';
@@ -73,8 +73,8 @@ export class RequestLog {
       failure: (error, during) =>
         new HookCatchError(
           during === 'write'
-            ? `hook-catch could not write to its store in ${folder}: ${describe(error)}`
-            : `hook-catch could not sync its store to disk: ${describe(error)}`,
+            ? `hook-catch could not write to its store: ${storeProblem(error, dirname(folder))}`
+            : `hook-catch could not sync its store to disk: ${storeProblem(error, dirname(folder))}`,
         ),
     });
   }
@@ -139,28 +139,18 @@ export class RequestLog {
     return { items, total: this.index.size, nextBefore: more ? items[items.length - 1]!.id : null };
   }
 
-  /** The stored requests with these ids, in the order given (gone ones skipped). */
-  async *readMany(ids: string[]): AsyncGenerator<CapturedRequest> {
+  /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
+  async *readAll(): AsyncGenerator<CapturedRequest[]> {
+    const ids = this.index.ids();
+    const index = this.index;
     const reader = new SegmentReader(this.folder);
     try {
-      for (const id of ids) {
-        const entry = this.index.get(id);
-        const request = entry && (await reader.read(entry));
-        if (request) yield request;
-      }
+      yield* reader.inOrder((function* () {
+        for (const id of ids) yield index.get(id); // looked up as it goes: one dropped meanwhile is skipped
+      })());
     } finally {
       await reader.close();
     }
-  }
-
-  /** Ids of the stored requests newer than `after` (all when null), oldest first, at most `limit` (the newest). */
-  idsAfter(after: string | null, limit: number): string[] {
-    const ids: string[] = [];
-    for (const entry of this.index.newestFirst()) {
-      if ((after !== null && entry.summary.id <= after) || ids.length === limit) break;
-      ids.push(entry.summary.id);
-    }
-    return ids.reverse();
   }
 
   /** Deletes one request; false when there is none with that id. */

@@ -1,162 +1,94 @@
-import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
 import { describe } from '../errors.js';
-import { formatBytes, formatTime } from '../units.js';
-import { shortId } from '../receiver/ids.js';
-import type { Correlation } from '../jobs/registry.js';
+import type { JobMatch } from '../jobs/types.js';
 import type { OutputMode } from '../options.js';
-import type { PublicState } from '../tunnel/public-url.js';
+import { summarize, type CapturedRequest } from '../receiver/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
+import { banner, type ReadyInfo } from './banner.js';
+import { chalkFor } from './color.js';
+import { jobNote, requestLine } from './request-line.js';
+import { StoreHealth, type HealthNews } from './store-health.js';
 
-export interface ReadyInfo {
-  version: string;
-  webhookUrl: string;
-  receiverUrl: string;
-  inspectorUrl: string;
-  publicUrl: string | null;
-  /** `<publicUrl>/webhook`: what to paste into a provider's `webhook=` parameter. */
-  publicWebhookUrl: string | null;
-  tunnel: PublicState;
-  dir: string;
-  stored: number;
-  maxRequests: number;
-  pid: number;
-}
+export type { ReadyInfo } from './banner.js';
+export { chalkFor } from './color.js';
+export { requestLine } from './request-line.js';
 
 /** What the terminal shows: a banner, one line per request, warnings. One object per output mode. */
 export interface Reporter {
   /** Something is under way (pretty mode only), e.g. opening the tunnel. */
   progress(text: string): void;
   ready(info: ReadyInfo): void;
-  request(request: CapturedRequest, latencyMs: number, correlation: Correlation | null): void;
-  storeFailed(request: CapturedRequest, error: unknown): void;
+  request(request: CapturedRequest, latencyMs: number, match: JobMatch | null): void;
+  /** The store could not keep a request (answered 503). */
+  unstored(request: CapturedRequest, error: unknown): void;
   tunnel(status: TunnelStatus, publicUrl: string | null): void;
   /** Information a user may act on (hidden by --quiet). */
   notice(text: string): void;
   warning(text: string): void;
 }
 
+const nothing = () => {};
+
 export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Reporter {
+  if (mode === 'none') {
+    return { progress: nothing, ready: nothing, request: nothing, unstored: nothing, tunnel: nothing, notice: nothing, warning: nothing };
+  }
+  const health = new StoreHealth();
+  return mode === 'json' ? jsonReporter(stdout, stderr, health) : textReporter(mode, stdout, stderr, health);
+}
+
+/** The banner and one readable line per request (`pretty`), or only what goes wrong (`quiet`). */
+function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, health: StoreHealth): Reporter {
   const c = chalkFor(stdout);
   const e = chalkFor(stderr);
   const out = (line: string) => stdout.write(line + '\n');
   const err = (line: string) => stderr.write(line + '\n');
-  const warning = (text: string) => err(e.yellow(`hook-catch: warning: ${text}`));
-  const storeFailed = (request: CapturedRequest, error: unknown) =>
-    err(e.red(`hook-catch: could not store ${request.method} ${request.url}; answered 503 so the sender retries: ${describe(error)}`));
-
-  const notice = (text: string) => err(`hook-catch: ${text}`);
-  const tunnelLine = (status: TunnelStatus, url: string | null) =>
-    status === 'closed'
-      ? err(e.yellow('hook-catch: the ngrok tunnel dropped; ngrok is reconnecting (webhooks to the public URL fail meanwhile).'))
-      : err(e.green(`hook-catch: the ngrok tunnel is back: ${url ?? ''}`));
-  const nothing = () => {};
-
-  switch (mode) {
-    case 'none':
-      return { progress: nothing, ready: nothing, request: nothing, storeFailed: nothing, tunnel: nothing, notice: nothing, warning: nothing };
-    case 'quiet':
-      return { progress: nothing, ready: nothing, request: nothing, storeFailed, tunnel: tunnelLine, notice: nothing, warning };
-    case 'json':
-      return {
-        progress: nothing,
-        notice,
-        tunnel: (status, publicUrl) => out(JSON.stringify({ type: 'tunnel', status, publicUrl })),
-        ready: (info) => out(JSON.stringify({ type: 'ready', ...info })),
-        request: (request, latencyMs, correlation) =>
-          out(
-            JSON.stringify({
-              type: 'request',
-              ...summarize(request),
-              latencyMs: Math.round(latencyMs * 100) / 100,
-              job: correlation && {
-                id: correlation.job.id,
-                jobStatus: correlation.job.status,
-                deliveryStatus: correlation.delivery.status,
-                statusWord: correlation.delivery.statusWord,
-                matchedBy: correlation.delivery.matchedBy,
-                attempt: correlation.delivery.attempt,
-                duplicate: correlation.delivery.duplicate,
-              },
-            }),
-          ),
-        storeFailed: (request, error) =>
-          out(JSON.stringify({ type: 'store-failed', ...summarize(request), error: describe(error) })),
-        warning,
-      };
-    case 'pretty':
-      return {
-        progress: (text) => err(e.dim(`hook-catch: ${text}`)),
-        notice,
-        tunnel: tunnelLine,
-        ready: (info) => out(banner(info, c)),
-        request: (request, _latency, correlation) => out(requestLine(summarize(request), c) + jobNote(correlation, c)),
-        storeFailed,
-        warning,
-      };
-  }
+  const pretty = mode === 'pretty';
+  const tellHealth = (news: HealthNews | null) => {
+    if (!news) return;
+    if (news.kind === 'failing') err(e.red(`hook-catch: the store cannot write: ${news.reason}. Requests are answered 503 so that their senders retry; counting them until it recovers.`));
+    else if (news.kind === 'count') err(e.red(`hook-catch: the store still cannot write: ${news.refused.toLocaleString('en-US')} requests answered 503 so far.`));
+    else err(e.green(`hook-catch: the store writes again; ${news.refused.toLocaleString('en-US')} request${news.refused === 1 ? ' was' : 's were'} answered 503 meanwhile (their senders retry them).`));
+  };
+  return {
+    progress: pretty ? (text) => err(e.dim(`hook-catch: ${text}`)) : nothing,
+    notice: pretty ? (text) => err(`hook-catch: ${text}`) : nothing,
+    warning: (text) => err(e.yellow(`hook-catch: warning: ${text}`)),
+    ready: pretty ? (info) => out(banner(info, c)) : nothing,
+    request: (request, _latency, match) => {
+      tellHealth(health.stored());
+      if (pretty) out(requestLine(summarize(request), c) + jobNote(match, c));
+    },
+    unstored: (_request, error) => tellHealth(health.failed(describe(error))),
+    tunnel: (status, url) =>
+      status === 'closed'
+        ? err(e.yellow('hook-catch: the ngrok tunnel dropped; ngrok is reconnecting (webhooks to the public URL fail meanwhile).'))
+        : err(e.green(`hook-catch: the ngrok tunnel is back: ${url ?? ''}`)),
+  };
 }
 
-function banner(info: ReadyInfo, c: ChalkInstance): string {
-  const row = (label: string, value: string, note = '') => `  ${c.bold(label.padEnd(10))}${value}${note ? c.dim(`  ${note}`) : ''}`;
-  return [
-    '',
-    `  ${c.bold.cyan('hook-catch')} ${c.dim(info.version)}`,
-    '',
-    ...(info.publicWebhookUrl
-      ? [
-          row('Public', c.green.bold(info.publicWebhookUrl), publicNote(info.tunnel)),
-          row('Local', c.green(info.webhookUrl), 'any method and path is captured'),
-        ]
-      : [row('Webhook', c.green(info.webhookUrl), 'any method and path is captured; local only')]),
-    row('Inspector', c.cyan(info.inspectorUrl), 'JSON API: /api/requests, /api/status'),
-    row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
-    '',
-    c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
-    '',
-  ].join('\n');
+/** One JSON object per line on stdout, for scripts; warnings stay on stderr. */
+function jsonReporter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream, health: StoreHealth): Reporter {
+  const out = (value: object) => stdout.write(JSON.stringify(value) + '\n');
+  const tellHealth = (news: HealthNews | null) => {
+    if (news?.kind === 'failing') out({ type: 'store', state: 'failing', error: news.reason });
+    else if (news?.kind === 'count') out({ type: 'store', state: 'failing', error: news.reason, refused: news.refused });
+    else if (news) out({ type: 'store', state: 'recovered', refused: news.refused });
+  };
+  return {
+    progress: nothing,
+    notice: (text) => stderr.write(`hook-catch: ${text}\n`),
+    warning: (text) => stderr.write(`hook-catch: warning: ${text}\n`),
+    ready: (info) => out({ type: 'ready', ...info }),
+    request: (request, latencyMs, match) => {
+      tellHealth(health.stored());
+      out({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100, job: match && jsonJob(match) });
+    },
+    unstored: (_request, error) => tellHealth(health.failed(describe(error))),
+    tunnel: (status, publicUrl) => out({ type: 'tunnel', status, publicUrl }),
+  };
 }
 
-/** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */
-function jobNote(correlation: Correlation | null, c: ChalkInstance): string {
-  if (!correlation) return '';
-  const { job, delivery } = correlation;
-  const id = job.id.length > 24 ? `${job.id.slice(0, 23)}…` : job.id;
-  const color = job.status === 'completed' ? c.green : job.status === 'failed' ? c.red : c.yellow;
-  const state = delivery.duplicate ? c.magenta(`retry #${delivery.attempt} (duplicate)`) : color(job.status.replace('_', ' '));
-  return `  ${c.bold(`job ${id}`)} ${state}${job.source === 'webhook' ? c.dim(' (not expected)') : ''}`;
-}
-
-function publicNote(tunnel: PublicState): string {
-  if (tunnel.via === 'public-url') return 'your own (--public-url)';
-  const source = tunnel.tokenSource?.includes('ngrok.yml') ? `the ngrok config ${tunnel.tokenSource}` : tunnel.tokenSource;
-  return `ngrok, authtoken from ${source}`;
-}
-
-const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
-  POST: 'green',
-  GET: 'blue',
-  PUT: 'yellow',
-  PATCH: 'yellow',
-  DELETE: 'red',
-};
-
-/** `12:04:05  POST    /webhook  200  1.2 KB  application/json  7hz2kq` */
-export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
-  const time = formatTime(request.receivedAt, withDate);
-  const method = c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
-  const status = request.status;
-  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
-  const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
-  const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
-  const type = request.contentType ? request.contentType.split(';')[0]! : '-';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}`;
-}
-
-export function chalkFor(stream: NodeJS.WritableStream): ChalkInstance {
-  const env = process.env;
-  if ('NO_COLOR' in env) return new Chalk({ level: 0 });
-  const tty = (stream as NodeJS.WriteStream).isTTY === true;
-  const level = supportsColor ? supportsColor.level : 0;
-  return new Chalk({ level: tty || env.FORCE_COLOR ? level || 1 : 0 });
+function jsonJob(match: JobMatch) {
+  const { jobId, jobStatus, status, statusWord, matchedBy, attempt, duplicate, expected } = match;
+  return { id: jobId, jobStatus, deliveryStatus: status, statusWord, matchedBy, attempt, duplicate, expected };
 }

@@ -1,0 +1,64 @@
+import express, { type Request, type Response } from 'express';
+import { HookCatchError } from '../errors.js';
+import { summarize, toJsonRecord } from '../receiver/capture.js';
+import type { RequestLog, RequestQuery } from '../store/request-log.js';
+
+/** `/api/requests`: list, read one (record or exact body bytes), delete one or all. */
+export function requestsRouter(log: RequestLog): express.Router {
+  const router = express.Router();
+
+  router.get('/', async (req, res) => {
+    res.json(await log.list(parseQuery(req)));
+  });
+
+  router.delete('/', async (_req, res) => {
+    res.json({ deleted: await log.clear() });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const request = await log.get(req.params.id as string);
+    if (!request) return notFound(res, req.params.id as string);
+    res.json({ ...toJsonRecord(request), summary: summarize(request) });
+  });
+
+  router.get('/:id/body', async (req, res) => {
+    const request = await log.get(req.params.id as string);
+    if (!request) return notFound(res, req.params.id as string);
+    // A download, never a page in the inspector's origin: whatever the body holds cannot run here.
+    res.set({
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${request.id}.bin"`,
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'X-Hook-Catch-Content-Type': request.contentType ?? '',
+    });
+    res.end(request.body);
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const id = log.resolveId(req.params.id as string);
+    if (!id || !(await log.delete(id))) return notFound(res, req.params.id as string);
+    res.json({ deleted: id });
+  });
+
+  return router;
+}
+
+function notFound(res: Response, id: string): void {
+  res.status(404).json({ error: `No stored request with id ${id}.` });
+}
+
+function parseQuery(req: Request): RequestQuery {
+  const q = req.query;
+  const text = (name: string): string | undefined => (typeof q[name] === 'string' && q[name] !== '' ? (q[name] as string) : undefined);
+  const limit = text('limit');
+  if (limit !== undefined && !/^\d+$/.test(limit)) {
+    throw new HookCatchError(`limit must be a whole number from 1 to 1000; got "${limit}".`);
+  }
+  return {
+    limit: limit === undefined ? undefined : Number(limit),
+    before: text('before'),
+    method: text('method'),
+    path: text('path'),
+    q: text('q'),
+  };
+}

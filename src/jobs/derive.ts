@@ -1,0 +1,19 @@
+import type { RequestLog } from '../store/request-log.js';
+import type { Registration } from '../store/registrations.js';
+import type { JobRegistry } from './registry.js';
+
+/**
+ * Rebuilds the jobs from what is kept: the registrations first, then every stored request, oldest
+ * first, matched again. Quietly (this is not news), and in slices so that requests arriving
+ * meanwhile are not held up.
+ */
+export async function deriveJobs(registry: JobRegistry, registrations: Registration[], store: RequestLog): Promise<void> {
+  registry.quietly(() => {
+    for (const registration of registrations) registry.register(registration);
+  });
+  for await (const batch of store.readAll()) {
+    registry.quietly(() => {
+      for (const request of batch) registry.record(request);
+    });
+  }
+}

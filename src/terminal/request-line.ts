@@ -1,0 +1,34 @@
+import type { ChalkInstance } from 'chalk';
+import type { JobMatch } from '../jobs/types.js';
+import type { RequestSummary } from '../receiver/capture.js';
+import { shortId } from '../receiver/ids.js';
+import { formatBytes, formatTime } from '../units.js';
+
+const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
+  POST: 'green',
+  GET: 'blue',
+  PUT: 'yellow',
+  PATCH: 'yellow',
+  DELETE: 'red',
+};
+
+/** `12:04:05  POST    /webhook  200  1.2 kB  application/json  7hz2kq` */
+export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
+  const time = formatTime(request.receivedAt, withDate);
+  const method = c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
+  const status = request.status;
+  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
+  const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
+  const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
+  const type = request.contentType ? request.contentType.split(';')[0]! : '-';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}`;
+}
+
+/** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */
+export function jobNote(match: JobMatch | null, c: ChalkInstance): string {
+  if (!match) return '';
+  const id = match.jobId.length > 24 ? `${match.jobId.slice(0, 23)}…` : match.jobId;
+  const color = match.jobStatus === 'completed' ? c.green : match.jobStatus === 'failed' ? c.red : c.yellow;
+  const state = match.duplicate ? c.magenta(`retry #${match.attempt} (duplicate)`) : color(match.jobStatus.replace('_', ' '));
+  return `  ${c.bold(`job ${id}`)} ${state}${match.expected ? '' : c.dim(' (not expected)')}`;
+}
