@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { json, send, startHookCatch } from './helpers.js';
+import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 
 /** Sends `body` as given with `headers`, expects 200, returns the stored request's id. */
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<string> {
@@ -92,5 +92,46 @@ describe('form bodies are looked into', () => {
     const job = { action: 'completed', workflow_job: { id: 1, run_id: 555, status: 'completed' } };
     await post(hc.webhookUrl, gzipSync(`payload=${encodeURIComponent(JSON.stringify(job))}`), { ...form, 'Content-Encoding': 'gzip' });
     expect(hc.jobs.get('555')).toMatchObject({ status: 'completed', deliveries: [{ matchedBy: 'body.payload.workflow_job.run_id' }] });
+  });
+});
+
+describe('show prints what a body says', () => {
+  async function storeWith(bodies: [string | Buffer, Record<string, string>][]) {
+    const dir = await tempDir();
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel']);
+    const ready = await cli.jsonLine<{ webhookUrl: string }>((v) => v.type === 'ready');
+    const ids: string[] = [];
+    for (const [body, headers] of bodies) ids.push(await post(ready.webhookUrl, body, headers));
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+    return { dir, ids };
+  }
+
+  it('a gzip body decoded with a note, --body the exact bytes; a form as its fields; a broken one as stored', async () => {
+    const gz = gzipped({ jobId: 'show-1', status: 'done', result: { text: 'hello' } });
+    const github = `payload=${encodeURIComponent(JSON.stringify({ action: 'completed', workflow_run: { id: 7 } }))}&note=a+b%21`;
+    const { dir, ids } = await storeWith([
+      [gz, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }],
+      [github, form],
+      ['not gzip at all', { 'Content-Encoding': 'gzip' }],
+    ]);
+
+    const shown = await runCli(['show', ids[0]!, '--dir', dir]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(new RegExp(`\\(sent gzip-compressed, ${gz.length} B; shown decoded, \\d+ B — \`--body\` gives the bytes as sent\\)`));
+    expect(shown.stdout).toContain('\n  "jobId": "show-1",\n');
+    const raw = await runCli(['show', ids[0]!, '--dir', dir, '--body']);
+    expect(raw.stdoutBytes.equals(gz)).toBe(true);
+    const asJson = JSON.parse((await runCli(['show', ids[0]!, '--dir', dir, '--json'])).stdout);
+    expect(Buffer.from(asJson.body, asJson.bodyEncoding).equals(gz)).toBe(true);
+
+    const fields = await runCli(['show', ids[1]!, '--dir', dir]);
+    expect(fields.stdout).toMatch(/\(form fields, decoded — `--body` gives the bytes as sent\)/);
+    expect(fields.stdout).toContain('payload = {\n  "action": "completed",\n  "workflow_run": {\n    "id": 7\n  }\n}\nnote = a b!\n');
+    expect((await runCli(['show', ids[1]!, '--dir', dir, '--body'])).stdout).toBe(github);
+
+    const broken = await runCli(['show', ids[2]!, '--dir', dir]);
+    expect(broken.code).toBe(0);
+    expect(broken.stdout).toMatch(/\(sent gzip-compressed, 15 B, but it does not decode as gzip: .*; shown as stored\)\nnot gzip at all\n/);
   });
 });

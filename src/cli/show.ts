@@ -4,6 +4,7 @@ import { formatBytes, formatTime } from '../units.js';
 import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
+import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {
   dir: string;
@@ -47,18 +48,7 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
   if (request.bodyDiscarded) {
     lines.push(c.yellow('Body not kept: it was over the --max-body limit and was answered 413.'));
   } else if (request.body.length > 0) {
-    const { body, bodyEncoding } = toJsonRecord(request);
-    lines.push(c.bold('Body'));
-    lines.push(bodyEncoding === 'utf8' ? readable(body) : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
+    lines.push(...bodyLines(request, c));
   }
   return lines.join('\n') + '\n';
-}
-
-/** JSON bodies indented for reading (`--body` gives the exact bytes); anything else as it is. */
-function readable(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
 }
