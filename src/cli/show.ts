@@ -6,6 +6,7 @@ import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { dirOption } from './args.js';
+import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {
   dir: string;
@@ -49,22 +50,10 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
   if (request.bodyDiscarded) {
     lines.push(c.yellow('Body not kept: it was over the --max-body limit and was answered 413.'));
   } else if (request.body.length > 0) {
-    const { body, bodyEncoding } = toJsonRecord(request);
-    lines.push(c.bold('Body'));
-    lines.push(bodyEncoding === 'utf8' ? readable(body) : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
+    lines.push(...bodyLines(request, c));
   }
   return lines.join('\n') + '\n';
 }
-
-/** JSON bodies indented for reading (`--body` gives the exact bytes); anything else as it is. */
-function readable(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
-
 export function showCommand(): Command {
   return new Command('show')
     .description('show one stored request: its headers and body')

@@ -1,3 +1,4 @@
+import { viewBody, VIEW_BYTES } from '../receiver/body-view.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import { isStatusKey, statusOfWord } from './status-words.js';
@@ -23,8 +24,11 @@ export interface Extraction {
   status: PayloadStatus | null;
 }
 
-/** Bounds that keep a hostile body from stalling the receiver: bigger or deeper is not looked into. */
-export const LIMITS = { parseBytes: 1024 * 1024, depth: 32, nodes: 20_000, idLength: 200 };
+/**
+ * Bounds that keep a hostile body from stalling the receiver: bigger or deeper is not looked into.
+ * `parseBytes` holds for the body as stored and as decoded (gzip, deflate, br): 1 MB = 1,000,000 bytes.
+ */
+export const LIMITS = { parseBytes: VIEW_BYTES, depth: 32, nodes: 20_000, idLength: 200 };
 
 const ID_KEYS = new Set(
   ('jobid taskid requestid responseid transactionid executionid runid operationid predictionid batchid ' +
@@ -54,7 +58,10 @@ export function parseRule(text: string, name = 'jobIdPaths'): JobIdRule {
   );
 }
 
-/** The ids a webhook may belong to (user rules first, then well-known keys, query, path) and its status word. */
+/**
+ * The ids a webhook may belong to (user rules first, then well-known keys, query, path) and its status
+ * word. The body is read as JSON or as a form, after its Content-Encoding is undone (see body-view.ts).
+ */
 export function extract(request: CapturedRequest, rules: JobIdRule[]): Extraction {
   const out: Extraction = { candidates: [], statusWord: null, status: null };
   const seen = new Set<string>();
@@ -65,7 +72,7 @@ export function extract(request: CapturedRequest, rules: JobIdRule[]): Extractio
     seen.add(id);
     out.candidates.push({ id, matchedBy, weak });
   };
-  const body = parseBody(request);
+  const body = viewBody(request, LIMITS.parseBytes).value;
   for (const rule of rules) add(applyRule(rule, request, body), `rule ${rule.text}`);
   if (body !== undefined) walk(body, add, out);
   for (const [name, value] of request.query) if (ID_KEYS.has(normalize(name))) add(value, `query.${name}`);
@@ -92,20 +99,6 @@ function applyRule(rule: JobIdRule, request: CapturedRequest, body: unknown): un
       }
       return value;
     }
-  }
-}
-
-/** The body as JSON when it looks like JSON and is small enough to look into; undefined otherwise. */
-function parseBody(request: CapturedRequest): unknown {
-  const { body } = request;
-  if (body.length === 0 || body.length > LIMITS.parseBytes || request.bodyDiscarded) return undefined;
-  let i = 0;
-  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
-  if (body[i] !== 0x7b && body[i] !== 0x5b) return undefined; // { or [
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined; // malformed, or nested deeper than the parser goes: nothing to look into
   }
 }
 
