@@ -52,9 +52,9 @@ function loopDelay(histogram) {
 
 /**
  * The longest stall less the time this process's main thread sat waiting for a CPU that other
- * processes held (Linux counts that wait in /proc/self/schedstat): what is left is the time the
- * loop was busy with its own work. On a machine shared with other work the plain delay also holds
- * the waits; this one does not. Null where the counter is not available.
+ * processes held (Linux counts that wait in /proc/self/schedstat). On a machine shared with other
+ * work the plain delay also holds those waits; this one holds mostly the loop's own work (a late
+ * wake-up, or a host not running the virtual CPU, still counts). Null where the counter is missing.
  */
 function ownStallProbe() {
   let fd;

@@ -164,7 +164,8 @@ const out = [
   "Longest stall and p99 loop delay: how late a 1 ms timer in the server's process ran during the measured run " +
     '(perf_hooks.monitorEventLoopDelay, the 1 ms tick taken off); while the loop stalls, that server answers nothing. ' +
     "Less CPU waits: the longest stall once the time the server's main thread waited for a CPU held by other " +
-    'processes is taken off (Linux /proc/self/schedstat), to tell its own work from a busy machine.',
+    'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
+    'or for the host to run a virtual CPU stays in); compare with the bare rows.',
   '',
 ];
 for (const r of rows.filter((r) => r.load && hadErrors(r))) {
