@@ -1,5 +1,6 @@
 // Baseline: a bare node:http server that reads the whole body and answers 200 with a small JSON.
 import { createServer } from 'node:http';
+import { answerRunner } from './child-control.js';
 
 let count = 0;
 const server = createServer((req, res) => {
@@ -20,4 +21,4 @@ server.listen(0, '127.0.0.1', () => {
 // Exit when told to, or when the parent goes away (its end of stdin closes).
 const stop = () => process.exit(0);
 process.on('SIGTERM', stop);
-process.stdin.on('end', stop).resume();
+answerRunner(stop);

@@ -1,17 +1,24 @@
-// Child processes for the benchmark: spawn, wait for the ready line, read peak RSS, stop.
+// Child processes for the benchmark: spawn, wait for the ready line, ask, read peak RSS, stop.
 // Every child is tracked so that none outlives the run, whatever happens.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const live = new Set();
+/** Each live child's stdout, line by line: its ready line, then its answers to `ask`. */
+const lineReaders = new Map();
 
 /** Runs `node <script> ...args` and resolves with the first JSON line it prints. */
 export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = false } = {}) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   live.add(child);
-  child.on('exit', () => live.delete(child));
+  const lines = createInterface({ input: child.stdout });
+  lineReaders.set(child, lines);
+  child.on('exit', () => {
+    live.delete(child);
+    lineReaders.delete(child);
+  });
   return new Promise((resolve, reject) => {
     let reported = null;
     let readyAt = 0;
@@ -26,7 +33,7 @@ export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = f
       if (!reported) fail(new Error(`${script} exited (${signal ?? code}) before reporting`));
       else if (waitForExit) resolve({ child, info: reported, readyMs: readyAt - t0 });
     });
-    createInterface({ input: child.stdout }).once('line', (line) => {
+    lines.once('line', (line) => {
       readyAt = performance.now();
       try {
         reported = JSON.parse(line);
@@ -36,6 +43,41 @@ export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = f
       clearTimeout(timer);
       if (!waitForExit) resolve({ child, info: reported, readyMs: readyAt - t0 });
     });
+  });
+}
+
+/** Sends a command line to a server child (see bench/child-control.js) and resolves with its JSON answer. */
+export function ask(child, command, timeoutMs = 10_000) {
+  const lines = lineReaders.get(child);
+  if (!lines) return Promise.reject(new Error(`the server is gone; cannot ask it "${command}"`));
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      lines.off('line', onLine);
+      child.off('exit', onExit);
+    };
+    const onLine = (line) => {
+      done();
+      let answer;
+      try {
+        answer = JSON.parse(line);
+      } catch {
+        return reject(new Error(`the answer to "${command}" is not JSON: ${line}`));
+      }
+      if (answer?.error) reject(new Error(answer.error));
+      else resolve(answer);
+    };
+    const onExit = () => {
+      done();
+      reject(new Error(`the server exited before answering "${command}"`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`the server did not answer "${command}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    lines.once('line', onLine);
+    child.once('exit', onExit);
+    child.stdin.write(`${command}\n`);
   });
 }
 

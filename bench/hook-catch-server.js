@@ -1,18 +1,27 @@
 // hook-catch in its own process, as `hook-catch start` would run it, minus the terminal output.
-// Usage: node bench/hook-catch-server.js --dir <dir> [--max-requests N] [--fsync]
-// (or BENCH_DIR, BENCH_MAX_REQUESTS, BENCH_FSYNC=1 in the environment).
+// Usage: node bench/hook-catch-server.js --dir <dir> [--max-requests N] [--fsync] [--jobs N]
+// (or BENCH_DIR, BENCH_MAX_REQUESTS, BENCH_FSYNC=1, BENCH_JOBS in the environment).
+// --jobs N registers N jobs (the ids bench/payload.js names) with hc.expect() before it reports ready.
 import { parseArgs } from 'node:util';
 import { start } from '../dist/index.js';
+import { answerRunner } from './child-control.js';
+import { jobId } from './payload.js';
 
 const { values } = parseArgs({
   options: {
     dir: { type: 'string', default: process.env.BENCH_DIR },
     'max-requests': { type: 'string', default: process.env.BENCH_MAX_REQUESTS ?? '100000' },
     fsync: { type: 'boolean', default: process.env.BENCH_FSYNC === '1' },
+    jobs: { type: 'string', default: process.env.BENCH_JOBS ?? '0' },
   },
 });
 if (!values.dir) {
   console.error('hook-catch-server: --dir is required');
+  process.exit(2);
+}
+const jobCount = Number(values.jobs);
+if (!Number.isSafeInteger(jobCount) || jobCount < 0) {
+  console.error(`hook-catch-server: --jobs "${values.jobs}" is not a number of jobs; give a whole number, 0 or more`);
   process.exit(2);
 }
 
@@ -29,6 +38,11 @@ const hc = await start({
 });
 const startMs = performance.now() - t0;
 
+// All at once, as a client that submits a batch would: registrations that arrive together share a save.
+const t1 = performance.now();
+await Promise.all(Array.from({ length: jobCount }, (_, i) => hc.expect(jobId(i))));
+const registerMs = performance.now() - t1;
+
 process.stdout.write(
   JSON.stringify({
     ready: true,
@@ -36,6 +50,8 @@ process.stdout.write(
     inspectorPort: hc.inspectorPort,
     startMs,
     stored: hc.store.count,
+    jobs: hc.jobs.list().length,
+    registerMs,
     warnings: hc.warnings,
   }) + '\n',
 );
@@ -49,4 +65,4 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', stop);
-process.stdin.on('end', stop).resume();
+answerRunner(stop);

@@ -1,14 +1,18 @@
 // The load generator: autocannon against a child's port, a discarded warm-up, then the measured run.
 import autocannon from 'autocannon';
 
-/** One autocannon run; latencies are collected here at full precision (autocannon's own histogram is whole ms). */
-async function fire({ url, body, connections, seconds }) {
+/**
+ * One autocannon run; latencies are collected here at full precision (autocannon's own histogram is
+ * whole ms). `nextBody`, when given, is called for each request's body instead of sending `body`.
+ */
+async function fire({ url, body, nextBody, connections, seconds }) {
   const latencies = [];
   const instance = autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
+    ...(nextBody && { requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] }),
     connections,
     duration: seconds,
   });
@@ -17,9 +21,11 @@ async function fire({ url, body, connections, seconds }) {
   return { result, latencies };
 }
 
-export async function measure({ url, body, connections, seconds, warmupSeconds = 1 }) {
-  await fire({ url, body, connections, seconds: warmupSeconds });
-  const { result, latencies } = await fire({ url, body, connections, seconds });
+/** Warm-up, then `afterWarmup()` (awaited), then the measured run. */
+export async function measure({ url, body, nextBody, connections, seconds, warmupSeconds = 1, afterWarmup = async () => {} }) {
+  await fire({ url, body, nextBody, connections, seconds: warmupSeconds });
+  await afterWarmup();
+  const { result, latencies } = await fire({ url, body, nextBody, connections, seconds });
   const sorted = Float64Array.from(latencies).sort();
   return {
     reqPerSec: result.requests.average,

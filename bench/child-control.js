@@ -1,0 +1,86 @@
+// What both benchmark servers share: event-loop delay probes, and the runner's commands, one a
+// line on stdin, each answered with one JSON line on stdout (after the ready line):
+//   reset       forget the delays seen so far (sent after the warm-up)   -> {"reset":true}
+//   loop-delay  the delays since the last reset                          -> {"maxMs":…,"p99Ms":…,…}
+// When stdin ends (the runner went away), `stop` is called.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+const RESOLUTION_MS = 1;
+
+export function answerRunner(stop) {
+  // A timer every millisecond; each tick records how long it really took. A stall of the loop (a
+  // long synchronous task) delays the next tick by that long, so the longest one shows up in `max`.
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  const own = ownStallProbe();
+  const reply = (value) => process.stdout.write(JSON.stringify(value) + '\n');
+  const commands = createInterface({ input: process.stdin });
+  commands.on('line', (line) => {
+    const command = line.trim();
+    if (command === 'reset') {
+      histogram.reset();
+      own.reset();
+      reply({ reset: true });
+    } else if (command === 'loop-delay') {
+      reply({ ...loopDelay(histogram), maxOwnMs: own.maxMs() });
+    } else {
+      reply({ error: `unknown command "${command}"; the commands are reset and loop-delay` });
+    }
+  });
+  commands.on('close', () => {
+    own.close();
+    stop();
+  });
+}
+
+/**
+ * In ms, the delay beyond the tick asked for: how long the loop could not run a timer that was due
+ * (an idle loop reads about 0).
+ */
+function loopDelay(histogram) {
+  const beyondTick = (ns) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  if (histogram.count === 0) return { maxMs: null, p99Ms: null, meanMs: null, samples: 0 };
+  return {
+    maxMs: beyondTick(histogram.max),
+    p99Ms: beyondTick(histogram.percentile(99)),
+    meanMs: beyondTick(histogram.mean),
+    samples: histogram.count,
+  };
+}
+
+/**
+ * The longest stall less the time this process's main thread sat waiting for a CPU that other
+ * processes held (Linux counts that wait in /proc/self/schedstat). On a machine shared with other
+ * work the plain delay also holds those waits; this one holds mostly the loop's own work (a late
+ * wake-up, or a host not running the virtual CPU, still counts). Null where the counter is missing.
+ */
+function ownStallProbe() {
+  let fd;
+  try {
+    fd = openSync('/proc/self/schedstat', 'r');
+  } catch {
+    return { reset() {}, maxMs: () => null, close() {} };
+  }
+  const buffer = Buffer.alloc(128);
+  const cpuWaitMs = () => Number(buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)).split(' ')[1]) / 1e6;
+  let max = 0;
+  let lastAt = performance.now();
+  let lastWait = cpuWaitMs();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const wait = cpuWaitMs();
+    max = Math.max(max, now - lastAt - RESOLUTION_MS - (wait - lastWait));
+    lastAt = now;
+    lastWait = wait;
+  }, RESOLUTION_MS).unref();
+  return {
+    reset: () => (max = 0),
+    maxMs: () => max,
+    close: () => {
+      clearInterval(timer);
+      closeSync(fd);
+    },
+  };
+}
