@@ -1,6 +1,6 @@
 // `npm run bench`: hook-catch against a bare node:http server, every server in its own child process,
 // all on 127.0.0.1. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/latest.json.
-// BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2.
+// BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2; BENCH_ONLY=key,… picks rows.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--qu
 const UNCAPPED = 10_000_000;
 const body = webhookPayload(0);
 
-const SCENARIOS = [
+const ALL_SCENARIOS = [
   { key: 'bare-1', name: 'bare node:http', server: 'bare', connections: 1 },
   { key: 'bare-32', name: 'bare node:http', server: 'bare', connections: 32 },
   { key: 'hook-catch-1', name: 'hook-catch, empty store', server: 'hook-catch', connections: 1 },
@@ -29,6 +29,9 @@ const SCENARIOS = [
   { key: 'hook-catch-5k-jobs-32', name: 'hook-catch, 5,000 jobs', server: 'hook-catch', connections: 32, jobs: 5_000 },
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
 ];
+// BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
+const only = process.env.BENCH_ONLY?.split(',');
+const SCENARIOS = only ? ALL_SCENARIOS.filter((s) => only.includes(s.key)) : ALL_SCENARIOS;
 
 // No child and no temp folder outlives the run, however it ends.
 const tempDirs = new Set();

@@ -147,6 +147,23 @@ describe('job correlation: rules', () => {
     expect(hc.jobs.get('webhook')).toBeUndefined();
   });
 
+  it('a path segment alone makes no job: odd paths and HEAD are captured, not jobs; a registration or path.last claims it', async () => {
+    const hc = await startHookCatch();
+    await deliver(hc, '', '/some/odd/path');
+    expect((await send(`${hc.receiverUrl}/webhook/head`, { method: 'HEAD' })).status).toBe(200);
+    await deliver(hc, { status: 'done' }, '/webhook/late-7');
+    expect(hc.jobs.list()).toEqual([]);
+    // A registration that comes later claims the delivery its path named.
+    await hc.expect('late-7');
+    expect(hc.jobs.get('late-7')).toMatchObject({ status: 'completed', deliveries: [{ matchedBy: 'path (claimed on registration)' }] });
+    expect(hc.jobs.get('path')).toBeUndefined();
+    expect(hc.jobs.get('head')).toBeUndefined();
+
+    const ruled = await startHookCatch({ jobIdPaths: ['path.last'] });
+    await deliver(ruled, { status: 'done' }, '/hooks/rule-1');
+    expect(ruled.jobs.get('rule-1')).toMatchObject({ source: 'webhook', status: 'completed', deliveries: [{ matchedBy: 'rule path.last' }] });
+  });
+
   it('pending jobs expire by the clock, with no timer per job; a late delivery still lands', async () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const hc = await startHookCatch({ now: () => now });
@@ -210,7 +227,7 @@ describe('job correlation: rules', () => {
 });
 
 describe('job correlation: hostile bodies', () => {
-  it('100,000-deep nesting, 50 MB of keys and __proto__ keys neither crash nor stall the receiver', async () => {
+  it('100,000-deep nesting, 50 MB of keys and __proto__ keys are stored and answered, and neither crash nor pollute anything', async () => {
     const hc = await startHookCatch({ maxBody: 64 * 1024 * 1024 });
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const deepObject = `${'{"a":'.repeat(100_000)}{"jobId":"too-deep"}${'}'.repeat(100_000)}`;

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { Registration } from '../store/registrations.js';
-import { extract, type JobIdRule } from './extract.js';
+import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobStatus } from './types.js';
 import { ExpiryTimer } from './expiry.js';
 
@@ -12,6 +12,11 @@ export interface RegistryOptions {
   ttlMs: number;
   /** Jobs kept; the ones idle longest go first. */
   maxJobs: number;
+}
+
+interface Claimable {
+  delivery: Delivery;
+  matchedBy: string;
 }
 
 const TERMINAL = new Set<JobStatus>(['completed', 'failed']);
@@ -29,8 +34,8 @@ export const DELIVERIES_PER_JOB = 50;
  */
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
-  /** For each id a delivery could also belong to, that delivery (a registration may claim it later). */
-  private readonly claimable = new Map<string, Delivery[]>();
+  /** For each id a delivery could also belong to, that delivery and where the id was found (a registration may claim it later). */
+  private readonly claimable = new Map<string, Claimable[]>();
   private readonly jobOfRequest = new Map<string, string>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly expiry: ExpiryTimer;
@@ -74,12 +79,12 @@ export class JobRegistry {
       candidates: candidates.map((c) => c.id),
     };
     if (!chosen) {
-      this.remember(delivery, null);
+      this.remember(delivery, candidates, null);
       return null;
     }
     const job = this.jobs.get(chosen.id) ?? this.create(chosen.id, 'webhook', request.receivedAt);
     this.attach(job, delivery);
-    this.remember(delivery, job.id);
+    this.remember(delivery, candidates, job.id);
     this.trim();
     this.expiry.consider(job);
     return job;
@@ -94,7 +99,7 @@ export class JobRegistry {
     job.expiresAt = new Date(Date.parse(registration.registeredAt) + registration.ttlMs).toISOString();
     job.label = registration.label;
     this.emit({ type: 'registered', job });
-    for (const delivery of this.claimable.get(id) ?? []) this.claim(job, delivery);
+    for (const { delivery, matchedBy } of this.claimable.get(id) ?? []) this.claim(job, delivery, matchedBy);
     if (job.status === 'expired') this.setStatus(job, 'pending', registration.registeredAt);
     this.refreshStatus(job, registration.registeredAt);
     this.expiry.consider(job);
@@ -129,13 +134,13 @@ export class JobRegistry {
     this.expiry.stop();
   }
 
-  private claim(job: Job, delivery: Delivery): void {
+  private claim(job: Job, delivery: Delivery, matchedBy: string): void {
     const holder = this.jobOfRequest.get(delivery.requestId);
     if (holder === job.id) return;
     const donor = holder ? this.jobs.get(holder) : undefined;
     if (donor?.source === 'expect') return; // already with a job someone registered
     if (donor) this.detach(donor, delivery);
-    delivery.matchedBy = `${delivery.matchedBy || 'body'} (claimed on registration)`;
+    delivery.matchedBy = `${matchedBy} (claimed on registration)`;
     this.attach(job, delivery);
     this.jobOfRequest.set(delivery.requestId, job.id);
   }
@@ -205,12 +210,12 @@ export class JobRegistry {
     for (const job of this.jobs.values()) this.expiry.consider(job);
   }
 
-  private remember(delivery: Delivery, jobId: string | null): void {
+  private remember(delivery: Delivery, candidates: Candidate[], jobId: string | null): void {
     if (jobId) this.jobOfRequest.set(delivery.requestId, jobId);
-    for (const id of delivery.candidates) {
+    for (const { id, matchedBy } of candidates) {
       if (id === jobId) continue;
       const list = this.claimable.get(id) ?? [];
-      list.push(delivery);
+      list.push({ delivery, matchedBy });
       if (list.length > CLAIMABLE_PER_ID) list.shift();
       this.claimable.set(id, list);
       if (this.claimable.size > CLAIMABLE_IDS) this.claimable.delete(this.claimable.keys().next().value!);
