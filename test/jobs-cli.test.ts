@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli, tempDir } from './helpers.js';
 
-async function startCli(dir: string) {
-  const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel']);
+async function startCli(dir: string, extra: string[] = []) {
+  const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel', ...extra]);
   const ready = await cli.jsonLine((v) => v.type === 'ready');
   return { ...cli, ready };
 }
@@ -83,14 +83,65 @@ describe('expect, jobs and wait from the command line', () => {
     expect(job).toMatchObject({ outcome: 'completed', job: { id: 'crash-1', source: 'expect', deliveries: [{ matchedBy: 'body.jobId' }] } });
   });
 
-  it('url --tag prints a per-job URL that correlates by itself', async () => {
+  it('url --tag registers the job and prints a per-job URL that correlates by itself', async () => {
     const dir = await tempDir();
     const cli = await startCli(dir);
     const url = (await runCli(['url', '--tag', 'job 7/x', '--local', '--dir', dir])).stdout.trim();
     expect(url).toBe(`${cli.ready.webhookUrl}/job%207%2Fx`);
+    const registered = JSON.parse((await runCli(['jobs', '--json', '--dir', dir])).stdout);
+    expect(registered).toEqual([expect.objectContaining({ id: 'job 7/x', source: 'expect', status: 'pending' })]);
     await fetch(url, { method: 'POST', body: 'ok' });
     const jobs = JSON.parse((await runCli(['jobs', '--json', '--dir', dir])).stdout);
     expect(jobs[0]).toMatchObject({ id: 'job 7/x', status: 'completed' });
+  });
+
+  it('jobs reads the store when no instance runs, as the instance matched (its --job-id-path), and --status filters', async () => {
+    const dir = await tempDir();
+    const cli = await startCli(dir, ['--job-id-path', 'header.x-ref', '--job-ttl', '2h']);
+    expect((await runCli(['expect', 'off-1', '--dir', dir])).code).toBe(0);
+    await post(cli.ready.webhookUrl, { jobId: 'off-1', status: 'Completed' });
+    const byHeader = await fetch(cli.ready.webhookUrl, { method: 'POST', body: 'plain text', headers: { 'X-Ref': 'hdr-1' } });
+    expect(byHeader.status).toBe(200);
+    await post(cli.ready.webhookUrl, { taskId: 'off-2', status: 'failed' });
+    const online = JSON.parse((await runCli(['jobs', '--json', '--dir', dir])).stdout);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+
+    const offline = await runCli(['jobs', '--json', '--dir', dir]);
+    expect(offline.code).toBe(0);
+    expect(JSON.parse(offline.stdout)).toEqual(online);
+    expect(online.map((j: any) => j.id).sort()).toEqual(['hdr-1', 'off-1', 'off-2']);
+    expect(online.find((j: any) => j.id === 'off-1')).toMatchObject({ source: 'expect', status: 'completed', deliveryCount: 1 });
+    const failed = await runCli(['jobs', '--status', 'failed', '--dir', dir]);
+    expect(failed.stdout).toMatch(/^off-2\s+failed\s+1 delivery/);
+    expect(failed.stdout.trim().split('\n')).toHaveLength(1);
+    expect((await runCli(['jobs', '--status', 'expired', '--dir', dir])).stderr).toBe('No expired jobs.\n');
+  });
+
+  it('start --job-ttl sets how long a job waits; expect --ttl and --json; wait exits 1 on expiry', async () => {
+    const dir = await tempDir();
+    await startCli(dir, ['--job-ttl', '90m']);
+    const byDefault = JSON.parse((await runCli(['expect', 'ttl-1', '--json', '--dir', dir])).stdout);
+    expect(Date.parse(byDefault.expiresAt) - Date.parse(byDefault.registeredAt)).toBe(90 * 60_000);
+    expect(byDefault).toMatchObject({ id: 'ttl-1', source: 'expect', status: 'pending', deliveries: [] });
+    const short = await runCli(['expect', 'ttl-2', '--ttl', '300ms', '--label', 'quick', '--dir', dir]);
+    expect(short.stdout).toMatch(/^Expecting job ttl-2 \(quick\); expires in 0\.3s\./);
+    const waited = await runCli(['wait', 'ttl-2', '--timeout', '30s', '--dir', dir]);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toMatch(/^hook-catch: job ttl-2 expired at .* with no delivery\.\n$/);
+    expect(waited.stdout).toBe('');
+  });
+
+  it('wait says so and exits 1 when the request that settled the job was deleted (no empty result file)', async () => {
+    const dir = await tempDir();
+    const cli = await startCli(dir);
+    await post(cli.ready.webhookUrl, { jobId: 'gone-1', status: 'done' });
+    const del = await fetch(`${cli.ready.inspectorUrl}/api/requests/last`, { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    const waited = await runCli(['wait', 'gone-1', '--timeout', '10s', '--dir', dir]);
+    expect(waited.code).toBe(1);
+    expect(waited.stdout).toBe('');
+    expect(waited.stderr).toMatch(/^hook-catch: job gone-1 completed, but its request \w+ is no longer in the store \(deleted/);
   });
 
   it('the jobs API: clear errors for bad input', async () => {

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import type { Job } from '../jobs/types.js';
-import { DEFAULTS } from '../options.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatDuration } from '../units.js';
 import { dirOption, duration } from './args.js';
@@ -34,7 +33,7 @@ export function expectCommand(): Command {
     .description('register a job you just submitted, so its webhook is matched to it (even one that came first)')
     .argument('<jobId>', 'the id the provider gave you (jobId, taskId, request_id …)')
     .option('-l, --label <text>', 'a note to recognise it by')
-    .addOption(new Option('--ttl <duration>', 'how long it may wait for its webhook').default(DEFAULTS.jobTtlMs, '7d').argParser(duration))
+    .addOption(new Option('--ttl <duration>', "how long it may wait for its webhook (default: start's --job-ttl, 7d unless set)").argParser(duration))
     .addOption(dirOption())
     .option('--json', 'print the job as JSON')
     .action(async (id: string, flags) => {

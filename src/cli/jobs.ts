@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
-import type { Job, JobStatus } from '../jobs/types.js';
+import { readJobsOffline } from '../jobs/offline.js';
+import { jobSummary, type JobSummary } from '../jobs/summary.js';
+import type { JobStatus } from '../jobs/types.js';
+import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatTime } from '../units.js';
 import { dirOption } from './args.js';
-import { connect } from './client.js';
-
-type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number; lastDeliveryAt: string | null };
+import { clientFor } from './client.js';
 
 const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
 
@@ -15,10 +16,9 @@ export interface JobsCommandOptions {
   json?: boolean;
 }
 
-/** `hook-catch jobs`: the jobs, most recently active first. */
+/** `hook-catch jobs`: the jobs, most recently active first; from the running instance, or read from the store. */
 export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
-  const client = await connect(options.dir);
-  const { items } = await client.api<{ items: JobSummary[] }>('GET', `/api/jobs${options.status ? `?status=${options.status}` : ''}`);
+  const items = await readJobs(options, stderr);
   if (options.json) {
     stdout.write(JSON.stringify(items, null, 2) + '\n');
     return;
@@ -37,6 +37,17 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
         `${job.label ? `  ${job.label}` : ''}${job.source === 'webhook' ? c.dim('  (not expected)') : ''}\n`,
     );
   }
+}
+
+async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStream): Promise<JobSummary[]> {
+  const instance = await readInstance(options.dir);
+  if (instance) {
+    const path = `/api/jobs${options.status ? `?status=${options.status}` : ''}`;
+    return (await clientFor(instance).api<{ items: JobSummary[] }>('GET', path)).items;
+  }
+  const { registry, warnings } = await readJobsOffline(options.dir);
+  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  return registry.list(options.status).map(jobSummary);
 }
 
 export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {

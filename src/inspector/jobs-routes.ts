@@ -3,7 +3,8 @@ import { toJsonRecord } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import type { Jobs } from '../jobs/service.js';
-import type { Job, JobStatus } from '../jobs/types.js';
+import { jobSummary } from '../jobs/summary.js';
+import type { JobStatus } from '../jobs/types.js';
 import type { RequestLog } from '../store/request-log.js';
 
 const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
@@ -31,7 +32,7 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     if (status && !STATUSES.includes(status as JobStatus)) {
       throw new HookCatchError(`status must be one of ${STATUSES.join(', ')}; got "${status}".`);
     }
-    res.json({ items: jobs.registry.list(status as JobStatus | undefined).map(summary) });
+    res.json({ items: jobs.registry.list(status as JobStatus | undefined).map(jobSummary) });
   });
 
   router.get('/:id', async (req, res) => {
@@ -64,12 +65,6 @@ function durationOf(value: unknown, name: string): number {
   const ms = typeof value === 'number' ? value : parseDuration(String(value));
   if (!Number.isFinite(ms) || ms <= 0) throw new HookCatchError(`${name} is a duration such as 30s, 10m or 7d; got "${String(value)}".`);
   return ms;
-}
-
-function summary(job: Job) {
-  const { deliveries, history: _history, ...rest } = job;
-  const last = deliveries.at(-1);
-  return { ...rest, deliveryCount: deliveries.length, lastDeliveryAt: last?.receivedAt ?? null, lastRequestId: last?.requestId ?? null };
 }
 
 function notFound(res: Response, id: string): void {
