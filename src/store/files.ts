@@ -19,7 +19,7 @@ export async function ensurePrivateDir(path: string): Promise<boolean> {
 
 /** A warning when others on this machine can list or enter the store folder; null when they cannot. */
 export async function exposureWarning(path: string): Promise<string | null> {
-  const mode = (await stat(path)).mode & 0o777;
+  const mode = (await stat(path)).mode & 0o7777;
   if ((mode & 0o077) === 0) return null;
   return (
     `${path} can be opened by other users of this machine (mode ${mode.toString(8).padStart(4, '0')}); hook-catch's own files ` +
