@@ -87,8 +87,9 @@ export interface Spawned {
   stderr: () => string;
   /** Resolves with the first stdout line that parses as JSON and passes `match`. */
   jsonLine: <T = any>(match: (value: any) => boolean, timeoutMs?: number) => Promise<T>;
-  /** Resolves with the first match of `pattern` in stderr. */
-  stderrMatch: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+  /** Resolve with the first match of `pattern` in stdout or stderr (so far or to come). */
+  stdoutMatch: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+  stderrMatch: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -98,10 +99,27 @@ export interface Spawned {
  * test passes one (always with --ngrok-server-addr on a closed or silent local port).
  */
 export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
+  return spawnCommand(process.execPath, [BIN, ...args], options);
+}
+
+/**
+ * Runs a shell script with a tmpfs of `size` (e.g. "1m") mounted at $DISK in a mount namespace of
+ * its own: a real small disk that fills up, for the tests of a full disk. $NODE and $BIN run the
+ * CLI. The namespace (and the disk) end with the script.
+ */
+export function spawnOnSmallDisk(size: string, script: string): Spawned {
+  const disk = mkdtempSync(join(tmpdir(), 'hook-catch-disk-'));
+  later(() => rm(disk, { recursive: true, force: true }));
+  const mount = `mount -t tmpfs -o size=${size} tmpfs "$DISK" || { echo "cannot mount a tmpfs here" >&2; exit 97; }`;
+  return spawnCommand('unshare', ['-Urm', 'sh', '-c', `${mount}
+${script}`], { env: { DISK: disk, NODE: process.execPath, BIN } });
+}
+
+function spawnCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
   const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
   later(() => rm(home, { recursive: true, force: true }));
   const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...env, HOME: home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -152,18 +170,20 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
       };
       look();
     });
-  const stderrMatch = (pattern: RegExp, timeoutMs = 30_000) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`stderr did not match ${pattern} in ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+  const matchIn = (read: () => string, name: string) => (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} did not match ${pattern} in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
       const look = () => {
-        const match = pattern.exec(err);
-        if (match) return clearTimeout(timer), resolve(match[0]);
-        if (child.exitCode !== null || child.signalCode !== null) return clearTimeout(timer), reject(new Error(`exited first; stderr: ${err}`));
+        const match = pattern.exec(read());
+        if (match) return clearTimeout(timer), resolve(match);
+        if (child.exitCode !== null || child.signalCode !== null) return clearTimeout(timer), reject(new Error(`exited first; stdout: ${out} stderr: ${err}`));
         waiters.push(look);
       };
       look();
     });
-  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, stderrMatch, exited };
+  const stdoutMatch = matchIn(() => out, 'stdout');
+  const stderrMatch = matchIn(() => err, 'stderr');
+  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, stdoutMatch, stderrMatch, exited };
 }
 
 /** Runs the CLI to completion. */
