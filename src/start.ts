@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { createInspector } from './inspector/app.js';
@@ -126,46 +127,27 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
   const startedAt = new Date();
   let captured = 0;
   events.on('request', () => captured++);
-  const receiver = createReceiver({
-    append: (request) => store.append(request),
-    maxBody: options.maxBody,
-    nextId: createIdGenerator(Date.now, store.lastId),
-    onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
-    onStoreFailed: (request, error) => events.emit('unstored', request, error),
-  });
-  const drain = new Drain();
-  const receiverServer = createServer(drain.wrap(receiver.handle));
-  receiverServer.on('checkContinue', drain.wrap(receiver.checkContinue));
   let info: InstanceInfo | undefined;
   let publicState: PublicState | undefined;
-  const inspectorServer = createServer(
-    drain.wrap(
-      createInspector({
-        log: store,
-        jobs,
-        port: () => inspectorPort,
-        status: () => ({
-          ...info,
-          tunnel: publicState,
-          uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-          requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
-          maxBody: options.maxBody,
-          fsync: options.fsync,
-        }),
-      }),
-    ),
-  );
-  const servers: Server[] = [receiverServer, inspectorServer];
-  teardown.add(() => drain.close(servers, options.closeGraceMs));
+  const status = () => ({
+    ...info,
+    tunnel: publicState,
+    uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
+    maxBody: options.maxBody,
+    fsync: options.fsync,
+  });
+  const { receiverServer, inspectorServer, drain } = createServers(options, store, jobs, events, status);
+  teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
   const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
   const inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
-  const receiverUrl = urlFor(options.host, receiverPort);
-  const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (status) => {
-    events.emit('tunnel', status, publicState?.url ?? null);
+  const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {
+    events.emit('tunnel', tunnelStatus, publicState?.url ?? null);
   });
   teardown.add(() => opened.tunnel?.close());
   publicState = opened.state;
   if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
+  const receiverUrl = urlFor(options.host, receiverPort);
   const publicUrl = publicState.url;
   info = {
     pid: process.pid,
@@ -185,4 +167,22 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
   });
   reporter.ready({ ...info, tunnel: publicState, stored: store.count, maxRequests: options.maxRequests });
   return { info, publicState };
+}
+
+/** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
+function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, events: HookCatchEvents, status: () => object) {
+  const receiver = createReceiver({
+    append: (request) => store.append(request),
+    maxBody: options.maxBody,
+    nextId: createIdGenerator(Date.now, store.lastId),
+    onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
+    onStoreFailed: (request, error) => events.emit('unstored', request, error),
+  });
+  const drain = new Drain();
+  const receiverServer = createServer(drain.wrap(receiver.handle));
+  receiverServer.on('checkContinue', drain.wrap(receiver.checkContinue));
+  const inspectorServer: Server = createServer(
+    drain.wrap(createInspector({ log: store, jobs, port: () => (inspectorServer.address() as AddressInfo).port, status })),
+  );
+  return { receiverServer, inspectorServer, drain };
 }

@@ -7,6 +7,7 @@ import { GroupCommit, type Pending } from './group-commit.js';
 import { deletedLine, requestLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
+import { listPage, type RequestPage, type RequestQuery } from './request-query.js';
 import { listSegments, SegmentWriter } from './segment-files.js';
 import { SegmentReader } from './segment-reader.js';
 
@@ -22,26 +23,7 @@ export interface RequestLogOptions {
   segmentBytes?: number;
 }
 
-export interface RequestQuery {
-  /** Page size, 1 to 1000. Default 50. */
-  limit?: number;
-  /** Only requests older than this id (the `nextBefore` of the previous page). */
-  before?: string;
-  /** Only this method (any case). */
-  method?: string;
-  /** Only paths that start with this. */
-  path?: string;
-  /** Only requests whose URL, headers or text body contain this (any case). */
-  q?: string;
-}
-
-export interface RequestPage {
-  items: RequestSummary[];
-  /** Requests stored in all. */
-  total: number;
-  /** Pass as `before` for the next page; null on the last one. */
-  nextBefore: string | null;
-}
+export type { RequestPage, RequestQuery } from './request-query.js';
 
 /** The request a line stores, or the id a tombstone deletes. */
 interface LineMeta {
@@ -114,29 +96,9 @@ export class RequestLog {
     return entry ? this.withReader((reader) => reader.read(entry)) : null;
   }
 
-  async list(query: RequestQuery = {}): Promise<RequestPage> {
-    const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
-    const method = query.method?.toUpperCase();
-    const needle = query.q?.toLowerCase();
-    const items: RequestSummary[] = [];
-    let more = false;
-    await this.withReader(async (reader) => {
-      for (const entry of this.index.newestFirst(query.before)) {
-        const s = entry.summary;
-        if (method && s.method !== method) continue;
-        if (query.path && !s.path.startsWith(query.path)) continue;
-        if (needle) {
-          const full = await reader.read(entry);
-          if (!full || !searchText(full).includes(needle)) continue;
-        }
-        if (items.length === limit) {
-          more = true;
-          break;
-        }
-        items.push(s);
-      }
-    });
-    return { items, total: this.index.size, nextBefore: more ? items[items.length - 1]!.id : null };
+  /** A page of summaries, newest first, filtered (see RequestQuery). */
+  list(query: RequestQuery = {}): Promise<RequestPage> {
+    return this.withReader((reader) => listPage(this.index, reader, query));
   }
 
   /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
@@ -261,12 +223,6 @@ export class RequestLog {
     }
     return warnings;
   }
-}
-
-function searchText(request: CapturedRequest): string {
-  let text = request.url;
-  for (const [name, value] of request.headers) text += `\n${name}: ${value}`;
-  return `${text}\n${request.body.toString('utf8')}`.toLowerCase();
 }
 
 /** True when `dir` holds a request log (for commands that only read). */

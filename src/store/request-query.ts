@@ -1,0 +1,54 @@
+import type { CapturedRequest, RequestSummary } from '../receiver/capture.js';
+import type { RequestIndex } from './request-index.js';
+import type { SegmentReader } from './segment-reader.js';
+
+export interface RequestQuery {
+  /** Page size, 1 to 1000. Default 50. */
+  limit?: number;
+  /** Only requests older than this id (the `nextBefore` of the previous page). */
+  before?: string;
+  /** Only this method (any case). */
+  method?: string;
+  /** Only paths that start with this. */
+  path?: string;
+  /** Only requests whose URL, headers or text body contain this (any case). */
+  q?: string;
+}
+
+export interface RequestPage {
+  items: RequestSummary[];
+  /** Requests stored in all. */
+  total: number;
+  /** Pass as `before` for the next page; null on the last one. */
+  nextBefore: string | null;
+}
+
+/** Walks the index newest first; reads a request's line only to search its text. */
+export async function listPage(index: RequestIndex, reader: SegmentReader, query: RequestQuery): Promise<RequestPage> {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
+  const method = query.method?.toUpperCase();
+  const needle = query.q?.toLowerCase();
+  const items: RequestSummary[] = [];
+  let more = false;
+  for (const entry of index.newestFirst(query.before)) {
+    const s = entry.summary;
+    if (method && s.method !== method) continue;
+    if (query.path && !s.path.startsWith(query.path)) continue;
+    if (needle) {
+      const full = await reader.read(entry);
+      if (!full || !searchText(full).includes(needle)) continue;
+    }
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    items.push(s);
+  }
+  return { items, total: index.size, nextBefore: more ? items[items.length - 1]!.id : null };
+}
+
+function searchText(request: CapturedRequest): string {
+  let text = request.url;
+  for (const [name, value] of request.headers) text += `\n${name}: ${value}`;
+  return `${text}\n${request.body.toString('utf8')}`.toLowerCase();
+}
