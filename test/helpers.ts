@@ -85,9 +85,21 @@ export interface Spawned {
   stdout: () => string;
   stdoutBytes: () => Buffer;
   stderr: () => string;
-  /** Resolves with the first stdout line that parses as JSON and passes `match`. */
+  /** Resolves with the first stdout line that parses as JSON and passes `match` (30 s by default). */
   jsonLine: <T = any>(match: (value: any) => boolean, timeoutMs?: number) => Promise<T>;
+  /** Resolves with the first match of `pattern` in stdout (or stderr with `stream`), as soon as it is printed. */
+  printed: (pattern: RegExp, options?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }) => Promise<RegExpExecArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Runs it under `ulimit -f <fileBlocks>`: a write that would grow a file past that many blocks
+   * (512 bytes each with dash, 1024 with bash) fails with EFBIG, as a write to a full disk does.
+   */
+  fileBlocks?: number;
 }
 
 /**
@@ -95,11 +107,13 @@ export interface Spawned {
  * an empty HOME and no NGROK_AUTHTOKEN, so it finds no ngrok token and never dials out, unless a
  * test passes one (always with --ngrok-server-addr on a closed or silent local port).
  */
-export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
+export function spawnCli(args: string[], options: SpawnOptions = {}): Spawned {
   const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
   later(() => rm(home, { recursive: true, force: true }));
   const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const command = [process.execPath, BIN, ...args];
+  if (options.fileBlocks !== undefined) command.unshift('/bin/sh', '-c', `ulimit -f ${options.fileBlocks} && exec "$0" "$@"`);
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: { ...env, HOME: home, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,9 +127,15 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     out += d.toString('utf8');
     for (const w of waiters.splice(0)) w();
   });
-  child.stderr!.on('data', (d) => (err += d));
+  child.stderr!.on('data', (d) => {
+    err += d;
+    for (const w of waiters.splice(0)) w();
+  });
+  // 'close', not 'exit': at 'exit' the last of stdout may still be on its way.
+  let closed = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      closed = true;
       resolve({ code, signal });
       for (const w of waiters.splice(0)) w();
     }),
@@ -124,34 +144,47 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     return exited;
   });
-  const jsonLine = <T,>(match: (value: any) => boolean, timeoutMs = 10_000) =>
+  /** Resolves with what `find` finds in the output so far, looking again on each new chunk; rejects on exit or timeout. */
+  const until = <T,>(find: () => T | undefined, what: string, timeoutMs: number) =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching JSON line in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no ${what} in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
       const look = () => {
-        for (const line of out.split('\n')) {
-          try {
-            const value = JSON.parse(line);
-            if (match(value)) {
-              clearTimeout(timer);
-              return resolve(value);
-            }
-          } catch {
-            // not a JSON line
-          }
-        }
-        if (child.exitCode !== null || child.signalCode !== null) {
+        const found = find();
+        if (found !== undefined) {
           clearTimeout(timer);
-          return reject(new Error(`exited before the line; stdout: ${out} stderr: ${err}`));
+          return resolve(found);
+        }
+        if (closed) {
+          clearTimeout(timer);
+          return reject(new Error(`exited before ${what}; stdout: ${out} stderr: ${err}`));
         }
         waiters.push(look);
       };
       look();
     });
-  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, exited };
+  const jsonLine = <T,>(match: (value: any) => boolean, timeoutMs = 30_000) =>
+    until<T>(
+      () => {
+        for (const line of out.split('\n')) {
+          try {
+            const value = JSON.parse(line);
+            if (match(value)) return value as T;
+          } catch {
+            // not a JSON line
+          }
+        }
+        return undefined;
+      },
+      'matching JSON line',
+      timeoutMs,
+    );
+  const printed = (pattern: RegExp, options: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {}) =>
+    until(() => pattern.exec(options.stream === 'stderr' ? err : out) ?? undefined, `output matching ${pattern}`, options.timeoutMs ?? 30_000);
+  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, printed, exited };
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+export async function runCli(args: string[], options: SpawnOptions = {}) {
   const spawned = spawnCli(args, options);
   const { code } = await spawned.exited;
   return { code, stdout: spawned.stdout(), stdoutBytes: spawned.stdoutBytes(), stderr: spawned.stderr() };

@@ -84,7 +84,7 @@ describe('job correlation: rules', () => {
     expect(hc.jobs.get('fast-1')).toMatchObject({ source: 'webhook', status: 'completed' });
     const job = await hc.expect('fast-1');
     expect(job).toMatchObject({ source: 'expect', status: 'completed', deliveries: [{ matchedBy: 'body.jobId' }] });
-    const result = await hc.waitFor('fast-1', { timeoutMs: 1000 });
+    const result = await hc.waitFor('fast-1', { timeoutMs: 20_000 });
     expect(result.outcome).toBe('completed');
   });
 
@@ -156,15 +156,15 @@ describe('job correlation: rules', () => {
     now += 2_000;
     expect(hc.jobs.get('slow-1')!.status).toBe('expired');
     expect(hc.jobs.list('expired').map((j) => j.id)).toEqual(['slow-1']);
-    expect((await hc.waitFor('slow-1', { timeoutMs: 1000 })).outcome).toBe('expired');
+    expect((await hc.waitFor('slow-1', { timeoutMs: 20_000 })).outcome).toBe('expired');
     await deliver(hc, { jobId: 'slow-1', status: 'done' });
     expect(hc.jobs.get('slow-1')!.status).toBe('completed');
   });
 
   it('waitFor resolves on a later delivery, at once for an earlier one, and times out', async () => {
     const hc = await startHookCatch();
-    const waiting = hc.waitFor('later-1', { timeoutMs: 5000 });
-    const progress = hc.waitFor('later-1', { timeoutMs: 5000, any: true });
+    const waiting = hc.waitFor('later-1', { timeoutMs: 20_000 });
+    const progress = hc.waitFor('later-1', { timeoutMs: 20_000, any: true });
     await deliver(hc, { jobId: 'later-1', status: 'processing' });
     expect((await progress).outcome).toBe('delivered');
     await deliver(hc, { jobId: 'later-1', status: 'error', message: 'bad audio' });
@@ -197,7 +197,7 @@ describe('job correlation: rules', () => {
     const second = await startHookCatch({ dir });
     expect(second.warnings).toEqual([expect.stringMatching(/jobs\.json was damaged; it is kept aside in .*damaged.*rebuilt from the stored requests/)]);
     expect(await readdir(join(dir, 'damaged'))).toEqual([expect.stringMatching(/^jobs-.*\.json$/)]);
-    const result = await second.waitFor('rebuilt-1', { timeoutMs: 2000 });
+    const result = await second.waitFor('rebuilt-1', { timeoutMs: 20_000 });
     expect(result).toMatchObject({ outcome: 'completed', job: { deliveries: [{ matchedBy: 'body.jobId' }] } });
   });
 
