@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -96,10 +96,24 @@ export interface SpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**
-   * Runs it under `ulimit -f <fileBlocks>`: a write that would grow a file past that many blocks
-   * (512 bytes each with dash, 1024 with bash) fails with EFBIG, as a write to a full disk does.
+   * A command the CLI runs under (`ulimit -f`, `strace`): node and its arguments are appended to it.
+   * `child.pid` is then the wrapper's; the `ready` line gives the CLI's own.
    */
-  fileBlocks?: number;
+  wrapper?: string[];
+}
+
+/**
+ * A wrapper that runs the CLI under `ulimit -f <blocks>`: a write that would grow a file past that
+ * many blocks (512 bytes with dash, 1024 with bash) fails with EFBIG, as one to a full disk fails.
+ */
+export const fileSizeLimit = (blocks: number) => ['/bin/sh', '-c', `ulimit -f ${blocks} && exec "$0" "$@"`];
+
+/** The environment of a child hook-catch: an empty HOME and no ngrok settings, so it finds no token. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
+  later(() => rm(home, { recursive: true, force: true }));
+  const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
+  return { ...env, HOME: home, NO_COLOR: '1', ...extra };
 }
 
 /**
@@ -108,14 +122,10 @@ export interface SpawnOptions {
  * test passes one (always with --ngrok-server-addr on a closed or silent local port).
  */
 export function spawnCli(args: string[], options: SpawnOptions = {}): Spawned {
-  const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
-  later(() => rm(home, { recursive: true, force: true }));
-  const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
-  const command = [process.execPath, BIN, ...args];
-  if (options.fileBlocks !== undefined) command.unshift('/bin/sh', '-c', `ulimit -f ${options.fileBlocks} && exec "$0" "$@"`);
+  const command = [...(options.wrapper ?? []), process.execPath, BIN, ...args];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
-    env: { ...env, HOME: home, NO_COLOR: '1', ...options.env },
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const outChunks: Buffer[] = [];
@@ -181,6 +191,22 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): Spawned {
   const printed = (pattern: RegExp, options: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {}) =>
     until(() => pattern.exec(options.stream === 'stderr' ? err : out) ?? undefined, `output matching ${pattern}`, options.timeoutMs ?? 30_000);
   return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, printed, exited };
+}
+
+/** The package's folder: where `import 'hook-catch'` finds the built library. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Runs an ES module that imports the built package (`import { start } from 'hook-catch'`), as a
+ * user's program would, in its own process (see `childEnv`); resolves with its stdout.
+ */
+export function runLibrary(script: string, options: { env?: NodeJS.ProcessEnv; wrapper?: string[] } = {}): Promise<string> {
+  const command = [...(options.wrapper ?? []), process.execPath, '--input-type=module', '-e', script];
+  return new Promise((resolve, reject) =>
+    execFile(command[0]!, command.slice(1), { cwd: ROOT, env: childEnv(options.env), timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
 }
 
 /** Runs the CLI to completion. */

@@ -250,4 +250,15 @@ describe('job correlation: hostile bodies', () => {
     expect(JSON.stringify(wide(40_000)).length).toBeLessThan(1024 * 1024); // parsed, but past the node bound
     expect(ids(wide(40_000))).not.toContain('beyond');
   });
+
+  it('looks 32 levels into a body and no deeper', async () => {
+    const hc = await startHookCatch();
+    // The id's object `levels` objects below the body: {"a":{"a":…{"jobId":"…"}…}}
+    const nested = (levels: number, id: string) => `${'{"a":'.repeat(levels)}{"jobId":"${id}","status":"done"}${'}'.repeat(levels)}`;
+    for (const id of ['depth-32', 'depth-33']) await hc.expect(id);
+    await deliver(hc, nested(32, 'depth-32'));
+    await deliver(hc, nested(33, 'depth-33'));
+    expect(hc.jobs.get('depth-32')).toMatchObject({ status: 'completed', deliveries: [{ matchedBy: `body.${'a.'.repeat(32)}jobId` }] });
+    expect(hc.jobs.get('depth-33')).toMatchObject({ status: 'pending', deliveries: [] });
+  });
 });

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RequestLog } from '../src/store/request-log.js';
-import { json, later, rawRequest, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { fileSizeLimit, json, later, rawRequest, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 
 describe('receiver', () => {
   it('captures every method and path and answers 200 naming the capture', async () => {
@@ -153,7 +153,7 @@ describe('receiver', () => {
     // its segment file, while small ones before and after it do. The failed write is partial (the
     // system writes what fits, then refuses): what it wrote must be cut back.
     const dir = await tempDir();
-    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel'], { fileBlocks: 16 });
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel'], { wrapper: fileSizeLimit(16) });
     const ready = await cli.jsonLine((v) => v.type === 'ready');
     expect((await send(ready.webhookUrl, { method: 'POST', body: 'first' })).status).toBe(200);
     const reply = await send(ready.webhookUrl, { method: 'POST', body: Buffer.alloc(64 * 1024, 'x') });
