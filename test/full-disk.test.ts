@@ -23,8 +23,8 @@ echo "left:$(ls -A "$DISK/store" | tr '\\n' ' ')"`,
 
   it('while running: 503s, one line when writing starts to fail, one when it recovers with the count, nothing lost that was acknowledged', async () => {
     const run = spawnOnSmallDisk('1m', `exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-tunnel --max-body 2mb`);
-    const [, webhookUrl] = await run.stdoutMatch(/Webhook\s+(http:\/\/\S+)/);
-    const [, inspectorUrl] = await run.stdoutMatch(/Inspector\s+(http:\/\/\S+)/);
+    const [, webhookUrl] = await run.printed(/Webhook\s+(http:\/\/\S+)/);
+    const [, inspectorUrl] = await run.printed(/Inspector\s+(http:\/\/\S+)/);
     const big = Buffer.alloc(300_000, 'x');
     const statuses: number[] = [];
     const acknowledged: string[] = [];
@@ -42,7 +42,7 @@ echo "left:$(ls -A "$DISK/store" | tr '\\n' ' ')"`,
     // Room again (the user clears the store), and the next webhook is kept.
     expect((await fetch(`${inspectorUrl}/api/requests`, { method: 'DELETE' })).status).toBe(200);
     expect((await fetch(webhookUrl!, { method: 'POST', body: 'after' })).status).toBe(200);
-    await run.stderrMatch(/the store writes again/);
+    await run.printed(/the store writes again/, { stream: 'stderr' });
     run.child.kill('SIGTERM');
     await run.exited;
     const lines = run.stderr().trim().split('\n').filter((l) => !/SIGTERM, stopping/.test(l) && l.trim());

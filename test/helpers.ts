@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -85,12 +85,35 @@ export interface Spawned {
   stdout: () => string;
   stdoutBytes: () => Buffer;
   stderr: () => string;
-  /** Resolves with the first stdout line that parses as JSON and passes `match`. */
+  /** Resolves with the first stdout line that parses as JSON and passes `match` (30 s by default). */
   jsonLine: <T = any>(match: (value: any) => boolean, timeoutMs?: number) => Promise<T>;
-  /** Resolve with the first match of `pattern` in stdout or stderr (so far or to come). */
-  stdoutMatch: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
-  stderrMatch: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+  /** Resolves with the first match of `pattern` in stdout (or stderr with `stream`), as soon as it is printed. */
+  printed: (pattern: RegExp, options?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }) => Promise<RegExpExecArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface SpawnOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * A command the CLI runs under (`ulimit -f`, `strace`): node and its arguments are appended to it.
+   * `child.pid` is then the wrapper's; the `ready` line gives the CLI's own.
+   */
+  wrapper?: string[];
+}
+
+/**
+ * A wrapper that runs the CLI under `ulimit -f <blocks>`: a write that would grow a file past that
+ * many blocks (512 bytes with dash, 1024 with bash) fails with EFBIG, as one to a full disk fails.
+ */
+export const fileSizeLimit = (blocks: number) => ['/bin/sh', '-c', `ulimit -f ${blocks} && exec "$0" "$@"`];
+
+/** The environment of a child hook-catch: an empty HOME and no ngrok settings, so it finds no token. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
+  later(() => rm(home, { recursive: true, force: true }));
+  const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
+  return { ...env, HOME: home, NO_COLOR: '1', ...extra };
 }
 
 /**
@@ -98,30 +121,27 @@ export interface Spawned {
  * an empty HOME and no NGROK_AUTHTOKEN, so it finds no ngrok token and never dials out, unless a
  * test passes one (always with --ngrok-server-addr on a closed or silent local port).
  */
-export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
-  return spawnCommand(process.execPath, [BIN, ...args], options);
+export function spawnCli(args: string[], options: SpawnOptions = {}): Spawned {
+  return spawnCommand([...(options.wrapper ?? []), process.execPath, BIN, ...args], options);
 }
 
 /**
  * Runs a shell script with a tmpfs of `size` (e.g. "1m") mounted at $DISK in a mount namespace of
  * its own: a real small disk that fills up, for the tests of a full disk. $NODE and $BIN run the
- * CLI. The namespace (and the disk) end with the script.
+ * CLI. The namespace (and the disk) end with the script. As root, no user namespace is needed.
  */
 export function spawnOnSmallDisk(size: string, script: string): Spawned {
   const disk = mkdtempSync(join(tmpdir(), 'hook-catch-disk-'));
   later(() => rm(disk, { recursive: true, force: true }));
   const mount = `mount -t tmpfs -o size=${size} tmpfs "$DISK" || { echo "cannot mount a tmpfs here" >&2; exit 97; }`;
-  return spawnCommand('unshare', ['-Urm', 'sh', '-c', `${mount}
-${script}`], { env: { DISK: disk, NODE: process.execPath, BIN } });
+  const unshare = process.getuid?.() === 0 ? ['unshare', '-m'] : ['unshare', '-Urm'];
+  return spawnCommand([...unshare, 'sh', '-c', `${mount}\n${script}`], { env: { DISK: disk, NODE: process.execPath, BIN } });
 }
 
-function spawnCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Spawned {
-  const home = mkdtempSync(join(tmpdir(), 'hook-catch-home-'));
-  later(() => rm(home, { recursive: true, force: true }));
-  const { NGROK_AUTHTOKEN: _ignored, XDG_CONFIG_HOME: _ignoredToo, ...env } = process.env;
-  const child = spawn(command, args, {
+function spawnCommand(command: string[], options: SpawnOptions): Spawned {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
-    env: { ...env, HOME: home, NO_COLOR: '1', ...options.env },
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const outChunks: Buffer[] = [];
@@ -137,8 +157,11 @@ function spawnCommand(command: string, args: string[], options: { cwd?: string; 
     err += d;
     for (const w of waiters.splice(0)) w();
   });
+  // 'close', not 'exit': at 'exit' the last of stdout may still be on its way.
+  let closed = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
+      closed = true;
       resolve({ code, signal });
       for (const w of waiters.splice(0)) w();
     }),
@@ -147,47 +170,63 @@ function spawnCommand(command: string, args: string[], options: { cwd?: string; 
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     return exited;
   });
-  const jsonLine = <T,>(match: (value: any) => boolean, timeoutMs = 10_000) =>
+  /** Resolves with what `find` finds in the output so far, looking again on each new chunk; rejects on exit or timeout. */
+  const until = <T,>(find: () => T | undefined, what: string, timeoutMs: number) =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching JSON line in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`no ${what} in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
       const look = () => {
+        const found = find();
+        if (found !== undefined) {
+          clearTimeout(timer);
+          return resolve(found);
+        }
+        if (closed) {
+          clearTimeout(timer);
+          return reject(new Error(`exited before ${what}; stdout: ${out} stderr: ${err}`));
+        }
+        waiters.push(look);
+      };
+      look();
+    });
+  const jsonLine = <T,>(match: (value: any) => boolean, timeoutMs = 30_000) =>
+    until<T>(
+      () => {
         for (const line of out.split('\n')) {
           try {
             const value = JSON.parse(line);
-            if (match(value)) {
-              clearTimeout(timer);
-              return resolve(value);
-            }
+            if (match(value)) return value as T;
           } catch {
             // not a JSON line
           }
         }
-        if (child.exitCode !== null || child.signalCode !== null) {
-          clearTimeout(timer);
-          return reject(new Error(`exited before the line; stdout: ${out} stderr: ${err}`));
-        }
-        waiters.push(look);
-      };
-      look();
-    });
-  const matchIn = (read: () => string, name: string) => (pattern: RegExp, timeoutMs = 30_000) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not match ${pattern} in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
-      const look = () => {
-        const match = pattern.exec(read());
-        if (match) return clearTimeout(timer), resolve(match);
-        if (child.exitCode !== null || child.signalCode !== null) return clearTimeout(timer), reject(new Error(`exited first; stdout: ${out} stderr: ${err}`));
-        waiters.push(look);
-      };
-      look();
-    });
-  const stdoutMatch = matchIn(() => out, 'stdout');
-  const stderrMatch = matchIn(() => err, 'stderr');
-  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, stdoutMatch, stderrMatch, exited };
+        return undefined;
+      },
+      'matching JSON line',
+      timeoutMs,
+    );
+  const printed = (pattern: RegExp, options: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {}) =>
+    until(() => pattern.exec(options.stream === 'stderr' ? err : out) ?? undefined, `output matching ${pattern}`, options.timeoutMs ?? 30_000);
+  return { child, stdout: () => out, stdoutBytes: () => Buffer.concat(outChunks), stderr: () => err, jsonLine, printed, exited };
+}
+
+/** The package's folder: where `import 'hook-catch'` finds the built library. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Runs an ES module that imports the built package (`import { start } from 'hook-catch'`), as a
+ * user's program would, in its own process (see `childEnv`); resolves with its stdout.
+ */
+export function runLibrary(script: string, options: { env?: NodeJS.ProcessEnv; wrapper?: string[] } = {}): Promise<string> {
+  const command = [...(options.wrapper ?? []), process.execPath, '--input-type=module', '-e', script];
+  return new Promise((resolve, reject) =>
+    execFile(command[0]!, command.slice(1), { cwd: ROOT, env: childEnv(options.env), timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+export async function runCli(args: string[], options: SpawnOptions = {}) {
   const spawned = spawnCli(args, options);
   const { code } = await spawned.exited;
   return { code, stdout: spawned.stdout(), stdoutBytes: spawned.stdoutBytes(), stderr: spawned.stderr() };

@@ -74,9 +74,16 @@ describe('inspector API', () => {
       expect(json(reply).error).toMatch(/No stored request/);
     }
     expect((await send(`${hc.inspectorUrl}/api/requests/${a}`, { method: 'DELETE' })).status).toBe(404);
-    expect(json(await send(`${hc.inspectorUrl}/api/requests`, { method: 'DELETE' }))).toEqual({ deleted: 1 });
+    // Deleting a left b whole: listed alone, its record and its body readable.
+    expect(json(await send(`${hc.inspectorUrl}/api/requests`)).items.map((i: any) => i.id)).toEqual([b]);
+    expect(json(await send(`${hc.inspectorUrl}/api/requests/${b}`))).toMatchObject({ id: b, body: 'b' });
+    expect((await send(`${hc.inspectorUrl}/api/requests/${b}/body`)).body.toString()).toBe('b');
+    // Deleting all answers how many it removed: b and a third one, not the a already gone.
+    const c = await capture(hc, '/webhook', 'c');
+    expect(json(await send(`${hc.inspectorUrl}/api/requests`, { method: 'DELETE' }))).toEqual({ deleted: 2 });
     expect(json(await send(`${hc.inspectorUrl}/api/requests`)).total).toBe(0);
-    expect(b).toBeTruthy();
+    for (const id of [b, c]) expect((await send(`${hc.inspectorUrl}/api/requests/${id}`)).status).toBe(404);
+    expect(json(await send(`${hc.inspectorUrl}/api/requests`, { method: 'DELETE' }))).toEqual({ deleted: 0 });
     const unknown = await send(`${hc.inspectorUrl}/api/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(json(unknown).error).toMatch(/No such API endpoint/);

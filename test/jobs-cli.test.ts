@@ -38,12 +38,12 @@ describe('expect, jobs and wait from the command line', () => {
     const dir = await tempDir();
     const cli = await startCli(dir);
     await post(cli.ready.webhookUrl, { taskId: 'early', status: 'succeeded' });
-    const early = await runCli(['wait', 'early', '--timeout', '5s', '--dir', dir, '--json']);
+    const early = await runCli(['wait', 'early', '--timeout', '20s', '--dir', dir, '--json']);
     expect(early.code).toBe(0);
     expect(JSON.parse(early.stdout)).toMatchObject({ outcome: 'completed', job: { id: 'early' }, request: { bodyEncoding: 'utf8' } });
 
     await post(cli.ready.webhookUrl, { response: { request_id: 'bad' }, status: 'Failed' });
-    const failed = await runCli(['wait', 'bad', '--timeout', '5s', '--dir', dir]);
+    const failed = await runCli(['wait', 'bad', '--timeout', '20s', '--dir', dir]);
     expect(failed.code).toBe(3);
     expect(failed.stderr).toMatch(/job bad failed \(the payload says "Failed"\)/);
 
@@ -51,7 +51,7 @@ describe('expect, jobs and wait from the command line', () => {
     expect(late.code).toBe(124);
     expect(late.stderr).toMatch(/job nobody did not complete within 0\.3s \(it is pending\)/);
 
-    const anyDelivery = runCli(['wait', 'prog', '--any', '--timeout', '10s', '--dir', dir]);
+    const anyDelivery = runCli(['wait', 'prog', '--any', '--timeout', '20s', '--dir', dir]);
     await post(cli.ready.webhookUrl, { jobId: 'prog', status: 'processing' });
     expect((await anyDelivery).code).toBe(0);
 
@@ -63,7 +63,7 @@ describe('expect, jobs and wait from the command line', () => {
   it('wait started before `start` waits for the instance (a CI script races them), then for the job', async () => {
     const dir = await tempDir();
     const waiting = spawnCli(['wait', 'race-1', '--timeout', '60s', '--dir', dir]);
-    await waiting.stderrMatch(/no hook-catch is running on .* yet; waiting for one to start/);
+    await waiting.printed(/no hook-catch is running on .* yet; waiting for one to start/, { stream: 'stderr' });
     const cli = await startCli(dir);
     await expect.poll(() => runCli(['jobs', '--json', '--dir', dir]).then((r) => r.stdout), { timeout: 20_000 }).toContain('race-1');
     await post(cli.ready.webhookUrl, { jobId: 'race-1', status: 'done' });
@@ -79,7 +79,7 @@ describe('expect, jobs and wait from the command line', () => {
     cli.child.kill('SIGKILL');
     await cli.exited;
     await startCli(dir);
-    const job = JSON.parse((await runCli(['wait', 'crash-1', '--timeout', '5s', '--json', '--dir', dir])).stdout);
+    const job = JSON.parse((await runCli(['wait', 'crash-1', '--timeout', '20s', '--json', '--dir', dir])).stdout);
     expect(job).toMatchObject({ outcome: 'completed', job: { id: 'crash-1', source: 'expect', deliveries: [{ matchedBy: 'body.jobId' }] } });
   });
 

@@ -84,7 +84,7 @@ describe('job correlation: rules', () => {
     expect(hc.jobs.get('fast-1')).toMatchObject({ source: 'webhook', status: 'completed' });
     const job = await hc.expect('fast-1');
     expect(job).toMatchObject({ source: 'expect', status: 'completed', deliveries: [{ matchedBy: 'body.jobId' }] });
-    const result = await hc.waitFor('fast-1', { timeoutMs: 1000 });
+    const result = await hc.waitFor('fast-1', { timeoutMs: 20_000 });
     expect(result.outcome).toBe('completed');
   });
 
@@ -173,15 +173,15 @@ describe('job correlation: rules', () => {
     now += 2_000;
     expect(hc.jobs.get('slow-1')!.status).toBe('expired');
     expect(hc.jobs.list('expired').map((j) => j.id)).toEqual(['slow-1']);
-    expect((await hc.waitFor('slow-1', { timeoutMs: 1000 })).outcome).toBe('expired');
+    expect((await hc.waitFor('slow-1', { timeoutMs: 20_000 })).outcome).toBe('expired');
     await deliver(hc, { jobId: 'slow-1', status: 'done' });
     expect(hc.jobs.get('slow-1')!.status).toBe('completed');
   });
 
   it('waitFor resolves on a later delivery, at once for an earlier one, and times out', async () => {
     const hc = await startHookCatch();
-    const waiting = hc.waitFor('later-1', { timeoutMs: 5000 });
-    const progress = hc.waitFor('later-1', { timeoutMs: 5000, any: true });
+    const waiting = hc.waitFor('later-1', { timeoutMs: 20_000 });
+    const progress = hc.waitFor('later-1', { timeoutMs: 20_000, any: true });
     await deliver(hc, { jobId: 'later-1', status: 'processing' });
     expect((await progress).outcome).toBe('delivered');
     await deliver(hc, { jobId: 'later-1', status: 'error', message: 'bad audio' });
@@ -214,7 +214,7 @@ describe('job correlation: rules', () => {
     const second = await startHookCatch({ dir });
     expect(second.warnings).toEqual([expect.stringMatching(/jobs\.json was damaged; it is kept aside in .*damaged.*rebuilt from the stored requests/)]);
     expect(await readdir(join(dir, 'damaged'))).toEqual([expect.stringMatching(/^jobs-.*\.json$/)]);
-    const result = await second.waitFor('rebuilt-1', { timeoutMs: 2000 });
+    const result = await second.waitFor('rebuilt-1', { timeoutMs: 20_000 });
     expect(result).toMatchObject({ outcome: 'completed', job: { deliveries: [{ matchedBy: 'body.jobId' }] } });
   });
 
@@ -266,5 +266,16 @@ describe('job correlation: hostile bodies', () => {
     expect(ids(wide(100))).toContain('beyond');
     expect(JSON.stringify(wide(40_000)).length).toBeLessThan(1024 * 1024); // parsed, but past the node bound
     expect(ids(wide(40_000))).not.toContain('beyond');
+  });
+
+  it('looks 32 levels into a body and no deeper', async () => {
+    const hc = await startHookCatch();
+    // The id's object `levels` objects below the body: {"a":{"a":…{"jobId":"…"}…}}
+    const nested = (levels: number, id: string) => `${'{"a":'.repeat(levels)}{"jobId":"${id}","status":"done"}${'}'.repeat(levels)}`;
+    for (const id of ['depth-32', 'depth-33']) await hc.expect(id);
+    await deliver(hc, nested(32, 'depth-32'));
+    await deliver(hc, nested(33, 'depth-33'));
+    expect(hc.jobs.get('depth-32')).toMatchObject({ status: 'completed', deliveries: [{ matchedBy: `body.${'a.'.repeat(32)}jobId` }] });
+    expect(hc.jobs.get('depth-33')).toMatchObject({ status: 'pending', deliveries: [] });
   });
 });

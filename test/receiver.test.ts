@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { json, rawRequest, send, startHookCatch } from './helpers.js';
+import { RequestLog } from '../src/store/request-log.js';
+import { fileSizeLimit, json, later, rawRequest, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 
 describe('receiver', () => {
   it('captures every method and path and answers 200 naming the capture', async () => {
@@ -148,24 +149,34 @@ describe('receiver', () => {
   });
 
   it('answers 503 when the store cannot write, keeps nothing half-written, and recovers', async () => {
-    const hc = await startHookCatch();
-    const { mkdir, rmdir } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    // One line per segment file, and the next segment's name taken by a folder: the write must fail.
-    (hc.store as any).options.segmentLines = 1;
-    expect((await send(hc.webhookUrl, { method: 'POST', body: 'first' })).status).toBe(200);
-    const blocker = join(hc.dir, 'requests', '00000002.jsonl');
-    await mkdir(blocker);
-    const failures: unknown[] = [];
-    hc.events.on('request', (r) => failures.push(r.id));
-    const reply = await send(hc.webhookUrl, { method: 'POST', body: 'second' });
+    // A real failing write: no file may grow past 8 KB (16 blocks), so a 64 KB request cannot fit in
+    // its segment file, while small ones before and after it do. The failed write is partial (the
+    // system writes what fits, then refuses): what it wrote must be cut back.
+    const dir = await tempDir();
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel'], { wrapper: fileSizeLimit(16) });
+    const ready = await cli.jsonLine((v) => v.type === 'ready');
+    expect((await send(ready.webhookUrl, { method: 'POST', body: 'first' })).status).toBe(200);
+    const reply = await send(ready.webhookUrl, { method: 'POST', body: Buffer.alloc(64 * 1024, 'x') });
     expect(reply.status).toBe(503);
-    expect(json(reply).error).toMatch(/could not store this request/);
-    expect(failures).toEqual([]);
-    await rmdir(blocker);
-    const again = await send(hc.webhookUrl, { method: 'POST', body: 'third' });
+    expect(json(reply).error).toMatch(/could not store this request, so it was not kept: .*file too large/i);
+    const failed = await cli.jsonLine((v) => v.type === 'store');
+    expect(failed).toMatchObject({ state: 'failing', error: expect.stringMatching(/file too large/i) });
+    const again = await send(ready.webhookUrl, { method: 'POST', body: 'third' });
     expect(again.status).toBe(200);
-    const bodies = await Promise.all((await hc.store.list()).items.map(async (i) => (await hc.store.get(i.id))!.body.toString()));
+    expect(await cli.jsonLine((v) => v.type === 'store' && v.state === 'recovered')).toMatchObject({ refused: 1 });
+    await cli.jsonLine((v) => v.type === 'request' && v.id === json(again).id);
+    // Only the two acknowledged requests were ever reported as captured.
+    const captured = cli.stdout().split('\n').filter((line) => line.includes('"type":"request"'));
+    expect(captured).toHaveLength(2);
+    cli.child.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+
+    // Nothing of the refused request is left in the file: it opens with no damaged line.
+    const { log, warnings } = await RequestLog.open(dir, { maxRequests: 100, fsync: false });
+    later(() => log.close());
+    expect(warnings).toEqual([]);
+    const bodies = [];
+    for (const item of (await log.list()).items) bodies.push((await log.get(item.id))!.body.toString());
     expect(bodies).toEqual(['third', 'first']);
   });
 });
