@@ -47,7 +47,7 @@ echo "left:$(ls -A "$DISK/store" | tr '\\n' ' ')"`,
     await run.exited;
     const lines = run.stderr().trim().split('\n').filter((l) => !/SIGTERM, stopping/.test(l) && l.trim());
     expect(lines).toEqual([
-      expect.stringMatching(/^hook-catch: the store cannot write: hook-catch could not write to its store: the disk holding .* is full \(ENOSPC\).*answered 503 so that their senders retry/),
+      expect.stringMatching(/^hook-catch: the store cannot write: the disk holding .* is full \(ENOSPC\).*answered 503 so that their senders retry/),
       'hook-catch: the store writes again; 21 requests were answered 503 meanwhile (their senders retry them).',
     ]);
   });

@@ -55,8 +55,8 @@ export class RequestLog {
       failure: (error, during) =>
         new HookCatchError(
           during === 'write'
-            ? `hook-catch could not write to its store: ${storeProblem(error, dirname(folder))}`
-            : `hook-catch could not sync its store to disk: ${storeProblem(error, dirname(folder))}`,
+            ? storeProblem(error, dirname(folder))
+            : `syncing to the disk failed: ${storeProblem(error, dirname(folder))}`,
         ),
     });
   }
