@@ -18,10 +18,8 @@ export interface Delivery {
   /** 1 for the first delivery of this body, n for the n-th time the same body came (a retry). */
   attempt: number;
   duplicate: boolean;
-  /** sha-256 of the body, to tell a retry from a new delivery. */
+  /** The start of the body's sha-256 (base64url), to tell a retry from a new delivery. */
   bodyHash: string;
-  /** Every id this webhook could belong to, so a job registered later can claim it. */
-  candidates: string[];
 }
 
 export interface StatusChange {
