@@ -17,6 +17,11 @@ export interface HookCatchOptions {
   dir?: string;
   /** Largest body accepted, in bytes; larger gets 413. Default 10 MB (`10 * 1024 * 1024`). */
   maxBody?: number;
+  /**
+   * Largest request head (request line and headers) accepted, in bytes; larger is answered 431 and
+   * kept as a refusal. Default 64 kB (`64_000`; node:http's own default is 16 KiB).
+   */
+  maxHeaderSize?: number;
   /** How many captured requests are kept; the oldest are dropped first. Default `10000`. */
   maxRequests?: number;
   /**
@@ -76,6 +81,7 @@ export interface ResolvedOptions {
   inspectorHost: string;
   dir: string;
   maxBody: number;
+  maxHeaderSize: number;
   maxRequests: number;
   fsync: boolean;
   output: OutputMode;
@@ -106,6 +112,7 @@ export const DEFAULTS = {
   inspectorPort: 4040,
   dir: '.hook-catch',
   maxBody: 10 * 1024 * 1024,
+  maxHeaderSize: 64_000,
   maxRequests: 10_000,
   tunnelTimeoutMs: 20_000,
   jobTtlMs: 7 * 24 * 60 * 60 * 1000,
@@ -120,6 +127,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     inspectorHost: '127.0.0.1',
     dir: resolve(options.dir ?? DEFAULTS.dir),
     maxBody: checkCount(options.maxBody ?? DEFAULTS.maxBody, '--max-body', 0),
+    maxHeaderSize: checkCount(options.maxHeaderSize ?? DEFAULTS.maxHeaderSize, '--max-header-size', 1),
     maxRequests: checkCount(options.maxRequests ?? DEFAULTS.maxRequests, '--max-requests', 1),
     fsync: options.fsync ?? false,
     output: options.output ?? 'none',

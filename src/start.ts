@@ -91,6 +91,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const receiver = createReceiver({
       append: (request) => store.append(request),
       maxBody: options.maxBody,
+      maxHeaderSize: options.maxHeaderSize,
       nextId: createIdGenerator(Date.now, store.lastId),
       onCaptured: (request, latencyMs) => {
         captured++;
@@ -101,8 +102,9 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       },
       onStoreFailed: (request, error) => reporter.storeFailed(request, error),
     });
-    const receiverServer = createServer(receiver.handle);
-    receiverServer.on('checkContinue', receiver.checkContinue);
+    // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
+    const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false }, receiver.handle);
+    receiver.attach(receiverServer);
     servers.push(receiverServer);
 
     let inspectorPort = 0;
@@ -119,6 +121,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
           uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
           requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
           maxBody: options.maxBody,
+          maxHeaderSize: options.maxHeaderSize,
           fsync: options.fsync,
         }),
       }),

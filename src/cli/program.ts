@@ -49,6 +49,11 @@ Examples:
     .addOption(dirOption())
     .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
     .addOption(
+      new Option('--max-header-size <size>', 'largest request head (request line and headers); larger is answered 431 and logged')
+        .default(DEFAULTS.maxHeaderSize, '64 kB')
+        .argParser(size),
+    )
+    .addOption(
       new Option('--max-requests <n>', 'requests kept; the oldest are dropped first')
         .default(DEFAULTS.maxRequests)
         .argParser(wholeNumber('--max-requests', 1)),
@@ -105,6 +110,7 @@ Examples:
         inspectorPort: flags.inspectorPort,
         dir: flags.dir,
         maxBody: flags.maxBody,
+        maxHeaderSize: flags.maxHeaderSize,
         maxRequests: flags.maxRequests,
         fsync: flags.fsync,
         output,

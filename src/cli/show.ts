@@ -38,6 +38,7 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
     row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
     row('answered', String(request.response.status)),
+    ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),
     row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
     '',
     c.bold('Headers'),
@@ -48,7 +49,7 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     lines.push(c.yellow('Body not kept: it was over the --max-body limit and was answered 413.'));
   } else if (request.body.length > 0) {
     const { body, bodyEncoding } = toJsonRecord(request);
-    lines.push(c.bold('Body'));
+    lines.push(c.bold(request.refusal ? 'First bytes received (--body gives them exactly)' : 'Body'));
     lines.push(bodyEncoding === 'utf8' ? readable(body) : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
   }
   return lines.join('\n') + '\n';
