@@ -17,6 +17,11 @@ export interface HookCatchOptions {
   dir?: string;
   /** Largest body accepted, in bytes; larger gets 413 (the request is still logged, without its body). Default 10 MB (`10_000_000`). */
   maxBody?: number;
+  /**
+   * Largest request head (request line and headers) accepted, in bytes; larger is answered 431 and
+   * kept as a refusal. Default 64 kB (`64_000`; node:http's own default is 16 KiB).
+   */
+  maxHeaderSize?: number;
   /** How many captured requests are kept; the oldest are dropped first. Default `10000`. */
   maxRequests?: number;
   /**
@@ -76,6 +81,7 @@ export interface ResolvedOptions {
   inspectorHost: string;
   dir: string;
   maxBody: number;
+  maxHeaderSize: number;
   maxRequests: number;
   fsync: boolean;
   output: OutputMode;
@@ -108,6 +114,8 @@ export const DEFAULTS = {
   dir: '.hook-catch',
   /** 10 MB (sizes are decimal: 1 MB = 1,000,000 bytes). */
   maxBody: 10_000_000,
+  /** 64 kB: four times what node:http takes by default, for providers that send large headers. */
+  maxHeaderSize: 64_000,
   maxRequests: 10_000,
   closeGraceMs: 1500,
   tunnelTimeoutMs: 20_000,
@@ -127,6 +135,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     inspectorHost: '127.0.0.1',
     dir: resolve(options.dir ?? DEFAULTS.dir),
     maxBody: checkCount(options.maxBody ?? DEFAULTS.maxBody, 'maxBody', 0),
+    maxHeaderSize: checkCount(options.maxHeaderSize ?? DEFAULTS.maxHeaderSize, 'maxHeaderSize', 1),
     maxRequests: checkCount(options.maxRequests ?? DEFAULTS.maxRequests, 'maxRequests', 1),
     fsync: options.fsync ?? false,
     output: options.output ?? 'none',

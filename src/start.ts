@@ -135,6 +135,7 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
     uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
     maxBody: options.maxBody,
+    maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,
   });
   const { receiverServer, inspectorServer, drain } = createServers(options, store, jobs, events, status);
@@ -174,13 +175,15 @@ function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, 
   const receiver = createReceiver({
     append: (request) => store.append(request),
     maxBody: options.maxBody,
+    maxHeaderSize: options.maxHeaderSize,
     nextId: createIdGenerator(Date.now, store.lastId),
     onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
   });
   const drain = new Drain();
-  const receiverServer = createServer(drain.wrap(receiver.handle));
-  receiverServer.on('checkContinue', drain.wrap(receiver.checkContinue));
+  // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
+  const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false }, drain.wrap(receiver.handle));
+  receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   const inspectorServer: Server = createServer(
     drain.wrap(createInspector({ log: store, jobs, port: () => (inspectorServer.address() as AddressInfo).port, status })),
   );

@@ -231,3 +231,19 @@ export async function runCli(args: string[], options: SpawnOptions = {}) {
   const { code } = await spawned.exited;
   return { code, stdout: spawned.stdout(), stdoutBytes: spawned.stdoutBytes(), stderr: spawned.stderr() };
 }
+
+/**
+ * Sends bytes and resolves with everything received once the connection closes: for answers the
+ * server ends with a close (refusals), and for requests it answers while they are still being
+ * written. A reset or a broken pipe ends the exchange like a close.
+ */
+export function rawExchange(port: number, bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let out = '';
+    socket.on('data', (d) => (out += d.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(out));
+    socket.write(bytes);
+  });
+}

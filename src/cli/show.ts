@@ -41,6 +41,7 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
     row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
     row('answered', String(request.response.status)),
+    ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),
     row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
     '',
     c.bold('Headers'),
@@ -50,7 +51,11 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
   if (request.bodyDiscarded) {
     lines.push(c.yellow('Body not kept: it was over the --max-body limit and was answered 413.'));
   } else if (request.body.length > 0) {
-    lines.push(...bodyLines(request, c));
+    if (request.refusal) {
+      const { body, bodyEncoding } = toJsonRecord(request);
+      lines.push(c.bold('First bytes received (--body gives them exactly)'));
+      lines.push(bodyEncoding === 'utf8' ? body : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
+    } else lines.push(...bodyLines(request, c));
   }
   return lines.join('\n') + '\n';
 }

@@ -16,6 +16,11 @@ export function startCommand(): Command {
     .addOption(new Option('-i, --inspector-port <port>', 'inspector API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
     .addOption(dirOption())
     .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
+    .addOption(
+      new Option('--max-header-size <size>', 'largest request head (request line and headers); larger is answered 431 and logged')
+        .default(DEFAULTS.maxHeaderSize, '64kb')
+        .argParser(size),
+    )
     .addOption(new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)))
     .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)')
     .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
@@ -63,6 +68,7 @@ function toOptions(flags: Record<string, any>): HookCatchOptions {
     inspectorPort: flags.inspectorPort,
     dir: flags.dir,
     maxBody: flags.maxBody,
+    maxHeaderSize: flags.maxHeaderSize,
     maxRequests: flags.maxRequests,
     fsync: flags.fsync,
     output,

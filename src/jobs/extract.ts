@@ -64,6 +64,8 @@ export function parseRule(text: string, name = 'jobIdPaths'): JobIdRule {
  */
 export function extract(request: CapturedRequest, rules: JobIdRule[]): Extraction {
   const out: Extraction = { candidates: [], statusWord: null, status: null };
+  // A refused request was never delivered (its sender got a 4xx): it names no job.
+  if (request.refusal) return out;
   const seen = new Set<string>();
   const add = (value: unknown, matchedBy: string, weak = false) => {
     if (typeof value !== 'string' && typeof value !== 'number') return;

@@ -25,7 +25,19 @@ export interface CapturedRequest {
   bodyDiscarded: boolean;
   /** What hook-catch answered. */
   response: { status: number };
+  /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
+  refusal?: Refusal;
+  /**
+   * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
+   * start of the request, unless its head came in several reads (then the read it broke on).
+   */
   body: Buffer;
+}
+
+/** Why a request was refused instead of captured: a machine code (`HPE_INVALID_METHOD` …) and plain words. */
+export interface Refusal {
+  code: string;
+  reason: string;
 }
 
 /** What lists show: everything but the headers and the body. */
@@ -40,6 +52,8 @@ export interface RequestSummary {
   bodyDiscarded: boolean;
   status: number;
   remoteAddress: string | null;
+  /** Only on refused requests. */
+  refusal?: Refusal;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -59,7 +73,7 @@ export interface CaptureInput {
 
 export function captureRequest(req: IncomingMessage, input: CaptureInput): CapturedRequest {
   const url = req.url ?? '/';
-  const q = url.indexOf('?');
+  const { path, query } = splitTarget(url);
   const raw = req.rawHeaders;
   const headers: [string, string][] = [];
   for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
@@ -68,8 +82,8 @@ export function captureRequest(req: IncomingMessage, input: CaptureInput): Captu
     receivedAt: new Date(input.receivedAt).toISOString(),
     method: req.method ?? 'GET',
     url,
-    path: q === -1 ? url : url.slice(0, q),
-    query: q === -1 ? [] : [...new URLSearchParams(url.slice(q + 1))],
+    path,
+    query,
     httpVersion: req.httpVersion,
     headers,
     remoteAddress: req.socket.remoteAddress ?? null,
@@ -79,6 +93,12 @@ export function captureRequest(req: IncomingMessage, input: CaptureInput): Captu
     response: { status: input.status },
     body: input.body,
   };
+}
+
+/** The path (not decoded) and the query parameters (decoded, in order) of a request target. */
+export function splitTarget(url: string): { path: string; query: [string, string][] } {
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, query: [] } : { path: url.slice(0, q), query: [...new URLSearchParams(url.slice(q + 1))] };
 }
 
 export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummary {
@@ -93,6 +113,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     bodyDiscarded: request.bodyDiscarded,
     status: request.response.status,
     remoteAddress: request.remoteAddress,
+    ...(request.refusal && { refusal: request.refusal }),
   };
 }
 

@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { answer } from './answer.js';
 import { captureRequest, type CapturedRequest } from './capture.js';
+import { createRefusals } from './refusals.js';
 import { describe } from '../errors.js';
 import { formatBytes } from '../units.js';
 
@@ -7,6 +9,8 @@ export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */
   append: (request: CapturedRequest) => Promise<void>;
   maxBody: number;
+  /** The `maxHeaderSize` the server was created with (named when headers over it are refused). */
+  maxHeaderSize: number;
   nextId: () => string;
   /** After the answer went out: the request is stored. */
   onCaptured: (request: CapturedRequest, latencyMs: number) => void;
@@ -14,11 +18,18 @@ export interface ReceiverDeps {
   onStoreFailed: (request: CapturedRequest, error: unknown) => void;
 }
 
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface Receiver {
   /** The `request` handler: captures every method and path, answers once the capture is stored. */
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** The `checkContinue` handler: refuses an announced oversized body before it is sent. */
   checkContinue: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Sets `server` up to keep every header and to record what its parser refuses (refusals.ts);
+   * `wrap` wraps each handler it adds (the servers' drain sees every response).
+   */
+  attach: (server: Server, wrap?: (handler: Handler) => Handler) => void;
 }
 
 /** The receiver's hot path: plain node:http, bytes -> store -> answer -> event. It never interprets a body. */
@@ -90,17 +101,16 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     handle(req, res);
   }
 
-  return { handle, checkContinue };
-}
+  const refusals = createRefusals(deps);
+  function attach(server: Server, wrap: (handler: Handler) => Handler = (handler) => handler): void {
+    // node:http keeps only the first ~1,000 headers by default and drops the rest without a word;
+    // 0 lifts the count limit: maxHeaderSize (--max-header-size) bounds the head instead.
+    server.maxHeadersCount = 0;
+    server.on('checkContinue', wrap(checkContinue));
+    server.on('checkExpectation', wrap(refusals.checkExpectation));
+    server.on('clientError', refusals.clientError);
+    server.on('connect', refusals.connect);
+  }
 
-function answer(res: ServerResponse, status: number, body: object): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body) + '\n';
-  const id = 'id' in body ? String(body.id) : undefined;
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    ...(id ? { 'X-Hook-Catch-Id': id } : {}),
-  });
-  res.end(text);
+  return { handle, checkContinue, attach };
 }

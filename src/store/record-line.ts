@@ -1,5 +1,5 @@
 import { isRequestId } from '../receiver/ids.js';
-import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type RequestSummary } from '../receiver/capture.js';
+import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type Refusal, type RequestSummary } from '../receiver/capture.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
@@ -26,6 +26,7 @@ export function requestLine(request: CapturedRequest): Buffer {
       bodyDiscarded: request.bodyDiscarded,
       response: request.response,
       remoteAddress: request.remoteAddress,
+      refusal: request.refusal,
       httpVersion: request.httpVersion,
       query: request.query,
       headers: request.headers,
@@ -109,5 +110,12 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     bodySize: Number(v.bodySize ?? 0),
     bodyDiscarded: v.bodyDiscarded === true,
     response: { status: Number(response.status ?? 200) },
+    ...refusalOf(v.refusal),
   };
+}
+
+/** A refusal as stored; lines written before refusals were recorded have none. */
+function refusalOf(value: unknown): { refusal?: Refusal } {
+  const r = value as Partial<Refusal> | null | undefined;
+  return typeof r?.code === 'string' && typeof r.reason === 'string' ? { refusal: { code: r.code, reason: r.reason } } : {};
 }

@@ -1,4 +1,4 @@
-import type { RequestSummary } from '../receiver/capture.js';
+import type { Refusal, RequestSummary } from '../receiver/capture.js';
 import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
@@ -15,6 +15,7 @@ const DEAD = 1;
 const ID_LENGTH = 18;
 const RANDOM_DIGITS = 6;
 const DISCARDED = 2;
+const REFUSED = 4;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
@@ -42,6 +43,8 @@ export class RequestIndex {
   private lengths = new Uint32Array(this.capacity);
   private statuses = new Uint16Array(this.capacity);
   private flags = new Uint8Array(this.capacity);
+  /** The refusals, by slot: few requests are refused, so the other slots cost nothing here. */
+  private refusals = new Map<number, Refusal>();
   /** Live requests per segment file: a segment whose count reaches 0 can be removed. */
   readonly segmentLive = new Map<number, number>();
 
@@ -72,7 +75,8 @@ export class RequestIndex {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.statuses[i] = s.status;
-    this.flags[i] = s.bodyDiscarded ? DISCARDED : 0;
+    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0);
+    if (s.refusal) this.refusals.set(i, s.refusal);
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
     return true;
@@ -149,11 +153,13 @@ export class RequestIndex {
     this.methods = [];
     this.contentTypes = [];
     this.remotes = [];
+    this.refusals.clear();
     this.segmentLive.clear();
   }
 
   private kill(i: number): void {
     this.flags[i]! |= DEAD;
+    if (this.flags[i]! & REFUSED) this.refusals.delete(i);
     this.live--;
     const segment = this.segments[i]!;
     this.segmentLive.set(segment, this.segmentLive.get(segment)! - 1);
@@ -174,6 +180,7 @@ export class RequestIndex {
         bodyDiscarded: (this.flags[i]! & DISCARDED) !== 0,
         status: this.statuses[i]!,
         remoteAddress: this.remotes[i]!,
+        ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
       },
       segment: this.segments[i]!,
       offset: this.offsets[i]!,
@@ -229,6 +236,7 @@ export class RequestIndex {
     for (const key of ['urls', 'methods', 'contentTypes', 'remotes'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
+    if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
     this.capacity = capacity;
     this.head = 0;
     this.tail = used;

@@ -12,7 +12,10 @@ const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magen
   DELETE: 'red',
 };
 
-/** `12:04:05  POST    /webhook  200  1.2 kB  application/json  7hz2kq` */
+/**
+ * `12:04:05  POST    /webhook  200  1.2 kB  application/json  7hz2kq`, and for a request node:http
+ * refused: `12:04:06  FOO     /webhook  501  34 B  -  k2m9xq  refused: unknown HTTP method FOO`
+ */
 export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
   const time = formatTime(request.receivedAt, withDate);
   const method = c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
@@ -21,7 +24,8 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
   const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
   const type = request.contentType ? request.contentType.split(';')[0]! : '-';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}`;
+  const refused = request.refusal ? `  ${c.yellow.bold(`refused: ${request.refusal.reason}`)}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${refused}`;
 }
 
 /** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */

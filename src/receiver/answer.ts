@@ -1,0 +1,32 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+
+/** What the receiver answers: a short JSON object, naming the capture (also in `X-Hook-Catch-Id`) when there is one. */
+export interface AnswerBody {
+  ok: boolean;
+  id?: string;
+  error?: string;
+}
+
+/** Answers through node:http, unless an answer already went out or the connection is gone. */
+export function answer(res: ServerResponse, status: number, body: AnswerBody, extra: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body) + '\n';
+  res.writeHead(status, { ...answerHeaders(body, text), ...extra });
+  res.end(text);
+}
+
+/** The same answer as bytes, for a connection node:http no longer answers on (refused or handed over). */
+export function rawAnswer(status: number, body: AnswerBody, extra: Record<string, string> = {}): Buffer {
+  const text = JSON.stringify(body) + '\n';
+  const headers = { ...answerHeaders(body, text), ...extra, Connection: 'close' };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head.join('')}\r\n${text}`, 'utf8');
+}
+
+function answerHeaders(body: AnswerBody, text: string): Record<string, string | number> {
+  return {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...(body.id ? { 'X-Hook-Catch-Id': body.id } : {}),
+  };
+}
