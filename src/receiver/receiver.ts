@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answer } from './answer.js';
 import { captureRequest, type CapturedRequest } from './capture.js';
+import { storeThenAnswer } from './keep.js';
 import { createRefusals } from './refusals.js';
-import { describe } from '../errors.js';
 import { formatBytes } from '../units.js';
 
 export interface ReceiverDeps {
@@ -38,17 +38,9 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
 
   function keep(res: ServerResponse, request: CapturedRequest, started: number): void {
-    deps.append(request).then(
-      () => {
-        const status = request.response.status;
-        answer(res, status, status < 400 ? { ok: true, id: request.id } : { ok: false, id: request.id, error: tooLarge });
-        deps.onCaptured(request, performance.now() - started);
-      },
-      (error: unknown) => {
-        answer(res, 503, { ok: false, error: `hook-catch could not store this request, so it was not kept: ${describe(error)}` });
-        deps.onStoreFailed(request, error);
-      },
-    );
+    const ok = request.response.status < 400;
+    const body = ok ? { ok, id: request.id } : { ok, id: request.id, error: tooLarge };
+    storeThenAnswer(deps, request, started, (status, text) => answer(res, status, text), body);
   }
 
   /** Keeps the request without its body (so it still shows in the log) and answers 413. */

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { answer, rawAnswer, type AnswerBody } from './answer.js';
+import { answer, rawAnswer } from './answer.js';
 import { captureRequest, splitTarget, type CaptureInput, type CapturedRequest, type Refusal } from './capture.js';
 import { readRawHead, type RawHead } from './raw-head.js';
+import { storeThenAnswer, type Reply } from './keep.js';
 import { parserRefusal, printable, type ParserError } from './refusal-reasons.js';
 import { describe } from '../errors.js';
 
@@ -35,8 +36,6 @@ export interface Refusals {
   connect: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
-type Reply = (status: number, body: AnswerBody) => void;
-
 /**
  * A provider's request that nobody sees is the worst failure of a webhook catcher: each refusal is
  * stored (method, path and headers as far as they can be read, the first bytes as the body, and
@@ -49,16 +48,8 @@ export function createRefusals(deps: RefusalDeps): Refusals {
 
   /** Stores the refusal, then answers it: its status, or 503 when it could not be stored (as for any request). */
   function keep(request: CapturedRequest & { refusal: Refusal }, started: number, reply: Reply): void {
-    deps.append(request).then(
-      () => {
-        reply(request.response.status, { ok: false, id: request.id, error: `hook-catch refused this request: ${request.refusal.reason}` });
-        deps.onCaptured(request, performance.now() - started);
-      },
-      (error: unknown) => {
-        reply(503, { ok: false, error: `hook-catch could not store this request, so it was not kept: ${describe(error)}` });
-        deps.onStoreFailed(request, error);
-      },
-    );
+    const body = { ok: false, id: request.id, error: `hook-catch refused this request: ${request.refusal.reason}` };
+    storeThenAnswer(deps, request, started, reply, body);
   }
 
   function clientError(error: ParserError, socket: Duplex): void {
