@@ -115,7 +115,7 @@ export class JobRegistry {
   list(status?: JobStatus): Job[] {
     const jobs = [...this.jobs.values()];
     for (const job of jobs) this.expireIfDue(job);
-    return jobs.filter((j) => !status || j.status === status).sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)));
+    return jobs.filter((j) => !status || j.status === status).sort((a, b) => byText(lastActivity(b), lastActivity(a)));
   }
 
   /** The job a stored request was matched to, and how; null when none. */
@@ -218,14 +218,14 @@ export class JobRegistry {
       list.push({ delivery, matchedBy });
       if (list.length > CLAIMABLE_PER_ID) list.shift();
       this.claimable.set(id, list);
-      if (this.claimable.size > CLAIMABLE_IDS) this.claimable.delete(this.claimable.keys().next().value!);
     }
+    if (this.claimable.size > CLAIMABLE_IDS * 1.1) dropOldest(this.claimable, this.claimable.size - CLAIMABLE_IDS);
   }
 
   /** Past `maxJobs` (by a tenth, so this runs rarely), the jobs idle longest are forgotten; their requests stay in the log. */
   private trim(): void {
     if (this.jobs.size <= this.options.maxJobs * 1.1) return;
-    const oldest = [...this.jobs.values()].sort((a, b) => lastActivity(a).localeCompare(lastActivity(b)));
+    const oldest = [...this.jobs.values()].sort((a, b) => byText(lastActivity(a), lastActivity(b)));
     for (const job of oldest.slice(0, this.jobs.size - this.options.maxJobs)) {
       this.jobs.delete(job.id);
       for (const d of job.deliveries) this.jobOfRequest.delete(d.requestId);
@@ -240,7 +240,7 @@ export class JobRegistry {
 
 /** After a delivery arrived out of order (claimed, or derived at start-up beside live ones): attempts counted again. */
 function renumber(job: Job): void {
-  job.deliveries.sort((a, b) => a.requestId.localeCompare(b.requestId));
+  job.deliveries.sort((a, b) => byText(a.requestId, b.requestId));
   const seen = new Map<string, number>();
   for (const d of job.deliveries) {
     d.attempt = (seen.get(d.bodyHash) ?? 0) + 1;
@@ -261,6 +261,22 @@ function shared(text: string): string {
   if (known !== undefined) return known;
   if (sharedStrings.size < 1000) sharedStrings.set(text, text);
   return text;
+}
+
+/** Ids and ISO times sort as plain text (localeCompare is slower and means nothing here). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Drops a Map's `count` oldest entries in one pass. (Dropping one at a time with `keys().next()`
+ * walks over every slot deleted before it, so it grows slower with each call.)
+ */
+function dropOldest(map: Map<string, unknown>, count: number): void {
+  for (const key of map.keys()) {
+    if (count-- <= 0) break;
+    map.delete(key);
+  }
 }
 
 function lastActivity(job: Job): string {

@@ -11,6 +11,7 @@ import { segmentName } from './segment-files.js';
  */
 export class SegmentReader {
   private readonly handles = new Map<number, Promise<FileHandle | null>>();
+  private windowBuffer = Buffer.alloc(0);
 
   constructor(private readonly folder: string) {}
 
@@ -47,12 +48,13 @@ export class SegmentReader {
     if (batch.length) yield batch;
   }
 
+  /** Reads into one buffer, reused from window to window (what a window holds is parsed before the next read). */
   private async readWindow(segment: number, start: number, size: number): Promise<Window> {
     const file = await this.handle(segment);
     if (!file) return { segment, start, bytes: Buffer.alloc(0), end: Infinity };
-    const bytes = Buffer.allocUnsafe(size);
-    const { bytesRead } = await file.read(bytes, 0, size, start);
-    return { segment, start, bytes: bytes.subarray(0, bytesRead), end: start + size };
+    if (this.windowBuffer.length < size) this.windowBuffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await file.read(this.windowBuffer, 0, size, start);
+    return { segment, start, bytes: this.windowBuffer.subarray(0, bytesRead), end: start + size };
   }
 
   private handle(segment: number): Promise<FileHandle | null> {
