@@ -61,7 +61,7 @@ async function runScenario(s) {
     child = started.child;
     row.readyMs = started.readyMs;
     row.startMs = started.info.startMs ?? null;
-    if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs });
+    if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs, jobsReadyMs: started.info.jobsReadyMs });
     log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
     row.load = await measure({
       url: `http://127.0.0.1:${started.info.port}/webhook`,
@@ -177,7 +177,7 @@ for (const r of rows.filter((r) => r.load && hadErrors(r))) {
 for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   const dropped = r.storedAtEnd == null ? 0 : r.stored + r.capturedSinceStart - r.storedAtEnd;
   const notes = [];
-  if (r.prefillMs != null) notes.push(`prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)}, spawn to ready ${fmtMs(r.readyMs)}`);
+  if (r.prefillMs != null) notes.push(`prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)} (ready to receive), jobs derived from the stored requests ${fmtMs(r.jobsReadyMs)} after start (in the background; the load began after it)`);
   if (r.jobs) notes.push(jobsNote(r));
   if (dropped > 0) notes.push(`captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`);
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
