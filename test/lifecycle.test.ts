@@ -106,8 +106,9 @@ describe('the store folder', () => {
     const dir = await tempDir();
     for (const name of ['.instance.json.999991.tmp', '.jobs.json.999992.tmp']) await writeFile(join(dir, name), '');
     await writeFile(join(dir, 'notes.tmp'), 'the user keeps this');
+    await writeFile(join(dir, '.cache.4242.tmp'), 'another tool keeps this');
     const hc = await startHookCatch({ dir });
-    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual(['notes.tmp']);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp')).sort()).toEqual(['.cache.4242.tmp', 'notes.tmp']);
     await hc.close();
     const shown = await runCli(['list', '--dir', dir]);
     expect(shown.code).toBe(0);

@@ -7,11 +7,12 @@ import type { JobRegistry } from './registry.js';
  * first, matched again. Quietly (this is not news), and in slices so that requests arriving
  * meanwhile are not held up.
  */
-export async function deriveJobs(registry: JobRegistry, registrations: Registration[], store: RequestLog): Promise<void> {
+export async function deriveJobs(registry: JobRegistry, registrations: Registration[], store: RequestLog, signal?: AbortSignal): Promise<void> {
   registry.quietly(() => {
     for (const registration of registrations) registry.register(registration);
   });
   for await (const batch of store.readAll()) {
+    if (signal?.aborted) return;
     registry.quietly(() => {
       for (const request of batch) registry.record(request);
     });

@@ -57,7 +57,8 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
   const { file, warnings } = await RegistrationFile.open(options.dir, { maxRegistrations: options.maxJobs, fsync: options.fsync });
   await file.saveSettings({ jobIdPaths: options.ruleTexts, jobTtlMs: options.ttlMs });
   const registry = new JobRegistry(options);
-  const ready = deriveJobs(registry, file.list(), options.store).catch(() => undefined);
+  const stop = new AbortController();
+  const ready = deriveJobs(registry, file.list(), options.store, stop.signal).catch(() => undefined);
 
   const expect = async (id: string, opts: ExpectOptions = {}): Promise<Job> => {
     await ready;
@@ -88,6 +89,7 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
     },
     onChange: (listener) => registry.onChange(listener),
     close: async () => {
+      stop.abort();
       registry.close();
       await ready;
     },

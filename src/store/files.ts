@@ -51,7 +51,8 @@ async function makeDir(path: string, depth = 0): Promise<boolean> {
   }
 }
 
-const TEMP_NAME = /^\..+\.(\d+)\.tmp$/;
+/** hook-catch's own temporary files (`--dir .` may hold other tools' files, which are not ours to remove). */
+const TEMP_NAME = /^\.(?:instance|jobs)\.json\.(\d+)\.tmp$/;
 
 function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
