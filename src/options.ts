@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULTS } from './defaults.js';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
@@ -106,22 +107,7 @@ export interface ResolvedOptions {
   now: () => number;
 }
 
-/** The one place each default is set; commander, the README and the docs above read these. */
-export const DEFAULTS = {
-  port: 8080,
-  host: '127.0.0.1',
-  inspectorPort: 4040,
-  dir: '.hook-catch',
-  /** 10 MB (sizes are decimal: 1 MB = 1,000,000 bytes). */
-  maxBody: 10_000_000,
-  /** 64 kB: four times what node:http takes by default, for providers that send large headers. */
-  maxHeaderSize: 64_000,
-  maxRequests: 10_000,
-  closeGraceMs: 1500,
-  tunnelTimeoutMs: 20_000,
-  jobTtlMs: 7 * 24 * 60 * 60 * 1000,
-  maxJobs: 5000,
-} as const;
+export { DEFAULTS } from './defaults.js';
 
 /**
  * Checks every option and fills in its default. Messages name the option as the library knows it

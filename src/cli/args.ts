@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../options.js';
+import { DEFAULTS } from '../defaults.js';
 import { parseBytes, parseDuration } from '../units.js';
 
 // Flag values to option values; each rejects what it cannot read with a line that says what to give.

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULTS } from '../defaults.js';
 import { chalkFor, requestLine } from '../terminal/reporter.js';
 import { dirOption, wholeNumber } from './args.js';
 import { openForReading } from '../store/open-readonly.js';
@@ -32,7 +33,7 @@ export function listCommand(): Command {
   return new Command('list')
     .description('list stored requests, newest first (works with or without a running instance)')
     .addOption(dirOption())
-    .addOption(new Option('-n, --limit <n>', 'how many').default(50).argParser(wholeNumber('--limit', 1)))
+    .addOption(new Option('-n, --limit <n>', 'how many').default(DEFAULTS.pageSize).argParser(wholeNumber('--limit', 1)))
     .option('--before <id>', 'only requests older than this id (for paging)')
     .option('-m, --method <method>', 'only this method')
     .option('--path <prefix>', 'only paths starting with this')

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { DEFAULTS } from '../defaults.js';
 import { decodeBody, type EncodedBody } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import type { WaitResult } from '../jobs/wait.js';
@@ -92,7 +93,7 @@ export function waitCommand(): Command {
   return new Command('wait')
     .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 124 timed out, 1 other)')
     .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
-    .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(600_000, '10m').argParser(duration))
+    .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
     .option('--any', 'return on any delivery, not only a completed or failed one')
     .addOption(dirOption())
     .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')

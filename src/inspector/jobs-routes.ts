@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { toJsonRecord } from '../receiver/capture.js';
+import { DEFAULTS } from '../defaults.js';
 import { HookCatchError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import type { Jobs } from '../jobs/service.js';
@@ -43,7 +44,7 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
   });
 
   router.get('/:id/wait', async (req: Request, res: Response) => {
-    const timeout = typeof req.query.timeout === 'string' ? durationOf(req.query.timeout, 'timeout') : 30_000;
+    const timeout = typeof req.query.timeout === 'string' ? durationOf(req.query.timeout, 'timeout') : DEFAULTS.apiWaitTimeoutMs;
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     // A GET never changes state: waiting for a job nobody registered and no webhook named is a 404.

@@ -1,4 +1,4 @@
-import { DEFAULTS } from '../options.js';
+import { DEFAULTS } from '../defaults.js';
 import { openForReading } from '../store/open-readonly.js';
 import { RegistrationFile } from '../store/registrations.js';
 import { deriveJobs } from './derive.js';

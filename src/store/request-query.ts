@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../defaults.js';
 import type { CapturedRequest, RequestSummary } from '../receiver/capture.js';
 import type { RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
@@ -25,7 +26,7 @@ export interface RequestPage {
 
 /** Walks the index newest first; reads a request's line only to search its text. */
 export async function listPage(index: RequestIndex, reader: SegmentReader, query: RequestQuery): Promise<RequestPage> {
-  const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
+  const limit = Math.min(Math.max(query.limit ?? DEFAULTS.pageSize, 1), 1000);
   const method = query.method?.toUpperCase();
   const needle = query.q?.toLowerCase();
   const items: RequestSummary[] = [];

@@ -1,0 +1,26 @@
+/**
+ * The one place each default is set: the library's options (options.ts), the CLI's flags, the API
+ * and the store read these, and the README's tables show them. (No imports: anything may read it.)
+ */
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  inspectorPort: 4040,
+  dir: '.hook-catch',
+  /** 10 MB (sizes are decimal: 1 MB = 1,000,000 bytes). */
+  maxBody: 10_000_000,
+  /** 64 kB: four times what node:http takes by default, for providers that send large headers. */
+  maxHeaderSize: 64_000,
+  maxRequests: 10_000,
+  closeGraceMs: 1500,
+  tunnelTimeoutMs: 20_000,
+  jobTtlMs: 7 * 24 * 60 * 60 * 1000,
+  maxJobs: 5000,
+  /** `hook-catch wait --timeout`: 10 minutes. */
+  waitTimeoutMs: 10 * 60 * 1000,
+  /** `GET /api/jobs/:id/wait` without `timeout`. */
+  apiWaitTimeoutMs: 30_000,
+  /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
+  pageSize: 50,
+} as const;
+
