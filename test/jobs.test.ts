@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extract, parseRule } from '../src/jobs/extract.js';
+import { extract, LIMITS, parseRule } from '../src/jobs/extract.js';
 import { statusOfWord } from '../src/jobs/status-words.js';
 import { json, send, startHookCatch, tempDir } from './helpers.js';
 
@@ -264,7 +264,7 @@ describe('job correlation: hostile bodies', () => {
     const wide = (n: number) => ({ items: Array.from({ length: n }, (_, i) => ({ n: i })), tail: { jobId: 'beyond' } });
     const ids = (body: unknown) => extract(requestWith(body), []).candidates.map((c) => c.id);
     expect(ids(wide(100))).toContain('beyond');
-    expect(JSON.stringify(wide(40_000)).length).toBeLessThan(1024 * 1024); // parsed, but past the node bound
+    expect(JSON.stringify(wide(40_000)).length).toBeLessThan(LIMITS.parseBytes); // parsed, but past the node bound
     expect(ids(wide(40_000))).not.toContain('beyond');
   });
 
