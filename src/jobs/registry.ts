@@ -1,8 +1,9 @@
-import { hash } from 'node:crypto';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { Registration } from '../store/registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobStatus } from './types.js';
+import { ClaimableDeliveries } from './claimable.js';
+import { byText, makeDelivery, renumber } from './delivery.js';
 import { ExpiryTimer } from './expiry.js';
 
 export interface RegistryOptions {
@@ -14,15 +15,7 @@ export interface RegistryOptions {
   maxJobs: number;
 }
 
-interface Claimable {
-  delivery: Delivery;
-  matchedBy: string;
-}
-
 const TERMINAL = new Set<JobStatus>(['completed', 'failed']);
-/** Ids remembered for a registration that may come later, and deliveries per id: the recent ones are what matter. */
-const CLAIMABLE_IDS = 5000;
-const CLAIMABLE_PER_ID = 20;
 /** Deliveries kept per job (the newest); `attempt` still counts every one. */
 export const DELIVERIES_PER_JOB = 50;
 
@@ -34,8 +27,7 @@ export const DELIVERIES_PER_JOB = 50;
  */
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
-  /** For each id a delivery could also belong to, that delivery and where the id was found (a registration may claim it later). */
-  private readonly claimable = new Map<string, Claimable[]>();
+  private readonly claimable = new ClaimableDeliveries();
   private readonly jobOfRequest = new Map<string, string>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly expiry: ExpiryTimer;
@@ -67,16 +59,7 @@ export class JobRegistry {
     if (candidates.length === 0) return null;
     const registered = candidates.find((c) => this.jobs.get(c.id)?.source === 'expect');
     const chosen = registered ?? candidates.find((c) => this.jobs.has(c.id)) ?? candidates.find((c) => !c.weak);
-    const delivery: Delivery = {
-      requestId: request.id,
-      receivedAt: request.receivedAt,
-      matchedBy: shared(chosen?.matchedBy ?? ''),
-      status: status ?? 'completed',
-      statusWord: statusWord === null ? null : shared(statusWord),
-      attempt: 1,
-      duplicate: false,
-      bodyHash: bodyHash(request.body),
-    };
+    const delivery = makeDelivery(request, chosen?.matchedBy ?? '', status ?? 'completed', statusWord);
     if (!chosen) {
       this.remember(delivery, candidates, null);
       return null;
@@ -98,7 +81,7 @@ export class JobRegistry {
     job.expiresAt = new Date(Date.parse(registration.registeredAt) + registration.ttlMs).toISOString();
     job.label = registration.label;
     this.emit({ type: 'registered', job });
-    for (const { delivery, matchedBy } of this.claimable.get(id) ?? []) this.claim(job, delivery, matchedBy);
+    for (const { delivery, matchedBy } of this.claimable.of(id)) this.claim(job, delivery, matchedBy);
     if (job.status === 'expired') this.setStatus(job, 'pending', registration.registeredAt);
     this.refreshStatus(job, registration.registeredAt);
     this.expiry.consider(job);
@@ -212,14 +195,7 @@ export class JobRegistry {
   private remember(delivery: Delivery, candidates: Candidate[], jobId: string | null): void {
     if (jobId) this.jobOfRequest.set(delivery.requestId, jobId);
     if (jobId && this.jobs.get(jobId)?.source === 'expect') return; // a registered job's delivery is never claimed away
-    for (const { id, matchedBy } of candidates) {
-      if (id === jobId) continue;
-      const list = this.claimable.get(id) ?? [];
-      list.push({ delivery, matchedBy });
-      if (list.length > CLAIMABLE_PER_ID) list.shift();
-      this.claimable.set(id, list);
-    }
-    if (this.claimable.size > CLAIMABLE_IDS * 1.1) dropOldest(this.claimable, this.claimable.size - CLAIMABLE_IDS);
+    this.claimable.add(delivery, candidates, jobId);
   }
 
   /** Past `maxJobs` (by a tenth, so this runs rarely), the jobs idle longest are forgotten; their requests stay in the log. */
@@ -235,47 +211,6 @@ export class JobRegistry {
   private emit(event: JobEvent): void {
     if (this.silent) return;
     for (const listener of this.listeners) listener(event);
-  }
-}
-
-/** After a delivery arrived out of order (claimed, or derived at start-up beside live ones): attempts counted again. */
-function renumber(job: Job): void {
-  job.deliveries.sort((a, b) => byText(a.requestId, b.requestId));
-  const seen = new Map<string, number>();
-  for (const d of job.deliveries) {
-    d.attempt = (seen.get(d.bodyHash) ?? 0) + 1;
-    d.duplicate = d.attempt > 1;
-    seen.set(d.bodyHash, d.attempt);
-  }
-}
-
-/** 16 bytes of the body's sha-256: enough to tell bodies apart, a quarter of the hex digest's memory. */
-function bodyHash(body: Buffer): string {
-  return hash('sha256', body, 'buffer').toString('base64url', 0, 16);
-}
-
-/** One copy of the strings that repeat from delivery to delivery (`body.jobId`, `Completed`): deliveries are many. */
-const sharedStrings = new Map<string, string>();
-function shared(text: string): string {
-  const known = sharedStrings.get(text);
-  if (known !== undefined) return known;
-  if (sharedStrings.size < 1000) sharedStrings.set(text, text);
-  return text;
-}
-
-/** Ids and ISO times sort as plain text (localeCompare is slower and means nothing here). */
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Drops a Map's `count` oldest entries in one pass. (Dropping one at a time with `keys().next()`
- * walks over every slot deleted before it, so it grows slower with each call.)
- */
-function dropOldest(map: Map<string, unknown>, count: number): void {
-  for (const key of map.keys()) {
-    if (count-- <= 0) break;
-    map.delete(key);
   }
 }
 
