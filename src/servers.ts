@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, HookCatchError } from './errors.js';
 
 /**
@@ -43,19 +43,30 @@ export function urlFor(host: string, port: number): string {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** The response a connection is answering now (set per request: cheaper than tracking every response). */
+const CURRENT = Symbol('hook-catch response in flight');
+type TrackedSocket = Socket & { [CURRENT]?: ServerResponse };
+
 /**
- * Lets a server stop without serving on: once closing, every answer says `Connection: close` and its
+ * Lets servers stop without serving on: once closing, every answer says `Connection: close` and its
  * connection ends after it, so a keep-alive client cannot go on sending requests on an old socket.
- * Handlers are wrapped with `wrap` so that it sees every response.
+ * Servers are watched with `track` (their connections) and handlers wrapped with `wrap` (which
+ * response each connection is answering).
  */
 export class Drain {
   private closing = false;
-  private readonly open = new Set<ServerResponse>();
+  private readonly sockets = new Set<TrackedSocket>();
+
+  track(server: Server): void {
+    server.on('connection', (socket: TrackedSocket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+  }
 
   wrap(handler: Handler): Handler {
     return (req, res) => {
-      this.open.add(res);
-      res.once('close', () => this.open.delete(res));
+      (req.socket as TrackedSocket)[CURRENT] = res;
       if (this.closing) this.endAfter(res);
       handler(req, res);
     };
@@ -67,7 +78,10 @@ export class Drain {
    */
   async close(servers: Server[], graceMs: number): Promise<void> {
     this.closing = true;
-    for (const res of this.open) this.endAfter(res);
+    for (const socket of this.sockets) {
+      const res = socket[CURRENT];
+      if (res && !res.writableFinished) this.endAfter(res);
+    }
     const listening = servers.filter((s) => s.listening);
     const stopped = listening.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     for (const server of listening) server.closeIdleConnections();

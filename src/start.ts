@@ -184,8 +184,10 @@ function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, 
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
   const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false }, drain.wrap(receiver.handle));
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
+  drain.track(receiverServer);
   const inspectorServer: Server = createServer(
     drain.wrap(createInspector({ log: store, jobs, port: () => (inspectorServer.address() as AddressInfo).port, status })),
   );
+  drain.track(inspectorServer);
   return { receiverServer, inspectorServer, drain };
 }
