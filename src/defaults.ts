@@ -20,6 +20,8 @@ export const DEFAULTS = {
   waitTimeoutMs: 10 * 60 * 1000,
   /** `GET /api/jobs/:id/wait` without `timeout`. */
   apiWaitTimeoutMs: 30_000,
+  /** A live-stream client whose unsent messages pass this many bytes is dropped (1 MB). */
+  streamBufferBytes: 1_000_000,
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
 } as const;

@@ -13,6 +13,10 @@ export interface HookCatchEventMap {
   request: [request: CapturedRequest, latencyMs: number];
   /** The store could not keep a request: it was answered 503, so the sender retries it. */
   unstored: [request: CapturedRequest, error: unknown];
+  /** A stored request was deleted (`DELETE /api/requests/:id`, `hc.store.delete`). */
+  deleted: [id: string];
+  /** Every stored request was deleted; how many there were. */
+  cleared: [count: number];
   /** A job was registered, got a delivery, or changed status (expiry included). */
   job: [event: JobEvent];
   /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */

@@ -71,6 +71,11 @@ export interface HookCatchOptions {
   jobTtlMs?: number;
   /** Jobs kept; the ones idle longest are forgotten first. Default `5000`. */
   maxJobs?: number;
+  /**
+   * A live-stream (`/ws`) client whose unsent messages pass this many bytes is dropped with close
+   * code 4001; it reconnects and resyncs. Default 1 MB (`1_000_000`).
+   */
+  streamBufferBytes?: number;
   /** The clock, in epoch milliseconds (advanced: tests of expiry). Default `Date.now`. */
   now?: () => number;
 }
@@ -104,6 +109,7 @@ export interface ResolvedOptions {
   jobIdRules: JobIdRule[];
   jobTtlMs: number;
   maxJobs: number;
+  streamBufferBytes: number;
   now: () => number;
 }
 
@@ -143,6 +149,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     jobIdRules: (options.jobIdPaths ?? []).map((rule) => parseRule(rule, 'jobIdPaths')),
     jobTtlMs: checkCount(options.jobTtlMs ?? DEFAULTS.jobTtlMs, 'jobTtlMs', 1),
     maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, 'maxJobs', 1),
+    streamBufferBytes: checkCount(options.streamBufferBytes ?? DEFAULTS.streamBufferBytes, 'streamBufferBytes', 1),
     now: options.now ?? Date.now,
   };
 }

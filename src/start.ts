@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { createInspector } from './inspector/app.js';
+import { createStream } from './inspector/stream.js';
 import { openJobs, type ExpectOptions, type Jobs, type JobsView } from './jobs/service.js';
 import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
@@ -25,6 +26,8 @@ export interface HookCatch {
   webhookUrl: string;
   /** Base URL of the inspector and its `/api`. */
   inspectorUrl: string;
+  /** The live stream, `ws://…/ws` (add `?after=<request id>` to get what was missed first). */
+  streamUrl: string;
   /** The public base URL (ngrok's, or `publicUrl`); null when local-only. */
   publicUrl: string | null;
   /** `<publicUrl>/webhook`, or null when local-only. */
@@ -58,10 +61,11 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   try {
     const { store, jobs, warnings } = await openStore(options, teardown);
     for (const warning of warnings) reporter.warning(warning);
-    const events = wireEvents(jobs, reporter);
+    const events = wireEvents(store, jobs, reporter);
     const running = await serve(options, store, jobs, events, reporter, teardown);
     return {
       ...running.info,
+      streamUrl: `${running.info.inspectorUrl.replace(/^http/, 'ws')}/ws`,
       tunnel: running.publicState,
       warnings,
       store,
@@ -112,8 +116,9 @@ async function openStore(options: ResolvedOptions, teardown: Teardown) {
 }
 
 /** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
-function wireEvents(jobs: Jobs, reporter: Reporter): HookCatchEvents {
+function wireEvents(store: RequestLog, jobs: Jobs, reporter: Reporter): HookCatchEvents {
   const events = createEvents();
+  store.onRemoved((removed) => ('id' in removed ? events.emit('deleted', removed.id) : events.emit('cleared', removed.all)));
   events.on('request', (request) => jobs.record(request));
   events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
   events.on('unstored', (request, error) => reporter.unstored(request, error));
@@ -129,6 +134,7 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
   events.on('request', () => captured++);
   let info: InstanceInfo | undefined;
   let publicState: PublicState | undefined;
+  let streamClients = () => 0;
   const status = () => ({
     ...info,
     tunnel: publicState,
@@ -137,9 +143,12 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,
+    stream: { clients: streamClients() },
   });
-  const { receiverServer, inspectorServer, drain } = createServers(options, store, jobs, events, status);
+  const { receiverServer, inspectorServer, drain, stream } = createServers(options, store, jobs, events, status);
   teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
+  teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
+  streamClients = () => stream.clients;
   const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
   const inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
   const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {
@@ -185,9 +194,11 @@ function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, 
   const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false }, drain.wrap(receiver.handle));
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
-  const inspectorServer: Server = createServer(
-    drain.wrap(createInspector({ log: store, jobs, port: () => (inspectorServer.address() as AddressInfo).port, status })),
-  );
+  const port = () => (inspectorServer.address() as AddressInfo).port;
+  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, port, status })));
   drain.track(inspectorServer);
-  return { receiverServer, inspectorServer, drain };
+  const matchOf = (id: string) => jobs.registry.matchOf(id);
+  const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });
+  inspectorServer.on('upgrade', stream.upgrade);
+  return { receiverServer, inspectorServer, drain, stream };
 }

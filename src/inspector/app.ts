@@ -47,7 +47,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.get('/api/status', (_req, res) => {
     res.json(deps.status());
   });
-  app.use('/api/requests', requestsRouter(deps.log));
+  app.use('/api/requests', requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)));
   app.use('/api/jobs', jobsRouter(deps.jobs, deps.log));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `No such API endpoint: ${req.method} ${req.originalUrl}` });

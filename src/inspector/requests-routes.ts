@@ -2,13 +2,15 @@ import express, { type Request, type Response } from 'express';
 import { HookCatchError } from '../errors.js';
 import { summarize, toJsonRecord } from '../receiver/capture.js';
 import type { RequestLog, RequestQuery } from '../store/request-log.js';
+import { listed, type MatchOf } from './summaries.js';
 
 /** `/api/requests`: list, read one (record or exact body bytes), delete one or all. */
-export function requestsRouter(log: RequestLog): express.Router {
+export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Router {
   const router = express.Router();
 
   router.get('/', async (req, res) => {
-    res.json(await log.list(parseQuery(req)));
+    const page = await log.list(parseQuery(req));
+    res.json({ ...page, items: page.items.map((summary) => listed(summary, matchOf)) });
   });
 
   router.delete('/', async (_req, res) => {
@@ -18,7 +20,7 @@ export function requestsRouter(log: RequestLog): express.Router {
   router.get('/:id', async (req, res) => {
     const request = await log.get(req.params.id as string);
     if (!request) return notFound(res, req.params.id as string);
-    res.json({ ...toJsonRecord(request), summary: summarize(request) });
+    res.json({ ...toJsonRecord(request), summary: listed(summarize(request), matchOf) });
   });
 
   router.get('/:id/body', async (req, res) => {

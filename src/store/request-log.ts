@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
+import { isRequestId } from '../receiver/ids.js';
 import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
 import { deletedLine, requestLine } from './record-line.js';
@@ -25,6 +26,9 @@ export interface RequestLogOptions {
 
 export type { RequestPage, RequestQuery } from './request-query.js';
 
+/** What was removed: one request by id, or all of them (how many there were). */
+export type Removal = { id: string } | { all: number };
+
 /** The request a line stores, or the id a tombstone deletes. */
 interface LineMeta {
   summary: RequestSummary | null;
@@ -42,6 +46,7 @@ export class RequestLog {
   private readonly writer: SegmentWriter;
   private readonly commits: GroupCommit<LineMeta>;
   private closed = false;
+  private readonly removalListeners = new Set<(removed: Removal) => void>();
 
   private constructor(
     private readonly folder: string,
@@ -101,6 +106,22 @@ export class RequestLog {
     return this.withReader((reader) => listPage(this.index, reader, query));
   }
 
+  /**
+   * The summaries of the requests stored after `after`, oldest first, or null when there are more
+   * than `limit` of them (or `after` is not an id): what a reconnecting reader missed. Synchronous,
+   * from the index, so nothing can be stored between this and what the caller does next.
+   */
+  summariesAfter(after: string, limit: number): RequestSummary[] | null {
+    if (!isRequestId(after)) return null;
+    const items: RequestSummary[] = [];
+    for (const entry of this.index.newestFirst()) {
+      if (entry.summary.id <= after) break;
+      if (items.length === limit) return null;
+      items.push(entry.summary);
+    }
+    return items.reverse();
+  }
+
   /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
   async *readAll(): AsyncGenerator<CapturedRequest[]> {
     const ids = this.index.ids();
@@ -120,6 +141,7 @@ export class RequestLog {
     this.assertWritable();
     if (!this.index.get(id)) return false;
     await this.enqueue(deletedLine(id), null, id);
+    for (const listener of this.removalListeners) listener({ id });
     return true;
   }
 
@@ -133,7 +155,14 @@ export class RequestLog {
     for (const segment of listSegments(this.folder)) this.writer.remove(segment);
     this.index.clear();
     this.writer.open(last + 1);
+    for (const listener of this.removalListeners) listener({ all: count });
     return count;
+  }
+
+  /** Calls `listener` after a request is deleted, or after all are; returns what stops it. */
+  onRemoved(listener: (removed: Removal) => void): () => void {
+    this.removalListeners.add(listener);
+    return () => this.removalListeners.delete(listener);
   }
 
   /** Writes what is pending and closes the file. Idempotent. */

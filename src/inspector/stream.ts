@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { HookCatchEvents } from '../events.js';
+import { jobSummary } from '../jobs/summary.js';
+import type { JobEvent } from '../jobs/types.js';
+import { summarize } from '../receiver/capture.js';
+import type { RequestLog } from '../store/request-log.js';
+import { refusal } from './guard.js';
+import { listed, type MatchOf } from './summaries.js';
+
+export interface StreamDeps {
+  events: HookCatchEvents;
+  store: RequestLog;
+  matchOf: MatchOf;
+  /** The inspector's own port, for the Origin check. */
+  port: () => number;
+  /** The first message a client gets: where to send webhooks, the tunnel, how many are stored. */
+  status: () => object;
+  /** A client whose unsent messages pass this many bytes is dropped (it reconnects and resyncs). */
+  sendBufferBytes: number;
+}
+
+export interface Stream {
+  /** The inspector server's `upgrade` handler: `/ws` only, and only for this machine and the inspector's own page. */
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Closes every client (a connected WebSocket would otherwise keep the server open). */
+  close: () => void;
+  /** How many clients receive live events now. */
+  readonly clients: number;
+}
+
+/** A reader that missed more than this many requests is told to reload the list instead (`reset`). */
+export const RESYNC_LIMIT = 5000;
+/** The close code of a client dropped for reading too slowly. */
+export const TOO_SLOW = 4001;
+
+/**
+ * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
+ * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). A client that connects with
+ * `?after=<id>` first gets every request stored after it, in order, then live events: no gap and no
+ * duplicate, also across a restart. A client that does not keep up is dropped, never waited for.
+ */
+export function createStream(deps: StreamDeps): Stream {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const clients = new Set<WebSocket>();
+
+  const broadcast = (message: object) => {
+    if (clients.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const ws of clients) send(ws, text);
+  };
+  const send = (ws: WebSocket, text: string) => {
+    if (ws.bufferedAmount > deps.sendBufferBytes) return drop(ws);
+    ws.send(text);
+  };
+  const drop = (ws: WebSocket) => {
+    clients.delete(ws);
+    ws.close(TOO_SLOW, 'too slow: reconnect with ?after=<last id> to resync');
+    setTimeout(() => ws.terminate(), 1000).unref(); // a client that reads nothing never answers the close
+  };
+
+  deps.events.on('request', (request) => broadcast({ type: 'request', request: listed(summarize(request), deps.matchOf) }));
+  deps.events.on('job', (event) => broadcast(jobMessage(event)));
+  deps.events.on('tunnel', (status, publicUrl) => broadcast({ type: 'tunnel', status, publicUrl }));
+  deps.events.on('deleted', (id) => broadcast({ type: 'deleted', id }));
+  deps.events.on('cleared', (count) => broadcast({ type: 'cleared', count }));
+
+  /** Sends what the client missed, then adds it to the live clients: all in one turn, so nothing comes between. */
+  function welcome(ws: WebSocket, after: string | null): void {
+    ws.on('error', () => undefined);
+    ws.on('close', () => clients.delete(ws));
+    send(ws, JSON.stringify({ type: 'status', ...deps.status() }));
+    if (after !== null) {
+      const missed = deps.store.summariesAfter(after, RESYNC_LIMIT);
+      if (missed === null) send(ws, JSON.stringify({ type: 'reset', reason: `more than ${RESYNC_LIMIT} requests since ${after}, or not an id: reload the list` }));
+      else for (const summary of missed) send(ws, JSON.stringify({ type: 'request', request: listed(summary, deps.matchOf) }));
+    }
+    if (ws.readyState === ws.OPEN) clients.add(ws);
+  }
+
+  return {
+    upgrade(req, socket, head) {
+      socket.on('error', () => undefined);
+      const url = new URL(req.url ?? '/', 'http://inspector');
+      const refused = url.pathname !== '/ws' ? 'No such endpoint: the live stream is /ws.' : refusal(req.headers, deps.port(), true);
+      if (refused) return void socket.end(httpRefusal(url.pathname === '/ws' ? 403 : 404, refused));
+      wss.handleUpgrade(req, socket, head, (ws) => welcome(ws, url.searchParams.get('after')));
+    },
+    close() {
+      for (const ws of wss.clients) ws.terminate();
+      clients.clear();
+      wss.close();
+    },
+    get clients() {
+      return clients.size;
+    },
+  };
+}
+
+function jobMessage(event: JobEvent): object {
+  const base = { type: 'job', event: event.type, job: jobSummary(event.job) };
+  if (event.type === 'delivered') return { ...base, delivery: event.delivery };
+  if (event.type === 'status') return { ...base, from: event.from, to: event.to };
+  return base;
+}
+
+function httpRefusal(status: number, message: string): string {
+  const body = JSON.stringify({ error: message }) + '\n';
+  const reason = status === 403 ? 'Forbidden' : 'Not Found';
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
