@@ -49,12 +49,14 @@ export function targets(rows) {
   const hc = row('hook-catch-32');
   const hc50 = row('hook-catch-50k-32');
   const jobs = row('hook-catch-5k-jobs-32');
+  const streamed = row('hook-catch-stream-32');
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
     ['req/s with 50,000 stored >= 0.9 × empty-store req/s', [hc50, hc], () => hc50.vsEmptyReqPerSec, '>=', 0.9, '×'],
     ['peak RSS with 50,000 stored < 150 MB', [hc50], () => hc50.peakRssMb, '<', 150, ' MB'],
     ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
+    ['req/s with a /ws reader >= 0.95 × empty-store req/s', [streamed, hc], () => streamed.vsEmptyReqPerSec, '>=', 0.95, '×', () => streamedNote(streamed)],
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
@@ -64,6 +66,13 @@ export function targets(rows) {
     const notes = [needs.some(hadErrors) ? 'a run behind this had errors' : undefined, detail()].filter(Boolean);
     return { name, pass, value, limit, op, unit, note: notes.length ? notes.join('; ') : undefined };
   });
+}
+
+/** How many of the captured requests the stream reader was sent, and whether it was dropped. */
+function streamedNote(row) {
+  const s = row.streamed;
+  if (!s) return undefined;
+  return `the reader got ${s.requests.toLocaleString('en-US')} request messages of ${row.capturedSinceStart?.toLocaleString('en-US')} captured${s.closeCode ? `, then was dropped (close ${s.closeCode})` : ''}`;
 }
 
 /** The same stall without the time the server waited for a CPU held by other processes, when known. */

@@ -27,6 +27,8 @@ const ALL_SCENARIOS = [
   { key: 'hook-catch-50k-32', name: 'hook-catch, 50,000 stored', server: 'hook-catch', connections: 32, stored: 50_000 },
   // 5,000 jobs registered before the load; every request is a delivery to one of them, round-robin.
   { key: 'hook-catch-5k-jobs-32', name: 'hook-catch, 5,000 jobs', server: 'hook-catch', connections: 32, jobs: 5_000 },
+  // The same as the empty store, with a reader on the live stream (as the inspector page is one).
+  { key: 'hook-catch-stream-32', name: 'hook-catch, empty store, a /ws reader', server: 'hook-catch', connections: 32, streamReader: true },
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
@@ -48,6 +50,7 @@ async function runScenario(s) {
   const row = { key: s.key, name: s.name, server: s.server, connections: s.connections, stored: s.stored ?? 0, jobs: s.jobs ?? 0, fsync: !!s.fsync };
   let child;
   let dir;
+  let reader;
   try {
     let script = join(here, 'bare-server.js');
     let args = [];
@@ -62,6 +65,7 @@ async function runScenario(s) {
     row.readyMs = started.readyMs;
     row.startMs = started.info.startMs ?? null;
     if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs, jobsReadyMs: started.info.jobsReadyMs });
+    if (s.streamReader) reader = (await runNode(join(here, 'stream-reader.js'), [`ws://127.0.0.1:${started.info.inspectorPort}/ws`])).child;
     log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
     row.load = await measure({
       url: `http://127.0.0.1:${started.info.port}/webhook`,
@@ -72,6 +76,7 @@ async function runScenario(s) {
       afterWarmup: () => ask(child, 'reset'),
     });
     row.loopDelay = await ask(child, 'loop-delay');
+    if (reader) row.streamed = await ask(reader, 'count');
     row.peakRssMb = peakRssMb(child.pid);
     if (s.server === 'hook-catch') {
       const status = await (await fetch(`http://127.0.0.1:${started.info.inspectorPort}/api/status`)).json();
@@ -82,6 +87,7 @@ async function runScenario(s) {
     row.error = error instanceof Error ? error.message : String(error);
     log(`  FAILED: ${row.error}`);
   } finally {
+    if (reader) await stop(reader);
     if (child) await stop(child);
     if (dir && row.jobs) row.jobsFileMb = fileMb(join(dir, 'jobs.json'));
     if (dir) {

@@ -12,7 +12,9 @@ function openStream(url: string, headers: Record<string, string> = {}) {
   const messages: any[] = [];
   const waiters: (() => void)[] = [];
   ws.on('message', (data) => {
-    messages.push(JSON.parse(String(data)));
+    const frame = JSON.parse(String(data));
+    expect(Array.isArray(frame)).toBe(true); // each frame: the messages of one turn, in order
+    messages.push(...frame);
     for (const w of waiters.splice(0)) w();
   });
   later(() => ws.terminate());

@@ -34,16 +34,22 @@ export interface Stream {
 export const RESYNC_LIMIT = 5000;
 /** The close code of a client dropped for reading too slowly. */
 export const TOO_SLOW = 4001;
+/** At most this many messages go in one frame (a resync can be thousands). */
+const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). A client that connects with
+ * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of the
+ * messages of one turn of the event loop, in order: a burst costs one write per client, not one a message. A client that connects with
  * `?after=<id>` first gets every request stored after it, in order, then live events: no gap and no
  * duplicate, also across a restart. A client that does not keep up is dropped, never waited for.
  */
 export function createStream(deps: StreamDeps): Stream {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const clients = new Set<WebSocket>();
+  /** Messages waiting for the end of this turn of the event loop, per client: each client gets one frame a turn. */
+  const queued = new Map<WebSocket, string[]>();
+  let flushing = false;
 
   const broadcast = (message: object) => {
     if (clients.size === 0) return;
@@ -51,8 +57,22 @@ export function createStream(deps: StreamDeps): Stream {
     for (const ws of clients) send(ws, text);
   };
   const send = (ws: WebSocket, text: string) => {
-    if (ws.bufferedAmount > deps.sendBufferBytes) return drop(ws);
-    ws.send(text);
+    const list = queued.get(ws);
+    if (list) list.push(text);
+    else queued.set(ws, [text]);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
+  };
+  const flush = () => {
+    flushing = false;
+    for (const [ws, texts] of queued) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > deps.sendBufferBytes) drop(ws);
+      else for (let i = 0; i < texts.length; i += FRAME_MESSAGES) ws.send(`[${texts.slice(i, i + FRAME_MESSAGES).join(',')}]`);
+    }
+    queued.clear();
   };
   const drop = (ws: WebSocket) => {
     clients.delete(ws);
@@ -90,6 +110,7 @@ export function createStream(deps: StreamDeps): Stream {
     close() {
       for (const ws of wss.clients) ws.terminate();
       clients.clear();
+      queued.clear();
       wss.close();
     },
     get clients() {
