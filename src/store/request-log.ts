@@ -2,13 +2,12 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
-import { isRequestId } from '../receiver/ids.js';
 import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
 import { deletedLine, requestLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { listPage, type RequestPage, type RequestQuery } from './request-query.js';
+import { entriesOldestFirst, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
 import { listSegments, SegmentWriter } from './segment-files.js';
 import { SegmentReader } from './segment-reader.js';
 
@@ -112,25 +111,14 @@ export class RequestLog {
    * from the index, so nothing can be stored between this and what the caller does next.
    */
   summariesAfter(after: string, limit: number): RequestSummary[] | null {
-    if (!isRequestId(after)) return null;
-    const items: RequestSummary[] = [];
-    for (const entry of this.index.newestFirst()) {
-      if (entry.summary.id <= after) break;
-      if (items.length === limit) return null;
-      items.push(entry.summary);
-    }
-    return items.reverse();
+    return summariesAfter(this.index, after, limit);
   }
 
   /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
   async *readAll(): AsyncGenerator<CapturedRequest[]> {
-    const ids = this.index.ids();
-    const index = this.index;
     const reader = new SegmentReader(this.folder);
     try {
-      yield* reader.inOrder((function* () {
-        for (const id of ids) yield index.get(id); // looked up as it goes: one dropped meanwhile is skipped
-      })());
+      yield* reader.inOrder(entriesOldestFirst(this.index));
     } finally {
       await reader.close();
     }

@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../defaults.js';
 import type { CapturedRequest, RequestSummary } from '../receiver/capture.js';
-import type { RequestIndex } from './request-index.js';
+import { isRequestId } from '../receiver/ids.js';
+import type { IndexEntry, RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
 
 export interface RequestQuery {
@@ -52,4 +53,21 @@ function searchText(request: CapturedRequest): string {
   let text = request.url;
   for (const [name, value] of request.headers) text += `\n${name}: ${value}`;
   return `${text}\n${request.body.toString('utf8')}`.toLowerCase();
+}
+
+/** The summaries stored after `after`, oldest first; null past `limit` of them or when `after` is not an id. */
+export function summariesAfter(index: RequestIndex, after: string, limit: number): RequestSummary[] | null {
+  if (!isRequestId(after)) return null;
+  const items: RequestSummary[] = [];
+  for (const entry of index.newestFirst()) {
+    if (entry.summary.id <= after) break;
+    if (items.length === limit) return null;
+    items.push(entry.summary);
+  }
+  return items.reverse();
+}
+
+/** The entries stored now, oldest first, each looked up as it is reached (one dropped meanwhile is skipped). */
+export function* entriesOldestFirst(index: RequestIndex): Generator<IndexEntry | undefined> {
+  for (const id of index.ids()) yield index.get(id);
 }
