@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { createInterner } from '../interner.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
 
@@ -38,10 +39,4 @@ function bodyHash(body: Buffer): string {
 }
 
 /** One copy of the strings that repeat from delivery to delivery (`body.jobId`, `Completed`). */
-const sharedStrings = new Map<string, string>();
-function shared(text: string): string {
-  const known = sharedStrings.get(text);
-  if (known !== undefined) return known;
-  if (sharedStrings.size < 1000) sharedStrings.set(text, text);
-  return text;
-}
+const shared = createInterner();

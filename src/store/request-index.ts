@@ -1,4 +1,5 @@
 import type { Refusal, RequestSummary } from '../receiver/capture.js';
+import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
@@ -244,10 +245,4 @@ export class RequestIndex {
 }
 
 /** One copy of the strings that repeat from request to request (URL, method, content type, sender address). */
-const interned = new Map<string, string>();
-function intern(text: string): string {
-  const known = interned.get(text);
-  if (known !== undefined) return known;
-  if (interned.size < 1000) interned.set(text, text);
-  return text;
-}
+const intern = createInterner();
