@@ -7,7 +7,7 @@ import { createStream } from './inspector/stream.js';
 import { openJobs, type ExpectOptions, type Jobs, type JobsView } from './jobs/service.js';
 import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
-import { resolveOptions, type HookCatchOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type HookCatchOptions, type OutputMode, type ResolvedOptions } from './options.js';
 import { createIdGenerator } from './receiver/ids.js';
 import { createReceiver } from './receiver/receiver.js';
 import { Drain, listen, urlFor } from './servers.js';
@@ -61,7 +61,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   try {
     const { store, jobs, warnings } = await openStore(options, teardown);
     for (const warning of warnings) reporter.warning(warning);
-    const events = wireEvents(store, jobs, reporter);
+    const events = wireEvents(store, jobs, reporter, options.output);
     const running = await serve(options, store, jobs, events, reporter, teardown);
     return {
       ...running.info,
@@ -116,11 +116,12 @@ async function openStore(options: ResolvedOptions, teardown: Teardown) {
 }
 
 /** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
-function wireEvents(store: RequestLog, jobs: Jobs, reporter: Reporter): HookCatchEvents {
+function wireEvents(store: RequestLog, jobs: Jobs, reporter: Reporter, output: OutputMode): HookCatchEvents {
   const events = createEvents();
   store.onRemoved((removed) => ('id' in removed ? events.emit('deleted', removed.id) : events.emit('cleared', removed.all)));
   events.on('request', (request) => jobs.record(request));
-  events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
+  // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
+  if (output !== 'none') events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
   events.on('unstored', (request, error) => reporter.unstored(request, error));
   events.on('tunnel', (status, url) => reporter.tunnel(status, url));
   jobs.onChange((event) => events.emit('job', event));

@@ -51,9 +51,10 @@ export function createStream(deps: StreamDeps): Stream {
   const queued = new Map<WebSocket, string[]>();
   let flushing = false;
 
-  const broadcast = (message: object) => {
+  /** `message` is made only when someone listens: with no client, the stream costs a request nothing. */
+  const broadcast = (message: () => object) => {
     if (clients.size === 0) return;
-    const text = JSON.stringify(message);
+    const text = JSON.stringify(message());
     for (const ws of clients) send(ws, text);
   };
   const send = (ws: WebSocket, text: string) => {
@@ -80,11 +81,11 @@ export function createStream(deps: StreamDeps): Stream {
     setTimeout(() => ws.terminate(), 1000).unref(); // a client that reads nothing never answers the close
   };
 
-  deps.events.on('request', (request) => broadcast({ type: 'request', request: listed(summarize(request), deps.matchOf) }));
-  deps.events.on('job', (event) => broadcast(jobMessage(event)));
-  deps.events.on('tunnel', (status, publicUrl) => broadcast({ type: 'tunnel', status, publicUrl }));
-  deps.events.on('deleted', (id) => broadcast({ type: 'deleted', id }));
-  deps.events.on('cleared', (count) => broadcast({ type: 'cleared', count }));
+  deps.events.on('request', (request) => broadcast(() => ({ type: 'request', request: listed(summarize(request), deps.matchOf) })));
+  deps.events.on('job', (event) => broadcast(() => jobMessage(event)));
+  deps.events.on('tunnel', (status, publicUrl) => broadcast(() => ({ type: 'tunnel', status, publicUrl })));
+  deps.events.on('deleted', (id) => broadcast(() => ({ type: 'deleted', id })));
+  deps.events.on('cleared', (count) => broadcast(() => ({ type: 'cleared', count })));
 
   /** Sends what the client missed, then adds it to the live clients: all in one turn, so nothing comes between. */
   function welcome(ws: WebSocket, after: string | null): void {
