@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { json, send, startHookCatch } from './helpers.js';
+import { json, send, startHookCatch, tempDir } from './helpers.js';
 
 async function capture(hc: Awaited<ReturnType<typeof startHookCatch>>, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   return json(await send(`${hc.receiverUrl}${path}`, { method: 'POST', body, headers })).id as string;
@@ -134,5 +135,40 @@ describe('inspector API', () => {
     expect(own.status).toBe(200);
     await capture(hc, '/webhook', 'y');
     expect((await send(`${hc.inspectorUrl}/api/requests`, { method: 'DELETE' })).status).toBe(200);
+  });
+});
+
+describe('inspector API: the "not valid JSON" mark', () => {
+  it('marks a JSON-typed body that does not parse, in the list and the record, and still after a restart', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir });
+    const gzipped = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
+    const marked = {
+      broken: await capture(hc, '/webhook', '{"jobId":"j1",', { 'Content-Type': 'application/json; charset=utf-8' }),
+      suffix: await capture(hc, '/webhook', '<data/>', { 'Content-Type': 'Application/VND.API+JSON' }),
+      brokenGzip: await capture(hc, '/webhook', gzipSync('{"a":'), gzipped),
+    };
+    const unmarked = {
+      valid: await capture(hc, '/webhook', '{"jobId":"j1"}', { 'Content-Type': 'application/json' }),
+      validGzip: await capture(hc, '/webhook', gzipSync('{"a":1}'), gzipped),
+      text: await capture(hc, '/webhook', 'not json at all', { 'Content-Type': 'text/plain' }),
+      empty: await capture(hc, '/webhook', '', { 'Content-Type': 'application/json' }),
+    };
+    const expectMarks = async (inspectorUrl: string) => {
+      const items = new Map<string, any>(json(await send(`${inspectorUrl}/api/requests`)).items.map((i: any) => [i.id, i]));
+      for (const [name, id] of Object.entries(marked)) {
+        expect(items.get(id)!.invalidJson, name).toBe(true);
+        expect(json(await send(`${inspectorUrl}/api/requests/${id}`)).summary.invalidJson, name).toBe(true);
+      }
+      for (const [name, id] of Object.entries(unmarked)) {
+        expect(items.get(id), name).not.toHaveProperty('invalidJson');
+        expect(json(await send(`${inspectorUrl}/api/requests/${id}`)).summary, name).not.toHaveProperty('invalidJson');
+      }
+    };
+    await expectMarks(hc.inspectorUrl);
+    await hc.close();
+    const again = await startHookCatch({ dir });
+    expect(again.warnings).toEqual([]);
+    await expectMarks(again.inspectorUrl);
   });
 });

@@ -53,6 +53,26 @@ describe('request log', () => {
     for (const r of sent) expect((await again.get(r.id))!.body.equals(r.body)).toBe(true);
   });
 
+  it('keeps the "not valid JSON" mark among the summary fields, and reads lines without it as unmarked', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const marked = request('{"a":', { invalidJson: true });
+    const plain = request('{"a":1}'); // written as lines were before the mark existed: no field
+    await Promise.all([log.append(marked), log.append(plain)]);
+    await log.close();
+    const lines = (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).split('\n');
+    expect(lines[0]!.indexOf('"invalidJson":true')).toBeGreaterThan(-1);
+    expect(lines[0]!.indexOf('"invalidJson":true')).toBeLessThan(lines[0]!.indexOf('"query":'));
+    expect(lines[1]).not.toContain('invalidJson');
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toEqual([]);
+    const [newest, oldest] = (await again.list()).items;
+    expect(oldest).toMatchObject({ id: marked.id, invalidJson: true });
+    expect(newest!.id).toBe(plain.id);
+    expect(newest).not.toHaveProperty('invalidJson');
+    expect((await again.get(marked.id))!.invalidJson).toBe(true);
+  });
+
   it('groups appends that arrive together into one write', async () => {
     const dir = await tempDir();
     const { log } = await openLog(dir);

@@ -115,6 +115,19 @@ describe('the live stream, /ws', () => {
     expect((await stream.received(isRequest, 3))[2].request.job).toBeNull();
   });
 
+  it('a request whose JSON-typed body does not parse carries invalidJson: true; others do not carry it', async () => {
+    const hc = await startHookCatch();
+    const stream = openStream(hc.streamUrl);
+    await stream.opened;
+    const headers = { 'Content-Type': 'application/json' };
+    const broken = json(await send(hc.webhookUrl, { method: 'POST', body: '{"jobId": ', headers })).id;
+    const valid = await deliver(hc, { jobId: 'fine' });
+    const [first, second] = await stream.received(isRequest, 2);
+    expect(first.request).toMatchObject({ id: broken, invalidJson: true });
+    expect(second.request.id).toBe(valid);
+    expect(second.request).not.toHaveProperty('invalidJson');
+  });
+
   it('resync: a client that comes back with ?after=<last id> gets what it missed, in order, then live events, also across a restart', async () => {
     const dir = await tempDir();
     const hc = await startHookCatch({ dir });

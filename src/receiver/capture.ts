@@ -27,6 +27,8 @@ export interface CapturedRequest {
   response: { status: number };
   /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
   refusal?: Refusal;
+  /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */
+  invalidJson?: true;
   /**
    * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
    * start of the request, unless its head came in several reads (then the read it broke on).
@@ -54,6 +56,8 @@ export interface RequestSummary {
   remoteAddress: string | null;
   /** Only on refused requests. */
   refusal?: Refusal;
+  /** Only when the Content-Type says JSON and the body is not valid JSON. */
+  invalidJson?: true;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -114,6 +118,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     status: request.response.status,
     remoteAddress: request.remoteAddress,
     ...(request.refusal && { refusal: request.refusal }),
+    ...(request.invalidJson && { invalidJson: true }),
   };
 }
 

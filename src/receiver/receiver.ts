@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answer } from './answer.js';
 import { captureRequest, type CapturedRequest } from './capture.js';
+import { isInvalidJson } from './json-check.js';
 import { storeThenAnswer } from './keep.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
@@ -79,6 +80,8 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       const request = captureRequest(req, { id: deps.nextId(), receivedAt, body, bodySize: size, bodyDiscarded: false, status: 200 });
+      // Only a body received whole is judged: a refusal's body is the bytes that were refused, not a body.
+      if (isInvalidJson(request)) request.invalidJson = true;
       keep(res, request, started);
     };
     req.on('data', onData);

@@ -27,6 +27,7 @@ export function requestLine(request: CapturedRequest): Buffer {
       response: request.response,
       remoteAddress: request.remoteAddress,
       refusal: request.refusal,
+      invalidJson: request.invalidJson,
       httpVersion: request.httpVersion,
       query: request.query,
       headers: request.headers,
@@ -111,6 +112,8 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     bodyDiscarded: v.bodyDiscarded === true,
     response: { status: Number(response.status ?? 200) },
     ...refusalOf(v.refusal),
+    // Lines written before this mark existed have no field: read as not marked.
+    ...(v.invalidJson === true && { invalidJson: true }),
   };
 }
 

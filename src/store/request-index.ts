@@ -17,6 +17,8 @@ const ID_LENGTH = 18;
 const RANDOM_DIGITS = 6;
 const DISCARDED = 2;
 const REFUSED = 4;
+/** The Content-Type says JSON and the body is not valid JSON (RequestSummary.invalidJson). */
+const INVALID_JSON = 8;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
@@ -76,7 +78,7 @@ export class RequestIndex {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.statuses[i] = s.status;
-    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0);
+    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0);
     if (s.refusal) this.refusals.set(i, s.refusal);
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
@@ -182,6 +184,7 @@ export class RequestIndex {
         status: this.statuses[i]!,
         remoteAddress: this.remotes[i]!,
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
+        ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
       },
       segment: this.segments[i]!,
       offset: this.offsets[i]!,
