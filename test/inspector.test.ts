@@ -172,3 +172,42 @@ describe('inspector API: the "not valid JSON" mark', () => {
     await expectMarks(again.inspectorUrl);
   });
 });
+
+describe('inspector API: the job filter', () => {
+  it('lists only the deliveries of one job, newest first; pages them; combines with q, method and path; unknown job: none', async () => {
+    const hc = await startHookCatch();
+    const post = (body: unknown) => capture(hc, '/webhook', JSON.stringify(body), { 'Content-Type': 'application/json' });
+    const delivered: Record<'A' | 'B', string[]> = { A: [], B: [] };
+    for (let i = 0; i < 3; i++) {
+      delivered.A.push(await post({ jobId: 'job-A', status: i === 2 ? 'done' : 'running', n: i }));
+      await capture(hc, '/elsewhere', `unrelated ${i}`);
+      delivered.B.push(await post({ jobId: 'job-B', status: 'running', n: i }));
+    }
+    const list = async (query: string) => json(await send(`${hc.inspectorUrl}/api/requests?${query}`));
+    const ids = (page: any): string[] => page.items.map((i: any) => i.id);
+    const newestFirst = (sent: string[]) => [...sent].reverse();
+    await expect.poll(async () => ids(await list('job=job-A')), { timeout: 5000 }).toEqual(newestFirst(delivered.A));
+    expect(ids(await list('job=job-B'))).toEqual(newestFirst(delivered.B));
+    expect((await list('job=job-A')).items.map((i: any) => i.job.jobId)).toEqual(['job-A', 'job-A', 'job-A']);
+
+    // A page at a time: each has one item and points at the next, the last at none.
+    const walked: string[] = [];
+    let before: string | null = null;
+    do {
+      const page = await list(`job=job-A&limit=1${before ? `&before=${before}` : ''}`);
+      expect(page.items).toHaveLength(1);
+      walked.push(...ids(page));
+      before = page.nextBefore;
+    } while (before && walked.length < 3);
+    expect(walked).toEqual(newestFirst(delivered.A));
+    expect(before).toBeNull();
+
+    expect(ids(await list('job=job-A&q=done'))).toEqual([delivered.A[2]]);
+    expect(ids(await list('job=job-B&q=done'))).toEqual([]);
+    expect(ids(await list('job=job-A&method=post&path=/webhook&limit=2'))).toEqual(newestFirst(delivered.A).slice(0, 2));
+    expect(ids(await list('job=job-A&method=get'))).toEqual([]);
+    expect(ids(await list('job=job-A&path=/elsewhere'))).toEqual([]);
+    const unknown = await list('job=no-such-job');
+    expect(unknown).toEqual({ items: [], total: 9, nextBefore: null });
+  });
+});

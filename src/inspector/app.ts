@@ -17,7 +17,7 @@ export interface InspectorDeps {
 
 const ENDPOINTS = [
   'GET /api/status',
-  'GET /api/requests?limit=&before=&q=&method=&path=',
+  'GET /api/requests?limit=&before=&q=&method=&path=&job=',
   'GET /api/requests/:id',
   'GET /api/requests/:id/body',
   'DELETE /api/requests/:id',

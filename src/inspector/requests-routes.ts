@@ -9,7 +9,7 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
   const router = express.Router();
 
   router.get('/', async (req, res) => {
-    const page = await log.list(parseQuery(req));
+    const page = await log.list(parseQuery(req, matchOf));
     res.json({ ...page, items: page.items.map((summary) => listed(summary, matchOf)) });
   });
 
@@ -49,7 +49,8 @@ function notFound(res: Response, id: string): void {
   res.status(404).json({ error: `No stored request with id ${id}.` });
 }
 
-function parseQuery(req: Request): RequestQuery {
+/** The list's filters from the query string; `job` becomes a test on each request's job match. */
+function parseQuery(req: Request, matchOf: MatchOf): RequestQuery {
   const q = req.query;
   const text = (name: string): string | undefined => (typeof q[name] === 'string' && q[name] !== '' ? (q[name] as string) : undefined);
   const limit = text('limit');
@@ -62,5 +63,11 @@ function parseQuery(req: Request): RequestQuery {
     method: text('method'),
     path: text('path'),
     q: text('q'),
+    where: ofJob(text('job'), matchOf),
   };
+}
+
+/** Only the requests matched to job `jobId`; no test when none is asked for. */
+function ofJob(jobId: string | undefined, matchOf: MatchOf): RequestQuery['where'] {
+  return jobId === undefined ? undefined : (summary) => matchOf(summary.id)?.jobId === jobId;
 }

@@ -15,6 +15,11 @@ export interface RequestQuery {
   path?: string;
   /** Only requests whose URL, headers or text body contain this (any case). */
   q?: string;
+  /**
+   * Only requests whose summary passes this test (the inspector's `job` filter, for one). It runs
+   * before `q`, so a request it leaves out is never read from disk.
+   */
+  where?: (summary: RequestSummary) => boolean;
 }
 
 export interface RequestPage {
@@ -36,6 +41,7 @@ export async function listPage(index: RequestIndex, reader: SegmentReader, query
     const s = entry.summary;
     if (method && s.method !== method) continue;
     if (query.path && !s.path.startsWith(query.path)) continue;
+    if (query.where && !query.where(s)) continue;
     if (needle) {
       const full = await reader.read(entry);
       if (!full || !searchText(full).includes(needle)) continue;
