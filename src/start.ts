@@ -140,7 +140,7 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
     ...info,
     tunnel: publicState,
     uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    requests: { stored: store.count, capturedSinceStart: captured, maxRequests: options.maxRequests },
+    requests: { stored: store.count, newestId: store.lastId ?? null, capturedSinceStart: captured, maxRequests: options.maxRequests },
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,

@@ -89,11 +89,19 @@ const STRACE = straceCommand();
  */
 async function traced(traceFile: string, sockets = true): Promise<string> {
   let order = '';
+  // Threads whose sync of a segment file is interrupted in the trace: only their "resumed" lines count
+  // (a sync of another file, such as jobs.json, can be interrupted too).
+  const syncing = new Set<string>();
   for (const line of (await readFile(traceFile, 'utf8')).split('\n')) {
+    const pid = /^(\d+) /.exec(line)?.[1] ?? '';
     if (/^\d+ +writev?\(\d+<[^>]*\.jsonl>/.test(line)) order += 'w';
     else if (sockets && /^\d+ +writev?\((?![12]<)\d+<socket:/.test(line)) order += 'r'; // not stdout or stderr
-    else if (/^\d+ +fdatasync\(\d+<[^>]*\.jsonl>/.test(line)) order += line.includes('<unfinished') ? '(' : 's';
-    else if (/^\d+ +<\.\.\. fdatasync resumed>/.test(line)) order += ')';
+    else if (/^\d+ +fdatasync\(\d+<[^>]*\.jsonl>/.test(line)) {
+      if (line.includes('<unfinished')) {
+        syncing.add(pid);
+        order += '(';
+      } else order += 's';
+    } else if (/^\d+ +<\.\.\. fdatasync resumed>/.test(line) && syncing.delete(pid)) order += ')';
   }
   return order.replaceAll('()', 's');
 }

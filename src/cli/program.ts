@@ -12,7 +12,7 @@ import { waitCommand } from './wait.js';
 
 const EXAMPLES = `
 Examples:
-  $ hook-catch start                       receiver on :8080, inspector API on :4040
+  $ hook-catch start                       receiver on :8080, inspector page on :4040
   $ hook-catch start --port 0 --json       any free port, one JSON line per event
   $ WEBHOOK=$(hook-catch url)              the public webhook URL of the running instance
   $ hook-catch expect a9199e4e             "I just submitted this job"

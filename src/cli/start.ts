@@ -10,10 +10,10 @@ const EXIT_DEADLINE_MS = 2000;
 
 export function startCommand(): Command {
   const command = new Command('start')
-    .description('receive webhooks on every path, keep each one, serve the inspector API')
+    .description('receive webhooks on every path, keep each one, serve the inspector page and API')
     .addOption(new Option('-p, --port <port>', 'receiver port, 0 = any free port').default(DEFAULTS.port).argParser(port))
     .addOption(new Option('-H, --host <address>', 'address the receiver binds to (0.0.0.0 for the network)').default(DEFAULTS.host))
-    .addOption(new Option('-i, --inspector-port <port>', 'inspector API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
+    .addOption(new Option('-i, --inspector-port <port>', 'inspector page and API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
     .addOption(dirOption())
     .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
     .addOption(

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Jobs } from '../jobs/service.js';
 import type { RequestLog } from '../store/request-log.js';
 import { jsonErrors } from './errors.js';
+import { pageRoutes } from './page.js';
 import { loopbackGuard } from './guard.js';
 import { jobsRouter } from './jobs-routes.js';
 import { requestsRouter } from './requests-routes.js';
@@ -16,6 +17,8 @@ export interface InspectorDeps {
 }
 
 const ENDPOINTS = [
+  'GET / (the inspector page)',
+  'GET /ws?after= (live stream, WebSocket)',
   'GET /api/status',
   'GET /api/requests?limit=&before=&q=&method=&path=&job=',
   'GET /api/requests/:id',
@@ -23,7 +26,7 @@ const ENDPOINTS = [
   'DELETE /api/requests/:id',
   'DELETE /api/requests',
   'POST /api/jobs {"id","label"?,"ttl"?}',
-  'GET /api/jobs?status=',
+  'GET /api/jobs?status=&full=1',
   'GET /api/jobs/:id',
   'GET /api/jobs/:id/wait?timeout=&any=1',
 ];
@@ -41,7 +44,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     next();
   });
-  app.get('/', (_req, res) => {
+  app.get('/api', (_req, res) => {
     res.json({ name: 'hook-catch inspector API', endpoints: ENDPOINTS });
   });
   app.get('/api/status', (_req, res) => {
@@ -52,6 +55,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `No such API endpoint: ${req.method} ${req.originalUrl}` });
   });
+  app.use(pageRoutes());
   app.use(jsonErrors);
   return app;
 }

@@ -33,7 +33,10 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     if (status && !STATUSES.includes(status as JobStatus)) {
       throw new HookCatchError(`status must be one of ${STATUSES.join(', ')}; got "${status}".`);
     }
-    res.json({ items: jobs.registry.list(status as JobStatus | undefined).map(jobSummary) });
+    const list = jobs.registry.list(status as JobStatus | undefined);
+    // `full=1`: each job with its deliveries and history (the page draws every job's timeline).
+    const full = req.query.full === '1' || req.query.full === 'true';
+    res.json({ items: full ? list : list.map(jobSummary) });
   });
 
   router.get('/:id', async (req, res) => {

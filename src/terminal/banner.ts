@@ -29,7 +29,7 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
           row('Local', c.green(info.webhookUrl), 'any method and path is captured'),
         ]
       : [row('Webhook', c.green(info.webhookUrl), 'any method and path is captured; local only')]),
-    row('Inspector', c.cyan(info.inspectorUrl), 'JSON API: /api/requests, /api/status'),
+    row('Inspector', c.cyan(info.inspectorUrl), 'open it in a browser: every webhook and job, live (API: /api)'),
     row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
     '',
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),

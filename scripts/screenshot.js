@@ -1,0 +1,75 @@
+// `npm run screenshot`: regenerates docs/inspector.png and docs/jobs.png from a real hook-catch
+// with example traffic (no network: local ports only, an example public URL).
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
+import { start } from '../dist/index.js';
+import { launchChromium } from './browser.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'hook-catch-screenshot-'));
+const hc = await start({ port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false, publicUrl: 'https://hooks.example.com', maxBody: 100_000 });
+const browser = await launchChromium();
+try {
+  const post = (body, path = '/webhook', type = 'application/json', headers = {}) =>
+    fetch(hc.webhookUrl.replace('/webhook', path), { method: 'POST', body, headers: { 'Content-Type': type, 'User-Agent': 'ExampleAI-Webhooks/2.1', ...headers } });
+  const transcript = 'a919924e-ce4e-11ed-9d6c-0050569a11b3';
+  const summary = 'c07f2f60-0b1e-4c1a-8d4e-1f2a9e0b7d41';
+  const diarize = '5b1d8e3a-77c2-4f7e-9a0e-2c4b8d6f1e90';
+  await hc.expect(transcript, { label: 'speech-to-text: call 1042' });
+  await hc.expect(summary, { label: 'summary: weekly sync' });
+  await hc.expect(diarize, { label: 'diarize: support line' });
+  await hc.expect('task_01HZX4Q8N2', { label: 'video render' });
+  await pause(700);
+  await post(JSON.stringify({ jobId: transcript, api: '/ai/audio/v1/async/speech-to-text', status: 'InProgress' }));
+  await pause(900);
+  const done = JSON.stringify({
+    jobId: transcript,
+    api: '/ai/audio/v1/async/speech-to-text',
+    creationTime: '2026-11-23T09:14:07.512Z',
+    completionTime: '2026-11-23T09:14:09.133Z',
+    expirationTime: '2026-11-30T09:14:07.512Z',
+    status: 'Success',
+    response: { speakerCount: 2, utterances: [{ speakerId: '0', text: 'Thanks for calling, how can I help?', start: 0.4, end: 2.1, confidence: 0.97 }, { speakerId: '1', text: 'My order has not arrived yet.', start: 2.6, end: 4.3, confidence: 0.94 }] },
+  });
+  await post(done, '/webhook', 'application/json', { 'X-Signature': 'v1=5f1c0a4e9b7d2c8a1e3f6b0d9c4a7e2f' });
+  await pause(400);
+  const summaryDone = JSON.stringify({ jobId: summary, status: 'Completed', response: { summaries: [{ text: 'The team agreed to ship the beta on Friday.' }] } });
+  await post(summaryDone);
+  await pause(1200);
+  await post(summaryDone); // the provider did not see our answer and sent it again
+  await pause(300);
+  await post(JSON.stringify({ jobId: diarize, status: 'Failed', error: { code: 'AudioTooShort', message: 'The audio must be at least 1 second long.' } }));
+  await post(JSON.stringify({ taskId: 'task_7Q2M9', status: 'processing', progress: 40 }), '/hooks/render');
+  await post('{"jobId": "b2c41f", "status": "Completed", ', '/webhook', 'application/json');
+  await post('x'.repeat(150_000), '/webhook/upload', 'text/plain');
+  await fetch(`${hc.receiverUrl}/health?probe=uptime`);
+
+  const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  await page.goto(hc.inspectorUrl);
+  await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor();
+  await page.locator('.row').nth(8).waitFor();
+  const doneRow = (await hc.store.list({ q: 'utterances', limit: 1 })).items[0].id;
+  await page.locator(`.row[data-id="${doneRow}"]`).click();
+  await page.locator('.tree').waitFor();
+  await page.locator('.tree summary', { hasText: 'utterances' }).click();
+  await page.locator('.tree summary', { hasText: /^0:/ }).first().click();
+  await page.mouse.move(0, 0);
+  mkdirSync('docs', { recursive: true });
+  await page.screenshot({ path: 'docs/inspector.png' });
+
+  const dark = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark', deviceScaleFactor: 1 });
+  await dark.goto(hc.inspectorUrl);
+  await dark.locator(`.job[data-job="${summary}"]`).click();
+  await dark.locator('.row').nth(1).waitFor();
+  await dark.locator('.row').first().click();
+  await dark.locator('.tree').waitFor();
+  await dark.mouse.move(0, 0);
+  await dark.screenshot({ path: 'docs/jobs.png' });
+  console.log('wrote docs/inspector.png and docs/jobs.png');
+} finally {
+  await browser.close();
+  await hc.close();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,324 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../scripts/browser.js';
+import { start } from '../src/start.js';
+import { json, later, rawRequest, send, startHookCatch, tempDir } from './helpers.js';
+import type { OpenTunnel, TunnelStatus } from '../src/tunnel/ngrok.js';
+
+type HC = Awaited<ReturnType<typeof startHookCatch>>;
+
+/** How long a test waits for something to show on the page: generous, the machine is shared and busy. */
+const SHOWN = { timeout: 15_000 };
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The inspector page of `hc` in a fresh browser context; page errors fail the test that opened it. */
+async function openInspector(hc: HC): Promise<Page & { errors: string[]; dialogs: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
+  later(() => context.close());
+  const page = Object.assign(await context.newPage(), { errors: [] as string[], dialogs: [] as string[] });
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    page.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.accept();
+  });
+  await page.goto(hc.inspectorUrl);
+  await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor(SHOWN);
+  return page;
+}
+
+async function deliver(hc: HC, body: string | Buffer, options: { path?: string; type?: string; method?: string; headers?: Record<string, string> } = {}) {
+  const reply = await send(`${hc.receiverUrl}${options.path ?? '/webhook'}`, {
+    method: options.method ?? 'POST',
+    body,
+    headers: { 'Content-Type': options.type ?? 'application/json', ...options.headers },
+  });
+  expect(reply.status).toBe(200);
+  return json(reply).id as string;
+}
+
+const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
+/** The ids of the rows drawn, top to bottom. */
+const rowIds = (page: Page) =>
+  page.locator('.row').evaluateAll((rows) => (rows as HTMLElement[]).sort((a, b) => a.offsetTop - b.offsetTop).map((r) => r.dataset.id!));
+
+// A browser test does many round trips: on a busy shared machine they get more time than the default.
+describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
+  it('shows a webhook without a reload, with its method, path, status, size, type and job', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    await page.evaluate(() => ((window as any).notReloaded = true));
+    const id = await deliver(hc, JSON.stringify({ jobId: 'job-1', status: 'Completed' }), { path: '/webhook/calls?x=1' });
+    await row(page, id).waitFor(SHOWN);
+    const text = await row(page, id).innerText();
+    expect(text).toContain('POST');
+    expect(text).toContain('/webhook/calls?x=1');
+    expect(text).toContain('200');
+    expect(text).toContain('json');
+    expect(text).toContain('job-1');
+    expect(await page.evaluate(() => (window as any).notReloaded)).toBe(true);
+    await expect.poll(() => page.locator('#count').innerText()).toBe('1 stored');
+    await expect.poll(() => page.locator('[data-url=local] .url-value').innerText()).toBe(hc.webhookUrl);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('shows the exact body as a JSON tree, raw text and hex, with the headers as received', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const body = '{"jobId": "job-2", "text": "héllo ✓ \\u00e9", "nested": {"list": [1, 2.50, true, null]}}';
+    const length = Buffer.byteLength(body);
+    const raw = await rawRequest(hc.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`);
+    const id = /X-Hook-Catch-Id: (\w+)/i.exec(raw)![1]!;
+    await row(page, id).click();
+    await page.locator('.tree').waitFor(SHOWN);
+    expect(await page.locator('.tree').innerText()).not.toContain('2.5'); // deeper levels start folded
+    await page.locator('.tree summary', { hasText: 'list' }).click();
+    await expect.poll(() => page.locator('.tree').innerText()).toContain('2.5'); // drawn when opened
+    const tree = await page.locator('.tree').innerText();
+    for (const part of ['jobId', '"job-2"', '"héllo ✓ é"', 'nested', 'list', '2.5', 'true', 'null']) expect(tree).toContain(part);
+
+    await page.getByRole('tab', { name: 'Raw' }).click();
+    expect(await page.locator('pre.raw').textContent()).toBe(body);
+
+    await page.getByRole('tab', { name: 'Hex' }).click();
+    const hex = (await page.locator('pre.hex').textContent())!;
+    const bytes = Buffer.from(body);
+    expect(hex.split('\n')[0]).toContain(`00000000  ${[...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    expect(hex.split('\n')).toHaveLength(Math.ceil(bytes.length / 16));
+
+    const headers = await page.locator('table.headers tbody tr').allInnerTexts();
+    expect(headers.filter((h) => /x-trace/i.test(h)).map((h) => h.replace(/\s+/g, ' '))).toEqual(['X-Trace a', 'x-trace b']);
+
+    // A binary body is shown as hex, byte for byte.
+    const binary = Buffer.from([0xff, 0x00, 0xfe, 0x41, 0x80]);
+    const binId = await deliver(hc, binary, { type: 'application/octet-stream' });
+    await row(page, binId).click();
+    await expect.poll(() => page.locator('pre.hex').textContent()).toContain('00000000  ff 00 fe 41 80');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('copy as curl sends the same request again, byte for byte', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const body = `{"quote": "it's", "lines": "a\\nb", "dollar": "$HOME \`x\`"}\n`;
+    const id = await deliver(hc, body, { path: '/webhook/curl?x=1&y=%20', headers: { 'X-Signature': 'sig=1' } });
+    await row(page, id).click();
+    await page.locator('[data-action=copy-curl]').click();
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    await promisify(execFile)('bash', ['-c', `${command} --silent --output /dev/null`]);
+    const again = await hc.store.list({ limit: 1 });
+    expect(again.items[0]!.id).not.toBe(id);
+    const [before, after] = await Promise.all([hc.store.get(id), hc.store.get(again.items[0]!.id)]);
+    expect(after!.body.equals(before!.body)).toBe(true);
+    expect(after!.url).toBe(before!.url);
+    expect(after!.headers.find(([k]) => k === 'X-Signature')?.[1]).toBe('sig=1');
+  });
+
+  it('filters by text inside bodies, method, path and job, and keeps filtering live ones', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const needle = await deliver(hc, JSON.stringify({ note: 'the needle is here' }), { path: '/webhook/a' });
+    const other = await deliver(hc, JSON.stringify({ note: 'nothing' }), { path: '/webhook/b' });
+    const get = (await send(`${hc.receiverUrl}/hooks/get?x=1`)).headers['x-hook-catch-id'] as string;
+    await row(page, get).waitFor(SHOWN);
+
+    await page.locator('#q').fill('NEEDLE');
+    await expect.poll(() => rowIds(page)).toEqual([needle]);
+    const liveNeedle = await deliver(hc, JSON.stringify({ note: 'another needle' }));
+    await deliver(hc, JSON.stringify({ note: 'no match' }));
+    await expect.poll(() => rowIds(page)).toEqual([liveNeedle, needle]);
+
+    await page.locator('#q').fill('');
+    await page.locator('#method').selectOption('GET');
+    await expect.poll(() => rowIds(page)).toEqual([get]);
+    await page.locator('#method').selectOption('');
+    await page.locator('#path').fill('/webhook/b');
+    await expect.poll(() => rowIds(page)).toEqual([other]);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('keyboard: j and k move through the list, / focuses the filter', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const first = await deliver(hc, '{"n":1}');
+    const second = await deliver(hc, '{"n":2}');
+    await row(page, first).waitFor(SHOWN);
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe(second);
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe(first);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe(second);
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q');
+  });
+
+  it('deletes one request, pauses and resumes, and clears all', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const a = await deliver(hc, '{"n":1}');
+    const b = await deliver(hc, '{"n":2}');
+    await row(page, b).click();
+    await page.locator('[data-action=delete]').click();
+    await expect.poll(() => rowIds(page)).toEqual([a]);
+    expect(await hc.store.get(b)).toBeNull();
+
+    await page.locator('#pause').click();
+    const held = await deliver(hc, '{"n":3}');
+    await expect.poll(() => page.locator('#pause').innerText()).toBe('Resume (1)');
+    expect(await rowIds(page)).toEqual([a]);
+    await page.locator('#pause').click();
+    await expect.poll(() => rowIds(page)).toEqual([held, a]);
+
+    await page.locator('#clear').click();
+    await expect.poll(() => page.locator('.row').count()).toBe(0);
+    expect(page.dialogs).toEqual(['confirm: Delete all 2 stored requests? This cannot be undone.']);
+    expect(hc.store.count).toBe(0);
+    await expect.poll(() => page.locator('#count').innerText()).toBe('0 stored');
+  });
+
+  it('a job registered on the page and delivered moves to completed; its timeline shows both deliveries of a retry', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    await page.getByLabel('job id').fill('job-77');
+    await page.getByLabel('label').fill('transcription');
+    await page.getByRole('button', { name: 'Expect' }).click();
+    const card = page.locator('.job[data-job="job-77"]');
+    await card.waitFor(SHOWN);
+    await expect.poll(() => card.getAttribute('data-status')).toBe('pending');
+    expect(await card.innerText()).toMatch(/expires in 6 d 23 h|expires in 7 d/);
+    expect(hc.jobs.get('job-77')?.source).toBe('expect');
+
+    const completed = JSON.stringify({ jobId: 'job-77', status: 'Completed', result: 'ok' });
+    const firstTry = await deliver(hc, completed);
+    const retry = await deliver(hc, completed);
+    await deliver(hc, JSON.stringify({ other: 'unrelated' }));
+    await expect.poll(() => card.getAttribute('data-status')).toBe('completed');
+    expect(await page.locator('.job-section[data-section=completed] .job[data-job="job-77"]').count()).toBe(1);
+    const dots = card.locator('circle.tl-delivery');
+    await expect.poll(() => dots.count()).toBe(2);
+    expect(await dots.nth(0).getAttribute('data-request')).toBe(firstTry);
+    expect(await dots.nth(1).getAttribute('data-request')).toBe(retry);
+    expect(await dots.nth(1).getAttribute('class')).toContain('dup');
+    expect(await card.locator('.tl-final').count()).toBe(1);
+    expect(await card.innerText()).toMatch(/2 deliveries · first webhook .* after registration/);
+
+    // Selecting the job filters the list to its deliveries, and tells its life in words.
+    await card.click();
+    await expect.poll(() => rowIds(page)).toEqual([retry, firstTry]);
+    const words = await card.locator('.tl-words li').allInnerTexts();
+    expect(words).toHaveLength(4);
+    expect(words[2]).toContain('duplicate, attempt 2');
+    expect(words[3]).toContain('completed');
+    expect(await row(page, retry).innerText()).toContain('retry 2');
+    await page.locator('#job-chip-clear').click();
+    await expect.poll(() => page.locator('.row').count()).toBe(3);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('a dropped and re-opened stream resyncs, across a restart of hook-catch, with no gap and no duplicate', async () => {
+    const dir = await tempDir();
+    const options = { port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false } as const;
+    const first = await start(options);
+    let closeLast = () => first.close();
+    later(() => closeLast());
+    const page = await openInspector(first);
+    const before = [await deliver(first, '{"n":1}'), await deliver(first, '{"n":2}')];
+    await row(page, before[1]!).waitFor(SHOWN);
+
+    await first.close();
+    await page.locator('[data-state=stream]', { hasText: 'reconnecting' }).waitFor(SHOWN);
+    const second = await start({ ...options, port: first.receiverPort, inspectorPort: first.inspectorPort });
+    closeLast = () => second.close();
+    // Sent while the page is away or reconnecting: it must get them from the resync, once each.
+    const after: string[] = [];
+    for (let i = 3; i <= 8; i++) after.push(await deliver(second, JSON.stringify({ n: i })));
+    await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor(SHOWN);
+    const everyId = [...before, ...after].reverse();
+    await expect.poll(() => rowIds(page)).toEqual(everyId);
+    const late = await deliver(second, '{"n":9}');
+    await expect.poll(() => rowIds(page)).toEqual([late, ...everyId]);
+    await expect.poll(() => page.locator('#count').innerText()).toBe('9 stored');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('a hostile body stays text: <script>, <img onerror> and text/html run nothing', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const ids = [
+      await deliver(hc, JSON.stringify({ jobId: '<img src=x onerror="window.pwned=1">', html: '<script>window.pwned=2</script>', tag: '<img src=x onerror=window.pwned=3>' })),
+      await deliver(hc, '<html><body><script>window.pwned=4</script><img src=x onerror="window.pwned=5"><iframe src="javascript:window.parent.pwned=6"></iframe></body></html>', {
+        type: 'text/html',
+        path: '/webhook/%3Cscript%3Ewindow.pwned=7%3C/script%3E',
+        headers: { 'X-Evil': '<img src=x onerror=window.pwned=8>' },
+      }),
+    ];
+    for (const id of ids) {
+      await row(page, id).click();
+      await page.locator('.body-view').waitFor(SHOWN);
+      for (const tab of ['JSON tree', 'Raw', 'Hex']) {
+        const button = page.getByRole('tab', { name: tab });
+        if (await button.count()) await button.click();
+      }
+    }
+    await page.getByRole('tab', { name: 'Raw' }).click();
+    expect(await page.locator('pre.raw').textContent()).toContain('<script>window.pwned=4</script>');
+    expect(await page.locator('table.headers').innerText()).toContain('<img src=x onerror=window.pwned=8>');
+    expect(await page.evaluate(() => typeof (window as any).pwned)).toBe('undefined');
+    expect(await page.locator('main script, main img, main iframe').count()).toBe(0);
+    expect(page.dialogs).toEqual([]);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('a page on another origin cannot open /ws (cross-site WebSocket hijacking)', async () => {
+    const hc = await startHookCatch();
+    const evil = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<script>
+        const ws = new WebSocket('ws://127.0.0.1:${hc.inspectorPort}/ws');
+        window.result = new Promise((resolve) => {
+          ws.onopen = () => resolve('open');
+          ws.onmessage = (m) => resolve('message ' + m.data);
+          ws.onerror = () => resolve('error');
+          ws.onclose = () => resolve('closed');
+        });
+      </script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    later(() => new Promise((resolve) => evil.close(resolve)));
+    const context = await browser.newContext();
+    later(() => context.close());
+    const page = await context.newPage();
+    // Another port is another origin, even on this machine (a page from the internet is the same case).
+    await page.goto(`http://localhost:${(evil.address() as { port: number }).port}/`);
+    expect(await page.evaluate(() => (window as any).result)).toBe('error');
+    const status = json(await send(`${hc.inspectorUrl}/api/status`));
+    expect(status.stream.clients).toBe(0);
+  });
+
+  it('shows the public URL and the tunnel state live', async () => {
+    let onStatus: ((s: TunnelStatus) => void) | undefined;
+    const openTunnel: OpenTunnel = async (options) => {
+      onStatus = options.onStatus;
+      return { url: 'https://page-test.ngrok-free.app', close: async () => undefined };
+    };
+    const hc = await startHookCatch({ tunnel: true, authtoken: 'tok', openTunnel });
+    const page = await openInspector(hc);
+    await expect.poll(() => page.locator('[data-url=public] .url-value').innerText()).toBe('https://page-test.ngrok-free.app/webhook');
+    await expect.poll(() => page.locator('[data-state=tunnel]').innerText()).toBe('tunnel: connected');
+    onStatus!('closed');
+    await expect.poll(() => page.locator('[data-state=tunnel]').innerText()).toBe('tunnel: reconnecting');
+    onStatus!('connected');
+    await expect.poll(() => page.locator('[data-state=tunnel]').innerText()).toBe('tunnel: connected');
+  });
+});

@@ -1,0 +1,147 @@
+import { getJson } from './api.js';
+import { bodyBytes, hexView, jsonTree, rawView } from './body-views.js';
+import { copy } from './clipboard.js';
+import { curlCommand } from './curl.js';
+import { fill, h } from './dom.js';
+import { dateTime, size, STATE_WORDS } from './format.js';
+import type { RequestRecord } from './types.js';
+
+export interface DetailDeps {
+  container: HTMLElement;
+  /** The receiver's base URL now (for copy as curl). */
+  receiverUrl: () => string;
+  remove: (id: string) => void;
+  selectJob: (jobId: string) => void;
+}
+
+type BodyTab = 'tree' | 'raw' | 'hex';
+
+/** The selected request in full: its meta, headers as received, query, and body as a JSON tree, raw text or hex. */
+export class DetailView {
+  private current: string | null = null;
+  private tab: BodyTab | null = null;
+  private abort: AbortController | null = null;
+
+  constructor(private readonly deps: DetailDeps) {
+    this.blank();
+  }
+
+  get shown(): string | null {
+    return this.current;
+  }
+
+  async show(id: string): Promise<void> {
+    this.current = id;
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    let record: RequestRecord;
+    try {
+      record = await getJson<RequestRecord>(`/api/requests/${encodeURIComponent(id)}`, abort.signal);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      fill(this.deps.container, h('p', { class: 'note error' }, (error as Error).message));
+      return;
+    }
+    if (abort.signal.aborted || this.current !== id) return;
+    this.draw(record);
+  }
+
+  /** The request was deleted (here or elsewhere). */
+  gone(id: string): void {
+    if (this.current === id) this.blank();
+  }
+
+  blank(): void {
+    this.current = null;
+    fill(this.deps.container, h('p', { class: 'placeholder' }, 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'));
+  }
+
+  private draw(r: RequestRecord): void {
+    const bytes = bodyBytes(r.body, r.bodyEncoding);
+    const text = r.bodyEncoding === 'utf8' ? r.body : null;
+    const parsed = parseJson(text);
+    const tabs: BodyTab[] = parsed.ok ? ['tree', 'raw', 'hex'] : ['raw', 'hex'];
+    const tab = this.tab && tabs.includes(this.tab) ? this.tab : text === null ? 'hex' : tabs[0]!;
+    const bodyBox = h('div', { class: 'body-view' });
+    const tabButtons = tabs.map((t) =>
+      h('button', { class: `tab${t === tab ? ' active' : ''}`, data: { tab: t }, attrs: { type: 'button', role: 'tab' }, on: { click: () => choose(t) } }, TAB_NAMES[t]),
+    );
+    const choose = (t: BodyTab) => {
+      this.tab = t;
+      for (const b of tabButtons) b.classList.toggle('active', b.dataset.tab === t);
+      fill(bodyBox, t === 'tree' ? jsonTree(parsed.value) : t === 'raw' ? rawView(text, bytes) : hexView(bytes));
+    };
+    choose(tab);
+
+    fill(
+      this.deps.container,
+      h('div', { class: 'detail-head' },
+        h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
+        h('div', { class: 'actions' },
+          h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
+          h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
+          h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
+          h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
+        ),
+      ),
+      this.meta(r, bytes.length),
+      r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
+      section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
+      r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
+      section(
+        `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
+        r.bodyDiscarded
+          ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`)
+          : h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox),
+      ),
+    );
+  }
+
+  private meta(r: RequestRecord, bytes: number): HTMLElement {
+    const job = r.summary.job;
+    const rows: [string, Node | string][] = [
+      ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})`],
+      ['Answered', String(r.response.status)],
+      ['From', r.remoteAddress ?? 'unknown'],
+      ['Id', r.id],
+      ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
+    ];
+    if (job) {
+      rows.push([
+        'Job',
+        h('span', null,
+          h('a', { attrs: { href: '#' }, data: { job: job.jobId }, on: { click: (e) => { e.preventDefault(); this.deps.selectJob(job.jobId); } } }, job.jobId),
+          ` · ${STATE_WORDS[job.jobStatus]} · delivery said ${job.statusWord ?? job.status} · attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
+        ),
+      ]);
+    }
+    return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+  }
+
+  private curl(r: RequestRecord, text: string | null): string {
+    return curlCommand({ method: r.method, url: this.deps.receiverUrl() + r.url, headers: r.headers, text, bodySize: r.bodySize });
+  }
+}
+
+const TAB_NAMES: Record<BodyTab, string> = { tree: 'JSON tree', raw: 'Raw', hex: 'Hex' };
+
+function parseJson(text: string | null): { ok: boolean; value?: unknown; error?: string } {
+  if (text === null || !/^\s*[[{"\d\-tfn]/.test(text)) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: /^\s*[[{]/.test(text) ? (error as Error).message : undefined };
+  }
+}
+
+function section(title: string, body: Node): HTMLElement {
+  return h('section', { class: 'part' }, h('h3', null, title), body);
+}
+
+function table(head: string[], rows: [string, string][], name: string): HTMLElement {
+  return h('table', { class: `kv ${name}` },
+    h('thead', null, h('tr', null, ...head.map((t) => h('th', null, t)))),
+    h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: 'k' }, k), h('td', { class: 'v' }, v)))),
+  );
+}

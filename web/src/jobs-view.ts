@@ -1,0 +1,127 @@
+import { sendJson } from './api.js';
+import { toast } from './clipboard.js';
+import { fill, h } from './dom.js';
+import { duration, STATE_WORDS } from './format.js';
+import type { JobsModel } from './jobs.js';
+import { timeline, timelineWords } from './timeline.js';
+import type { Job } from './types.js';
+
+export interface JobsViewDeps {
+  model: JobsModel;
+  container: HTMLElement;
+  /** The selected job (its deliveries filter the list), or null. */
+  selected: () => string | null;
+  select: (jobId: string | null) => void;
+}
+
+/** Cards drawn per section: the rest are counted, and found with the list's job filter. */
+const SECTION_LIMIT = 60;
+
+const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] = [
+  { key: 'pending', title: 'Pending', holds: (j) => j.source === 'expect' && j.status === 'pending' },
+  { key: 'in_progress', title: 'In progress', holds: (j) => j.source === 'expect' && j.status === 'in_progress' },
+  { key: 'completed', title: 'Completed', holds: (j) => j.source === 'expect' && j.status === 'completed' },
+  { key: 'failed', title: 'Failed', holds: (j) => j.source === 'expect' && j.status === 'failed' },
+  { key: 'expired', title: 'Expired', holds: (j) => j.source === 'expect' && j.status === 'expired' },
+  { key: 'unexpected', title: 'Not expected', holds: (j) => j.source === 'webhook' },
+];
+
+/** The jobs panel: a form to register one, then every job by state, each with its timeline. */
+export class JobsView {
+  private readonly form: HTMLFormElement;
+  private readonly sections: HTMLElement;
+
+  constructor(private readonly deps: JobsViewDeps) {
+    this.form = this.registerForm();
+    this.sections = h('div', { class: 'job-sections' });
+    fill(deps.container, h('h2', null, 'Jobs'), this.form, this.sections);
+  }
+
+  render(now = Date.now()): void {
+    const jobs = [...this.deps.model.jobs.values()].sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)));
+    if (!jobs.length) {
+      fill(this.sections, h('p', { class: 'placeholder' }, 'No jobs yet. Register the id your API gave you above (or run `hook-catch expect <jobId>`); webhooks that name a job id show up here too.'));
+      return;
+    }
+    const selected = this.deps.selected();
+    const drawn: HTMLElement[] = [];
+    for (const section of SECTIONS) {
+      const members = jobs.filter(section.holds);
+      if (!members.length) continue;
+      const cards = members.slice(0, SECTION_LIMIT).map((job) => this.card(job, job.id === selected, now));
+      const more = members.length > SECTION_LIMIT ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more (filter the list by job id to find one)`) : null;
+      drawn.push(h('section', { class: `job-section js-${section.key}`, data: { section: section.key } }, h('h3', null, `${section.title} `, h('span', { class: 'count' }, members.length)), ...cards, more));
+    }
+    this.sections.replaceChildren(...drawn);
+  }
+
+  private card(job: Job, selected: boolean, now: number): HTMLElement {
+    return h(
+      'article',
+      {
+        class: `job${selected ? ' selected' : ''}`,
+        data: { job: job.id, status: job.status },
+        attrs: { tabindex: '0', 'aria-pressed': String(selected) },
+        on: {
+          click: () => this.deps.select(selected ? null : job.id),
+          keydown: (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              this.deps.select(selected ? null : job.id);
+            }
+          },
+        },
+      },
+      h('div', { class: 'job-head' },
+        h('span', { class: 'job-id', title: job.id }, job.id),
+        h('span', { class: `pill st-${job.status}` }, STATE_WORDS[job.status]),
+      ),
+      job.label ? h('div', { class: 'job-label', title: job.label }, job.label) : null,
+      h('div', { class: 'job-info' }, info(job, now)),
+      timeline(job, now),
+      selected ? timelineWords(job) : null,
+    );
+  }
+
+  private registerForm(): HTMLFormElement {
+    const id = h('input', { attrs: { name: 'id', placeholder: 'job id', required: '', autocomplete: 'off', 'aria-label': 'job id' } });
+    const label = h('input', { attrs: { name: 'label', placeholder: 'label (optional)', autocomplete: 'off', 'aria-label': 'label' } });
+    const ttl = h('input', { class: 'ttl', attrs: { name: 'ttl', placeholder: 'ttl 7d', autocomplete: 'off', 'aria-label': 'time to live, such as 30m or 7d' } });
+    const form = h('form', { class: 'register', attrs: { 'aria-label': 'register a job' } }, id, label, ttl, h('button', { attrs: { type: 'submit' } }, 'Expect'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body: Record<string, string> = { id: id.value.trim() };
+      if (label.value.trim()) body.label = label.value.trim();
+      if (ttl.value.trim()) body.ttl = ttl.value.trim();
+      try {
+        const job = await sendJson<Job>('POST', '/api/jobs', body);
+        toast(`Expecting job ${job.id}`);
+        form.reset();
+      } catch (error) {
+        toast((error as Error).message, 'error');
+      }
+    });
+    return form;
+  }
+}
+
+function info(job: Job, now: number): string {
+  const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
+  const first = job.deliveries[0];
+  const parts: string[] = [];
+  if (job.status === 'pending') {
+    parts.push(`waiting ${duration(now - start)}`, `expires in ${duration(Math.max(0, Date.parse(job.expiresAt) - now))}`);
+  } else {
+    parts.push(job.deliveries.length === 1 ? '1 delivery' : `${job.deliveries.length} deliveries`);
+    if (first && job.registeredAt) {
+      const after = Date.parse(first.receivedAt) - start;
+      parts.push(after >= 0 ? `first webhook ${duration(after)} after registration` : `first webhook came ${duration(-after)} before registration`);
+    }
+    if (!job.registeredAt) parts.push('never registered');
+  }
+  return parts.join(' · ');
+}
+
+function lastActivity(job: Job): string {
+  return job.deliveries.at(-1)?.receivedAt ?? job.history.at(-1)?.at ?? job.firstSeenAt;
+}

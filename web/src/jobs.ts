@@ -1,0 +1,81 @@
+import { getJson } from './api.js';
+import type { Delivery, Job, JobMatch, JobSummary, StreamMessage } from './types.js';
+
+type JobMessage = Extract<StreamMessage, { type: 'job' }>;
+
+/**
+ * Every job the page knows, with its deliveries and history: loaded once from the API, then kept
+ * current by the stream's `job` messages (registered, delivered, status).
+ */
+export class JobsModel {
+  jobs = new Map<string, Job>();
+  loaded = false;
+  private pending: JobMessage[] | null = null;
+
+  constructor(private readonly changed: () => void) {}
+
+  async load(): Promise<void> {
+    this.pending = [];
+    try {
+      const { items } = await getJson<{ items: Job[] }>('/api/jobs?full=1');
+      this.jobs = new Map(items.map((job) => [job.id, job]));
+      this.loaded = true;
+      const pending = this.pending;
+      this.pending = null;
+      for (const message of pending) this.apply(message);
+    } finally {
+      this.pending = null;
+      this.changed();
+    }
+  }
+
+  /** Applies a `job` message; returns the request whose job match it changes, if any. */
+  apply(message: JobMessage): { requestId: string; match: JobMatch } | null {
+    if (this.pending) this.pending.push(message);
+    const job = this.merge(message.job);
+    let changedRequest: { requestId: string; match: JobMatch } | null = null;
+    if (message.event === 'delivered') {
+      const d = message.delivery;
+      const at = job.deliveries.findIndex((x) => x.requestId === d.requestId);
+      if (at === -1) job.deliveries.push(d);
+      else job.deliveries[at] = d;
+      job.deliveries.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
+      changedRequest = { requestId: d.requestId, match: matchOf(job, d) };
+    } else if (message.event === 'status' && job.history.at(-1)?.status !== message.to) {
+      job.history.push({ status: message.to, at: job.deliveries.at(-1)?.receivedAt ?? new Date().toISOString() });
+    }
+    this.changed();
+    return changedRequest;
+  }
+
+  status(jobId: string): Job['status'] | undefined {
+    return this.jobs.get(jobId)?.status;
+  }
+
+  private merge(summary: JobSummary): Job {
+    const { deliveryCount: _count, ...fields } = summary as JobSummary & { lastDeliveryAt?: unknown; lastRequestId?: unknown };
+    delete (fields as { lastDeliveryAt?: unknown }).lastDeliveryAt;
+    delete (fields as { lastRequestId?: unknown }).lastRequestId;
+    const known = this.jobs.get(summary.id);
+    if (known) {
+      Object.assign(known, fields);
+      return known;
+    }
+    const job: Job = { ...fields, history: [{ status: 'pending', at: summary.registeredAt ?? summary.firstSeenAt }], deliveries: [] };
+    this.jobs.set(job.id, job);
+    return job;
+  }
+}
+
+function matchOf(job: Job, d: Delivery): JobMatch {
+  return {
+    jobId: job.id,
+    jobStatus: job.status,
+    expected: job.source === 'expect',
+    matchedBy: d.matchedBy,
+    attempt: d.attempt,
+    duplicate: d.duplicate,
+    status: d.status,
+    statusWord: d.statusWord,
+  };
+}

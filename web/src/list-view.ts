@@ -1,0 +1,159 @@
+import { h, fill } from './dom.js';
+import { clock, size, STATE_WORDS } from './format.js';
+import type { RequestList } from './requests.js';
+import type { JobStatus, ListedRequest } from './types.js';
+
+export interface ListViewDeps {
+  list: RequestList;
+  container: HTMLElement;
+  /** A job's state now (jobs change after their requests are listed). */
+  jobStatus: (jobId: string) => JobStatus | undefined;
+  select: (id: string) => void;
+  /** What to show when there is nothing yet. */
+  empty: () => Node;
+}
+
+interface Drawn {
+  el: HTMLElement;
+  request: ListedRequest;
+  jobStatus: JobStatus | undefined;
+  selected: boolean;
+}
+
+/** Rows a frame draws beyond the visible ones, above and below. */
+const OVERSCAN = 8;
+
+/**
+ * The request list, virtualized: only the rows in view (and a few around) exist in the DOM, so
+ * 10,000 stored requests scroll like 10. Rows are absolutely placed on a spacer as tall as all rows.
+ */
+export class ListView {
+  selectedId: string | null = null;
+  private readonly spacer: HTMLElement;
+  private readonly rowHeight: number;
+  private anchor: { id: string; offset: number } | null = null;
+  private drawn = new Map<string, Drawn>();
+
+  constructor(private readonly deps: ListViewDeps) {
+    this.spacer = h('div', { class: 'spacer' });
+    deps.container.append(this.spacer);
+    this.rowHeight = parseFloat(getComputedStyle(deps.container).getPropertyValue('--row-height')) || 30;
+    deps.container.addEventListener('scroll', () => this.render(), { passive: true });
+    window.addEventListener('resize', () => this.render());
+  }
+
+  /** Draws the rows in view; keeps the row the user is reading in place when newer ones arrive above it. */
+  render(): void {
+    const { list, container } = this.deps;
+    const rows = list.rows;
+    this.keepAnchor(rows);
+    this.spacer.style.height = `${rows.length * this.rowHeight}px`;
+    if (!rows.length) {
+      this.drawn.clear();
+      fill(this.spacer, list.loading ? null : this.deps.empty());
+      return;
+    }
+    const first = Math.max(0, Math.floor(container.scrollTop / this.rowHeight) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((container.scrollTop + container.clientHeight) / this.rowHeight) + OVERSCAN);
+    this.draw(rows, first, last);
+    const top = Math.floor(container.scrollTop / this.rowHeight);
+    this.anchor = container.scrollTop > 0 && rows[top] ? { id: rows[top].id, offset: container.scrollTop - top * this.rowHeight } : null;
+    if (last > rows.length - 40) void list.loadMore();
+  }
+
+  /**
+   * Keeps the rows in view in the DOM: a row whose request, job state and selection are unchanged
+   * keeps its element (only its place moves), others are drawn again, rows out of view are removed.
+   */
+  private draw(rows: ListedRequest[], first: number, last: number): void {
+    const keep = new Map<string, Drawn>();
+    for (let i = first; i < last; i++) {
+      const r = rows[i]!;
+      const jobStatus = r.job ? (this.deps.jobStatus(r.job.jobId) ?? r.job.jobStatus) : undefined;
+      const selected = r.id === this.selectedId;
+      let drawn = this.drawn.get(r.id);
+      if (!drawn || drawn.request !== r || drawn.jobStatus !== jobStatus || drawn.selected !== selected) {
+        drawn?.el.remove();
+        drawn = { el: this.row(r, selected, jobStatus), request: r, jobStatus, selected };
+        this.spacer.append(drawn.el);
+      }
+      drawn.el.style.top = `${i * this.rowHeight}px`;
+      keep.set(r.id, drawn);
+    }
+    for (const [id, drawn] of this.drawn) if (!keep.has(id)) drawn.el.remove();
+    for (const child of [...this.spacer.children]) if (!(child as HTMLElement).dataset.id) child.remove();
+    this.drawn = keep;
+  }
+
+  /** Moves the selection by `delta` rows and brings it into view. */
+  move(delta: number): void {
+    const rows = this.deps.list.rows;
+    if (!rows.length) return;
+    const at = this.selectedId ? rows.findIndex((r) => r.id === this.selectedId) : -1;
+    const next = Math.min(rows.length - 1, Math.max(0, at === -1 ? 0 : at + delta));
+    this.deps.select(rows[next]!.id);
+    this.reveal(next);
+  }
+
+  private reveal(index: number): void {
+    const c = this.deps.container;
+    const top = index * this.rowHeight;
+    if (top < c.scrollTop) c.scrollTop = top;
+    else if (top + this.rowHeight > c.scrollTop + c.clientHeight) c.scrollTop = top + this.rowHeight - c.clientHeight;
+    this.render();
+  }
+
+  private keepAnchor(rows: ListedRequest[]): void {
+    if (!this.anchor) return;
+    const { id, offset } = this.anchor;
+    const top = Math.floor(this.deps.container.scrollTop / this.rowHeight);
+    if (rows[top]?.id === id) return;
+    const index = rows.findIndex((r) => r.id === id);
+    if (index !== -1) this.deps.container.scrollTop = index * this.rowHeight + offset;
+  }
+
+  private row(r: ListedRequest, selected: boolean, jobStatus: JobStatus | undefined): HTMLElement {
+    return h(
+      'div',
+      {
+        class: `row${selected ? ' selected' : ''}${r.status >= 400 ? ' refused' : ''}`,
+        data: { id: r.id },
+        attrs: { role: 'option', 'aria-selected': String(selected) },
+        on: { click: () => this.deps.select(r.id) },
+      },
+      h('span', { class: 'c-time', title: r.receivedAt }, clock(r.receivedAt)),
+      h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
+      h('span', { class: 'c-path', title: r.url }, h('span', { class: 'path-text' }, r.url), h('span', { class: 'c-badges' }, ...badges(r))),
+      h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
+      h('span', { class: 'c-size' }, r.bodyDiscarded ? `${size(r.bodySize)}!` : size(r.bodySize)),
+      h('span', { class: 'c-type', title: r.contentType ?? '' }, shortType(r.contentType)),
+      jobCell(r, jobStatus),
+    );
+  }
+
+}
+
+function jobCell(r: ListedRequest, status: JobStatus | undefined): HTMLElement {
+  if (!r.job || !status) return h('span', { class: 'c-job' });
+  return h(
+    'span',
+    { class: 'c-job', title: `job ${r.job.jobId}: ${STATE_WORDS[status]}; this delivery said ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy})` },
+    h('span', { class: `dot st-${status}` }),
+    r.job.jobId,
+  );
+}
+
+function shortType(type: string | null): string {
+  if (!type) return '';
+  return type.split(';')[0]!.trim().replace(/^application\//, '');
+}
+
+function badges(r: ListedRequest): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  if (r.job && r.job.attempt > 1) out.push(h('span', { class: 'badge warn', title: `the same body came ${r.job.attempt} times` }, `retry ${r.job.attempt}`));
+  else if (r.job?.duplicate) out.push(h('span', { class: 'badge warn' }, 'duplicate'));
+  if (r.invalidJson) out.push(h('span', { class: 'badge bad', title: 'the Content-Type says JSON but the body does not parse' }, 'not valid JSON'));
+  if (r.bodyDiscarded) out.push(h('span', { class: 'badge bad', title: 'over --max-body: answered 413, body not kept' }, '413'));
+  if (r.refusal) out.push(h('span', { class: 'badge bad', title: r.refusal.reason }, 'refused'));
+  return out;
+}

@@ -1,0 +1,230 @@
+import { getJson, sendJson } from './api.js';
+import { copy, toast } from './clipboard.js';
+import { DetailView } from './detail-view.js';
+import { byId, h } from './dom.js';
+import { HeaderView } from './header-view.js';
+import { JobsModel } from './jobs.js';
+import { JobsView } from './jobs-view.js';
+import { ListView } from './list-view.js';
+import { FIRST_ID, RequestList } from './requests.js';
+import { openStream } from './stream.js';
+import type { ListedRequest, Status, StreamMessage } from './types.js';
+
+/**
+ * The inspector page. Stream messages and model changes are collected and drawn once per
+ * animation frame, so a burst of a thousand webhooks costs a few frames, not a thousand layouts.
+ */
+const header = new HeaderView(byId('top'));
+const list = new RequestList(schedule);
+const jobs = new JobsModel(() => {
+  jobsDirty = true;
+  schedule();
+});
+let jobsDirty = true;
+let selectedJob: string | null = null;
+const inbox: StreamMessage[] = [];
+
+const listView = new ListView({
+  list,
+  container: byId('list'),
+  jobStatus: (id) => jobs.status(id),
+  select: selectRequest,
+  empty: emptyList,
+});
+const detail = new DetailView({
+  container: byId('detail'),
+  receiverUrl: () => header.status?.receiverUrl ?? '',
+  remove: deleteRequest,
+  selectJob,
+});
+const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob });
+
+let frameQueued = false;
+let firstRowsMarked = false;
+
+function schedule(): void {
+  if (frameQueued) return;
+  frameQueued = true;
+  // A hidden tab gets no animation frames: still keep up, less often.
+  if (document.hidden) setTimeout(frame, 500);
+  else requestAnimationFrame(frame);
+}
+
+function frame(): void {
+  frameQueued = false;
+  if (inbox.length) apply(inbox.splice(0));
+  listView.render();
+  if (jobsDirty) {
+    jobsDirty = false;
+    jobsView.render();
+  }
+  drawCounts();
+  if (!firstRowsMarked && list.rows.length) {
+    firstRowsMarked = true;
+    performance.mark('hook-catch:first-rows');
+  }
+}
+
+/** Applies one frame's stream messages in order; consecutive requests go in as one batch. */
+function apply(messages: StreamMessage[]): void {
+  let batch: ListedRequest[] = [];
+  const flush = () => {
+    if (batch.length) list.arrived(batch);
+    batch = [];
+  };
+  for (const m of messages) {
+    if (m.type === 'request') {
+      batch.push(m.request);
+      continue;
+    }
+    flush();
+    if (m.type === 'status') {
+      header.setStatus(m);
+      list.setStored(m.requests.stored, m.requests.newestId);
+    } else if (m.type === 'deleted') {
+      if (listView.selectedId === m.id) listView.move(1);
+      list.removed(m.id);
+      detail.gone(m.id);
+    } else if (m.type === 'cleared') {
+      list.cleared();
+      listView.selectedId = null;
+      detail.blank();
+    } else if (m.type === 'reset') {
+      void list.reload();
+    } else if (m.type === 'tunnel') {
+      header.setTunnel(m.status, m.publicUrl);
+    } else if (m.type === 'job') {
+      const changed = jobs.apply(m);
+      if (changed) list.matched(changed.requestId, changed.match);
+    }
+  }
+  flush();
+}
+
+function drawCounts(): void {
+  const shown = list.rows.length;
+  const more = list.complete ? '' : '+';
+  const held = list.held.length ? ` · ${list.held.length} new while paused` : '';
+  byId('count').textContent = list.hasFilters ? `${shown.toLocaleString()}${more} matching${held}` : `${list.total.toLocaleString()} stored${held}`;
+  byId('pause').textContent = list.paused ? `Resume${list.held.length ? ` (${list.held.length})` : ''}` : 'Pause';
+  byId('pause').setAttribute('aria-pressed', String(list.paused));
+  if (header.status) header.setStored(list.total);
+  const chip = byId('job-chip');
+  chip.hidden = !selectedJob;
+  if (selectedJob) byId('job-chip-id').textContent = selectedJob;
+}
+
+function selectRequest(id: string): void {
+  listView.selectedId = id;
+  void detail.show(id);
+  schedule();
+}
+
+function selectJob(jobId: string | null): void {
+  selectedJob = jobId;
+  list.filters = { ...list.filters, job: jobId ?? '' };
+  jobsDirty = true;
+  void list.reload();
+  schedule();
+}
+
+async function deleteRequest(id: string): Promise<void> {
+  try {
+    await sendJson('DELETE', `/api/requests/${encodeURIComponent(id)}`);
+  } catch (error) {
+    toast((error as Error).message, 'error');
+  }
+}
+
+function emptyList(): Node {
+  if (list.hasFilters) return h('p', { class: 'placeholder' }, 'Nothing matches these filters.');
+  const url = header.status?.webhookUrl ?? `${location.protocol}//127.0.0.1:8080/webhook`;
+  const command = `curl -X POST ${url} -H 'Content-Type: application/json' -d '{"jobId":"job-1","status":"completed"}'`;
+  return h('div', { class: 'empty' },
+    h('p', null, 'No webhooks yet. Point your provider at the webhook URL above, or send one now:'),
+    h('pre', null, command),
+    h('button', { attrs: { type: 'button' }, on: { click: () => copy(command, 'curl command') } }, 'Copy'),
+  );
+}
+
+function wireToolbar(): void {
+  const q = byId<HTMLInputElement>('q');
+  const method = byId<HTMLSelectElement>('method');
+  const path = byId<HTMLInputElement>('path');
+  let timer: number | undefined;
+  const changed = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      list.filters = { q: q.value.trim(), method: method.value, path: path.value.trim(), job: selectedJob ?? '' };
+      void list.reload();
+    }, 200);
+  };
+  byId('filters').addEventListener('submit', (e) => e.preventDefault());
+  q.addEventListener('input', changed);
+  path.addEventListener('input', changed);
+  method.addEventListener('change', changed);
+  byId('job-chip-clear').addEventListener('click', () => selectJob(null));
+  byId('pause').addEventListener('click', () => list.pause(!list.paused));
+  byId('clear').addEventListener('click', async () => {
+    if (!confirm(`Delete all ${list.total.toLocaleString()} stored requests? This cannot be undone.`)) return;
+    try {
+      await sendJson('DELETE', '/api/requests');
+    } catch (error) {
+      toast((error as Error).message, 'error');
+    }
+  });
+}
+
+function wireKeys(): void {
+  document.addEventListener('keydown', (e) => {
+    const target = e.target as HTMLElement;
+    const typing = target.matches('input, textarea, select');
+    if (typing) {
+      if (e.key === 'Escape') target.blur();
+      return;
+    }
+    if (e.metaKey || e.ctrlKey || e.altKey) return;
+    if (e.key === '/') {
+      e.preventDefault();
+      byId('q').focus();
+    } else if (e.key === 'j' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      listView.move(1);
+    } else if (e.key === 'k' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      listView.move(-1);
+    }
+  });
+}
+
+async function boot(): Promise<void> {
+  wireToolbar();
+  wireKeys();
+  header.render();
+  const status = getJson<Status>('/api/status').then((s) => header.setStatus(s));
+  await Promise.all([list.reload(), status]).catch((error) => toast(`Cannot reach hook-catch: ${(error as Error).message}`, 'error'));
+  openStream({
+    messages: (frameMessages) => {
+      inbox.push(...frameMessages);
+      schedule();
+    },
+    state: (state, why) => header.setStream(state, why),
+    lastId: () => list.newestSeen ?? FIRST_ID,
+  });
+  void jobs.load().catch((error) => toast(`Cannot load jobs: ${(error as Error).message}`, 'error'));
+  // Pending jobs count down; the stored count drifts when retention drops the oldest.
+  setInterval(() => {
+    if ([...jobs.jobs.values()].some((j) => j.status === 'pending' || j.status === 'in_progress')) {
+      jobsDirty = true;
+      schedule();
+    }
+  }, 1000);
+  setInterval(() => {
+    void getJson<Status>('/api/status').then((s) => {
+      header.setStatus(s);
+      list.setStored(s.requests.stored, s.requests.newestId);
+    }).catch(() => undefined);
+  }, 15_000);
+}
+
+void boot();
