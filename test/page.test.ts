@@ -80,7 +80,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const raw = await rawRequest(hc.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`);
     const id = /X-Hook-Catch-Id: (\w+)/i.exec(raw)![1]!;
     await row(page, id).click();
-    await page.locator('.tree').waitFor(SHOWN);
+    await page.locator(`#detail[data-shown="${id}"] .tree`).waitFor(SHOWN);
     expect(await page.locator('.tree').innerText()).not.toContain('2.5'); // deeper levels start folded
     await page.locator('.tree summary', { hasText: 'list' }).click();
     await expect.poll(() => page.locator('.tree').innerText()).toContain('2.5'); // drawn when opened
@@ -103,6 +103,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const binary = Buffer.from([0xff, 0x00, 0xfe, 0x41, 0x80]);
     const binId = await deliver(hc, binary, { type: 'application/octet-stream' });
     await row(page, binId).click();
+    await page.locator(`#detail[data-shown="${binId}"]`).waitFor(SHOWN);
     await expect.poll(() => page.locator('pre.hex').textContent()).toContain('00000000  ff 00 fe 41 80');
     expect(page.errors).toEqual([]);
   });
@@ -113,7 +114,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const body = `{"quote": "it's", "lines": "a\\nb", "dollar": "$HOME \`x\`"}\n`;
     const id = await deliver(hc, body, { path: '/webhook/curl?x=1&y=%20', headers: { 'X-Signature': 'sig=1' } });
     await row(page, id).click();
-    await page.locator('[data-action=copy-curl]').click();
+    await page.locator(`#detail[data-shown="${id}"] [data-action=copy-curl]`).click();
     const command = await page.evaluate(() => navigator.clipboard.readText());
     await promisify(execFile)('bash', ['-c', `${command} --silent --output /dev/null`]);
     const again = await hc.store.list({ limit: 1 });
@@ -169,7 +170,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const a = await deliver(hc, '{"n":1}');
     const b = await deliver(hc, '{"n":2}');
     await row(page, b).click();
-    await page.locator('[data-action=delete]').click();
+    await page.locator(`#detail[data-shown="${b}"] [data-action=delete]`).click();
     await expect.poll(() => rowIds(page)).toEqual([a]);
     expect(await hc.store.get(b)).toBeNull();
 
@@ -265,7 +266,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     ];
     for (const id of ids) {
       await row(page, id).click();
-      await page.locator('.body-view').waitFor(SHOWN);
+      await page.locator(`#detail[data-shown="${id}"] .body-view`).waitFor(SHOWN);
       for (const tab of ['JSON tree', 'Raw', 'Hex']) {
         const button = page.getByRole('tab', { name: tab });
         if (await button.count()) await button.click();

@@ -54,10 +54,12 @@ export class DetailView {
 
   blank(): void {
     this.current = null;
+    delete this.deps.container.dataset.shown;
     fill(this.deps.container, h('p', { class: 'placeholder' }, 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'));
   }
 
   private draw(r: RequestRecord): void {
+    this.deps.container.dataset.shown = r.id;
     const bytes = bodyBytes(r.body, r.bodyEncoding);
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
     const parsed = parseJson(text);

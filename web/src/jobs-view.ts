@@ -14,6 +14,14 @@ export interface JobsViewDeps {
   select: (jobId: string | null) => void;
 }
 
+interface DrawnCard {
+  el: HTMLElement;
+  version: number;
+  selected: boolean;
+  /** The second its clock showed (0 for a settled job, whose card has no clock). */
+  second: number;
+}
+
 /** Cards drawn per section: the rest are counted, and found with the list's job filter. */
 const SECTION_LIMIT = 60;
 
@@ -30,6 +38,7 @@ const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] =
 export class JobsView {
   private readonly form: HTMLFormElement;
   private readonly sections: HTMLElement;
+  private cards = new Map<string, DrawnCard>();
 
   constructor(private readonly deps: JobsViewDeps) {
     this.form = this.registerForm();
@@ -38,21 +47,44 @@ export class JobsView {
   }
 
   render(now = Date.now()): void {
-    const jobs = [...this.deps.model.jobs.values()].sort((a, b) => lastActivity(b).localeCompare(lastActivity(a)));
+    const jobs = [...this.deps.model.jobs.values()].sort((a, b) => {
+      const x = lastActivity(a);
+      const y = lastActivity(b);
+      return x < y ? 1 : x > y ? -1 : 0;
+    });
     if (!jobs.length) {
       fill(this.sections, h('p', { class: 'placeholder' }, 'No jobs yet. Register the id your API gave you above (or run `hook-catch expect <jobId>`); webhooks that name a job id show up here too.'));
       return;
     }
     const selected = this.deps.selected();
     const drawn: HTMLElement[] = [];
+    const kept = new Map<string, DrawnCard>();
     for (const section of SECTIONS) {
       const members = jobs.filter(section.holds);
       if (!members.length) continue;
-      const cards = members.slice(0, SECTION_LIMIT).map((job) => this.card(job, job.id === selected, now));
+      const cards = members.slice(0, SECTION_LIMIT).map((job) => this.cached(job, job.id === selected, now, kept));
       const more = members.length > SECTION_LIMIT ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more (filter the list by job id to find one)`) : null;
       drawn.push(h('section', { class: `job-section js-${section.key}`, data: { section: section.key } }, h('h3', null, `${section.title} `, h('span', { class: 'count' }, members.length)), ...cards, more));
     }
     this.sections.replaceChildren(...drawn);
+    this.cards = kept;
+  }
+
+  /**
+   * A job's card, drawn again only when the job changed, was (un)selected, or shows a clock
+   * (waiting, expires in) that moved: with thousands of jobs and hundreds of webhooks a second,
+   * a frame redraws the few jobs that changed, not the panel.
+   */
+  private cached(job: Job, selected: boolean, now: number, kept: Map<string, DrawnCard>): HTMLElement {
+    const version = this.deps.model.versions.get(job.id) ?? 0;
+    const ticking = job.status === 'pending' || job.status === 'in_progress';
+    const second = ticking ? Math.floor(now / 1000) : 0;
+    let card = this.cards.get(job.id);
+    if (!card || card.version !== version || card.selected !== selected || card.second !== second) {
+      card = { el: this.card(job, selected, now), version, selected, second };
+    }
+    kept.set(job.id, card);
+    return card.el;
   }
 
   private card(job: Job, selected: boolean, now: number): HTMLElement {

@@ -9,6 +9,8 @@ type JobMessage = Extract<StreamMessage, { type: 'job' }>;
  */
 export class JobsModel {
   jobs = new Map<string, Job>();
+  /** Goes up each time a job changes, so a view redraws only the jobs that did. */
+  versions = new Map<string, number>();
   loaded = false;
   private pending: JobMessage[] | null = null;
 
@@ -19,6 +21,7 @@ export class JobsModel {
     try {
       const { items } = await getJson<{ items: Job[] }>('/api/jobs?full=1');
       this.jobs = new Map(items.map((job) => [job.id, job]));
+      this.versions.clear();
       this.loaded = true;
       const pending = this.pending;
       this.pending = null;
@@ -33,6 +36,7 @@ export class JobsModel {
   apply(message: JobMessage): { requestId: string; match: JobMatch } | null {
     if (this.pending) this.pending.push(message);
     const job = this.merge(message.job);
+    this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     let changedRequest: { requestId: string; match: JobMatch } | null = null;
     if (message.event === 'delivered') {
       const d = message.delivery;
