@@ -72,6 +72,23 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('marks a body that is not valid JSON and one over --max-body, and a click on a job follows it', async () => {
+    const hc = await startHookCatch({ maxBody: 1000 });
+    const page = await openInspector(hc);
+    const broken = await deliver(hc, '{"jobId": "job-9", "status": ');
+    const big = (await send(`${hc.receiverUrl}/webhook`, { method: 'POST', body: 'x'.repeat(5000) })).headers['x-hook-catch-id'] as string;
+    const first = await deliver(hc, JSON.stringify({ jobId: 'job-9', status: 'InProgress' }));
+    const second = await deliver(hc, JSON.stringify({ jobId: 'job-9', status: 'Completed' }));
+    await row(page, second).waitFor(SHOWN);
+    expect(await row(page, broken).locator('.badge').allInnerTexts()).toEqual(['not valid JSON']);
+    expect(await row(page, big).locator('.badge').allInnerTexts()).toEqual(['413']);
+    expect(await row(page, big).locator('.c-status').innerText()).toBe('413');
+    await row(page, first).locator('.c-job').click();
+    await expect.poll(() => rowIds(page)).toEqual([second, first]);
+    await expect.poll(() => page.locator('#job-chip-id').innerText()).toBe('job-9');
+    expect(page.errors).toEqual([]);
+  });
+
   it('shows the exact body as a JSON tree, raw text and hex, with the headers as received', async () => {
     const hc = await startHookCatch();
     const page = await openInspector(hc);

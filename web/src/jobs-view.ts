@@ -63,7 +63,7 @@ export class JobsView {
       const members = jobs.filter(section.holds);
       if (!members.length) continue;
       const cards = members.slice(0, SECTION_LIMIT).map((job) => this.cached(job, job.id === selected, now, kept));
-      const more = members.length > SECTION_LIMIT ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more (filter the list by job id to find one)`) : null;
+      const more = members.length > SECTION_LIMIT ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more: click a job id in the list to follow one`) : null;
       drawn.push(h('section', { class: `job-section js-${section.key}`, data: { section: section.key } }, h('h3', null, `${section.title} `, h('span', { class: 'count' }, members.length)), ...cards, more));
     }
     this.sections.replaceChildren(...drawn);

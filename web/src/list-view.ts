@@ -9,6 +9,8 @@ export interface ListViewDeps {
   /** A job's state now (jobs change after their requests are listed). */
   jobStatus: (jobId: string) => JobStatus | undefined;
   select: (id: string) => void;
+  /** Filters the list to a job's deliveries (a click on a row's job). */
+  selectJob: (jobId: string) => void;
   /** What to show when there is nothing yet. */
   empty: () => Node;
 }
@@ -127,17 +129,27 @@ export class ListView {
       h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
       h('span', { class: 'c-size' }, r.bodyDiscarded ? `${size(r.bodySize)}!` : size(r.bodySize)),
       h('span', { class: 'c-type', title: r.contentType ?? '' }, shortType(r.contentType)),
-      jobCell(r, jobStatus),
+      jobCell(r, jobStatus, this.deps.selectJob),
     );
   }
 
 }
 
-function jobCell(r: ListedRequest, status: JobStatus | undefined): HTMLElement {
+function jobCell(r: ListedRequest, status: JobStatus | undefined, selectJob: (jobId: string) => void): HTMLElement {
   if (!r.job || !status) return h('span', { class: 'c-job' });
+  const jobId = r.job.jobId;
   return h(
     'span',
-    { class: 'c-job', title: `job ${r.job.jobId}: ${STATE_WORDS[status]}; this delivery said ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy})` },
+    {
+      class: 'c-job',
+      title: `job ${jobId}: ${STATE_WORDS[status]}; this delivery said ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy}). Click to see only this job's deliveries.`,
+      on: {
+        click: (e) => {
+          e.stopPropagation();
+          selectJob(jobId);
+        },
+      },
+    },
     h('span', { class: `dot st-${status}` }),
     r.job.jobId,
   );

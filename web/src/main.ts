@@ -29,6 +29,7 @@ const listView = new ListView({
   container: byId('list'),
   jobStatus: (id) => jobs.status(id),
   select: selectRequest,
+  selectJob,
   empty: emptyList,
 });
 const detail = new DetailView({

@@ -14,6 +14,8 @@ export const NO_FILTERS: Filters = { q: '', method: '', path: '', job: '' };
 /** The smallest request id: "everything after nothing". */
 export const FIRST_ID = '0'.repeat(18);
 const PAGE = 200;
+/** Rows the page keeps at most: older ones are dropped and come back page by page when scrolled to. */
+const KEEP = 10_000;
 
 /**
  * The requests the list shows, newest first: a first page from the API, then live ones from the
@@ -204,6 +206,7 @@ export class RequestList {
     if (newestLoaded === undefined || fresh.at(-1)!.id > newestLoaded) {
       this.rows = fresh.concat(this.rows);
       for (const r of fresh) this.ids.add(r.id);
+      this.trim();
       return;
     }
     for (const r of fresh) {
@@ -211,6 +214,13 @@ export class RequestList {
       this.rows.splice(this.insertionPoint(r.id), 0, r);
       this.ids.add(r.id);
     }
+  }
+
+  /** A page open for days at hundreds of webhooks a second keeps its memory bounded: the oldest rows go. */
+  private trim(): void {
+    if (this.rows.length <= KEEP) return;
+    for (const r of this.rows.splice(KEEP)) this.ids.delete(r.id);
+    this.nextBefore = this.rows.at(-1)!.id;
   }
 
   private insertionPoint(id: string): number {
