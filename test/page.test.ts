@@ -170,7 +170,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const page = await openInspector(hc);
     const first = await deliver(hc, '{"n":1}');
     const second = await deliver(hc, '{"n":2}');
-    await row(page, first).waitFor(SHOWN);
+    await expect.poll(() => rowIds(page)).toEqual([second, first]);
     await page.keyboard.press('j');
     await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe(second);
     await page.keyboard.press('j');

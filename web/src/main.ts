@@ -106,13 +106,17 @@ function drawCounts(): void {
   const shown = list.rows.length;
   const more = list.complete ? '' : '+';
   const held = list.held.length ? ` · ${list.held.length} new while paused` : '';
-  byId('count').textContent = list.hasFilters ? `${shown.toLocaleString()}${more} matching${held}` : `${list.total.toLocaleString()} stored${held}`;
-  byId('pause').textContent = list.paused ? `Resume${list.held.length ? ` (${list.held.length})` : ''}` : 'Pause';
+  setText(byId('count'), list.hasFilters ? `${shown.toLocaleString()}${more} matching${held}` : `${list.total.toLocaleString()} stored${held}`);
+  setText(byId('pause'), list.paused ? `Resume${list.held.length ? ` (${list.held.length})` : ''}` : 'Pause');
   byId('pause').setAttribute('aria-pressed', String(list.paused));
   if (header.status) header.setStored(list.total);
-  const chip = byId('job-chip');
-  chip.hidden = !selectedJob;
-  if (selectedJob) byId('job-chip-id').textContent = selectedJob;
+  byId('job-chip').hidden = !selectedJob;
+  if (selectedJob) setText(byId('job-chip-id'), selectedJob);
+}
+
+/** Sets an element's text only when it changed (each frame calls this; the same text costs no layout). */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function selectRequest(id: string): void {
