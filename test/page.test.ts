@@ -270,6 +270,54 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('a burst of webhooks all reach the list, once each and in order (only the rows in view are in the DOM)', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const sent: string[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => deliver(hc, JSON.stringify({ batch, i, pad: 'x'.repeat(2000) }))));
+      sent.push(...ids);
+    }
+    expect(await page.locator('.row').count()).toBeLessThan(100);
+    const newestFirst = [...sent].sort().reverse();
+    await expect.poll(() => page.locator('#count').innerText()).toBe('300 stored');
+    // Walk the whole list (only the rows in view exist) and collect every id once.
+    const seen = await page.evaluate(async () => {
+      const list = document.getElementById('list')!;
+      const ids: string[] = [];
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      list.scrollTop = 0;
+      await frame();
+      for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
+        list.scrollTop = top;
+        await frame();
+        await frame();
+        const rows = [...list.querySelectorAll<HTMLElement>('.row')].sort((a, b) => a.offsetTop - b.offsetTop);
+        for (const r of rows) if (!ids.includes(r.dataset.id!)) ids.push(r.dataset.id!);
+      }
+      return ids;
+    });
+    expect(seen).toEqual(newestFirst);
+
+    // Scrolled down to read, new rows above do not move what is being read.
+    const reading = await page.evaluate(async () => {
+      const list = document.getElementById('list')!;
+      list.scrollTop = 3000;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      return [...list.querySelectorAll<HTMLElement>('.row')].find((r) => r.offsetTop >= list.scrollTop)!.dataset.id!;
+    });
+    const topRowNow = () =>
+      page.evaluate(() => {
+        const list = document.getElementById('list')!;
+        return [...list.querySelectorAll<HTMLElement>('.row')].find((r) => r.offsetTop >= list.scrollTop)?.dataset.id;
+      });
+    expect(await topRowNow()).toBe(reading);
+    for (let i = 0; i < 5; i++) await deliver(hc, JSON.stringify({ later: i }));
+    await expect.poll(() => page.locator('#count').innerText()).toBe('305 stored');
+    expect(await topRowNow()).toBe(reading);
+    expect(page.errors).toEqual([]);
+  });
+
   it('a hostile body stays text: <script>, <img onerror> and text/html run nothing', async () => {
     const hc = await startHookCatch();
     const page = await openInspector(hc);

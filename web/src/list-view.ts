@@ -40,7 +40,14 @@ export class ListView {
     this.spacer = h('div', { class: 'spacer' });
     deps.container.append(this.spacer);
     this.rowHeight = parseFloat(getComputedStyle(deps.container).getPropertyValue('--row-height')) || 30;
-    deps.container.addEventListener('scroll', () => this.render(), { passive: true });
+    deps.container.addEventListener(
+      'scroll',
+      () => {
+        this.anchor = null; // the user moved: keep what they scrolled to, not what was there before
+        this.render();
+      },
+      { passive: true },
+    );
     window.addEventListener('resize', () => this.render());
   }
 
