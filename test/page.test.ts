@@ -47,6 +47,25 @@ async function deliver(hc: HC, body: string | Buffer, options: { path?: string; 
   return json(reply).id as string;
 }
 
+/** Scrolls the list from top to bottom (only the rows in view exist) and returns every id once, in order. */
+function walkList(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const list = document.getElementById('list')!;
+    const ids: string[] = [];
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    for (let top = 0; ; top += list.clientHeight / 2) {
+      list.scrollTop = top;
+      await frame();
+      await frame();
+      // Older pages load as the end comes near (#list says data-more="loading" meanwhile).
+      for (let wait = 0; wait < 600 && list.dataset.more === 'loading'; wait++) await frame();
+      const rows = [...list.querySelectorAll<HTMLElement>('.row')].sort((a, b) => a.offsetTop - b.offsetTop);
+      for (const r of rows) if (!ids.includes(r.dataset.id!)) ids.push(r.dataset.id!);
+      if (top >= list.scrollHeight - list.clientHeight && list.dataset.more !== 'yes') return ids;
+    }
+  });
+}
+
 const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
 /** The ids of the rows drawn, top to bottom. */
 const rowIds = (page: Page) =>
@@ -281,22 +300,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     expect(await page.locator('.row').count()).toBeLessThan(100);
     const newestFirst = [...sent].sort().reverse();
     await expect.poll(() => page.locator('#count').innerText()).toBe('300 stored');
-    // Walk the whole list (only the rows in view exist) and collect every id once.
-    const seen = await page.evaluate(async () => {
-      const list = document.getElementById('list')!;
-      const ids: string[] = [];
-      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-      list.scrollTop = 0;
-      await frame();
-      for (let top = 0; top <= list.scrollHeight; top += list.clientHeight / 2) {
-        list.scrollTop = top;
-        await frame();
-        await frame();
-        const rows = [...list.querySelectorAll<HTMLElement>('.row')].sort((a, b) => a.offsetTop - b.offsetTop);
-        for (const r of rows) if (!ids.includes(r.dataset.id!)) ids.push(r.dataset.id!);
-      }
-      return ids;
-    });
+    const seen = await walkList(page);
     expect(seen).toEqual(newestFirst);
 
     // Scrolled down to read, new rows above do not move what is being read.
@@ -316,6 +320,15 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('#count').innerText()).toBe('305 stored');
     expect(await topRowNow()).toBe(reading);
     expect(page.errors).toEqual([]);
+  });
+
+  it('pages in older requests as the list is scrolled: 450 stored before the page opened, all shown once, in order', async () => {
+    const hc = await startHookCatch();
+    const sent: string[] = [];
+    for (let batch = 0; batch < 15; batch++) sent.push(...(await Promise.all(Array.from({ length: 30 }, (_, i) => deliver(hc, JSON.stringify({ batch, i }))))));
+    const page = await openInspector(hc);
+    await expect.poll(() => page.locator('#count').innerText()).toBe('450 stored');
+    expect(await walkList(page)).toEqual([...sent].sort().reverse());
   });
 
   it('a hostile body stays text: <script>, <img onerror> and text/html run nothing', async () => {

@@ -55,6 +55,7 @@ export class ListView {
   render(): void {
     const { list, container } = this.deps;
     const rows = list.rows;
+    container.dataset.more = list.loading ? 'loading' : list.complete ? 'no' : 'yes';
     this.keepAnchor(rows);
     this.spacer.style.height = `${rows.length * this.rowHeight}px`;
     if (!rows.length) {

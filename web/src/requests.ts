@@ -88,8 +88,8 @@ export class RequestList {
     try {
       const page = await getJson<RequestPage>(`/api/requests${query({ ...this.filters, limit: PAGE, before: this.nextBefore })}`);
       if (generation !== this.generation) return;
+      this.insert(page.items, true);
       this.nextBefore = page.nextBefore;
-      this.insert(page.items);
     } finally {
       if (generation === this.generation) this.loading = false;
       this.changed();
@@ -196,8 +196,11 @@ export class RequestList {
     if (id && (this.newestSeen === null || id > this.newestSeen)) this.newestSeen = id;
   }
 
-  /** Adds requests in id order (newest first), skipping those already shown and those older than the loaded pages. */
-  private insert(requests: ListedRequest[]): void {
+  /**
+   * Adds requests in id order (newest first), skipping those already shown, and (unless they are
+   * the next older page) those older than the pages loaded so far: they come with their page.
+   */
+  private insert(requests: ListedRequest[], olderPage = false): void {
     const fresh = requests.filter((r) => !this.ids.has(r.id));
     if (!fresh.length) return;
     fresh.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -210,7 +213,7 @@ export class RequestList {
       return;
     }
     for (const r of fresh) {
-      if (this.nextBefore !== null && oldestLoaded !== undefined && r.id < oldestLoaded) continue; // comes with its page
+      if (!olderPage && this.nextBefore !== null && oldestLoaded !== undefined && r.id < oldestLoaded) continue;
       this.rows.splice(this.insertionPoint(r.id), 0, r);
       this.ids.add(r.id);
     }
