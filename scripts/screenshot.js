@@ -48,7 +48,7 @@ try {
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'light', deviceScaleFactor: 1 });
   await page.goto(hc.inspectorUrl);
-  await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor();
+  await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor();
   await page.locator('.row').nth(8).waitFor();
   const doneRow = (await hc.store.list({ q: 'utterances', limit: 1 })).items[0].id;
   await page.locator(`.row[data-id="${doneRow}"]`).click();

@@ -33,7 +33,7 @@ async function openInspector(hc: HC): Promise<Page & { errors: string[]; dialogs
     void dialog.accept();
   });
   await page.goto(hc.inspectorUrl);
-  await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor(SHOWN);
+  await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
   return page;
 }
 
@@ -280,7 +280,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     // Sent while the page is away or reconnecting: it must get them from the resync, once each.
     const after: string[] = [];
     for (let i = 3; i <= 8; i++) after.push(await deliver(second, JSON.stringify({ n: i })));
-    await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor(SHOWN);
+    await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
     const everyId = [...before, ...after].reverse();
     await expect.poll(() => rowIds(page)).toEqual(everyId);
     const late = await deliver(second, '{"n":9}');

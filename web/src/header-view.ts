@@ -49,7 +49,7 @@ export class HeaderView {
       s ? url('Local', s.webhookUrl ?? null, '') : null,
       h('span', { class: 'states' },
         pill('tunnel', tunnelWord(tunnel), tunnelClass(tunnel), tunnel?.error ?? ''),
-        pill('stream', this.stream.state === 'connected' ? 'live' : this.stream.state, this.stream.state === 'connected' ? 'ok' : 'warn', this.stream.detail),
+        pill('stream', this.stream.state, this.stream.state === 'connected' ? 'ok' : 'warn', this.stream.detail),
         s ? h('span', { class: 'stored', data: { stored: String(this.stored) } }, `${this.stored.toLocaleString()} / ${s.requests.maxRequests.toLocaleString()} stored`) : null,
       ),
     );

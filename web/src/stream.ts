@@ -34,7 +34,7 @@ export function openStream(handlers: StreamHandlers): { reconnectNow: () => void
     socket = ws;
     ws.onopen = () => {
       retryMs = FIRST_RETRY_MS;
-      handlers.state('connected', 'live');
+      handlers.state('connected', 'receiving live events');
     };
     ws.onmessage = (event) => {
       const frame = JSON.parse(String(event.data)) as StreamMessage[];
