@@ -41,7 +41,8 @@ export async function measure({ url, body, nextBody, connections, seconds, warmu
   };
 }
 
-function percentile(sorted, p) {
+/** The p-th percentile (nearest rank) of an ascending array; null when empty. */
+export function percentile(sorted, p) {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
