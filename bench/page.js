@@ -197,7 +197,7 @@ async function openInspector(url, { empty = false } = {}) {
     await opened.page.goto(url, { waitUntil: 'domcontentloaded' });
     if (empty) await opened.page.locator('#list .empty').waitFor({ timeout: SHOWN_MS });
     else await opened.page.waitForFunction(() => performance.getEntriesByName('hook-catch:first-rows').length > 0, null, { timeout: SHOWN_MS });
-    await opened.page.locator('[data-state=stream]', { hasText: 'live' }).waitFor({ timeout: SHOWN_MS });
+    await opened.page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor({ timeout: SHOWN_MS });
   } catch (error) {
     await opened.close();
     throw error;
@@ -426,7 +426,7 @@ async function firstPaintIn(hc, opened) {
     const { page } = last;
     await page.goto(hc.inspectorUrl, { waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => performance.getEntriesByName('hook-catch:first-rows').length > 0, null, { timeout: SHOWN_MS });
-    await page.locator('[data-state=stream]', { hasText: 'live' }).waitFor({ timeout: SHOWN_MS });
+    await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor({ timeout: SHOWN_MS });
     // First contentful paint is reported after the paint; give it a moment when it is not in yet.
     await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 5000 }).catch(() => undefined);
     const load = await page.evaluate(() => {

@@ -253,8 +253,8 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     // Selecting the job filters the list to its deliveries, and tells its life in words.
     await card.click();
     await expect.poll(() => rowIds(page)).toEqual([retry, firstTry]);
+    await expect.poll(() => card.locator('.tl-words li').count()).toBe(4);
     const words = await card.locator('.tl-words li').allInnerTexts();
-    expect(words).toHaveLength(4);
     expect(words[2]).toContain('duplicate, attempt 2');
     expect(words[3]).toContain('completed');
     expect(await row(page, retry).innerText()).toContain('retry 2');

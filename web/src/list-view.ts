@@ -35,6 +35,8 @@ export class ListView {
   private readonly rowHeight: number;
   private anchor: { id: string; offset: number } | null = null;
   private drawn = new Map<string, Drawn>();
+  /** The list's visible height, kept by a ResizeObserver so that drawing never has to ask the layout. */
+  private viewport: number;
 
   constructor(private readonly deps: ListViewDeps) {
     this.spacer = h('div', { class: 'spacer' });
@@ -48,26 +50,36 @@ export class ListView {
       },
       { passive: true },
     );
-    window.addEventListener('resize', () => this.render());
+    this.viewport = deps.container.clientHeight;
+    new ResizeObserver(() => {
+      this.viewport = deps.container.clientHeight;
+      this.render();
+    }).observe(deps.container);
   }
 
-  /** Draws the rows in view; keeps the row the user is reading in place when newer ones arrive above it. */
+  /**
+   * Draws the rows in view; keeps the row the user is reading in place when newer ones arrive above
+   * it. Reads the layout once (the scroll position) before writing, so a frame forces no extra layout.
+   */
   render(): void {
     const { list, container } = this.deps;
     const rows = list.rows;
-    container.dataset.more = list.loading ? 'loading' : list.complete ? 'no' : 'yes';
-    this.keepAnchor(rows);
-    this.spacer.style.height = `${rows.length * this.rowHeight}px`;
+    const more = list.loading ? 'loading' : list.complete ? 'no' : 'yes';
+    if (container.dataset.more !== more) container.dataset.more = more;
+    const height = `${rows.length * this.rowHeight}px`;
+    if (this.spacer.style.height !== height) this.spacer.style.height = height;
     if (!rows.length) {
       this.drawn.clear();
+      this.anchor = null;
       fill(this.spacer, list.loading ? null : this.deps.empty());
       return;
     }
-    const first = Math.max(0, Math.floor(container.scrollTop / this.rowHeight) - OVERSCAN);
-    const last = Math.min(rows.length, Math.ceil((container.scrollTop + container.clientHeight) / this.rowHeight) + OVERSCAN);
+    const scrollTop = this.keepAnchor(rows);
+    const first = Math.max(0, Math.floor(scrollTop / this.rowHeight) - OVERSCAN);
+    const last = Math.min(rows.length, Math.ceil((scrollTop + this.viewport) / this.rowHeight) + OVERSCAN);
     this.draw(rows, first, last);
-    const top = Math.floor(container.scrollTop / this.rowHeight);
-    this.anchor = container.scrollTop > 0 && rows[top] ? { id: rows[top].id, offset: container.scrollTop - top * this.rowHeight } : null;
+    const top = Math.floor(scrollTop / this.rowHeight);
+    this.anchor = scrollTop > 0 && rows[top] ? { id: rows[top].id, offset: scrollTop - top * this.rowHeight } : null;
     if (last > rows.length - 40) void list.loadMore();
   }
 
@@ -109,17 +121,23 @@ export class ListView {
     const c = this.deps.container;
     const top = index * this.rowHeight;
     if (top < c.scrollTop) c.scrollTop = top;
-    else if (top + this.rowHeight > c.scrollTop + c.clientHeight) c.scrollTop = top + this.rowHeight - c.clientHeight;
+    else if (top + this.rowHeight > c.scrollTop + this.viewport) c.scrollTop = top + this.rowHeight - this.viewport;
+    this.anchor = null; // moved on purpose
     this.render();
   }
 
-  private keepAnchor(rows: ListedRequest[]): void {
-    if (!this.anchor) return;
+  /** Where the list is scrolled to, after moving it by the rows that arrived above the one being read. */
+  private keepAnchor(rows: ListedRequest[]): number {
+    const container = this.deps.container;
+    const scrollTop = container.scrollTop;
+    if (!this.anchor) return scrollTop;
     const { id, offset } = this.anchor;
-    const top = Math.floor(this.deps.container.scrollTop / this.rowHeight);
-    if (rows[top]?.id === id) return;
+    const top = Math.floor(scrollTop / this.rowHeight);
+    if (rows[top]?.id === id) return scrollTop;
     const index = rows.findIndex((r) => r.id === id);
-    if (index !== -1) this.deps.container.scrollTop = index * this.rowHeight + offset;
+    if (index === -1) return scrollTop;
+    container.scrollTop = index * this.rowHeight + offset;
+    return container.scrollTop; // as the browser clamped it
   }
 
   private row(r: ListedRequest, selected: boolean, jobStatus: JobStatus | undefined): HTMLElement {

@@ -7,6 +7,7 @@ import { JobsModel } from './jobs.js';
 import { JobsView } from './jobs-view.js';
 import { ListView } from './list-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
+import { Pacer } from './pacing.js';
 import { openStream } from './stream.js';
 import type { ListedRequest, Status, StreamMessage } from './types.js';
 
@@ -42,28 +43,42 @@ const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: 
 
 let frameQueued = false;
 let firstRowsMarked = false;
+let jobsTimer: number | undefined;
+const pace = new Pacer();
 
 function schedule(): void {
   if (frameQueued) return;
   frameQueued = true;
+  const wait = pace.delay();
   // A hidden tab gets no animation frames: still keep up, less often.
   if (document.hidden) setTimeout(frame, 500);
+  else if (wait > 0) setTimeout(() => requestAnimationFrame(frame), wait);
   else requestAnimationFrame(frame);
 }
 
 function frame(): void {
   frameQueued = false;
+  pace.drew();
   if (inbox.length) apply(inbox.splice(0));
   listView.render();
-  if (jobsDirty) {
-    jobsDirty = false;
-    jobsView.render();
-  }
+  if (jobsDirty) drawJobs();
   drawCounts();
   if (!firstRowsMarked && list.rows.length) {
     firstRowsMarked = true;
     performance.mark('hook-catch:first-rows');
   }
+}
+
+/** The jobs panel, at most a few times a second (a later frame draws what changed meanwhile). */
+function drawJobs(): void {
+  const wait = pace.jobsWait();
+  if (wait > 0) {
+    if (jobsTimer === undefined) jobsTimer = window.setTimeout(() => ((jobsTimer = undefined), schedule()), wait);
+    return;
+  }
+  jobsDirty = false;
+  pace.drewJobs();
+  jobsView.render();
 }
 
 /** Applies one frame's stream messages in order; consecutive requests go in as one batch. */
@@ -210,6 +225,9 @@ async function boot(): Promise<void> {
   await Promise.all([list.reload(), status]).catch((error) => toast(`Cannot reach hook-catch: ${(error as Error).message}`, 'error'));
   openStream({
     messages: (frameMessages) => {
+      let requests = 0;
+      for (const m of frameMessages) if (m.type === 'request') requests++;
+      pace.saw(requests);
       inbox.push(...frameMessages);
       schedule();
     },
