@@ -263,6 +263,19 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     expect(page.errors).toEqual([]);
   });
 
+  it("a job with many deliveries draws the first and the latest, and counts the rest", async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    await hc.expect('busy-job');
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await deliver(hc, JSON.stringify({ jobId: 'busy-job', status: 'InProgress', progress: i })));
+    const card = page.locator('.job[data-job="busy-job"]');
+    await expect.poll(() => card.locator('.job-info').innerText()).toContain('20 deliveries');
+    const drawn = await card.locator('circle.tl-delivery').evaluateAll((dots) => dots.map((d) => d.getAttribute('data-request')));
+    expect(drawn).toEqual([ids[0], ...ids.slice(7)]);
+    expect(await card.locator('.tl-more').textContent()).toBe('+66 more deliveries'); // the count, and its tooltip
+  });
+
   it('a dropped and re-opened stream resyncs, across a restart of hook-catch, with no gap and no duplicate', async () => {
     const dir = await tempDir();
     const options = { port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false } as const;

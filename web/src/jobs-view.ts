@@ -23,7 +23,7 @@ interface DrawnCard {
 }
 
 /** Cards drawn per section: the rest are counted, and found with the list's job filter. */
-const SECTION_LIMIT = 60;
+const SECTION_LIMIT = 30;
 
 const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] = [
   { key: 'pending', title: 'Pending', holds: (j) => j.source === 'expect' && j.status === 'pending' },

@@ -11,6 +11,8 @@ export class JobsModel {
   jobs = new Map<string, Job>();
   /** Goes up each time a job changes, so a view redraws only the jobs that did. */
   versions = new Map<string, number>();
+  /** Where each delivery is in its job's list, by request id (built when first needed). */
+  private positions = new Map<string, Map<string, number>>();
   loaded = false;
   private pending: JobMessage[] | null = null;
 
@@ -22,6 +24,7 @@ export class JobsModel {
       const { items } = await getJson<{ items: Job[] }>('/api/jobs?full=1');
       this.jobs = new Map(items.map((job) => [job.id, job]));
       this.versions.clear();
+      this.positions.clear();
       this.loaded = true;
       const pending = this.pending;
       this.pending = null;
@@ -40,16 +43,38 @@ export class JobsModel {
     let changedRequest: { requestId: string; match: JobMatch } | null = null;
     if (message.event === 'delivered') {
       const d = message.delivery;
-      const at = job.deliveries.findIndex((x) => x.requestId === d.requestId);
-      if (at === -1) job.deliveries.push(d);
-      else job.deliveries[at] = d;
-      job.deliveries.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
+      this.addDelivery(job, d);
       changedRequest = { requestId: d.requestId, match: matchOf(job, d) };
     } else if (message.event === 'status' && job.history.at(-1)?.status !== message.to) {
       job.history.push({ status: message.to, at: job.deliveries.at(-1)?.receivedAt ?? new Date().toISOString() });
     }
     this.changed();
     return changedRequest;
+  }
+
+  /**
+   * Adds a delivery in time order, or replaces it (a later delivery renumbered its attempt). A job
+   * can have thousands: each is found by its request id, and the list is sorted only when one
+   * arrives out of order.
+   */
+  private addDelivery(job: Job, d: Delivery): void {
+    let positions = this.positions.get(job.id);
+    if (!positions) {
+      positions = new Map(job.deliveries.map((x, i) => [x.requestId, i]));
+      this.positions.set(job.id, positions);
+    }
+    const at = positions.get(d.requestId);
+    const last = job.deliveries.at(-1);
+    if (at !== undefined) {
+      job.deliveries[at] = d;
+    } else if (!last || last.receivedAt <= d.receivedAt) {
+      positions.set(d.requestId, job.deliveries.length);
+      job.deliveries.push(d);
+    } else {
+      job.deliveries.push(d);
+      job.deliveries.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
+      this.positions.delete(job.id); // found again from the sorted list next time
+    }
   }
 
   status(jobId: string): Job['status'] | undefined {

@@ -4,6 +4,8 @@ const FLOOD_RATE = 300;
 const FLOOD_FRAME_MS = 250;
 /** The jobs panel is drawn at most this often: a card's move is seen as well at 4 frames a second. */
 const JOBS_FRAME_MS = 250;
+/** …and under a flood, once a second: its timelines are the page's costliest drawing. */
+const FLOOD_JOBS_FRAME_MS = 1000;
 
 /**
  * When the page draws. Normally once per animation frame, all that arrived since in one go; under
@@ -43,7 +45,7 @@ export class Pacer {
 
   /** 0 when the jobs panel may be drawn now, else how long until it may. */
   jobsWait(now = performance.now()): number {
-    return Math.max(0, this.lastJobs + JOBS_FRAME_MS - now);
+    return Math.max(0, this.lastJobs + (this.flooding ? FLOOD_JOBS_FRAME_MS : JOBS_FRAME_MS) - now);
   }
 
   drewJobs(now = performance.now()): void {

@@ -203,7 +203,9 @@ export class RequestList {
   private insert(requests: ListedRequest[], olderPage = false): void {
     const fresh = requests.filter((r) => !this.ids.has(r.id));
     if (!fresh.length) return;
-    fresh.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    // The stream sends them oldest first: turning them around is enough, unless they came mixed.
+    if (fresh.every((r, i) => i === 0 || fresh[i - 1]!.id < r.id)) fresh.reverse();
+    else fresh.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const oldestLoaded = this.rows.at(-1)?.id;
     const newestLoaded = this.rows[0]?.id;
     if (newestLoaded === undefined || fresh.at(-1)!.id > newestLoaded) {

@@ -9,6 +9,14 @@ const LINE_Y = 26;
 /** Markers closer than this are spread apart (a retry a second after its first attempt stays visible). */
 const MIN_GAP = 14;
 const FINAL = new Set(['completed', 'failed', 'expired']);
+/** At most this many deliveries are drawn (the first and the latest): more would not fit apart. */
+const MOST_DOTS = 14;
+
+/** Which deliveries a timeline draws: all, or the first and the latest when there are too many. */
+function shownDeliveries(count: number): number[] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  return count <= MOST_DOTS ? all : [0, ...all.slice(count - (MOST_DOTS - 1))];
+}
 
 /**
  * A job's life as a picture: registered (square), each delivery (a dot in the color of what it
@@ -22,7 +30,13 @@ export function timeline(job: Job, now: number): SVGElement {
   const end = Math.max(final ? Date.parse(final.at) : now, ...times, start + 1);
   // Markers in time order (a webhook can come before its job is registered).
   const markers: { t: number; draw: (x: number) => SVGElement[] }[] = [{ t: registered, draw: (x: number) => [registeredMark(job, x)] }];
-  times.forEach((t, i) => markers.push({ t, draw: (x: number) => deliveryMark(job, i, x, t - registered) }));
+  const shown = shownDeliveries(times.length);
+  for (const i of shown) markers.push({ t: times[i]!, draw: (x: number) => deliveryMark(job, i, x, times[i]! - registered) });
+  if (shown.length < times.length) {
+    // The deliveries between the first and the last ones drawn, as a count where they would be.
+    const hidden = times.length - shown.length;
+    markers.push({ t: (times[0]! + times[shown[1]!]!) / 2, draw: (x: number) => [svg('text', { x, y: LINE_Y + 4, class: 'tl-more' }, `+${hidden}`, svg('title', {}, `${hidden} more deliveries`))] });
+  }
   markers.sort((a, b) => a.t - b.t);
   const x = place([...markers.map((m) => m.t), end], start, end);
   const endX = x.at(-1)!;

@@ -1,0 +1,26 @@
+import autocannon from 'autocannon';
+import { start } from './dist/index.js';
+import { launchChromium } from './scripts/browser.js';
+import { mkdtempSync } from 'node:fs';
+const hc = await start({ port: 0, inspectorPort: 0, dir: mkdtempSync('/tmp/prof-'), output: 'none', tunnel: false });
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await page.goto(hc.inspectorUrl);
+await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor();
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+await cdp.send('Profiler.start');
+let n = 0;
+const r = await autocannon({ url: hc.webhookUrl, connections: 32, duration: 6, method: 'POST', headers: { 'content-type': 'application/json' }, setupClient: (c) => c.setBody(JSON.stringify({ jobId: 'job-' + (n++ % 1000), status: 'Completed', pad: 'x'.repeat(900) })) });
+const { profile } = await cdp.send('Profiler.stop');
+console.log('req/s', r.requests.average);
+const self = new Map();
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const dt = profile.timeDeltas; const counts = new Map();
+profile.samples.forEach((id, i) => counts.set(id, (counts.get(id) ?? 0) + (dt[i] ?? 0)));
+for (const [id, t] of counts) { const n = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + t); }
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+console.log('total ms', Math.round(total / 1000));
+for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((t / 1000).toFixed(0).padStart(6), k);
+await browser.close(); await hc.close();
