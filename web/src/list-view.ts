@@ -33,7 +33,8 @@ export class ListView {
   selectedId: string | null = null;
   private readonly spacer: HTMLElement;
   private readonly rowHeight: number;
-  private anchor: { id: string; offset: number } | null = null;
+  /** The row at the top of the view at the last drawing, and where the list was scrolled then. */
+  private anchor: { id: string; offset: number; scrollTop: number } | null = null;
   private drawn = new Map<string, Drawn>();
   /** The list's visible height, kept by a ResizeObserver so that drawing never has to ask the layout. */
   private viewport: number;
@@ -79,7 +80,7 @@ export class ListView {
     const last = Math.min(rows.length, Math.ceil((scrollTop + this.viewport) / this.rowHeight) + OVERSCAN);
     this.draw(rows, first, last);
     const top = Math.floor(scrollTop / this.rowHeight);
-    this.anchor = scrollTop > 0 && rows[top] ? { id: rows[top].id, offset: scrollTop - top * this.rowHeight } : null;
+    this.anchor = scrollTop > 0 && rows[top] ? { id: rows[top].id, offset: scrollTop - top * this.rowHeight, scrollTop } : null;
     if (last > rows.length - 40) void list.loadMore();
   }
 
@@ -132,6 +133,8 @@ export class ListView {
     const scrollTop = container.scrollTop;
     if (!this.anchor) return scrollTop;
     const { id, offset } = this.anchor;
+    // Scrolled since the last drawing (by the user, or by code before its scroll event came): keep that.
+    if (scrollTop !== this.anchor.scrollTop) return scrollTop;
     const top = Math.floor(scrollTop / this.rowHeight);
     if (rows[top]?.id === id) return scrollTop;
     const index = rows.findIndex((r) => r.id === id);
