@@ -40,6 +40,47 @@ const UNCAPPED = 10_000_000;
 /** Jobs the live webhooks name, round-robin (bench/payload.js): each body names one. */
 const JOB_COUNT = 1000;
 const PLAIN_BODIES = process.env.BENCH_PAGE_BODIES === 'plain';
+/**
+ * On a machine with two or more CPUs, Chromium runs on the last one and everything else (this
+ * process with autocannon, hook-catch, the bare server) on the first, so that (4) measures what
+ * feeding the page costs the receiver, not how a browser and a load generator crowd one small
+ * machine. BENCH_PAGE_PIN=0 runs unpinned.
+ */
+const PIN = process.env.BENCH_PAGE_PIN !== '0' && cpus().length >= 2 && hasTaskset();
+const BROWSER_CPU = cpus().length - 1;
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins this process (and so the servers it starts next) to CPU 0, and every Chromium process under it to the last CPU. */
+function pinProcesses() {
+  if (!PIN) return;
+  execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 3);
+  const mine = new Set([String(process.pid)]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of table) if (mine.has(ppid) && !mine.has(pid)) (mine.add(pid), (grew = true));
+  }
+  for (const [pid, , comm] of table) {
+    if (mine.has(pid) && /^(chrom|headless)/.test(comm)) {
+      try {
+        execFileSync('taskset', ['-a', '-cp', String(BROWSER_CPU), pid], { stdio: 'ignore' });
+      } catch {
+        // it ended meanwhile
+      }
+    }
+  }
+}
 
 /** ~1 KB JSON bodies that name no job: for BENCH_PAGE_BODIES=plain. */
 function plainBodies() {
@@ -180,6 +221,7 @@ async function newPage() {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript(instrumentPage);
   const page = await context.newPage();
+  pinProcesses(); // a new renderer process may have started
   page.setDefaultTimeout(SHOWN_MS);
   page.setDefaultNavigationTimeout(SHOWN_MS);
   const errors = [];
@@ -914,7 +956,7 @@ function report(meta, r) {
     return lines.join('\n');
   };
   const out = [
-    `hook-catch inspector page benchmark: Node ${meta.node}, ${meta.cpus} CPUs (load average ${meta.loadAverageAtStart.join(' ')} at start), Chromium ${meta.chromium} headless, viewport ${VIEWPORT.width}×${VIEWPORT.height}, ~${meta.bodyBytes}-byte JSON bodies: ${meta.bodies}; store prefilled with ${int(STORED)} (each naming its own job)`,
+    `hook-catch inspector page benchmark: Node ${meta.node}, ${meta.cpus} CPUs (load average ${meta.loadAverageAtStart.join(' ')} at start), Chromium ${meta.chromium} headless (pinned: ${meta.pinned}), viewport ${VIEWPORT.width}×${VIEWPORT.height}, ~${meta.bodyBytes}-byte JSON bodies: ${meta.bodies}; store prefilled with ${int(STORED)} (each naming its own job)`,
     '',
     table(['Measurement', 'Measured', 'Target', ''], rows),
   ];
@@ -975,6 +1017,7 @@ async function main() {
   };
 
   browser = await withTimeout(launchChromium(), 60_000, 'launching Chromium');
+  pinProcesses();
   const bodies = PLAIN_BODIES ? plainBodies() : jobDeliveries(JOB_COUNT);
   const meta = {
     date: new Date().toISOString(),
@@ -984,6 +1027,7 @@ async function main() {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
     loadAverageAtStart: loadavg().map((x) => x.toFixed(2)),
+    pinned: PIN ? `Chromium on CPU ${BROWSER_CPU}; this process (autocannon), hook-catch and the bare server on CPU 0` : 'no (BENCH_PAGE_PIN=0, one CPU, or no taskset)',
     viewport: VIEWPORT,
     bodyBytes: Buffer.byteLength(jobDeliveries(JOB_COUNT)()),
     bodies: PLAIN_BODIES ? '(2) and (3): bodies that name no job (BENCH_PAGE_BODIES=plain); (4): each names one of 1,000 jobs' : `each names one of ${JOB_COUNT} jobs, round-robin (bench/payload.js jobDeliveries)`,

@@ -34,6 +34,11 @@ export interface Stream {
 export const RESYNC_LIMIT = 5000;
 /** The close code of a client dropped for reading too slowly. */
 export const TOO_SLOW = 4001;
+/**
+ * Frames go out at most this often (a page draws at most once per screen refresh anyway): a busy
+ * receiver sends a reader a few dozen frames a second, not thousands, which costs both ends far less.
+ */
+const FLUSH_EVERY_MS = 16;
 /** At most this many messages go in one frame (a resync can be thousands). */
 const FRAME_MESSAGES = 1000;
 
@@ -50,6 +55,7 @@ export function createStream(deps: StreamDeps): Stream {
   /** Messages waiting for the end of this turn of the event loop, per client: each client gets one frame a turn. */
   const queued = new Map<WebSocket, string[]>();
   let flushing = false;
+  let lastFlush = -Infinity;
 
   /** `message` is made only when someone listens: with no client, the stream costs a request nothing. */
   const broadcast = (message: () => object) => {
@@ -63,11 +69,14 @@ export function createStream(deps: StreamDeps): Stream {
     else queued.set(ws, [text]);
     if (!flushing) {
       flushing = true;
-      setImmediate(flush);
+      const wait = lastFlush + FLUSH_EVERY_MS - performance.now();
+      if (wait > 0) setTimeout(flush, wait);
+      else setImmediate(flush);
     }
   };
   const flush = () => {
     flushing = false;
+    lastFlush = performance.now();
     for (const [ws, texts] of queued) {
       if (ws.readyState !== ws.OPEN) continue;
       if (ws.bufferedAmount > deps.sendBufferBytes) drop(ws);
