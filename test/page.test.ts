@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../scripts/browser.js';
 import { start } from '../src/start.js';
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** The inspector page of `hc` in a fresh browser context; page errors fail the test that opened it. */
-async function openInspector(hc: HC): Promise<Page & { errors: string[]; dialogs: string[] }> {
+async function openInspector(hc: HC, before?: (page: Page) => Promise<void>): Promise<Page & { errors: string[]; dialogs: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
   later(() => context.close());
@@ -32,6 +32,7 @@ async function openInspector(hc: HC): Promise<Page & { errors: string[]; dialogs
     page.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
     void dialog.accept();
   });
+  await before?.(page);
   await page.goto(hc.inspectorUrl);
   await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
   return page;
@@ -274,6 +275,38 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const drawn = await card.locator('circle.tl-delivery').evaluateAll((dots) => dots.map((d) => d.getAttribute('data-request')));
     expect(drawn).toEqual([ids[0], ...ids.slice(7)]);
     expect(await card.locator('.tl-more').textContent()).toBe('+66 more deliveries'); // the count, and its tooltip
+  });
+
+  it('a dropped stream, re-opened, brings what came while it was away and drops what was deleted meanwhile: no gap, no duplicate', async () => {
+    const hc = await startHookCatch();
+    // The page's stream goes through this switch: while it is off, the page cannot connect.
+    let off = false;
+    let current: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
+    const page = await openInspector(hc, (p) =>
+      p.routeWebSocket(/\/ws/, (ws) => {
+        if (off) return void ws.close({ code: 1011, reason: 'test: stream off' });
+        current = { page: ws, server: ws.connectToServer() };
+      }),
+    );
+    const a = await deliver(hc, '{"n":"a"}');
+    const b = await deliver(hc, '{"n":"b"}');
+    await expect.poll(() => rowIds(page)).toEqual([b, a]);
+
+    off = true;
+    await current!.server.close();
+    await current!.page.close({ code: 1011, reason: 'test: dropped' });
+    await page.locator('[data-state=stream]', { hasText: 'reconnecting' }).waitFor(SHOWN);
+    const away = [await deliver(hc, '{"n":"c"}'), await deliver(hc, '{"n":"d"}'), await deliver(hc, '{"n":"e"}')];
+    expect((await send(`${hc.inspectorUrl}/api/requests/${a}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await rowIds(page)).toEqual([b, a]); // nothing reached the page meanwhile
+
+    off = false;
+    await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
+    await expect.poll(() => rowIds(page)).toEqual([...away].reverse().concat(b));
+    await expect.poll(() => page.locator('#count').innerText()).toBe('4 stored');
+    const late = await deliver(hc, '{"n":"f"}');
+    await expect.poll(() => rowIds(page)).toEqual([late, ...[...away].reverse(), b]);
+    expect(page.errors).toEqual([]);
   });
 
   it('a dropped and re-opened stream resyncs, across a restart of hook-catch, with no gap and no duplicate', async () => {

@@ -24,6 +24,8 @@ const jobs = new JobsModel(() => {
 let jobsDirty = true;
 let selectedJob: string | null = null;
 const inbox: StreamMessage[] = [];
+/** How many times the stream connected (its first message is always a status). */
+let connects = 0;
 
 const listView = new ListView({
   list,
@@ -95,8 +97,12 @@ function apply(messages: StreamMessage[]): void {
     }
     flush();
     if (m.type === 'status') {
+      // A reconnect: the resync brings what was stored while away, but not what was deleted
+      // meanwhile, so the list is loaded again too (the resync's rows merge into it, once each).
+      const reconnected = connects++ > 0;
       header.setStatus(m);
       list.setStored(m.requests.stored, m.requests.newestId);
+      if (reconnected) void list.reload();
     } else if (m.type === 'deleted') {
       if (listView.selectedId === m.id) listView.move(1);
       list.removed(m.id);
