@@ -264,6 +264,19 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     expect(page.errors).toEqual([]);
   });
 
+  it('a job registered after the webhook that named it (in its path) shows that delivery, and the row its job', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(hc);
+    const early = await deliver(hc, JSON.stringify({ status: 'done' }), { path: '/webhook/order-5' });
+    await row(page, early).waitFor(SHOWN);
+    expect(await row(page, early).locator('.c-job').innerText()).toBe(''); // a path alone makes no job
+    await page.getByLabel('job id').fill('order-5');
+    await page.getByRole('button', { name: 'Expect' }).click();
+    const card = page.locator('.job[data-job="order-5"]');
+    await expect.poll(() => card.locator('circle.tl-delivery').getAttribute('data-request')).toBe(early);
+    await expect.poll(() => row(page, early).locator('.c-job').innerText()).toBe('order-5');
+  });
+
   it("a job with many deliveries draws the first and the latest, and counts the rest", async () => {
     const hc = await startHookCatch();
     const page = await openInspector(hc);

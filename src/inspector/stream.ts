@@ -44,15 +44,16 @@ const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of the
- * messages of one turn of the event loop, in order: a burst costs one write per client, not one a message. A client that connects with
- * `?after=<id>` first gets every request stored after it, in order, then live events: no gap and no
- * duplicate, also across a restart. A client that does not keep up is dropped, never waited for.
+ * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
+ * messages in order, at most one frame every FLUSH_EVERY_MS per client: a burst costs a few writes,
+ * not one a message. A client that connects with `?after=<id>` first gets every request stored
+ * after it, in order, then live events: no gap and no duplicate, also across a restart. A client
+ * that does not keep up is dropped, never waited for.
  */
 export function createStream(deps: StreamDeps): Stream {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const clients = new Set<WebSocket>();
-  /** Messages waiting for the end of this turn of the event loop, per client: each client gets one frame a turn. */
+  /** Messages waiting for the next frame, per client. */
   const queued = new Map<WebSocket, string[]>();
   let flushing = false;
   let lastFlush = -Infinity;
@@ -90,8 +91,19 @@ export function createStream(deps: StreamDeps): Stream {
     setTimeout(() => ws.terminate(), 1000).unref(); // a client that reads nothing never answers the close
   };
 
-  deps.events.on('request', (request) => broadcast(() => ({ type: 'request', request: listed(summarize(request), deps.matchOf) })));
-  deps.events.on('job', (event) => broadcast(() => jobMessage(event)));
+  // A delivery found while its own request is being captured is told by that request's message
+  // (its `job`), not by a `job` message too: one message a webhook, not two. The stream learns which
+  // request is being captured before the jobs match it, and forgets it once it is sent.
+  let capturing: string | null = null;
+  deps.events.prependListener('request', (request) => void (capturing = request.id));
+  deps.events.on('request', (request) => {
+    capturing = null;
+    broadcast(() => ({ type: 'request', request: listed(summarize(request), deps.matchOf) }));
+  });
+  deps.events.on('job', (event) => {
+    if (event.type === 'delivered' && event.delivery.requestId === capturing) return;
+    broadcast(() => jobMessage(event));
+  });
   deps.events.on('tunnel', (status, publicUrl) => broadcast(() => ({ type: 'tunnel', status, publicUrl })));
   deps.events.on('deleted', (id) => broadcast(() => ({ type: 'deleted', id })));
   deps.events.on('cleared', (count) => broadcast(() => ({ type: 'cleared', count })));

@@ -1,11 +1,12 @@
 import { getJson } from './api.js';
-import type { Delivery, Job, JobMatch, JobSummary, StreamMessage } from './types.js';
+import type { Delivery, Job, JobMatch, JobSummary, ListedRequest, StreamMessage } from './types.js';
 
 type JobMessage = Extract<StreamMessage, { type: 'job' }>;
 
 /**
- * Every job the page knows, with its deliveries and history: loaded once from the API, then kept
- * current by the stream's `job` messages (registered, delivered, status).
+ * Every job the page knows, with its deliveries and history: loaded from the API, then kept
+ * current by the stream: `job` messages (registered, status, and deliveries found later, such as a
+ * job registered after its webhook) and each `request` message's job match (its delivery).
  */
 export class JobsModel {
   jobs = new Map<string, Job>();
@@ -14,7 +15,8 @@ export class JobsModel {
   /** Where each delivery is in its job's list, by request id (built when first needed). */
   private positions = new Map<string, Map<string, number>>();
   loaded = false;
-  private pending: JobMessage[] | null = null;
+  /** What the stream said while the list was loading, applied again over it. */
+  private pending: (() => void)[] | null = null;
 
   constructor(private readonly changed: () => void) {}
 
@@ -28,7 +30,7 @@ export class JobsModel {
       this.loaded = true;
       const pending = this.pending;
       this.pending = null;
-      for (const message of pending) this.apply(message);
+      for (const again of pending) again();
     } finally {
       this.pending = null;
       this.changed();
@@ -37,7 +39,7 @@ export class JobsModel {
 
   /** Applies a `job` message; returns the request whose job match it changes, if any. */
   apply(message: JobMessage): { requestId: string; match: JobMatch } | null {
-    if (this.pending) this.pending.push(message);
+    if (this.pending) this.pending.push(() => this.apply(message));
     const job = this.merge(message.job);
     this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     let changedRequest: { requestId: string; match: JobMatch } | null = null;
@@ -46,10 +48,40 @@ export class JobsModel {
       this.addDelivery(job, d);
       changedRequest = { requestId: d.requestId, match: matchOf(job, d) };
     } else if (message.event === 'status' && job.history.at(-1)?.status !== message.to) {
-      job.history.push({ status: message.to, at: job.deliveries.at(-1)?.receivedAt ?? new Date().toISOString() });
+      // Its delivery, if one caused it, is told by the request message that follows.
+      job.history.push({ status: message.to, at: new Date().toISOString() });
     }
     this.changed();
     return changedRequest;
+  }
+
+  /** A request that came with its job match: the delivery it is, on its job (made when new to the page). */
+  delivered(request: ListedRequest): void {
+    const match = request.job;
+    if (!match) return;
+    if (this.pending) this.pending.push(() => this.delivered(request));
+    let job = this.jobs.get(match.jobId);
+    if (!job) {
+      const at = request.receivedAt;
+      job = { id: match.jobId, label: null, source: match.expected ? 'expect' : 'webhook', registeredAt: null, firstSeenAt: at, expiresAt: at, status: 'pending', history: [{ status: 'pending', at }], deliveries: [] };
+      this.jobs.set(job.id, job);
+    }
+    if (job.status !== match.jobStatus) {
+      job.status = match.jobStatus;
+      job.history.push({ status: match.jobStatus, at: request.receivedAt });
+    }
+    this.addDelivery(job, {
+      requestId: request.id,
+      receivedAt: request.receivedAt,
+      matchedBy: match.matchedBy,
+      status: match.status,
+      statusWord: match.statusWord,
+      attempt: match.attempt,
+      duplicate: match.duplicate,
+      bodyHash: '',
+    });
+    this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
+    this.changed();
   }
 
   /**

@@ -88,6 +88,7 @@ function apply(messages: StreamMessage[]): void {
   let batch: ListedRequest[] = [];
   const flush = () => {
     if (batch.length) list.arrived(batch);
+    for (const r of batch) jobs.delivered(r);
     batch = [];
   };
   for (const m of messages) {
@@ -102,7 +103,10 @@ function apply(messages: StreamMessage[]): void {
       const reconnected = connects++ > 0;
       header.setStatus(m);
       list.setStored(m.requests.stored, m.requests.newestId);
-      if (reconnected) void list.reload();
+      if (reconnected) {
+        void list.reload();
+        void jobs.load().catch(() => undefined); // jobs registered or settled while away
+      }
     } else if (m.type === 'deleted') {
       if (listView.selectedId === m.id) listView.move(1);
       list.removed(m.id);
