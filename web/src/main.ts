@@ -9,6 +9,7 @@ import { ListView } from './list-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
 import { openStream } from './stream.js';
+import { wireKeys, wireToolbar } from './controls.js';
 import type { ListedRequest, Status, StreamMessage } from './types.js';
 
 /**
@@ -177,59 +178,9 @@ function emptyList(): Node {
   );
 }
 
-function wireToolbar(): void {
-  const q = byId<HTMLInputElement>('q');
-  const method = byId<HTMLSelectElement>('method');
-  const path = byId<HTMLInputElement>('path');
-  let timer: number | undefined;
-  const changed = () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      list.filters = { q: q.value.trim(), method: method.value, path: path.value.trim(), job: selectedJob ?? '' };
-      void list.reload();
-    }, 200);
-  };
-  byId('filters').addEventListener('submit', (e) => e.preventDefault());
-  q.addEventListener('input', changed);
-  path.addEventListener('input', changed);
-  method.addEventListener('change', changed);
-  byId('job-chip-clear').addEventListener('click', () => selectJob(null));
-  byId('pause').addEventListener('click', () => list.pause(!list.paused));
-  byId('clear').addEventListener('click', async () => {
-    if (!confirm(`Delete all ${list.total.toLocaleString()} stored requests? This cannot be undone.`)) return;
-    try {
-      await sendJson('DELETE', '/api/requests');
-    } catch (error) {
-      toast((error as Error).message, 'error');
-    }
-  });
-}
-
-function wireKeys(): void {
-  document.addEventListener('keydown', (e) => {
-    const target = e.target as HTMLElement;
-    const typing = target.matches('input, textarea, select');
-    if (typing) {
-      if (e.key === 'Escape') target.blur();
-      return;
-    }
-    if (e.metaKey || e.ctrlKey || e.altKey) return;
-    if (e.key === '/') {
-      e.preventDefault();
-      byId('q').focus();
-    } else if (e.key === 'j' || e.key === 'ArrowDown') {
-      e.preventDefault();
-      listView.move(1);
-    } else if (e.key === 'k' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      listView.move(-1);
-    }
-  });
-}
-
 async function boot(): Promise<void> {
-  wireToolbar();
-  wireKeys();
+  wireToolbar({ list, selectedJob: () => selectedJob, selectJob });
+  wireKeys({ move: (delta) => listView.move(delta) });
   header.render();
   const status = getJson<Status>('/api/status').then((s) => header.setStatus(s));
   await Promise.all([list.reload(), status]).catch((error) => toast(`Cannot reach hook-catch: ${(error as Error).message}`, 'error'));
