@@ -26,10 +26,6 @@ export class DetailView {
     this.blank();
   }
 
-  get shown(): string | null {
-    return this.current;
-  }
-
   async show(id: string): Promise<void> {
     this.current = id;
     this.abort?.abort();

@@ -33,10 +33,6 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 86_400)} d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)} h` : ''}`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** The words for a job's state, as the CLI prints them. */
 export const STATE_WORDS: Record<string, string> = {
   pending: 'pending',

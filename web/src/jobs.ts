@@ -14,7 +14,6 @@ export class JobsModel {
   versions = new Map<string, number>();
   /** Where each delivery is in its job's list, by request id (built when first needed). */
   private positions = new Map<string, Map<string, number>>();
-  loaded = false;
   /** What the stream said while the list was loading, applied again over it. */
   private pending: (() => void)[] | null = null;
 
@@ -27,7 +26,6 @@ export class JobsModel {
       this.jobs = new Map(items.map((job) => [job.id, job]));
       this.versions.clear();
       this.positions.clear();
-      this.loaded = true;
       const pending = this.pending;
       this.pending = null;
       for (const again of pending) again();

@@ -154,11 +154,6 @@ export class RequestList {
     this.changed();
   }
 
-  get(id: string): ListedRequest | undefined {
-    const i = this.indexOf(id);
-    return i === -1 ? undefined : this.rows[i];
-  }
-
   private show(requests: ListedRequest[]): void {
     if (this.arrivedWhileLoading) {
       this.arrivedWhileLoading.push(...requests);

@@ -20,7 +20,7 @@ const LONGEST_RETRY_MS = 4000;
  * the laptop slept) it reconnects with `?after=<last id>`, and the server sends what was missed
  * before live events, so the list has no gap and no duplicate.
  */
-export function openStream(handlers: StreamHandlers): { reconnectNow: () => void } {
+export function openStream(handlers: StreamHandlers): void {
   let retryMs = FIRST_RETRY_MS;
   let timer: number | undefined;
   let socket: WebSocket | null = null;
@@ -55,12 +55,4 @@ export function openStream(handlers: StreamHandlers): { reconnectNow: () => void
 
   handlers.state('connecting', 'opening the live stream');
   connect();
-  return {
-    reconnectNow() {
-      if (socket) return;
-      window.clearTimeout(timer);
-      timer = undefined;
-      connect();
-    },
-  };
 }
