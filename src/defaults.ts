@@ -22,6 +22,10 @@ export const DEFAULTS = {
   apiWaitTimeoutMs: 30_000,
   /** A live-stream client whose unsent messages pass this many bytes is dropped (1 MB). */
   streamBufferBytes: 1_000_000,
+  /** How long replay and forward wait for the target's answer (`--timeout`, `--forward-timeout`): 10 s. */
+  sendTimeoutMs: 10_000,
+  /** Of a replay's answer, this many bytes are kept and shown with `--json` (1 MB). */
+  keptAnswerBytes: 1_000_000,
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
 } as const;

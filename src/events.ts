@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { JobEvent } from './jobs/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
+import type { ReplayRecord } from './replay/types.js';
+import type { ResponseRule } from './rules/types.js';
+import type { ForwardNote } from './store/record-line.js';
 import type { TunnelStatus } from './tunnel/ngrok.js';
 
 /**
@@ -19,6 +22,12 @@ export interface HookCatchEventMap {
   cleared: [count: number];
   /** A job was registered, got a delivery, or changed status (expiry included). */
   job: [event: JobEvent];
+  /** A capture forwarded in the background (`--forward-mode ack`, or answered by a rule) got its answer from the app. */
+  forwarded: [id: string, note: ForwardNote];
+  /** A capture was sent again (replay) and the record kept. */
+  replayed: [record: ReplayRecord];
+  /** The response rules changed; the rules now in force. */
+  rules: [rules: ResponseRule[]];
   /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */
   tunnel: [status: TunnelStatus, publicUrl: string | null];
 }

@@ -3,6 +3,10 @@ import { DEFAULTS } from './defaults.js';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
+import type { ForwardMode } from './replay/forward.js';
+import { parseTarget } from './replay/target.js';
+import { checkRule } from './rules/check.js';
+import type { RuleInput } from './rules/types.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
 export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';
@@ -78,6 +82,28 @@ export interface HookCatchOptions {
   streamBufferBytes?: number;
   /** The clock, in epoch milliseconds (advanced: tests of expiry). Default `Date.now`. */
   now?: () => number;
+
+  /**
+   * Send every capture on to your app at this URL (the captured path and query go below its
+   * path), byte-exact, after it is stored. Default none.
+   */
+  forward?: string;
+  /**
+   * `'wait'`: the sender gets your app's answer (502 when it cannot be reached, 504 when it does
+   * not answer in time). `'ack'`: the sender gets 200 at once and the forward runs in the
+   * background. Default `'wait'`.
+   */
+  forwardMode?: ForwardMode;
+  /** How long a forward waits for your app's answer. Default `10000` ms. */
+  forwardTimeoutMs?: number;
+  /** Accept a self-signed TLS certificate from an https forward target. Default `false`. */
+  insecure?: boolean;
+  /**
+   * Response rules of this start: what the receiver answers instead of 200 (status, body, headers,
+   * delay, fail-first, per path prefix). They replace the rules the previous start set; rules added
+   * while running (API, page, `hook-catch rules add`) are kept in the store folder. Default none.
+   */
+  rules?: RuleInput[];
 }
 
 export interface ResolvedOptions {
@@ -111,6 +137,11 @@ export interface ResolvedOptions {
   maxJobs: number;
   streamBufferBytes: number;
   now: () => number;
+  forward: URL | null;
+  forwardMode: ForwardMode;
+  forwardTimeoutMs: number;
+  insecure: boolean;
+  rules: RuleInput[];
 }
 
 export { DEFAULTS } from './defaults.js';
@@ -151,7 +182,17 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, 'maxJobs', 1),
     streamBufferBytes: checkCount(options.streamBufferBytes ?? DEFAULTS.streamBufferBytes, 'streamBufferBytes', 1),
     now: options.now ?? Date.now,
+    forward: options.forward ? parseTarget(options.forward, 'forward') : null,
+    forwardMode: checkForwardMode(options.forwardMode ?? 'wait'),
+    forwardTimeoutMs: checkCount(options.forwardTimeoutMs ?? DEFAULTS.sendTimeoutMs, 'forwardTimeoutMs', 1),
+    insecure: options.insecure ?? false,
+    rules: (options.rules ?? []).map(checkRule),
   };
+}
+
+function checkForwardMode(mode: string): ForwardMode {
+  if (mode !== 'wait' && mode !== 'ack') throw new HookCatchError(`forwardMode is 'wait' or 'ack'; got "${mode}".`);
+  return mode;
 }
 
 export function checkPublicUrl(url: string, name: string): string {

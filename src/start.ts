@@ -2,6 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
+import { Forwarder } from './replay/forward.js';
+import { loopReason, type OwnAddresses } from './replay/target.js';
+import type { ReplayRecord } from './replay/types.js';
+import { RuleSet } from './rules/rule-set.js';
+import { openRulesFile } from './store/rules-file.js';
 import { createInspector } from './inspector/app.js';
 import { createStream } from './inspector/stream.js';
 import { openJobs, type ExpectOptions, type Jobs, type JobsView } from './jobs/service.js';
@@ -49,6 +54,8 @@ export interface HookCatch {
   waitFor(jobId: string, options: WaitOptions): Promise<WaitResult>;
   /** The jobs as they stand now, to read (copies: changing them changes nothing). */
   jobs: JobsView;
+  /** The response rules in force: list, add, remove (kept in the store folder). */
+  rules: RuleSet;
   /** Stops accepting, lets requests in flight finish, writes what is pending. Idempotent. */
   close(): Promise<void>;
 }
@@ -59,10 +66,11 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   const reporter = createReporter(options.output, options.stdout, options.stderr);
   const teardown = new Teardown();
   try {
-    const { store, jobs, warnings } = await openStore(options, teardown);
+    const events = createEvents();
+    const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
-    const events = wireEvents(store, jobs, reporter, options.output);
-    const running = await serve(options, store, jobs, events, reporter, teardown);
+    wireEvents(events, store, jobs, reporter, options.output);
+    const running = await serve(options, { store, jobs, rules, events }, reporter, teardown);
     return {
       ...running.info,
       streamUrl: `${running.info.inspectorUrl.replace(/^http/, 'ws')}/ws`,
@@ -73,6 +81,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
       expect: jobs.expect,
       waitFor: jobs.waitFor,
       jobs: jobs.view,
+      rules,
       close: () => teardown.run(),
     };
   } catch (error) {
@@ -81,8 +90,8 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   }
 }
 
-/** The store folder, claimed for this process; the request log; the jobs derived from it. */
-async function openStore(options: ResolvedOptions, teardown: Teardown) {
+/** The store folder, claimed for this process; the request log; the jobs derived from it; the response rules. */
+async function openStore(options: ResolvedOptions, events: HookCatchEvents, teardown: Teardown) {
   const { dir } = options;
   const cannot = (what: string) => (error: unknown) => {
     throw error instanceof HookCatchError ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
@@ -112,24 +121,39 @@ async function openStore(options: ResolvedOptions, teardown: Teardown) {
     fsync: options.fsync,
   }).catch(cannot(`read the jobs in ${dir}`));
   teardown.add(() => jobs.close());
-  return { store: opened.log, jobs, warnings: [...warnings, ...opened.warnings, ...jobs.warnings] };
+  const saved = await openRulesFile(dir, options.fsync).catch(cannot(`read the response rules in ${dir}`));
+  const rules = new RuleSet(saved.rules, {
+    save: saved.save,
+    jobIdOf: (request) => jobs.registry.jobIdOf(request),
+    onChange: (list) => events.emit('rules', list),
+  });
+  await rules.replaceStartRules(options.rules).catch(cannot(`save the response rules in ${dir}`));
+  return { store: opened.log, jobs, rules, warnings: [...warnings, ...opened.warnings, ...jobs.warnings, ...saved.warnings] };
+}
+
+/** What serve() puts behind the servers. */
+interface Parts {
+  store: RequestLog;
+  jobs: Jobs;
+  rules: RuleSet;
+  events: HookCatchEvents;
 }
 
 /** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
-function wireEvents(store: RequestLog, jobs: Jobs, reporter: Reporter, output: OutputMode): HookCatchEvents {
-  const events = createEvents();
+function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, reporter: Reporter, output: OutputMode): void {
   store.onRemoved((removed) => ('id' in removed ? events.emit('deleted', removed.id) : events.emit('cleared', removed.all)));
   events.on('request', (request) => jobs.record(request));
   // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
   if (output !== 'none') events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
   events.on('unstored', (request, error) => reporter.unstored(request, error));
   events.on('tunnel', (status, url) => reporter.tunnel(status, url));
+  events.on('forwarded', (id, note) => reporter.forwarded(id, note));
   jobs.onChange((event) => events.emit('job', event));
-  return events;
 }
 
 /** The receiver and the inspector listening, the public URL, and instance.json saying where they are. */
-async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, events: HookCatchEvents, reporter: Reporter, teardown: Teardown) {
+async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter, teardown: Teardown) {
+  const { store, events } = parts;
   const startedAt = new Date();
   let captured = 0;
   events.on('request', () => captured++);
@@ -144,9 +168,14 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,
+    forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
+    rules: parts.rules.list().length,
     stream: { clients: streamClients() },
   });
-  const { receiverServer, inspectorServer, drain, stream } = createServers(options, store, jobs, events, status);
+  const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
+  const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
+  if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
+  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, own, status);
   teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
   streamClients = () => stream.clients;
@@ -173,15 +202,40 @@ async function serve(options: ResolvedOptions, store: RequestLog, jobs: Jobs, ev
     receiverPort,
     inspectorPort,
   };
+  const loop = options.forward && (await loopReason(options.forward, own()));
+  if (loop) throw new HookCatchError(`--forward ${options.forward!.href}: ${loop}`);
   await publishInstance(options.dir, info).catch((error: unknown) => {
     throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
   });
-  reporter.ready({ ...info, tunnel: publicState, stored: store.count, maxRequests: options.maxRequests });
+  reporter.ready({
+    ...info,
+    tunnel: publicState,
+    stored: store.count,
+    maxRequests: options.maxRequests,
+    forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
+    rules: parts.rules.list(),
+  });
   return { info, publicState };
 }
 
+/**
+ * `--forward`: captures go to the user's app. In wait mode the receiver relays the app's answer;
+ * what was answered some other way (ack mode, a response rule) is forwarded in the background.
+ */
+function createForwarder(options: ResolvedOptions, url: URL, { store, events }: Parts): Forwarder {
+  const forwarder = new Forwarder(
+    { url, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure },
+    { note: (id, note) => store.appendForward(id, note), onForwarded: (id, note) => events.emit('forwarded', id, note) },
+  );
+  events.on('request', (request) => {
+    if (!request.forward && !request.refusal && !request.bodyDiscarded) forwarder.background(request);
+  });
+  return forwarder;
+}
+
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, events: HookCatchEvents, status: () => object) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, own: () => OwnAddresses, status: () => object) {
+  const { store, jobs, rules, events } = parts;
   const receiver = createReceiver({
     append: (request) => store.append(request),
     maxBody: options.maxBody,
@@ -189,6 +243,8 @@ function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, 
     nextId: createIdGenerator(Date.now, store.lastId),
     onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
+    shape: (request) => (rules.active ? rules.shape(request) : null),
+    relay: forwarder && options.forwardMode === 'wait' ? (request) => forwarder.relay(request) : undefined,
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
@@ -196,7 +252,14 @@ function createServers(options: ResolvedOptions, store: RequestLog, jobs: Jobs, 
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
   const port = () => (inspectorServer.address() as AddressInfo).port;
-  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, port, status })));
+  const replay = {
+    log: store,
+    own,
+    forwardUrl: options.forward?.href ?? null,
+    maxBody: options.maxBody,
+    onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
+  };
+  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, port, status })));
   drain.track(inspectorServer);
   const matchOf = (id: string) => jobs.registry.matchOf(id);
   const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });

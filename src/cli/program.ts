@@ -4,6 +4,8 @@ import { VERSION } from '../version.js';
 import { expectCommand } from './expect.js';
 import { jobsCommand } from './jobs.js';
 import { listCommand } from './list.js';
+import { replayCommand } from './replay.js';
+import { rulesCommand } from './rules.js';
 import { exitQuietlyOnClosedPipe } from './output.js';
 import { showCommand } from './show.js';
 import { startCommand } from './start.js';
@@ -19,7 +21,10 @@ Examples:
   $ hook-catch wait a9199e4e -t 10m > out.json   block until its webhook says it is done
   $ hook-catch jobs --status failed        the jobs whose payload said they failed
   $ hook-catch list --method POST -n 20    the 20 newest POSTs in the store
-  $ hook-catch show last --body > payload  the newest request's exact body bytes`;
+  $ hook-catch show last --body > payload  the newest request's exact body bytes
+  $ hook-catch replay last --to http://localhost:3000   send it again to your app, byte-exact
+  $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
+  $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)`;
 
 export function buildProgram(): Command {
   const program = new Command('hook-catch')
@@ -27,11 +32,11 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), listCommand(), showCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand()]) {
+  for (const command of [startCommand(), listCommand(), showCommand(), replayCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.
-  for (const command of [program, ...program.commands]) {
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ outputError: (text, write) => write(`hook-catch: ${text.replace(/^error: /, '')}`) });

@@ -5,6 +5,8 @@ import { formatBytes, formatTime } from '../units.js';
 import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
+import { appNote } from '../terminal/request-line.js';
+import type { ReplayRecord } from '../replay/types.js';
 import { dirOption } from './args.js';
 import { bodyLines } from './show-body.js';
 
@@ -27,10 +29,24 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
     return;
   }
   if (options.json) {
-    stdout.write(JSON.stringify(toJsonRecord(request), null, 2) + '\n');
+    stdout.write(JSON.stringify({ ...toJsonRecord(request), replays: await log.replaysOf(request.id) }, null, 2) + '\n');
     return;
   }
-  stdout.write(describeRequest(request, stdout));
+  const replays = await log.replaysOf(request.id);
+  stdout.write(describeRequest(request, stdout) + describeReplays(replays, stdout));
+}
+
+/** `Replays` and one line per replay: when, edited or not, where to, what came back. */
+function describeReplays(replays: ReplayRecord[], stdout: NodeJS.WritableStream): string {
+  if (replays.length === 0) return '';
+  const c = chalkFor(stdout);
+  const lines = ['', c.bold(`Replays (${replays.length})`)];
+  for (const replay of replays) {
+    const { result } = replay;
+    const answer = result.ok ? `${result.status} in ${Math.round(result.latencyMs)} ms` : c.red(result.error);
+    lines.push(`  ${formatTime(replay.at, true)}  ${replay.sent.method} ${replay.to}${replay.edited ? c.yellow(' (edited)') : ''}  ${c.bold('→')} ${answer}  ${c.dim(replay.id)}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream): string {
@@ -40,7 +56,8 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     `${c.bold(request.method)} ${request.url}  ${c.dim(`HTTP/${request.httpVersion}`)}`,
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
     row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
-    row('answered', String(request.response.status)),
+    row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
+    ...(request.forward ? [row('forward', appNote(request.forward, c))] : []),
     ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),
     row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
     '',
@@ -65,7 +82,7 @@ export function showCommand(): Command {
     .argument('<id>', 'a request id, the short id from the log (its last characters), or "last"')
     .addOption(dirOption())
     .option('--body', 'write only the exact body bytes (for files and pipes)')
-    .option('--json', 'print the whole record as JSON (body as text, or base64 when binary)')
+    .option('--json', 'print the whole record as JSON (body as text, or base64 when binary) and its replays')
     .action(async (id: string, flags) => {
       await showRequest(id, { dir: flags.dir, body: flags.body, json: flags.json }, process.stdout);
     });

@@ -4,6 +4,8 @@ import { parseRule } from '../jobs/extract.js';
 import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
 import { start, type HookCatch } from '../start.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
+import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
+import { parseTarget } from '../replay/target.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
 const EXIT_DEADLINE_MS = 2000;
@@ -28,6 +30,18 @@ export function startCommand(): Command {
     .optionsGroup('Jobs:')
     .option('--job-id-path <rule>', 'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last', collectChecked(parseRule, '--job-id-path'))
     .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration));
+  command
+    .optionsGroup('Your app (forward):')
+    .option('--forward <url>', "send every webhook on to your app too (its path and query go below this URL's path), byte-exact", checkedBy((value, flag) => (parseTarget(value, flag), value), '--forward'))
+    .addOption(
+      new Option('--forward-mode <mode>', "wait: the sender gets your app's answer (502/504 when it is down or slow); ack: 200 at once, forwarded in the background")
+        .choices(['wait', 'ack'])
+        .default('wait'),
+    )
+    .addOption(new Option('--forward-timeout <duration>', 'how long a forward waits for your app').default(DEFAULTS.sendTimeoutMs, '10s').argParser(duration))
+    .option('--insecure', 'accept a self-signed TLS certificate from an https --forward target')
+    .optionsGroup('What the receiver answers (a response rule; every request is still captured):');
+  addRuleFlags(command, '');
   addTunnelFlags(command);
   return command.action(async (flags) => {
     await runStart(toOptions(flags));
@@ -85,6 +99,11 @@ function toOptions(flags: Record<string, any>): HookCatchOptions {
     ngrokServerAddr: flags.ngrokServerAddr,
     jobIdPaths: flags.jobIdPath,
     jobTtlMs: flags.jobTtl,
+    forward: flags.forward,
+    forwardMode: flags.forwardMode,
+    forwardTimeoutMs: flags.forwardTimeout,
+    insecure: flags.insecure,
+    rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
   };
 }
 

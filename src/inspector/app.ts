@@ -6,10 +6,15 @@ import { pageRoutes } from './page.js';
 import { loopbackGuard } from './guard.js';
 import { jobsRouter } from './jobs-routes.js';
 import { requestsRouter } from './requests-routes.js';
+import { replayRouter, type ReplayDeps } from './replay-routes.js';
+import { rulesRouter } from './rules-routes.js';
+import type { RuleSet } from '../rules/rule-set.js';
 
 export interface InspectorDeps {
   log: RequestLog;
   jobs: Jobs;
+  rules: RuleSet;
+  replay: ReplayDeps;
   /** The inspector's own port (known once it listens), for the Origin check. */
   port: () => number;
   /** What `GET /api/status` answers. */
@@ -25,10 +30,16 @@ const ENDPOINTS = [
   'GET /api/requests/:id/body',
   'DELETE /api/requests/:id',
   'DELETE /api/requests',
+  'POST /api/requests/:id/replay {"to"?, "method"?, "path"?, "headers"?, "setHeaders"?, "removeHeaders"?, "body"?, "bodyEncoding"?, "timeoutMs"?}',
+  'GET /api/requests/:id/replays',
   'POST /api/jobs {"id","label"?,"ttl"?}',
   'GET /api/jobs?status=&full=1',
   'GET /api/jobs/:id',
   'GET /api/jobs/:id/wait?timeout=&any=1',
+  'GET /api/rules',
+  'POST /api/rules {"status"?, "body"?, "headers"?, "delay"?, "failFirst"?, "path"?}',
+  'DELETE /api/rules/:id',
+  'DELETE /api/rules',
 ];
 
 /**
@@ -50,7 +61,9 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.get('/api/status', (_req, res) => {
     res.json(deps.status());
   });
+  app.use('/api/requests', replayRouter(deps.replay));
   app.use('/api/requests', requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)));
+  app.use('/api/rules', rulesRouter(deps.rules));
   app.use('/api/jobs', jobsRouter(deps.jobs, deps.log));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `No such API endpoint: ${req.method} ${req.originalUrl}` });

@@ -20,7 +20,8 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
   router.get('/:id', async (req, res) => {
     const request = await log.get(req.params.id as string);
     if (!request) return notFound(res, req.params.id as string);
-    res.json({ ...toJsonRecord(request), summary: listed(summarize(request), matchOf) });
+    const replays = await log.replaysOf(request.id);
+    res.json({ ...toJsonRecord(request), summary: listed(summarize(request), matchOf), replays });
   });
 
   router.get('/:id/body', async (req, res) => {

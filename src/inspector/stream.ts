@@ -5,6 +5,7 @@ import type { HookCatchEvents } from '../events.js';
 import { jobSummary } from '../jobs/summary.js';
 import type { JobEvent } from '../jobs/types.js';
 import { summarize } from '../receiver/capture.js';
+import type { ReplayRecord } from '../replay/types.js';
 import type { RequestLog } from '../store/request-log.js';
 import { refusal } from './guard.js';
 import { listed, type MatchOf } from './summaries.js';
@@ -44,7 +45,7 @@ const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
+ * `job`, `forwarded`, `replay`, `rules`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
  * messages in order, at most one frame every FLUSH_EVERY_MS per client: a burst costs a few writes,
  * not one a message. A client that connects with `?after=<id>` first gets every request stored
  * after it, in order, then live events: no gap and no duplicate, also across a restart. A client
@@ -105,6 +106,9 @@ export function createStream(deps: StreamDeps): Stream {
     broadcast(() => jobMessage(event));
   });
   deps.events.on('tunnel', (status, publicUrl) => broadcast(() => ({ type: 'tunnel', status, publicUrl })));
+  deps.events.on('forwarded', (id, note) => broadcast(() => ({ type: 'forwarded', id, status: note.answered, forward: note.forward })));
+  deps.events.on('replayed', (record) => broadcast(() => ({ type: 'replay', replay: replaySummary(record) })));
+  deps.events.on('rules', (rules) => broadcast(() => ({ type: 'rules', rules })));
   deps.events.on('deleted', (id) => broadcast(() => ({ type: 'deleted', id })));
   deps.events.on('cleared', (count) => broadcast(() => ({ type: 'cleared', count })));
 
@@ -138,6 +142,20 @@ export function createStream(deps: StreamDeps): Stream {
     get clients() {
       return clients.size;
     },
+  };
+}
+
+/** A replay without its bodies and headers: the page fetches the record when it shows it. */
+function replaySummary(record: ReplayRecord) {
+  const { result } = record;
+  return {
+    id: record.id,
+    of: record.of,
+    at: record.at,
+    to: record.to,
+    edited: record.edited,
+    method: record.sent.method,
+    ...(result.ok ? { status: result.status, latencyMs: result.latencyMs } : { status: null, latencyMs: result.latencyMs, error: result.error }),
   };
 }
 

@@ -57,8 +57,7 @@ export class JobRegistry {
   record(request: CapturedRequest): Job | null {
     const { candidates, status, statusWord } = extract(request, this.options.rules);
     if (candidates.length === 0) return null;
-    const registered = candidates.find((c) => this.jobs.get(c.id)?.source === 'expect');
-    const chosen = registered ?? candidates.find((c) => this.jobs.has(c.id)) ?? candidates.find((c) => !c.weak);
+    const chosen = this.choose(candidates);
     const delivery = makeDelivery(request, chosen?.matchedBy ?? '', status ?? 'completed', statusWord);
     if (!chosen) {
       this.remember(delivery, candidates, null);
@@ -70,6 +69,16 @@ export class JobRegistry {
     this.trim();
     this.expiry.consider(job);
     return job;
+  }
+
+  /** The job a request would be matched to now, recording nothing (response rules count deliveries per job). */
+  jobIdOf(request: CapturedRequest): string | null {
+    return this.choose(extract(request, this.options.rules).candidates)?.id ?? null;
+  }
+
+  /** A registered job first, then a job seen before, then the first id that is not a bare `id`. */
+  private choose(candidates: Candidate[]): Candidate | undefined {
+    return candidates.find((c) => this.jobs.get(c.id)?.source === 'expect') ?? candidates.find((c) => this.jobs.has(c.id)) ?? candidates.find((c) => !c.weak);
   }
 
   /** Registers a job (`hook-catch expect`). Deliveries that came first, under this id, are claimed now. */

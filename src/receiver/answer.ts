@@ -30,3 +30,13 @@ function answerHeaders(body: AnswerBody, text: string): Record<string, string | 
     ...(body.id ? { 'X-Hook-Catch-Id': body.id } : {}),
   };
 }
+
+/** An answer decided elsewhere (a response rule, the user's app): status, headers in order, body bytes. */
+export function answerRaw(res: ServerResponse, status: number, headers: [string, string][], body: Buffer): void {
+  if (res.headersSent || res.destroyed) return;
+  const flat: string[] = [];
+  for (const [name, value] of headers) flat.push(name, value);
+  flat.push('Content-Length', String(body.length));
+  res.writeHead(status, flat);
+  res.end(body);
+}

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
+import type { ForwardInfo } from '../replay/types.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest {
@@ -23,12 +24,14 @@ export interface CapturedRequest {
   bodySize: number;
   /** True when the body was over the size limit: it was answered 413 and not kept. */
   bodyDiscarded: boolean;
-  /** What hook-catch answered. */
-  response: { status: number };
+  /** What hook-catch answered, and the response rule that decided it (in words), if one did. */
+  response: { status: number; rule?: string };
   /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
   refusal?: Refusal;
   /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */
   invalidJson?: true;
+  /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
+  forward?: ForwardInfo;
   /**
    * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
    * start of the request, unless its head came in several reads (then the read it broke on).
@@ -58,6 +61,8 @@ export interface RequestSummary {
   refusal?: Refusal;
   /** Only when the Content-Type says JSON and the body is not valid JSON. */
   invalidJson?: true;
+  /** Only on forwarded requests, once the app answered (or could not). */
+  forward?: ForwardInfo;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -119,6 +124,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     remoteAddress: request.remoteAddress,
     ...(request.refusal && { refusal: request.refusal }),
     ...(request.invalidJson && { invalidJson: true }),
+    ...(request.forward && { forward: request.forward }),
   };
 }
 

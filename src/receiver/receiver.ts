@@ -3,6 +3,9 @@ import { answer } from './answer.js';
 import { captureRequest, type CapturedRequest } from './capture.js';
 import { isInvalidJson } from './json-check.js';
 import { storeThenAnswer } from './keep.js';
+import { storeThenAnswerByRule, storeThenRelay } from './answered-elsewhere.js';
+import type { Relayed } from '../replay/forward.js';
+import type { Shaped } from '../rules/types.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
 
@@ -17,6 +20,10 @@ export interface ReceiverDeps {
   onCaptured: (request: CapturedRequest, latencyMs: number) => void;
   /** The store refused the request: it was answered 503 and is not kept. */
   onStoreFailed: (request: CapturedRequest, error: unknown) => void;
+  /** Response rules: what to answer instead of the usual, decided before the request is stored; null when no rule applies. */
+  shape?: (request: CapturedRequest) => Shaped | null;
+  /** `--forward` in wait mode: sends the stored request to the user's app, whose answer its sender gets. */
+  relay?: (request: CapturedRequest) => Promise<Relayed>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -40,6 +47,11 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
 
   function keep(res: ServerResponse, request: CapturedRequest, started: number): void {
     const ok = request.response.status < 400;
+    if (ok && (deps.shape || deps.relay)) {
+      const shaped = deps.shape?.(request) ?? null;
+      if (shaped) return storeThenAnswerByRule(deps, request, started, res, shaped);
+      if (deps.relay) return storeThenRelay(deps, request, started, res, deps.relay);
+    }
     const body = ok ? { ok, id: request.id } : { ok, id: request.id, error: tooLarge };
     storeThenAnswer(deps, request, started, (status, text) => answer(res, status, text), body);
   }

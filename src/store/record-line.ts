@@ -1,15 +1,27 @@
 import { isRequestId } from '../receiver/ids.js';
 import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type Refusal, type RequestSummary } from '../receiver/capture.js';
+import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
 
+/** What the user's app answered a forwarded capture, and so what its sender was answered. */
+export interface ForwardNote {
+  /** What the sender of the capture was answered (the app's status, or 502 / 504). */
+  answered: number;
+  forward: ForwardInfo;
+}
+
+/** A line that adds to a capture stored earlier: a replay of it, or its forward's answer. */
+export type NoteLine = { kind: 'replay'; of: string; record: ReplayRecord } | ({ kind: 'forwarded'; id: string } & ForwardNote);
+
 /**
- * One line of a request-log segment: a captured request, or a tombstone for a deleted one.
- * The body is the last field, so that reading the index at start-up can skip it (see parseIndexLine).
+ * One line of a request-log segment: a captured request, a tombstone for a deleted one, or a note
+ * about one (replay, forward). The body is the last field of a request, so that reading the index
+ * at start-up can skip it (see parseIndexLine).
  */
-export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string };
-export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string };
+export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string } | NoteLine;
+export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string } | NoteLine;
 
 export function requestLine(request: CapturedRequest): Buffer {
   const { body, bodyEncoding } = encodeBody(request.body);
@@ -41,11 +53,20 @@ export function deletedLine(id: string): Buffer {
   return Buffer.from(JSON.stringify({ deleted: id }) + '\n');
 }
 
+export function replayLine(record: ReplayRecord): Buffer {
+  return Buffer.from(JSON.stringify({ replayOf: record.of, replay: record }) + '\n');
+}
+
+export function forwardLine(id: string, note: ForwardNote): Buffer {
+  return Buffer.from(JSON.stringify({ forwarded: id, answered: note.answered, forward: note.forward }) + '\n');
+}
+
 /** Parses one whole line; null when it is not a well-formed record (a torn or damaged write). */
 export function parseLine(text: string): LogLine | null {
   const value = parseObject(text);
   if (!value) return null;
   if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
+  if ('replayOf' in value || 'forwarded' in value) return noteOf(value);
   const head = storedHead(value);
   if (!head || typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
   return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
@@ -54,6 +75,8 @@ export function parseLine(text: string): LogLine | null {
 // In JSON text every quote inside a string is escaped, so these sequences can only be the fields themselves.
 const SUMMARY_END = Buffer.from(',"query":');
 const BODY_FIELD = Buffer.from(',"bodyEncoding":"');
+/** Notes start with their kind (and may hold bodies of their own): read whole. */
+const NOTE_START = /^\{"(replayOf|forwarded)":/;
 const LINE_END = Buffer.from('"}');
 
 /**
@@ -62,10 +85,11 @@ const LINE_END = Buffer.from('"}');
  * Start-up reads every line, so this keeps it fast and light however large the requests are.
  */
 export function parseIndexLine(data: Buffer, start: number, end: number): IndexLine | null {
+  if (NOTE_START.test(data.toString('latin1', start, Math.min(start + 16, end)))) return parseLine(data.toString('utf8', start, end)) as IndexLine | null;
   const marker = data.indexOf(BODY_FIELD, start);
   if (marker === -1 || marker >= end) {
     const line = parseLine(data.toString('utf8', start, end));
-    return line?.kind === 'deleted' ? line : line ? { kind: 'request', summary: summarize(line.stored) } : null;
+    return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.stored) } : line;
   }
   const tail = data.toString('latin1', marker + BODY_FIELD.length, Math.min(marker + BODY_FIELD.length + 16, end));
   if (!/^(utf8|base64)","body":"/.test(tail) || data.compare(LINE_END, 0, 2, end - 2, end) !== 0) return null;
@@ -90,13 +114,26 @@ function parseObject(text: string): Record<string, unknown> | null {
   }
 }
 
+/** A note line, or null when it is not whole. */
+function noteOf(v: Record<string, unknown>): NoteLine | null {
+  if (typeof v.replayOf === 'string' && isRequestId(v.replayOf)) {
+    const record = v.replay as ReplayRecord | undefined;
+    return record && typeof record === 'object' && typeof record.id === 'string' && record.of === v.replayOf ? { kind: 'replay', of: v.replayOf, record } : null;
+  }
+  const forward = v.forward as ForwardInfo | undefined;
+  if (typeof v.forwarded !== 'string' || typeof v.answered !== 'number' || !forward || typeof forward !== 'object') return null;
+  const info: ForwardInfo = { status: typeof forward.status === 'number' ? forward.status : null, latencyMs: Number(forward.latencyMs) || 0 };
+  if (typeof forward.error === 'string') info.error = forward.error;
+  return { kind: 'forwarded', id: v.forwarded, answered: v.answered, forward: info };
+}
+
 const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v === 'base64';
 
 function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> | null {
   if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
     return null;
   }
-  const response = (v.response ?? {}) as { status?: unknown };
+  const response = (v.response ?? {}) as { status?: unknown; rule?: unknown };
   return {
     id: v.id,
     receivedAt: String(v.receivedAt),
@@ -110,7 +147,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     contentType: typeof v.contentType === 'string' ? v.contentType : null,
     bodySize: Number(v.bodySize ?? 0),
     bodyDiscarded: v.bodyDiscarded === true,
-    response: { status: Number(response.status ?? 200) },
+    response: typeof response.rule === 'string' ? { status: Number(response.status ?? 200), rule: response.rule } : { status: Number(response.status ?? 200) },
     ...refusalOf(v.refusal),
     // Lines written before this mark existed have no field: read as not marked.
     ...(v.invalidJson === true && { invalidJson: true }),

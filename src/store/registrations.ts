@@ -1,7 +1,8 @@
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { ensurePrivateDir, writeFileAtomic } from './files.js';
+import { Low } from 'lowdb';
+import { ensurePrivateDir } from './files.js';
+import { PrivateJsonFile } from './private-json-file.js';
 
 /** A job the user registered (`expect`): all of a job that cannot be derived from the request log. */
 export interface Registration {
@@ -46,29 +47,6 @@ function upgrade(value: any): JobsDocument {
   throw new SyntaxError('not a hook-catch jobs document');
 }
 
-/** lowdb's adapter: owner-only, atomic (a reader sees the old document or the new one), synced with --fsync. */
-class PrivateJsonFile implements Adapter<JobsDocument> {
-  constructor(
-    private readonly path: string,
-    private readonly fsync: boolean,
-  ) {}
-
-  async read(): Promise<JobsDocument | null> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    return upgrade(JSON.parse(text)); // a SyntaxError here means a damaged file: see open()
-  }
-
-  write(data: JobsDocument): Promise<void> {
-    return writeFileAtomic(this.path, JSON.stringify(data), { fsync: this.fsync });
-  }
-}
-
 interface Queued {
   /** null: nothing to add, only the settings to write. */
   registration: Registration | null;
@@ -94,7 +72,7 @@ export class RegistrationFile {
   /** Opens the document; a damaged one is moved aside (named in the warning) and a fresh one started. */
   static async open(dir: string, options: { maxRegistrations: number; fsync: boolean; readOnly?: boolean }) {
     const path = join(dir, FILE);
-    const db = new Low<JobsDocument>(new PrivateJsonFile(path, options.fsync), empty());
+    const db = new Low<JobsDocument>(new PrivateJsonFile(path, options.fsync, upgrade), empty());
     const warnings: string[] = [];
     try {
       await db.read();

@@ -51,6 +51,9 @@ export class RequestIndex {
   /** Live requests per segment file: a segment whose count reaches 0 can be removed. */
   readonly segmentLive = new Map<number, number>();
 
+  /** @param notes what was learned about a request after its line was written (its forward), laid over its summary */
+  constructor(private readonly notes: (id: string) => Partial<RequestSummary> | undefined = () => undefined) {}
+
   get size(): number {
     return this.live;
   }
@@ -171,9 +174,10 @@ export class RequestIndex {
   private entry(i: number): IndexEntry {
     const url = this.urls[i]!;
     const q = url.indexOf('?');
+    const id = this.idAt(i);
     return {
       summary: {
-        id: this.idAt(i),
+        id,
         receivedAt: new Date(this.received[i]!).toISOString(),
         method: this.methods[i]!,
         url,
@@ -185,6 +189,7 @@ export class RequestIndex {
         remoteAddress: this.remotes[i]!,
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
         ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
+        ...this.notes(id),
       },
       segment: this.segments[i]!,
       offset: this.offsets[i]!,

@@ -4,7 +4,9 @@ import { summarize, type CapturedRequest, type RequestSummary } from '../receive
 import { HookCatchError } from '../errors.js';
 import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
-import { deletedLine, requestLine } from './record-line.js';
+import type { ReplayRecord } from '../replay/types.js';
+import { Notes } from './notes.js';
+import { deletedLine, forwardLine, replayLine, requestLine, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
 import { entriesOldestFirst, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
@@ -28,11 +30,8 @@ export type { RequestPage, RequestQuery } from './request-query.js';
 /** What was removed: one request by id, or all of them (how many there were). */
 export type Removal = { id: string } | { all: number };
 
-/** The request a line stores, or the id a tombstone deletes. */
-interface LineMeta {
-  summary: RequestSummary | null;
-  deletes: string | null;
-}
+/** The request a line stores, the id a tombstone deletes, or the note it adds. */
+type LineMeta = { summary: RequestSummary } | { deletes: string } | { note: NoteLine };
 
 /**
  * The request log: append-only JSON-lines segment files under `<dir>/requests`, written by group
@@ -41,7 +40,8 @@ interface LineMeta {
  * is a stored request. The cost of an append does not depend on how many requests are stored.
  */
 export class RequestLog {
-  private readonly index = new RequestIndex();
+  private readonly notes = new Notes();
+  private readonly index = new RequestIndex((id) => this.notes.summaryOf(id));
   private readonly writer: SegmentWriter;
   private readonly commits: GroupCommit<LineMeta>;
   private closed = false;
@@ -86,7 +86,27 @@ export class RequestLog {
   }
 
   append(request: CapturedRequest): Promise<void> {
-    return this.enqueue(requestLine(request), summarize(request), null);
+    return this.enqueue(requestLine(request), { summary: summarize(request) });
+  }
+
+  /** Keeps a replay of a stored capture; resolves once it is in the file. */
+  appendReplay(record: ReplayRecord): Promise<void> {
+    this.assertWritable();
+    return this.enqueue(replayLine(record), { note: { kind: 'replay', of: record.of, record } });
+  }
+
+  /** Keeps what a capture's forward answered (and so what its sender got); resolves once it is in the file. */
+  appendForward(id: string, note: ForwardNote): Promise<void> {
+    return this.enqueue(forwardLine(id, note), { note: { kind: 'forwarded', id, ...note } });
+  }
+
+  /** The replays of a capture, oldest first. */
+  async replaysOf(ref: string): Promise<ReplayRecord[]> {
+    const id = this.resolveId(ref);
+    const places = id ? this.notes.replaysOf(id) : [];
+    if (places.length === 0) return [];
+    const lines = await this.withReader((reader) => Promise.all(places.map((at) => reader.line(at))));
+    return lines.flatMap((line) => (line?.kind === 'replay' ? [line.record] : []));
   }
 
   /** The full id for a full id, a short id (its end) or `last`; null when nothing matches. */
@@ -97,7 +117,13 @@ export class RequestLog {
   /** Resolves a full id, a short id (its end) or `last`. */
   async get(ref: string): Promise<CapturedRequest | null> {
     const entry = this.lookup(ref);
-    return entry ? this.withReader((reader) => reader.read(entry)) : null;
+    const request = entry ? await this.withReader((reader) => reader.read(entry)) : null;
+    // What was learned after the line was written: what the sender was answered, and the forward.
+    if (request && entry) {
+      request.response.status = entry.summary.status;
+      if (entry.summary.forward) request.forward = entry.summary.forward;
+    }
+    return request;
   }
 
   /** A page of summaries, newest first, filtered (see RequestQuery). */
@@ -128,7 +154,7 @@ export class RequestLog {
   async delete(id: string): Promise<boolean> {
     this.assertWritable();
     if (!this.index.get(id)) return false;
-    await this.enqueue(deletedLine(id), null, id);
+    await this.enqueue(deletedLine(id), { deletes: id });
     for (const listener of this.removalListeners) listener({ id });
     return true;
   }
@@ -142,6 +168,7 @@ export class RequestLog {
     this.writer.close();
     for (const segment of listSegments(this.folder)) this.writer.remove(segment);
     this.index.clear();
+    this.notes.clear();
     this.writer.open(last + 1);
     for (const listener of this.removalListeners) listener({ all: count });
     return count;
@@ -168,9 +195,9 @@ export class RequestLog {
     return found?.entry;
   }
 
-  private enqueue(line: Buffer, summary: RequestSummary | null, deletes: string | null): Promise<void> {
+  private enqueue(line: Buffer, meta: LineMeta): Promise<void> {
     if (this.closed) return Promise.reject(new HookCatchError('The request log is closed.'));
-    return this.commits.add(line, { summary, deletes });
+    return this.commits.add(line, meta);
   }
 
   /** Writes a batch into the current segment (starting the next when it is full), then indexes it. */
@@ -184,21 +211,33 @@ export class RequestLog {
     let offset = w.write(batch.map((p) => p.line));
     for (const { line, meta } of batch) {
       const length = line.length - 1;
-      if (meta.summary) this.index.add(meta.summary, w.segment, offset, length);
-      else this.index.remove(meta.deletes!);
+      if ('summary' in meta) this.index.add(meta.summary, w.segment, offset, length);
+      else if ('deletes' in meta) this.index.remove(meta.deletes);
+      else this.note(meta.note, { segment: w.segment, offset, length });
       offset += length + 1;
     }
     this.index.dropOldestBeyond(this.options.maxRequests);
     this.removeEmptySegments();
   }
 
-  /** Removes segments at the old end whose requests are all gone (oldest first, so tombstones outlive their targets). */
+  private note(note: NoteLine, at: { segment: number; offset: number; length: number }): void {
+    if (note.kind === 'replay') this.notes.addReplay(note.of, at);
+    else this.notes.setForward(note.id, note);
+  }
+
+  /**
+   * Removes segments at the old end whose requests are all gone (oldest first, so tombstones and
+   * notes outlive the requests they are about), and forgets the notes of requests that are gone.
+   */
   private removeEmptySegments(): void {
+    let removed = false;
     for (const [segment, live] of this.index.segmentLive) {
       if (live > 0 || segment === this.writer.segment) break;
       this.index.segmentLive.delete(segment);
       this.writer.remove(segment);
+      removed = true;
     }
+    if (removed) this.notes.prune((id) => this.index.get(id) !== undefined, (segment) => !this.index.segmentLive.has(segment));
   }
 
   private async withReader<T>(work: (reader: SegmentReader) => Promise<T>): Promise<T> {
@@ -229,7 +268,8 @@ export class RequestLog {
       },
       (segment, line, offset, length) => {
         if (line.kind === 'request') this.index.add(line.summary, segment, offset, length);
-        else this.index.remove(line.id);
+        else if (line.kind === 'deleted') this.index.remove(line.id);
+        else this.note(line, { segment, offset, length });
         lastLines++;
       },
     );

@@ -1,7 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { fromStored, parseLine } from './record-line.js';
+import { fromStored, parseLine, type LogLine } from './record-line.js';
+import type { LineAt } from './notes.js';
 import type { IndexEntry } from './request-index.js';
 import { segmentName } from './segment-files.js';
 
@@ -17,12 +18,17 @@ export class SegmentReader {
 
   /** The request, or null when its file is gone (dropped by retention meanwhile) or its line is damaged. */
   async read(entry: IndexEntry): Promise<CapturedRequest | null> {
-    const file = await this.handle(entry.segment);
-    if (!file) return null;
-    const buffer = Buffer.allocUnsafe(entry.length);
-    const { bytesRead } = await file.read(buffer, 0, entry.length, entry.offset);
-    const line = parseLine(buffer.toString('utf8', 0, bytesRead));
+    const line = await this.line(entry);
     return line?.kind === 'request' ? fromStored(line.stored) : null;
+  }
+
+  /** Any line, or null when its file is gone or it is damaged. */
+  async line(at: LineAt): Promise<LogLine | null> {
+    const file = await this.handle(at.segment);
+    if (!file) return null;
+    const buffer = Buffer.allocUnsafe(at.length);
+    const { bytesRead } = await file.read(buffer, 0, at.length, at.offset);
+    return parseLine(buffer.toString('utf8', 0, bytesRead));
   }
 
   /**

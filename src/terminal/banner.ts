@@ -1,5 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { PublicState } from '../tunnel/public-url.js';
+import type { ResponseRule } from '../rules/types.js';
+import { statusText } from '../rules/check.js';
 
 export interface ReadyInfo {
   version: string;
@@ -14,6 +16,10 @@ export interface ReadyInfo {
   stored: number;
   maxRequests: number;
   pid: number;
+  /** `--forward`: where every capture goes, and whether its sender waits for the answer. */
+  forward: { url: string; mode: 'wait' | 'ack' } | null;
+  /** The response rules in force. */
+  rules: ResponseRule[];
 }
 
 /** What `start` shows once it is ready: where to send webhooks, where to look, where they are kept. */
@@ -31,10 +37,24 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
       : [row('Webhook', c.green(info.webhookUrl), 'any method and path is captured; local only')]),
     row('Inspector', c.cyan(info.inspectorUrl), 'open it in a browser: every webhook and job, live (API: /api)'),
     row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
+    ...(info.forward
+      ? [row('Forward', c.green(info.forward.url), info.forward.mode === 'wait' ? "senders get your app's answer" : 'senders get 200 at once (--forward-mode ack)')]
+      : []),
+    ...info.rules.map((rule, i) => row(i === 0 ? 'Rules' : '', c.magenta(describeRule(rule)), i === 0 ? 'hook-catch rules lists and removes them' : '')),
     '',
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
     '',
   ].join('\n');
+}
+
+/** `r1  /billing  500 after 2s, first 2 of each job fail` */
+export function describeRule(rule: ResponseRule): string {
+  const parts = [statusText(rule.status)];
+  if (rule.body !== null) parts.push(`body ${JSON.stringify(rule.body.length > 30 ? `${rule.body.slice(0, 29)}…` : rule.body)}`);
+  if (rule.headers.length) parts.push(rule.headers.map(([n, v]) => `${n}: ${v}`).join(', '));
+  if (rule.delayMs) parts.push(`after ${rule.delayMs >= 1000 ? `${rule.delayMs / 1000}s` : `${rule.delayMs}ms`}`);
+  if (rule.failFirst) parts.push(`first ${rule.failFirst} of each job answered 500`);
+  return `${rule.id}  ${rule.path ?? 'every path'}  ${parts.join(', ')}`;
 }
 
 function publicNote(tunnel: PublicState): string {

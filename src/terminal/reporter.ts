@@ -5,7 +5,8 @@ import { summarize, type CapturedRequest } from '../receiver/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
 import { banner, type ReadyInfo } from './banner.js';
 import { chalkFor } from './color.js';
-import { jobNote, requestLine } from './request-line.js';
+import { forwardLine, jobNote, requestLine, shapedNote } from './request-line.js';
+import type { ForwardNote } from '../store/record-line.js';
 import { StoreHealth, type HealthNews } from './store-health.js';
 
 export type { ReadyInfo } from './banner.js';
@@ -18,6 +19,8 @@ export interface Reporter {
   progress(text: string): void;
   ready(info: ReadyInfo): void;
   request(request: CapturedRequest, latencyMs: number, match: JobMatch | null): void;
+  /** A capture forwarded in the background got the app's answer. */
+  forwarded(id: string, note: ForwardNote): void;
   /** The store could not keep a request (answered 503). */
   unstored(request: CapturedRequest, error: unknown): void;
   tunnel(status: TunnelStatus, publicUrl: string | null): void;
@@ -30,7 +33,7 @@ const nothing = () => {};
 
 export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Reporter {
   if (mode === 'none') {
-    return { progress: nothing, ready: nothing, request: nothing, unstored: nothing, tunnel: nothing, notice: nothing, warning: nothing };
+    return { progress: nothing, ready: nothing, request: nothing, forwarded: nothing, unstored: nothing, tunnel: nothing, notice: nothing, warning: nothing };
   }
   const health = new StoreHealth();
   return mode === 'json' ? jsonReporter(stdout, stderr, health) : textReporter(mode, stdout, stderr, health);
@@ -56,8 +59,9 @@ function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, s
     ready: pretty ? (info) => out(banner(info, c)) : nothing,
     request: (request, _latency, match) => {
       tellHealth(health.stored());
-      if (pretty) out(requestLine(summarize(request), c) + jobNote(match, c));
+      if (pretty) out(requestLine(summarize(request), c) + jobNote(match, c) + shapedNote(request.response.rule, c));
     },
+    forwarded: pretty ? (id, note) => out(forwardLine(id, note, c)) : nothing,
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
     tunnel: (status, url) =>
       status === 'closed'
@@ -81,8 +85,10 @@ function jsonReporter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
     ready: (info) => out({ type: 'ready', ...info }),
     request: (request, latencyMs, match) => {
       tellHealth(health.stored());
-      out({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100, job: match && jsonJob(match) });
+      const rule = request.response.rule;
+      out({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100, job: match && jsonJob(match), ...(rule && { rule }) });
     },
+    forwarded: (id, note) => out({ type: 'forwarded', id, status: note.answered, forward: note.forward }),
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
     tunnel: (status, publicUrl) => out({ type: 'tunnel', status, publicUrl }),
   };

@@ -3,6 +3,8 @@ import type { JobMatch } from '../jobs/types.js';
 import type { RequestSummary } from '../receiver/capture.js';
 import { shortId } from '../receiver/ids.js';
 import { formatBytes, formatTime } from '../units.js';
+import type { ForwardInfo } from '../replay/types.js';
+import type { ForwardNote } from '../store/record-line.js';
 
 const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
   POST: 'green',
@@ -25,7 +27,26 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
   const type = request.contentType ? request.contentType.split(';')[0]! : '-';
   const refused = request.refusal ? `  ${c.yellow.bold(`refused: ${request.refusal.reason}`)}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${refused}`;
+  const forward = request.forward ? `  ${appNote(request.forward, c)}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${forward}${refused}`;
+}
+
+/** `→ app 200 12 ms`, `→ app unreachable` : what the user's app answered a forwarded capture. */
+export function appNote(forward: ForwardInfo, c: ChalkInstance): string {
+  const ms = `${Math.round(forward.latencyMs)} ms`;
+  if (forward.status === null) return c.red(`→ app failed (${forward.error ?? 'no answer'})`);
+  const color = forward.status < 300 ? c.green : forward.status < 500 ? c.yellow : c.red;
+  return `→ app ${color(String(forward.status))} ${c.dim(ms)}`;
+}
+
+/** `  7hz2kq → app 200 12 ms`: a forward done in the background (`--forward-mode ack`, or a rule answered). */
+export function forwardLine(id: string, note: ForwardNote, c: ChalkInstance): string {
+  return `${' '.repeat(10)}${c.dim(`forwarded ${shortId(id)}`)} ${appNote(note.forward, c)}`;
+}
+
+/** `  (rule r1: 500 on purpose, delivery 1 of job t-1 (fail-first 2))` */
+export function shapedNote(rule: string | undefined, c: ChalkInstance): string {
+  return rule ? `  ${c.magenta(`(${rule})`)}` : '';
 }
 
 /** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */

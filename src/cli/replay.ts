@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { describe, HookCatchError } from '../errors.js';
+import { decodeBody } from '../receiver/capture.js';
+import { shortId } from '../receiver/ids.js';
+import { checkEdits, parseHeader } from '../replay/edits.js';
+import { noSuchRequest, replayFromStore } from '../replay/offline.js';
+import { parseTarget } from '../replay/target.js';
+import type { Edits, ReplayRecord } from '../replay/types.js';
+import { readInstance } from '../store/instance-file.js';
+import { chalkFor } from '../terminal/reporter.js';
+import { formatBytes } from '../units.js';
+import { DEFAULTS } from '../defaults.js';
+import { collect, dirOption, duration } from './args.js';
+import { ApiError, clientFor } from './client.js';
+
+export interface ReplayCommandOptions {
+  dir: string;
+  to?: string;
+  timeoutMs: number;
+  insecure?: boolean;
+  json?: boolean;
+  edits: Edits;
+}
+
+/** What the target's answer means for the exit code: 0 a 2xx, 2 another status, 1 no answer. */
+export const REPLAY_EXIT = { answered2xx: 0, unreachable: 1, otherStatus: 2 } as const;
+/** Of the answer's body, this much is printed (all of what was kept with `--json`). */
+const SHOWN_BYTES = 2000;
+
+/** `hook-catch replay <id> --to URL`: sends a capture again; returns the exit code. */
+export async function replayRequest(ref: string, options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const dir = resolve(options.dir);
+  if (options.to) parseTarget(options.to, '--to');
+  const instance = await readInstance(dir);
+  const record = instance ? await throughInstance(clientFor(instance), ref, options, dir) : await offline(ref, options, dir);
+  if (options.json) stdout.write(JSON.stringify(record, null, 2) + '\n');
+  else print(record, stdout);
+  const { result } = record;
+  if (!result.ok) {
+    stderr.write(`hook-catch: ${result.error}\n`);
+    return REPLAY_EXIT.unreachable;
+  }
+  return result.status >= 200 && result.status < 300 ? REPLAY_EXIT.answered2xx : REPLAY_EXIT.otherStatus;
+}
+
+async function throughInstance(client: ReturnType<typeof clientFor>, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
+  const { body, ...edits } = options.edits;
+  const payload = { to: options.to, timeoutMs: options.timeoutMs, insecure: options.insecure, ...edits, ...(body && { body: body.toString('base64'), bodyEncoding: 'base64' }) };
+  try {
+    return (await client.api<{ replay: ReplayRecord }>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw noSuchRequest(ref, dir);
+    if (error instanceof ApiError && /^Where to\?/.test(error.message)) throw noTarget(dir, true);
+    throw error;
+  }
+}
+
+function offline(ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
+  if (!options.to) throw noTarget(dir, false);
+  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure });
+}
+
+function noTarget(dir: string, running: boolean): HookCatchError {
+  const why = running ? 'the hook-catch running on it does not --forward anywhere' : `no hook-catch is running on ${dir} to take its --forward URL from`;
+  return new HookCatchError(`Where to? Give --to <url>, such as --to http://localhost:3000 (${why}).`);
+}
+
+/** `→ POST http://…/webhook  (replay of 7hz2kq)`, `← 200 OK in 12 ms, 35 B`, then the start of the body. */
+function print(record: ReplayRecord, stdout: NodeJS.WritableStream): void {
+  const c = chalkFor(stdout);
+  const what = `replay of ${shortId(record.of)}${record.edited ? ', edited' : ''}`;
+  const lines = [`${c.bold('→')} ${c.bold(record.sent.method)} ${record.to}  ${c.dim(`(${what})`)}`];
+  const { result } = record;
+  if (!result.ok) {
+    lines.push(`${c.bold('←')} ${c.red('no answer')}  ${c.dim(`after ${Math.round(result.latencyMs)} ms`)}`);
+    stdout.write(lines.join('\n') + '\n');
+    return;
+  }
+  const color = result.status < 300 ? c.green : result.status < 500 ? c.yellow : c.red;
+  const type = result.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  lines.push(`${c.bold('←')} ${color(`${result.status} ${result.statusText}`.trim())}  ${c.dim(`in ${Math.round(result.latencyMs)} ms, ${formatBytes(result.bodySize)}${type ? `, ${type}` : ''}`)}`);
+  const body = decodeBody(result);
+  if (body.length) {
+    const text = result.bodyEncoding === 'utf8' ? body.toString('utf8', 0, SHOWN_BYTES) : c.dim(`(${formatBytes(result.bodySize)} of binary; --json has it as base64)`);
+    lines.push(text);
+    if (result.bodyEncoding === 'utf8' && result.bodySize > SHOWN_BYTES) lines.push(c.dim(`… first ${formatBytes(SHOWN_BYTES)} of ${formatBytes(result.bodySize)} shown; --json for all of it`));
+  }
+  stdout.write(lines.join('\n') + '\n');
+}
+
+async function editsOf(flags: Record<string, any>): Promise<Edits> {
+  const edits: Edits = {};
+  if (flags.method) edits.method = String(flags.method).toUpperCase();
+  if (flags.setHeader?.length) edits.setHeaders = flags.setHeader.map((text: string) => parseHeader(text, '--set-header'));
+  if (flags.removeHeader?.length) edits.removeHeaders = flags.removeHeader;
+  if (flags.bodyFile) {
+    try {
+      edits.body = flags.bodyFile === '-' ? await readStdin() : await readFile(flags.bodyFile);
+    } catch (error) {
+      throw new HookCatchError(`Cannot read --body-file ${flags.bodyFile}: ${describe(error)}.`);
+    }
+  }
+  return checkEdits(edits);
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function replayCommand(): Command {
+  return new Command('replay')
+    .description("send a stored request again to your app: same method, headers and exact body bytes (signatures still verify)")
+    .argument('<id>', 'a request id, its short id, or "last"')
+    .option('-t, --to <url>', "where to send it; the captured path and query go below this URL's path (default: the running instance's --forward URL)")
+    .addOption(new Option('--timeout <duration>', 'how long to wait for the answer').default(DEFAULTS.sendTimeoutMs, '10s').argParser(duration))
+    .option('--insecure', 'accept a self-signed TLS certificate from an https target')
+    .option('--json', 'print the whole replay record as JSON (the answer in full)')
+    .addOption(dirOption())
+    .optionsGroup('Edit before sending (the capture itself never changes):')
+    .option('-X, --method <method>', 'another method')
+    .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable)', collect)
+    .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
+    .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
+    .addHelpText('after', '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached.')
+    .action(async (id: string, flags) => {
+      const edits = await editsOf(flags);
+      process.exitCode = await replayRequest(id, { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits }, process.stdout, process.stderr);
+    });
+}

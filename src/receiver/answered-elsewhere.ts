@@ -1,0 +1,60 @@
+import type { ServerResponse } from 'node:http';
+import type { Relayed } from '../replay/forward.js';
+import type { Shaped } from '../rules/types.js';
+import { answer, answerRaw } from './answer.js';
+import type { CapturedRequest } from './capture.js';
+import type { KeepDeps } from './keep.js';
+import { describe } from '../errors.js';
+
+/**
+ * A response rule's answer: stored first (with the status the rule gives), then answered after the
+ * rule's delay. The request is announced once stored, not after the delay, so that the terminal,
+ * the page and `wait` see it at once.
+ */
+export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, shaped: Shaped): void {
+  request.response.status = shaped.status;
+  request.response.rule = shaped.why;
+  const reply = () => {
+    if (shaped.body === null) {
+      const extra = Object.fromEntries(shaped.headers);
+      const ok = shaped.status < 400;
+      answer(res, shaped.status, ok ? { ok, id: request.id } : { ok, id: request.id, error: `hook-catch answers this on purpose (${shaped.why}).` }, extra);
+      return;
+    }
+    const body = Buffer.from(shaped.body);
+    const typed = shaped.headers.some(([name]) => name.toLowerCase() === 'content-type');
+    const headers: [string, string][] = typed ? [...shaped.headers] : [['Content-Type', guessType(shaped.body)], ...shaped.headers];
+    answerRaw(res, shaped.status, [...headers, ['X-Hook-Catch-Id', request.id]], body);
+  };
+  afterStore(deps, request, res, () => {
+    deps.onCaptured(request, performance.now() - started);
+    if (shaped.delayMs > 0) setTimeout(reply, shaped.delayMs).unref();
+    else reply();
+  });
+}
+
+/** `--forward` (wait mode): stored first, then sent to the app, whose answer goes back to the sender. */
+export function storeThenRelay(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, relay: (request: CapturedRequest) => Promise<Relayed>): void {
+  afterStore(deps, request, res, async () => {
+    const relayed = await relay(request);
+    answerRaw(res, relayed.status, relayed.headers, relayed.body);
+    deps.onCaptured(request, performance.now() - started);
+  });
+}
+
+/** Runs `then` once the request is stored; answers 503 (so that the sender retries) when it cannot be. */
+function afterStore(deps: KeepDeps, request: CapturedRequest, res: ServerResponse, then: () => void | Promise<void>): void {
+  deps.append(request).then(then, (error: unknown) => {
+    answer(res, 503, { ok: false, error: `hook-catch could not store this request, so it was not kept: ${describe(error)}` });
+    deps.onStoreFailed(request, error);
+  });
+}
+
+function guessType(body: string): string {
+  try {
+    JSON.parse(body);
+    return 'application/json; charset=utf-8';
+  } catch {
+    return 'text/plain; charset=utf-8';
+  }
+}

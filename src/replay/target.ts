@@ -1,0 +1,55 @@
+import { lookup } from 'node:dns/promises';
+import { networkInterfaces } from 'node:os';
+import { HookCatchError } from '../errors.js';
+import { isLoopbackName } from '../inspector/guard.js';
+
+/** A URL to send to (http or https), or a HookCatchError naming `flag` and saying what to give. */
+export function parseTarget(text: string, flag: string): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+  } catch {
+    throw new HookCatchError(`${flag} must be a URL such as http://localhost:3000; got "${text}".`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new HookCatchError(`${flag} must be an http:// or https:// URL; got "${text}".`);
+  }
+  if (url.username || url.password) {
+    throw new HookCatchError(`${flag} must not carry a user and password: set an Authorization header instead.`);
+  }
+  return url;
+}
+
+/** Where hook-catch itself listens: a target there would send each webhook back to itself. */
+export interface OwnAddresses {
+  ports: number[];
+  /** The public URL (a tunnel to the receiver), when there is one. */
+  publicUrl: string | null;
+}
+
+/**
+ * Why `url` is hook-catch itself (its receiver or inspector, directly or through its public URL),
+ * or null when it is somewhere else. Names are looked up, so another name for this machine counts.
+ */
+export async function loopReason(url: URL, own: OwnAddresses): Promise<string | null> {
+  const said = `${url.origin} is this hook-catch itself`;
+  if (own.publicUrl && url.origin === new URL(own.publicUrl).origin) {
+    return `${said} (its public URL): sending there would loop. Give your app's URL.`;
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (!own.ports.includes(port)) return null;
+  if (!(await isThisMachine(url.hostname))) return null;
+  return `${said} (port ${port} is its own): sending there would loop. Give your app's URL.`;
+}
+
+async function isThisMachine(hostname: string): Promise<boolean> {
+  const name = hostname.replace(/^\[|\]$/g, '');
+  if (isLoopbackName(name) || name === '0.0.0.0' || name === '::') return true;
+  const local = new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)));
+  try {
+    const addresses = await lookup(name, { all: true });
+    return addresses.some(({ address }) => local.has(address) || isLoopbackName(address) || address === '0.0.0.0');
+  } catch {
+    return false; // a name that does not resolve is not us; sending says it cannot be found
+  }
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { CapturedRequest } from '../receiver/capture.js';
+import { checkRule, statusText } from './check.js';
+import type { ResponseRule, RuleInput, Shaped } from './types.js';
+
+export interface RuleSetDeps {
+  /** Writes the rules to the store folder; resolves once they are in the file. */
+  save: (rules: ResponseRule[]) => Promise<void>;
+  /** The job a request would be matched to (fail-first counts per job). */
+  jobIdOf: (request: CapturedRequest) => string | null;
+  /** Called after the rules changed. */
+  onChange?: (rules: ResponseRule[]) => void;
+}
+
+/** Keys (jobs, bodies) counted per fail-first rule; the oldest are forgotten beyond this. */
+const COUNTED_KEYS = 10_000;
+
+/**
+ * The response rules in force: listed, added and removed while running, saved in the store
+ * folder. `shape` picks the rule for a request (the longest matching path prefix, the newest of
+ * equals) and counts its fail-first deliveries; with no rule it costs a request one check.
+ */
+export class RuleSet {
+  private rules: ResponseRule[];
+  private readonly counts = new Map<string, Map<string, number>>();
+  /** Changes run one at a time, each on the rules the one before left. */
+  private changing: Promise<unknown> = Promise.resolve();
+
+  constructor(saved: ResponseRule[], private readonly deps: RuleSetDeps) {
+    this.rules = saved;
+  }
+
+  get active(): boolean {
+    return this.rules.length > 0;
+  }
+
+  list(): ResponseRule[] {
+    return this.rules.map((rule) => ({ ...rule, headers: rule.headers.map(([n, v]) => [n, v] as [string, string]) }));
+  }
+
+  add(input: RuleInput, source: ResponseRule['source'] = 'api'): Promise<ResponseRule> {
+    return this.serially(async () => {
+      const rule = this.make(input, source, this.rules);
+      await this.set([...this.rules, rule]);
+      return rule;
+    });
+  }
+
+  /** Replaces the rules that came from `start`'s flags by `inputs` (the rules added while running stay). */
+  replaceStartRules(inputs: RuleInput[]): Promise<void> {
+    return this.serially(async () => {
+      const next = this.rules.filter((rule) => rule.source !== 'start');
+      for (const input of inputs) next.push(this.make(input, 'start', next));
+      if (inputs.length || next.length !== this.rules.length) await this.set(next);
+    });
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.serially(async () => {
+      const next = this.rules.filter((rule) => rule.id !== id);
+      if (next.length === this.rules.length) return false;
+      await this.set(next);
+      return true;
+    });
+  }
+
+  clear(): Promise<number> {
+    return this.serially(async () => {
+      const count = this.rules.length;
+      if (count) await this.set([]);
+      return count;
+    });
+  }
+
+  /** What the rule for `request` answers, or null when no rule applies. */
+  shape(request: CapturedRequest): Shaped | null {
+    const rule = this.ruleFor(request.path);
+    if (!rule) return null;
+    const base = { ruleId: rule.id, headers: rule.headers, delayMs: rule.delayMs };
+    const delay = rule.delayMs ? `, after ${rule.delayMs} ms` : '';
+    if (rule.failFirst > 0) {
+      const { key, what } = this.keyOf(request);
+      const seen = this.count(rule.id, key);
+      if (seen <= rule.failFirst) {
+        const why = `rule ${rule.id}: 500 on purpose, delivery ${seen} of ${what} (fail-first ${rule.failFirst})${delay}`;
+        return { ...base, status: 500, body: null, why };
+      }
+    }
+    return { ...base, status: rule.status, body: rule.body, why: `rule ${rule.id}: ${statusText(rule.status)}${delay}` };
+  }
+
+  private ruleFor(path: string): ResponseRule | undefined {
+    let best: ResponseRule | undefined;
+    for (const rule of this.rules) {
+      if (rule.path !== null && !path.startsWith(rule.path)) continue;
+      if (!best || (rule.path?.length ?? 0) >= (best.path?.length ?? 0)) best = rule;
+    }
+    return best;
+  }
+
+  /** The job the request names, or else its body: what fail-first counts deliveries of. */
+  private keyOf(request: CapturedRequest): { key: string; what: string } {
+    const jobId = this.deps.jobIdOf(request);
+    if (jobId !== null) return { key: `job:${jobId}`, what: `job ${jobId}` };
+    return { key: `body:${createHash('sha1').update(request.body).digest('base64')}`, what: 'this body' };
+  }
+
+  private count(ruleId: string, key: string): number {
+    let counts = this.counts.get(ruleId);
+    if (!counts) this.counts.set(ruleId, (counts = new Map()));
+    const seen = (counts.get(key) ?? 0) + 1;
+    counts.delete(key);
+    counts.set(key, seen);
+    if (counts.size > COUNTED_KEYS) counts.delete(counts.keys().next().value!);
+    return seen;
+  }
+
+  private make(input: RuleInput, source: ResponseRule['source'], existing: ResponseRule[]): ResponseRule {
+    const checked = checkRule(input);
+    const next = Math.max(0, ...existing.map((rule) => Number(rule.id.slice(1)) || 0), ...this.rules.map((rule) => Number(rule.id.slice(1)) || 0)) + 1;
+    return { id: `r${next}`, ...checked, source, createdAt: new Date().toISOString() };
+  }
+
+  private serially<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.changing.then(change);
+    this.changing = done.catch(() => undefined);
+    return done;
+  }
+
+  private async set(next: ResponseRule[]): Promise<void> {
+    await this.deps.save(next);
+    this.rules = next;
+    for (const id of this.counts.keys()) if (!next.some((rule) => rule.id === id)) this.counts.delete(id);
+    this.deps.onChange?.(this.list());
+  }
+}

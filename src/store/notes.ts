@@ -1,0 +1,54 @@
+import type { RequestSummary } from '../receiver/capture.js';
+import type { ForwardNote } from './record-line.js';
+
+/** Where a line is in the segment files. */
+export interface LineAt {
+  segment: number;
+  offset: number;
+  length: number;
+}
+
+/**
+ * What was learned about stored captures after they were written: what their forward answered
+ * (which is also what their sender was answered) and where their replays are. Few captures have
+ * replays; with `--forward` every capture has a forward note, a few dozen bytes each.
+ */
+export class Notes {
+  private readonly forwards = new Map<string, ForwardNote>();
+  private readonly replays = new Map<string, LineAt[]>();
+
+  setForward(id: string, note: ForwardNote): void {
+    this.forwards.set(id, note);
+  }
+
+  addReplay(of: string, at: LineAt): void {
+    const list = this.replays.get(of);
+    if (list) list.push(at);
+    else this.replays.set(of, [at]);
+  }
+
+  /** What a capture's summary shows of its notes: its forward, and the status its sender got. */
+  summaryOf(id: string): Partial<RequestSummary> | undefined {
+    const note = this.forwards.get(id);
+    return note && { status: note.answered, forward: note.forward };
+  }
+
+  replaysOf(id: string): LineAt[] {
+    return this.replays.get(id) ?? [];
+  }
+
+  /** Forgets the notes of captures that are gone and of lines in files that are gone. */
+  prune(alive: (id: string) => boolean, segmentGone: (segment: number) => boolean): void {
+    for (const id of this.forwards.keys()) if (!alive(id)) this.forwards.delete(id);
+    for (const [id, list] of this.replays) {
+      const kept = list.filter((at) => !segmentGone(at.segment));
+      if (!alive(id) || kept.length === 0) this.replays.delete(id);
+      else if (kept.length !== list.length) this.replays.set(id, kept);
+    }
+  }
+
+  clear(): void {
+    this.forwards.clear();
+    this.replays.clear();
+  }
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import type { Adapter } from 'lowdb';
+import { writeFileAtomic } from './files.js';
+
+/**
+ * lowdb's adapter for hook-catch's small documents: owner-only, atomic (a reader sees the old
+ * document or the new one), synced with --fsync. `parse` checks (and upgrades) what was read; a
+ * SyntaxError from it or from JSON means a damaged file, which the caller sets aside.
+ */
+export class PrivateJsonFile<T> implements Adapter<T> {
+  constructor(
+    private readonly path: string,
+    private readonly fsync: boolean,
+    private readonly parse: (value: unknown) => T,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    return this.parse(JSON.parse(text));
+  }
+
+  write(data: T): Promise<void> {
+    return writeFileAtomic(this.path, JSON.stringify(data), { fsync: this.fsync });
+  }
+}
