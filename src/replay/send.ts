@@ -94,12 +94,20 @@ export function explain(error: unknown, url: URL, timeoutMs: number): { failure:
     return { failure: 'dns', error: `Cannot find the host ${url.hostname} (${code}): check the URL.` };
   }
   if (TLS_CODE.test(code) || /certificate|ssl|tls/i.test((error as Error).message ?? '')) {
-    return { failure: 'tls', error: `TLS failed with ${where}: ${describe(error)} (a self-signed certificate? --insecure accepts it; or send to http://).` };
+    return { failure: 'tls', error: `TLS failed with ${where}: ${tlsReason(error)}` };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/.test((error as Error).message ?? '')) {
     return { failure: 'reset', error: `${where} closed the connection before answering (${code || 'socket hang up'}).` };
   }
   return { failure: 'other', error: `Sending to ${where} failed: ${describe(error)}.` };
+}
+
+/** OpenSSL's reason without its internals (`wrong version number`), and what to try. */
+function tlsReason(error: unknown): string {
+  const text = describe(error).replace(/\s+/g, ' ');
+  const reason = /SSL routines:[^:]*:([^:]+):/.exec(text)?.[1] ?? text;
+  if (/wrong version number|packet length too long|unknown protocol/.test(reason)) return `${reason}: it does not speak TLS on that port (is it http://?).`;
+  return `${reason} (a self-signed certificate? --insecure accepts it).`;
 }
 
 function portOf(url: URL): string {

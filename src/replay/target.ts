@@ -7,7 +7,9 @@ import { isLoopbackName } from '../inspector/guard.js';
 export function parseTarget(text: string, flag: string): URL {
   let url: URL;
   try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    // `localhost:3000/hook` and `app.test` mean http; anything else with a scheme is read as it is.
+    const bare = !/^[a-z][a-z0-9+.-]*:/i.test(text) || /^[^/:]+:\d+(\/|$)/.test(text);
+    url = new URL(bare ? `http://${text}` : text);
   } catch {
     throw new HookCatchError(`${flag} must be a URL such as http://localhost:3000; got "${text}".`);
   }
