@@ -204,3 +204,24 @@ describe('the live stream, /ws', () => {
     expect(hc.store.count).toBe(sent + 1);
   });
 });
+
+describe('the live stream tells forwards, replays and rule changes', () => {
+  it('forwarded (a background forward ended), replay (a capture sent again) and rules (the rules now in force), with no bodies', async () => {
+    const { recordingApp } = await import('./recording-app.js');
+    const app = await recordingApp(() => ({ status: 204 }));
+    const hc = await startHookCatch({ forward: app.url, forwardMode: 'ack' });
+    const stream = openStream(hc.streamUrl, { Origin: hc.inspectorUrl });
+    await stream.opened;
+    await stream.received((m) => m.type === 'status');
+    const id = await deliver(hc, { secret: 'body-text' });
+    const [forwarded] = await stream.received((m) => m.type === 'forwarded');
+    expect(forwarded).toMatchObject({ id, status: 200, forward: { status: 204 } });
+    await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ setHeaders: [['X-Again', '1']] }) });
+    const [replay] = await stream.received((m) => m.type === 'replay');
+    expect(replay.replay).toMatchObject({ of: id, edited: true, method: 'POST', status: 204, to: `${app.url}/webhook` });
+    await hc.rules.add({ status: 503 });
+    const [rules] = await stream.received((m) => m.type === 'rules');
+    expect(rules.rules.map((r: { id: string; status: number }) => [r.id, r.status])).toEqual([['r1', 503]]);
+    expect(JSON.stringify(stream.messages)).not.toContain('body-text');
+  });
+});
