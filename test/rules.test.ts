@@ -87,7 +87,7 @@ describe('response rules shape what the receiver answers; every request is still
     const dir = await tempDir();
     const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel', '--respond', '503:busy', '--fail-first', '1', '--respond-path', '/hooks']);
     const [, receiver] = await cli.printed(/Webhook\s+(http:\/\/\S+)\/webhook/);
-    expect(cli.stdout()).toMatch(/Rules\s+r1 {2}\/hooks {2}503 Service Unavailable, body "busy", first 1 of each job answered 500/);
+    expect(cli.stdout()).toMatch(/Rules\s+r1 {2}\/hooks {2}first 1 of each job answered 500, then 503 Service Unavailable, body "busy"/);
     const first = await send(`${receiver}/hooks/a`, { method: 'POST', body: 'same' });
     const second = await send(`${receiver}/hooks/a`, { method: 'POST', body: 'same' });
     expect([first.status, second.status]).toEqual([500, 503]);

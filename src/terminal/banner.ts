@@ -49,11 +49,10 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
 
 /** `r1  /billing  500 after 2s, first 2 of each job fail` */
 export function describeRule(rule: ResponseRule): string {
-  const parts = [statusText(rule.status)];
+  const parts = [rule.failFirst ? `first ${rule.failFirst} of each job answered 500, then ${statusText(rule.status)}` : statusText(rule.status)];
   if (rule.body !== null) parts.push(`body ${JSON.stringify(rule.body.length > 30 ? `${rule.body.slice(0, 29)}…` : rule.body)}`);
   if (rule.headers.length) parts.push(rule.headers.map(([n, v]) => `${n}: ${v}`).join(', '));
   if (rule.delayMs) parts.push(`after ${rule.delayMs >= 1000 ? `${rule.delayMs / 1000}s` : `${rule.delayMs}ms`}`);
-  if (rule.failFirst) parts.push(`first ${rule.failFirst} of each job answered 500`);
   return `${rule.id}  ${rule.path ?? 'every path'}  ${parts.join(', ')}`;
 }
 
