@@ -36,8 +36,13 @@ export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, 
 /** `--forward` (wait mode): stored first, then sent to the app, whose answer goes back to the sender. */
 export function storeThenRelay(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, relay: (request: CapturedRequest) => Promise<Relayed>): void {
   afterStore(deps, request, res, async () => {
-    const relayed = await relay(request);
-    answerRaw(res, relayed.status, relayed.headers, relayed.body);
+    try {
+      const relayed = await relay(request);
+      answerRaw(res, relayed.status, relayed.headers, relayed.body);
+    } catch (error) {
+      // The forward never throws by design; should it, the capture is kept and the sender still gets an answer.
+      answer(res, 502, { ok: false, id: request.id, error: `hook-catch kept this webhook but could not forward it: ${describe(error)}` });
+    }
     deps.onCaptured(request, performance.now() - started);
   });
 }
