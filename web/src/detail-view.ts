@@ -60,7 +60,7 @@ export class DetailView {
   forwarded(id: string, status: number, forward: ForwardInfo): void {
     if (this.live?.id !== id) return;
     fill(this.live.answered, String(status));
-    fill(this.live.forward, forwardBadge(forward), ' ', forwardWords(forward));
+    fill(this.live.forward, ...forwardParts(forward, ''));
   }
 
   /** A capture was replayed (`replay` stream message). */
@@ -84,21 +84,8 @@ export class DetailView {
     this.deps.container.dataset.shown = r.id;
     const bytes = bodyBytes(r.body, r.bodyEncoding);
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
-    const parsed = parseJson(text);
-    const tabs: BodyTab[] = parsed.ok ? ['tree', 'raw', 'hex'] : ['raw', 'hex'];
-    const tab = this.tab && tabs.includes(this.tab) ? this.tab : text === null ? 'hex' : tabs[0]!;
-    const bodyBox = h('div', { class: 'body-view' });
-    const tabButtons = tabs.map((t) =>
-      h('button', { class: `tab${t === tab ? ' active' : ''}`, data: { tab: t }, attrs: { type: 'button', role: 'tab' }, on: { click: () => choose(t) } }, TAB_NAMES[t]),
-    );
-    const choose = (t: BodyTab) => {
-      this.tab = t;
-      for (const b of tabButtons) b.classList.toggle('active', b.dataset.tab === t);
-      fill(bodyBox, t === 'tree' ? jsonTree(parsed.value) : t === 'raw' ? rawView(text, bytes) : hexView(bytes));
-    };
-    choose(tab);
     const answered = h('span', null, String(r.response.status));
-    const forward = h('span', { class: 'forward' }, ...forwardParts(r, this.deps.forwardUrl()));
+    const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
     const replays = new ReplayPanel(r, this.deps.forwardUrl());
     this.live = { id: r.id, answered, forward, replays };
 
@@ -120,11 +107,27 @@ export class DetailView {
       section('Replay', replays.el),
       section(
         `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
-        r.bodyDiscarded
-          ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`)
-          : h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox),
+        r.bodyDiscarded ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`) : this.body(text, bytes),
       ),
     );
+  }
+
+  /** The body as a JSON tree (when it parses), raw text or hex, with the tab last chosen. */
+  private body(text: string | null, bytes: Uint8Array): HTMLElement {
+    const parsed = parseJson(text);
+    const tabs: BodyTab[] = parsed.ok ? ['tree', 'raw', 'hex'] : ['raw', 'hex'];
+    const tab = this.tab && tabs.includes(this.tab) ? this.tab : text === null ? 'hex' : tabs[0]!;
+    const bodyBox = h('div', { class: 'body-view' });
+    const tabButtons = tabs.map((t) =>
+      h('button', { class: `tab${t === tab ? ' active' : ''}`, data: { tab: t }, attrs: { type: 'button', role: 'tab' }, on: { click: () => choose(t) } }, TAB_NAMES[t]),
+    );
+    const choose = (t: BodyTab) => {
+      this.tab = t;
+      for (const b of tabButtons) b.classList.toggle('active', b.dataset.tab === t);
+      fill(bodyBox, t === 'tree' ? jsonTree(parsed.value) : t === 'raw' ? rawView(text, bytes) : hexView(bytes));
+    };
+    choose(tab);
+    return h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox);
   }
 
   private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
@@ -154,10 +157,10 @@ export class DetailView {
   }
 }
 
-/** The Forwarded row: the app's answer, or that it is still awaited (filled in by a `forwarded` message). */
-function forwardParts(r: RequestRecord, forwardUrl: string): (Node | string)[] {
-  if (r.forward) return [forwardBadge(r.forward), ' ', forwardWords(r.forward)];
-  return forwardUrl && !r.refusal && !r.bodyDiscarded ? [`no answer from ${forwardUrl} kept (yet)`] : [];
+/** The Forwarded row: the app's answer, or that none is kept yet from `forwardUrl` ('': nothing to say). */
+function forwardParts(forward: ForwardInfo | undefined, forwardUrl: string): (Node | string)[] {
+  if (forward) return [forwardBadge(forward), ' ', forwardWords(forward)];
+  return forwardUrl ? [`no answer from ${forwardUrl} kept (yet)`] : [];
 }
 
 const TAB_NAMES: Record<BodyTab, string> = { tree: 'JSON tree', raw: 'Raw', hex: 'Hex' };
