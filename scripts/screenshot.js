@@ -1,6 +1,8 @@
-// `npm run screenshot`: regenerates docs/inspector.png and docs/jobs.png from a real hook-catch
-// with example traffic (no network: local ports only, an example public URL).
+// `npm run screenshot`: regenerates docs/inspector.png, docs/jobs.png and docs/replay.png from a
+// real hook-catch with example traffic (no network: local ports only, an example public URL, and a
+// local server standing in for the user's app).
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,19 @@ import { start } from '../dist/index.js';
 import { launchChromium } from './browser.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'hook-catch-screenshot-'));
-const hc = await start({ port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false, publicUrl: 'https://hooks.example.com', maxBody: 100_000 });
+// The user's app: answers every webhook it is forwarded or replayed 200, one path 500.
+const app = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const failing = req.url.startsWith('/hooks/render');
+    res.writeHead(failing ? 500 : 200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(failing ? { error: 'render queue unavailable' } : { received: true }));
+  });
+});
+await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
+const appUrl = `http://127.0.0.1:${app.address().port}`;
+const hc = await start({ port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false, publicUrl: 'https://hooks.example.com', maxBody: 100_000, forward: appUrl });
+await hc.rules.add({ path: '/webhook/upload', status: 503, headers: [['Retry-After', '30']] });
 const browser = await launchChromium();
 try {
   const post = (body, path = '/webhook', type = 'application/json', headers = {}) =>
@@ -67,9 +81,22 @@ try {
   await dark.locator('.tree').waitFor();
   await dark.mouse.move(0, 0);
   await dark.screenshot({ path: 'docs/jobs.png' });
-  console.log('wrote docs/inspector.png and docs/jobs.png');
+
+  // Edit and replay, over the capture of the first screenshot: one value changed in the JSON tree.
+  await page.locator('[data-action=replay]').click();
+  await page.locator('.replay-result').waitFor();
+  await page.locator('[data-action=edit-replay]').click();
+  const dialog = page.locator('#replay-dialog');
+  await dialog.getByLabel('value of status').fill('Failed');
+  await dialog.locator('.header-row[data-header="X-Signature"] .h-value').fill('v1=test-signature');
+  await dialog.locator('[data-action=send]').click();
+  await dialog.locator('.replay-result').waitFor();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: 'docs/replay.png' });
+  console.log('wrote docs/inspector.png, docs/jobs.png and docs/replay.png');
 } finally {
   await browser.close();
+  await new Promise((resolve) => app.close(resolve));
   await hc.close();
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,52 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { promisify } from 'node:util';
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../scripts/browser.js';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import { json, later, rawRequest, send, startHookCatch, tempDir } from './helpers.js';
+import { deliver, openInspector, row, rowIds, SHOWN, useBrowser } from './page-helpers.js';
 import type { OpenTunnel, TunnelStatus } from '../src/tunnel/ngrok.js';
 
-type HC = Awaited<ReturnType<typeof startHookCatch>>;
-
-/** How long a test waits for something to show on the page: generous, the machine is shared and busy. */
-const SHOWN = { timeout: 15_000 };
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** The inspector page of `hc` in a fresh browser context; page errors fail the test that opened it. */
-async function openInspector(hc: HC, before?: (page: Page) => Promise<void>): Promise<Page & { errors: string[]; dialogs: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
-  later(() => context.close());
-  const page = Object.assign(await context.newPage(), { errors: [] as string[], dialogs: [] as string[] });
-  page.on('pageerror', (error) => page.errors.push(error.message));
-  page.on('dialog', (dialog) => {
-    page.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.accept();
-  });
-  await before?.(page);
-  await page.goto(hc.inspectorUrl);
-  await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
-  return page;
-}
-
-async function deliver(hc: HC, body: string | Buffer, options: { path?: string; type?: string; method?: string; headers?: Record<string, string> } = {}) {
-  const reply = await send(`${hc.receiverUrl}${options.path ?? '/webhook'}`, {
-    method: options.method ?? 'POST',
-    body,
-    headers: { 'Content-Type': options.type ?? 'application/json', ...options.headers },
-  });
-  expect(reply.status).toBe(200);
-  return json(reply).id as string;
-}
+const browser = useBrowser();
 
 /** Scrolls the list from top to bottom (only the rows in view exist) and returns every id once, in order. */
 function walkList(page: Page): Promise<string[]> {
@@ -67,16 +29,11 @@ function walkList(page: Page): Promise<string[]> {
   });
 }
 
-const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
-/** The ids of the rows drawn, top to bottom. */
-const rowIds = (page: Page) =>
-  page.locator('.row').evaluateAll((rows) => (rows as HTMLElement[]).sort((a, b) => a.offsetTop - b.offsetTop).map((r) => r.dataset.id!));
-
 // A browser test does many round trips: on a busy shared machine they get more time than the default.
 describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
   it('shows a webhook without a reload, with its method, path, status, size, type and job', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     await page.evaluate(() => ((window as any).notReloaded = true));
     const id = await deliver(hc, JSON.stringify({ jobId: 'job-1', status: 'Completed' }), { path: '/webhook/calls?x=1' });
     await row(page, id).waitFor(SHOWN);
@@ -94,7 +51,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('marks a body that is not valid JSON and one over --max-body, and a click on a job follows it', async () => {
     const hc = await startHookCatch({ maxBody: 1000 });
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const broken = await deliver(hc, '{"jobId": "job-9", "status": ');
     const big = (await send(`${hc.receiverUrl}/webhook`, { method: 'POST', body: 'x'.repeat(5000) })).headers['x-hook-catch-id'] as string;
     const first = await deliver(hc, JSON.stringify({ jobId: 'job-9', status: 'InProgress' }));
@@ -111,7 +68,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('shows the exact body as a JSON tree, raw text and hex, with the headers as received', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const body = '{"jobId": "job-2", "text": "héllo ✓ \\u00e9", "nested": {"list": [1, 2.50, true, null]}}';
     const length = Buffer.byteLength(body);
     const raw = await rawRequest(hc.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`);
@@ -147,7 +104,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('copy as curl sends the same request again, byte for byte', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const body = `{"quote": "it's", "lines": "a\\nb", "dollar": "$HOME \`x\`"}\n`;
     const id = await deliver(hc, body, { path: '/webhook/curl?x=1&y=%20', headers: { 'X-Signature': 'sig=1' } });
     await row(page, id).click();
@@ -164,7 +121,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('filters by text inside bodies, method, path and job, and keeps filtering live ones', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const needle = await deliver(hc, JSON.stringify({ note: 'the needle is here' }), { path: '/webhook/a' });
     const other = await deliver(hc, JSON.stringify({ note: 'nothing' }), { path: '/webhook/b' });
     const get = (await send(`${hc.receiverUrl}/hooks/get?x=1`)).headers['x-hook-catch-id'] as string;
@@ -187,7 +144,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('keyboard: j and k move through the list, / focuses the filter', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const first = await deliver(hc, '{"n":1}');
     const second = await deliver(hc, '{"n":2}');
     await expect.poll(() => rowIds(page)).toEqual([second, first]);
@@ -203,7 +160,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('deletes one request, pauses and resumes, and clears all', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const a = await deliver(hc, '{"n":1}');
     const b = await deliver(hc, '{"n":2}');
     await row(page, b).click();
@@ -227,7 +184,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('a job registered on the page and delivered moves to completed; its timeline shows both deliveries of a retry', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     await page.getByLabel('job id').fill('job-77');
     await page.getByLabel('label').fill('transcription');
     await page.getByRole('button', { name: 'Expect' }).click();
@@ -266,7 +223,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('a job registered after the webhook that named it (in its path) shows that delivery, and the row its job', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const early = await deliver(hc, JSON.stringify({ status: 'done' }), { path: '/webhook/order-5' });
     await row(page, early).waitFor(SHOWN);
     expect(await row(page, early).locator('.c-job').innerText()).toBe(''); // a path alone makes no job
@@ -279,7 +236,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it("a job with many deliveries draws the first and the latest, and counts the rest", async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     await hc.expect('busy-job');
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await deliver(hc, JSON.stringify({ jobId: 'busy-job', status: 'InProgress', progress: i })));
@@ -295,7 +252,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     // The page's stream goes through this switch: while it is off, the page cannot connect.
     let off = false;
     let current: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
-    const page = await openInspector(hc, (p) =>
+    const page = await openInspector(browser(), hc, (p) =>
       p.routeWebSocket(/\/ws/, (ws) => {
         if (off) return void ws.close({ code: 1011, reason: 'test: stream off' });
         current = { page: ws, server: ws.connectToServer() };
@@ -328,7 +285,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const first = await start(options);
     let closeLast = () => first.close();
     later(() => closeLast());
-    const page = await openInspector(first);
+    const page = await openInspector(browser(), first);
     const before = [await deliver(first, '{"n":1}'), await deliver(first, '{"n":2}')];
     await row(page, before[1]!).waitFor(SHOWN);
 
@@ -350,7 +307,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
 
   it('a burst of webhooks all reach the list, once each and in order (only the rows in view are in the DOM)', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const sent: string[] = [];
     for (let batch = 0; batch < 10; batch++) {
       const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => deliver(hc, JSON.stringify({ batch, i, pad: 'x'.repeat(2000) }))));
@@ -385,14 +342,14 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const hc = await startHookCatch();
     const sent: string[] = [];
     for (let batch = 0; batch < 15; batch++) sent.push(...(await Promise.all(Array.from({ length: 30 }, (_, i) => deliver(hc, JSON.stringify({ batch, i }))))));
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     await expect.poll(() => page.locator('#count').innerText()).toBe('450 stored');
     expect(await walkList(page)).toEqual([...sent].sort().reverse());
   });
 
   it('a hostile body stays text: <script>, <img onerror> and text/html run nothing', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     const ids = [
       await deliver(hc, JSON.stringify({ jobId: '<img src=x onerror="window.pwned=1">', html: '<script>window.pwned=2</script>', tag: '<img src=x onerror=window.pwned=3>' })),
       await deliver(hc, '<html><body><script>window.pwned=4</script><img src=x onerror="window.pwned=5"><iframe src="javascript:window.parent.pwned=6"></iframe></body></html>', {
@@ -434,7 +391,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     later(() => new Promise((resolve) => evil.close(resolve)));
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     later(() => context.close());
     const page = await context.newPage();
     // Another port is another origin, even on this machine (a page from the internet is the same case).
@@ -451,7 +408,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
       return { url: 'https://page-test.ngrok-free.app', close: async () => undefined };
     };
     const hc = await startHookCatch({ tunnel: true, authtoken: 'tok', openTunnel });
-    const page = await openInspector(hc);
+    const page = await openInspector(browser(), hc);
     await expect.poll(() => page.locator('[data-url=public] .url-value').innerText()).toBe('https://page-test.ngrok-free.app/webhook');
     await expect.poll(() => page.locator('[data-state=tunnel]').innerText()).toBe('tunnel: connected');
     onStatus!('closed');

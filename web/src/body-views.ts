@@ -44,17 +44,25 @@ export function hexView(bytes: Uint8Array): HTMLElement {
   return h('div', null, note, h('pre', { class: 'hex' }, lines.join('\n') || '(empty body)'));
 }
 
-/** A collapsible tree of a parsed JSON value: `<details>` per object and array, children drawn when opened. */
-export function jsonTree(value: unknown): HTMLElement {
-  return h('div', { class: 'tree' }, node(null, value, 0));
+/** Where a value sits in a JSON document: object keys and array indexes from the top. */
+export type JsonPath = (string | number)[];
+/** Draws one leaf (a string, number, boolean or null) of a JSON tree. */
+export type LeafView = (value: unknown, path: JsonPath) => HTMLElement;
+
+/**
+ * A collapsible tree of a parsed JSON value: `<details>` per object and array, children drawn when
+ * opened. Leaves are drawn as read-only text unless `leafView` draws them otherwise (json-edit.ts).
+ */
+export function jsonTree(value: unknown, leafView: LeafView = leaf): HTMLElement {
+  return h('div', { class: 'tree' }, node(null, value, [], leafView));
 }
 
-function node(key: string | null, value: unknown, depth: number): HTMLElement {
+function node(key: string | null, value: unknown, path: JsonPath, leafView: LeafView): HTMLElement {
   const label = key === null ? null : h('span', { class: 'j-key' }, key);
   if (value === null || typeof value !== 'object') {
-    return h('div', { class: 'j-leaf' }, label, label ? ': ' : null, leaf(value));
+    return h('div', { class: 'j-leaf' }, label, label ? ': ' : null, leafView(value, path));
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   const open = Array.isArray(value) ? '[' : '{';
   const close = Array.isArray(value) ? ']' : '}';
   const count = Array.isArray(value) ? `${entries.length} item${entries.length === 1 ? '' : 's'}` : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
@@ -64,11 +72,11 @@ function node(key: string | null, value: unknown, depth: number): HTMLElement {
     if (drawn) return;
     drawn = true;
     const children = h('div', { class: 'j-children' });
-    for (const [k, v] of entries) children.append(node(k, v, depth + 1));
+    for (const [k, v] of entries) children.append(node(String(k), v, [...path, k], leafView));
     details.append(children);
   };
   details.addEventListener('toggle', () => details.open && draw());
-  if (depth < OPEN_DEPTH && entries.length <= 200) {
+  if (path.length < OPEN_DEPTH && entries.length <= 200) {
     draw();
     details.open = true;
   }

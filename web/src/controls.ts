@@ -46,7 +46,7 @@ export function wireKeys({ move }: { move: (delta: number) => void }): void {
       if (e.key === 'Escape') target.blur();
       return;
     }
-    if (e.metaKey || e.ctrlKey || e.altKey) return;
+    if (e.metaKey || e.ctrlKey || e.altKey || target.closest('dialog')) return;
     if (e.key === '/') {
       e.preventDefault();
       byId('q').focus();

@@ -4,7 +4,9 @@ import { copy } from './clipboard.js';
 import { curlCommand } from './curl.js';
 import { fill, h } from './dom.js';
 import { dateTime, size, STATE_WORDS } from './format.js';
-import type { RequestRecord } from './types.js';
+import { forwardBadge, forwardWords } from './forward-badge.js';
+import { ReplayPanel } from './replay-view.js';
+import type { ForwardInfo, ReplaySummary, RequestRecord } from './types.js';
 
 export interface DetailDeps {
   container: HTMLElement;
@@ -12,6 +14,16 @@ export interface DetailDeps {
   receiverUrl: () => string;
   remove: (id: string) => void;
   selectJob: (jobId: string) => void;
+  /** Where a replay goes unless the user typed another target: the instance's --forward URL, or ''. */
+  forwardUrl: () => string;
+}
+
+/** The parts of a drawn capture that the stream updates in place. */
+interface Live {
+  id: string;
+  answered: HTMLElement;
+  forward: HTMLElement;
+  replays: ReplayPanel;
 }
 
 type BodyTab = 'tree' | 'raw' | 'hex';
@@ -21,6 +33,7 @@ export class DetailView {
   private current: string | null = null;
   private tab: BodyTab | null = null;
   private abort: AbortController | null = null;
+  private live: Live | null = null;
 
   constructor(private readonly deps: DetailDeps) {
     this.blank();
@@ -43,6 +56,18 @@ export class DetailView {
     this.draw(record);
   }
 
+  /** A capture's background forward ended (`forwarded` stream message). */
+  forwarded(id: string, status: number, forward: ForwardInfo): void {
+    if (this.live?.id !== id) return;
+    fill(this.live.answered, String(status));
+    fill(this.live.forward, ...forwardParts(forward, ''));
+  }
+
+  /** A capture was replayed (`replay` stream message). */
+  replayed(replay: ReplaySummary): void {
+    if (this.live?.id === replay.of) this.live.replays.add(replay);
+  }
+
   /** The request was deleted (here or elsewhere). */
   gone(id: string): void {
     if (this.current === id) this.blank();
@@ -50,6 +75,7 @@ export class DetailView {
 
   blank(): void {
     this.current = null;
+    this.live = null;
     delete this.deps.container.dataset.shown;
     fill(this.deps.container, h('p', { class: 'placeholder' }, 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'));
   }
@@ -58,6 +84,36 @@ export class DetailView {
     this.deps.container.dataset.shown = r.id;
     const bytes = bodyBytes(r.body, r.bodyEncoding);
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
+    const answered = h('span', null, String(r.response.status));
+    const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
+    const replays = new ReplayPanel(r, this.deps.forwardUrl());
+    this.live = { id: r.id, answered, forward, replays };
+
+    fill(
+      this.deps.container,
+      h('div', { class: 'detail-head' },
+        h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
+        h('div', { class: 'actions' },
+          h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
+          h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
+          h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
+          h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
+        ),
+      ),
+      this.meta(r, bytes.length, answered, forward),
+      r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
+      section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
+      r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
+      section('Replay', replays.el),
+      section(
+        `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
+        r.bodyDiscarded ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`) : this.body(text, bytes),
+      ),
+    );
+  }
+
+  /** The body as a JSON tree (when it parses), raw text or hex, with the tab last chosen. */
+  private body(text: string | null, bytes: Uint8Array): HTMLElement {
     const parsed = parseJson(text);
     const tabs: BodyTab[] = parsed.ok ? ['tree', 'raw', 'hex'] : ['raw', 'hex'];
     const tab = this.tab && tabs.includes(this.tab) ? this.tab : text === null ? 'hex' : tabs[0]!;
@@ -71,40 +127,19 @@ export class DetailView {
       fill(bodyBox, t === 'tree' ? jsonTree(parsed.value) : t === 'raw' ? rawView(text, bytes) : hexView(bytes));
     };
     choose(tab);
-
-    fill(
-      this.deps.container,
-      h('div', { class: 'detail-head' },
-        h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
-        h('div', { class: 'actions' },
-          h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
-          h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
-          h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
-          h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
-        ),
-      ),
-      this.meta(r, bytes.length),
-      r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
-      section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
-      r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
-      section(
-        `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
-        r.bodyDiscarded
-          ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`)
-          : h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox),
-      ),
-    );
+    return h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox);
   }
 
-  private meta(r: RequestRecord, bytes: number): HTMLElement {
+  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
     const job = r.summary.job;
     const rows: [string, Node | string][] = [
       ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})`],
-      ['Answered', String(r.response.status)],
+      ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
       ['From', r.remoteAddress ?? 'unknown'],
       ['Id', r.id],
       ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
     ];
+    if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (job) {
       rows.push([
         'Job',
@@ -120,6 +155,12 @@ export class DetailView {
   private curl(r: RequestRecord, text: string | null): string {
     return curlCommand({ method: r.method, url: this.deps.receiverUrl() + r.url, headers: r.headers, text, bodySize: r.bodySize });
   }
+}
+
+/** The Forwarded row: the app's answer, or that none is kept yet from `forwardUrl` ('': nothing to say). */
+function forwardParts(forward: ForwardInfo | undefined, forwardUrl: string): (Node | string)[] {
+  if (forward) return [forwardBadge(forward), ' ', forwardWords(forward)];
+  return forwardUrl ? [`no answer from ${forwardUrl} kept (yet)`] : [];
 }
 
 const TAB_NAMES: Record<BodyTab, string> = { tree: 'JSON tree', raw: 'Raw', hex: 'Hex' };

@@ -47,6 +47,7 @@ export class HeaderView {
       h('span', { class: 'brand' }, 'hook-catch'),
       s ? url('Public', s.publicWebhookUrl ?? null, tunnelHint(tunnel)) : null,
       s ? url('Local', s.webhookUrl ?? null, '') : null,
+      s?.forward ? forwarding(s.forward) : null,
       h('span', { class: 'states' },
         pill('tunnel', tunnelWord(tunnel), tunnelClass(tunnel), tunnel?.error ?? ''),
         pill('stream', this.stream.state, this.stream.state === 'connected' ? 'ok' : 'warn', this.stream.detail),
@@ -61,6 +62,15 @@ function url(name: string, value: string | null, hint: string): HTMLElement {
     h('span', { class: 'url-name' }, name),
     value ? h('code', { class: 'url-value' }, value) : h('span', { class: 'url-none' }, hint),
     value ? h('button', { class: 'copy', attrs: { type: 'button', 'aria-label': `copy the ${name.toLowerCase()} webhook URL` }, on: { click: () => copy(value, `${name.toLowerCase()} URL`) } }, 'Copy') : null,
+  );
+}
+
+function forwarding(forward: NonNullable<Status['forward']>): HTMLElement {
+  const how = forward.mode === 'wait' ? 'senders get its answer' : 'senders get 200 at once';
+  return h('span', { class: 'url-box', data: { url: 'forward' }, title: `every webhook goes on to your app; ${how}` },
+    h('span', { class: 'url-name' }, 'Forward'),
+    h('code', { class: 'url-value' }, forward.url),
+    h('span', { class: 'url-none' }, forward.mode),
   );
 }
 

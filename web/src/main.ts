@@ -8,6 +8,7 @@ import { JobsView } from './jobs-view.js';
 import { ListView } from './list-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
+import { RulesView } from './rules-view.js';
 import { openStream } from './stream.js';
 import { wireKeys, wireToolbar } from './controls.js';
 import type { ListedRequest, Status, StreamMessage } from './types.js';
@@ -41,7 +42,9 @@ const detail = new DetailView({
   receiverUrl: () => header.status?.receiverUrl ?? '',
   remove: deleteRequest,
   selectJob,
+  forwardUrl: () => header.status?.forward?.url ?? '',
 });
+const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob });
 
 let frameQueued = false;
@@ -107,6 +110,7 @@ function apply(messages: StreamMessage[]): void {
       if (reconnected) {
         void list.reload();
         void jobs.load().catch(() => undefined); // jobs registered or settled while away
+        void rules.load().catch(() => undefined);
       }
     } else if (m.type === 'deleted') {
       if (listView.selectedId === m.id) listView.move(1);
@@ -120,6 +124,13 @@ function apply(messages: StreamMessage[]): void {
       void list.reload();
     } else if (m.type === 'tunnel') {
       header.setTunnel(m.status, m.publicUrl);
+    } else if (m.type === 'forwarded') {
+      list.forwarded(m.id, m.status, m.forward);
+      detail.forwarded(m.id, m.status, m.forward);
+    } else if (m.type === 'replay') {
+      detail.replayed(m.replay);
+    } else if (m.type === 'rules') {
+      rules.set(m.rules);
     } else if (m.type === 'job') {
       const changed = jobs.apply(m);
       if (changed) list.matched(changed.requestId, changed.match);
@@ -196,6 +207,7 @@ async function boot(): Promise<void> {
     lastId: () => list.newestSeen ?? FIRST_ID,
   });
   void jobs.load().catch((error) => toast(`Cannot load jobs: ${(error as Error).message}`, 'error'));
+  void rules.load().catch((error) => toast(`Cannot load the response rules: ${(error as Error).message}`, 'error'));
   // Pending jobs count down; the stored count drifts when retention drops the oldest.
   setInterval(() => {
     if ([...jobs.jobs.values()].some((j) => j.status === 'pending' || j.status === 'in_progress')) {

@@ -1,5 +1,5 @@
 import { getJson, query } from './api.js';
-import type { JobMatch, ListedRequest, RequestPage } from './types.js';
+import type { ForwardInfo, JobMatch, ListedRequest, RequestPage } from './types.js';
 
 export interface Filters {
   /** Text in the URL, headers or body (searched by the server). */
@@ -148,9 +148,21 @@ export class RequestList {
 
   /** A job claimed a request after it was listed (registered later, or a later delivery renumbered it). */
   matched(requestId: string, match: JobMatch): void {
+    this.patch(requestId, { job: match });
+  }
+
+  /** A capture's background forward ended: what the user's app answered, and what its sender got. */
+  forwarded(requestId: string, status: number, forward: ForwardInfo): void {
+    this.patch(requestId, { status, forward });
+  }
+
+  /** Changes a listed (or held) row: a new object, so that the list draws it again. */
+  private patch(requestId: string, change: Partial<ListedRequest>): void {
+    const held = this.held.findIndex((r) => r.id === requestId);
+    if (held !== -1) this.held[held] = { ...this.held[held]!, ...change };
     if (!this.ids.has(requestId)) return;
     const i = this.indexOf(requestId);
-    if (i !== -1) this.rows[i] = { ...this.rows[i]!, job: match };
+    if (i !== -1) this.rows[i] = { ...this.rows[i]!, ...change };
     this.changed();
   }
 

@@ -29,6 +29,15 @@ export interface ListedRequest {
   refusal?: { code: string; reason: string };
   invalidJson?: true;
   job: JobMatch | null;
+  /** What the user's app answered when hook-catch forwarded this (`start --forward`); `status` is then what the sender got. */
+  forward?: ForwardInfo;
+}
+
+/** What the user's app answered a forwarded capture: its status, or null and why not. */
+export interface ForwardInfo {
+  status: number | null;
+  latencyMs: number;
+  error?: string;
 }
 
 export interface RequestPage {
@@ -51,11 +60,74 @@ export interface RequestRecord {
   contentType: string | null;
   bodySize: number;
   bodyDiscarded: boolean;
-  response: { status: number };
+  /** What hook-catch answered, and the response rule that decided it (in words), if one did. */
+  response: { status: number; rule?: string };
+  forward?: ForwardInfo;
   refusal?: { code: string; reason: string };
   bodyEncoding: 'utf8' | 'base64';
   body: string;
   summary: ListedRequest;
+  replays: ReplayRecord[];
+}
+
+/** Why a replay's target gave no answer. */
+export type SendFailure = 'bad-url' | 'refused' | 'timeout' | 'tls' | 'dns' | 'reset' | 'loop' | 'other';
+
+/** What a replay's target answered (its body at most a few kB), or why it did not. */
+export type ReplayResult =
+  | { ok: true; status: number; statusText: string; headers: [string, string][]; body: string; bodyEncoding: 'utf8' | 'base64'; bodySize: number; truncated: boolean; latencyMs: number }
+  | { ok: false; failure: SendFailure; error: string; latencyMs: number };
+
+/** One replay of a capture (`POST /api/requests/:id/replay`, `GET …/replays`). */
+export interface ReplayRecord {
+  id: string;
+  /** The capture it sent again. */
+  of: string;
+  at: string;
+  /** The full URL it went to. */
+  to: string;
+  edited: boolean;
+  sent: { method: string; url: string; headers: [string, string][]; bodySize: number; body?: string; bodyEncoding?: 'utf8' | 'base64' };
+  result: ReplayResult;
+}
+
+/** A replay as the stream announces it, and as the detail lists it. */
+export interface ReplaySummary {
+  id: string;
+  of: string;
+  at: string;
+  to: string;
+  edited: boolean;
+  method: string;
+  status: number | null;
+  latencyMs: number;
+  error?: string;
+}
+
+/** What `POST /api/requests/:id/replay` takes: every field may be left out. */
+export interface ReplayInput {
+  to?: string;
+  method?: string;
+  path?: string;
+  headers?: [string, string][];
+  body?: string;
+  bodyEncoding?: 'utf8' | 'base64';
+}
+
+/** A response rule: what the receiver answers instead of 200. */
+export interface ResponseRule {
+  id: string;
+  /** Path prefix; null: every path. */
+  path: string | null;
+  status: number;
+  /** null: hook-catch's usual JSON answer. */
+  body: string | null;
+  headers: [string, string][];
+  delayMs: number;
+  /** The first N deliveries of each job (or distinct body) are answered 500. */
+  failFirst: number;
+  source: 'start' | 'api';
+  createdAt: string;
 }
 
 export interface Delivery {
@@ -101,6 +173,10 @@ export interface Status {
   tunnel?: TunnelState;
   requests: { stored: number; newestId: string | null; capturedSinceStart: number; maxRequests: number };
   maxBody: number;
+  /** `start --forward`: where captures go on to, and whether the sender waits for the app's answer. */
+  forward?: { url: string; mode: 'wait' | 'ack' } | null;
+  /** How many response rules are in force. */
+  rules?: number;
 }
 
 export type StreamMessage =
@@ -110,6 +186,9 @@ export type StreamMessage =
   | { type: 'cleared'; count: number }
   | { type: 'reset'; reason: string }
   | { type: 'tunnel'; status: string; publicUrl: string | null }
+  | { type: 'forwarded'; id: string; status: number; forward: ForwardInfo }
+  | { type: 'replay'; replay: ReplaySummary }
+  | { type: 'rules'; rules: ResponseRule[] }
   | { type: 'job'; event: 'registered'; job: JobSummary }
   | { type: 'job'; event: 'delivered'; job: JobSummary; delivery: Delivery }
   | { type: 'job'; event: 'status'; job: JobSummary; from: JobStatus; to: JobStatus };

@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchChromium } from '../scripts/browser.js';
+import { json, later, send, type startHookCatch } from './helpers.js';
+
+export type HC = Awaited<ReturnType<typeof startHookCatch>>;
+export type InspectorPage = Page & { errors: string[]; dialogs: string[] };
+
+/** How long a test waits for something to show on the page: generous, the machine is shared and busy. */
+export const SHOWN = { timeout: 15_000 };
+
+/** One headless Chromium for the test file (launched before its tests, closed after them). */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
+/** The inspector page of `hc` in a fresh browser context; page errors fail the test that opened it. */
+export async function openInspector(browser: Browser, hc: HC, before?: (page: Page) => Promise<void>): Promise<InspectorPage> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
+  later(() => context.close());
+  const page = Object.assign(await context.newPage(), { errors: [] as string[], dialogs: [] as string[] });
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  page.on('dialog', (dialog) => {
+    page.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.accept();
+  });
+  await before?.(page);
+  await page.goto(hc.inspectorUrl);
+  await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor(SHOWN);
+  return page;
+}
+
+export interface Delivery {
+  path?: string;
+  type?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** The status the sender should get (200 unless a rule or a forward says otherwise). */
+  status?: number;
+}
+
+/** Sends a webhook to `hc`'s receiver and returns the id it was stored under. */
+export async function deliver(hc: HC, body: string | Buffer, options: Delivery = {}): Promise<string> {
+  const reply = await send(`${hc.receiverUrl}${options.path ?? '/webhook'}`, {
+    method: options.method ?? 'POST',
+    body,
+    headers: { 'Content-Type': options.type ?? 'application/json', ...options.headers },
+  });
+  expect(reply.status).toBe(options.status ?? 200);
+  return reply.headers['x-hook-catch-id'] as string ?? json(reply).id;
+}
+
+export const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
+
+/** The ids of the rows drawn, top to bottom. */
+export const rowIds = (page: Page) =>
+  page.locator('.row').evaluateAll((rows) => (rows as HTMLElement[]).sort((a, b) => a.offsetTop - b.offsetTop).map((r) => r.dataset.id!));
