@@ -5,6 +5,7 @@ import { createEvents, type HookCatchEvents } from './events.js';
 import { Forwarder } from './replay/forward.js';
 import { loopReason, type OwnAddresses } from './replay/target.js';
 import type { ReplayRecord } from './replay/types.js';
+import type { CapturedRequest } from './receiver/capture.js';
 import { RuleSet } from './rules/rule-set.js';
 import { openRulesFile } from './store/rules-file.js';
 import { createInspector } from './inspector/app.js';
@@ -175,7 +176,8 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
   const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
   if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
-  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, own, status);
+  const baseUrl = () => publicState?.url ?? info?.receiverUrl ?? 'http://localhost';
+  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status);
   teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
   streamClients = () => stream.clients;
@@ -228,19 +230,20 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, events }: 
     { note: (id, note) => store.appendForward(id, note), onForwarded: (id, note) => events.emit('forwarded', id, note) },
   );
   events.on('request', (request) => {
-    if (!request.forward && !request.refusal && !request.bodyDiscarded) forwarder.background(request);
+    if (!request.forward && !request.refusal && !request.bodyDiscarded && !request.imported) forwarder.background(request);
   });
   return forwarder;
 }
 
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, own: () => OwnAddresses, status: () => object) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object) {
   const { store, jobs, rules, events } = parts;
+  const nextId = createIdGenerator(Date.now, store.lastId);
   const receiver = createReceiver({
     append: (request) => store.append(request),
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
-    nextId: createIdGenerator(Date.now, store.lastId),
+    nextId,
     onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
@@ -252,16 +255,17 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
   const port = () => (inspectorServer.address() as AddressInfo).port;
+  const matchOf = (id: string) => jobs.registry.matchOf(id);
   const replay = {
     log: store,
-    own,
+    own: where.own,
     forwardUrl: options.forward?.href ?? null,
     maxBody: options.maxBody,
     onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
   };
-  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, port, status })));
+  const fixtures = { log: store, matchOf, nextId, onImported: (request: CapturedRequest) => events.emit('request', request, 0), baseUrl: where.baseUrl };
+  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, fixtures, port, status })));
   drain.track(inspectorServer);
-  const matchOf = (id: string) => jobs.registry.matchOf(id);
   const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });
   inspectorServer.on('upgrade', stream.upgrade);
   return { receiverServer, inspectorServer, drain, stream };

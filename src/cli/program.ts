@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { expectCommand } from './expect.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { jobsCommand } from './jobs.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
@@ -32,7 +34,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), listCommand(), showCommand(), replayCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
+  for (const command of [startCommand(), listCommand(), showCommand(), replayCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.

@@ -9,6 +9,8 @@ import { noSuchRequest, replayFromStore } from '../replay/offline.js';
 import { parseTarget } from '../replay/target.js';
 import type { Edits, ReplayRecord } from '../replay/types.js';
 import { readInstance } from '../store/instance-file.js';
+import { readFixtures } from '../fixtures/import.js';
+import { replayFixture } from '../fixtures/replay-fixture.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatBytes } from '../units.js';
 import { DEFAULTS } from '../defaults.js';
@@ -35,14 +37,37 @@ export async function replayRequest(ref: string, options: ReplayCommandOptions, 
   if (options.to) parseTarget(options.to, '--to');
   const instance = await readInstance(dir);
   const record = instance ? await throughInstance(clientFor(instance), ref, options, dir) : await offline(ref, options, dir);
-  if (options.json) stdout.write(JSON.stringify(record, null, 2) + '\n');
-  else print(record, stdout);
-  const { result } = record;
-  if (!result.ok) {
-    stderr.write(`hook-catch: ${result.error}\n`);
-    return REPLAY_EXIT.unreachable;
+  return report([record], options, stdout, stderr);
+}
+
+/** `hook-catch replay --file F|DIR --to URL`: sends fixtures, in file order; returns the exit code of the worst answer. */
+export async function replayFiles(path: string, options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const dir = resolve(options.dir);
+  const fixtures = await readFixtures(path);
+  const instance = await readInstance(dir);
+  const forward = instance ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const to = options.to ?? forward;
+  if (!to) throw noTarget(dir, instance !== null);
+  const own = { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null };
+  const records: ReplayRecord[] = [];
+  for (const fixture of fixtures) {
+    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own }));
   }
-  return result.status >= 200 && result.status < 300 ? REPLAY_EXIT.answered2xx : REPLAY_EXIT.otherStatus;
+  return report(records, options, stdout, stderr);
+}
+
+/** Prints each replay; the exit code: 1 when any target could not be reached, else 2 when any answer was not 2xx, else 0. */
+function report(records: ReplayRecord[], options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+  if (options.json) stdout.write(JSON.stringify(records.length === 1 ? records[0] : records, null, 2) + '\n');
+  else for (const record of records) print(record, stdout);
+  let code: number = REPLAY_EXIT.answered2xx;
+  for (const { result } of records) {
+    if (!result.ok) {
+      stderr.write(`hook-catch: ${result.error}\n`);
+      code = REPLAY_EXIT.unreachable;
+    } else if ((result.status < 200 || result.status >= 300) && code === REPLAY_EXIT.answered2xx) code = REPLAY_EXIT.otherStatus;
+  }
+  return code;
 }
 
 async function throughInstance(client: ReturnType<typeof clientFor>, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
@@ -114,7 +139,8 @@ async function readStdin(): Promise<Buffer> {
 export function replayCommand(): Command {
   return new Command('replay')
     .description("send a stored request again to your app: same method, headers and exact body bytes (signatures still verify)")
-    .argument('<id>', 'a request id, its short id, or "last"')
+    .argument('[id]', 'a request id, its short id, or "last" (or --file)')
+    .option('-f, --file <path>', 'send fixtures instead: a hook-catch/fixture@1 file, or every *.json in a folder')
     .option('-t, --to <url>', "where to send it; the captured path and query go below this URL's path (default: the running instance's --forward URL)")
     .addOption(new Option('--timeout <duration>', 'how long to wait for the answer').default(DEFAULTS.sendTimeoutMs, '10s').argParser(duration))
     .option('--insecure', 'accept a self-signed TLS certificate from an https target')
@@ -125,9 +151,14 @@ export function replayCommand(): Command {
     .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable)', collect)
     .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
     .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
-    .addHelpText('after', '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached.')
-    .action(async (id: string, flags) => {
+    .addHelpText('after', '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached\n(with --file, the worst of the fixtures sent).')
+    .action(async (id: string | undefined, flags) => {
       const edits = await editsOf(flags);
-      process.exitCode = await replayRequest(id, { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits }, process.stdout, process.stderr);
+      const options = { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits };
+      if (flags.file && id) throw new HookCatchError('Give a request id or --file, not both.');
+      if (!flags.file && !id) throw new HookCatchError('Which request? Give its id (or "last"), or --file <fixture or folder>.');
+      process.exitCode = flags.file
+        ? await replayFiles(flags.file, options, process.stdout, process.stderr)
+        : await replayRequest(id!, options, process.stdout, process.stderr);
     });
 }

@@ -8,6 +8,7 @@ import { jobsRouter } from './jobs-routes.js';
 import { requestsRouter } from './requests-routes.js';
 import { replayRouter, type ReplayDeps } from './replay-routes.js';
 import { rulesRouter } from './rules-routes.js';
+import { fixtureRouter, type FixtureDeps } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 
 export interface InspectorDeps {
@@ -15,6 +16,7 @@ export interface InspectorDeps {
   jobs: Jobs;
   rules: RuleSet;
   replay: ReplayDeps;
+  fixtures: FixtureDeps;
   /** The inspector's own port (known once it listens), for the Origin check. */
   port: () => number;
   /** What `GET /api/status` answers. */
@@ -32,6 +34,9 @@ const ENDPOINTS = [
   'DELETE /api/requests',
   'POST /api/requests/:id/replay {"to"?, "method"?, "path"?, "headers"?, "setHeaders"?, "removeHeaders"?, "body"?, "bodyEncoding"?, "timeoutMs"?}',
   'GET /api/requests/:id/replays',
+  'GET /api/requests/:id/fixture?redact= (a hook-catch/fixture@1 file)',
+  'GET /api/export.har?q=&method=&path=&job=&redact= (the list as HAR 1.2)',
+  'POST /api/requests/import {"fixtures": [...]}',
   'POST /api/jobs {"id","label"?,"ttl"?}',
   'GET /api/jobs?status=&full=1',
   'GET /api/jobs/:id',
@@ -61,6 +66,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.get('/api/status', (_req, res) => {
     res.json(deps.status());
   });
+  app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));
   app.use('/api/requests', requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)));
   app.use('/api/rules', rulesRouter(deps.rules));

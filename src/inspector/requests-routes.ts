@@ -51,7 +51,7 @@ function notFound(res: Response, id: string): void {
 }
 
 /** The list's filters from the query string; `job` becomes a test on each request's job match. */
-function parseQuery(req: Request, matchOf: MatchOf): RequestQuery {
+export function parseQuery(req: Request, matchOf: MatchOf): RequestQuery {
   const q = req.query;
   const text = (name: string): string | undefined => (typeof q[name] === 'string' && q[name] !== '' ? (q[name] as string) : undefined);
   const limit = text('limit');

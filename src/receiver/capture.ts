@@ -30,6 +30,8 @@ export interface CapturedRequest {
   refusal?: Refusal;
   /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */
   invalidJson?: true;
+  /** Set on a capture put in the store from a fixture (`hook-catch import`), not received. */
+  imported?: true;
   /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
   forward?: ForwardInfo;
   /**

@@ -1,28 +1,15 @@
 import { HookCatchError } from '../errors.js';
-import { claimInstance, releaseInstance } from '../store/instance-file.js';
-import { hasStore, RequestLog } from '../store/request-log.js';
+import { withWritableStore } from '../store/writable.js';
 import { replayCapture, type ReplayOptions } from './replay.js';
 import type { ReplayRecord } from './types.js';
 
-/**
- * A replay with no hook-catch running on `dir`: the store is taken for the moment it takes (so
- * that a `start` cannot write beside it), the capture read, sent, and its replay kept.
- */
-export async function replayFromStore(dir: string, ref: string, options: Omit<ReplayOptions, 'own'>): Promise<ReplayRecord> {
-  if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
-  await claimInstance(dir);
-  try {
-    const { log } = await RequestLog.open(dir, { maxRequests: Number.MAX_SAFE_INTEGER, fsync: false });
-    try {
-      const request = await log.get(ref);
-      if (!request) throw noSuchRequest(ref, dir);
-      return await replayCapture(log, request, { ...options, own: { ports: [], publicUrl: null } });
-    } finally {
-      await log.close();
-    }
-  } finally {
-    releaseInstance(dir);
-  }
+/** A replay with no hook-catch running on `dir`: the capture is read, sent, and its replay kept in the store. */
+export function replayFromStore(dir: string, ref: string, options: Omit<ReplayOptions, 'own'>): Promise<ReplayRecord> {
+  return withWritableStore(dir, async (log) => {
+    const request = await log.get(ref);
+    if (!request) throw noSuchRequest(ref, dir);
+    return replayCapture(log, request, { ...options, own: { ports: [], publicUrl: null } });
+  });
 }
 
 export function noSuchRequest(ref: string, dir: string): HookCatchError {

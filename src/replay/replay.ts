@@ -25,6 +25,13 @@ export interface ReplayOptions {
  * only when the target is hook-catch itself.
  */
 export async function replayCapture(log: RequestLog, request: CapturedRequest, options: ReplayOptions): Promise<ReplayRecord> {
+  const record = await sendAgain(request, options);
+  await log.appendReplay(record);
+  return record;
+}
+
+/** Sends a capture (or a fixture's request) again and says how it went, keeping nothing. */
+export async function sendAgain(request: CapturedRequest, options: ReplayOptions): Promise<ReplayRecord> {
   const loop = await loopReason(options.to, options.own);
   if (loop) throw new HookCatchError(loop);
   const out = outgoing(request, options.to, options.edits);
@@ -39,7 +46,6 @@ export async function replayCapture(log: RequestLog, request: CapturedRequest, o
     sent: { ...sentRequest(out), bodySize: out.body.length, ...(out.edited ? encodeBody(out.body) : {}) },
     result: resultRecord(result),
   };
-  await log.appendReplay(record);
   return record;
 }
 

@@ -40,6 +40,7 @@ export function requestLine(request: CapturedRequest): Buffer {
       remoteAddress: request.remoteAddress,
       refusal: request.refusal,
       invalidJson: request.invalidJson,
+      imported: request.imported,
       httpVersion: request.httpVersion,
       query: request.query,
       headers: request.headers,
@@ -151,6 +152,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     ...refusalOf(v.refusal),
     // Lines written before this mark existed have no field: read as not marked.
     ...(v.invalidJson === true && { invalidJson: true }),
+    ...(v.imported === true && { imported: true }),
   };
 }
 

@@ -1,0 +1,23 @@
+import { HookCatchError } from '../errors.js';
+import { claimInstance, releaseInstance } from './instance-file.js';
+import { hasStore, RequestLog } from './request-log.js';
+
+/**
+ * Runs `work` on the request log of `dir` with no hook-catch running there (replay and import
+ * without an instance): the folder is taken for as long as it takes, so that a `start` cannot write
+ * beside it, and nothing is dropped by retention (the next `start` applies it).
+ */
+export async function withWritableStore<T>(dir: string, work: (log: RequestLog) => Promise<T>): Promise<T> {
+  if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
+  await claimInstance(dir);
+  try {
+    const { log } = await RequestLog.open(dir, { maxRequests: Number.MAX_SAFE_INTEGER, fsync: false });
+    try {
+      return await work(log);
+    } finally {
+      await log.close();
+    }
+  } finally {
+    releaseInstance(dir);
+  }
+}
