@@ -18,7 +18,10 @@ export interface HookCatchOptions {
   host?: string;
   /** Inspector (JSON API) port, always bound to 127.0.0.1. `0` picks any free port. Default `4040`. */
   inspectorPort?: number;
-  /** Folder holding the store and `instance.json`. Default `.hook-catch` in the working directory. */
+  /**
+   * Folder holding the store and `instance.json`. Default: a new temporary folder, removed by
+   * `close()` (so parallel test files never share one). The CLI's default is `.hook-catch`.
+   */
   dir?: string;
   /** Largest body accepted, in bytes; larger gets 413 (the request is still logged, without its body). Default 10 MB (`10_000_000`). */
   maxBody?: number;

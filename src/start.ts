@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
@@ -7,6 +10,7 @@ import { loopReason, type OwnAddresses } from './replay/target.js';
 import type { ReplayRecord } from './replay/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
 import { RuleSet } from './rules/rule-set.js';
+import { createTestKit, type TestKit } from './test-kit.js';
 import { openRulesFile } from './store/rules-file.js';
 import { createInspector } from './inspector/app.js';
 import { createStream } from './inspector/stream.js';
@@ -25,7 +29,7 @@ import { createReporter, type Reporter } from './terminal/reporter.js';
 import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
 import { VERSION } from './version.js';
 
-export interface HookCatch {
+export interface HookCatch extends TestKit {
   /** Base URL of the receiver, e.g. `http://127.0.0.1:8080`. */
   receiverUrl: string;
   /** The URL to give providers: `<receiverUrl>/webhook` (any other path is captured too). */
@@ -61,18 +65,25 @@ export interface HookCatch {
   close(): Promise<void>;
 }
 
-/** Starts a receiver, an inspector and the store behind them; the only place that knows all the parts. */
+/**
+ * Starts a receiver, an inspector and the store behind them; the only place that knows all the
+ * parts. Without `dir`, the store is a new temporary folder, removed by `close()`.
+ */
 export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
-  const options = resolveOptions(input);
-  const reporter = createReporter(options.output, options.stdout, options.stderr);
   const teardown = new Teardown();
+  const temporary = input.dir === undefined ? await mkdtemp(join(tmpdir(), 'hook-catch-')) : null;
+  if (temporary) teardown.add(() => rm(temporary, { recursive: true, force: true })); // last: after the store is closed
+  const options = resolveOptions({ ...input, dir: input.dir ?? temporary! });
+  const reporter = createReporter(options.output, options.stdout, options.stderr);
   try {
     const events = createEvents();
     const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
     wireEvents(events, store, jobs, reporter, options.output);
     const running = await serve(options, { store, jobs, rules, events }, reporter, teardown);
+    const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
     return {
+      ...createTestKit({ store, events, matchOf: (id) => jobs.registry.matchOf(id), own }),
       ...running.info,
       streamUrl: `${running.info.inspectorUrl.replace(/^http/, 'ws')}/ws`,
       tunnel: running.publicState,

@@ -138,7 +138,8 @@ export function spawnOnSmallDisk(size: string, script: string): Spawned {
   return spawnCommand([...unshare, 'sh', '-c', `${mount}\n${script}`], { env: { DISK: disk, NODE: process.execPath, BIN } });
 }
 
-function spawnCommand(command: string[], options: SpawnOptions): Spawned {
+/** Runs any command (killed after the test), as spawnCli runs the CLI. */
+export function spawnCommand(command: string[], options: SpawnOptions): Spawned {
   const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: childEnv(options.env),
