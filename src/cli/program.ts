@@ -26,7 +26,8 @@ Examples:
   $ hook-catch show last --body > payload  the newest request's exact body bytes
   $ hook-catch replay last --to http://localhost:3000   send it again to your app, byte-exact
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
-  $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)`;
+  $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
+  $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures`;
 
 export function buildProgram(): Command {
   const program = new Command('hook-catch')
