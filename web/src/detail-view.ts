@@ -3,6 +3,7 @@ import { bodyBytes, hexView, jsonTree, rawView } from './body-views.js';
 import { copy } from './clipboard.js';
 import { curlCommand } from './curl.js';
 import { fill, h } from './dom.js';
+import { fixtureHref, type RedactChoice } from './export.js';
 import { dateTime, size, STATE_WORDS } from './format.js';
 import { forwardBadge, forwardWords } from './forward-badge.js';
 import { ReplayPanel } from './replay-view.js';
@@ -16,6 +17,8 @@ export interface DetailDeps {
   selectJob: (jobId: string) => void;
   /** Where a replay goes unless the user typed another target: the instance's --forward URL, or ''. */
   forwardUrl: () => string;
+  /** Whether the Fixture download blanks secret headers (the Export menu's choice). */
+  redact: RedactChoice;
 }
 
 /** The parts of a drawn capture that the stream updates in place. */
@@ -24,6 +27,7 @@ interface Live {
   answered: HTMLElement;
   forward: HTMLElement;
   replays: ReplayPanel;
+  fixture: HTMLAnchorElement;
 }
 
 type BodyTab = 'tree' | 'raw' | 'hex';
@@ -37,6 +41,9 @@ export class DetailView {
 
   constructor(private readonly deps: DetailDeps) {
     this.blank();
+    deps.redact.changed(() => {
+      if (this.live) this.fixtureLink(this.live.fixture, this.live.id);
+    });
   }
 
   async show(id: string): Promise<void> {
@@ -87,7 +94,8 @@ export class DetailView {
     const answered = h('span', null, String(r.response.status));
     const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
     const replays = new ReplayPanel(r, this.deps.forwardUrl());
-    this.live = { id: r.id, answered, forward, replays };
+    const fixture = this.fixtureLink(h('a', { class: 'button', data: { action: 'fixture' }, attrs: { download: '' } }, 'Fixture'), r.id);
+    this.live = { id: r.id, answered, forward, replays, fixture };
 
     fill(
       this.deps.container,
@@ -97,6 +105,7 @@ export class DetailView {
           h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
           h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
           h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
+          fixture,
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),
@@ -150,6 +159,13 @@ export class DetailView {
       ]);
     }
     return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+  }
+
+  /** The Fixture link's target and title, with the redact choice as it is now. */
+  private fixtureLink(a: HTMLAnchorElement, id: string): HTMLAnchorElement {
+    a.href = fixtureHref(id, this.deps.redact);
+    a.title = `This request as a hook-catch/fixture@1 JSON file (for tests, or hook-catch replay --file)${this.deps.redact.redacting ? ', secret headers blanked' : ''}`;
+    return a;
   }
 
   private curl(r: RequestRecord, text: string | null): string {

@@ -2,6 +2,7 @@ import { getJson, sendJson } from './api.js';
 import { copy, toast } from './clipboard.js';
 import { DetailView } from './detail-view.js';
 import { byId, h } from './dom.js';
+import { ExportMenu, RedactChoice } from './export.js';
 import { HeaderView } from './header-view.js';
 import { JobsModel } from './jobs.js';
 import { JobsView } from './jobs-view.js';
@@ -37,8 +38,11 @@ const listView = new ListView({
   selectJob,
   empty: emptyList,
 });
+const redact = new RedactChoice();
+const exportMenu = new ExportMenu({ filters: () => list.filters, redact });
 const detail = new DetailView({
   container: byId('detail'),
+  redact,
   receiverUrl: () => header.status?.receiverUrl ?? '',
   remove: deleteRequest,
   selectJob,
@@ -69,6 +73,7 @@ function frame(): void {
   listView.render();
   if (jobsDirty) drawJobs();
   drawCounts();
+  exportMenu.draw();
   if (!firstRowsMarked && list.rows.length) {
     firstRowsMarked = true;
     performance.mark('hook-catch:first-rows');
