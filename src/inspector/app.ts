@@ -34,7 +34,7 @@ const ENDPOINTS = [
   'DELETE /api/requests',
   'POST /api/requests/:id/replay {"to"?, "method"?, "path"?, "headers"?, "setHeaders"?, "removeHeaders"?, "body"?, "bodyEncoding"?, "timeoutMs"?}',
   'GET /api/requests/:id/replays',
-  'GET /api/requests/:id/fixture?redact= (a hook-catch/fixture@1 file)',
+  'GET /api/requests/:id/fixture?redact=Name,…|default (a hook-catch/fixture@1 file)',
   'GET /api/export.har?q=&method=&path=&job=&redact= (the list as HAR 1.2)',
   'POST /api/requests/import {"fixtures": [...]}',
   'POST /api/jobs {"id","label"?,"ttl"?}',

@@ -4,6 +4,7 @@ import { fixtureFileName } from '../fixtures/file-name.js';
 import { checkFixture, fixtureText, toFixture } from '../fixtures/fixture.js';
 import { toHar } from '../fixtures/har.js';
 import { importFixtures } from '../fixtures/import.js';
+import { DEFAULT_REDACT } from '../fixtures/redact.js';
 import { decodeBody, type CapturedRequest } from '../receiver/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { MatchOf } from './summaries.js';
@@ -70,9 +71,11 @@ export function fixtureRouter(deps: FixtureDeps): express.Router {
   return router;
 }
 
+/** `redact=Name,Other`; the name `default` stands for the usual secrets (DEFAULT_REDACT, as --redact-default). */
 function redactOf(req: Request): string[] {
   const value = req.query.redact;
-  return typeof value === 'string' && value ? value.split(',').map((name) => name.trim()).filter(Boolean) : [];
+  const names = typeof value === 'string' && value ? value.split(',').map((name) => name.trim()).filter(Boolean) : [];
+  return [...new Set(names.flatMap((name) => (name === 'default' ? DEFAULT_REDACT : [name])))];
 }
 
 function download(res: express.Response, name: string, type: string, text: string): void {

@@ -3,14 +3,10 @@ import { byId } from './dom.js';
 import type { Filters } from './requests.js';
 
 /**
- * Headers that carry credentials or signatures: blanked in an export when "redact secrets" is
- * checked, so that a HAR or fixture file can be shared or committed without them.
+ * `redact=default`: the server blanks the headers that carry credentials or signatures (the CLI's
+ * --redact-default list), so that a HAR or fixture file can be shared or committed without them.
  */
-export const SECRET_HEADERS = [
-  'Authorization', 'Cookie', 'Stripe-Signature', 'X-Hub-Signature-256', 'X-Hub-Signature', 'Webhook-Signature',
-  'Svix-Signature', 'X-Slack-Signature', 'X-Shopify-Hmac-Sha256', 'X-Twilio-Signature', 'X-Signature', 'X-Api-Key',
-  'Set-Cookie', 'Proxy-Authorization',
-];
+const REDACT_DEFAULT = 'default';
 
 const REDACT_KEY = 'hook-catch:export-redact';
 
@@ -48,7 +44,7 @@ export class RedactChoice {
 
   /** The `redact` query parameter's value ('' when not redacting). */
   get param(): string {
-    return this.on ? SECRET_HEADERS.join(',') : '';
+    return this.on ? REDACT_DEFAULT : '';
   }
 }
 
