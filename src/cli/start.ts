@@ -12,11 +12,36 @@ const EXIT_DEADLINE_MS = 2000;
 
 export function startCommand(): Command {
   const command = new Command('start')
-    .description('receive webhooks on every path, keep each one, serve the inspector page and API')
+    .description('receive webhooks on every path, keep each one, serve the inspector page and API');
+  addStartFlags(command, {
+    own: (c) =>
+      c
+        .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
+        .option('-q, --quiet', 'print only warnings and errors'),
+  });
+  return command.action(async (flags) => {
+    await runStart(toOptions(flags));
+  });
+}
+
+/** What differs between the commands that take start's flags. */
+export interface StartFlagsOptions {
+  /** Instead of the usual `--dir` (capture's has no default). */
+  dir?: Option;
+  /** The command's own general flags, listed after --fsync. */
+  own?: (command: Command) => void;
+}
+
+/**
+ * The flags that say how hook-catch runs (ports, store, limits, jobs, forward, response rules,
+ * tunnel): `start` and `capture` both take them, from here.
+ */
+export function addStartFlags(command: Command, { dir = dirOption(), own }: StartFlagsOptions = {}): Command {
+  command
     .addOption(new Option('-p, --port <port>', 'receiver port, 0 = any free port').default(DEFAULTS.port).argParser(port))
     .addOption(new Option('-H, --host <address>', 'address the receiver binds to (0.0.0.0 for the network)').default(DEFAULTS.host))
     .addOption(new Option('-i, --inspector-port <port>', 'inspector page and API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
-    .addOption(dirOption())
+    .addOption(dir)
     .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
     .addOption(
       new Option('--max-header-size <size>', 'largest request head (request line and headers); larger is answered 431 and logged')
@@ -24,9 +49,9 @@ export function startCommand(): Command {
         .argParser(size),
     )
     .addOption(new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)))
-    .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)')
-    .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
-    .option('-q, --quiet', 'print only warnings and errors')
+    .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)');
+  own?.(command);
+  command
     .optionsGroup('Jobs:')
     .option('--job-id-path <rule>', 'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last', collectChecked(parseRule, '--job-id-path'))
     .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration));
@@ -43,9 +68,7 @@ export function startCommand(): Command {
     .optionsGroup('What the receiver answers (a response rule; every request is still captured):');
   addRuleFlags(command, '');
   addTunnelFlags(command);
-  return command.action(async (flags) => {
-    await runStart(toOptions(flags));
-  });
+  return command;
 }
 
 function addTunnelFlags(command: Command): void {
@@ -70,7 +93,7 @@ function addTunnelFlags(command: Command): void {
 }
 
 /** Commander's flags to the library's options (the names differ only where a flag reads better). */
-function toOptions(flags: Record<string, any>): HookCatchOptions {
+export function toOptions(flags: Record<string, any>): HookCatchOptions {
   const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
   const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
   if (verify && !(flags.verifyWebhook && flags.verifyWebhookSecret)) {
