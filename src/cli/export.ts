@@ -42,8 +42,16 @@ export function redactList(flags: { redact?: string[]; redactDefault?: boolean }
   return [...new Set([...names, ...(flags.redactDefault ? DEFAULT_REDACT : [])])];
 }
 
+/** How fixtures are written (--redact, --redact-default, --format): `export` and `capture` take them. */
+export function addFixtureFlags(command: Command): Command {
+  return command
+    .option('--redact <names>', 'blank these header values, comma-separated (repeatable); the file lists them', (v: string, p: string[] = []) => [...p, v])
+    .option('--redact-default', `blank the usual secrets: ${DEFAULT_REDACT.slice(0, 4).join(', ')}, signature headers …`)
+    .addOption(new Option('--format <format>', 'fixture: a JSON file per request; har: one HAR 1.2 file').choices(['fixture', 'har']).default('fixture'));
+}
+
 export function exportCommand(): Command {
-  return new Command('export')
+  const command = new Command('export')
     .description('write stored requests as fixture files (hook-catch/fixture@1 JSON, one per request) or one HAR file')
     .argument('[ids...]', 'request ids, short ids or "last" (default: every stored request the filters leave)')
     .requiredOption('-o, --out <dir>', 'the folder to write into (created if needed)')
@@ -51,16 +59,13 @@ export function exportCommand(): Command {
     .addOption(new Option('--last <n>', 'only the newest n').argParser(wholeNumber('--last', 1)))
     .addOption(new Option('--since <duration>', 'only those from the last 10m, 2h, 1d …').argParser(duration))
     .option('-s, --search <text>', 'only those whose URL, headers or body contain this')
-    .option('--redact <names>', 'blank these header values, comma-separated (repeatable); the file lists them', (v: string, p: string[] = []) => [...p, v])
-    .option('--redact-default', `blank the usual secrets: ${DEFAULT_REDACT.slice(0, 4).join(', ')}, signature headers …`)
-    .addOption(new Option('--format <format>', 'fixture: a JSON file per request; har: one HAR 1.2 file').choices(['fixture', 'har']).default('fixture'))
     .option('--json', 'print the files written as JSON')
-    .addOption(dirOption())
-    .action(async (ids: string[], flags) => {
-      await exportCommandRun(
-        { dir: flags.dir, out: flags.out, ids, job: flags.job, last: flags.last, sinceMs: flags.since, search: flags.search, redact: redactList(flags), format: flags.format, json: flags.json },
-        process.stdout,
-        process.stderr,
-      );
-    });
+    .addOption(dirOption());
+  return addFixtureFlags(command).action(async (ids: string[], flags) => {
+    await exportCommandRun(
+      { dir: flags.dir, out: flags.out, ids, job: flags.job, last: flags.last, sinceMs: flags.since, search: flags.search, redact: redactList(flags), format: flags.format, json: flags.json },
+      process.stdout,
+      process.stderr,
+    );
+  });
 }
