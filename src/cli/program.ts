@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { captureCommand } from './capture.js';
 import { expectCommand } from './expect.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -27,7 +28,9 @@ Examples:
   $ hook-catch replay last --to http://localhost:3000   send it again to your app, byte-exact
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
-  $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures`;
+  $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
+  $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
+                                           CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 
 export function buildProgram(): Command {
   const program = new Command('hook-catch')
@@ -35,7 +38,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), listCommand(), showCommand(), replayCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
+  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import type { Job } from '../jobs/types.js';
+import type { CapturedRequest } from '../receiver/capture.js';
+import type { HookCatch } from '../start.js';
+import { formatDuration } from '../units.js';
+import { CAPTURE_EXIT, isSettled, type CaptureOutcome } from './capture-wait.js';
+
+/** What capture waits for: these jobs, or this many requests. */
+export type Target = { jobs: string[] } | { count: number };
+
+/** The end of a capture, as printed. */
+export interface CaptureResult {
+  outcome: CaptureOutcome;
+  files: string[];
+  /** The expected jobs as they stand at the end (none with --count). */
+  jobs: Job[];
+  /** How many requests were exported. */
+  requests: number;
+  /** Arrived, for --count. */
+  arrived: number;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * What capture tells its user: progress on stderr (hidden by --quiet, except what went wrong) and,
+ * on stdout, the webhook URL first and the fixture paths last (or with --json one object each).
+ */
+export class CaptureReport {
+  constructor(
+    private readonly io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+    private readonly flags: { json?: boolean; quiet?: boolean; timeoutMs: number },
+  ) {}
+
+  /** Says something went wrong or ended early: shown even with --quiet. */
+  problem(text: string): void {
+    this.io.stderr.write(`hook-catch: ${text}\n`);
+  }
+
+  progress(text: string): void {
+    if (!this.flags.quiet) this.io.stderr.write(`hook-catch: ${text}\n`);
+  }
+
+  ready(hc: HookCatch, url: string, target: Target): void {
+    if (this.flags.json) {
+      const { inspectorUrl, webhookUrl: localWebhookUrl, publicWebhookUrl } = hc;
+      this.io.stdout.write(JSON.stringify({ type: 'ready', webhookUrl: url, localWebhookUrl, publicWebhookUrl, inspectorUrl }) + '\n');
+    } else this.io.stdout.write(url + '\n');
+    const what = 'jobs' in target ? `${plural(target.jobs.length, 'job')} (${target.jobs.join(', ')})` : plural(target.count, 'request');
+    this.progress(`capturing on ${url}; waiting for ${what}, up to ${formatLimit(this.flags.timeoutMs)} (inspector: ${hc.inspectorUrl})`);
+  }
+
+  arrived(request: CapturedRequest, hc: HookCatch, target: Target, arrived: number): void {
+    const match = hc.jobs.matchOf(request.id);
+    const job = match ? ` - job ${match.jobId}, ${match.statusWord ?? match.status}${match.duplicate ? ' (a retry)' : ''}` : '';
+    const count = 'count' in target ? ` (${arrived} of ${target.count})` : '';
+    this.progress(`received ${request.method} ${request.path} ${request.response.status}${job}${count}`);
+  }
+
+  settled(job: Job, settled: number, of: number): void {
+    this.progress(`job ${job.id} ${job.status} (${settled} of ${of} settled)`);
+  }
+
+  /** The last words: stderr says how it ended and what was saved; stdout lists the files. Returns the exit code. */
+  done(result: CaptureResult, target: Target, out: string, signal?: string): number {
+    const exitCode = CAPTURE_EXIT[result.outcome];
+    this.explain(result, target, signal);
+    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}` : 'nothing to save';
+    (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
+    if (this.flags.json) {
+      const jobs = result.jobs.map((job) => ({ id: job.id, status: job.status, deliveries: job.deliveries.length }));
+      this.io.stdout.write(JSON.stringify({ type: 'done', outcome: result.outcome, exitCode, files: result.files, jobs, requests: result.requests }) + '\n');
+    } else for (const file of result.files) this.io.stdout.write(file + '\n');
+    return exitCode;
+  }
+
+  private explain(result: CaptureResult, target: Target, signal?: string): void {
+    const { outcome, jobs } = result;
+    if (outcome === 'interrupted') this.problem(`${signal ?? 'interrupted'}: stopped waiting; saving what came.`);
+    if (outcome === 'timeout') this.problem(`timed out after ${formatLimit(this.flags.timeoutMs)}.`);
+    if ('count' in target) {
+      if (outcome !== 'completed') this.problem(`${plural(result.arrived, 'request')} of ${target.count} came.`);
+      else this.progress(`${plural(target.count, 'request')} came.`);
+      return;
+    }
+    const waiting = jobs.filter((job) => !isSettled(job));
+    if (waiting.length && outcome !== 'completed') this.problem(`still waiting for ${waiting.map(describeWaiting).join('; ')}.`);
+    for (const job of jobs.filter((j) => j.status === 'failed')) {
+      this.problem(`job ${job.id} failed (the payload says "${job.deliveries.findLast((d) => d.status === 'failed')?.statusWord ?? 'failed'}").`);
+    }
+    if (outcome === 'completed') this.progress(`all ${plural(jobs.length, 'job')} completed.`);
+  }
+}
+
+function describeWaiting(job: Job): string {
+  const status = job.status.replace('_', ' ');
+  return `job ${job.id} (${status}, ${job.deliveries.length ? plural(job.deliveries.length, 'delivery').replace('ys', 'ies') : 'no delivery'})`;
+}
+
+/** A limit as given: 10m rather than 10m 0s. */
+const formatLimit = (ms: number) => formatDuration(ms).replace(/ 0[smh]$/, '');

@@ -1,0 +1,170 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { DEFAULTS } from '../defaults.js';
+import { HookCatchError, describe } from '../errors.js';
+import { exportRequests } from '../fixtures/export.js';
+import { requestsById } from '../fixtures/select.js';
+import type { HookCatchOptions } from '../options.js';
+import { start, type HookCatch } from '../start.js';
+import { NO_TOKEN_NOTICE } from '../tunnel/public-url.js';
+import { duration, wholeNumber } from './args.js';
+import { CaptureReport, type CaptureResult, type Target } from './capture-report.js';
+import { jobsOutcome, waitForCount, waitForJobs, watchArrivals, type Arrivals, type WaitLimits } from './capture-wait.js';
+import { addFixtureFlags, redactList } from './export.js';
+import { addStartFlags, toOptions } from './start.js';
+import { storeFolder } from './store-folder.js';
+
+export interface CaptureOptions {
+  target: Target;
+  out: string;
+  timeoutMs: number;
+  urlFile?: string;
+  json?: boolean;
+  quiet?: boolean;
+  redact: string[];
+  format: 'fixture' | 'har';
+  /** The store folder; undefined: a temporary one, removed at the end. */
+  dir?: string;
+  /** How hook-catch runs (start's flags); its output and dir are capture's own. */
+  start: HookCatchOptions;
+}
+
+interface IO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** After Ctrl-C or SIGTERM, whatever hangs, the process is gone this long after. */
+const EXIT_DEADLINE_MS = 10_000;
+
+/**
+ * `hook-catch capture`: starts hook-catch, publishes the webhook URL, waits for the expected jobs
+ * (or n requests), writes what came as fixtures, stops. Returns the exit code.
+ */
+export async function captureRun(options: CaptureOptions, io: IO, signal: AbortSignal): Promise<number> {
+  const report = new CaptureReport(io, options);
+  const folder = await storeFolder(options.dir);
+  let hc: HookCatch | undefined;
+  try {
+    if (options.urlFile) await removeStale(options.urlFile);
+    // Warnings and a dropped tunnel still reach the user, on stderr: stdout is capture's alone.
+    hc = await start({ ...options.start, dir: folder.dir, output: 'quiet', stdout: io.stderr, stderr: io.stderr });
+    const running = hc;
+    const arrivals = watchArrivals(running);
+    arrivals.onArrival((request) => report.arrived(request, running, options.target, arrivals.ids.length));
+    // Registered before anyone has the URL: a webhook that beats the wait still counts.
+    if ('jobs' in options.target) for (const id of options.target.jobs) await running.expect(id);
+    const url = running.publicWebhookUrl ?? running.webhookUrl;
+    if (options.urlFile) await writeUrlFile(options.urlFile, url);
+    if (!running.publicWebhookUrl && options.start.tunnel !== false && running.tunnel.status !== 'failed') report.progress(NO_TOKEN_NOTICE);
+    report.ready(running, url, options.target);
+    const result = await waitAndSave(running, arrivals, options, { deadline: Date.now() + options.timeoutMs, signal }, report);
+    arrivals.stop();
+    return report.done(result, options.target, options.out, signal.reason as string | undefined);
+  } finally {
+    await hc?.close();
+    await folder.release();
+  }
+}
+
+async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOptions, limits: WaitLimits, report: CaptureReport): Promise<CaptureResult> {
+  const { target } = options;
+  let result: Omit<CaptureResult, 'files' | 'requests'>;
+  let ids: string[];
+  if ('jobs' in target) {
+    const jobs = await waitForJobs(hc, target.jobs, limits, (job, settled) => report.settled(job, settled, target.jobs.length));
+    result = { outcome: jobsOutcome(jobs, limits.signal), jobs, arrived: arrivals.ids.length };
+    ids = jobs.flatMap((job) => job.deliveries.map((d) => d.requestId));
+  } else {
+    const outcome = await waitForCount(arrivals, target.count, limits);
+    ids = arrivals.ids.slice(0, target.count);
+    result = { outcome, jobs: [], arrived: ids.length };
+  }
+  const { requests, missing } = await requestsById(hc.store, ids);
+  if (missing.length) report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
+  const files = requests.length
+    ? await exportRequests(requests, options.out, {
+        redact: options.redact,
+        format: options.format,
+        matchOf: (id) => hc.jobs.matchOf(id),
+        baseUrl: hc.publicUrl ?? hc.receiverUrl,
+      })
+    : [];
+  return { ...result, files, requests: requests.length };
+}
+
+/** A URL file left from an earlier run must not be read as this one's. */
+async function removeStale(file: string): Promise<void> {
+  await rm(file, { force: true }).catch((error: unknown) => {
+    throw new HookCatchError(`Cannot replace --url-file ${file}: ${describe(error)}.`);
+  });
+}
+
+/** Written whole or not at all (a rename), so that a step polling for it never reads half a URL. */
+async function writeUrlFile(file: string, url: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(resolve(file)), { recursive: true });
+    await writeFile(temp, url + '\n');
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw new HookCatchError(`Cannot write the webhook URL into --url-file ${file}: ${describe(error)}.`);
+  }
+}
+
+/** Commander's flags to capture's options; says in one line what is missing or contradictory. */
+export function captureOptions(flags: Record<string, any>): CaptureOptions {
+  const expect: string[] | undefined = flags.expect;
+  if (expect && flags.count !== undefined) throw new HookCatchError('capture takes --expect <job ids…> or --count <n>, not both.');
+  if (!expect && flags.count === undefined) {
+    throw new HookCatchError('capture needs --expect <job ids…> (wait for these jobs to complete or fail) or --count <n> (wait for n requests).');
+  }
+  const target: Target = expect ? { jobs: [...new Set(expect.map((id) => id.trim()))] } : { count: flags.count };
+  if ('jobs' in target && target.jobs.some((id) => !id || id.length > 200)) throw new HookCatchError('--expect: a job id is 1 to 200 characters.');
+  return {
+    target,
+    out: flags.out,
+    timeoutMs: flags.timeout,
+    urlFile: flags.urlFile,
+    json: flags.json,
+    quiet: flags.quiet,
+    redact: redactList(flags),
+    format: flags.format,
+    dir: flags.dir,
+    start: toOptions({ ...flags, json: false, quiet: false }),
+  };
+}
+
+export function captureCommand(): Command {
+  const command = new Command('capture')
+    .description('start, print the webhook URL, wait for the expected jobs (or n requests), save them as fixtures, stop (exit 0 completed, 3 a job failed, 124 timed out)')
+    .optionsGroup('Capture:')
+    .option('-e, --expect <ids...>', 'job ids to wait for, until each has completed or failed (repeatable)')
+    .addOption(new Option('-n, --count <n>', 'instead of --expect: wait for n requests').argParser(wholeNumber('--count', 1)))
+    .requiredOption('-o, --out <dir>', 'the folder the fixtures are written into (created if needed)')
+    .addOption(new Option('-t, --timeout <duration>', 'give up after this long; what came is saved (exit 124)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
+    .option('--url-file <file>', 'also write the webhook URL into this file, once it can be used (the public one when there is a tunnel)');
+  addFixtureFlags(command)
+    .option('--json', 'stdout: a JSON line when ready and one when done, instead of the URL and the fixture paths')
+    .option('-q, --quiet', 'no progress on stderr, only what goes wrong')
+    .optionsGroup('How hook-catch runs (as `start`):');
+  const dir = new Option('-d, --dir <path>', 'folder holding the store (default: a temporary folder, removed at the end)');
+  addStartFlags(command, { dir });
+  return command.action(async (flags) => {
+    const options = captureOptions(flags);
+    const interrupt = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort(signal);
+      setTimeout(() => process.exit(130), EXIT_DEADLINE_MS).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const code = await captureRun(options, { stdout: process.stdout, stderr: process.stderr }, interrupt.signal);
+    process.exitCode = code;
+    // Whatever might still hold the process (a tunnel being torn down), it ends with this code.
+    setTimeout(() => process.exit(code), EXIT_DEADLINE_MS).unref();
+  });
+}
