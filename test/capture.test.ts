@@ -99,6 +99,13 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).toMatch(/saved 1 fixture to .*out \(exit 124\)/);
   });
 
+  it('a job that expires (--job-ttl) before its webhook ends the wait early, as a timeout', TEST, async () => {
+    const cli = capture(['--expect', 'slow', '--out', join(await tempDir(), 'out'), '--job-ttl', '1s', '--timeout', '5m']);
+    expect((await exited(cli)).code).toBe(124);
+    expect(listed(cli)).toEqual([]);
+    expect(cli.stderr()).toMatch(/no delivery within --job-ttl: the jobs expired\.\n.*job slow \(expired, no delivery\)/);
+  });
+
   it('--count n: exits 0 once n requests came, with n fixtures', TEST, async () => {
     const out = join(await tempDir(), 'out');
     const cli = capture(['--count', '2', '--out', out]);
@@ -146,5 +153,10 @@ describe('hook-catch capture', () => {
       expect(result.stderr).toMatch(/^hook-catch: capture (needs|takes) --expect <job ids…> .*--count <n>.*\n$/);
     }
     expect(existsSync(out)).toBe(false);
+    // start's flags, from the same definitions.
+    const help = await runCli(['capture', '--help']);
+    for (const flag of ['--expect', '--count', '--url-file', '--redact-default', '--port', '--dir', '--job-id-path', '--forward', '--authtoken', '--require-tunnel']) {
+      expect(help.stdout).toContain(flag);
+    }
   });
 });

@@ -77,13 +77,14 @@ export class CaptureReport {
   private explain(result: CaptureResult, target: Target, signal?: string): void {
     const { outcome, jobs } = result;
     if (outcome === 'interrupted') this.problem(`${signal ?? 'interrupted'}: stopped waiting; saving what came.`);
-    if (outcome === 'timeout') this.problem(`timed out after ${formatLimit(this.flags.timeoutMs)}.`);
+    const waiting = jobs.filter((job) => !isSettled(job));
+    const expired = waiting.length > 0 && waiting.every((job) => job.status === 'expired');
+    if (outcome === 'timeout') this.problem(expired ? 'no delivery within --job-ttl: the jobs expired.' : `timed out after ${formatLimit(this.flags.timeoutMs)}.`);
     if ('count' in target) {
       if (outcome !== 'completed') this.problem(`${plural(result.arrived, 'request')} of ${target.count} came.`);
       else this.progress(`${plural(target.count, 'request')} came.`);
       return;
     }
-    const waiting = jobs.filter((job) => !isSettled(job));
     if (waiting.length && outcome !== 'completed') this.problem(`still waiting for ${waiting.map(describeWaiting).join('; ')}.`);
     for (const job of jobs.filter((j) => j.status === 'failed')) {
       this.problem(`job ${job.id} failed (the payload says "${job.deliveries.findLast((d) => d.status === 'failed')?.statusWord ?? 'failed'}").`);

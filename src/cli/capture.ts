@@ -55,10 +55,13 @@ export async function captureRun(options: CaptureOptions, io: IO, signal: AbortS
     arrivals.onArrival((request) => report.arrived(request, running, options.target, arrivals.ids.length));
     // Registered before anyone has the URL: a webhook that beats the wait still counts.
     if ('jobs' in options.target) for (const id of options.target.jobs) await running.expect(id);
-    const url = running.publicWebhookUrl ?? running.webhookUrl;
-    if (options.urlFile) await writeUrlFile(options.urlFile, url);
-    if (!running.publicWebhookUrl && options.start.tunnel !== false && running.tunnel.status !== 'failed') report.progress(NO_TOKEN_NOTICE);
-    report.ready(running, url, options.target);
+    // Stopped while starting (a tunnel can take a while): no URL is handed out, nothing came.
+    if (!signal.aborted) {
+      const url = running.publicWebhookUrl ?? running.webhookUrl;
+      if (options.urlFile) await writeUrlFile(options.urlFile, url);
+      if (!running.publicWebhookUrl && options.start.tunnel !== false && running.tunnel.status !== 'failed') report.progress(NO_TOKEN_NOTICE);
+      report.ready(running, url, options.target);
+    }
     const result = await waitAndSave(running, arrivals, options, { deadline: Date.now() + options.timeoutMs, signal }, report);
     arrivals.stop();
     return report.done(result, options.target, options.out, signal.reason as string | undefined);
