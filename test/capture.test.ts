@@ -106,6 +106,16 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).toMatch(/no delivery within --job-ttl: the jobs expired\.\n.*job slow \(expired, no delivery\)/);
   });
 
+  it("a job id the workflow picks, put in the webhook URL's query, matches even when the payload carries the provider's own id", TEST, async () => {
+    const out = join(await tempDir(), 'out');
+    const cli = capture(['--expect', 'ci-1', '--out', out]);
+    const url = await urlOf(cli);
+    await deliver(`${url}?jobId=ci-1`, '{"request_id":"prov-9","status":"COMPLETED"}');
+    expect((await exited(cli)).code).toBe(0);
+    const [file] = listed(cli);
+    expect((await loadFixture(file!)).job).toMatchObject({ id: 'ci-1', matchedBy: 'query.jobId', status: 'completed' });
+  });
+
   it('--count n: exits 0 once n requests came, with n fixtures', TEST, async () => {
     const out = join(await tempDir(), 'out');
     const cli = capture(['--count', '2', '--out', out]);
