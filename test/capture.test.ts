@@ -141,6 +141,7 @@ describe('hook-catch capture', () => {
     const fixture = await loadFixture(lines[1].files[0]);
     expect(fixture.redacted).toEqual(['X-Secret']);
     expect(fixture.headers).toContainEqual(['X-Secret', '']);
+    expect(cli.stderr()).toMatch(/saved 1 fixture to .* \(blanked: X-Secret\)\./);
   });
 
   it('Ctrl-C saves what came and exits 130', TEST, async () => {

@@ -16,6 +16,8 @@ export interface CaptureResult {
   jobs: Job[];
   /** How many requests were exported. */
   requests: number;
+  /** The header names found and blanked (--redact). */
+  redacted: string[];
   /** Arrived, for --count. */
   arrived: number;
 }
@@ -65,7 +67,8 @@ export class CaptureReport {
   done(result: CaptureResult, target: Target, out: string, signal?: string): number {
     const exitCode = CAPTURE_EXIT[result.outcome];
     this.explain(result, target, signal);
-    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}` : 'nothing to save';
+    const blanked = result.redacted.length ? ` (blanked: ${result.redacted.join(', ')})` : '';
+    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${blanked}` : 'nothing to save';
     (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
     if (this.flags.json) {
       const jobs = result.jobs.map((job) => ({ id: job.id, status: job.status, deliveries: job.deliveries.length }));

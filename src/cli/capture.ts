@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../defaults.js';
 import { HookCatchError, describe } from '../errors.js';
-import { exportRequests } from '../fixtures/export.js';
+import { exportWithReport } from '../fixtures/export.js';
 import { requestsById } from '../fixtures/select.js';
 import type { HookCatchOptions } from '../options.js';
 import { start, type HookCatch } from '../start.js';
@@ -13,7 +13,6 @@ import { CaptureReport, type CaptureResult, type Target } from './capture-report
 import { jobsOutcome, waitForCount, waitForJobs, watchArrivals, type Arrivals, type WaitLimits } from './capture-wait.js';
 import { addFixtureFlags, redactList } from './export.js';
 import { addStartFlags, toOptions } from './start.js';
-import { storeFolder } from './store-folder.js';
 
 export interface CaptureOptions {
   target: Target;
@@ -24,9 +23,7 @@ export interface CaptureOptions {
   quiet?: boolean;
   redact: string[];
   format: 'fixture' | 'har';
-  /** The store folder; undefined: a temporary one, removed at the end. */
-  dir?: string;
-  /** How hook-catch runs (start's flags); its output and dir are capture's own. */
+  /** How hook-catch runs (start's flags); its output is capture's own. No `dir`: a temporary store, removed at the end. */
   start: HookCatchOptions;
 }
 
@@ -44,12 +41,11 @@ const EXIT_DEADLINE_MS = 10_000;
  */
 export async function captureRun(options: CaptureOptions, io: IO, signal: AbortSignal): Promise<number> {
   const report = new CaptureReport(io, options);
-  const folder = await storeFolder(options.dir);
   let hc: HookCatch | undefined;
   try {
     if (options.urlFile) await removeStale(options.urlFile);
     // Warnings and a dropped tunnel still reach the user, on stderr: stdout is capture's alone.
-    hc = await start({ ...options.start, dir: folder.dir, output: 'quiet', stdout: io.stderr, stderr: io.stderr });
+    hc = await start({ ...options.start, output: 'quiet', stdout: io.stderr, stderr: io.stderr });
     const running = hc;
     const arrivals = watchArrivals(running);
     arrivals.onArrival((request) => report.arrived(request, running, options.target, arrivals.ids.length));
@@ -67,13 +63,12 @@ export async function captureRun(options: CaptureOptions, io: IO, signal: AbortS
     return report.done(result, options.target, options.out, signal.reason as string | undefined);
   } finally {
     await hc?.close();
-    await folder.release();
   }
 }
 
 async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOptions, limits: WaitLimits, report: CaptureReport): Promise<CaptureResult> {
   const { target } = options;
-  let result: Omit<CaptureResult, 'files' | 'requests'>;
+  let result: Omit<CaptureResult, 'files' | 'requests' | 'redacted'>;
   let ids: string[];
   if ('jobs' in target) {
     const jobs = await waitForJobs(hc, target.jobs, limits, (job, settled) => report.settled(job, settled, target.jobs.length));
@@ -86,15 +81,15 @@ async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOp
   }
   const { requests, missing } = await requestsById(hc.store, ids);
   if (missing.length) report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
-  const files = requests.length
-    ? await exportRequests(requests, options.out, {
+  const { files, redacted } = requests.length
+    ? await exportWithReport(requests, options.out, {
         redact: options.redact,
         format: options.format,
         matchOf: (id) => hc.jobs.matchOf(id),
         baseUrl: hc.publicUrl ?? hc.receiverUrl,
       })
-    : [];
-  return { ...result, files, requests: requests.length };
+    : { files: [], redacted: [] };
+  return { ...result, files, redacted, requests: requests.length };
 }
 
 /** A URL file left from an earlier run must not be read as this one's. */
@@ -135,7 +130,6 @@ export function captureOptions(flags: Record<string, any>): CaptureOptions {
     quiet: flags.quiet,
     redact: redactList(flags),
     format: flags.format,
-    dir: flags.dir,
     start: toOptions({ ...flags, json: false, quiet: false }),
   };
 }
