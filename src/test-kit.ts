@@ -45,8 +45,7 @@ export function createTestKit(deps: TestKitDeps): TestKit {
   return {
     async requests(query = {}) {
       const page = await store.list(query);
-      const full = await Promise.all(page.items.map((summary) => store.get(summary.id)));
-      return full.filter((request): request is CapturedRequest => request !== null);
+      return (await store.getMany(page.items.map((summary) => summary.id))).reverse();
     },
 
     nextRequest(predicate = () => true, options = {}) {

@@ -53,17 +53,14 @@ export function fixtureRouter(deps: FixtureDeps): express.Router {
 
   router.get('/export.har', async (req, res) => {
     const query = parseQuery(req, deps.matchOf);
-    const requests: CapturedRequest[] = [];
+    const ids: string[] = [];
     let before: string | undefined;
     do {
       const page = await deps.log.list({ ...query, limit: 1000, before });
-      for (const summary of page.items) {
-        const request = await deps.log.get(summary.id);
-        if (request) requests.push(request);
-      }
+      ids.push(...page.items.map((summary) => summary.id));
       before = page.nextBefore ?? undefined;
-    } while (before && requests.length < HAR_LIMIT);
-    requests.reverse();
+    } while (before && ids.length < HAR_LIMIT);
+    const requests = await deps.log.getMany(ids.slice(0, HAR_LIMIT));
     const name = fixtureFileName(requests[0]?.receivedAt ?? new Date().toISOString(), `${requests.length}-requests`, requests.at(-1)?.id ?? 'none', '.har');
     download(res, name, 'application/json', JSON.stringify(toHar(requests, deps.baseUrl(), redactOf(req)), null, 2) + '\n');
   });

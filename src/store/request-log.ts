@@ -118,12 +118,21 @@ export class RequestLog {
   async get(ref: string): Promise<CapturedRequest | null> {
     const entry = this.lookup(ref);
     const request = entry ? await this.withReader((reader) => reader.read(entry)) : null;
-    // What was learned after the line was written: what the sender was answered, and the forward.
-    if (request && entry) {
-      request.response.status = entry.summary.status;
-      if (entry.summary.forward) request.forward = entry.summary.forward;
-    }
-    return request;
+    return request && entry ? withNotes(request, entry) : null;
+  }
+
+  /**
+   * The stored requests of `ids` (full ids), oldest first, read a window of a file at a time: an
+   * export of thousands costs a few reads, not one a request. Ids no longer stored are left out.
+   */
+  async getMany(ids: Iterable<string>): Promise<CapturedRequest[]> {
+    const entries = [...new Set(ids)].sort().map((id) => this.index.get(id)).filter((e): e is IndexEntry => e !== undefined);
+    const byId = new Map(entries.map((entry) => [entry.summary.id, entry]));
+    const requests: CapturedRequest[] = [];
+    await this.withReader(async (reader) => {
+      for await (const batch of reader.inOrder(entries)) for (const request of batch) requests.push(withNotes(request, byId.get(request.id)!));
+    });
+    return requests;
   }
 
   /** A page of summaries, newest first, filtered (see RequestQuery). */
@@ -280,6 +289,13 @@ export class RequestLog {
     }
     return warnings;
   }
+}
+
+/** What was learned after a request's line was written: what its sender was answered, and its forward. */
+function withNotes(request: CapturedRequest, entry: IndexEntry): CapturedRequest {
+  request.response.status = entry.summary.status;
+  if (entry.summary.forward) request.forward = entry.summary.forward;
+  return request;
 }
 
 /** True when `dir` holds a request log (for commands that only read). */
