@@ -26,6 +26,8 @@ export const DEFAULTS = {
   sendTimeoutMs: 10_000,
   /** Of a replay's answer, this many bytes are kept and shown with `--json` (1 MB). */
   keptAnswerBytes: 1_000_000,
+  /** How old a signed timestamp may be before the signature is judged stale (Stripe's, Slack's, Standard Webhooks' own default): 5 minutes. */
+  signatureToleranceSeconds: 300,
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
 } as const;

@@ -7,6 +7,8 @@ import type { ForwardMode } from './replay/forward.js';
 import { parseTarget } from './replay/target.js';
 import { checkRule } from './rules/check.js';
 import type { RuleInput } from './rules/types.js';
+import { checkVerify } from './signatures/verify-rules.js';
+import type { VerifyInput, VerifyRule } from './signatures/types.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
 export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';
@@ -107,6 +109,14 @@ export interface HookCatchOptions {
    * while running (API, page, `hook-catch rules add`) are kept in the store folder. Default none.
    */
   rules?: RuleInput[];
+  /**
+   * Check each capture's signature and record the verdict with it (valid, invalid and why, or
+   * unchecked): a scheme (`'stripe'`, `'github'`, `'standard-webhooks'`, `'svix'`, `'slack'`,
+   * `'shopify'`, `'twilio'`, `'hmac-sha256'`, `'hmac-sha1'`; `'auto'` finds it from the headers), its
+   * secret, optionally a path prefix. Several secrets for one path are all tried. Secrets are never
+   * stored or printed. Nothing is refused for a bad signature. Default none.
+   */
+  verify?: VerifyInput[];
 }
 
 export interface ResolvedOptions {
@@ -145,6 +155,7 @@ export interface ResolvedOptions {
   forwardTimeoutMs: number;
   insecure: boolean;
   rules: RuleInput[];
+  verify: VerifyRule[];
 }
 
 export { DEFAULTS } from './defaults.js';
@@ -190,6 +201,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     forwardTimeoutMs: checkCount(options.forwardTimeoutMs ?? DEFAULTS.sendTimeoutMs, 'forwardTimeoutMs', 1),
     insecure: options.insecure ?? false,
     rules: (options.rules ?? []).map(checkRule),
+    verify: (options.verify ?? []).map(checkVerify),
   };
 }
 

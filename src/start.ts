@@ -10,6 +10,8 @@ import { loopReason, type OwnAddresses } from './replay/target.js';
 import type { ReplayRecord } from './replay/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
 import { RuleSet } from './rules/rule-set.js';
+import { describeVerify } from './signatures/verify-rules.js';
+import { createVerifier, type Verifier } from './signatures/verifier.js';
 import { createTestKit, type TestKit } from './test-kit.js';
 import { openRulesFile } from './store/rules-file.js';
 import { createInspector } from './inspector/app.js';
@@ -80,7 +82,10 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
     wireEvents(events, store, jobs, reporter, options.output);
-    const running = await serve(options, { store, jobs, rules, events }, reporter, teardown);
+    let publicUrl: () => string | null = () => null;
+    const verifier = createVerifier(options.verify, () => publicUrl());
+    const running = await serve(options, { store, jobs, rules, events, verifier }, reporter, teardown);
+    publicUrl = () => running.publicState.url;
     const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
     return {
       ...createTestKit({ store, events, matchOf: (id) => jobs.registry.matchOf(id), own }),
@@ -149,6 +154,12 @@ interface Parts {
   jobs: Jobs;
   rules: RuleSet;
   events: HookCatchEvents;
+  verifier: Verifier;
+}
+
+/** What status and the banner say of `--verify`: schemes and paths, never a secret. */
+function verifyList(verifier: Verifier) {
+  return verifier.rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
 }
 
 /** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
@@ -182,6 +193,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     fsync: options.fsync,
     forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
     rules: parts.rules.list().length,
+    verify: verifyList(parts.verifier),
     stream: { clients: streamClients() },
   });
   const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
@@ -227,6 +239,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     maxRequests: options.maxRequests,
     forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
     rules: parts.rules.list(),
+    verify: verifyList(parts.verifier).map((rule) => rule.text),
   });
   return { info, publicState };
 }
@@ -259,6 +272,7 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
     relay: forwarder && options.forwardMode === 'wait' ? (request) => forwarder.relay(request) : undefined,
+    check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).

@@ -6,6 +6,8 @@ import { start, type HookCatch } from '../start.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
 import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
 import { parseTarget } from '../replay/target.js';
+import { SCHEME_NAMES, type VerifyInput } from '../signatures/types.js';
+import { parseVerify } from '../signatures/verify-rules.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
 const EXIT_DEADLINE_MS = 2000;
@@ -67,8 +69,30 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
     .option('--insecure', 'accept a self-signed TLS certificate from an https --forward target')
     .optionsGroup('What the receiver answers (a response rule; every request is still captured):');
   addRuleFlags(command, '');
+  addVerifyFlags(command);
   addTunnelFlags(command);
   return command;
+}
+
+function addVerifyFlags(command: Command): void {
+  command
+    .optionsGroup('Signatures (a verdict kept with each capture; nothing is refused):')
+    .option(
+      '--verify <[/path=]scheme[:secret]>',
+      `check signatures (repeatable): ${SCHEME_NAMES.join(', ')}; a secret alone finds the scheme from the headers; '$NAME' reads the secret from that variable, no secret reads the scheme's own (STRIPE_WEBHOOK_SECRET, …)`,
+      collect,
+    )
+    .option('--verify-header <name>', 'the header holding an hmac-sha256 / hmac-sha1 signature (default: found by name)')
+    .addOption(new Option('--verify-tolerance <duration>', 'how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix)').default(DEFAULTS.signatureToleranceSeconds * 1000, '5m').argParser(duration));
+}
+
+/** `--verify` texts to rules: read here, not by the flag parser, so that no message ever echoes a secret. */
+function verifyFromFlags(flags: Record<string, any>): VerifyInput[] {
+  return (flags.verify ?? []).map((text: string) => ({
+    ...parseVerify(text),
+    header: flags.verifyHeader ?? null,
+    toleranceSeconds: flags.verifyTolerance / 1000,
+  }));
 }
 
 function addTunnelFlags(command: Command): void {
@@ -81,7 +105,7 @@ function addTunnelFlags(command: Command): void {
     .option('--basic-auth <user:pass>', 'ask for this user and password on the public URL (repeatable)', collectChecked(checkBasicAuth, '--basic-auth'))
     .option('--allow-cidr <cidr>', 'accept public traffic only from these addresses (repeatable)', collect)
     .option('--deny-cidr <cidr>', 'refuse public traffic from these addresses (repeatable)', collect)
-    .option('--verify-webhook <provider>', "ngrok checks each webhook's signature at its edge (github, stripe, slack, …)")
+    .option('--verify-webhook <provider>', "ngrok checks each webhook's signature at its edge and refuses bad ones (github, stripe, slack, …); --verify checks here and refuses nothing")
     .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
     .addOption(
       new Option('--tunnel-timeout <duration>', 'give up on the tunnel after this long (20, 20s, 1m) and go on local-only')
@@ -127,6 +151,7 @@ export function toOptions(flags: Record<string, any>): HookCatchOptions {
     forwardTimeoutMs: flags.forwardTimeout,
     insecure: flags.insecure,
     rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
+    verify: verifyFromFlags(flags),
   };
 }
 

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { ForwardInfo } from '../replay/types.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest {
@@ -34,6 +35,8 @@ export interface CapturedRequest {
   imported?: true;
   /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
   forward?: ForwardInfo;
+  /** The signature check's verdict (`--verify`), made as it arrived; absent when no `--verify` covers its path. */
+  signature?: SignatureVerdict;
   /**
    * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
    * start of the request, unless its head came in several reads (then the read it broke on).
@@ -65,6 +68,8 @@ export interface RequestSummary {
   invalidJson?: true;
   /** Only on forwarded requests, once the app answered (or could not). */
   forward?: ForwardInfo;
+  /** Only when a `--verify` covers the request's path: valid, invalid (and why) or unchecked (and why). */
+  signature?: SignatureVerdict;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -127,6 +132,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     ...(request.refusal && { refusal: request.refusal }),
     ...(request.invalidJson && { invalidJson: true }),
     ...(request.forward && { forward: request.forward }),
+    ...(request.signature && { signature: request.signature }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Relayed } from '../replay/forward.js';
 import type { Shaped } from '../rules/types.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 
 export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */
@@ -24,6 +25,8 @@ export interface ReceiverDeps {
   shape?: (request: CapturedRequest) => Shaped | null;
   /** `--forward` in wait mode: sends the stored request to the user's app, whose answer its sender gets. */
   relay?: (request: CapturedRequest) => Promise<Relayed>;
+  /** `--verify`: the signature verdict recorded with the request (null: no rule covers it). Never rejects. */
+  check?: (request: CapturedRequest) => Promise<SignatureVerdict | null>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -45,7 +48,19 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   const { maxBody } = deps;
   const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
 
+  // Checks run one after another, so requests reach the store in the order of their ids.
+  let checked: Promise<unknown> = Promise.resolve();
   function keep(res: ServerResponse, request: CapturedRequest, started: number): void {
+    const { check } = deps;
+    if (!check) return decide(res, request, started);
+    checked = checked.then(async () => {
+      const verdict = await check(request).catch(() => null);
+      if (verdict) request.signature = verdict;
+      decide(res, request, started);
+    });
+  }
+
+  function decide(res: ServerResponse, request: CapturedRequest, started: number): void {
     const ok = request.response.status < 400;
     if (ok && (deps.shape || deps.relay)) {
       const shaped = deps.shape?.(request) ?? null;

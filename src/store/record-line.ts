@@ -1,6 +1,7 @@
 import { isRequestId } from '../receiver/ids.js';
 import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type Refusal, type RequestSummary } from '../receiver/capture.js';
 import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
@@ -41,6 +42,7 @@ export function requestLine(request: CapturedRequest): Buffer {
       refusal: request.refusal,
       invalidJson: request.invalidJson,
       imported: request.imported,
+      signature: request.signature,
       httpVersion: request.httpVersion,
       query: request.query,
       headers: request.headers,
@@ -153,7 +155,18 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     // Lines written before this mark existed have no field: read as not marked.
     ...(v.invalidJson === true && { invalidJson: true }),
     ...(v.imported === true && { imported: true }),
+    ...signatureOf(v.signature),
   };
+}
+
+/** A signature verdict as stored; lines of captures no `--verify` covered have none. */
+function signatureOf(value: unknown): { signature?: SignatureVerdict } {
+  const v = value as Partial<SignatureVerdict> | null | undefined;
+  if (!v || (v.verdict !== 'valid' && v.verdict !== 'invalid' && v.verdict !== 'unchecked')) return {};
+  const signature: SignatureVerdict = { verdict: v.verdict, scheme: typeof v.scheme === 'string' ? (v.scheme as SignatureVerdict['scheme']) : null };
+  if (v.detected === true) signature.detected = true;
+  if (typeof v.reason === 'string') signature.reason = v.reason;
+  return { signature };
 }
 
 /** A refusal as stored; lines written before refusals were recorded have none. */

@@ -1,4 +1,5 @@
 import type { Refusal, RequestSummary } from '../receiver/capture.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
 
@@ -36,6 +37,8 @@ export class RequestIndex {
   private methods: string[] = [];
   private contentTypes: (string | null)[] = [];
   private remotes: (string | null)[] = [];
+  /** Signature verdicts (`--verify`), mostly the same few objects shared. */
+  private signatures: (SignatureVerdict | null)[] = [];
   private idTimes = new Float64Array(this.capacity);
   private idSeqs = new Uint16Array(this.capacity);
   private idRandoms = new Uint32Array(this.capacity);
@@ -74,6 +77,7 @@ export class RequestIndex {
     this.methods[i] = intern(s.method);
     this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
+    this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
     const time = Date.parse(s.receivedAt);
     this.received[i] = Number.isNaN(time) ? 0 : time;
     this.bodySizes[i] = s.bodySize;
@@ -159,6 +163,7 @@ export class RequestIndex {
     this.methods = [];
     this.contentTypes = [];
     this.remotes = [];
+    this.signatures = [];
     this.refusals.clear();
     this.segmentLive.clear();
   }
@@ -189,6 +194,7 @@ export class RequestIndex {
         remoteAddress: this.remotes[i]!,
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
         ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
+        ...(this.signatures[i] && { signature: this.signatures[i] }),
         ...this.notes(id),
       },
       segment: this.segments[i]!,
@@ -242,7 +248,7 @@ export class RequestIndex {
     this.lengths = move(this.lengths, (n) => new Uint32Array(n));
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['urls', 'methods', 'contentTypes', 'remotes'] as const) {
+    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
@@ -254,3 +260,13 @@ export class RequestIndex {
 
 /** One copy of the strings that repeat from request to request (URL, method, content type, sender address). */
 const intern = createInterner();
+
+const verdicts = new Map<string, SignatureVerdict>();
+/** One copy of each verdict that repeats (`valid stripe`), up to a few thousand different ones. */
+function shareVerdict(verdict: SignatureVerdict): SignatureVerdict {
+  const key = `${verdict.verdict}|${verdict.scheme}|${verdict.detected ?? ''}|${verdict.reason ?? ''}`;
+  const known = verdicts.get(key);
+  if (known) return known;
+  if (verdicts.size < 4096) verdicts.set(key, verdict);
+  return verdict;
+}

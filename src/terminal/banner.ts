@@ -20,6 +20,8 @@ export interface ReadyInfo {
   forward: { url: string; mode: 'wait' | 'ack' } | null;
   /** The response rules in force. */
   rules: ResponseRule[];
+  /** `--verify`, in words (schemes and paths, never a secret). */
+  verify: string[];
 }
 
 /** What `start` shows once it is ready: where to send webhooks, where to look, where they are kept. */
@@ -41,6 +43,7 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
       ? [row('Forward', c.green(info.forward.url), info.forward.mode === 'wait' ? "senders get your app's answer" : 'senders get 200 at once (--forward-mode ack)')]
       : []),
     ...info.rules.map((rule, i) => row(i === 0 ? 'Rules' : '', c.magenta(describeRule(rule)), i === 0 ? 'hook-catch rules lists and removes them' : '')),
+    ...info.verify.map((text, i) => row(i === 0 ? 'Verify' : '', text, i === 0 ? 'each signature is checked and its verdict kept' : '')),
     '',
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
     '',

@@ -5,6 +5,7 @@ import { shortId } from '../receiver/ids.js';
 import { formatBytes, formatTime } from '../units.js';
 import type { ForwardInfo } from '../replay/types.js';
 import type { ForwardNote } from '../store/record-line.js';
+import type { SignatureVerdict } from '../signatures/types.js';
 
 const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
   POST: 'green',
@@ -28,7 +29,16 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const type = request.contentType ? request.contentType.split(';')[0]! : '-';
   const refused = request.refusal ? `  ${c.yellow.bold(`refused: ${request.refusal.reason}`)}` : '';
   const forward = request.forward ? `  ${appNote(request.forward, c)}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${forward}${refused}`;
+  const signature = request.signature ? `  ${signatureNote(request.signature, c)}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${signature}${forward}${refused}`;
+}
+
+/** `✓ stripe`, `✗ github: signature header missing (X-Hub-Signature-256)`, `? unchecked`: the `--verify` verdict. */
+export function signatureNote(signature: SignatureVerdict, c: ChalkInstance): string {
+  const scheme = signature.scheme ?? 'signature';
+  if (signature.verdict === 'valid') return c.green(`✓ ${scheme}`);
+  if (signature.verdict === 'invalid') return c.red(`✗ ${scheme}: ${signature.reason ?? 'invalid'}`);
+  return c.dim(`? ${scheme} unchecked`);
 }
 
 /** `→ app 200 12 ms`, `→ app unreachable` : what the user's app answered a forwarded capture. */

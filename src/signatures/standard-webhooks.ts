@@ -1,0 +1,66 @@
+import { Webhook } from 'standardwebhooks';
+import { headerValue, unixSeconds, withHeaders } from './kit.js';
+import type { Scheme, SchemeName } from './types.js';
+
+/**
+ * Standard Webhooks, and Svix (the same rule with `svix-` headers): `<prefix>-signature` holds one
+ * or more space-separated `v1,<base64>`, each an HMAC-SHA256 of `<id>.<timestamp>.<body>` with the
+ * key that follows `whsec_` in base64. Signatures are made by the `standardwebhooks` library (the
+ * specification's own, two small dependencies); hook-catch compares them and judges the timestamp
+ * against the moment the request arrived.
+ */
+function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
+  const headers = { id: `${prefix}-id`, timestamp: `${prefix}-timestamp`, signature: `${prefix}-signature` };
+  const hooks = new Map<string, Webhook>();
+  const webhook = (secret: string) => {
+    let hook = hooks.get(secret);
+    if (!hook) hooks.set(secret, (hook = new Webhook(secret)));
+    return hook;
+  };
+  const signatureOf = (secret: string, id: string, timestamp: number, body: Buffer) => webhook(secret).sign(id, new Date(timestamp * 1000), body.toString('utf8')).slice(3);
+  return {
+    name,
+    header: headers.signature,
+    read(request) {
+      const list = headerValue(request.headers, headers.signature);
+      if (list === undefined) return { kind: 'missing', header: headers.signature };
+      const id = headerValue(request.headers, headers.id);
+      const ts = headerValue(request.headers, headers.timestamp);
+      if (id === undefined) return { kind: 'missing', header: headers.id };
+      if (ts === undefined) return { kind: 'missing', header: headers.timestamp };
+      if (!/^\d+$/.test(ts.trim())) return { kind: 'malformed', reason: `${headers.timestamp} is not a unix time in seconds` };
+      const sent = list.split(' ').filter((entry) => entry.startsWith('v1,')).map((entry) => entry.slice(3));
+      if (sent.length === 0) return { kind: 'malformed', reason: `${headers.signature} has no v1, signature` };
+      const timestamp = Number(ts.trim());
+      return {
+        kind: 'signed',
+        timestamp,
+        signature: list,
+        matches: (secret, body) => {
+          const expected = signatureOf(secret, id, timestamp, body);
+          return sent.some((signature) => signature === expected);
+        },
+      };
+    },
+    sign({ headers: list, body, now }, secret) {
+      const id = headerValue(list, headers.id) ?? `msg_${now.toString(36)}`;
+      const timestamp = unixSeconds(now);
+      return withHeaders(list, [
+        [headers.id, id],
+        [headers.timestamp, String(timestamp)],
+        [headers.signature, `v1,${signatureOf(secret, id, timestamp, body)}`],
+      ]);
+    },
+    secretProblem(secret) {
+      try {
+        webhook(secret);
+        return null;
+      } catch {
+        return `a ${name === 'svix' ? 'Svix' : 'Standard Webhooks'} secret is whsec_ followed by base64, as the provider's dashboard shows it`;
+      }
+    },
+  };
+}
+
+export const standardWebhooks = standardScheme('standard-webhooks', 'webhook');
+export const svix = standardScheme('svix', 'svix');
