@@ -20,3 +20,5 @@ export { DEFAULT_REDACT } from './fixtures/redact.js';
 export type { ReplayRecord, Edits, ForwardInfo, SendResult } from './replay/types.js';
 export type { ResponseRule, RuleInput } from './rules/types.js';
 export type { RuleSet } from './rules/rule-set.js';
+export { SCHEME_NAMES, type SchemeName, type SignatureVerdict, type VerifyInput } from './signatures/types.js';
+export type { ResignRule } from './signatures/resign.js';

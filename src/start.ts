@@ -88,7 +88,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     publicUrl = () => running.publicState.url;
     const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
     return {
-      ...createTestKit({ store, events, matchOf: (id) => jobs.registry.matchOf(id), own }),
+      ...createTestKit({ store, events, matchOf: (id) => jobs.registry.matchOf(id), own, verifyRules: verifier.rules }),
       ...running.info,
       streamUrl: `${running.info.inspectorUrl.replace(/^http/, 'ws')}/ws`,
       tunnel: running.publicState,
@@ -287,9 +287,10 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     forwardUrl: options.forward?.href ?? null,
     maxBody: options.maxBody,
     onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
+    verifyRules: parts.verifier.rules,
   };
   const fixtures = { log: store, matchOf, nextId, onImported: (request: CapturedRequest) => events.emit('request', request, 0), baseUrl: where.baseUrl };
-  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, fixtures, port, status })));
+  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, fixtures, port, status, publicUrl: () => where.own().publicUrl })));
   drain.track(inspectorServer);
   const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });
   inspectorServer.on('upgrade', stream.upgrade);

@@ -7,6 +7,10 @@ import { replayCapture } from './replay/replay.js';
 import { parseTarget, type OwnAddresses } from './replay/target.js';
 import type { Edits, ReplayRecord } from './replay/types.js';
 import type { RequestLog, RequestQuery } from './store/request-log.js';
+import type { ResignRule } from './signatures/resign.js';
+import type { VerifyRule } from './signatures/types.js';
+import { rulesFor } from './signatures/verifier.js';
+import { checkVerify } from './signatures/verify-rules.js';
 
 /** What a test suite needs of a running hook-catch, beyond its URLs: see `start()`. */
 export interface TestKit {
@@ -18,8 +22,11 @@ export interface TestKit {
    * before the call is not missed. Rejects after `timeoutMs` (default 30 s).
    */
   nextRequest(predicate?: (request: CapturedRequest) => boolean, options?: NextRequestOptions): Promise<CapturedRequest>;
-  /** Sends a stored capture again to `url`, byte-exact (or edited), and keeps the record with it. */
-  replay(id: string, url: string, options?: { edits?: Edits; timeoutMs?: number }): Promise<ReplayRecord>;
+  /**
+   * Sends a stored capture again to `url`, byte-exact (or edited), and keeps the record with it.
+   * `resign`: sign it again, timestamped now (`true`: with the `verify` secret covering its path).
+   */
+  replay(id: string, url: string, options?: { edits?: Edits; timeoutMs?: number; resign?: true | ResignRule }): Promise<ReplayRecord>;
   /** Writes stored requests (ids, short ids or `last`) into `dir` as fixture files (or one HAR file); resolves with the paths. */
   export(ids: string[], dir: string, options?: Omit<ExportOptions, 'matchOf'>): Promise<string[]>;
 }
@@ -36,6 +43,8 @@ export interface TestKitDeps {
   events: HookCatchEvents;
   matchOf: (id: string) => JobMatch | null;
   own: () => OwnAddresses;
+  /** The `verify` rules in force (the secrets `resign: true` signs with). */
+  verifyRules: VerifyRule[];
 }
 
 const NEXT_TIMEOUT_MS = 30_000;
@@ -72,7 +81,10 @@ export function createTestKit(deps: TestKitDeps): TestKit {
     async replay(id, url, options = {}) {
       const request = await store.get(id);
       if (!request) throw new HookCatchError(`No stored request with id ${id}.`);
-      return replayCapture(store, request, { to: parseTarget(url, 'url'), edits: options.edits, timeoutMs: options.timeoutMs, own: deps.own() });
+      let resign = options.resign === true ? rulesFor(deps.verifyRules, request.url)[0] : options.resign;
+      if (options.resign === true && !resign) throw new HookCatchError(`No verify rule covers ${request.path}: give resign: { scheme, secret }.`);
+      if (resign && options.resign !== true) resign = checkVerify(resign);
+      return replayCapture(store, request, { to: parseTarget(url, 'url'), edits: options.edits, timeoutMs: options.timeoutMs, own: deps.own(), resign });
     },
 
     async export(ids, dir, options = {}) {

@@ -13,6 +13,7 @@ import { exitQuietlyOnClosedPipe } from './output.js';
 import { showCommand } from './show.js';
 import { startCommand } from './start.js';
 import { urlCommand } from './url.js';
+import { verifyCommand } from './verify.js';
 import { waitCommand } from './wait.js';
 
 const EXAMPLES = `
@@ -27,6 +28,8 @@ Examples:
   $ hook-catch show last --body > payload  the newest request's exact body bytes
   $ hook-catch replay last --to http://localhost:3000   send it again to your app, byte-exact
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
+  $ hook-catch start --verify stripe:whsec_…   a signature verdict on each webhook (✓, or ✗ and why)
+  $ hook-catch verify last --secret '$STRIPE_WEBHOOK_SECRET'   try a secret on a stored webhook
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
@@ -38,7 +41,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
+  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), verifyCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.

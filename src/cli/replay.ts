@@ -16,6 +16,8 @@ import { formatBytes } from '../units.js';
 import { DEFAULTS } from '../defaults.js';
 import { collect, dirOption, duration } from './args.js';
 import { ApiError, clientFor } from './client.js';
+import type { ResignRule } from '../signatures/resign.js';
+import { checkVerify, parseVerify } from '../signatures/verify-rules.js';
 
 export interface ReplayCommandOptions {
   dir: string;
@@ -24,6 +26,8 @@ export interface ReplayCommandOptions {
   insecure?: boolean;
   json?: boolean;
   edits: Edits;
+  /** `--resign`: true for the running instance's --verify secret, or a rule given with it. */
+  resign?: true | ResignRule;
 }
 
 /** What the target's answer means for the exit code: 0 a 2xx, 2 another status, 1 no answer. */
@@ -51,7 +55,7 @@ export async function replayFiles(path: string, options: ReplayCommandOptions, s
   const own = { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null };
   const records: ReplayRecord[] = [];
   for (const fixture of fixtures) {
-    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own }));
+    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture') }));
   }
   return report(records, options, stdout, stderr);
 }
@@ -72,7 +76,14 @@ function report(records: ReplayRecord[], options: ReplayCommandOptions, stdout: 
 
 async function throughInstance(client: ReturnType<typeof clientFor>, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
   const { body, ...edits } = options.edits;
-  const payload = { to: options.to, timeoutMs: options.timeoutMs, insecure: options.insecure, ...edits, ...(body && { body: body.toString('base64'), bodyEncoding: 'base64' }) };
+  const payload = {
+    to: options.to,
+    timeoutMs: options.timeoutMs,
+    insecure: options.insecure,
+    ...edits,
+    ...(body && { body: body.toString('base64'), bodyEncoding: 'base64' }),
+    ...(options.resign && { resign: options.resign }),
+  };
   try {
     return (await client.api<{ replay: ReplayRecord }>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
   } catch (error) {
@@ -84,7 +95,14 @@ async function throughInstance(client: ReturnType<typeof clientFor>, ref: string
 
 function offline(ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
   if (!options.to) throw noTarget(dir, false);
-  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure });
+  const resign = givenResign(options, `a capture with no hook-catch running on ${dir}`);
+  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, resign });
+}
+
+/** `--resign` with its secret given; without one there is no running `--verify` to take it from. */
+function givenResign(options: ReplayCommandOptions, what: string): ResignRule | undefined {
+  if (options.resign !== true) return options.resign;
+  throw new HookCatchError(`--resign for ${what} needs the secret: --resign stripe:SECRET (or '$NAME' for an environment variable; a scheme alone reads its own, such as STRIPE_WEBHOOK_SECRET).`);
 }
 
 function noTarget(dir: string, running: boolean): HookCatchError {
@@ -95,7 +113,7 @@ function noTarget(dir: string, running: boolean): HookCatchError {
 /** `→ POST http://…/webhook  (replay of 7hz2kq)`, `← 200 OK in 12 ms, 35 B`, then the start of the body. */
 function print(record: ReplayRecord, stdout: NodeJS.WritableStream): void {
   const c = chalkFor(stdout);
-  const what = `replay of ${shortId(record.of)}${record.edited ? ', edited' : ''}`;
+  const what = `replay of ${shortId(record.of)}${record.edited ? ', edited' : ''}${record.resigned ? `, re-signed (${record.resigned})` : ''}`;
   const lines = [`${c.bold('→')} ${c.bold(record.sent.method)} ${record.to}  ${c.dim(`(${what})`)}`];
   const { result } = record;
   if (!result.ok) {
@@ -130,6 +148,14 @@ async function editsOf(flags: Record<string, any>): Promise<Edits> {
   return checkEdits(edits);
 }
 
+/** `--resign` alone: true; `--resign stripe:SECRET`, `--resign '$NAME'`, `--resign stripe`: that rule. */
+function resignFlag(value: string | true | undefined): true | ResignRule | undefined {
+  if (value === undefined || value === true) return value;
+  const input = parseVerify(value, '--resign');
+  if (input.path) throw new HookCatchError('--resign takes SCHEME:SECRET, without a path.');
+  return checkVerify(input);
+}
+
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -151,10 +177,11 @@ export function replayCommand(): Command {
     .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable)', collect)
     .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
     .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
+    .option('--resign [scheme:secret]', "sign what is sent again, timestamped now, so your app's check passes on an edited body: alone, with the running hook-catch's --verify secret; or stripe:SECRET, '$NAME', a scheme alone (its own variable)")
     .addHelpText('after', '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached\n(with --file, the worst of the fixtures sent).')
     .action(async (id: string | undefined, flags) => {
       const edits = await editsOf(flags);
-      const options = { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits };
+      const options = { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits, resign: resignFlag(flags.resign) };
       if (flags.file && id) throw new HookCatchError('Give a request id or --file, not both.');
       if (!flags.file && !id) throw new HookCatchError('Which request? Give its id (or "last"), or --file <fixture or folder>.');
       process.exitCode = flags.file

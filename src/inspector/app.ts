@@ -8,6 +8,7 @@ import { jobsRouter } from './jobs-routes.js';
 import { requestsRouter } from './requests-routes.js';
 import { replayRouter, type ReplayDeps } from './replay-routes.js';
 import { rulesRouter } from './rules-routes.js';
+import { signatureRouter } from './signature-routes.js';
 import { fixtureRouter, type FixtureDeps } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 
@@ -21,6 +22,8 @@ export interface InspectorDeps {
   port: () => number;
   /** What `GET /api/status` answers. */
   status: () => object;
+  /** The public URL now (Twilio signs the URL a webhook was sent to). */
+  publicUrl: () => string | null;
 }
 
 const ENDPOINTS = [
@@ -32,8 +35,9 @@ const ENDPOINTS = [
   'GET /api/requests/:id/body',
   'DELETE /api/requests/:id',
   'DELETE /api/requests',
-  'POST /api/requests/:id/replay {"to"?, "method"?, "path"?, "headers"?, "setHeaders"?, "removeHeaders"?, "body"?, "bodyEncoding"?, "timeoutMs"?}',
+  'POST /api/requests/:id/replay {"to"?, "method"?, "path"?, "headers"?, "setHeaders"?, "removeHeaders"?, "body"?, "bodyEncoding"?, "timeoutMs"?, "resign"?: true | {"scheme"?, "secret"}}',
   'GET /api/requests/:id/replays',
+  'POST /api/requests/:id/verify {"secret", "scheme"?, "header"?, "toleranceSeconds"?} (the verdict; nothing stored)',
   'GET /api/requests/:id/fixture?redact=Name,…|default (a hook-catch/fixture@1 file)',
   'GET /api/export.har?q=&method=&path=&job=&redact= (the list as HAR 1.2)',
   'POST /api/requests/import {"fixtures": [...]}',
@@ -68,6 +72,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
   });
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));
+  app.use('/api/requests', signatureRouter(deps.log, deps.publicUrl));
   app.use('/api/requests', requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)));
   app.use('/api/rules', rulesRouter(deps.rules));
   app.use('/api/jobs', jobsRouter(deps.jobs, deps.log));

@@ -6,6 +6,10 @@ import { replayCapture } from '../replay/replay.js';
 import { parseTarget, type OwnAddresses } from '../replay/target.js';
 import type { Edits, ReplayRecord } from '../replay/types.js';
 import type { RequestLog } from '../store/request-log.js';
+import type { ResignRule } from '../signatures/resign.js';
+import type { VerifyInput, VerifyRule } from '../signatures/types.js';
+import { rulesFor } from '../signatures/verifier.js';
+import { checkVerify } from '../signatures/verify-rules.js';
 
 export interface ReplayDeps {
   log: RequestLog;
@@ -17,6 +21,8 @@ export interface ReplayDeps {
   maxBody: number;
   /** After a replay was sent and kept. */
   onReplayed: (record: ReplayRecord) => void;
+  /** The `--verify` rules in force: `"resign": true` signs with the one covering the capture's path. */
+  verifyRules: VerifyRule[];
 }
 
 /** What `POST /api/requests/:id/replay` takes (every field may be left out). */
@@ -31,6 +37,7 @@ interface ReplayBody {
   removeHeaders?: unknown;
   body?: unknown;
   bodyEncoding?: unknown;
+  resign?: unknown;
 }
 
 /**
@@ -58,6 +65,7 @@ export function replayRouter(deps: ReplayDeps): express.Router {
       timeoutMs: timeoutOf(body.timeoutMs),
       insecure: body.insecure === true,
       own: deps.own(),
+      resign: resignOf(body.resign, request.url, deps.verifyRules),
     });
     deps.onReplayed(record);
     res.json({ replay: record });
@@ -92,6 +100,22 @@ function editsOf(body: ReplayBody, maxBody: number): Edits {
     if (edits.body.length > maxBody) throw new HookCatchError(`The edited body is larger than --max-body (${maxBody} bytes).`);
   }
   return checkEdits(edits);
+}
+
+/**
+ * `"resign": true`: the secret of the `--verify` rule covering the capture's path;
+ * `"resign": {"scheme"?, "secret", "header"?}`: that one. Never echoed back.
+ */
+function resignOf(value: unknown, url: string, rules: VerifyRule[]): ResignRule | undefined {
+  if (value === undefined || value === false || value === null) return undefined;
+  if (value === true) {
+    const rule = rulesFor(rules, url)[0];
+    if (!rule) throw new HookCatchError(`No --verify of this hook-catch covers ${url.split('?')[0]}, so there is no secret to re-sign with: give "resign": {"scheme": "stripe", "secret": "…"}.`);
+    return rule;
+  }
+  const given = value as { scheme?: unknown; secret?: unknown; header?: unknown };
+  if (typeof given !== 'object' || typeof given.secret !== 'string') throw new HookCatchError('resign is true (the --verify secret) or {"scheme"?, "secret", "header"?}.');
+  return checkVerify({ scheme: (given.scheme ?? 'auto') as VerifyInput['scheme'], secret: given.secret, header: typeof given.header === 'string' ? given.header : null });
 }
 
 function text(value: unknown, name: string): string {

@@ -3,7 +3,9 @@ import { DEFAULTS } from '../defaults.js';
 import { HookCatchError } from '../errors.js';
 import { encodeBody, type CapturedRequest } from '../receiver/capture.js';
 import type { RequestLog } from '../store/request-log.js';
-import { outgoing, sentRequest } from './outgoing.js';
+import { resign, type ResignRule } from '../signatures/resign.js';
+import { outgoing, sentRequest, type Outgoing } from './outgoing.js';
+import type { SchemeName } from '../signatures/types.js';
 import { send } from './send.js';
 import { loopReason, type OwnAddresses } from './target.js';
 import type { Edits, ReplayRecord, SendResult } from './types.js';
@@ -17,6 +19,8 @@ export interface ReplayOptions {
   insecure?: boolean;
   /** Where hook-catch itself listens, never a target. */
   own: OwnAddresses;
+  /** Sign what is sent again with this secret (a fresh timestamp), under this scheme or the one its headers show. */
+  resign?: ResignRule;
 }
 
 /**
@@ -35,6 +39,7 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   const loop = await loopReason(options.to, options.own);
   if (loop) throw new HookCatchError(loop);
   const out = outgoing(request, options.to, options.edits);
+  const resigned = options.resign ? await resignOutgoing(out, request.contentType, options.resign) : undefined;
   const at = new Date().toISOString();
   const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
   const record: ReplayRecord = {
@@ -43,10 +48,25 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
     at,
     to: out.url.href,
     edited: out.edited,
+    ...(resigned && { resigned }),
     sent: { ...sentRequest(out), bodySize: out.body.length, ...(out.edited ? encodeBody(out.body) : {}) },
     result: resultRecord(result),
   };
   return record;
+}
+
+/** Puts new signature headers (and for Twilio's JSON, a new bodySHA256 in the URL) on `out`; the scheme used. */
+async function resignOutgoing(out: Outgoing, contentType: string | null, rule: ResignRule): Promise<SchemeName> {
+  const signed = await resign({ headers: out.headers, body: out.body, url: out.url.href, contentType }, rule);
+  if (!signed) throw new HookCatchError('Cannot re-sign: the capture has no signature header of a known scheme; name the scheme, such as stripe:SECRET.');
+  out.headers = signed.headers;
+  if (signed.url !== out.url.href) {
+    const url = new URL(signed.url);
+    out.path = out.path.split('?')[0] + url.search;
+    out.url = url;
+  }
+  out.edited = true;
+  return signed.scheme;
 }
 
 function resultRecord(result: SendResult): ReplayRecord['result'] {

@@ -1,4 +1,5 @@
 import type { EncodedBody } from '../receiver/capture.js';
+import type { SchemeName } from '../signatures/types.js';
 
 /** Why a target gave no answer, as a word a script can test (the message says it in plain words). */
 export type SendFailure = 'bad-url' | 'refused' | 'timeout' | 'tls' | 'dns' | 'reset' | 'loop' | 'other';
@@ -63,8 +64,10 @@ export interface ReplayRecord {
   at: string;
   /** The full URL it was sent to. */
   to: string;
-  /** True when the method, path, headers or body were changed first. */
+  /** True when the method, path, headers or body were changed first (or it was signed again). */
   edited: boolean;
+  /** The scheme it was signed again under (`--resign`), with a fresh timestamp. */
+  resigned?: SchemeName;
   /** What was sent: for an edited replay, the body too (an unedited one sent the capture's exact bytes). */
   sent: SentRequest & Partial<EncodedBody> & { bodySize: number };
   /** The target's answer (its body at most DEFAULTS.keptAnswerBytes), or why there was none. */

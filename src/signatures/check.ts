@@ -85,7 +85,7 @@ async function judge(request: SignedRequest, reading: Signed, candidate: Candida
   for (let i = 0; i < rules.length; i++) {
     if (!(await reading.matches(rules[i]!.secret, request.body))) continue;
     if (late) return { verdict: 'invalid', reason: late };
-    const which = rules.length > 1 ? `with the ${ordinal(i + 1)} secret given for this path` : undefined;
+    const which = rules.length > 1 ? `with the ${ordinal(i + 1)} of the secrets given` : undefined;
     const reason = [reading.note, which].filter(Boolean).join('; ');
     return { verdict: 'valid', ...(reason && { reason }) };
   }

@@ -10,6 +10,9 @@ export interface Resignable {
   contentType: string | null;
 }
 
+/** What re-signing needs of a `--verify` rule: the scheme (or `auto`), the secret, the header of a generic HMAC. */
+export type ResignRule = Pick<VerifyRule, 'scheme' | 'secret' | 'header'>;
+
 export interface Resigned {
   headers: [string, string][];
   /** The URL to send to (Twilio's JSON signature names the body's hash in it). */
@@ -22,7 +25,7 @@ export interface Resigned {
  * timestamped now: for an edited replay, so that the app's check passes on a purpose-built body.
  * Null when no scheme can be told from the rule or the headers.
  */
-export async function resign(request: Resignable, rule: Pick<VerifyRule, 'scheme' | 'secret' | 'header'>, now = Date.now()): Promise<Resigned | null> {
+export async function resign(request: Resignable, rule: ResignRule, now = Date.now()): Promise<Resigned | null> {
   const scheme = rule.scheme === 'auto' ? detectScheme(request.headers, rule.header) : SCHEMES[rule.scheme];
   if (!scheme) return null;
   const url = scheme.signedUrl?.(request.url, request.body, request.contentType) ?? request.url;

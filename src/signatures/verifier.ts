@@ -75,3 +75,13 @@ export function urlsOf(request: Pick<SignedRequest, 'headers' | 'url'>, publicUr
   if (publicUrl) urls.push(`${publicUrl.replace(/\/+$/, '')}${request.url}`);
   return [...new Set(urls)];
 }
+
+/**
+ * Checks a stored capture after the fact with a rule given now (`hook-catch verify`, the page's
+ * "Check a secret"): its timestamp judged against when it arrived. Nothing is kept.
+ */
+export async function checkStored(request: CapturedRequest, rule: VerifyRule, publicUrl: string | null = null): Promise<SignatureVerdict> {
+  if (request.bodyDiscarded) return { verdict: 'unchecked', scheme: null, reason: 'the body was over --max-body and not kept' };
+  const signed = { ...request, receivedAt: Date.parse(request.receivedAt) };
+  return (await checkRequest(signed, [rule], { urls: urlsOf(request, publicUrl) })).verdict;
+}

@@ -42,13 +42,15 @@ export function parseVerify(text: string, flag = '--verify', env: NodeJS.Process
   return { scheme: 'auto', secret: secretOf(rest, flag, env), path };
 }
 
-function secretOf(text: string, flag: string, env: NodeJS.ProcessEnv): string {
+/** A secret as written on the command line: itself, or `$NAME` for that environment variable. */
+export function secretOf(text: string, flag: string, env: NodeJS.ProcessEnv = process.env): string {
   if (/^\$[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return fromEnv(text.slice(1), flag, null, env);
   if (text === '') throw new HookCatchError(`${flag}: the secret after the colon is empty.`);
   return text;
 }
 
-function fromEnv(name: string, flag: string, scheme: SchemeName | null, env: NodeJS.ProcessEnv): string {
+/** The value of environment variable `name`; a line naming it (and how else to give the secret) when unset. */
+export function fromEnv(name: string, flag: string, scheme: SchemeName | null, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value) return value;
   const instead = scheme ? `, or give it: ${flag} ${scheme}:SECRET` : '';
