@@ -12,9 +12,17 @@ import type { Scheme, SchemeName } from './types.js';
 function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
   const headers = { id: `${prefix}-id`, timestamp: `${prefix}-timestamp`, signature: `${prefix}-signature` };
   const hooks = new Map<string, Webhook>();
+  const problem = `a ${name === 'svix' ? 'Svix' : 'Standard Webhooks'} secret is whsec_ followed by base64, as the provider's dashboard shows it`;
   const webhook = (secret: string) => {
     let hook = hooks.get(secret);
-    if (!hook) hooks.set(secret, (hook = new Webhook(secret)));
+    if (hook) return hook;
+    try {
+      hook = new Webhook(secret);
+    } catch {
+      throw new Error(problem); // the library's own message may quote the secret
+    }
+    if (hooks.size >= 64) hooks.clear(); // secrets tried one by one (`verify`, the page) do not pile up
+    hooks.set(secret, hook);
     return hook;
   };
   const signatureOf = (secret: string, id: string, timestamp: number, body: Buffer) => webhook(secret).sign(id, new Date(timestamp * 1000), body.toString('utf8')).slice(3);
@@ -56,7 +64,7 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
         webhook(secret);
         return null;
       } catch {
-        return `a ${name === 'svix' ? 'Svix' : 'Standard Webhooks'} secret is whsec_ followed by base64, as the provider's dashboard shows it`;
+        return problem;
       }
     },
   };
