@@ -56,3 +56,11 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   return h < 48 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
 }
+
+/** 120_000 -> "2m", 1500 -> "1.5s", 250 -> "250ms": a duration as a flag would take it. */
+export function formatFlagDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}

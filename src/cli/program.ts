@@ -14,6 +14,7 @@ import { showCommand } from './show.js';
 import { startCommand } from './start.js';
 import { urlCommand } from './url.js';
 import { verifyCommand } from './verify.js';
+import { deliverCommand } from './deliver.js';
 import { waitCommand } from './wait.js';
 
 const EXAMPLES = `
@@ -30,6 +31,8 @@ Examples:
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
   $ hook-catch start --verify stripe:whsec_…   a signature verdict on each webhook (✓, or ✗ and why)
   $ hook-catch verify last --secret '$STRIPE_WEBHOOK_SECRET'   try a secret on a stored webhook
+  $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50%
+                                           rehearse a provider's retries and duplicates against your app
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
@@ -41,7 +44,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), verifyCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
+  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), deliverCommand(), verifyCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.
