@@ -7,6 +7,8 @@ import { fixtureHref, type RedactChoice } from './export.js';
 import { dateTime, size, STATE_WORDS } from './format.js';
 import { forwardBadge, forwardWords } from './forward-badge.js';
 import { ReplayPanel } from './replay-view.js';
+import { verdictView } from './signature-badge.js';
+import { signatureCheck } from './signature-check.js';
 import type { ForwardInfo, ReplaySummary, RequestRecord } from './types.js';
 
 export interface DetailDeps {
@@ -113,6 +115,7 @@ export class DetailView {
       r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
       section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
       r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
+      section('Check a secret', signatureCheck(r)),
       section('Replay', replays.el),
       section(
         `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
@@ -149,6 +152,7 @@ export class DetailView {
       ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
     ];
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
+    if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
     if (job) {
       rows.push([
         'Job',

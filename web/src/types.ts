@@ -31,6 +31,31 @@ export interface ListedRequest {
   job: JobMatch | null;
   /** What the user's app answered when hook-catch forwarded this (`start --forward`); `status` is then what the sender got. */
   forward?: ForwardInfo;
+  /** The signature check's verdict (`start --verify`); absent when no --verify covers the request. */
+  signature?: SignatureVerdict;
+}
+
+/** The signing schemes hook-catch checks (the server's SCHEME_NAMES, in its order). */
+export const SCHEME_NAMES = ['stripe', 'github', 'standard-webhooks', 'svix', 'slack', 'shopify', 'twilio', 'hmac-sha256', 'hmac-sha1'] as const;
+export type SchemeName = (typeof SCHEME_NAMES)[number];
+
+/** What hook-catch concluded about a capture's signature. */
+export interface SignatureVerdict {
+  verdict: 'valid' | 'invalid' | 'unchecked';
+  /** The scheme checked; null when none applied. */
+  scheme: SchemeName | null;
+  /** The scheme was found from the headers (only a secret was given). */
+  detected?: true;
+  /** Why, in plain words (for a valid one, anything worth knowing). */
+  reason?: string;
+}
+
+/** What `POST /api/requests/:id/verify` takes: the secret is never stored nor echoed. */
+export interface VerifyInput {
+  scheme?: SchemeName;
+  secret: string;
+  /** For hmac-sha256 / hmac-sha1: the header holding the signature. */
+  header?: string;
 }
 
 /** What the user's app answered a forwarded capture: its status, or null and why not. */
@@ -64,6 +89,7 @@ export interface RequestRecord {
   response: { status: number; rule?: string };
   forward?: ForwardInfo;
   refusal?: { code: string; reason: string };
+  signature?: SignatureVerdict;
   bodyEncoding: 'utf8' | 'base64';
   body: string;
   summary: ListedRequest;
