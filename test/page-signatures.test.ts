@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHookCatch } from './helpers.js';
 import { deliver, openInspector, row, SHOWN, useBrowser } from './page-helpers.js';
+import { recordingApp } from './recording-app.js';
 
 const browser = useBrowser();
 
@@ -125,5 +126,59 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     await form.getByRole('button', { name: 'Check' }).click();
     await expect.poll(() => out.getByRole('alert').innerText().catch(() => ''), SHOWN).toBe('"not a header" is not a header name.');
     expect(page.errors).toEqual([]);
+  });
+
+  it('Edit and replay with Re-sign: the app gets the edited body signed again with the --verify secret; the replay says re-signed (github)', async () => {
+    const hc = await startHookCatch({ verify: [{ scheme: 'github', secret: SECRET }] });
+    const app = await recordingApp();
+    const replayMessages: string[] = [];
+    const page = await openInspector(browser(), hc, async (p) => {
+      p.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+        if (String(payload).includes('"type":"replay"')) replayMessages.push(String(payload));
+      }));
+    });
+    const id = await deliver(hc, pullRequest, { headers: { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': githubSignature(pullRequest) } });
+    await badgeOf(page, id);
+    const detail = await openDetail(page, id);
+    await detail.locator('[data-action=edit-replay]').click();
+    const dialog = page.locator('#replay-dialog');
+    await dialog.waitFor(SHOWN);
+    const resign = dialog.getByLabel('Re-sign (github)');
+    expect(await resign.isChecked()).toBe(false);
+    expect(await dialog.locator('.resign .note').innerText()).toMatch(/^sign the body again with this hook-catch's --verify secret, timestamped now/);
+    await dialog.getByRole('tab', { name: 'Raw' }).click();
+    const edited = JSON.stringify({ action: 'closed', number: 7 });
+    await dialog.getByLabel('body').fill(edited);
+    await dialog.getByLabel('replay target').fill(app.url);
+    await resign.check();
+    await dialog.locator('[data-action=send]').click();
+
+    const got = await app.got();
+    expect(got.body.toString('utf8')).toBe(edited);
+    expect(got.headers.find(([n]) => n.toLowerCase() === 'x-hub-signature-256')?.[1]).toBe(githubSignature(edited));
+    const result = dialog.locator('.replay-result[data-status="200"]');
+    await result.waitFor(SHOWN);
+    expect(await result.locator('.result-line').innerText()).toContain('re-signed (github)');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count(), SHOWN).toBe(0);
+    // Marked in the replays, also once the stream announced the same replay (its summary does not say re-signed).
+    await expect.poll(() => replayMessages.length, SHOWN).toBe(1);
+    const line = detail.locator('ul.replays li[data-resigned=github]');
+    await line.waitFor(SHOWN);
+    expect(await line.locator('.badge').allInnerTexts()).toEqual(['edited', 're-signed (github)']);
+    // And when the capture is shown again, from the stored replay.
+    await row(page, id).click();
+    await expect.poll(() => detail.locator('ul.replays li[data-resigned=github] .badge.resigned').innerText().catch(() => ''), SHOWN).toBe('re-signed (github)');
+
+    // A capture no --verify checked has nothing to re-sign with: no Re-sign in its dialog.
+    const plain = await startHookCatch();
+    const other = await openInspector(browser(), plain);
+    const unsigned = await deliver(plain, pullRequest);
+    const plainDetail = await openDetail(other, unsigned);
+    await plainDetail.locator('[data-action=edit-replay]').click();
+    await other.locator('#replay-dialog').waitFor(SHOWN);
+    expect(await other.locator('#replay-dialog .resign').count()).toBe(0);
+    expect(page.errors).toEqual([]);
+    expect(other.errors).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
   const to = input('replay target', target, 'replay-to');
   const headers = headerEditor(record.headers);
   const body = bodyEditor(record);
+  const resign = resignOption(record);
   const out = h('div', { class: 'replay-out', attrs: { 'aria-live': 'polite' } });
   const send = h('button', { class: 'primary', attrs: { type: 'submit' }, data: { action: 'send' } }, 'Send');
   const form = h('form', { class: 'replay-form' },
@@ -30,6 +31,7 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
     h('p', { class: 'note' }, 'Host and the connection headers (Connection, Transfer-Encoding…) are not passed on: the target gets its own Host.'),
     headers.el,
     h('h3', null, 'Body'), body.el,
+    resign.el,
     out,
     h('div', { class: 'dialog-buttons' },
       h('button', { attrs: { type: 'button' }, data: { action: 'cancel' }, on: { click: () => dialog.close() } }, 'Cancel'),
@@ -42,7 +44,7 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
     send.disabled = true;
     fill(out, h('p', { class: 'note' }, 'Sending…'));
     saveTarget(to.value);
-    const edits: ReplayInput = { ...targetInput(to.value), method: method.value.trim(), path: path.value.trim(), headers: headers.pairs(), ...body.payload() };
+    const edits: ReplayInput = { ...targetInput(to.value), method: method.value.trim(), path: path.value.trim(), headers: headers.pairs(), ...body.payload(), ...resign.payload() };
     try {
       const replay = await sendReplay(record.id, edits);
       fill(out, resultView(replay));
@@ -83,6 +85,22 @@ function headerEditor(initial: [string, string][]): { el: HTMLElement; pairs: ()
       .map((row): [string, string] => [row.querySelector<HTMLInputElement>('.h-name')!.value.trim(), row.querySelector<HTMLInputElement>('.h-value')!.value])
       .filter(([name]) => name !== '');
   return { el: h('div', { class: 'header-edit' }, rows, add), pairs };
+}
+
+/**
+ * Re-sign: for a capture that came signed (a --verify checked it), the server signs the edited body
+ * again with this instance's --verify secret, under the same scheme and timestamped now, so that
+ * the app's own check passes. Nothing to show for a capture no --verify checked.
+ */
+function resignOption(record: RequestRecord): { el: HTMLElement | null; payload: () => Pick<ReplayInput, 'resign'> } {
+  const scheme = record.signature?.scheme;
+  if (!scheme) return { el: null, payload: () => ({}) };
+  const box = h('input', { attrs: { type: 'checkbox' }, data: { action: 'resign' } });
+  const el = h('div', { class: 'resign' },
+    h('label', null, box, ` Re-sign (${scheme})`),
+    h('span', { class: 'note' }, `sign the body again with this hook-catch's --verify secret, timestamped now (an edited body no longer matches the signature it came with)`),
+  );
+  return { el, payload: () => (box.checked ? { resign: true } : {}) };
 }
 
 type BodyTab = 'raw' | 'tree';

@@ -9,7 +9,7 @@ const SHOWN_BYTES = 2048;
 /** What a replay's target answered: status (colored), latency and the start of the body; or why it did not answer. */
 export function resultView(record: ReplayRecord): HTMLElement {
   const r = record.result;
-  const sent = h('span', { class: 'muted' }, ` · ${record.sent.method} ${record.to}`);
+  const sent = h('span', { class: 'muted' }, ` · ${record.sent.method} ${record.to}`, record.resigned ? ` · re-signed (${record.resigned})` : '');
   if (!r.ok) {
     return h('div', { class: 'replay-result failed', data: { status: 'failed', replay: record.id } },
       h('div', { class: 'result-line' }, h('span', { class: 'c-status s5' }, 'no answer'), ` · ${duration(r.latencyMs)}`, sent),
@@ -39,11 +39,12 @@ export function replayLine(s: ReplaySummary): HTMLElement {
   const outcome = s.status === null
     ? h('span', { class: 'c-status s5', title: s.error ?? '' }, `failed: ${s.error ?? 'no answer'}`)
     : h('span', { class: `c-status s${String(s.status)[0]}` }, String(s.status));
-  return h('li', { data: { replay: s.id, edited: String(s.edited) } },
+  return h('li', { data: { replay: s.id, edited: String(s.edited), ...(s.resigned && { resigned: s.resigned }) } },
     h('span', { class: 'c-time', title: s.at }, clock(s.at)),
     h('span', { class: `c-method m-${s.method.toLowerCase()}` }, s.method),
     h('span', { class: 'replay-to', title: s.to }, s.to),
     s.edited ? h('span', { class: 'badge warn', title: 'the method, path, headers or body were changed before sending' }, 'edited') : null,
+    s.resigned ? h('span', { class: 'badge resigned', title: `signed again (${s.resigned}) with this hook-catch's --verify secret, timestamped when sent` }, `re-signed (${s.resigned})`) : null,
     outcome,
     h('span', { class: 'muted' }, duration(s.latencyMs)),
   );

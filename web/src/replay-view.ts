@@ -40,7 +40,9 @@ export class ReplayPanel {
   /** A replay of this capture (from this page, another tab, or the CLI). */
   add(replay: ReplaySummary): void {
     if (replay.of !== this.record.id) return;
-    this.replays.set(replay.id, replay);
+    // The stream's summary does not say a replay was re-signed: keep what the API's answer said.
+    const resigned = replay.resigned ?? this.replays.get(replay.id)?.resigned;
+    this.replays.set(replay.id, resigned ? { ...replay, resigned } : replay);
     this.drawList();
   }
 

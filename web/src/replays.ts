@@ -18,6 +18,7 @@ export function summaryOf(record: ReplayRecord): ReplaySummary {
     at: record.at,
     to: record.to,
     edited: record.edited,
+    ...(record.resigned && { resigned: record.resigned }),
     method: record.sent.method,
     status: result.ok ? result.status : null,
     latencyMs: result.latencyMs,

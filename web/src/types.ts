@@ -113,6 +113,8 @@ export interface ReplayRecord {
   /** The full URL it went to. */
   to: string;
   edited: boolean;
+  /** The scheme it was signed again under (`resign`), with a fresh timestamp. */
+  resigned?: SchemeName;
   sent: { method: string; url: string; headers: [string, string][]; bodySize: number; body?: string; bodyEncoding?: 'utf8' | 'base64' };
   result: ReplayResult;
 }
@@ -124,6 +126,8 @@ export interface ReplaySummary {
   at: string;
   to: string;
   edited: boolean;
+  /** Only when it was signed again (the page's own replays; the stream does not say). */
+  resigned?: SchemeName;
   method: string;
   status: number | null;
   latencyMs: number;
@@ -138,6 +142,8 @@ export interface ReplayInput {
   headers?: [string, string][];
   body?: string;
   bodyEncoding?: 'utf8' | 'base64';
+  /** Sign the (edited) body again with this instance's --verify secret, under the capture's scheme, timestamped now. */
+  resign?: boolean;
 }
 
 /** A response rule: what the receiver answers instead of 200. */
