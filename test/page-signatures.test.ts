@@ -79,6 +79,8 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     expect(await row(other, id).locator('.badge.sig').count()).toBe(0);
     const plainDetail = await openDetail(other, id);
     expect(await plainDetail.locator('.meta .sig-verdict').count()).toBe(0);
+    expect(await plainDetail.getByLabel('signing secret').isVisible()).toBe(false); // folded: most captures do not need it
+    await plainDetail.getByText('Check a secret', { exact: true }).click();
     await plainDetail.getByLabel('signing secret').fill(SECRET);
     await plainDetail.locator('[data-action=check-secret]').click();
     await expect.poll(() => plainDetail.locator('.sig-out .sig-words').innerText().catch(() => ''), SHOWN).toBe('valid · github, found from the headers');
@@ -93,6 +95,7 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     await badgeOf(page, id);
     const detail = await openDetail(page, id);
     const form = detail.getByRole('form', { name: 'check a secret' });
+    expect(await form.isVisible()).toBe(true); // open for a capture a --verify checked
     expect(await form.getByLabel('signature scheme').inputValue()).toBe('github'); // the capture's scheme
     expect(await form.getByLabel('signing secret').getAttribute('type')).toBe('password');
     expect(await form.getByLabel('signature header').isHidden()).toBe(true); // only for hmac-*

@@ -115,7 +115,7 @@ export class DetailView {
       r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
       section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
       r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
-      section('Check a secret', signatureCheck(r)),
+      folded('Check a secret', signatureCheck(r), Boolean(r.signature)),
       section('Replay', replays.el),
       section(
         `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
@@ -196,6 +196,11 @@ function parseJson(text: string | null): { ok: boolean; value?: unknown; error?:
 
 function section(title: string, body: Node): HTMLElement {
   return h('section', { class: 'part' }, h('h3', null, title), body);
+}
+
+/** A section that opens on a click: for a part most requests do not need (open when `open`). */
+function folded(title: string, body: Node, open: boolean): HTMLElement {
+  return h('details', { class: 'part folded', attrs: open ? { open: '' } : {} }, h('summary', null, h('h3', null, title)), body);
 }
 
 function table(head: string[], rows: [string, string][], name: string): HTMLElement {
