@@ -154,6 +154,7 @@ function replaySummary(record: ReplayRecord) {
     at: record.at,
     to: record.to,
     edited: record.edited,
+    ...(record.resigned && { resigned: record.resigned }),
     method: record.sent.method,
     ...(result.ok ? { status: result.status, latencyMs: result.latencyMs } : { status: null, latencyMs: result.latencyMs, error: result.error }),
   };
