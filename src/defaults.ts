@@ -28,6 +28,10 @@ export const DEFAULTS = {
   keptAnswerBytes: 1_000_000,
   /** How old a signed timestamp may be before the signature is judged stale (Stripe's, Slack's, Standard Webhooks' own default): 5 minutes. */
   signatureToleranceSeconds: 300,
+  /** `expect --poll`: how often the provider's status endpoint is asked at first (it backs off from there): 30 s. */
+  pollEveryMs: 30_000,
+  /** `expect --poll`: how long after the provider says a job ended its webhook may take before the job is flagged webhook lost: 2 min. */
+  pollGraceMs: 2 * 60_000,
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
 } as const;

@@ -12,6 +12,8 @@ import type { CapturedRequest } from './receiver/capture.js';
 import { RuleSet } from './rules/rule-set.js';
 import { describeVerify } from './signatures/verify-rules.js';
 import { createVerifier, type Verifier } from './signatures/verifier.js';
+import { Poller } from './poll/poller.js';
+import { DEFAULTS } from './defaults.js';
 import { createTestKit, type TestKit } from './test-kit.js';
 import { openRulesFile } from './store/rules-file.js';
 import { createInspector } from './inspector/app.js';
@@ -84,7 +86,10 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     wireEvents(events, store, jobs, reporter, options.output);
     let publicUrl: () => string | null = () => null;
     const verifier = createVerifier(options.verify, () => publicUrl());
-    const running = await serve(options, { store, jobs, rules, events, verifier }, reporter, teardown);
+    // One id generator for everything stored (received, imported, polled): ids only go up in a store.
+    const nextId = createIdGenerator(Date.now, store.lastId);
+    jobs.startPolling(createPoller(options, { store, jobs, events, nextId }));
+    const running = await serve(options, { store, jobs, rules, events, verifier, nextId }, reporter, teardown);
     publicUrl = () => running.publicState.url;
     const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
     return {
@@ -155,6 +160,22 @@ interface Parts {
   rules: RuleSet;
   events: HookCatchEvents;
   verifier: Verifier;
+  nextId: () => string;
+}
+
+/** `expect --poll`: each changed answer of a job's status endpoint is stored, then announced like a capture. */
+function createPoller(options: ResolvedOptions, { store, jobs, events, nextId }: Pick<Parts, 'store' | 'jobs' | 'events' | 'nextId'>): Poller {
+  return new Poller({
+    registry: jobs.registry,
+    keep: async (answer) => {
+      await store.append(answer);
+      events.emit('request', answer, 0);
+    },
+    nextId,
+    now: options.now,
+    maxBody: options.maxBody,
+    timeoutMs: DEFAULTS.sendTimeoutMs,
+  });
 }
 
 /** What status and the banner say of `--verify`: schemes and paths, never a secret. */
@@ -172,6 +193,9 @@ function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, repo
   events.on('tunnel', (status, url) => reporter.tunnel(status, url));
   events.on('forwarded', (id, note) => reporter.forwarded(id, note));
   jobs.onChange((event) => events.emit('job', event));
+  jobs.onChange((event) => {
+    if (event.type === 'status' && event.to === 'webhook_lost') reporter.webhookLost(event.job);
+  });
 }
 
 /** The receiver and the inspector listening, the public URL, and instance.json saying where they are. */
@@ -254,7 +278,7 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, events }: 
     { note: (id, note) => store.appendForward(id, note), onForwarded: (id, note) => events.emit('forwarded', id, note) },
   );
   events.on('request', (request) => {
-    if (!request.forward && !request.refusal && !request.bodyDiscarded && !request.imported) forwarder.background(request);
+    if (!request.forward && !request.refusal && !request.bodyDiscarded && !request.imported && !request.poll) forwarder.background(request);
   });
   return forwarder;
 }
@@ -262,7 +286,7 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, events }: 
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
 function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object) {
   const { store, jobs, rules, events } = parts;
-  const nextId = createIdGenerator(Date.now, store.lastId);
+  const { nextId } = parts;
   const receiver = createReceiver({
     append: (request) => store.append(request),
     maxBody: options.maxBody,

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { readJobsOffline } from '../jobs/offline.js';
 import { jobSummary, type JobSummary } from '../jobs/summary.js';
-import type { JobStatus } from '../jobs/types.js';
+import type { JobPoll, JobStatus } from '../jobs/types.js';
 import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';
-import { formatTime } from '../units.js';
+import { formatDuration, formatTime } from '../units.js';
 import { dirOption } from './args.js';
 import { clientFor } from './client.js';
 
-const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
+const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost'];
 
 export interface JobsCommandOptions {
   dir: string;
@@ -34,7 +34,7 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
     const deliveries = `${job.deliveryCount} deliver${job.deliveryCount === 1 ? 'y' : 'ies'}`;
     stdout.write(
       `${job.id.padEnd(width)}  ${statusText(job.status, c).padEnd(22)}  ${deliveries.padEnd(13)}  ${c.dim(formatTime(when, true))}` +
-        `${job.label ? `  ${job.label}` : ''}${job.source === 'webhook' ? c.dim('  (not expected)') : ''}\n`,
+        `${job.label ? `  ${job.label}` : ''}${job.source === 'webhook' ? c.dim('  (not expected)') : ''}${job.poll ? `  ${pollNote(job.poll, c)}` : ''}\n`,
     );
   }
 }
@@ -52,7 +52,16 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
 
 export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {
   const text = status.replace('_', ' ');
-  return status === 'completed' ? c.green(text) : status === 'failed' || status === 'expired' ? c.red(text) : c.yellow(text);
+  return status === 'completed' ? c.green(text) : status === 'failed' || status === 'expired' || status === 'webhook_lost' ? c.red(text) : c.yellow(text);
+}
+
+/** `polled 3 times: provider says "Completed"; webhook 4.2s after`, `poll paused: …`: a job's polling in words. */
+export function pollNote(poll: JobPoll, c: ReturnType<typeof chalkFor>): string {
+  if (poll.state === 'paused') return c.red(`poll paused: ${poll.error}`);
+  const said = poll.provider ? `provider says "${poll.provider.statusWord ?? poll.provider.status ?? '?'}"` : 'no answer yet';
+  const lag = poll.webhookLagMs === null ? '' : `; webhook ${formatDuration(Math.abs(poll.webhookLagMs))} ${poll.webhookLagMs >= 0 ? 'after' : 'before'} it`;
+  const error = poll.error ? c.yellow(` (${poll.error})`) : '';
+  return c.cyan(`polled ${poll.count}×: ${said}${lag}`) + error;
 }
 
 export function jobsCommand(): Command {

@@ -15,7 +15,7 @@ export interface WaitCommandOptions {
 }
 
 /** `wait`'s exit codes: a script can tell a failed job from a late one. */
-export const WAIT_EXIT = { completed: 0, delivered: 0, failed: 3, timeout: 124, expired: 1 } as const;
+export const WAIT_EXIT = { completed: 0, delivered: 0, failed: 3, lost: 4, timeout: 124, expired: 1 } as const;
 
 /** Each long-poll asks for at most this long, so no proxy or idle timeout cuts it. */
 const POLL_MS = 60_000;
@@ -74,6 +74,10 @@ function finish(answer: Answer, options: WaitCommandOptions, stdout: NodeJS.Writ
   else if (answer.request) stdout.write(decodeBody(answer.request));
   if (outcome === 'timeout') stderr.write(`hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}).\n`);
   if (outcome === 'failed') stderr.write(`hook-catch: job ${job.id} failed (the payload says "${delivery?.statusWord ?? 'failed'}").\n`);
+  if (outcome === 'lost') {
+    const said = job.poll?.provider?.statusWord ?? 'it ended';
+    stderr.write(`hook-catch: job ${job.id}: webhook lost. Its provider said "${said}" and no webhook came within ${formatDuration(job.poll?.graceMs ?? 0)}; printed is the provider's polled answer.\n`);
+  }
   return WAIT_EXIT[outcome];
 }
 
@@ -91,7 +95,7 @@ function showProgress(stderr: NodeJS.WriteStream, id: string, started: number, o
 
 export function waitCommand(): Command {
   return new Command('wait')
-    .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 124 timed out, 1 other)')
+    .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 4 webhook lost, 124 timed out, 1 other)')
     .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
     .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
     .option('--any', 'return on any delivery, not only a completed or failed one')

@@ -7,8 +7,9 @@ import type { Jobs } from '../jobs/service.js';
 import { jobSummary } from '../jobs/summary.js';
 import type { JobStatus } from '../jobs/types.js';
 import type { RequestLog } from '../store/request-log.js';
+import type { PollInput } from '../poll/spec.js';
 
-const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired'];
+const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost'];
 /** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */
 const LONGEST_POLL_MS = 10 * 60 * 1000;
 
@@ -18,12 +19,12 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
   router.use(express.json({ limit: '64kb' }));
 
   router.post('/', async (req, res) => {
-    const { id, label, ttl } = (req.body ?? {}) as { id?: unknown; label?: unknown; ttl?: unknown };
-    if (typeof id !== 'string' && typeof id !== 'number') throw new HookCatchError('POST /api/jobs takes {"id": "<job id>", "label"?, "ttl"?}.');
+    const { id, label, ttl, poll } = (req.body ?? {}) as { id?: unknown; label?: unknown; ttl?: unknown; poll?: unknown };
+    if (typeof id !== 'string' && typeof id !== 'number') throw new HookCatchError('POST /api/jobs takes {"id": "<job id>", "label"?, "ttl"?, "poll"?}.');
     const ttlMs = ttl === undefined ? undefined : durationOf(ttl, 'ttl');
     await jobs.ready;
     const existed = jobs.registry.get(String(id)) !== undefined;
-    const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs });
+    const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs, poll: poll === undefined || poll === null ? undefined : pollOf(poll) });
     res.status(existed ? 200 : 201).json(job);
   });
 
@@ -63,6 +64,27 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
   });
 
   return router;
+}
+
+/** `"poll": {"url", "headers"?: ["K: V"] | [["K", "V"]], "every"?, "statusPath"?, "grace"?, "env"?: {"NAME": "value"}}`. */
+function pollOf(value: unknown): PollInput {
+  const v = value as Record<string, unknown>;
+  if (typeof v !== 'object' || typeof v.url !== 'string') throw new HookCatchError('poll takes {"url": "https://…/{jobId}", "headers"?, "every"?, "statusPath"?, "grace"?, "env"?}.');
+  const headers = v.headers ?? [];
+  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' || (Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === 'string')))) {
+    throw new HookCatchError('poll.headers is a list of "Name: value" texts or [name, value] pairs.');
+  }
+  const env = v.env ?? {};
+  if (typeof env !== 'object' || env === null || !Object.values(env).every((x) => typeof x === 'string')) throw new HookCatchError('poll.env maps variable names to their values.');
+  if (v.statusPath !== undefined && v.statusPath !== null && typeof v.statusPath !== 'string') throw new HookCatchError('poll.statusPath is a rule such as body.data.state.');
+  return {
+    url: v.url,
+    headers: headers as PollInput['headers'],
+    everyMs: v.every === undefined ? undefined : durationOf(v.every, 'poll.every'),
+    graceMs: v.grace === undefined ? undefined : durationOf(v.grace, 'poll.grace'),
+    statusPath: (v.statusPath as string | null | undefined) ?? null,
+    env: env as Record<string, string>,
+  };
 }
 
 function durationOf(value: unknown, name: string): number {

@@ -4,7 +4,7 @@ import type { CapturedRequest } from '../receiver/capture.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
 
 /** A delivery of `request`: attempt 1 until it is attached to its job. Deliveries are many, so each holds little. */
-export function makeDelivery(request: CapturedRequest, matchedBy: string, status: PayloadStatus, statusWord: string | null): Delivery {
+export function makeDelivery(request: CapturedRequest, matchedBy: string, status: PayloadStatus, statusWord: string | null, source: Delivery['source'] = 'webhook'): Delivery {
   return {
     requestId: request.id,
     receivedAt: request.receivedAt,
@@ -14,6 +14,7 @@ export function makeDelivery(request: CapturedRequest, matchedBy: string, status
     attempt: 1,
     duplicate: false,
     bodyHash: bodyHash(request.body),
+    source,
   };
 }
 
@@ -22,9 +23,10 @@ export function renumber(job: Job): void {
   job.deliveries.sort((a, b) => byText(a.requestId, b.requestId));
   const seen = new Map<string, number>();
   for (const d of job.deliveries) {
-    d.attempt = (seen.get(d.bodyHash) ?? 0) + 1;
-    d.duplicate = d.attempt > 1;
-    seen.set(d.bodyHash, d.attempt);
+    const key = `${d.source} ${d.bodyHash}`;
+    d.attempt = (seen.get(key) ?? 0) + 1;
+    d.duplicate = d.source === 'webhook' && d.attempt > 1;
+    seen.set(key, d.attempt);
   }
 }
 

@@ -37,3 +37,35 @@ export class ExpiryTimer {
     clearTimeout(this.timer);
   }
 }
+
+/**
+ * One timer per job whose provider said it ended: it fires when the job's grace period runs out,
+ * so that a lost webhook is announced when it is lost. (Reading a job also checks, as with expiry.)
+ */
+export class LostTimer {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly onDue: (jobId: string) => void,
+  ) {}
+
+  consider(job: Job): void {
+    const doneAt = job.poll?.doneAt;
+    if (this.stopped || !doneAt || this.timers.has(job.id) || job.status === 'completed' || job.status === 'failed') return;
+    const wait = Math.min(LONGEST_TIMER_MS, Math.max(0, Date.parse(doneAt) + job.poll!.graceMs - this.now()));
+    const timer = setTimeout(() => {
+      this.timers.delete(job.id);
+      this.onDue(job.id);
+    }, wait);
+    timer.unref();
+    this.timers.set(job.id, timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

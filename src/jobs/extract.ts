@@ -85,7 +85,7 @@ export function extract(request: CapturedRequest, rules: JobIdRule[]): Extractio
   return out;
 }
 
-function applyRule(rule: JobIdRule, request: CapturedRequest, body: unknown): unknown {
+export function applyRule(rule: JobIdRule, request: CapturedRequest, body: unknown): unknown {
   switch (rule.source) {
     case 'header':
       return request.headers.find(([name]) => name.toLowerCase() === rule.steps[0])?.[1];

@@ -1,10 +1,11 @@
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { Registration } from '../store/registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
-import type { Delivery, Job, JobEvent, JobMatch, JobStatus } from './types.js';
+import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
 import { byText, makeDelivery, renumber } from './delivery.js';
-import { ExpiryTimer } from './expiry.js';
+import { ExpiryTimer, LostTimer } from './expiry.js';
+import { freshPoll, pollStatus } from './poll-state.js';
 
 export interface RegistryOptions {
   rules: JobIdRule[];
@@ -15,7 +16,8 @@ export interface RegistryOptions {
   maxJobs: number;
 }
 
-const TERMINAL = new Set<JobStatus>(['completed', 'failed']);
+/** Statuses a job does not expire from (a lost webhook may still come: it is matched then). */
+const TERMINAL = new Set<JobStatus>(['completed', 'failed', 'webhook_lost']);
 /** Deliveries kept per job (the newest); `attempt` still counts every one. */
 export const DELIVERIES_PER_JOB = 50;
 
@@ -31,10 +33,15 @@ export class JobRegistry {
   private readonly jobOfRequest = new Map<string, string>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly expiry: ExpiryTimer;
+  private readonly lost: LostTimer;
   private silent = false;
 
   constructor(private readonly options: RegistryOptions) {
     this.expiry = new ExpiryTimer(options.now, () => this.expireDue());
+    this.lost = new LostTimer(options.now, (id) => {
+      const job = this.jobs.get(id);
+      if (job) this.loseIfDue(job);
+    });
   }
 
   /** Calls `listener` on every change: a registration, a delivery, a status change (expiry included). */
@@ -55,6 +62,7 @@ export class JobRegistry {
 
   /** Attaches a stored request to its job; null when it names none (or only ids no job has yet). */
   record(request: CapturedRequest): Job | null {
+    if (request.poll) return this.recordPoll(request);
     const { candidates, status, statusWord } = extract(request, this.options.rules);
     if (candidates.length === 0) return null;
     const chosen = this.choose(candidates);
@@ -69,6 +77,37 @@ export class JobRegistry {
     this.trim();
     this.expiry.consider(job);
     return job;
+  }
+
+  /**
+   * A polled answer of the job's status endpoint: a delivery of source `poll`, which tells what the
+   * provider says (never the job's own status: only webhooks do that). When the provider says the job
+   * ended, the webhook has the grace period to come before the job is flagged `webhook_lost`.
+   */
+  private recordPoll(request: CapturedRequest): Job | null {
+    const job = this.jobs.get(request.poll!.jobId);
+    if (!job?.poll) return null;
+    const { status, statusWord } = pollStatus(request, job.poll.statusPath, this.options.rules);
+    const delivery = makeDelivery(request, 'poll', status ?? 'in_progress', statusWord, 'poll');
+    job.poll.provider = { status, statusWord, at: request.receivedAt, requestId: request.id };
+    if (status && status !== 'in_progress' && !job.poll.doneAt) {
+      job.poll.doneAt = request.receivedAt;
+      job.poll.state = 'done';
+      job.poll.nextAt = null;
+      this.lagOf(job);
+    }
+    this.jobOfRequest.set(request.id, job.id);
+    this.attach(job, delivery);
+    this.lost.consider(job);
+    return job;
+  }
+
+  /** Changes what a job shows of its polling (the poller's count, errors, next time) and tells listeners. */
+  updatePoll(id: string, change: Partial<JobPoll>): void {
+    const job = this.jobs.get(id);
+    if (!job?.poll) return;
+    Object.assign(job.poll, change);
+    this.emit({ type: 'poll', job });
   }
 
   /** The job a request would be matched to now, recording nothing (response rules count deliveries per job). */
@@ -89,6 +128,7 @@ export class JobRegistry {
     job.registeredAt = registration.registeredAt;
     job.expiresAt = new Date(Date.parse(registration.registeredAt) + registration.ttlMs).toISOString();
     job.label = registration.label;
+    if (registration.poll) job.poll = freshPoll(registration.poll, job.poll);
     this.emit({ type: 'registered', job });
     for (const { delivery, matchedBy } of this.claimable.of(id)) this.claim(job, delivery, matchedBy);
     if (job.status === 'expired') this.setStatus(job, 'pending', registration.registeredAt);
@@ -120,9 +160,10 @@ export class JobRegistry {
     return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord };
   }
 
-  /** Stops the expiry timer. */
+  /** Stops the timers. */
   close(): void {
     this.expiry.stop();
+    this.lost.stop();
   }
 
   private claim(job: Job, delivery: Delivery, matchedBy: string): void {
@@ -158,9 +199,9 @@ export class JobRegistry {
     job.deliveries.push(delivery);
     if (last && last.requestId > delivery.requestId) renumber(job);
     else {
-      const previous = job.deliveries.findLast((d) => d !== delivery && d.bodyHash === delivery.bodyHash);
+      const previous = job.deliveries.findLast((d) => d !== delivery && d.source === delivery.source && d.bodyHash === delivery.bodyHash);
       delivery.attempt = (previous?.attempt ?? 0) + 1;
-      delivery.duplicate = delivery.attempt > 1;
+      delivery.duplicate = delivery.source === 'webhook' && delivery.attempt > 1;
     }
     if (job.deliveries.length > DELIVERIES_PER_JOB) {
       for (const d of job.deliveries.splice(0, job.deliveries.length - DELIVERIES_PER_JOB)) this.jobOfRequest.delete(d.requestId);
@@ -175,11 +216,33 @@ export class JobRegistry {
     else this.refreshStatus(job, delivery.receivedAt);
   }
 
-  /** A completed or failed delivery decides (the latest one); progress only moves a job that is still waiting. */
+  /**
+   * A completed or failed webhook decides (the latest one); progress only moves a job that is still
+   * waiting. Polled answers never decide: they are what the provider says, kept beside.
+   */
   private refreshStatus(job: Job, at: string): void {
-    const terminal = job.deliveries.findLast((d) => d.status !== 'in_progress');
-    if (terminal) return this.setStatus(job, terminal.status, at);
-    if (job.deliveries.length) return this.setStatus(job, 'in_progress', at);
+    const terminal = job.deliveries.findLast((d) => d.source === 'webhook' && d.status !== 'in_progress');
+    if (terminal) {
+      this.lagOf(job);
+      return this.setStatus(job, terminal.status, at);
+    }
+    if (job.status === 'webhook_lost') return;
+    if (job.deliveries.some((d) => d.source === 'webhook')) return this.setStatus(job, 'in_progress', at);
+  }
+
+  /** How long after the provider said the job ended its ending webhook came (once both are known). */
+  private lagOf(job: Job): void {
+    const doneAt = job.poll?.doneAt;
+    const webhook = job.deliveries.find((d) => d.source === 'webhook' && d.status !== 'in_progress');
+    if (doneAt && webhook) job.poll!.webhookLagMs = Date.parse(webhook.receivedAt) - Date.parse(doneAt);
+  }
+
+  /** The provider said the job ended, its grace ran out, and no webhook said so: `webhook_lost`. */
+  private loseIfDue(job: Job): void {
+    const doneAt = job.poll?.doneAt;
+    if (!doneAt || job.status === 'completed' || job.status === 'failed' || job.status === 'webhook_lost') return;
+    const due = Date.parse(doneAt) + job.poll!.graceMs;
+    if (due <= this.options.now()) this.setStatus(job, 'webhook_lost', new Date(due).toISOString());
   }
 
   private setStatus(job: Job, status: JobStatus, at: string): void {
@@ -191,6 +254,7 @@ export class JobRegistry {
   }
 
   private expireIfDue(job: Job): void {
+    this.loseIfDue(job);
     if (!TERMINAL.has(job.status) && job.status !== 'expired' && Date.parse(job.expiresAt) <= this.options.now()) {
       this.setStatus(job, 'expired', job.expiresAt);
     }

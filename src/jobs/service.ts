@@ -8,6 +8,8 @@ import type { JobIdRule } from './extract.js';
 import { JobRegistry } from './registry.js';
 import type { Job, JobEvent, JobMatch, JobStatus } from './types.js';
 import { waitForJob, type WaitOptions, type WaitResult } from './wait.js';
+import { checkPoll, variablesOf, type PollInput, type PollSecrets, type PollSpec } from '../poll/spec.js';
+import type { Poller } from '../poll/poller.js';
 
 export interface JobsOptions {
   dir: string;
@@ -24,6 +26,11 @@ export interface JobsOptions {
 export interface ExpectOptions {
   label?: string;
   ttlMs?: number;
+  /**
+   * Poll the provider's status endpoint beside the webhook: when it says the job ended and no
+   * webhook says so within `graceMs`, the job becomes `webhook_lost`. Each changed answer is kept.
+   */
+  poll?: PollInput;
 }
 
 /** The jobs as they stand, to read: copies, so that nothing outside changes a job behind the registry's back. */
@@ -49,6 +56,8 @@ export interface Jobs {
   /** Waits for a job that is known already; null when there is none by that id. */
   waitForKnown(id: string, options: WaitOptions): Promise<WaitResult | null>;
   onChange(listener: (event: JobEvent) => void): () => void;
+  /** Polls the jobs registered with `poll` (those saved from before too, once derived) with this poller. */
+  startPolling(poller: Poller): void;
   close(): Promise<void>;
 }
 
@@ -60,15 +69,21 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
   const stop = new AbortController();
   const ready = deriveJobs(registry, file.list(), options.store, stop.signal).catch(() => undefined);
 
+  let poller: Poller | null = null;
   const expect = async (id: string, opts: ExpectOptions = {}): Promise<Job> => {
     await ready;
-    const registration = makeRegistration(id, opts, registry.get(id.trim())?.label ?? null, options);
+    const polling = opts.poll ? checkPoll(opts.poll, id.trim()) : null;
+    if (polling) checkVariables(polling.spec, polling.secrets);
+    const saved = file.list().find((r) => r.id === id.trim());
+    const registration = makeRegistration(id, opts, registry.get(id.trim())?.label ?? null, options, polling?.spec ?? saved?.poll);
     try {
       await file.add(registration);
     } catch (error) {
       throw new UnavailableError(`Job ${registration.id} was not registered: it could not be saved, ${storeProblem(error, options.dir)}.`);
     }
-    return copy(registry.register(registration));
+    const job = registry.register(registration);
+    if (polling) poller?.watch(job.id, polling.spec, polling.secrets);
+    return copy(job);
   };
 
   return {
@@ -88,15 +103,28 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
       return registry.get(id) ? copy(await waitForJob(registry, id, opts)) : null;
     },
     onChange: (listener) => registry.onChange(listener),
+    startPolling: (given) => {
+      poller = given;
+      void ready.then(() => {
+        for (const registration of file.list()) {
+          const job = registry.get(registration.id);
+          // Spread over the first seconds, so that a restart does not ask every provider at once.
+          if (registration.poll && job?.poll?.state === 'polling' && (job.status === 'pending' || job.status === 'in_progress')) {
+            given.watch(job.id, registration.poll, undefined, Math.random() * 2000);
+          }
+        }
+      });
+    },
     close: async () => {
       stop.abort();
+      poller?.close();
       registry.close();
       await ready;
     },
   };
 }
 
-function makeRegistration(id: string, opts: ExpectOptions, label: string | null, options: JobsOptions): Registration {
+function makeRegistration(id: string, opts: ExpectOptions, label: string | null, options: JobsOptions, poll: PollSpec | undefined): Registration {
   const jobId = id.trim();
   if (!jobId || jobId.length > 200) throw new HookCatchError('A job id is 1 to 200 characters.');
   return {
@@ -104,7 +132,16 @@ function makeRegistration(id: string, opts: ExpectOptions, label: string | null,
     label: opts.label ?? label,
     registeredAt: new Date(options.now()).toISOString(),
     ttlMs: opts.ttlMs ?? options.ttlMs,
+    ...(poll && { poll }),
   };
+}
+
+/** Every `$NAME` of a poll must be given with it or set where hook-catch runs: said now, not at the first poll. */
+function checkVariables(spec: PollSpec, secrets: PollSecrets): void {
+  const missing = variablesOf(spec).filter((name) => secrets.env[name] === undefined && process.env[name] === undefined);
+  if (missing.length) {
+    throw new HookCatchError(`${missing.map((n) => `$${n}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set, neither in the shell that registers the job nor where hook-catch start runs; export ${missing.length === 1 ? 'it' : 'them'} first.`);
+  }
 }
 
 export function viewOf(registry: JobRegistry): JobsView {

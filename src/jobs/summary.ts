@@ -21,5 +21,6 @@ export function jobSummary(job: Job): JobSummary {
     deliveryCount: job.deliveries.length,
     lastDeliveryAt: last?.receivedAt ?? null,
     lastRequestId: last?.requestId ?? null,
+    ...(job.poll && { poll: job.poll }),
   };
 }

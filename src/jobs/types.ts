@@ -1,5 +1,8 @@
-/** Where a job stands. `pending`: registered, nothing delivered yet. */
-export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired';
+/**
+ * Where a job stands. `pending`: registered, nothing delivered yet. `webhook_lost`: its provider's
+ * status endpoint (polled) said it ended, and no webhook saying so came within the grace period.
+ */
+export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost';
 
 /** What one delivery's payload says about its job. */
 export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
@@ -20,6 +23,42 @@ export interface Delivery {
   duplicate: boolean;
   /** The start of the body's sha-256 (base64url), to tell a retry from a new delivery. */
   bodyHash: string;
+  /** `webhook`: the provider sent it; `poll`: hook-catch fetched it from the provider's status endpoint. */
+  source: 'webhook' | 'poll';
+}
+
+/** What the provider's status endpoint said last, and when it first said the job ended. */
+export interface ProviderStatus {
+  status: PayloadStatus | null;
+  statusWord: string | null;
+  /** When it was polled. */
+  at: string;
+  /** The stored poll answer. */
+  requestId: string;
+}
+
+/** Polling of a job's status endpoint (`expect --poll`), as the job shows it. Never holds a secret. */
+export interface JobPoll {
+  /** The URL polled, `{jobId}` filled in and `$NAME` variables left as written. */
+  url: string;
+  everyMs: number;
+  graceMs: number;
+  statusPath: string | null;
+  /** `polling`; `done` (the provider said the job ended, or the job settled or expired); `paused` (see `error`). */
+  state: 'polling' | 'done' | 'paused';
+  /** Polls made by this run of hook-catch. */
+  count: number;
+  lastPolledAt: string | null;
+  /** The HTTP status of the last answer; null when it failed (see `error`). */
+  lastHttpStatus: number | null;
+  /** The last poll's error, or why polling is paused, in plain words; null when the last poll went well. */
+  error: string | null;
+  nextAt: string | null;
+  provider: ProviderStatus | null;
+  /** When the provider first said the job ended. */
+  doneAt: string | null;
+  /** How long after `doneAt` the webhook saying the job ended came (negative: before); null until both are known. */
+  webhookLagMs: number | null;
 }
 
 export interface StatusChange {
@@ -39,13 +78,17 @@ export interface Job {
   status: JobStatus;
   history: StatusChange[];
   deliveries: Delivery[];
+  /** Present when its status endpoint is polled (`expect --poll`). */
+  poll?: JobPoll;
 }
 
 /** What changed about a job: the `job` event of `start()`'s events, and what the page will stream. */
 export type JobEvent =
   | { type: 'registered'; job: Job }
   | { type: 'delivered'; job: Job; delivery: Delivery }
-  | { type: 'status'; job: Job; from: JobStatus; to: JobStatus };
+  | { type: 'status'; job: Job; from: JobStatus; to: JobStatus }
+  /** Its polling changed: a poll made, an error, paused, done. */
+  | { type: 'poll'; job: Job };
 
 /** A stored request's job, as lists and the terminal line show it. */
 export interface JobMatch {

@@ -1,12 +1,12 @@
 import type { JobRegistry } from './registry.js';
 import type { Delivery, Job } from './types.js';
 
-export type WaitOutcome = 'completed' | 'failed' | 'delivered' | 'timeout' | 'expired';
+export type WaitOutcome = 'completed' | 'failed' | 'delivered' | 'timeout' | 'expired' | 'lost';
 
 export interface WaitResult {
   outcome: WaitOutcome;
   job: Job;
-  /** The delivery that settled it (the completing one, or with `any` the newest); null on timeout. */
+  /** The delivery that settled it (the completing one, with `any` the newest, for `lost` the provider's polled answer); null on timeout. */
   delivery: Delivery | null;
 }
 
@@ -23,7 +23,9 @@ function settled(job: Job, any: boolean): WaitResult | null {
     const delivery = job.deliveries.findLast((d) => d.status === job.status) ?? null;
     return { outcome: job.status, job, delivery };
   }
-  if (any && job.deliveries.length) return { outcome: 'delivered', job, delivery: job.deliveries.at(-1)! };
+  const webhook = job.deliveries.findLast((d) => d.source === 'webhook');
+  if (any && webhook) return { outcome: 'delivered', job, delivery: webhook };
+  if (job.status === 'webhook_lost') return { outcome: 'lost', job, delivery: job.deliveries.findLast((d) => d.source === 'poll') ?? null };
   if (job.status === 'expired') return { outcome: 'expired', job, delivery: null };
   return null;
 }

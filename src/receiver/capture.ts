@@ -38,10 +38,22 @@ export interface CapturedRequest {
   /** The signature check's verdict (`--verify`), made as it arrived; absent when no `--verify` covers its path. */
   signature?: SignatureVerdict;
   /**
+   * Set on the answer of a provider's status endpoint that hook-catch polled (`expect --poll`), kept
+   * like a capture: then `headers` and `body` are the provider's answer and `response.status` its status.
+   */
+  poll?: PollInfo;
+  /**
    * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
    * start of the request, unless its head came in several reads (then the read it broke on).
    */
   body: Buffer;
+}
+
+/** Which job's status endpoint was polled, where (variables left as `$NAME`), and how long it took. */
+export interface PollInfo {
+  jobId: string;
+  url: string;
+  latencyMs: number;
 }
 
 /** Why a request was refused instead of captured: a machine code (`HPE_INVALID_METHOD` …) and plain words. */
@@ -70,6 +82,8 @@ export interface RequestSummary {
   forward?: ForwardInfo;
   /** Only when a `--verify` covers the request's path: valid, invalid (and why) or unchecked (and why). */
   signature?: SignatureVerdict;
+  /** Only on a polled answer of a provider's status endpoint. */
+  poll?: PollInfo;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -133,6 +147,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     ...(request.invalidJson && { invalidJson: true }),
     ...(request.forward && { forward: request.forward }),
     ...(request.signature && { signature: request.signature }),
+    ...(request.poll && { poll: request.poll }),
   };
 }
 

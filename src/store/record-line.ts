@@ -1,5 +1,5 @@
 import { isRequestId } from '../receiver/ids.js';
-import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type Refusal, type RequestSummary } from '../receiver/capture.js';
+import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../receiver/capture.js';
 import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
 import type { SignatureVerdict } from '../signatures/types.js';
 
@@ -43,6 +43,7 @@ export function requestLine(request: CapturedRequest): Buffer {
       invalidJson: request.invalidJson,
       imported: request.imported,
       signature: request.signature,
+      poll: request.poll,
       httpVersion: request.httpVersion,
       query: request.query,
       headers: request.headers,
@@ -156,7 +157,14 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     ...(v.invalidJson === true && { invalidJson: true }),
     ...(v.imported === true && { imported: true }),
     ...signatureOf(v.signature),
+    ...pollOf(v.poll),
   };
+}
+
+/** A polled answer's job and URL; lines of received requests have none. */
+function pollOf(value: unknown): { poll?: PollInfo } {
+  const v = value as Partial<PollInfo> | null | undefined;
+  return typeof v?.jobId === 'string' && typeof v.url === 'string' ? { poll: { jobId: v.jobId, url: v.url, latencyMs: Number(v.latencyMs) || 0 } } : {};
 }
 
 /** A signature verdict as stored; lines of captures no `--verify` covered have none. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { ensurePrivateDir } from './files.js';
 import { PrivateJsonFile } from './private-json-file.js';
+import type { PollSpec } from '../poll/spec.js';
 
 /** A job the user registered (`expect`): all of a job that cannot be derived from the request log. */
 export interface Registration {
@@ -12,6 +13,8 @@ export interface Registration {
   registeredAt: string;
   /** How long after `registeredAt` a job still waiting becomes expired. */
   ttlMs: number;
+  /** Its provider's status endpoint, polled (`expect --poll`): saved without secrets. */
+  poll?: PollSpec;
 }
 
 /** How the running instance matches webhooks to jobs, so that commands reading offline match the same way. */

@@ -1,4 +1,4 @@
-import type { Refusal, RequestSummary } from '../receiver/capture.js';
+import type { PollInfo, Refusal, RequestSummary } from '../receiver/capture.js';
 import type { SignatureVerdict } from '../signatures/types.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
@@ -39,6 +39,8 @@ export class RequestIndex {
   private remotes: (string | null)[] = [];
   /** Signature verdicts (`--verify`), mostly the same few objects shared. */
   private signatures: (SignatureVerdict | null)[] = [];
+  /** What polled answers (`expect --poll`) were polled for: few, so the other slots hold null. */
+  private polls: (PollInfo | null)[] = [];
   private idTimes = new Float64Array(this.capacity);
   private idSeqs = new Uint16Array(this.capacity);
   private idRandoms = new Uint32Array(this.capacity);
@@ -78,6 +80,7 @@ export class RequestIndex {
     this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
     this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
+    this.polls[i] = s.poll ?? null;
     const time = Date.parse(s.receivedAt);
     this.received[i] = Number.isNaN(time) ? 0 : time;
     this.bodySizes[i] = s.bodySize;
@@ -164,6 +167,7 @@ export class RequestIndex {
     this.contentTypes = [];
     this.remotes = [];
     this.signatures = [];
+    this.polls = [];
     this.refusals.clear();
     this.segmentLive.clear();
   }
@@ -195,6 +199,7 @@ export class RequestIndex {
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
         ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
+        ...(this.polls[i] && { poll: this.polls[i] }),
         ...this.notes(id),
       },
       segment: this.segments[i]!,
@@ -248,7 +253,7 @@ export class RequestIndex {
     this.lengths = move(this.lengths, (n) => new Uint32Array(n));
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures'] as const) {
+    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));

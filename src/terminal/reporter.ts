@@ -1,5 +1,8 @@
 import { describe } from '../errors.js';
-import type { JobMatch } from '../jobs/types.js';
+import type { Job, JobMatch } from '../jobs/types.js';
+import { jobSummary } from '../jobs/summary.js';
+import { shortId } from '../receiver/ids.js';
+import { formatDuration, formatTime } from '../units.js';
 import type { OutputMode } from '../options.js';
 import { summarize, type CapturedRequest } from '../receiver/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
@@ -23,6 +26,8 @@ export interface Reporter {
   forwarded(id: string, note: ForwardNote): void;
   /** The store could not keep a request (answered 503). */
   unstored(request: CapturedRequest, error: unknown): void;
+  /** A polled job's provider said it ended and its webhook did not come within the grace period. */
+  webhookLost(job: Job): void;
   tunnel(status: TunnelStatus, publicUrl: string | null): void;
   /** Information a user may act on (hidden by --quiet). */
   notice(text: string): void;
@@ -33,7 +38,7 @@ const nothing = () => {};
 
 export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Reporter {
   if (mode === 'none') {
-    return { progress: nothing, ready: nothing, request: nothing, forwarded: nothing, unstored: nothing, tunnel: nothing, notice: nothing, warning: nothing };
+    return { progress: nothing, ready: nothing, request: nothing, forwarded: nothing, unstored: nothing, webhookLost: nothing, tunnel: nothing, notice: nothing, warning: nothing };
   }
   const health = new StoreHealth();
   return mode === 'json' ? jsonReporter(stdout, stderr, health) : textReporter(mode, stdout, stderr, health);
@@ -63,6 +68,7 @@ function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, s
     },
     forwarded: pretty ? (id, note) => out(forwardLine(id, note, c)) : nothing,
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
+    webhookLost: (job) => err(e.yellow(`hook-catch: warning: ${lostLine(job)}`)),
     tunnel: (status, url) =>
       status === 'closed'
         ? err(e.yellow('hook-catch: the ngrok tunnel dropped; ngrok is reconnecting (webhooks to the public URL fail meanwhile).'))
@@ -90,8 +96,18 @@ function jsonReporter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
     },
     forwarded: (id, note) => out({ type: 'forwarded', id, status: note.answered, forward: note.forward }),
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
+    webhookLost: (job) => out({ type: 'job', event: 'webhook_lost', job: jobSummary(job), message: lostLine(job) }),
     tunnel: (status, publicUrl) => out({ type: 'tunnel', status, publicUrl }),
   };
+}
+
+/** `job a1: its provider said completed at 14:02:11 and no webhook came within 2m: webhook lost. …` */
+function lostLine(job: Job): string {
+  const poll = job.poll!;
+  const said = poll.provider?.statusWord ?? poll.provider?.status ?? 'it ended';
+  const at = poll.doneAt ? formatTime(poll.doneAt) : '?';
+  const kept = poll.provider ? ` Its answer is kept: hook-catch show ${shortId(poll.provider.requestId)}` : '';
+  return `job ${job.id}: its provider said "${said}" at ${at} and no webhook came within ${formatDuration(poll.graceMs)}: webhook lost.${kept}`;
 }
 
 function jsonJob(match: JobMatch) {

@@ -21,7 +21,7 @@ const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magen
  */
 export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
   const time = formatTime(request.receivedAt, withDate);
-  const method = c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
+  const method = request.poll ? c.cyan('POLLED ') : c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
   const status = request.status;
   const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
   const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
@@ -63,6 +63,7 @@ export function shapedNote(rule: string | undefined, c: ChalkInstance): string {
 export function jobNote(match: JobMatch | null, c: ChalkInstance): string {
   if (!match) return '';
   const id = match.jobId.length > 24 ? `${match.jobId.slice(0, 23)}…` : match.jobId;
+  if (match.matchedBy === 'poll') return `  ${c.bold(`job ${id}`)} ${c.cyan(`provider says ${match.statusWord ?? 'nothing we know'}`)}`;
   const color = match.jobStatus === 'completed' ? c.green : match.jobStatus === 'failed' ? c.red : c.yellow;
   const state = match.duplicate ? c.magenta(`retry #${match.attempt} (duplicate)`) : color(match.jobStatus.replace('_', ' '));
   return `  ${c.bold(`job ${id}`)} ${state}${match.expected ? '' : c.dim(' (not expected)')}`;
