@@ -435,33 +435,77 @@ function changeOneByte(body: string): string {
   return bytes.toString('utf8');
 }
 
-function describeScheme(p: Provider, extra?: (h: Harness, sent: (path: string, n: number, overrides?: { secret?: string; at?: number; body?: string }) => Promise<SentRequest>) => void) {
+interface SentRequest {
+  body: string;
+  target: string;
+  ctx: Ctx;
+  headers: Sent;
+}
+
+interface SignOverrides {
+  secret?: string;
+  at?: number;
+  body?: string;
+  /** The URL the provider called, when not the receiver's (a tunnel's). */
+  url?: string;
+}
+
+interface Changes {
+  body?: string;
+  headers?: Sent;
+  drop?: string[];
+}
+
+/** What a scheme's own tests get: its hook-catch, a signer, a sender that checks the library agrees. */
+interface Tools {
+  h: Harness;
+  hooks: string;
+  auto: string;
+  signed(path: string, n: number, overrides?: SignOverrides): Promise<SentRequest>;
+  deliver(request: SentRequest, changes?: Changes, librarySecret?: string): Promise<Delivery>;
+}
+
+/** A signer (the provider's library) and a sender that checks the library agrees with hook-catch. */
+function toolsFor(h: Harness, p: Provider) {
+  /** A request as the provider signs it for `path` (the n-th body unless given), not yet sent. */
+  async function signed(path: string, n: number, overrides: SignOverrides = {}): Promise<SentRequest> {
+    const body = overrides.body ?? p.body(n);
+    const target = p.target?.(path, body) ?? path;
+    const ctx = { at: overrides.at ?? now(), url: `${overrides.url ?? h.hc.receiverUrl}${target}` };
+    return { body, target, ctx, headers: await p.sign(body, overrides.secret ?? p.secret, ctx) };
+  }
+  /**
+   * Sends `request` (its body or headers changed as given) and checks that the provider's library,
+   * given the same bytes, headers, URL and `librarySecret`, agrees with hook-catch's verdict.
+   */
+  async function deliver(request: SentRequest, changes: Changes = {}, librarySecret = p.secret): Promise<Delivery> {
+    const body = changes.body ?? request.body;
+    const headers = Object.fromEntries(Object.entries({ ...request.headers, ...changes.headers }).filter(([n]) => !changes.drop?.includes(n)));
+    const delivery = await h.deliver(request.target, body, headers, p.contentType);
+    const accepted = await p.accepts(body, headers, librarySecret, request.ctx);
+    expect(delivery.signature?.verdict === 'valid', `hook-catch said ${JSON.stringify(delivery.signature)}, the library ${accepted}`).toBe(accepted);
+    return delivery;
+  }
+  return { signed, deliver };
+}
+
+/**
+ * The tests every scheme gets, on one hook-catch with three rules: the scheme and its secret on
+ * /hooks/<key>, only the secret on /auto/<key>, the scheme and another secret on /other/<key>
+ * (plus `rules`); `extra` adds the scheme's own tests.
+ */
+function describeScheme(p: Provider, { rules = [], secrets = [], extra }: { rules?: VerifyInput[]; secrets?: string[]; extra?: (tools: Tools) => void } = {}) {
   const hooks = `/hooks/${p.key}`;
   const auto = `/auto/${p.key}`;
   const verify: VerifyInput[] = [
     { scheme: p.scheme, secret: p.secret, path: hooks, ...p.rule },
     { secret: p.secret, path: auto },
     { scheme: p.scheme, secret: p.otherSecret, path: `/other/${p.key}`, ...p.rule },
+    ...rules,
   ];
   describe(`${p.key}: signed by ${p.library}`, () => {
     const h = useHookCatch(verify, 'pretty');
-
-    /** A request as the provider signs it for `path` (the n-th body unless given), not yet sent. */
-    async function signed(path: string, n: number, overrides: { secret?: string; at?: number; body?: string } = {}): Promise<SentRequest> {
-      const body = overrides.body ?? p.body(n);
-      const target = p.target?.(path, body) ?? path;
-      const ctx = { at: overrides.at ?? now(), url: `${h.hc.receiverUrl}${target}` };
-      return { body, target, ctx, headers: await p.sign(body, overrides.secret ?? p.secret, ctx) };
-    }
-    /** Sends `request` (its body or headers changed as given) and checks the provider's library agrees with the verdict. */
-    async function deliver(request: SentRequest, changes: { body?: string; headers?: Sent; drop?: string[] } = {}) {
-      const body = changes.body ?? request.body;
-      const headers = Object.fromEntries(Object.entries({ ...request.headers, ...changes.headers }).filter(([n]) => !changes.drop?.includes(n)));
-      const delivery = await h.deliver(request.target, body, headers, p.contentType);
-      const accepted = await p.accepts(body, headers, p.secret, request.ctx);
-      expect(delivery.signature?.verdict === 'valid', `hook-catch said ${JSON.stringify(delivery.signature)}, the library ${accepted}`).toBe(accepted);
-      return delivery;
-    }
+    const { signed, deliver } = toolsFor(h, p);
     const fallback = (request: SentRequest) => p.mismatch?.({ receiverUrl: h.hc.receiverUrl, target: request.target }) ?? FALLBACK;
 
     it(`a payload signed by the provider's library is valid (${p.scheme})`, async () => {
@@ -544,29 +588,218 @@ function describeScheme(p: Provider, extra?: (h: Harness, sent: (path: string, n
       expect(signature).toEqual({ verdict: 'invalid', scheme: p.scheme, reason: p.malformed.reason });
     }, T);
 
-    extra?.(h, signed);
+    extra?.({ h, hooks, auto, signed, deliver });
 
     it('the verdicts show in the store, the API and the terminal; no secret appears in any of them', async () => {
-      await expectVerdictsShownAndNoSecrets(h, [p.secret, p.otherSecret], 'pretty');
+      await expectVerdictsShownAndNoSecrets(h, [p.secret, p.otherSecret, ...secrets], 'pretty');
     }, T);
   });
 }
 
-interface SentRequest {
-  body: string;
-  target: string;
-  ctx: Ctx;
-  headers: Sent;
-}
+describeScheme(stripe, {
+  rules: [{ scheme: 'stripe', secret: stripe.secret, path: '/lenient/stripe', toleranceSeconds: 15 * 60 }],
+  extra: ({ h, hooks, signed, deliver }) => {
+    it('a header with a v1 for each secret being rolled (and a v0) is valid when one of them matches', async () => {
+      const at = now();
+      const request = await signed(hooks, 20, { at });
+      const rolled = stripeSdk.webhooks.generateTestHeaderString({ payload: request.body, secret: stripe.otherSecret, timestamp: at });
+      const v1 = (header: string) => header.split(',').find((part) => part.startsWith('v1='))!;
+      const header = `t=${at},${v1(rolled)},${v1(request.headers['Stripe-Signature']!)},v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39`;
+      const { signature } = await deliver(request, { headers: { 'Stripe-Signature': header } });
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'stripe' });
+    }, T);
 
-describeScheme(stripe);
-describeScheme(github);
+    it('a rule with a longer tolerance takes a 9 min old timestamp (as constructEvent with that tolerance does)', async () => {
+      const request = await signed('/lenient/stripe', 21, { at: now() - NINE_MIN });
+      const header = request.headers['Stripe-Signature']!;
+      expect(() => stripeSdk.webhooks.constructEvent(request.body, header, stripe.secret, 15 * 60)).not.toThrow();
+      const { signature } = await h.deliver(request.target, request.body, request.headers, stripe.contentType);
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'stripe' });
+    }, T);
+  },
+});
+
+describeScheme(github, {
+  extra: ({ hooks, signed, deliver }) => {
+    it('with both headers, X-Hub-Signature-256 is the one checked (a stale SHA-1 next to it does not matter)', async () => {
+      const request = await signed(hooks, 20);
+      const both = await deliver(request, { headers: { 'X-Hub-Signature': sha1Hex(github.secret, request.body) } });
+      expect(both.signature).toEqual({ verdict: 'valid', scheme: 'github' });
+      const request2 = await signed(hooks, 21);
+      const wrongSha1 = await deliver(request2, { headers: { 'X-Hub-Signature': sha1Hex(github.wrongSecret, request2.body) } });
+      expect(wrongSha1.signature).toEqual({ verdict: 'valid', scheme: 'github' });
+    }, T);
+  },
+});
+
 describeScheme(githubSha1);
-describeScheme(standardWebhooks);
-describeScheme(svix);
-describeScheme(slack);
+
+describeScheme(standardWebhooks, {
+  extra: ({ hooks, signed, deliver }) => {
+    it('a timestamp 9 min in the future is refused, as the library refuses it', async () => {
+      const { signature } = await deliver(await signed(hooks, 20, { at: now() + NINE_MIN }));
+      expect(signature).toEqual({ verdict: 'invalid', scheme: 'standard-webhooks', reason: 'timestamp 9 min in the future, tolerance 5 min' });
+    }, T);
+
+    it('a missing webhook-id or webhook-timestamp is named; a timestamp that is not a number is malformed', async () => {
+      const noId = await deliver(await signed(hooks, 21), { drop: ['webhook-id'] });
+      expect(noId.signature).toEqual({ verdict: 'invalid', scheme: 'standard-webhooks', reason: 'signature header missing (webhook-id)' });
+      const noTs = await deliver(await signed(hooks, 22), { drop: ['webhook-timestamp'] });
+      expect(noTs.signature).toEqual({ verdict: 'invalid', scheme: 'standard-webhooks', reason: 'signature header missing (webhook-timestamp)' });
+      const badTs = await deliver(await signed(hooks, 23), { headers: { 'webhook-timestamp': '2024-01-01T00:00:00Z' } });
+      expect(badTs.signature).toEqual({ verdict: 'invalid', scheme: 'standard-webhooks', reason: 'webhook-timestamp is not a unix time in seconds' });
+    }, T);
+  },
+});
+
+const SVIX_RAW = b64('svix key given without its whsec_ prefix');
+describeScheme(svix, {
+  rules: [{ scheme: 'svix', secret: SVIX_RAW, path: '/raw/svix' }],
+  secrets: [SVIX_RAW],
+  extra: ({ h, hooks, signed, deliver }) => {
+    it('several signatures in one header: valid wherever the matching one is, other versions ignored', async () => {
+      const request = await signed(hooks, 20);
+      const [old, mine] = request.headers['svix-signature']!.split(' ');
+      expect(old).toMatch(/^v1,/);
+      expect(mine).toMatch(/^v1,/);
+      for (const [n, list] of [`${mine} ${old}`, `v1a,bm90IHN1cHBvcnRlZCB5ZXQ= ${old} ${mine} v2,eHl6`, mine!].entries()) {
+        const again = await signed(hooks, 21 + n);
+        const [againOld, againMine] = again.headers['svix-signature']!.split(' ');
+        const header = list.replace(old!, againOld!).replace(mine!, againMine!);
+        const { signature } = await deliver(again, { headers: { 'svix-signature': header } });
+        expect(signature, header).toEqual({ verdict: 'valid', scheme: 'svix' });
+      }
+      // Only the rotated-out key's signature: not valid.
+      const onlyOld = await signed(hooks, 25);
+      const { signature } = await deliver(onlyOld, { headers: { 'svix-signature': onlyOld.headers['svix-signature']!.split(' ')[0]! } });
+      expect(signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: FALLBACK });
+    }, T);
+
+    it('the same key given without whsec_ (base64 only) verifies the same signatures', async () => {
+      const request = await signed('/raw/svix', 26, { secret: `whsec_${SVIX_RAW}` });
+      const { signature } = await h.deliver(request.target, request.body, request.headers, svix.contentType);
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'svix' });
+      expect(() => new SvixWebhook(SVIX_RAW).verify(request.body, request.headers)).not.toThrow();
+    }, T);
+
+    it('a timestamp 9 min in the future is refused, as the library refuses it', async () => {
+      const { signature } = await deliver(await signed(hooks, 27, { at: now() + NINE_MIN }));
+      expect(signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: 'timestamp 9 min in the future, tolerance 5 min' });
+    }, T);
+
+    it('a missing svix-id is named', async () => {
+      const { signature } = await deliver(await signed(hooks, 28), { drop: ['svix-id'] });
+      expect(signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: 'signature header missing (svix-id)' });
+    }, T);
+  },
+});
+
+describeScheme(slack, {
+  extra: ({ h, hooks, signed, deliver }) => {
+    it('a missing X-Slack-Request-Timestamp is named; one that is not a number is malformed', async () => {
+      const noTs = await deliver(await signed(hooks, 20), { drop: ['X-Slack-Request-Timestamp'] });
+      expect(noTs.signature).toEqual({ verdict: 'invalid', scheme: 'slack', reason: 'signature header missing (X-Slack-Request-Timestamp)' });
+      const badTs = await deliver(await signed(hooks, 21), { headers: { 'X-Slack-Request-Timestamp': 'yesterday' } });
+      expect(badTs.signature).toEqual({ verdict: 'invalid', scheme: 'slack', reason: 'X-Slack-Request-Timestamp is not a unix time in seconds' });
+    }, T);
+
+    it('a slash command (a form body) is valid, as Bolt finds it', async () => {
+      const body = 'token=gIkuvaNzQIHg97ATvDxqgjtO&team_id=T0001&command=%2Fdeploy&text=prod+%E2%9C%93&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1';
+      const request = await signed(hooks, 22, { body });
+      const headers = { 'x-slack-signature': request.headers['X-Slack-Signature']!, 'x-slack-request-timestamp': Number(request.headers['X-Slack-Request-Timestamp']) };
+      expect(isValidSlackRequest({ signingSecret: slack.secret, body, headers })).toBe(true);
+      const { signature } = await h.deliver(request.target, body, request.headers, 'application/x-www-form-urlencoded');
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'slack' });
+    }, T);
+  },
+});
+
 describeScheme(shopify);
-describeScheme(twilioForm);
+
+const TUNNEL_HOST = 'hook-catch-test.ngrok-free.app';
+describeScheme(twilioForm, {
+  extra: ({ h, hooks, signed, deliver }) => {
+    it('signed for the https URL of the Host it came to (as behind TLS): valid', async () => {
+      const https = h.hc.receiverUrl.replace(/^http:/, 'https:');
+      const { signature } = await deliver(await signed(hooks, 20, { url: https }));
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'twilio' });
+    }, T);
+
+    it('through a tunnel: the X-Forwarded-Host and -Proto URL, with or without :443', async () => {
+      const forwarded = { 'X-Forwarded-Host': TUNNEL_HOST, 'X-Forwarded-Proto': 'https' };
+      for (const [n, url] of [`https://${TUNNEL_HOST}`, `https://${TUNNEL_HOST}:443`].entries()) {
+        const request = await signed(hooks, 21 + n, { url });
+        const { signature } = await deliver(request, { headers: forwarded });
+        expect(signature, url).toEqual({ verdict: 'valid', scheme: 'twilio' });
+      }
+    }, T);
+
+    it('the right token but another URL: the reason names the URL it checked', async () => {
+      const request = await signed(hooks, 23, { url: 'https://example.com' });
+      // The library, given the URL the request really came to, refuses it too.
+      const { signature } = await deliver({ ...request, ctx: { ...request.ctx, url: `${h.hc.receiverUrl}${request.target}` } });
+      expect(signature).toEqual({
+        verdict: 'invalid',
+        scheme: 'twilio',
+        reason: `signed with another secret, or for another URL (checked ${h.hc.receiverUrl.replace(/^http:/, 'https:')}${request.target}), or the body differs from what was signed`,
+      });
+    }, T);
+  },
+});
+
 describeScheme(twilioJson);
-describeScheme(hmacSha256);
+
+describeScheme(hmacSha256, {
+  rules: [{ secret: hmacSha256.secret, header: 'X-Acme-Signature', path: '/named/hmac256' }],
+  extra: ({ h, hooks, signed, deliver }) => {
+    it('a sha256= prefix and a base64 digest are read too', async () => {
+      // Forms providers use besides bare hex (the reference above compares bare hex, so these are sent as they are).
+      const request = await signed(hooks, 20);
+      const digest = createHmac('sha256', hmacSha256.secret).update(request.body).digest();
+      for (const value of [`sha256=${digest.toString('hex')}`, `SHA256=${digest.toString('hex').toUpperCase()}`, digest.toString('base64'), digest.toString('base64url')]) {
+        const { signature } = await h.deliver(request.target, request.body, { 'X-Acme-Signature': value }, hmacSha256.contentType);
+        expect(signature, value).toEqual({ verdict: 'valid', scheme: 'hmac-sha256' });
+      }
+    }, T);
+
+    it('only a secret and the header name given: the scheme is found from the value', async () => {
+      const request = await signed('/named/hmac256', 21);
+      const { signature } = await h.deliver(request.target, request.body, request.headers, hmacSha256.contentType);
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'hmac-sha256', detected: true });
+    }, T);
+  },
+});
+
 describeScheme(hmacSha1);
+
+describe('a bad verify option', () => {
+  const cases: [string, VerifyInput, RegExp][] = [
+    ['an unknown scheme', { scheme: 'paypal' as SchemeName, secret: 'Zq9Xy7Qw3Lm-Pp0Oo' }, /^Unknown signature scheme "paypal": use one of stripe, github, /],
+    ['a Svix secret that is not base64', { scheme: 'svix', secret: 'whsec_!!Kf8Jd6Hs4*Gq2!!' }, /^--verify svix: a Svix secret is whsec_ followed by base64/],
+    ['a Svix secret with no key at all', { scheme: 'svix', secret: 'Wm1Nb2Vc3 Xz4 Lk5' }, /^--verify svix: a Svix secret is whsec_ followed by base64/],
+    ['a Standard Webhooks secret that is not base64', { scheme: 'standard-webhooks', secret: 'whsec_Rt5Yu7$Io9%Pa1' }, /^--verify standard-webhooks: a Standard Webhooks secret is whsec_ followed by base64/],
+  ];
+  it.each(cases)('%s: start() throws one line of HookCatchError without the secret', async (_what, rule, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hook-catch-sig-bad-'));
+    try {
+      const error = await start({ port: 0, inspectorPort: 0, tunnel: false, dir, output: 'none', verify: [rule] }).then(
+        async (hc) => {
+          await hc.close();
+          throw new Error('start() did not throw');
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HookCatchError);
+      const text = (error as HookCatchError).message;
+      expect(text).toMatch(message);
+      expect(text).not.toContain('\n');
+      expect(text).not.toContain(rule.secret);
+      // Nor any piece of it (the words around it are the scheme's and the option's).
+      for (const part of rule.secret.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 3 && w !== 'whsec')) expect(text).not.toContain(part);
+      // Refused before anything was opened or written.
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, T);
+});
