@@ -772,6 +772,37 @@ describeScheme(hmacSha256, {
 
 describeScheme(hmacSha1);
 
+describe('every scheme at once, with JSON lines on the terminal', () => {
+  // Each scheme on a path of its own; elsewhere, two bare secrets (the scheme found from the headers).
+  const verify: VerifyInput[] = [...PROVIDERS.map((p) => ({ scheme: p.scheme, secret: p.secret, path: `/all/${p.key}`, ...p.rule })), { secret: stripe.secret }, { secret: svix.secret }];
+  const h = useHookCatch(verify, 'json');
+
+  it('two bare secrets for every path, the first not base64 (Stripe\'s): a Svix delivery verifies with the second', async () => {
+    const { signed, deliver } = toolsFor(h, svix);
+    const good = await deliver(await signed('/elsewhere/svix', 32));
+    expect(good.signature).toEqual({ verdict: 'valid', scheme: 'svix', detected: true, reason: 'with the 2nd of the secrets given' });
+    const bad = await deliver(await signed('/elsewhere/svix', 33, { secret: svix.wrongSecret }));
+    expect(bad.signature).toEqual({ verdict: 'invalid', scheme: 'svix', detected: true, reason: FALLBACK });
+    // And a Stripe delivery with the first.
+    const stripeTools = toolsFor(h, stripe);
+    const first = await stripeTools.deliver(await stripeTools.signed('/elsewhere/stripe', 34));
+    expect(first.signature).toEqual({ verdict: 'valid', scheme: 'stripe', detected: true, reason: 'with the 1st of the secrets given' });
+  }, T);
+
+  it.each(PROVIDERS.map((p) => [p.key, p] as const))('%s: valid with its secret, invalid with another, each on its own path', async (_key, p) => {
+    const { signed, deliver } = toolsFor(h, p);
+    const good = await deliver(await signed(`/all/${p.key}`, 30));
+    expect(good.signature).toMatchObject({ verdict: 'valid', scheme: p.scheme });
+    const bad = await deliver(await signed(`/all/${p.key}`, 31, { secret: p.wrongSecret }));
+    expect(bad.signature).toMatchObject({ verdict: 'invalid', scheme: p.scheme });
+    expect(bad.signature!.reason).toContain('signed with another secret');
+  }, T);
+
+  it('the verdicts are in the JSON lines, the store and the API; no secret in any of them', async () => {
+    await expectVerdictsShownAndNoSecrets(h, PROVIDERS.map((p) => p.secret), 'json');
+  }, T);
+});
+
 describe('a bad verify option', () => {
   const cases: [string, VerifyInput, RegExp][] = [
     ['an unknown scheme', { scheme: 'paypal' as SchemeName, secret: 'Zq9Xy7Qw3Lm-Pp0Oo' }, /^Unknown signature scheme "paypal": use one of stripe, github, /],
