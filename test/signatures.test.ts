@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookCatchError } from '../src/errors.js';
 import { start, type HookCatch } from '../src/index.js';
 import type { SchemeName, SignatureVerdict, VerifyInput } from '../src/signatures/types.js';
-import { json, send } from './helpers.js';
+import { json, rawRequest, send } from './helpers.js';
 
 // Each scheme end to end: a webhook signed by the provider's own library (where it has one) is
 // sent to a real hook-catch, whose verdict is read from the store. Every delivery is also given to
@@ -372,6 +372,18 @@ function useHookCatch(verify: VerifyInput[], output: 'pretty' | 'json') {
       expect(ok).toBe(true);
       const record = await state.hc.store.get(id);
       expect(record).not.toBeNull();
+      const delivery = { id, signature: record!.signature };
+      state.deliveries.push(delivery);
+      return delivery;
+    },
+    /** The same, the request target written exactly as given (node:http would percent-encode a ' in it). */
+    async deliverRaw(target: string, body: string, headers: Sent, contentType: string): Promise<Delivery> {
+      const head = [`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${state.hc.receiverPort}`, `Content-Type: ${contentType}`, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
+      const answer = await rawRequest(state.hc.receiverPort, `${head.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      const { id } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string };
+      const record = await state.hc.store.get(id);
+      expect(record!.url).toBe(target);
       const delivery = { id, signature: record!.signature };
       state.deliveries.push(delivery);
       return delivery;
@@ -732,6 +744,23 @@ describeScheme(twilioForm, {
         const { signature } = await deliver(request, { headers: forwarded });
         expect(signature, url).toEqual({ verdict: 'valid', scheme: 'twilio' });
       }
+    }, T);
+
+    it("signed for the URL as new URL() writes it (' as %27), arriving as written: valid, as twilio.validateRequest finds", async () => {
+      const target = `${hooks}?caller=O'Brien&x=(1)`;
+      const body = twilioForm.body(24);
+      const escaped = new URL(`${h.hc.receiverUrl}${target}`).href;
+      expect(escaped).toContain('O%27Brien');
+      const headers = { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(twilioForm.secret, escaped, parseForm(body) as Record<string, string>) };
+      expect(twilio.validateRequest(twilioForm.secret, headers['X-Twilio-Signature'], `${h.hc.receiverUrl}${target}`, parseForm(body) as Record<string, string>)).toBe(true);
+      const { signature } = await h.deliverRaw(target, body, headers, twilioForm.contentType);
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'twilio' });
+    }, T);
+
+    it('signed for the URL without the port the Host header names: valid, as twilio.validateRequest finds', async () => {
+      const request = await signed(hooks, 25, { url: `http://127.0.0.1` });
+      const { signature } = await deliver({ ...request, ctx: { ...request.ctx, url: `${h.hc.receiverUrl}${request.target}` } });
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'twilio' });
     }, T);
 
     it('the right token but another URL: the reason names the URL it checked', async () => {

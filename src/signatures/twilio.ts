@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parse as parseQuery, stringify as stringifyQuery } from 'node:querystring';
 import { headerValue, hmac, same, withHeaders } from './kit.js';
 import type { Scheme } from './types.js';
 
@@ -18,7 +19,7 @@ export const twilio: Scheme = {
     const signature = Buffer.from(value.trim(), 'base64');
     if (signature.length !== 20) return { kind: 'malformed', reason: 'X-Twilio-Signature is not a base64 SHA-1 digest' };
     const bodyHash = new URL(request.url, 'http://x').searchParams.get('bodySHA256');
-    const urls = context.urls.flatMap(withAndWithoutPort);
+    const urls = [...new Set(context.urls.flatMap(signedForms))];
     return {
       kind: 'signed',
       signature: value,
@@ -61,12 +62,55 @@ function formParams(body: Buffer, contentType: string | null): string {
   return out;
 }
 
-/** Twilio may have signed the URL with or without its default port. */
-function withAndWithoutPort(url: string): string[] {
-  const match = /^(https?):\/\/([^/?#]+)(.*)$/.exec(url);
-  if (!match) return [url];
-  const [, scheme, authority, rest] = match;
-  const port = scheme === 'https' ? '443' : '80';
-  const bare = authority!.replace(new RegExp(`:${port}$`), '');
-  return bare === authority ? [url, `${scheme}://${authority}:${port}${rest}`] : [url, `${scheme}://${bare}${rest}`];
+/**
+ * The forms of `url` Twilio may have signed, as its own validateRequest tries them: as received
+ * without any port and with the default one; then as `new URL()` writes it (a ' in the query
+ * becomes %27), both ways, and that with its query re-encoded as node:querystring does.
+ */
+function signedForms(url: string): string[] {
+  const forms = [removePort(url), addPort(url)];
+  let normalized: string;
+  try {
+    normalized = new URL(url).href;
+  } catch {
+    return forms;
+  }
+  for (const form of [removePort(normalized), addPort(normalized)]) forms.push(form, legacyQuery(form));
+  return [...new Set(forms)];
+}
+
+/** The parts of an absolute URL, split without normalizing (the path and query as they are). */
+function splitUrl(url: string) {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!match) return null;
+  const [prefix, scheme, authority] = match as unknown as [string, string, string];
+  const at = authority.lastIndexOf('@');
+  const hostAndPort = authority.slice(at + 1);
+  // A colon starts the port only after an IPv6 literal's closing bracket.
+  const colon = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1);
+  return {
+    scheme,
+    userInfo: authority.slice(0, at + 1),
+    host: colon === -1 ? hostAndPort : hostAndPort.slice(0, colon),
+    port: colon === -1 ? '' : hostAndPort.slice(colon),
+    rest: url.slice(prefix.length),
+  };
+}
+
+function removePort(url: string): string {
+  const parts = splitUrl(url);
+  return parts ? parts.scheme + parts.userInfo + parts.host + parts.rest : url;
+}
+
+function addPort(url: string): string {
+  const parts = splitUrl(url);
+  if (!parts || parts.port) return url;
+  const port = parts.scheme.toLowerCase() === 'https://' ? ':443' : ':80';
+  return parts.scheme + parts.userInfo + parts.host + port + parts.rest;
+}
+
+function legacyQuery(url: string): string {
+  const at = url.indexOf('?');
+  if (at === -1 || at === url.length - 1) return url;
+  return `${url.slice(0, at)}?${stringifyQuery(parseQuery(url.slice(at + 1)))}`;
 }
