@@ -699,6 +699,17 @@ describeScheme(svix, {
       expect(signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: 'timestamp 9 min in the future, tolerance 5 min' });
     }, T);
 
+    it("Svix's unbranded headers (webhook-id, webhook-timestamp, webhook-signature) are read, as the svix library reads them", async () => {
+      const request = await signed(hooks, 29);
+      const unbranded = Object.fromEntries(Object.entries(request.headers).map(([n, v]) => [n.replace(/^svix-/, 'webhook-'), v]));
+      expect(Object.keys(unbranded)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      const { signature } = await deliver({ ...request, headers: unbranded });
+      expect(signature).toEqual({ verdict: 'valid', scheme: 'svix' });
+      const wrong = await signed(hooks, 30, { secret: svix.wrongSecret });
+      const refused = await deliver({ ...wrong, headers: Object.fromEntries(Object.entries(wrong.headers).map(([n, v]) => [n.replace(/^svix-/, 'webhook-'), v])) });
+      expect(refused.signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: FALLBACK });
+    }, T);
+
     it('a missing svix-id is named', async () => {
       const { signature } = await deliver(await signed(hooks, 28), { drop: ['svix-id'] });
       expect(signature).toEqual({ verdict: 'invalid', scheme: 'svix', reason: 'signature header missing (svix-id)' });

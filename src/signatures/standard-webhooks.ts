@@ -7,10 +7,16 @@ import type { Scheme, SchemeName } from './types.js';
  * or more space-separated `v1,<base64>`, each an HMAC-SHA256 of `<id>.<timestamp>.<body>` with the
  * key that follows `whsec_` in base64. Signatures are made by the `standardwebhooks` library (the
  * specification's own, two small dependencies); hook-catch compares them and judges the timestamp
- * against the moment the request arrived.
+ * against the moment the request arrived. Svix may send the unbranded `webhook-` headers instead
+ * (its library reads each `svix-` header, else the `webhook-` one): so does its scheme here.
  */
 function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
-  const headers = { id: `${prefix}-id`, timestamp: `${prefix}-timestamp`, signature: `${prefix}-signature` };
+  type Part = 'id' | 'timestamp' | 'signature';
+  const own = { id: `${prefix}-id`, timestamp: `${prefix}-timestamp`, signature: `${prefix}-signature` };
+  const unbranded = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' };
+  /** The header a part is in, in these headers: the scheme's own name unless only the unbranded one is there. */
+  const nameOf = (list: [string, string][], part: Part) =>
+    headerValue(list, own[part]) === undefined && headerValue(list, unbranded[part]) !== undefined ? unbranded[part] : own[part];
   const hooks = new Map<string, Webhook>();
   const problem = `a ${name === 'svix' ? 'Svix' : 'Standard Webhooks'} secret is whsec_ followed by base64, as the provider's dashboard shows it`;
   const webhook = (secret: string) => {
@@ -37,8 +43,9 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
   };
   return {
     name,
-    header: headers.signature,
+    header: own.signature,
     read(request) {
+      const headers = { id: nameOf(request.headers, 'id'), timestamp: nameOf(request.headers, 'timestamp'), signature: nameOf(request.headers, 'signature') };
       const list = headerValue(request.headers, headers.signature);
       if (list === undefined) return { kind: 'missing', header: headers.signature };
       const id = headerValue(request.headers, headers.id);
@@ -61,12 +68,14 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
       };
     },
     sign({ headers: list, body, now }, secret) {
-      const id = headerValue(list, headers.id) ?? `msg_${now.toString(36)}`;
+      // The names the request came with (Svix's unbranded ones stay unbranded).
+      const names = prefix === 'svix' && nameOf(list, 'signature') === unbranded.signature ? unbranded : own;
+      const id = headerValue(list, names.id) ?? `msg_${now.toString(36)}`;
       const timestamp = unixSeconds(now);
       return withHeaders(list, [
-        [headers.id, id],
-        [headers.timestamp, String(timestamp)],
-        [headers.signature, `v1,${signatureOf(secret, id, timestamp, body)}`],
+        [names.id, id],
+        [names.timestamp, String(timestamp)],
+        [names.signature, `v1,${signatureOf(secret, id, timestamp, body)}`],
       ]);
     },
     secretProblem(secret) {
