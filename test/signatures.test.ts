@@ -393,7 +393,7 @@ function useHookCatch(verify: VerifyInput[], output: 'pretty' | 'json') {
 
 type Harness = ReturnType<typeof useHookCatch>;
 
-/** The verdicts the same everywhere, and no secret in the store, the terminal or any API answer. */
+/** The verdicts the same everywhere, and no secret in the store, the terminal or any API answer (a fixture export too). */
 async function expectVerdictsShownAndNoSecrets(h: Harness, secrets: string[], output: 'pretty' | 'json') {
   const { hc, deliveries } = h;
   const forms = secretForms(secrets);
@@ -411,6 +411,9 @@ async function expectVerdictsShownAndNoSecrets(h: Harness, secrets: string[], ou
     answers.push(one.body.toString('utf8'));
     expect(json(one).signature).toEqual(signature);
     expect(json(one).summary.signature).toEqual(signature);
+    const fixture = await send(`${hc.inspectorUrl}/api/requests/${id}/fixture`);
+    expect(fixture.status).toBe(200);
+    answers.push(fixture.body.toString('utf8'));
   }
   // The terminal shows each verdict (printed just after the answer went out).
   await expect.poll(() => deliveries.every(({ id }) => h.printed().includes(output === 'json' ? id : shortId(id))), { timeout: 5_000 }).toBe(true);
@@ -439,7 +442,7 @@ async function expectVerdictsShownAndNoSecrets(h: Harness, secrets: string[], ou
   }
 }
 
-/** Flips one byte of a body, inside a value (a digit, or a letter of a form value). */
+/** Changes one byte of a body: its last digit (inside a value, so the JSON stays JSON and the form a form). */
 function changeOneByte(body: string): string {
   const at = body.search(/\d(?=[^\d]*$)/);
   const bytes = Buffer.from(body);
@@ -791,7 +794,7 @@ describeScheme(twilioJson);
 
 describeScheme(hmacSha256, {
   rules: [{ secret: hmacSha256.secret, header: 'X-Acme-Signature', path: '/named/hmac256' }],
-  extra: ({ h, hooks, signed, deliver }) => {
+  extra: ({ h, hooks, signed }) => {
     it('a sha256= prefix and a base64 digest are read too', async () => {
       // Forms providers use besides bare hex (the reference above compares bare hex, so these are sent as they are).
       const request = await signed(hooks, 20);
