@@ -77,7 +77,13 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   const teardown = new Teardown();
   const temporary = input.dir === undefined ? await mkdtemp(join(tmpdir(), 'hook-catch-')) : null;
   if (temporary) teardown.add(() => rm(temporary, { recursive: true, force: true })); // last: after the store is closed
-  const options = resolveOptions({ ...input, dir: input.dir ?? temporary! });
+  let options: ResolvedOptions;
+  try {
+    options = resolveOptions({ ...input, dir: input.dir ?? temporary! });
+  } catch (error) {
+    await teardown.run(); // the temporary folder made for a start that never began
+    throw error;
+  }
   const reporter = createReporter(options.output, options.stdout, options.stderr);
   try {
     const events = createEvents();

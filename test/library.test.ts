@@ -63,4 +63,21 @@ describe('the library, for test suites', () => {
       await hc.close();`);
     expect(JSON.parse(out)).toEqual(['function', 'function', 'hook-catch/fixture@1', 'x']);
   });
+
+  it('start() without dir that refuses an option leaves no temporary folder behind', async () => {
+    const tmp = await tempDir();
+    const out = await runLibrary(
+      `
+      import { readdirSync } from 'node:fs';
+      import { start } from 'hook-catch';
+      const error = await start({ port: 0, inspectorPort: 0, tunnel: false, maxBody: -1 }).catch((e) => e.message);
+      const verify = await start({ port: 0, inspectorPort: 0, tunnel: false, verify: [{ scheme: 'svix', secret: 'not base64!' }] }).catch((e) => e.message);
+      console.log(JSON.stringify([error, verify, readdirSync(process.env.TMPDIR)]));`,
+      { env: { TMPDIR: tmp } },
+    );
+    const [error, verify, left] = JSON.parse(out);
+    expect(error).toMatch(/^maxBody /);
+    expect(verify).toBe("--verify svix: a Svix secret is whsec_ followed by base64, as the provider's dashboard shows it.");
+    expect(left).toEqual([]);
+  });
 });

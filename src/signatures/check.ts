@@ -81,7 +81,7 @@ function read(candidate: Candidate, request: SignedRequest, extras: CheckExtras)
 async function judge(request: SignedRequest, reading: Signed, candidate: Candidate, extras: CheckExtras): Promise<Omit<SignatureVerdict, 'scheme'>> {
   const { rules } = candidate;
   const tolerance = rules[0]!.toleranceSeconds;
-  const late = reading.timestamp === undefined ? null : timestampProblem(reading.timestamp, request.receivedAt, tolerance);
+  const late = reading.timestamp === undefined ? null : timestampProblem(reading.timestamp, request.receivedAt, tolerance, reading.pastOnly);
   for (let i = 0; i < rules.length; i++) {
     if (!(await reading.matches(rules[i]!.secret, request.body))) continue;
     if (late) return { verdict: 'invalid', reason: late };
@@ -107,7 +107,9 @@ async function mismatch(request: SignedRequest, reading: Signed, candidate: Cand
   const earlier = extras.seenWith?.(candidate.scheme.name, reading.signature);
   if (earlier) return `body differs from what was signed: capture ${shortId(earlier)} came with the same signature and verifies`;
   for (const other of extras.others ?? []) {
-    if (await reading.matches(other.secret, request.body)) return `signed with another secret: the one given for ${describeVerify(other)}`;
+    // A secret another scheme's rule holds may not even be a key for this one: that is no match.
+    const matched = await Promise.resolve(reading.matches(other.secret, request.body)).catch(() => false);
+    if (matched) return `signed with another secret: the one given for ${describeVerify(other)}`;
   }
   const also = reading.alsoSigned ? `, or for another ${reading.alsoSigned}` : '';
   return `signed with another secret${also}, or the body differs from what was signed`;

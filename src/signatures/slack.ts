@@ -21,6 +21,7 @@ export const slack: Scheme = {
     const timestamp = Number(ts.trim());
     return {
       kind: 'signed',
+      pastOnly: true,
       timestamp,
       signature: value,
       matches: (secret, body) => same(signature, hmac('sha256', secret, `v0:${timestamp}:`, body)),

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { headerValue, unixSeconds, withHeaders } from './kit.js';
+import { headerValue, same, unixSeconds, withHeaders } from './kit.js';
 import type { Scheme, SchemeName } from './types.js';
 
 /**
@@ -63,7 +63,8 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
         matches: (secret, body) => {
           if (!usable(secret)) return false;
           const expected = signatureOf(secret, id, timestamp, body);
-          return sent.some((signature) => signature === expected);
+          const wanted = Buffer.from(expected);
+          return sent.some((signature) => same(Buffer.from(signature), wanted));
         },
       };
     },

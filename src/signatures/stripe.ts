@@ -22,6 +22,7 @@ export const stripe: Scheme = {
     if (signatures.length === 0) return { kind: 'malformed', reason: 'Stripe-Signature has no v1= signature' };
     return {
       kind: 'signed',
+      pastOnly: true,
       timestamp: Number(t),
       signature: value,
       matches: (secret, body) => {

@@ -69,6 +69,8 @@ export interface Signed {
   kind: 'signed';
   /** The signed timestamp (unix seconds) for schemes that sign one. */
   timestamp?: number;
+  /** True when only a timestamp too old fails (Stripe's and Slack's libraries accept one from the future). */
+  pastOnly?: boolean;
   /** The signature as sent (what a second delivery with the same value would repeat). */
   signature: string;
   /** Words for the verdict of a valid check (`legacy SHA-1 header`). */

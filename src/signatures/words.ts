@@ -7,10 +7,13 @@ export function span(seconds: number): string {
   return `${Math.floor(s / 86400)} d`;
 }
 
-/** `timestamp 9 min old, tolerance 5 min`, or `… in the future …`; null when within the tolerance. */
-export function timestampProblem(signedAt: number, receivedAtMs: number, toleranceSeconds: number): string | null {
+/**
+ * `timestamp 9 min old, tolerance 5 min`, or `… in the future …` (unless `pastOnly`, as Stripe and
+ * Slack check); null when within the tolerance.
+ */
+export function timestampProblem(signedAt: number, receivedAtMs: number, toleranceSeconds: number, pastOnly = false): string | null {
   const age = receivedAtMs / 1000 - signedAt;
-  if (Math.abs(age) <= toleranceSeconds) return null;
+  if (Math.abs(age) <= toleranceSeconds || (pastOnly && age < 0)) return null;
   const tolerance = span(toleranceSeconds);
   let amount = span(age);
   // "6 min old, tolerance 5 min" reads right; "5 min old, tolerance 5 min" does not: say the seconds.
