@@ -7,10 +7,21 @@ import { formatDuration, formatFlagDuration } from '../units.js';
 export function reportText(report: DeliverReport, c: ChalkInstance): string {
   const { schedule } = report;
   const backoff = schedule.backoffMs.map(formatFlagDuration).join(',');
-  const lines = [c.bold(`Delivered ${report.webhooks.length} webhook${report.webhooks.length === 1 ? '' : 's'} to ${report.to}`) + c.dim(`  (up to ${schedule.attempts} attempts, ${backoff} apart${schedule.speed === 1 ? '' : ` at ${schedule.speed}x`})`), ''];
-  for (const webhook of report.webhooks) {
-    for (const send of webhook.sends) lines.push(`  ${webhook.label.padEnd(8)} ${`${webhook.method} ${shorten(webhook.path)}`.padEnd(28)} ${sendText(send, c)}`);
-    if (webhook.sends.length === 0) lines.push(`  ${webhook.label.padEnd(8)} ${`${webhook.method} ${shorten(webhook.path)}`.padEnd(28)} ${c.dim('not sent (stopped)')}`);
+  const title = c.bold(`Delivered ${report.webhooks.length} webhook${report.webhooks.length === 1 ? '' : 's'} to ${report.to}`);
+  const lines = [title + c.dim(`  (up to ${schedule.attempts} attempts, ${backoff} apart${schedule.speed === 1 ? '' : ` at ${schedule.speed}x`})`), ''];
+  const rows = report.webhooks.flatMap((w) => (w.sends.length ? w.sends : [null]).map((send) => ({ w, cells: send ? sendCells(send) : null, send })));
+  // Each column as wide as its widest cell, so that long retry chains stay aligned.
+  const width = (i: number) => Math.max(0, ...rows.map((r) => r.cells?.[i]?.length ?? 0));
+  const what = Math.max(...rows.map((r) => `${r.w.method} ${shorten(r.w.path)}`.length));
+  for (const { w, cells, send } of rows) {
+    const head = `  ${w.label.padEnd(8)} ${`${w.method} ${shorten(w.path)}`.padEnd(what)}  `;
+    if (!cells || !send) {
+      lines.push(head + c.dim('not sent (stopped)'));
+      continue;
+    }
+    const result = send.acknowledged ? c.green('acknowledged') : c.red('never acknowledged');
+    const error = send.attempts.at(-1)?.error;
+    lines.push(`${head}${cells.map((cell, i) => cell.padEnd(width(i))).join('  ')}  ${result}${send.duplicate ? c.magenta(' (duplicate)') : ''}${!send.acknowledged && error ? c.dim(`  ${error}`) : ''}`);
   }
   lines.push('');
   for (const check of Object.values(report.checks)) lines.push(...checkLines(check, c));
@@ -20,12 +31,10 @@ export function reportText(report: DeliverReport, c: ChalkInstance): string {
   return lines.join('\n') + '\n';
 }
 
-function sendText(send: SendReport, c: ChalkInstance): string {
-  const latencies = send.attempts.map((a) => Math.round(a.latencyMs)).join(', ');
+/** `500 → 500 → 200`, `3 attempts`, `9, 2, 5 ms`. */
+function sendCells(send: SendReport): string[] {
   const n = send.attempts.length;
-  const result = send.acknowledged ? c.green('acknowledged') : c.red('never acknowledged');
-  const error = send.attempts.at(-1)?.error;
-  return `${statuses(send.attempts).padEnd(24)} ${`${n} attempt${n === 1 ? '' : 's'}`.padEnd(11)} ${`${latencies} ms`.padEnd(16)} ${result}${send.duplicate ? c.magenta(' (duplicate)') : ''}${!send.acknowledged && error ? c.dim(`  ${error}`) : ''}`;
+  return [statuses(send.attempts), `${n} attempt${n === 1 ? '' : 's'}`, `${send.attempts.map((a) => Math.round(a.latencyMs)).join(', ')} ms`];
 }
 
 function checkLines(check: Check, c: ChalkInstance): string[] {
