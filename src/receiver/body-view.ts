@@ -1,5 +1,6 @@
 import type { CapturedRequest } from './capture.js';
 import { contentEncodings, decodeContent } from './content-encoding.js';
+import { isKnownJson, knownJson } from './parsed-json.js';
 import { formatBytes } from '../units.js';
 
 // What a stored body says: job matching and `hook-catch show` read bodies through this. The receiver's
@@ -39,8 +40,8 @@ export function viewBody(request: StoredBody, maxBytes = VIEW_BYTES): BodyView {
   if (decoded.bytes === null) return { ...view, problem: decoded.problem };
   view.bytes = decoded.bytes;
   if (startsLikeJson(decoded.bytes)) {
-    // Malformed, or nested deeper than the parser goes: nothing to look into.
-    const value = parseJson(decoded.bytes.toString('utf8'));
+    // Parsed by the receiver already when it said JSON; else: malformed, or nested deeper than the parser goes, is nothing to look into.
+    const value = encodings.length === 0 && isKnownJson(body) ? knownJson(body) : parseJson(decoded.bytes.toString('utf8'));
     if (value !== undefined) Object.assign(view, { format: 'json', value });
     return view;
   }

@@ -104,9 +104,15 @@ export interface CaptureInput {
 export function captureRequest(req: IncomingMessage, input: CaptureInput): CapturedRequest {
   const url = req.url ?? '/';
   const { path, query } = splitTarget(url);
+  // The pairs are built once, from the raw headers; `req.headers` (an object node:http builds on first use) is never asked for.
   const raw = req.rawHeaders;
   const headers: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
+  let contentType: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    headers.push([name, raw[i + 1]!]);
+    if (contentType === null && name.length === 12 && name.toLowerCase() === 'content-type') contentType = raw[i + 1]!;
+  }
   return {
     id: input.id,
     receivedAt: new Date(input.receivedAt).toISOString(),
@@ -117,12 +123,19 @@ export function captureRequest(req: IncomingMessage, input: CaptureInput): Captu
     httpVersion: req.httpVersion,
     headers,
     remoteAddress: req.socket.remoteAddress ?? null,
-    contentType: req.headers['content-type'] ?? null,
+    contentType,
     bodySize: input.bodySize,
     bodyDiscarded: input.bodyDiscarded,
     response: { status: input.status },
     body: input.body,
   };
+}
+
+/** The first Content-Length a request declares, as a number (NaN when none), read from its raw headers. */
+export function declaredLength(req: IncomingMessage): number {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 14 && raw[i]!.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+  return NaN;
 }
 
 /** The path (not decoded) and the query parameters (decoded, in order) of a request target. */

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { VIEW_BYTES } from './body-view.js';
 import type { CapturedRequest } from './capture.js';
 import { contentEncodings, decodeContent } from './content-encoding.js';
+import { rememberJson } from './parsed-json.js';
 
 type CheckedBody = Pick<CapturedRequest, 'body' | 'bodyDiscarded' | 'headers' | 'contentType'>;
 
@@ -19,8 +20,9 @@ export function isInvalidJson(request: CheckedBody): boolean {
   if (!isJsonType(request.contentType) || request.bodyDiscarded) return false;
   const { body } = request;
   if (body.length === 0 || body.length > VIEW_BYTES) return false;
-  const decoded = decodeContent(body, contentEncodings(request.headers), VIEW_BYTES);
-  return decoded.bytes !== null && decoded.bytes.length > 0 && isBrokenJson(decoded.bytes);
+  const encodings = contentEncodings(request.headers);
+  const decoded = decodeContent(body, encodings, VIEW_BYTES);
+  return decoded.bytes !== null && decoded.bytes.length > 0 && isBrokenJson(decoded.bytes, encodings.length === 0 ? body : null);
 }
 
 /** `application/json` or any `+json` type (`application/vnd.api+json`), parameters ignored, in any case. */
@@ -33,12 +35,14 @@ export function isJsonType(contentType: string | null): boolean {
 /**
  * JSON text must be UTF-8 (RFC 8259). A leading byte order mark, which the RFC lets parsers
  * ignore, is ignored. Only a syntax error counts as broken: any other error is the parser's limit.
+ * A valid body sent as is (`stored`) is remembered with its value (parsed-json.ts).
  */
-function isBrokenJson(bytes: Buffer): boolean {
+function isBrokenJson(bytes: Buffer, stored: Buffer | null): boolean {
   if (!isUtf8(bytes)) return true;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   try {
-    JSON.parse(bytes.toString('utf8', bom ? 3 : 0));
+    const value: unknown = JSON.parse(bytes.toString('utf8', bom ? 3 : 0));
+    if (stored && !bom) rememberJson(stored, value);
     return false;
   } catch (error) {
     return error instanceof SyntaxError;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answer } from './answer.js';
-import { captureRequest, type CapturedRequest } from './capture.js';
+import { captureRequest, declaredLength, type CapturedRequest } from './capture.js';
 import { isInvalidJson } from './json-check.js';
 import { storeThenAnswer } from './keep.js';
 import { storeThenAnswerByRule, storeThenRelay } from './answered-elsewhere.js';
@@ -89,7 +89,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const receivedAt = Date.now();
-    const declared = Number(req.headers['content-length']);
+    const declared = declaredLength(req);
     if (declared > maxBody) return refuse(req, res, receivedAt, declared, started);
     const chunks: Buffer[] = [];
     let size = 0;
@@ -118,7 +118,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   }
 
   function checkContinue(req: IncomingMessage, res: ServerResponse): void {
-    if (Number(req.headers['content-length']) > maxBody) return handle(req, res);
+    if (declaredLength(req) > maxBody) return handle(req, res);
     res.writeContinue();
     handle(req, res);
   }

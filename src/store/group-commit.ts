@@ -1,6 +1,9 @@
 /** A line waiting for the next write, with what the log needs to know about it once written. */
 export interface Pending<T> {
-  line: Buffer;
+  /** The line's bytes, in one or more parts (a body goes in as it came, between its head and tail). */
+  line: Buffer[];
+  /** Its length in bytes, newline included. */
+  size: number;
   meta: T;
   resolve: () => void;
   reject: (error: unknown) => void;
@@ -28,9 +31,11 @@ export class GroupCommit<T> {
 
   constructor(private readonly steps: GroupCommitSteps<T>) {}
 
-  add(line: Buffer, meta: T): Promise<void> {
+  add(line: Buffer[], meta: T): Promise<void> {
+    let size = 0;
+    for (const part of line) size += part.length;
     return new Promise((resolve, reject) => {
-      this.pending.push({ line, meta, resolve, reject });
+      this.pending.push({ line, size, meta, resolve, reject });
       this.schedule();
     });
   }

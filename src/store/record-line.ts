@@ -2,6 +2,7 @@ import { isRequestId } from '../receiver/ids.js';
 import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../receiver/capture.js';
 import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
 import type { SignatureVerdict } from '../signatures/types.js';
+import { isKnownJson } from '../receiver/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
@@ -24,34 +25,45 @@ export type NoteLine = { kind: 'replay'; of: string; record: ReplayRecord } | ({
 export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string } | NoteLine;
 export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string } | NoteLine;
 
-export function requestLine(request: CapturedRequest): Buffer {
-  const { body, bodyEncoding } = encodeBody(request.body);
-  return Buffer.from(
-    JSON.stringify({
-      // What lists show comes first: start-up parses only up to "query" (see parseIndexLine).
-      id: request.id,
-      receivedAt: request.receivedAt,
-      method: request.method,
-      url: request.url,
-      path: request.path,
-      contentType: request.contentType,
-      bodySize: request.bodySize,
-      bodyDiscarded: request.bodyDiscarded,
-      response: request.response,
-      remoteAddress: request.remoteAddress,
-      refusal: request.refusal,
-      invalidJson: request.invalidJson,
-      imported: request.imported,
-      signature: request.signature,
-      poll: request.poll,
-      httpVersion: request.httpVersion,
-      query: request.query,
-      headers: request.headers,
-      bodyEncoding,
-      body,
-    }) + '\n',
-  );
+/**
+ * A request's line, in parts. A body that is valid JSON text as it came (the receiver parsed it:
+ * parsed-json.ts) and holds no line break goes into the line as a JSON value, bytes untouched,
+ * between the head and `}`: `…,"headers":[…],"bodyJson":{"jobId":"a1"}}`. Any other body is a
+ * string: `…,"bodyEncoding":"utf8"|"base64","body":"…"}`. Either way the line is one JSON object.
+ */
+export function requestLine(request: CapturedRequest): Buffer[] {
+  const head = {
+    // What lists show comes first: start-up parses only up to "query" (see parseIndexLine).
+    id: request.id,
+    receivedAt: request.receivedAt,
+    method: request.method,
+    url: request.url,
+    path: request.path,
+    contentType: request.contentType,
+    bodySize: request.bodySize,
+    bodyDiscarded: request.bodyDiscarded,
+    response: request.response,
+    remoteAddress: request.remoteAddress,
+    refusal: request.refusal,
+    invalidJson: request.invalidJson,
+    imported: request.imported,
+    signature: request.signature,
+    poll: request.poll,
+    httpVersion: request.httpVersion,
+    query: request.query,
+    headers: request.headers,
+  };
+  const { body } = request;
+  if (body.length > 0 && isKnownJson(body) && body.indexOf(0x0a) === -1 && body.indexOf(0x0d) === -1) {
+    const text = JSON.stringify(head);
+    return [Buffer.from(`${text.slice(0, -1)},"bodyJson":`), body, LINE_CLOSE];
+  }
+  const encoded = encodeBody(body);
+  // The body last, after its encoding: start-up reads a line only up to there (parseIndexLine).
+  return [Buffer.from(JSON.stringify({ ...head, bodyEncoding: encoded.bodyEncoding, body: encoded.body }) + '\n')];
 }
+
+const LINE_CLOSE = Buffer.from('}\n');
 
 export function deletedLine(id: string): Buffer {
   return Buffer.from(JSON.stringify({ deleted: id }) + '\n');
@@ -72,13 +84,19 @@ export function parseLine(text: string): LogLine | null {
   if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
   if ('replayOf' in value || 'forwarded' in value) return noteOf(value);
   const head = storedHead(value);
-  if (!head || typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
+  if (!head) return null;
+  // A body written as a JSON value: its text is the line's, from after the field name to the closing brace.
+  if ('bodyJson' in value) return { kind: 'request', stored: { ...head, bodyEncoding: 'utf8', body: text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1) } };
+  if (typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
   return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
 }
 
 // In JSON text every quote inside a string is escaped, so these sequences can only be the fields themselves.
 const SUMMARY_END = Buffer.from(',"query":');
 const BODY_FIELD = Buffer.from(',"bodyEncoding":"');
+const BODY_JSON_TEXT = ',"bodyJson":';
+/** Before the body (the only raw JSON in a line), so the first of these in a line is the field itself. */
+const BODY_JSON = Buffer.from(BODY_JSON_TEXT);
 /** Notes start with their kind (and may hold bodies of their own): read whole. */
 const NOTE_START = /^\{"(replayOf|forwarded)":/;
 const LINE_END = Buffer.from('"}');
@@ -90,13 +108,23 @@ const LINE_END = Buffer.from('"}');
  */
 export function parseIndexLine(data: Buffer, start: number, end: number): IndexLine | null {
   if (NOTE_START.test(data.toString('latin1', start, Math.min(start + 16, end)))) return parseLine(data.toString('utf8', start, end)) as IndexLine | null;
-  const marker = data.indexOf(BODY_FIELD, start);
-  if (marker === -1 || marker >= end) {
+  // Searched within the line only: a line without the field must not send the search through the lines after it.
+  const bytes = data.subarray(start, end);
+  const at = bytes.indexOf(BODY_JSON);
+  const json = at === -1 ? -1 : start + at;
+  const field = json === -1 ? bytes.indexOf(BODY_FIELD) : -1;
+  const marker = json !== -1 ? json : field === -1 ? -1 : start + field;
+  if (marker === -1) {
     const line = parseLine(data.toString('utf8', start, end));
     return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.stored) } : line;
   }
-  const tail = data.toString('latin1', marker + BODY_FIELD.length, Math.min(marker + BODY_FIELD.length + 16, end));
-  if (!/^(utf8|base64)","body":"/.test(tail) || data.compare(LINE_END, 0, 2, end - 2, end) !== 0) return null;
+  if (marker === json) {
+    // The body is the line's end: a whole line closes it with `}`.
+    if (data[end - 1] !== 0x7d || end - marker <= BODY_JSON.length + 1) return null;
+  } else {
+    const tail = data.toString('latin1', marker + BODY_FIELD.length, Math.min(marker + BODY_FIELD.length + 16, end));
+    if (!/^(utf8|base64)","body":"/.test(tail) || data.compare(LINE_END, 0, 2, end - 2, end) !== 0) return null;
+  }
   const summaryEnd = data.indexOf(SUMMARY_END, start);
   const headEnd = summaryEnd !== -1 && summaryEnd < marker ? summaryEnd : marker;
   const value = parseObject(data.toString('utf8', start, headEnd) + '}');

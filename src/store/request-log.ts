@@ -204,9 +204,9 @@ export class RequestLog {
     return found?.entry;
   }
 
-  private enqueue(line: Buffer, meta: LineMeta): Promise<void> {
+  private enqueue(line: Buffer | Buffer[], meta: LineMeta): Promise<void> {
     if (this.closed) return Promise.reject(new HookCatchError('The request log is closed.'));
-    return this.commits.add(line, meta);
+    return this.commits.add(Array.isArray(line) ? line : [line], meta);
   }
 
   /** Writes a batch into the current segment (starting the next when it is full), then indexes it. */
@@ -217,9 +217,9 @@ export class RequestLog {
       // Known from the start, so that a file holding only deletions is removed in its turn too.
       this.index.segmentLive.set(w.segment, this.index.segmentLive.get(w.segment) ?? 0);
     }
-    let offset = w.write(batch.map((p) => p.line));
-    for (const { line, meta } of batch) {
-      const length = line.length - 1;
+    let offset = w.write(batch.length === 1 ? batch[0]!.line : batch.flatMap((p) => p.line), batch.length);
+    for (const { size, meta } of batch) {
+      const length = size - 1;
       if ('summary' in meta) this.index.add(meta.summary, w.segment, offset, length);
       else if ('deletes' in meta) this.index.remove(meta.deletes);
       else this.note(meta.note, { segment: w.segment, offset, length });

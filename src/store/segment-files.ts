@@ -54,8 +54,8 @@ export class SegmentWriter {
     this.size = fstatSync(fd).size;
   }
 
-  /** Appends whole lines; returns the offset of the first. On failure, nothing half-written stays. */
-  write(lines: Buffer[]): number {
+  /** Appends whole lines (`count` of them, in `lines`' parts); returns the offset of the first. On failure, nothing half-written stays. */
+  write(lines: Buffer[], count = lines.length): number {
     const start = this.size;
     try {
       let total = 0;
@@ -67,7 +67,7 @@ export class SegmentWriter {
       throw error;
     }
     for (const line of lines) this.size += line.length;
-    this.lines += lines.length;
+    this.lines += count;
     return start;
   }
 
