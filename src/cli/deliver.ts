@@ -7,7 +7,7 @@ import { fixtureRequest } from '../fixtures/fixture.js';
 import { selectRequests } from '../fixtures/select.js';
 import { readJobsOffline } from '../jobs/offline.js';
 import { shortId } from '../receiver/ids.js';
-import { deliver } from '../replay/deliver.js';
+import { deliver, type DeliverOptions } from '../replay/deliver.js';
 import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../replay/deliver-plan.js';
 import type { DeliverItem } from '../replay/deliver-types.js';
 import { parseTarget } from '../replay/target.js';
@@ -21,21 +21,13 @@ import { clientFor } from './client.js';
 /** 0 every webhook was acknowledged, 2 some never were. */
 export const DELIVER_EXIT = { acknowledged: 0, notAcknowledged: 2 } as const;
 
-export interface DeliverCommandOptions {
+/** The schedule and the mix as deliver() takes them; what to send and where, as the flags give them. */
+export interface DeliverCommandOptions extends Omit<DeliverOptions, 'to' | 'own' | 'onProgress' | 'signal'> {
   dir: string;
   ids: string[];
   job?: string;
   file?: string;
   to?: string;
-  attempts: number;
-  backoffMs: number[];
-  speed: number;
-  timeoutMs: number;
-  duplicates: number;
-  shuffle: boolean;
-  concurrency: number;
-  seed: number;
-  insecure?: boolean;
   json?: boolean;
 }
 
@@ -52,17 +44,10 @@ export async function deliverCommandRun(options: DeliverCommandOptions, stdout: 
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   try {
+    const { dir: _dir, ids: _ids, job: _job, file: _file, to: _to, json: _json, ...schedule } = options;
     const report = await deliver(items, {
+      ...schedule,
       to: parseTarget(to, '--to'),
-      attempts: options.attempts,
-      backoffMs: options.backoffMs,
-      speed: options.speed,
-      timeoutMs: options.timeoutMs,
-      duplicates: options.duplicates,
-      shuffle: options.shuffle,
-      concurrency: options.concurrency,
-      seed: options.seed,
-      insecure: options.insecure,
       own: { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null },
       onProgress: (event) => progress.event(event),
       signal: stop.signal,
