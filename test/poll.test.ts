@@ -151,12 +151,14 @@ describe('expect --poll from the command line', () => {
     expect(JSON.parse(waited.stdout)).toEqual({ jobId: 't-9', status: 'completed', output: 'the result' });
     expect(waited.stderr).toBe('hook-catch: job t-9: webhook lost. Its provider said "completed" and no webhook came within 0.3s; printed is the provider\'s polled answer.\n');
     await cli.printed(/warning: job t-9: its provider said "completed" at [\d:]+ and no webhook came within 0.3s: webhook lost. Its answer is kept: hook-catch show \w+/, { stream: 'stderr' });
+    const shown = await runCli(['show', /hook-catch show (\w+)/.exec(cli.stderr())![1]!, '--dir', dir]);
+    expect(shown.stdout).toMatch(new RegExp(`^polled    ${provider.url}/tasks/t-9\\?key=\\$API_KEY for job t-9, answered in \\d+ ms`, 'm'));
     const jobs = await runCli(['jobs', '--dir', dir]);
     expect(jobs.stdout).toMatch(/t-9\s+webhook lost\s+2 deliveries.*polled \d+×: provider says "completed"/);
     const api = (await send(`${/Inspector (http:\S+)/.exec(cli.stdout())![1]}/api/jobs/t-9`)).body.toString();
     cli.child.kill('SIGINT');
     await cli.exited;
-    const everything = cli.stdout() + cli.stderr() + expectRun.stdout + waited.stdout + waited.stderr + jobs.stdout + api + (await everyFile(dir));
+    const everything = cli.stdout() + cli.stderr() + expectRun.stdout + waited.stdout + waited.stderr + jobs.stdout + shown.stdout + api + (await everyFile(dir));
     expect(everything).not.toContain(SECRET);
     expect(api).toContain('?key=$API_KEY');
   });

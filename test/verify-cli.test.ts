@@ -40,7 +40,9 @@ describe('start --verify', () => {
     await cli.printed(/✗ github: signature header missing \(X-Hub-Signature-256\)/);
     cli.child.kill('SIGINT');
     await cli.exited;
-    const everything = cli.stdout() + cli.stderr() + (await everyFile(dir));
+    const shown = await runCli(['show', 'last', '--dir', dir]);
+    expect(shown.stdout).toMatch(/^signature ✗ github: signature header missing \(X-Hub-Signature-256\)$/m);
+    const everything = cli.stdout() + cli.stderr() + shown.stdout + (await everyFile(dir));
     expect(everything).not.toContain(STRIPE_SECRET);
     expect(everything).not.toContain(GITHUB_SECRET);
   });

@@ -5,7 +5,7 @@ import { formatBytes, formatTime } from '../units.js';
 import { shortId } from '../receiver/ids.js';
 import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
-import { appNote } from '../terminal/request-line.js';
+import { appNote, signatureNote } from '../terminal/request-line.js';
 import type { ReplayRecord } from '../replay/types.js';
 import { dirOption } from './args.js';
 import { bodyLines } from './show-body.js';
@@ -49,6 +49,13 @@ function describeReplays(replays: ReplayRecord[], stdout: NodeJS.WritableStream)
   return lines.join('\n') + '\n';
 }
 
+/** The verdict, whether the scheme was found from the headers, and the reason for any verdict but invalid (which has it already). */
+function signatureLine(signature: NonNullable<CapturedRequest['signature']>, c: ReturnType<typeof chalkFor>): string {
+  const detected = signature.detected ? c.dim(' (scheme found from the headers)') : '';
+  const reason = signature.verdict !== 'invalid' && signature.reason ? c.dim(`: ${signature.reason}`) : '';
+  return signatureNote(signature, c) + reason + detected;
+}
+
 function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream): string {
   const c = chalkFor(stdout);
   const row = (label: string, value: string) => `${c.dim(label.padEnd(10))}${value}`;
@@ -58,6 +65,8 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
     row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
     ...(request.forward ? [row('forward', appNote(request.forward, c))] : []),
+    ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
+    ...(request.poll ? [row('polled', `${c.cyan(request.poll.url)} for job ${request.poll.jobId}, answered in ${Math.round(request.poll.latencyMs)} ms ${c.dim('(the headers and body below are the provider\'s answer)')}`)] : []),
     ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),
     row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
     '',
