@@ -4,7 +4,7 @@ import { copy } from './clipboard.js';
 import { curlCommand } from './curl.js';
 import { fill, h } from './dom.js';
 import { fixtureHref, type RedactChoice } from './export.js';
-import { dateTime, size, STATE_WORDS } from './format.js';
+import { dateTime, duration, size, STATE_WORDS } from './format.js';
 import { forwardBadge, forwardWords } from './forward-badge.js';
 import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
@@ -102,7 +102,9 @@ export class DetailView {
     fill(
       this.deps.container,
       h('div', { class: 'detail-head' },
-        h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
+        r.summary.poll
+          ? h('div', { class: 'request-line', title: 'hook-catch asked the provider\'s status endpoint (expect --poll): below is its answer' }, h('span', { class: 'c-method m-polled' }, 'POLLED'), ' ', h('span', { class: 'url' }, r.summary.poll.url))
+          : h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
         h('div', { class: 'actions' },
           h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
           h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
@@ -144,13 +146,22 @@ export class DetailView {
 
   private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
     const job = r.summary.job;
-    const rows: [string, Node | string][] = [
-      ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})`],
-      ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
-      ['From', r.remoteAddress ?? 'unknown'],
+    const poll = r.summary.poll;
+    const rows: [string, Node | string][] = poll
+      ? [
+          ['Polled', `${dateTime(r.receivedAt)} (${r.receivedAt}), for job ${poll.jobId}`],
+          ['Provider answered', h('span', null, answered, ` in ${duration(poll.latencyMs)}`)],
+          ['From', r.remoteAddress ?? 'unknown'],
+        ]
+      : [
+          ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})`],
+          ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
+          ['From', r.remoteAddress ?? 'unknown'],
+        ];
+    rows.push(
       ['Id', r.id],
       ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
-    ];
+    );
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
     if (job) {
@@ -158,7 +169,7 @@ export class DetailView {
         'Job',
         h('span', null,
           h('a', { attrs: { href: '#' }, data: { job: job.jobId }, on: { click: (e) => { e.preventDefault(); this.deps.selectJob(job.jobId); } } }, job.jobId),
-          ` · ${STATE_WORDS[job.jobStatus]} · delivery said ${job.statusWord ?? job.status} · attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
+          ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
         ),
       ]);
     }

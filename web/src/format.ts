@@ -40,4 +40,5 @@ export const STATE_WORDS: Record<string, string> = {
   completed: 'completed',
   failed: 'failed',
   expired: 'expired',
+  webhook_lost: 'webhook lost',
 };

@@ -46,8 +46,9 @@ export class JobsModel {
       this.addDelivery(job, d);
       changedRequest = { requestId: d.requestId, match: matchOf(job, d) };
     } else if (message.event === 'status' && job.history.at(-1)?.status !== message.to) {
-      // Its delivery, if one caused it, is told by the request message that follows.
-      job.history.push({ status: message.to, at: new Date().toISOString() });
+      // Its delivery, if one caused it, is told by the request message that follows. A lost webhook
+      // is dated as the server dates it: when the grace after the provider's done ran out.
+      job.history.push({ status: message.to, at: message.to === 'webhook_lost' ? graceEnd(job) ?? new Date().toISOString() : new Date().toISOString() });
     }
     this.changed();
     return changedRequest;
@@ -77,6 +78,7 @@ export class JobsModel {
       attempt: match.attempt,
       duplicate: match.duplicate,
       bodyHash: '',
+      source: request.poll ? 'poll' : 'webhook',
     });
     this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     this.changed();
@@ -124,6 +126,12 @@ export class JobsModel {
     this.jobs.set(job.id, job);
     return job;
   }
+}
+
+/** When a polled job's webhook was due at the latest: the provider's done plus the grace; null before the provider said done. */
+export function graceEnd(job: Job): string | null {
+  const poll = job.poll;
+  return poll?.doneAt ? new Date(Date.parse(poll.doneAt) + poll.graceMs).toISOString() : null;
 }
 
 function matchOf(job: Job, d: Delivery): JobMatch {

@@ -155,7 +155,9 @@ export class ListView {
         on: { click: () => this.deps.select(r.id) },
       },
       h('span', { class: 'c-time', title: r.receivedAt }, clock(r.receivedAt)),
-      h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
+      r.poll
+        ? h('span', { class: 'c-method m-polled', title: `polled ${r.poll.url} for job ${r.poll.jobId} (answered in ${Math.round(r.poll.latencyMs)} ms): the provider's status endpoint, not a webhook` }, 'POLLED')
+        : h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
       h('span', { class: 'c-path', title: r.url }, h('span', { class: 'path-text' }, r.url), h('span', { class: 'c-badges' }, ...badges(r))),
       h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
       h('span', { class: 'c-size' }, r.bodyDiscarded ? `${size(r.bodySize)}!` : size(r.bodySize)),
@@ -173,7 +175,7 @@ function jobCell(r: ListedRequest, status: JobStatus | undefined, selectJob: (jo
     'span',
     {
       class: 'c-job',
-      title: `job ${jobId}: ${STATE_WORDS[status]}; this delivery said ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy}). Click to see only this job's deliveries.`,
+      title: `job ${jobId}: ${STATE_WORDS[status]}; ${r.poll ? 'the provider said' : 'this delivery said'} ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy}). Click to see only this job's deliveries.`,
       on: {
         click: (e) => {
           e.stopPropagation();

@@ -1,6 +1,7 @@
 /** The inspector API and stream as the page sees them (the server's shapes, from the client's side). */
 
-export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired';
+/** `webhook_lost`: the provider's status endpoint (polled) said the job ended, and no webhook came within the grace period. */
+export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost';
 export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
 
 export interface JobMatch {
@@ -33,6 +34,15 @@ export interface ListedRequest {
   forward?: ForwardInfo;
   /** The signature check's verdict (`start --verify`); absent when no --verify covers the request. */
   signature?: SignatureVerdict;
+  /** Only on a provider's status endpoint's answer that hook-catch polled (`expect --poll`). */
+  poll?: PollInfo;
+}
+
+/** Which job's status endpoint was polled, where (`$NAME` variables left as written), and how long it took. */
+export interface PollInfo {
+  jobId: string;
+  url: string;
+  latencyMs: number;
 }
 
 /** The signing schemes hook-catch checks (the server's SCHEME_NAMES, in its order). */
@@ -171,6 +181,38 @@ export interface Delivery {
   attempt: number;
   duplicate: boolean;
   bodyHash: string;
+  /** `webhook`: the provider sent it; `poll`: hook-catch fetched it from the provider's status endpoint. */
+  source: 'webhook' | 'poll';
+}
+
+/** What the provider's status endpoint said last. */
+export interface ProviderStatus {
+  status: PayloadStatus | null;
+  statusWord: string | null;
+  at: string;
+  requestId: string;
+}
+
+/** A job's polling of its provider's status endpoint (`expect --poll`). Never holds a secret. */
+export interface JobPoll {
+  /** `{jobId}` filled in, `$NAME` variables left as written. */
+  url: string;
+  everyMs: number;
+  graceMs: number;
+  statusPath: string | null;
+  state: 'polling' | 'done' | 'paused';
+  /** Polls made by this run of hook-catch. */
+  count: number;
+  lastPolledAt: string | null;
+  lastHttpStatus: number | null;
+  /** The last poll's error, or why polling is paused, in plain words. */
+  error: string | null;
+  nextAt: string | null;
+  provider: ProviderStatus | null;
+  /** When the provider first said the job ended. */
+  doneAt: string | null;
+  /** How long after `doneAt` the ending webhook came (negative: before). */
+  webhookLagMs: number | null;
 }
 
 export interface Job {
@@ -183,10 +225,20 @@ export interface Job {
   status: JobStatus;
   history: { status: JobStatus; at: string }[];
   deliveries: Delivery[];
+  /** Present when its status endpoint is polled (`expect --poll`). */
+  poll?: JobPoll;
 }
 
-/** A job as the stream announces it: without history and deliveries. */
+/** A job as the stream announces it: without history and deliveries (with its polling, if any). */
 export type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number };
+
+/** What `POST /api/jobs` takes. */
+export interface JobInput {
+  id: string;
+  label?: string;
+  ttl?: string;
+  poll?: { url: string; headers?: string[]; every?: string; grace?: string; statusPath?: string };
+}
 
 export interface TunnelState {
   url: string | null;
@@ -223,4 +275,6 @@ export type StreamMessage =
   | { type: 'rules'; rules: ResponseRule[] }
   | { type: 'job'; event: 'registered'; job: JobSummary }
   | { type: 'job'; event: 'delivered'; job: JobSummary; delivery: Delivery }
-  | { type: 'job'; event: 'status'; job: JobSummary; from: JobStatus; to: JobStatus };
+  | { type: 'job'; event: 'status'; job: JobSummary; from: JobStatus; to: JobStatus }
+  /** Its polling changed: a poll made, an error, paused, done. */
+  | { type: 'job'; event: 'poll'; job: JobSummary };
