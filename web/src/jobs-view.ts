@@ -3,6 +3,7 @@ import { toast } from './clipboard.js';
 import { fill, h } from './dom.js';
 import { duration, STATE_WORDS } from './format.js';
 import type { JobsModel } from './jobs.js';
+import { pollLine } from './poll-line.js';
 import { timeline, timelineWords } from './timeline.js';
 import type { Job } from './types.js';
 
@@ -25,7 +26,9 @@ interface DrawnCard {
 /** Cards drawn per section: the rest are counted, and found with the list's job filter. */
 const SECTION_LIMIT = 30;
 
+/** A lost webhook comes first: it is the one that needs a look. */
 const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] = [
+  { key: 'webhook_lost', title: 'Webhook lost', holds: (j) => j.status === 'webhook_lost' },
   { key: 'pending', title: 'Pending', holds: (j) => j.source === 'expect' && j.status === 'pending' },
   { key: 'in_progress', title: 'In progress', holds: (j) => j.source === 'expect' && j.status === 'in_progress' },
   { key: 'completed', title: 'Completed', holds: (j) => j.source === 'expect' && j.status === 'completed' },
@@ -110,6 +113,7 @@ export class JobsView {
       ),
       job.label ? h('div', { class: 'job-label', title: job.label }, job.label) : null,
       h('div', { class: 'job-info' }, info(job, now)),
+      pollLine(job, now),
       timeline(job, now),
       selected ? timelineWords(job) : null,
     );
@@ -139,12 +143,17 @@ export class JobsView {
 
 function info(job: Job, now: number): string {
   const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  const first = job.deliveries[0];
+  // Polled answers are told by the poll line: here, the webhooks.
+  const webhooks = job.poll ? job.deliveries.filter((d) => d.source !== 'poll') : job.deliveries;
+  const first = webhooks[0];
   const parts: string[] = [];
   if (job.status === 'pending') {
     parts.push(`waiting ${duration(now - start)}`, `expires in ${duration(Math.max(0, Date.parse(job.expiresAt) - now))}`);
+  } else if (!webhooks.length) {
+    const last = job.history.at(-1);
+    parts.push(last && last.status !== 'pending' ? `no webhook in ${duration(Math.max(0, Date.parse(last.at) - start))}` : 'no webhook');
   } else {
-    parts.push(job.deliveries.length === 1 ? '1 delivery' : `${job.deliveries.length} deliveries`);
+    parts.push(webhooks.length === 1 ? '1 delivery' : `${webhooks.length} deliveries`);
     if (first && job.registeredAt) {
       const after = Date.parse(first.receivedAt) - start;
       parts.push(after >= 0 ? `first webhook ${duration(after)} after registration` : `first webhook came ${duration(-after)} before registration`);

@@ -1,14 +1,18 @@
 import { h, svg } from './dom.js';
 import { clock, duration, STATE_WORDS } from './format.js';
-import type { Job } from './types.js';
+import { graceEnd } from './jobs.js';
+import type { Delivery, Job } from './types.js';
 
 const W = 300;
 const H = 46;
+/** A polled job's picture is taller: the grace span and the provider's word go under the line. */
+const H_POLLED = 60;
 const PAD = 12;
 const LINE_Y = 26;
 /** Markers closer than this are spread apart (a retry a second after its first attempt stays visible). */
 const MIN_GAP = 14;
-const FINAL = new Set(['completed', 'failed', 'expired']);
+/** States a timeline ends on (a late webhook may still clear a lost one: it is drawn on, then). */
+const FINAL = new Set(['completed', 'failed', 'expired', 'webhook_lost']);
 /** At most this many deliveries are drawn (the first and the latest): more would not fit apart. */
 const MOST_DOTS = 14;
 
@@ -18,36 +22,77 @@ function shownDeliveries(count: number): number[] {
   return count <= MOST_DOTS ? all : [0, ...all.slice(count - (MOST_DOTS - 1))];
 }
 
+interface Marker {
+  t: number;
+  /** Names a marker whose place other parts need (`done`: where the provider said the job ended). */
+  key?: string;
+  draw: (x: number) => SVGElement[];
+}
+
 /**
- * A job's life as a picture: registered (square), each delivery (a dot in the color of what it
- * said; hollow for a duplicate, with its attempt number), and the final state (a diamond).
+ * A job's life as a picture: registered (square), each webhook (a dot in the color of what it said;
+ * hollow for a duplicate, with its attempt number), each polled answer (a hollow cyan ring; filled
+ * where the provider said the job ended, its word under it), the grace the webhook had after that
+ * (a span under the line, a red tick where it ran out), and the final state (a diamond).
  */
 export function timeline(job: Job, now: number): SVGElement {
   const registered = Date.parse(job.registeredAt ?? job.firstSeenAt);
   const times = job.deliveries.map((d) => Date.parse(d.receivedAt));
   const start = Math.min(registered, ...times);
   const final = FINAL.has(job.status) ? job.history.at(-1) : undefined;
-  const end = Math.max(final ? Date.parse(final.at) : now, ...times, start + 1);
+  const graceOut = graceEnd(job);
+  const lostAt = job.status === 'webhook_lost' && graceOut ? graceOut : final?.at;
+  const end = Math.max(lostAt ? Date.parse(lostAt) : now, ...times, start + 1);
+  const doneAt = job.poll?.doneAt ? Date.parse(job.poll.doneAt) : null;
+  const numbers = webhookNumbers(job.deliveries);
   // Markers in time order (a webhook can come before its job is registered).
-  const markers: { t: number; draw: (x: number) => SVGElement[] }[] = [{ t: registered, draw: (x: number) => [registeredMark(job, x)] }];
+  const markers: Marker[] = [{ t: registered, draw: (x) => [registeredMark(job, x)] }];
   const shown = shownDeliveries(times.length);
-  for (const i of shown) markers.push({ t: times[i]!, draw: (x: number) => deliveryMark(job, i, x, times[i]! - registered) });
+  for (const i of shown) {
+    const d = job.deliveries[i]!;
+    if (d.source === 'poll') {
+      const done = doneAt !== null && times[i] === doneAt;
+      markers.push({ t: times[i]!, key: done ? 'done' : undefined, draw: (x) => pollMark(d, x, times[i]! - registered, done) });
+    } else markers.push({ t: times[i]!, draw: (x) => deliveryMark(d, numbers.get(d)!, x, times[i]! - registered) });
+  }
   if (shown.length < times.length) {
     // The deliveries between the first and the last ones drawn, as a count where they would be.
     const hidden = times.length - shown.length;
     markers.push({ t: (times[0]! + times[shown[1]!]!) / 2, draw: (x: number) => [svg('text', { x, y: LINE_Y + 4, class: 'tl-more' }, `+${hidden}`, svg('title', {}, `${hidden} more deliveries`))] });
   }
+  if (doneAt !== null && !markers.some((m) => m.key === 'done')) {
+    // Its polled answer is no longer kept (or not drawn): the moment is still marked.
+    markers.push({ t: doneAt, key: 'done', draw: (x) => [providerDoneMark(job, x)] });
+  }
+  const wasLost = job.status !== 'webhook_lost' && job.history.some((s) => s.status === 'webhook_lost');
+  if (graceOut && wasLost) markers.push({ t: Date.parse(graceOut), key: 'grace', draw: (x) => [graceOutMark(job, x, graceOut)] });
   markers.sort((a, b) => a.t - b.t);
   const x = place([...markers.map((m) => m.t), end], start, end);
   const endX = x.at(-1)!;
+  const at = (key: string) => {
+    const i = markers.findIndex((m) => m.key === key);
+    return i === -1 ? null : x[i]!;
+  };
+  const polled = Boolean(job.poll);
+  const height = polled ? H_POLLED : H;
   const parts: SVGElement[] = [svg('line', { x1: x[0]!, y1: LINE_Y, x2: endX, y2: LINE_Y, class: 'tl-line' })];
   if (!final) parts.push(svg('line', { x1: endX - 18, y1: LINE_Y, x2: endX, y2: LINE_Y, class: 'tl-open' }));
+  const doneX = at('done');
+  if (doneX !== null && job.poll) parts.push(graceSpan(job, doneX, at('grace') ?? endX, graceOut !== null && Date.parse(graceOut) <= end));
   markers.forEach((m, i) => parts.push(...m.draw(x[i]!)));
   if (final) {
-    parts.push(svg('path', { d: `M${endX} ${LINE_Y - 7}l7 7l-7 7l-7 -7z`, class: `tl-final st-${job.status}` }, svg('title', {}, `${STATE_WORDS[job.status]} ${clock(final.at)}`)));
+    const words = job.status === 'webhook_lost' ? `webhook lost ${clock(lostAt!)}: no webhook within ${duration(job.poll?.graceMs ?? 0)} of the provider's done` : `${STATE_WORDS[job.status]} ${clock(final.at)}`;
+    parts.push(svg('path', { d: `M${endX} ${LINE_Y - 7}l7 7l-7 7l-7 -7z`, class: `tl-final st-${job.status}` }, svg('title', {}, words)));
   }
-  parts.push(svg('text', { x: endX, y: H - 2, class: 'tl-span', 'text-anchor': 'end' }, `${final ? '' : 'waiting '}${duration(end - start)}`));
-  return svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-label': `timeline of job ${job.id}` }, ...parts);
+  parts.push(svg('text', { x: endX, y: height - 2, class: 'tl-span', 'text-anchor': 'end' }, `${final ? '' : 'waiting '}${duration(end - start)}`));
+  return svg('svg', { viewBox: `0 0 ${W} ${height}`, class: `timeline${polled ? ' polled' : ''}`, role: 'img', 'aria-label': `timeline of job ${job.id}` }, ...parts);
+}
+
+/** Webhooks are numbered 1, 2, 3 among themselves (polled answers are not webhooks). */
+function webhookNumbers(deliveries: Delivery[]): Map<Delivery, number> {
+  const numbers = new Map<Delivery, number>();
+  for (const d of deliveries) if (d.source !== 'poll') numbers.set(d, numbers.size + 1);
+  return numbers;
 }
 
 function registeredMark(job: Job, x: number): SVGElement {
@@ -55,31 +100,72 @@ function registeredMark(job: Job, x: number): SVGElement {
   return svg('rect', { x: x - 5, y: LINE_Y - 5, width: 10, height: 10, class: job.registeredAt ? 'tl-registered' : 'tl-unregistered' }, svg('title', {}, words));
 }
 
-function deliveryMark(job: Job, i: number, x: number, sinceRegistered: number): SVGElement[] {
-  const d = job.deliveries[i]!;
-  const when = sinceRegistered >= 0 ? `+${duration(sinceRegistered)}` : `${duration(-sinceRegistered)} before registration`;
+function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number): SVGElement[] {
   return [
     svg('circle', { cx: x, cy: LINE_Y, r: 5, class: `tl-delivery st-${d.status}${d.duplicate ? ' dup' : ''}`, 'data-request': d.requestId },
-      svg('title', {}, `delivery ${i + 1}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}, ${when}`)),
-    svg('text', { x, y: LINE_Y - 10, class: 'tl-label' }, d.attempt > 1 ? `×${d.attempt}` : String(i + 1)),
+      svg('title', {}, `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}, ${since(sinceRegistered)}`)),
+    svg('text', { x, y: LINE_Y - 10, class: 'tl-label' }, d.attempt > 1 ? `×${d.attempt}` : String(n)),
   ];
+}
+
+/** A polled answer: a hollow cyan ring; filled, with the provider's word under it, where it said the job ended. */
+function pollMark(d: Delivery, x: number, sinceRegistered: number, done: boolean): SVGElement[] {
+  const word = d.statusWord ?? (done ? d.status : 'no status');
+  const marks = [
+    svg('circle', { cx: x, cy: LINE_Y, r: 4, class: `tl-poll${done ? ' done' : ''}`, 'data-request': d.requestId },
+      svg('title', {}, `poll: the provider said "${word}"${done ? ' (the job ended)' : ''}, ${since(sinceRegistered)}`)),
+  ];
+  if (done) marks.push(svg('text', { x, y: LINE_Y + 21, class: 'tl-poll-word' }, shorten(word)));
+  return marks;
+}
+
+function providerDoneMark(job: Job, x: number): SVGElement {
+  const word = job.poll?.provider?.statusWord ?? 'done';
+  return svg('circle', { cx: x, cy: LINE_Y, r: 4, class: 'tl-poll done' }, svg('title', {}, `the provider said "${word}" at ${clock(job.poll!.doneAt!)}`));
+}
+
+/** Where the grace ran out on a job a late webhook then settled. */
+function graceOutMark(job: Job, x: number, at: string): SVGElement {
+  return svg('line', { x1: x, y1: LINE_Y - 7, x2: x, y2: LINE_Y + 10, class: 'tl-grace-out' },
+    svg('title', {}, `grace ran out ${clock(at)}: no webhook within ${duration(job.poll!.graceMs)} of the provider's done (the webhook came later)`));
+}
+
+/** The grace the webhook had after the provider said done: a span under the line, red once it ran out. */
+function graceSpan(job: Job, fromX: number, toX: number, ranOut: boolean): SVGElement {
+  const lost = ranOut && job.history.some((s) => s.status === 'webhook_lost');
+  const words = `${duration(job.poll!.graceMs)} of grace for the webhook after the provider's done${lost ? ': it ran out' : ''}`;
+  return svg('line', { x1: fromX, y1: LINE_Y + 9, x2: Math.max(toX, fromX + 2), y2: LINE_Y + 9, class: `tl-grace${lost ? ' lost' : ''}` }, svg('title', {}, words));
+}
+
+function shorten(word: string): string {
+  return word.length > 12 ? `${word.slice(0, 11)}…` : word;
 }
 
 /** The same life in words, for the selected job. */
 export function timelineWords(job: Job): HTMLElement {
   const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  const items = [h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`)];
-  job.deliveries.forEach((d, i) => {
-    items.push(
-      h('li', { class: 'tl-event', data: { request: d.requestId } },
-        `delivery ${i + 1}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
+  const numbers = webhookNumbers(job.deliveries);
+  const doneAt = job.poll?.doneAt ?? null;
+  const items: { t: number; el: HTMLElement }[] = [{ t: -Infinity, el: h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`) }];
+  for (const d of job.deliveries) {
+    const t = Date.parse(d.receivedAt);
+    const el = d.source === 'poll'
+      ? h('li', { class: 'tl-event poll', data: { request: d.requestId } },
+        `poll: the provider said "${d.statusWord ?? 'no status'}"`, d.receivedAt === doneAt ? ', the job ended' : '', ` · ${since(t - start)}`)
+      : h('li', { class: 'tl-event', data: { request: d.requestId } },
+        `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
         d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
-        ` · ${since(Date.parse(d.receivedAt) - start)} · found in ${d.matchedBy}`),
-    );
-  });
+        ` · ${since(t - start)} · found in ${d.matchedBy}`);
+    items.push({ t, el });
+  }
+  const graceOut = graceEnd(job);
+  if (graceOut && job.history.some((s) => s.status === 'webhook_lost')) {
+    items.push({ t: Date.parse(graceOut), el: h('li', { class: 'tl-lost' }, `no webhook by ${clock(graceOut)}, ${duration(job.poll!.graceMs)} after the provider's done: webhook lost`) });
+  }
   const last = job.history.at(-1);
-  if (last && FINAL.has(job.status)) items.push(h('li', null, `${STATE_WORDS[job.status]} at ${clock(last.at)}`));
-  return h('ol', { class: 'tl-words' }, ...items);
+  if (last && FINAL.has(job.status) && job.status !== 'webhook_lost') items.push({ t: Infinity, el: h('li', null, `${STATE_WORDS[job.status]} at ${clock(last.at)}`) });
+  items.sort((a, b) => a.t - b.t);
+  return h('ol', { class: 'tl-words' }, ...items.map((i) => i.el));
 }
 
 function since(ms: number): string {
