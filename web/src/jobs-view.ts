@@ -1,9 +1,8 @@
-import { sendJson } from './api.js';
-import { toast } from './clipboard.js';
 import { fill, h } from './dom.js';
 import { duration, STATE_WORDS } from './format.js';
 import type { JobsModel } from './jobs.js';
 import { pollLine } from './poll-line.js';
+import { registerForm } from './register-form.js';
 import { timeline, timelineWords } from './timeline.js';
 import type { Job } from './types.js';
 
@@ -44,7 +43,7 @@ export class JobsView {
   private cards = new Map<string, DrawnCard>();
 
   constructor(private readonly deps: JobsViewDeps) {
-    this.form = this.registerForm();
+    this.form = registerForm();
     this.sections = h('div', { class: 'job-sections' });
     fill(deps.container, h('h2', null, 'Jobs'), this.form, this.sections);
   }
@@ -117,27 +116,6 @@ export class JobsView {
       timeline(job, now),
       selected ? timelineWords(job) : null,
     );
-  }
-
-  private registerForm(): HTMLFormElement {
-    const id = h('input', { attrs: { name: 'id', placeholder: 'job id', required: '', autocomplete: 'off', 'aria-label': 'job id' } });
-    const label = h('input', { attrs: { name: 'label', placeholder: 'label (optional)', autocomplete: 'off', 'aria-label': 'label' } });
-    const ttl = h('input', { class: 'ttl', attrs: { name: 'ttl', placeholder: 'ttl 7d', autocomplete: 'off', 'aria-label': 'time to live, such as 30m or 7d' } });
-    const form = h('form', { class: 'register', attrs: { 'aria-label': 'register a job' } }, id, label, ttl, h('button', { attrs: { type: 'submit' } }, 'Expect'));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const body: Record<string, string> = { id: id.value.trim() };
-      if (label.value.trim()) body.label = label.value.trim();
-      if (ttl.value.trim()) body.ttl = ttl.value.trim();
-      try {
-        const job = await sendJson<Job>('POST', '/api/jobs', body);
-        toast(`Expecting job ${job.id}`);
-        form.reset();
-      } catch (error) {
-        toast((error as Error).message, 'error');
-      }
-    });
-    return form;
   }
 }
 
