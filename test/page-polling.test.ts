@@ -101,9 +101,14 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     expect(page.errors).toEqual([]);
   });
 
-  it("a poll's error shows in its own words: refused, rate-limited", async () => {
+  it("a poll's error shows in its own words: refused, rate-limited; an answer without a status word says so", async () => {
     const limited = await fakeProvider(() => ({ status: 429, headers: { 'Retry-After': '120' }, body: '{"error":"slow down"}' }));
+    const quiet = await fakeProvider(() => ({ status: 200, body: '{"phase":"rendering"}' }));
     const { hc, page } = await startWithPage();
+    await hc.expect('quiet', { poll: { url: `${quiet.url}/jobs/{jobId}`, everyMs: 100 } });
+    await expect.poll(() => card(page, 'quiet').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: no status word we know in the answer \(say where it is: status at\) · next (in .+|now)$/);
+    await hc.expect('quiet', { poll: { url: `${quiet.url}/jobs/{jobId}`, everyMs: 100, statusPath: 'body.phase' } });
+    await expect.poll(() => card(page, 'quiet').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: provider says "rendering"/);
     await hc.expect('down', { poll: { url: 'http://127.0.0.1:9/jobs/{jobId}', everyMs: 100 } });
     await hc.expect('busy', { poll: { url: `${limited.url}/jobs/{jobId}`, everyMs: 100 } });
     await expect.poll(() => card(page, 'down').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: http:\/\/127\.0\.0\.1:9 refused the connection.* · next (in .+|now)$/);

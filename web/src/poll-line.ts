@@ -20,9 +20,10 @@ function pollWords(job: Job, poll: JobPoll, now: number): { text: string; tone: 
   const head = poll.count > 0 ? `polled ${poll.count}×` : poll.provider ? 'polled' : 'polling';
   const error = poll.error?.replace(/[.\s]+$/, '') ?? null;
   // A non-2xx answer says nothing about the job (the server keeps it as the provider's last, with no status).
-  const said = poll.provider && (poll.provider.status !== null || poll.provider.statusWord !== null) ? `provider says "${poll.provider.statusWord ?? poll.provider.status ?? 'nothing we know'}"` : null;
-  // `polled 3×: provider says "running" · <error>`, or with no answer yet, `polled 3×: <error>`.
-  const parts = [`${head}: ${said ?? error ?? 'no answer yet'}`];
+  const said = poll.provider && (poll.provider.status !== null || poll.provider.statusWord !== null) ? `provider says "${poll.provider.statusWord ?? poll.provider.status}"` : null;
+  const silent = !poll.provider ? 'no answer yet' : poll.statusPath ? `no status word at ${poll.statusPath} in the answer` : 'no status word we know in the answer (say where it is: status at)';
+  // `polled 3×: provider says "running" · <error>`, or without a status, `polled 3×: <error>`.
+  const parts = [`${head}: ${said ?? error ?? silent}`];
   if (said && error) parts.push(error);
   if (poll.webhookLagMs !== null) {
     parts.push(`webhook ${duration(Math.abs(poll.webhookLagMs))} ${poll.webhookLagMs >= 0 ? 'after' : 'before'} the provider's done`);
