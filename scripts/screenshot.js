@@ -1,6 +1,6 @@
 // `npm run screenshot`: regenerates docs/inspector.png, docs/jobs.png and docs/replay.png from a
-// real hook-catch with example traffic (no network: local ports only, an example public URL, and a
-// local server standing in for the user's app).
+// real hook-catch with example traffic (no network: local ports only, an example public URL, a
+// local server standing in for the user's app, and one standing in for a provider's status endpoint).
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +22,14 @@ const app = createServer((req, res) => {
 });
 await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
 const appUrl = `http://127.0.0.1:${app.address().port}`;
+// The video API's status endpoint (expect --poll): the render runs, then ends; its webhook never comes.
+let renderState = 'rendering';
+const provider = createServer((req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ id: 'task_01HZX4Q8N2', status: renderState, progress: renderState === 'rendering' ? 35 : 100 }));
+});
+await new Promise((resolve) => provider.listen(0, '127.0.0.1', resolve));
+const providerUrl = `http://127.0.0.1:${provider.address().port}`;
 const hc = await start({ port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false, publicUrl: 'https://hooks.example.com', maxBody: 100_000, forward: appUrl });
 await hc.rules.add({ path: '/webhook/upload', status: 503, headers: [['Retry-After', '30']] });
 const browser = await launchChromium();
@@ -34,7 +42,8 @@ try {
   await hc.expect(transcript, { label: 'speech-to-text: call 1042' });
   await hc.expect(summary, { label: 'summary: weekly sync' });
   await hc.expect(diarize, { label: 'diarize: support line' });
-  await hc.expect('task_01HZX4Q8N2', { label: 'video render' });
+  await hc.expect('task_01HZX4Q8N2', { label: 'video render', poll: { url: `${providerUrl}/v1/tasks/{jobId}`, statusPath: 'body.status', everyMs: 500, graceMs: 2000 } });
+  await jobReaches('task_01HZX4Q8N2', (job) => job.poll?.provider?.statusWord === 'rendering');
   await pause(700);
   await post(JSON.stringify({ jobId: transcript, api: '/ai/audio/v1/async/speech-to-text', status: 'InProgress' }));
   await pause(900);
@@ -54,11 +63,13 @@ try {
   await pause(1200);
   await post(summaryDone); // the provider did not see our answer and sent it again
   await pause(300);
+  renderState = 'succeeded';
   await post(JSON.stringify({ jobId: diarize, status: 'Failed', error: { code: 'AudioTooShort', message: 'The audio must be at least 1 second long.' } }));
   await post(JSON.stringify({ taskId: 'task_7Q2M9', status: 'processing', progress: 40 }), '/hooks/render');
   await post('{"jobId": "b2c41f", "status": "Completed", ', '/webhook', 'application/json');
   await post('x'.repeat(150_000), '/webhook/upload', 'text/plain');
   await fetch(`${hc.receiverUrl}/health?probe=uptime`);
+  await jobReaches('task_01HZX4Q8N2', (job) => job.status === 'webhook_lost');
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'light', deviceScaleFactor: 1 });
   await page.goto(hc.inspectorUrl);
@@ -97,6 +108,26 @@ try {
 } finally {
   await browser.close();
   await new Promise((resolve) => app.close(resolve));
+  await new Promise((resolve) => provider.close(resolve));
   await hc.close();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Resolves once job `id` passes `test` (checked now and at each of its changes); fails after 30 s. */
+function jobReaches(id, test) {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const job = hc.jobs.get(id);
+      if (!job || !test(job)) return;
+      clearTimeout(timer);
+      hc.events.off('job', check);
+      resolve(job);
+    };
+    const timer = setTimeout(() => {
+      hc.events.off('job', check);
+      reject(new Error(`job ${id} did not get there in 30 s: ${JSON.stringify(hc.jobs.get(id))}`));
+    }, 30_000);
+    hc.events.on('job', check);
+    check();
+  });
 }
