@@ -113,20 +113,28 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Resolves once job `id` passes `test` (checked now and at each of its changes); fails after 30 s. */
+/**
+ * Resolves once job `id` passes `test`, checked at each of its changes and every 100 ms (reading a
+ * job also flags it lost when its grace ran out); fails after 30 s.
+ */
 function jobReaches(id, test) {
   return new Promise((resolve, reject) => {
     const check = () => {
       const job = hc.jobs.get(id);
       if (!job || !test(job)) return;
-      clearTimeout(timer);
-      hc.events.off('job', check);
+      done();
       resolve(job);
     };
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer);
+      clearInterval(again);
       hc.events.off('job', check);
+    };
+    const timer = setTimeout(() => {
+      done();
       reject(new Error(`job ${id} did not get there in 30 s: ${JSON.stringify(hc.jobs.get(id))}`));
     }, 30_000);
+    const again = setInterval(check, 100);
     hc.events.on('job', check);
     check();
   });
