@@ -53,7 +53,7 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     for (const id of polled) {
       await row(page, id).waitFor(SHOWN);
       expect(await row(page, id).locator('.c-method').innerText()).toBe('POLLED');
-      expect(await row(page, id).locator('.c-job').innerText()).toBe('j-lost');
+      await expect.poll(() => row(page, id).locator('.c-job').innerText()).toBe('j-lost');
     }
     const webhookRow = await deliver(hc, JSON.stringify({ unrelated: true }));
     await row(page, webhookRow).waitFor(SHOWN);
@@ -72,10 +72,11 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     expect(lag).toBeGreaterThan(500);
     await expect.poll(() => job.locator('.job-poll').innerText()).toMatch(/^polled \d+×: provider says "done" · webhook [\d.]+ (ms|s) after the provider's done$/);
     expect(await job.locator('.job-poll').getAttribute('class')).not.toContain('bad');
-    expect(await job.locator('circle.tl-delivery').getAttribute('data-request')).toBe(late);
+    // The status and the webhook's row may come in different frames: each is waited for.
+    await expect.poll(() => job.locator('circle.tl-delivery').getAttribute('data-request')).toBe(late);
     expect(await job.locator('.tl-grace-out').count()).toBe(1);
     expect(await job.locator('.tl-final.st-completed').count()).toBe(1);
-    expect(await job.locator('.job-info').innerText()).toMatch(/^1 delivery · first webhook .* after registration$/);
+    await expect.poll(() => job.locator('.job-info').innerText()).toMatch(/^1 delivery · first webhook .* after registration$/);
 
     // Selected, it tells its life in words, the lost grace in its place.
     await job.click();
@@ -143,7 +144,7 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     expect(first.url).toBe('/tasks/pj-1?v=2');
     expect(first.headers.authorization).toBe('Bearer sk-page-literal-41');
     await expect.poll(() => form.locator('.register-error').innerText()).toBe('');
-    expect(await form.getByLabel('job id').inputValue()).toBe(''); // the form is ready for the next job
+    await expect.poll(() => form.getByLabel('job id').inputValue()).toBe(''); // the form is ready for the next job (once the POST answered)
     const job = card(page, 'pj-1');
     await expect.poll(() => job.locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: provider says "queued"/);
     expect(await job.locator('.job-poll').getAttribute('title')).toContain(`polls ${provider.url}/tasks/pj-1?v=2`);
