@@ -33,7 +33,9 @@ const SETTINGS = {
   disk: quick ? { diskMb: 16, fillerMb: 8, connections: 32, fullMs: 1000 } : { diskMb: 32, fillerMb: 8, connections: 32, fullMs: 3000 },
   // holdSeconds: how long the slow sockets are watched for hook-catch to close them (node:http's
   // default header timeout is 60 s, checked every 30 s).
-  loris: quick ? { slowHeads: 100, slowBodies: 10, seconds: 3, holdSeconds: 0 } : { slowHeads: 500, slowBodies: 50, seconds: 8, holdSeconds: 100 },
+  loris: quick
+    ? { slowHeads: 100, slowBodies: 10, seconds: 3, holdSeconds: 0, fdLimit: { limit: 256, slowHeads: 300 } }
+    : { slowHeads: 500, slowBodies: 50, seconds: 8, holdSeconds: 100, fdLimit: { limit: 1024, slowHeads: 1100 } },
 };
 const PARTS = [
   ['kill', killRounds],

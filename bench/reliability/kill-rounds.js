@@ -17,63 +17,79 @@ const MAX_REQUESTS = ['--max-requests', '10000000']; // nothing dropped: every a
 export async function killRounds({ seed, rounds, loadMs, connections, log }) {
   const base = tempDir('kill');
   const dir = join(base, 'store');
-  const result = { rounds: [], acked: 0, lost: 0, different: 0, registrations: 0, lostRegistrations: 0, deliveries: 0, unmatchedDeliveries: 0, restarts: 0, recoveryWarnings: [], cliChecks: 0, cliMismatches: [] };
+  const done = [];
+  const recoveryWarnings = [];
+  const cli = { checked: 0, mismatches: [] };
   const allAcked = [];
   const allRegistrations = [];
   let hc = await startHookCatch({ dir, args: MAX_REQUESTS, logDir: base });
-  for (let round = 1; round <= rounds; round++) {
-    const rng = rngFor(seed, 'kill-round', round);
-    const killAfterMs = rng.int(loadMs[0], loadMs[1]);
-    const r = await loadThenKill(hc, { seed, round, killAfterMs, connections, dir, log });
-    // The restart: the same --dir, after a kill -9 (instance.json left behind, maybe a torn line).
-    hc = await startHookCatch({ dir, args: MAX_REQUESTS, logDir: base });
-    result.restarts++;
-    r.restartMs = Math.round(hc.readyMs);
-    const warnings = hc.stderr().trim();
-    if (warnings) result.recoveryWarnings.push({ round, text: warnings });
-    const agent = keepAliveAgent(8);
-    const requests = await checkThroughApi(hc.inspectorUrl, r.acked, agent);
-    const jobs = await checkJobs(hc.inspectorUrl, r.registrations, r.acked, agent);
-    const cli = await showBodies(dir, r.acked, rng);
-    agent.destroy();
-    Object.assign(r, {
-      lost: requests.missing.length,
-      different: requests.different.length,
-      lostRegistrations: jobs.lostRegistrations.length,
-      deliveries: jobs.deliveries,
-      unmatchedDeliveries: jobs.unmatchedDeliveries.length,
-      problems: [...requests.missing.slice(0, 5).map((id) => `lost ${id}`), ...requests.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`), ...jobs.lostRegistrations.slice(0, 5).map((id) => `registration ${id} lost`), ...jobs.unmatchedDeliveries.slice(0, 5).map((id) => `delivery ${id} not matched to its job`), ...jobs.problems.slice(0, 5)],
-    });
-    result.cliChecks += cli.checked;
-    result.cliMismatches.push(...cli.mismatches);
-    allAcked.push(...r.acked);
-    allRegistrations.push(...r.registrations);
-    log(`kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged in ${r.loadMs} ms (${r.reqPerSec} req/s), ${r.registrations.length} registrations, ${r.inFlight} in flight at the kill; restart ${r.restartMs} ms; lost ${r.lost}, different ${r.different}, registrations lost ${r.lostRegistrations}, deliveries unmatched ${r.unmatchedDeliveries}`);
-    const { acked: _a, registrations: _r, ...summary } = r;
-    result.rounds.push({ ...summary, acked: r.acked.length, registrations: r.registrations.length });
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      const rng = rngFor(seed, 'kill-round', round);
+      const r = await loadThenKill(hc, { seed, round, killAfterMs: rng.int(loadMs[0], loadMs[1]), connections, dir, log });
+      // The restart: the same --dir, after a kill -9 (instance.json left behind, maybe a torn line).
+      hc = await startHookCatch({ dir, args: MAX_REQUESTS, logDir: base });
+      r.restartMs = Math.round(hc.readyMs);
+      const warnings = hc.stderr().trim();
+      if (warnings) recoveryWarnings.push({ round, text: warnings });
+      const agent = keepAliveAgent(8);
+      const requests = await checkThroughApi(hc.inspectorUrl, r.acked, agent);
+      const jobs = await checkJobs(hc.inspectorUrl, r.registrations, r.acked, agent);
+      agent.destroy();
+      const shown = await showBodies(dir, r.acked, rng);
+      cli.checked += shown.checked;
+      cli.mismatches.push(...shown.mismatches);
+      Object.assign(r, {
+        lost: requests.missing.length,
+        different: requests.different.length,
+        lostRegistrations: jobs.lostRegistrations.length,
+        deliveries: jobs.deliveries,
+        unmatchedDeliveries: jobs.unmatchedDeliveries.length,
+        problems: [
+          ...requests.missing.slice(0, 5).map((id) => `lost ${id}`),
+          ...requests.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`),
+          ...jobs.lostRegistrations.slice(0, 5).map((id) => `registration ${id} lost`),
+          ...jobs.unmatchedDeliveries.slice(0, 5).map((id) => `delivery ${id} not matched to its job`),
+          ...jobs.problems.slice(0, 5),
+        ],
+      });
+      allAcked.push(...r.acked);
+      allRegistrations.push(...r.registrations);
+      log(`kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged in ${r.loadMs} ms (${r.reqPerSec} req/s), ${r.registrations.length} registrations, ${r.inFlight} in flight at the kill; restart ${r.restartMs} ms; lost ${r.lost}, different ${r.different}, registrations lost ${r.lostRegistrations}, deliveries unmatched ${r.unmatchedDeliveries}`);
+      done.push({ ...r, acked: r.acked.length, registrations: r.registrations.length });
+    }
+  } finally {
+    await hc.stop();
   }
-  await hc.stop();
   // Every round at once, from the files themselves.
   const files = readStoreFiles(dir, (record) => record.path?.startsWith('/kill/'));
   const fromFiles = checkAgainstFiles(files, allAcked);
   const ackedIds = new Set(allAcked.map((a) => a.id));
-  Object.assign(result, {
+  const total = (key) => done.reduce((n, r) => n + r[key], 0);
+  const result = {
+    rounds: done,
+    restarts: done.length,
     acked: allAcked.length,
     duplicateIds: allAcked.length - ackedIds.size,
-    lost: result.rounds.reduce((n, r) => n + r.lost, 0),
-    different: result.rounds.reduce((n, r) => n + r.different, 0),
+    lost: total('lost'),
+    different: total('different'),
     registrations: allRegistrations.length,
     registrationsByCli: allRegistrations.filter((r) => r.via === 'cli').length,
-    lostRegistrations: result.rounds.reduce((n, r) => n + r.lostRegistrations, 0),
-    deliveries: result.rounds.reduce((n, r) => n + r.deliveries, 0),
-    unmatchedDeliveries: result.rounds.reduce((n, r) => n + r.unmatchedDeliveries, 0),
+    lostRegistrations: total('lostRegistrations'),
+    deliveries: total('deliveries'),
+    unmatchedDeliveries: total('unmatchedDeliveries'),
+    recoveryWarnings,
+    cliChecks: cli.checked,
+    cliMismatches: cli.mismatches,
     files: { lines: files.lines, badLines: files.badLines, damaged: files.damaged, missing: fromFiles.missing.length, different: fromFiles.different.length, examples: [...fromFiles.missing.slice(0, 5), ...fromFiles.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`)] },
     // Stored though never answered: requests in flight at a kill, written before it (their senders retry: duplicates, not losses).
     storedUnanswered: [...files.requests.keys()].filter((id) => !ackedIds.has(id)).length,
-    loadMs: result.rounds.reduce((n, r) => n + r.loadMs, 0),
-    inFlight: result.rounds.reduce((n, r) => n + r.inFlight, 0),
+    loadMs: total('loadMs'),
+    inFlight: total('inFlight'),
+    non2xx: total('non2xx'),
+    noId: total('noId'),
     kinds: countKinds(allAcked),
-  });
+  };
   result.reqPerSec = Math.round(result.acked / (result.loadMs / 1000));
   removeDir(base);
   log(`kill -9: ${result.acked} acknowledged over ${rounds} rounds; from the files: ${fromFiles.missing.length} missing, ${fromFiles.different.length} different, ${files.badLines} unreadable lines; ${result.storedUnanswered} stored though unanswered`);

@@ -54,12 +54,20 @@ function diskRow(d) {
 function lorisRow(l) {
   const failed = l.beside.non2xx + l.beside.errors + l.beside.timeouts;
   const heads = l.slowHeadsClosed;
+  const f = l.fdLimit;
+  const limited = f
+    ? `; under \`ulimit -n ${n(f.limit)}\`, beside ${n(f.slowHeads)} slow heads: ${n(f.beside.reqPerSec)} req/s (${n(f.beside.total)} answered, ${n(f.beside.errors + f.beside.timeouts + f.beside.non2xx)} failed; the inspector: ${f.inspector}), ${n(f.after.reqPerSec)} req/s once they closed`
+    : '';
+  const limitedFailed = f ? f.beside.errors + f.beside.timeouts + f.beside.non2xx : 0;
   return [
     'slow-loris',
-    `32 connections of 1 kB webhooks: ${n(l.alone.reqPerSec)} req/s, p99 ${l.alone.p99Ms} ms alone; ${n(l.beside.reqPerSec)} req/s, p99 ${l.beside.p99Ms} ms beside ${n(l.connected)} slow sockets (${l.ratioReqPerSec}× req/s, ${l.ratioP99}× p99)`,
+    `32 connections of 1 kB webhooks: ${n(l.alone.reqPerSec)} req/s, p99 ${l.alone.p99Ms} ms alone; ${n(l.beside.reqPerSec)} req/s, p99 ${l.beside.p99Ms} ms beside ${n(l.connected)} slow sockets (${l.ratioReqPerSec}× req/s, ${l.ratioP99}× p99)${limited}`,
     `${n(l.connected)} slow sockets held; slow heads ${heads.closed ? `closed by hook-catch after ${heads.firstS}–${heads.lastS} s (${fmtStatuses(heads.answers)})` : `still open after ${l.heldSeconds} s`}, slow bodies ${l.slowBodiesClosed.closed ? `closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `still open after ${l.heldSeconds} s`}`,
     `${n(l.slowHeads)} sockets sending a head and ${n(l.slowBodies)} a body, a byte every 200–400 ms`,
-    failed ? `**${n(failed)} normal requests failed** (${l.beside.non2xx} non-2xx, ${l.beside.errors} errors, ${l.beside.timeouts} timeouts)` : `nothing acknowledged; no normal request failed`,
+    [
+      failed ? `**${n(failed)} normal requests failed** beside ${n(l.connected)} slow sockets (${l.beside.non2xx} non-2xx, ${l.beside.errors} errors, ${l.beside.timeouts} timeouts)` : `nothing acknowledged; no normal request failed beside ${n(l.connected)} slow sockets`,
+      limitedFailed ? `**under \`ulimit -n ${n(f.limit)}\`: ${n(limitedFailed)} normal requests failed, ${n(f.beside.total)} answered**` : f ? `none under \`ulimit -n ${n(f.limit)}\` either` : '',
+    ].filter(Boolean).join('; '),
   ];
 }
 
@@ -82,6 +90,7 @@ export function notes(results) {
   const { kill: k, fuzz: f, disk: d, loris: l } = results;
   if (k) {
     out.push(`- kill -9: ${n(k.storedUnanswered)} requests were in the store though their sender never got an answer (in flight at the kill: a sender retries them, a duplicate, not a loss); ${n(k.duplicateIds)} ids given twice; unreadable lines in the files: ${n(k.files.badLines)}.`);
+    if (k.non2xx || k.noId) out.push(`- kill -9: ${n(k.non2xx)} answers other than 2xx, ${n(k.noId)} 2xx without an id, before the kills.`);
     for (const w of k.recoveryWarnings) out.push(`- kill -9 round ${w.round}: the restart said: ${w.text.split('\n')[0]}`);
     for (const m of k.cliMismatches) out.push(`- kill -9: ${m}`);
   }
@@ -100,7 +109,11 @@ export function notes(results) {
     out.push(`- fuzz: peak RSS of hook-catch ${n(f.peakRssMb)} MB.`);
   }
   if (d) out.push(`- full disk: hook-catch's store lines (--json): ${n(d.storeEvents.failing)} "cannot write" and ${n(d.storeEvents.recovered)} "writes again" (a small request that fits between failures counts as writing again).`);
-  if (l) out.push(`- slow-loris: ${l.slowHeadsClosed.closed ? `the slow heads were answered ${fmtStatuses(l.slowHeadsClosed.answers)} and closed ${l.slowHeadsClosed.firstS}–${l.slowHeadsClosed.lastS} s after they opened` : `no slow head was closed within ${l.heldSeconds} s`}; ${l.slowBodiesClosed.closed ? `slow bodies closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `the ${n(l.slowBodies)} slow bodies were still open after ${l.heldSeconds} s`}. hook-catch sets no timeout of its own: these are node:http's defaults (headersTimeout 60 s, checked every 30 s; requestTimeout 300 s).`);
+  if (l) out.push(`- slow-loris: ${l.slowHeadsClosed.closed ? `the slow heads were answered ${fmtStatuses(l.slowHeadsClosed.answers)} and closed ${l.slowHeadsClosed.firstS}–${l.slowHeadsClosed.lastS} s after they opened (${l.slowHeadsClosed.kept ? `${n(l.slowHeadsClosed.kept)} kept with an id` : 'none kept: no id, nothing in the store'})` : `no slow head was closed within ${l.heldSeconds} s`}; ${l.slowBodiesClosed.closed ? `slow bodies closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `the ${n(l.slowBodies)} slow bodies were still open after ${l.heldSeconds} s`}. hook-catch sets no timeout of its own: these are node:http's defaults (headersTimeout 60 s, checked every 30 s; requestTimeout 300 s).`);
+  if (l?.fdLimit) {
+    const f = l.fdLimit;
+    out.push(`- slow-loris under \`ulimit -n ${n(f.limit)}\`: hook-catch caps no connections, so each slow socket holds a file descriptor until node:http's timeout; with ${n(f.slowHeads)} of them it answered ${n(f.beside.total)} normal requests in ${l.seconds} s (${n(f.beside.errors)} connection errors, ${n(f.beside.timeouts)} timeouts), the inspector answered ${f.inspector}, and it printed ${f.stderr?.length ? `"${f.stderr[0]}"` : 'nothing'}; ${n(f.after.reqPerSec)} req/s once the slow sockets closed${f.alive ? ', without a restart' : ''}.`);
+  }
   return out.join('\n');
 }
 

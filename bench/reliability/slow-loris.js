@@ -1,7 +1,9 @@
 // Part 4: slow-loris. Normal traffic (32 connections of 1 kB webhooks, autocannon) is measured alone,
 // then beside hundreds of sockets that send a request head one byte every few hundred ms (and some
 // that send a whole head, then the body as slowly). Then the slow sockets are watched: does
-// hook-catch ever close them, when, and what does it answer?
+// hook-catch ever close them, when, and what does it answer? Last, the same under a common limit of
+// open files (`ulimit -n 1024`; macOS's default is 256) with more slow sockets than that limit, and
+// again once they are gone.
 import { join } from 'node:path';
 import { measure } from '../load.js';
 import { webhookPayload } from '../payload.js';
@@ -9,7 +11,7 @@ import { api, rawConnect } from './http.js';
 import { removeDir, sleep, startHookCatch, tempDir } from './procs.js';
 import { rngFor } from './rng.js';
 
-export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeconds, log }) {
+export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeconds, fdLimit, log }) {
   const base = tempDir('loris');
   const hc = await startHookCatch({ dir: join(base, 'store'), args: ['--max-requests', '10000000'], logDir: base });
   const url = `${hc.receiverUrl}/webhook`;
@@ -45,7 +47,38 @@ export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeco
   } finally {
     for (const s of slow) s.stop();
     await hc.stop();
+  }
+  try {
+    result.fdLimit = await underFdLimit({ seed, base, seconds, ...fdLimit, log });
+  } finally {
     removeDir(base);
+  }
+  return result;
+}
+
+/** hook-catch under `ulimit -n limit`, with `slowHeads` slow sockets (more than the limit): normal traffic beside them, then without. */
+async function underFdLimit({ seed, base, seconds, limit, slowHeads, log }) {
+  const hc = await startHookCatch({ dir: join(base, 'store-limited'), args: ['--max-requests', '10000000'], logDir: base, prefix: ['sh', '-c', `ulimit -n ${limit} && exec "$@"`, 'sh'] });
+  const url = `${hc.receiverUrl}/webhook`;
+  const body = webhookPayload(0);
+  const slow = [];
+  const result = { limit, slowHeads };
+  try {
+    const rng = rngFor(seed, 'loris-limited');
+    const openedAt = performance.now();
+    await Promise.all(Array.from({ length: slowHeads }, (_, i) => openSlow(hc.receiverPort, i, 'head', rng.int(200, 400), openedAt).then((s) => slow.push(s))));
+    log(`slow-loris: under ulimit -n ${limit}, ${slowHeads} slow heads; normal traffic beside them`);
+    result.beside = summary(await measure({ url, body, connections: 32, seconds }));
+    result.inspector = await api(`${hc.inspectorUrl}/api/status`, { timeoutMs: 5000 }).then((r) => r.status || r.error);
+    for (const s of slow) s.stop();
+    await sleep(500);
+    result.after = summary(await measure({ url, body, connections: 32, seconds }));
+    result.alive = hc.alive();
+    result.stderr = hc.stderr().trim().split('\n').filter(Boolean).slice(0, 5);
+    log(`slow-loris: under ulimit -n ${limit} beside ${slowHeads} slow heads: ${result.beside.reqPerSec} req/s (${result.beside.total} answered, ${result.beside.errors} errors, ${result.beside.timeouts} timeouts), inspector ${result.inspector}; once they closed: ${result.after.reqPerSec} req/s`);
+  } finally {
+    for (const s of slow) s.stop();
+    await hc.stop();
   }
   return result;
 }
@@ -79,6 +112,7 @@ async function openSlow(port, i, kind, everyMs, openedAt) {
     clearInterval(timer);
     s.closedAt ??= performance.now() - openedAt;
     s.answer = /^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 'none';
+    s.kept = /\r\nX-Hook-Catch-Id: /i.test(received);
   });
   s.stop = () => {
     clearInterval(timer);
@@ -93,7 +127,7 @@ function closedSummary(list) {
   const answers = {};
   for (const s of closed) answers[s.answer] = (answers[s.answer] ?? 0) + 1;
   const times = closed.map((s) => s.closedAt / 1000).sort((a, b) => a - b);
-  return { closed: closed.length, of: list.length, answers, firstS: times.length ? round2(times[0]) : null, lastS: times.length ? round2(times[times.length - 1]) : null };
+  return { closed: closed.length, of: list.length, answers, kept: closed.filter((s) => s.kept).length, firstS: times.length ? round2(times[0]) : null, lastS: times.length ? round2(times[times.length - 1]) : null };
 }
 
 function summary(load) {
