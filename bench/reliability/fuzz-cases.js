@@ -118,7 +118,34 @@ function randomBody(rng, limits, { small, overBodyLimit }) {
     [2, () => ({ body: gzipSync(JSON.stringify({ job_id: `fuzz-${rng.int(0, 50)}`, status: 'completed' })), type: 'application/json', encoding: 'gzip', sub: 'gzip-json' })],
     [2, () => ({ body: Buffer.from(`job_id=fuzz-${rng.int(0, 50)}&status=done&x=${rng.text(rng.int(0, 100))}`), type: rng.chance(0.5) ? 'application/x-www-form-urlencoded' : null, sub: 'form' })],
     [2, () => ({ body: Buffer.from(rng.text(rng.int(1, max), 'abc äöü€中文🙂\n\r\t\u0000')), type: 'text/plain; charset=utf-8', sub: 'text' })],
+    [5, () => ({ ...jsonEdge(rng), sub: 'json-edge' })],
   ])();
+}
+
+const JSON_TYPES = ['application/json', 'APPLICATION/JSON', 'application/json; charset=utf-8', 'application/vnd.api+json', 'application/cloudevents+json'];
+
+/**
+ * JSON bodies at the edges of what the log writes as it came (`bodyJson`) and what it encodes:
+ * whitespace around the value, scalars, a key named bodyJson, deep nesting, duplicate keys, escaped
+ * and raw separators, a byte order mark, line breaks, invalid UTF-8 inside a string.
+ */
+function jsonEdge(rng) {
+  const forms = [
+    () => `  \t{"jobId":"fuzz-${rng.int(0, 50)}","status":"done"} \t`,
+    () => rng.pick(['0', '-0', '1e400', 'true', 'null', '""', '"\\u0000"', '[]', '{}', '"}"', '"\\"}"']),
+    () => `{"a":1,"bodyJson":${rng.int(0, 9)},"x":"\\",\\"bodyJson\\":"}`,
+    () => {
+      const depth = rng.int(100, 20_000);
+      return `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    },
+    () => `{"k":1,"k":2,"k":{"k":[${Array.from({ length: rng.int(1, 50) }, () => rng.int(-1e6, 1e6)).join(',')}]}}`,
+    () => `{"sep":"\u2028\u2029","esc":"\\u2028\\ud800\\udc00\\ud800","s":"${rng.text(rng.int(0, 200), 'abcäö€🙂')}"}`,
+    () => `\ufeff{"bom":true}`,
+    () => `{\n  "pretty": true,\r\n  "jobId": "fuzz-${rng.int(0, 50)}"\n}`,
+    () => Buffer.concat([Buffer.from('{"bad":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+  ];
+  const made = rng.pick(forms)();
+  return { body: Buffer.isBuffer(made) ? made : Buffer.from(made, 'utf8'), type: rng.pick(JSON_TYPES) };
 }
 
 /**

@@ -202,6 +202,7 @@ class Tally {
   compare(files) {
     const missingBy = {};
     const examples = [];
+    const bodyForms = {};
     let different = 0;
     for (const [id, a] of this.ids) {
       const stored = files.requests.get(id);
@@ -210,6 +211,7 @@ class Tally {
         if (examples.length < 10) examples.push(`${a.where}: answered ${a.status} with id ${id}, not in the store`);
         continue;
       }
+      if (a.sent) bodyForms[stored.bodyForm] = (bodyForms[stored.bodyForm] ?? 0) + 1;
       const why = !a.sent
         ? stored.status !== a.status && `stored with status ${stored.status}, answered ${a.status}`
         : (stored.method !== a.sent.method && `method ${stored.method}, sent ${a.sent.method}`) ||
@@ -224,7 +226,8 @@ class Tally {
     const answered = new Set(this.ids.keys());
     const storedUnanswered = [...files.requests.keys()].filter((id) => !answered.has(id)).length;
     const missing = Object.values(missingBy).reduce((n, v) => n + v, 0);
-    return { missing, missingByStatus: missingBy, different, storeExamples: examples, storedUnanswered };
+    // How the 2xx bodies were written (`json`: as they came, `utf8`, `base64`): each form was compared.
+    return { missing, missingByStatus: missingBy, different, storeExamples: examples, storedUnanswered, bodyForms };
   }
 }
 

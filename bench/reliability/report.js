@@ -32,9 +32,9 @@ function fuzzRow(f) {
     `seeded fuzz (seed ${f.seed})`,
     `${n(f.cases)} cases, ${n(f.requests)} requests from 32 sockets in ${f.seconds} s (${n(f.casesPerSec)} cases/s) against one instance; ${f.alive ? 'it never died' : '**it died**'}`,
     `stopped and reopened: ${f.reopenedSame ? `the same ${n(f.reopened.stored)} requests` : `**${n(f.reopened.stored)} requests, the files held ${n(f.files.requests)}**`}, ${f.reopened.warnings ? 'with a warning' : 'no warning'}`,
-    `random methods, paths, odd and duplicate headers, heads within 3 kB of --max-header-size, bodies over --max-body, random / truncated-JSON / gzip-claimed / empty bodies, chunked, pipelined, 24 malformed forms, cut-off requests; answered ${statuses}`,
+    `random methods, paths, odd and duplicate headers, heads within 3 kB of --max-header-size, bodies over --max-body, random / truncated-JSON / gzip-claimed / empty bodies, JSON at the edges of the log's \`bodyJson\` form, chunked, pipelined, 24 malformed forms, cut-off requests; answered ${statuses}`,
     lostCell(f.missing, f.different, f.ids, 'answers with an id', [
-      '2xx compared byte for byte: method, URL, headers, body',
+      `2xx compared byte for byte: method, URL, headers, body (${Object.entries(f.bodyForms ?? {}).map(([form, c]) => `${n(c)} written ${form === 'json' ? 'as bodyJson' : `as ${form}`}`).join(', ')})`,
       f.unanswered ? `**${n(f.unanswered)} requests got no answer**` : 'every request answered',
     ]),
   ];

@@ -1,9 +1,13 @@
 // Reads a store's request log straight from its files (<dir>/requests/*.jsonl), with no hook-catch
 // code: what is in the files is what a 2xx promised. Each request line is parsed whole; a line that
-// does not parse is counted (a torn write), a tombstone removes its request.
+// does not parse is counted (a torn write), a tombstone removes its request. A body is either
+// `"bodyEncoding":"utf8"|"base64","body":"…"` or, for a JSON body kept as it came, `"bodyJson":…`:
+// then its bytes are the line's, from after the field name to the closing brace (README, The store).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha1 } from './rng.js';
+
+const BODY_JSON = Buffer.from(',"bodyJson":');
 
 /**
  * Map of id -> `{method, url, path, status, bodySha1, bodySize, headersSha1}` for every request
@@ -30,13 +34,17 @@ export function readStoreFiles(dir, select = () => true) {
           badLines++;
         }
         if (value && typeof value.deleted === 'string') requests.delete(value.deleted);
-        else if (value && typeof value.id === 'string' && typeof value.body === 'string' && select(value)) {
-          const body = Buffer.from(value.body, value.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+        else if (value && typeof value.id === 'string' && ('bodyJson' in value || typeof value.body === 'string') && select(value)) {
+          // Quotes inside the head's strings are escaped: the first `,"bodyJson":` of a line is the field.
+          const body = 'bodyJson' in value
+            ? data.subarray(data.indexOf(BODY_JSON, start) + BODY_JSON.length, end - 1)
+            : Buffer.from(value.body, value.bodyEncoding === 'base64' ? 'base64' : 'utf8');
           requests.set(value.id, {
             method: value.method,
             url: value.url,
             path: value.path,
             status: value.response?.status,
+            bodyForm: 'bodyJson' in value ? 'json' : value.bodyEncoding,
             bodySha1: sha1(body),
             bodySize: body.length,
             headersSha1: sha1(JSON.stringify(value.headers ?? [])),
