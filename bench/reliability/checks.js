@@ -56,10 +56,14 @@ export function checkAgainstFiles(files, acked) {
   return { checked: acked.length, missing, different };
 }
 
+/** A job lists its newest 50 deliveries (src/jobs/registry.ts DELIVERIES_PER_JOB); older ones leave the list. */
+export const DELIVERIES_PER_JOB = 50;
+
 /**
  * Jobs through `GET /api/jobs/:id`: each acknowledged registration is there, registered (`source:
  * expect`); each acknowledged delivery (a 2xx request whose body named a job) is among its job's
- * deliveries.
+ * deliveries, or older than all of a full list's (`beyondCap`: dropped by the cap, not lost; ids
+ * sort by arrival).
  */
 export async function checkJobs(inspectorUrl, registrations, acked, agent) {
   const deliveriesByJob = new Map();
@@ -73,6 +77,7 @@ export async function checkJobs(inspectorUrl, registrations, acked, agent) {
   const lostRegistrations = [];
   const unmatchedDeliveries = [];
   const problems = [];
+  let beyondCap = 0;
   await eachLimited(jobIds, 8, async (jobId) => {
     const { status, json } = await api(`${inspectorUrl}/api/jobs/${encodeURIComponent(jobId)}`, { agent });
     const expected = deliveriesByJob.get(jobId) ?? [];
@@ -84,8 +89,14 @@ export async function checkJobs(inspectorUrl, registrations, acked, agent) {
     }
     if (registered.has(jobId) && json.source !== 'expect') lostRegistrations.push(jobId);
     const found = new Set(json.deliveries.map((d) => d.requestId));
-    for (const id of expected) if (!found.has(id)) unmatchedDeliveries.push(id);
+    const oldestListed = json.deliveries.map((d) => d.requestId).sort()[0];
+    const full = json.deliveries.length >= DELIVERIES_PER_JOB;
+    for (const id of expected) {
+      if (found.has(id)) continue;
+      if (full && id < oldestListed) beyondCap++;
+      else unmatchedDeliveries.push(id);
+    }
   });
   const deliveries = [...deliveriesByJob.values()].reduce((n, ids) => n + ids.length, 0);
-  return { registrations: registered.size, lostRegistrations, deliveries, jobs: jobIds.length, unmatchedDeliveries, problems };
+  return { registrations: registered.size, lostRegistrations, deliveries, jobs: jobIds.length, unmatchedDeliveries, beyondCap, problems };
 }

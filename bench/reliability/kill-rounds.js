@@ -45,6 +45,7 @@ export async function killRounds({ seed, rounds, loadMs, connections, log }) {
         lostRegistrations: jobs.lostRegistrations.length,
         deliveries: jobs.deliveries,
         unmatchedDeliveries: jobs.unmatchedDeliveries.length,
+        beyondCap: jobs.beyondCap,
         problems: [
           ...requests.missing.slice(0, 5).map((id) => `lost ${id}`),
           ...requests.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`),
@@ -78,6 +79,7 @@ export async function killRounds({ seed, rounds, loadMs, connections, log }) {
     lostRegistrations: total('lostRegistrations'),
     deliveries: total('deliveries'),
     unmatchedDeliveries: total('unmatchedDeliveries'),
+    beyondCap: total('beyondCap'),
     recoveryWarnings,
     cliChecks: cli.checked,
     cliMismatches: cli.mismatches,

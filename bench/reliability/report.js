@@ -1,5 +1,6 @@
 // The Markdown table of a reliability run (one row a part: load held, faults survived, hostile
 // inputs tried, what was lost), the notes under it, and the checks that fail the run.
+import { DELIVERIES_PER_JOB } from './checks.js';
 
 const n = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en-US'));
 const sum = (o) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
@@ -21,7 +22,7 @@ function killRow(k) {
     lostCell(k.lost + k.files.missing, k.different + k.files.different, k.acked, 'requests', [
       `checked byte for byte through the API and the store's files, ${k.cliChecks} through \`show --body\``,
       `${n(k.lostRegistrations)} of ${n(k.registrations)} registrations lost`,
-      `${n(k.unmatchedDeliveries)} of ${n(k.deliveries)} deliveries unmatched to their job`,
+      `${n(k.unmatchedDeliveries)} of ${n(k.deliveries)} deliveries unmatched to their job${k.beyondCap ? ` (${n(k.beyondCap)} more were older than a job's newest ${DELIVERIES_PER_JOB}, which is all a job lists)` : ''}`,
     ]),
   ];
 }
@@ -56,7 +57,7 @@ function lorisRow(l) {
   const heads = l.slowHeadsClosed;
   const f = l.fdLimit;
   const limited = f
-    ? `; under \`ulimit -n ${n(f.limit)}\`, beside ${n(f.slowHeads)} slow heads: ${n(f.beside.reqPerSec)} req/s (${n(f.beside.total)} answered, ${n(f.beside.errors + f.beside.timeouts + f.beside.non2xx)} failed; the inspector: ${f.inspector}), ${n(f.after.reqPerSec)} req/s once they closed`
+    ? `; under \`ulimit -n ${f.limit}\`, beside ${n(f.slowHeads)} slow heads: ${n(f.beside.reqPerSec)} req/s (${n(f.beside.total)} answered, ${n(f.beside.errors + f.beside.timeouts + f.beside.non2xx)} failed; the inspector: ${f.inspector}), ${n(f.after.reqPerSec)} req/s once they closed`
     : '';
   const limitedFailed = f ? f.beside.errors + f.beside.timeouts + f.beside.non2xx : 0;
   return [
@@ -66,7 +67,7 @@ function lorisRow(l) {
     `${n(l.slowHeads)} sockets sending a head and ${n(l.slowBodies)} a body, a byte every 200–400 ms`,
     [
       failed ? `**${n(failed)} normal requests failed** beside ${n(l.connected)} slow sockets (${l.beside.non2xx} non-2xx, ${l.beside.errors} errors, ${l.beside.timeouts} timeouts)` : `nothing acknowledged; no normal request failed beside ${n(l.connected)} slow sockets`,
-      limitedFailed ? `**under \`ulimit -n ${n(f.limit)}\`: ${n(limitedFailed)} normal requests failed, ${n(f.beside.total)} answered**` : f ? `none under \`ulimit -n ${n(f.limit)}\` either` : '',
+      limitedFailed ? `**under \`ulimit -n ${f.limit}\`: ${n(limitedFailed)} normal requests failed, ${n(f.beside.total)} answered**` : f ? `none under \`ulimit -n ${f.limit}\` either` : '',
     ].filter(Boolean).join('; '),
   ];
 }
@@ -112,7 +113,7 @@ export function notes(results) {
   if (l) out.push(`- slow-loris: ${l.slowHeadsClosed.closed ? `the slow heads were answered ${fmtStatuses(l.slowHeadsClosed.answers)} and closed ${l.slowHeadsClosed.firstS}–${l.slowHeadsClosed.lastS} s after they opened (${l.slowHeadsClosed.kept ? `${n(l.slowHeadsClosed.kept)} kept with an id` : 'none kept: no id, nothing in the store'})` : `no slow head was closed within ${l.heldSeconds} s`}; ${l.slowBodiesClosed.closed ? `slow bodies closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `the ${n(l.slowBodies)} slow bodies were still open after ${l.heldSeconds} s`}. hook-catch sets no timeout of its own: these are node:http's defaults (headersTimeout 60 s, checked every 30 s; requestTimeout 300 s).`);
   if (l?.fdLimit) {
     const f = l.fdLimit;
-    out.push(`- slow-loris under \`ulimit -n ${n(f.limit)}\`: hook-catch caps no connections, so each slow socket holds a file descriptor until node:http's timeout; with ${n(f.slowHeads)} of them it answered ${n(f.beside.total)} normal requests in ${l.seconds} s (${n(f.beside.errors)} connection errors, ${n(f.beside.timeouts)} timeouts), the inspector answered ${f.inspector}, and it printed ${f.stderr?.length ? `"${f.stderr[0]}"` : 'nothing'}; ${n(f.after.reqPerSec)} req/s once the slow sockets closed${f.alive ? ', without a restart' : ''}.`);
+    out.push(`- slow-loris under \`ulimit -n ${f.limit}\`: hook-catch caps no connections, so each slow socket holds a file descriptor until node:http's timeout; with ${n(f.slowHeads)} of them it answered ${n(f.beside.total)} normal requests in ${l.seconds} s (${n(f.beside.errors)} connection errors, ${n(f.beside.timeouts)} timeouts), the inspector answered ${f.inspector}, and it printed ${f.stderr?.length ? `"${f.stderr[0]}"` : 'nothing'}; ${n(f.after.reqPerSec)} req/s once the slow sockets closed${f.alive ? ', without a restart' : ''}.`);
   }
   return out.join('\n');
 }
