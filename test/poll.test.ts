@@ -106,10 +106,14 @@ describe('expect --poll', () => {
     const second = await provider.polled(2);
     expect(second.at - provider.requests[0]!.at).toBeGreaterThanOrEqual(950);
     expect((await jobReaches(hc, 'j-4', (j) => j.poll?.lastHttpStatus === 200)).poll!.error).toBeNull();
+    provider.answer = () => ({ status: 429, headers: { 'Retry-After': '120' }, body: '{}' });
+    const again = await jobReaches(hc, 'j-4', (j) => j.poll?.lastHttpStatus === 429 && j.poll.count >= 3);
+    expect(again.poll!.provider).toMatchObject({ statusWord: 'running' }); // what the provider said last is kept
+    expect(again.poll!.error).toBe('rate-limited (429): next poll in 2m, as the provider asked');
 
     await hc.expect('down', { poll: { url: 'http://127.0.0.1:9/jobs/{jobId}', everyMs: 100 } });
     const down = await jobReaches(hc, 'down', (j) => j.poll?.error != null);
-    expect(down.poll!.error).toMatch(/refused/);
+    expect(down.poll!.error).toBe('http://127.0.0.1:9 refused the connection: the status endpoint is down, or the --poll URL is wrong');
     expect(down.poll!.state).toBe('polling');
     expect((await webhook(hc, { jobId: 'other', status: 'done' })).status).toBe(200);
   });

@@ -54,9 +54,12 @@ export class LostTimer {
   consider(job: Job): void {
     const doneAt = job.poll?.doneAt;
     if (this.stopped || !doneAt || this.timers.has(job.id) || job.status === 'completed' || job.status === 'failed') return;
-    const wait = Math.min(LONGEST_TIMER_MS, Math.max(0, Date.parse(doneAt) + job.poll!.graceMs - this.now()));
+    const due = Date.parse(doneAt) + job.poll!.graceMs;
+    const wait = Math.min(LONGEST_TIMER_MS, Math.max(0, due - this.now()));
     const timer = setTimeout(() => {
       this.timers.delete(job.id);
+      // A timer may fire a millisecond before the clock says it is due: then it is set again.
+      if (this.now() < due) return this.consider(job);
       this.onDue(job.id);
     }, wait);
     timer.unref();

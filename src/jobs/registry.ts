@@ -89,7 +89,9 @@ export class JobRegistry {
     if (!job?.poll) return null;
     const { status, statusWord } = pollStatus(request, job.poll.statusPath, this.options.rules);
     const delivery = makeDelivery(request, 'poll', status ?? 'in_progress', statusWord, 'poll');
-    job.poll.provider = { status, statusWord, at: request.receivedAt, requestId: request.id };
+    // An answer that says nothing (a 429, a 503) leaves what the provider said last.
+    const answered = request.response.status >= 200 && request.response.status < 300;
+    if (answered || !job.poll.provider) job.poll.provider = { status, statusWord, at: request.receivedAt, requestId: request.id };
     if (status && status !== 'in_progress' && !job.poll.doneAt) {
       job.poll.doneAt = request.receivedAt;
       job.poll.state = 'done';

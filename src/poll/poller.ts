@@ -2,7 +2,8 @@ import type { JobRegistry } from '../jobs/registry.js';
 import type { Job } from '../jobs/types.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import { send } from '../replay/send.js';
-import { formatDuration } from '../units.js';
+import { formatDuration, formatFlagDuration } from '../units.js';
+import type { NotAnswered } from '../replay/types.js';
 import { VERSION } from '../version.js';
 import { answerKey, pollCapture, retryAfterMs } from './answer.js';
 import { expandPoll, type PollSecrets, type PollSpec } from './spec.js';
@@ -96,7 +97,7 @@ export class Poller {
     const count = (this.deps.registry.get(jobId)?.poll?.count ?? 0) + 1;
     if (!answer.ok) {
       watched.quiet++;
-      this.deps.registry.updatePoll(jobId, { count, lastPolledAt: new Date(at).toISOString(), lastHttpStatus: null, error: answer.error });
+      this.deps.registry.updatePoll(jobId, { count, lastPolledAt: new Date(at).toISOString(), lastHttpStatus: null, error: pollError(answer, url, this.deps.timeoutMs) });
       return this.schedule(jobId, this.backoff(watched));
     }
     const key = answerKey(answer);
@@ -107,7 +108,7 @@ export class Poller {
       await this.deps.keep(pollCapture(answer, { id: this.deps.nextId(), at, jobId, specUrl: watched.spec.url })).catch(() => undefined);
     } else watched.quiet++;
     const limited = answer.status === 429 ? (retryAfterMs(answer, this.deps.now()) ?? this.backoff(watched) * 2) : null;
-    const error = limited !== null ? `rate-limited (429): next poll in ${formatDuration(limited)}, as the provider asked` : answer.status >= 400 ? `the status endpoint answered ${answer.status}` : null;
+    const error = limited !== null ? `rate-limited (429): next poll in ${formatFlagDuration(limited)}, as the provider asked` : answer.status >= 400 ? `the status endpoint answered ${answer.status}` : null;
     this.deps.registry.updatePoll(jobId, { count, lastPolledAt: new Date(at).toISOString(), lastHttpStatus: answer.status, error });
     const now = this.deps.registry.get(jobId);
     if (!now || finished(now)) return this.finish(jobId, now);
@@ -129,4 +130,11 @@ export class Poller {
 /** Polling is over once the provider said the job ended, or the job settled, expired or lost its webhook. */
 function finished(job: Job): boolean {
   return job.poll?.doneAt != null || job.status !== 'pending' && job.status !== 'in_progress';
+}
+
+/** Why a poll got no answer, in words about a provider's endpoint (send.ts words them for the user's app). */
+function pollError(answer: NotAnswered, url: URL, timeoutMs: number): string {
+  if (answer.failure === 'refused') return `${url.origin} refused the connection: the status endpoint is down, or the --poll URL is wrong`;
+  if (answer.failure === 'timeout') return `${url.origin} did not answer within ${formatDuration(timeoutMs)}; polling goes on, backing off`;
+  return answer.error;
 }
