@@ -8,6 +8,7 @@ import type { Relayed } from '../replay/forward.js';
 import type { Shaped } from '../rules/types.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
+import { afterDrain } from './drain.js';
 import type { SignatureVerdict } from '../signatures/types.js';
 
 export interface ReceiverDeps {
@@ -71,26 +72,31 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     storeThenAnswer(deps, request, started, (status, text) => answer(res, status, text), body);
   }
 
-  /** Keeps the request without its body (so it still shows in the log) and answers 413. */
-  function refuse(req: IncomingMessage, res: ServerResponse, receivedAt: number, size: number, started: number): void {
+  /**
+   * Keeps the request without its body (so it still shows in the log) and answers 413, once the
+   * rest of the body was read and thrown away (see drain.ts). Its id is given then, when it is
+   * stored: ids go up in the order requests are stored.
+   */
+  function refuse(req: IncomingMessage, res: ServerResponse, receivedAt: number, size: number, started: number, waitsForContinue = false): void {
     res.setHeader('Connection', 'close');
-    req.resume();
-    const request = captureRequest(req, {
-      id: deps.nextId(),
-      receivedAt,
-      body: Buffer.alloc(0),
-      bodySize: size,
-      bodyDiscarded: true,
-      status: 413,
+    afterDrain(req, waitsForContinue, () => {
+      const request = captureRequest(req, {
+        id: deps.nextId(),
+        receivedAt,
+        body: Buffer.alloc(0),
+        bodySize: size,
+        bodyDiscarded: true,
+        status: 413,
+      });
+      keep(res, request, started);
     });
-    keep(res, request, started);
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse, waitsForContinue = false): void {
     const started = performance.now();
     const receivedAt = Date.now();
     const declared = declaredLength(req);
-    if (declared > maxBody) return refuse(req, res, receivedAt, declared, started);
+    if (declared > maxBody) return refuse(req, res, receivedAt, declared, started, waitsForContinue);
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -118,7 +124,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
   }
 
   function checkContinue(req: IncomingMessage, res: ServerResponse): void {
-    if (declaredLength(req) > maxBody) return handle(req, res);
+    if (declaredLength(req) > maxBody) return handle(req, res, true);
     res.writeContinue();
     handle(req, res);
   }
