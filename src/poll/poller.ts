@@ -129,7 +129,7 @@ export class Poller {
 
 /** Polling is over once the provider said the job ended, or the job settled, expired or lost its webhook. */
 function finished(job: Job): boolean {
-  return job.poll?.doneAt != null || job.status !== 'pending' && job.status !== 'in_progress';
+  return job.poll?.doneAt != null || (job.status !== 'pending' && job.status !== 'in_progress');
 }
 
 /** Why a poll got no answer, in words about a provider's endpoint (send.ts words them for the user's app). */
