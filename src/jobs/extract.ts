@@ -61,22 +61,28 @@ export function parseRule(text: string, name = 'jobIdPaths'): JobIdRule {
 /**
  * The ids a webhook may belong to (user rules first, then well-known keys, query, path) and its status
  * word. The body is read as JSON or as a form, after its Content-Encoding is undone (see body-view.ts).
+ *
+ * `registered` says whether an id is a job someone registered: once one is found and a status word
+ * too, nothing further in the body can change which job the webhook goes to (a registered id found
+ * first wins, and the first status word counts), so the body is looked into no further.
  */
-export function extract(request: CapturedRequest, rules: JobIdRule[]): Extraction {
+export function extract(request: CapturedRequest, rules: JobIdRule[], registered: (id: string) => boolean = () => false): Extraction {
   const out: Extraction = { candidates: [], statusWord: null, status: null };
   // A refused request was never delivered (its sender got a 4xx): it names no job.
   if (request.refusal) return out;
   const seen = new Set<string>();
+  let settled = false;
   const add = (value: unknown, matchedBy: string, weak = false) => {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const id = String(value).trim();
     if (!id || id.length > LIMITS.idLength || seen.has(id)) return;
     seen.add(id);
     out.candidates.push({ id, matchedBy, weak });
+    if (registered(id)) settled = true;
   };
   const body = viewBody(request, LIMITS.parseBytes).value;
   for (const rule of rules) add(applyRule(rule, request, body), `rule ${rule.text}`);
-  if (body !== undefined) walk(body, add, out);
+  if (body !== undefined) walk(body, add, out, () => settled);
   for (const [name, value] of request.query) if (ID_KEYS.has(normalize(name))) add(value, `query.${name}`);
   // A path segment is only a weak candidate: it names a job someone registered (now, or later, which
   // claims it), or one a `path.last` rule asks for; on its own it makes no job (`/some/odd/path`).
@@ -120,8 +126,8 @@ function pathOf(node: Node, key: string): string {
   return path;
 }
 
-/** Breadth first (the shallowest id wins), bounded in depth and in nodes visited. */
-function walk(root: unknown, add: (value: unknown, matchedBy: string, weak?: boolean) => void, out: Extraction): void {
+/** Breadth first (the shallowest id wins), bounded in depth and in nodes visited; over once `settled()` and a status word is found. */
+function walk(root: unknown, add: (value: unknown, matchedBy: string, weak?: boolean) => void, out: Extraction, settled: () => boolean): void {
   if (typeof root !== 'object' || root === null) return;
   const queue: Node[] = [{ value: root, key: 'body', parent: null, under: '', depth: 0 }];
   let visited = 0;
@@ -149,6 +155,7 @@ function walk(root: unknown, add: (value: unknown, matchedBy: string, weak?: boo
         const status = statusOfWord(child);
         if (status) Object.assign(out, { statusWord: child, status });
       }
+      if (out.statusWord !== null && settled()) return;
     }
   }
 }

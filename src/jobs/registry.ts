@@ -63,7 +63,7 @@ export class JobRegistry {
   /** Attaches a stored request to its job; null when it names none (or only ids no job has yet). */
   record(request: CapturedRequest): Job | null {
     if (request.poll) return this.recordPoll(request);
-    const { candidates, status, statusWord } = extract(request, this.options.rules);
+    const { candidates, status, statusWord } = extract(request, this.options.rules, this.isRegistered);
     if (candidates.length === 0) return null;
     const chosen = this.choose(candidates);
     const delivery = makeDelivery(request, chosen?.matchedBy ?? '', status ?? 'completed', statusWord);
@@ -114,8 +114,10 @@ export class JobRegistry {
 
   /** The job a request would be matched to now, recording nothing (response rules count deliveries per job). */
   jobIdOf(request: CapturedRequest): string | null {
-    return this.choose(extract(request, this.options.rules).candidates)?.id ?? null;
+    return this.choose(extract(request, this.options.rules, this.isRegistered).candidates)?.id ?? null;
   }
+
+  private readonly isRegistered = (id: string): boolean => this.jobs.get(id)?.source === 'expect';
 
   /** A registered job first, then a job seen before, then the first id that is not a bare `id`. */
   private choose(candidates: Candidate[]): Candidate | undefined {

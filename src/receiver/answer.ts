@@ -8,12 +8,25 @@ export interface AnswerBody {
 }
 
 /** Answers through node:http, unless an answer already went out or the connection is gone. */
-export function answer(res: ServerResponse, status: number, body: AnswerBody, extra: Record<string, string> = {}): void {
+export function answer(res: ServerResponse, status: number, body: AnswerBody, extra?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
+  if (!extra && body.ok && body.id && body.error === undefined) return stored(res, status, body.id);
   const text = JSON.stringify(body) + '\n';
   res.writeHead(status, { ...answerHeaders(body, text), ...extra });
   res.end(text);
 }
+
+/**
+ * The answer nearly every request gets, `{"ok":true,"id":"…"}`, with its headers as a flat list: the
+ * same bytes as the general case, without the objects (it runs once a request, under load).
+ */
+function stored(res: ServerResponse, status: number, id: string): void {
+  const text = `{"ok":true,"id":${JSON.stringify(id)}}\n`;
+  res.writeHead(status, ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(text)), 'X-Hook-Catch-Id', id]);
+  res.end(text);
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The same answer as bytes, for a connection node:http no longer answers on (refused or handed over). */
 export function rawAnswer(status: number, body: AnswerBody, extra: Record<string, string> = {}): Buffer {
@@ -25,7 +38,7 @@ export function rawAnswer(status: number, body: AnswerBody, extra: Record<string
 
 function answerHeaders(body: AnswerBody, text: string): Record<string, string | number> {
   return {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': JSON_TYPE,
     'Content-Length': Buffer.byteLength(text),
     ...(body.id ? { 'X-Hook-Catch-Id': body.id } : {}),
   };
