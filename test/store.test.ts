@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedRequest } from '../src/receiver/capture.js';
 import { createIdGenerator } from '../src/receiver/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
+import { FLUSH_BYTES } from '../src/store/group-commit.js';
+import { TEXT_BYTES } from '../src/store/record-line.js';
 import { later, tempDir } from './helpers.js';
 
 const nextId = createIdGenerator();
@@ -89,6 +91,39 @@ describe('request log', () => {
     expect(made).toBeLessThan(10);
     const lines = (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).split('\n');
     expect(lines).toHaveLength(102);
+  });
+
+  it('writes at once, within the turn, when large bodies arriving together pass FLUSH_BYTES', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    await log.append(request('first'));
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const size = () => readFileSync(file).length;
+    const before = size();
+    const big = () => request(Buffer.alloc(FLUSH_BYTES / 2 + 1, 0x61), { contentType: 'text/plain' });
+    const first = log.append(big());
+    expect(size()).toBe(before); // one large body waits for the turn's write, as any other
+    const second = log.append(big());
+    expect(size()).toBeGreaterThan(before + FLUSH_BYTES); // both written before this turn ends
+    await Promise.all([first, second]);
+    expect(log.count).toBe(3);
+  });
+
+  it('writes a large text body that is not spliced as base64 (cheaper than escaping it) and reads it back byte for byte', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const unit = `caf\u00e9 "quoted" \\ \n`;
+    const text = unit.repeat(Math.ceil((TEXT_BYTES + 1) / Buffer.byteLength(unit)));
+    const small = request('caf\u00e9 "small"', { contentType: 'text/plain' });
+    const large = request(text, { contentType: 'text/plain' });
+    await Promise.all([log.append(small), log.append(large)]);
+    const lines = (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).bodyEncoding)).toEqual(['utf8', 'base64']);
+    await log.close();
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toEqual([]);
+    expect((await again.get(large.id))!.body.equals(large.body)).toBe(true);
+    expect((await again.list({ q: 'CAFÉ "QUOTED"' })).items.map((s) => s.id)).toEqual([large.id]);
   });
 
   it('drops the oldest beyond --max-requests and removes their segment files', async () => {

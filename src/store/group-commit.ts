@@ -19,12 +19,19 @@ export interface GroupCommitSteps<T> {
 }
 
 /**
+ * Queued bytes that are written at once instead of at the next turn of the loop: large bodies
+ * arriving together would otherwise all be held in memory, each as its line, until then.
+ */
+export const FLUSH_BYTES = 4 * 1024 * 1024;
+
+/**
  * Group commit: every line queued while the event loop is busy goes out in the next single write,
- * once per turn of the loop, and no write starts while a disk sync is in flight. Each queued line's
- * promise settles when its write (and sync) did.
+ * once per turn of the loop (or as soon as FLUSH_BYTES are queued), and no write starts while a disk
+ * sync is in flight. Each queued line's promise settles when its write (and sync) did.
  */
 export class GroupCommit<T> {
   private pending: Pending<T>[] = [];
+  private pendingBytes = 0;
   private scheduled = false;
   private syncing = false;
   private idleWaiters: (() => void)[] = [];
@@ -36,7 +43,9 @@ export class GroupCommit<T> {
     for (const part of line) size += part.length;
     return new Promise((resolve, reject) => {
       this.pending.push({ line, size, meta, resolve, reject });
-      this.schedule();
+      this.pendingBytes += size;
+      if (this.pendingBytes >= FLUSH_BYTES && !this.syncing) this.flush();
+      else this.schedule();
     });
   }
 
@@ -59,7 +68,9 @@ export class GroupCommit<T> {
   private readonly flush = (): void => {
     this.scheduled = false;
     const batch = this.pending;
+    if (batch.length === 0) return this.settled(); // written early (FLUSH_BYTES) since this turn was scheduled
     this.pending = [];
+    this.pendingBytes = 0;
     try {
       this.steps.write(batch);
     } catch (error) {

@@ -29,7 +29,8 @@ export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: '
  * A request's line, in parts. A body that is valid JSON text as it came (the receiver parsed it:
  * parsed-json.ts) and holds no line break goes into the line as a JSON value, bytes untouched,
  * between the head and `}`: `…,"headers":[…],"bodyJson":{"jobId":"a1"}}`. Any other body is a
- * string: `…,"bodyEncoding":"utf8"|"base64","body":"…"}`. Either way the line is one JSON object.
+ * string: `…,"bodyEncoding":"utf8"|"base64","body":"…"}`, base64 when it is not UTF-8 or is over
+ * TEXT_BYTES. Either way the line is one JSON object.
  */
 export function requestLine(request: CapturedRequest): Buffer[] {
   const head = {
@@ -58,12 +59,22 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     const text = JSON.stringify(head);
     return [Buffer.from(`${text.slice(0, -1)},"bodyJson":`), body, LINE_CLOSE];
   }
-  const encoded = encodeBody(body);
   // The body last, after its encoding: start-up reads a line only up to there (parseIndexLine).
+  if (body.length > TEXT_BYTES) {
+    const text = JSON.stringify(head);
+    return [Buffer.from(`${text.slice(0, -1)},"bodyEncoding":"base64","body":"`), Buffer.from(body.toString('base64'), 'latin1'), BASE64_CLOSE];
+  }
+  const encoded = encodeBody(body);
   return [Buffer.from(JSON.stringify({ ...head, bodyEncoding: encoded.bodyEncoding, body: encoded.body }) + '\n')];
 }
 
+/**
+ * Above this, a body that is not spliced in goes in as base64 even when it is text: escaping a
+ * string costs about four times what base64 does (1 MiB of JSON: 4 ms against 1.2 ms).
+ */
+export const TEXT_BYTES = 64 * 1024;
 const LINE_CLOSE = Buffer.from('}\n');
+const BASE64_CLOSE = Buffer.from('"}\n');
 
 export function deletedLine(id: string): Buffer {
   return Buffer.from(JSON.stringify({ deleted: id }) + '\n');
