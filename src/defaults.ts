@@ -12,6 +12,10 @@ export const DEFAULTS = {
   /** 64 kB: four times what node:http takes by default, for providers that send large headers. */
   maxHeaderSize: 64_000,
   maxRequests: 10_000,
+  /** How long a request head may take to arrive whole (a provider sends its head at once): 10 s. */
+  headersTimeoutMs: 10_000,
+  /** How long a whole request may take to arrive (node:http's own default): 5 minutes. */
+  requestTimeoutMs: 300_000,
   closeGraceMs: 1500,
   tunnelTimeoutMs: 20_000,
   jobTtlMs: 7 * 24 * 60 * 60 * 1000,

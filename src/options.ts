@@ -8,6 +8,7 @@ import { parseTarget } from './replay/target.js';
 import { checkRule } from './rules/check.js';
 import type { RuleInput } from './rules/types.js';
 import { checkVerify } from './signatures/verify-rules.js';
+import { defaultMaxConnections } from './receiver/connection-cap.js';
 import type { VerifyInput, VerifyRule } from './signatures/types.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
@@ -34,6 +35,17 @@ export interface HookCatchOptions {
   maxHeaderSize?: number;
   /** How many captured requests are kept; the oldest are dropped first. Default `10000`. */
   maxRequests?: number;
+  /**
+   * How long a request head may take to arrive whole; a connection still sending its head after
+   * that is answered 408 and closed (a slow-loris sender). Default 10 s (`10_000`).
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Receiver connections open at once. Past it, the one that has waited longest with no request in
+   * progress is closed, never one being received or answered. Default: 90% of the process's
+   * open-file limit less 64 (on Linux; elsewhere no cap), so that connections never starve the store.
+   */
+  maxConnections?: number;
   /**
    * Answer 2xx only once the request has reached the disk (survives power loss), not just the
    * operating system (survives a crash of hook-catch). Default `false`.
@@ -148,6 +160,9 @@ export interface ResolvedOptions {
   jobIdRules: JobIdRule[];
   jobTtlMs: number;
   maxJobs: number;
+  headersTimeoutMs: number;
+  /** Null: no cap (the open-file limit could not be read). */
+  maxConnections: number | null;
   streamBufferBytes: number;
   now: () => number;
   forward: URL | null;
@@ -174,6 +189,8 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     maxBody: checkCount(options.maxBody ?? DEFAULTS.maxBody, 'maxBody', 0),
     maxHeaderSize: checkCount(options.maxHeaderSize ?? DEFAULTS.maxHeaderSize, 'maxHeaderSize', 1),
     maxRequests: checkCount(options.maxRequests ?? DEFAULTS.maxRequests, 'maxRequests', 1),
+    headersTimeoutMs: checkCount(options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs, 'headersTimeoutMs', 1),
+    maxConnections: options.maxConnections === undefined ? defaultMaxConnections() : checkCount(options.maxConnections, 'maxConnections', 1),
     fsync: options.fsync ?? false,
     output: options.output ?? 'none',
     stdout: options.stdout ?? process.stdout,

@@ -30,6 +30,7 @@ import { claimInstance, publishInstance, releaseInstance, type InstanceInfo } fr
 import { RequestLog } from './store/request-log.js';
 import { Teardown } from './teardown.js';
 import { createReporter, type Reporter } from './terminal/reporter.js';
+import { ConnectionCap, shedReporter } from './receiver/connection-cap.js';
 import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
 import { VERSION } from './version.js';
 
@@ -231,6 +232,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
   const baseUrl = () => publicState?.url ?? info?.receiverUrl ?? 'http://localhost';
   const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status);
+  if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(receiverServer);
   teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
   streamClients = () => stream.clients;
@@ -306,7 +308,12 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
-  const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false }, drain.wrap(receiver.handle));
+  // A head must arrive whole within headersTimeoutMs; connections are checked for it every second.
+  const timeouts = { headersTimeout: options.headersTimeoutMs, requestTimeout: Math.max(DEFAULTS.requestTimeoutMs, options.headersTimeoutMs), connectionsCheckingInterval: 1000 };
+  const receiverServer = createServer(
+    { maxHeaderSize: options.maxHeaderSize, requireHostHeader: false, ...timeouts },
+    drain.wrap(receiver.handle),
+  );
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
   const port = () => (inspectorServer.address() as AddressInfo).port;
