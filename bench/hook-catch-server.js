@@ -1,7 +1,8 @@
 // hook-catch in its own process, as `hook-catch start` would run it, minus the terminal output.
-// Usage: node bench/hook-catch-server.js --dir <dir> [--max-requests N] [--fsync] [--jobs N]
+// Usage: node bench/hook-catch-server.js --dir <dir> [--max-requests N] [--fsync] [--jobs N] [--options JSON]
 // (or BENCH_DIR, BENCH_MAX_REQUESTS, BENCH_FSYNC=1, BENCH_JOBS in the environment).
 // --jobs N registers N jobs (the ids bench/payload.js names) with hc.expect() before it reports ready.
+// --options '{"maxBody":…,"rules":[…],"verify":[…]}' adds start() options (as the library takes them).
 import { parseArgs } from 'node:util';
 import { start } from '../dist/index.js';
 import { answerRunner } from './child-control.js';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'max-requests': { type: 'string', default: process.env.BENCH_MAX_REQUESTS ?? '100000' },
     fsync: { type: 'boolean', default: process.env.BENCH_FSYNC === '1' },
     jobs: { type: 'string', default: process.env.BENCH_JOBS ?? '0' },
+    options: { type: 'string', default: '{}' },
   },
 });
 if (!values.dir) {
@@ -27,6 +29,7 @@ if (!Number.isSafeInteger(jobCount) || jobCount < 0) {
 
 const t0 = performance.now();
 const hc = await start({
+  ...JSON.parse(values.options),
   port: 0,
   host: '127.0.0.1',
   inspectorPort: 0,
@@ -71,3 +74,4 @@ const stop = async () => {
 };
 process.on('SIGTERM', stop);
 answerRunner(stop);
+

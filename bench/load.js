@@ -5,12 +5,12 @@ import autocannon from 'autocannon';
  * One autocannon run; latencies are collected here at full precision (autocannon's own histogram is
  * whole ms). `nextBody`, when given, is called for each request's body instead of sending `body`.
  */
-async function fire({ url, body, nextBody, connections, seconds }) {
+async function fire({ url, body, headers, nextBody, connections, seconds }) {
   const latencies = [];
   const instance = autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body,
     ...(nextBody && { requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] }),
     connections,
@@ -21,11 +21,14 @@ async function fire({ url, body, nextBody, connections, seconds }) {
   return { result, latencies };
 }
 
-/** Warm-up, then `afterWarmup()` (awaited), then the measured run. */
-export async function measure({ url, body, nextBody, connections, seconds, warmupSeconds = 1, afterWarmup = async () => {} }) {
-  await fire({ url, body, nextBody, connections, seconds: warmupSeconds });
+/**
+ * Warm-up, then `afterWarmup()` (awaited), then the measured run. `headers` are added to each request.
+ */
+export async function measure({ url, body, headers, nextBody, connections, seconds, warmupSeconds = 1, afterWarmup = async () => {} }) {
+  const shape = { url, body, headers, nextBody, connections };
+  await fire({ ...shape, seconds: warmupSeconds });
   await afterWarmup();
-  const { result, latencies } = await fire({ url, body, nextBody, connections, seconds });
+  const { result, latencies } = await fire({ ...shape, seconds });
   const sorted = Float64Array.from(latencies).sort();
   return {
     reqPerSec: result.requests.average,

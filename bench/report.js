@@ -50,6 +50,7 @@ export function targets(rows) {
   const hc50 = row('hook-catch-50k-32');
   const jobs = row('hook-catch-5k-jobs-32');
   const streamed = row('hook-catch-stream-32');
+  const signed = row('hook-catch-rules-verify-32');
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -58,6 +59,8 @@ export function targets(rows) {
     ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
     ['req/s with a /ws reader >= 0.95 × empty-store req/s', [streamed, hc], () => streamed.vsEmptyReqPerSec, '>=', 0.95, '×', () => streamedNote(streamed)],
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
+    ['req/s with response rules + signature check at 32 conns >= 0.6 × bare', [signed, bare], () => signed.vsBareReqPerSec, '>=', 0.6, '×', () => signed.checked && 'every sampled capture valid and answered by the rule'],
+    ['p99 with response rules + signature check at 32 conns <= 2 × bare p99', [signed, bare], () => signed.vsBareP99, '<=', 2, '×'],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

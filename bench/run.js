@@ -10,6 +10,7 @@ import { killAll } from './children.js';
 import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
+import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--quick') ? 2 : 8));
@@ -26,6 +27,7 @@ const ALL_SCENARIOS = [
   // The same as the empty store, with a reader on the live stream (as the inspector page is one).
   { key: 'hook-catch-stream-32', name: 'hook-catch, empty store, a /ws reader', server: 'hook-catch', connections: 32, streamReader: true },
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
+  SIGNED_RULES_SCENARIO, // response rules + a signature secret (signed-rules.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -119,6 +121,7 @@ for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   if (r.prefillMs != null) notes.push(`prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)} (ready to receive), jobs derived from the stored requests ${fmtMs(r.jobsReadyMs)} after start (in the background; the load began after it)`);
   if (r.jobs) notes.push(jobsNote(r));
   if (dropped > 0) notes.push(`captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`);
+  if (r.key === SIGNED_RULES_SCENARIO.key && r.checked) notes.push(signedRulesNote(r));
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }
 out.push('', targetLines(checks));

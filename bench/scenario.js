@@ -17,7 +17,9 @@ export const UNCAPPED = 10_000_000;
 export const SMALL_BODY = webhookPayload(0);
 
 /**
- * Runs scenario `s` (see ALL_SCENARIOS in run.js); `ctx`: { seconds, log, tempDirs }.
+ * Runs scenario `s` (see ALL_SCENARIOS in run.js); `ctx`: { seconds, log, tempDirs }. Besides the
+ * plain fields, a scenario may give `options` (start() options for hook-catch), `headers(body)`
+ * (request headers) and `check(inspectorUrl)` (read back after the run).
  */
 export async function runScenario(s, { seconds, log, tempDirs }) {
   const body = SMALL_BODY;
@@ -44,6 +46,7 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
     row.load = await measure({
       url: `http://127.0.0.1:${started.info.port}/webhook`,
       body,
+      headers: s.headers?.(body),
       nextBody: row.jobs ? jobDeliveries(row.jobs) : undefined,
       connections: s.connections,
       seconds,
@@ -57,6 +60,7 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
       const status = await (await fetch(`${inspectorUrl}/api/status`, { signal: AbortSignal.timeout(15_000) })).json();
       row.storedAtEnd = status.requests?.stored;
       row.capturedSinceStart = status.requests?.capturedSinceStart;
+      if (s.check) row.checked = await s.check(inspectorUrl);
     }
   } catch (error) {
     row.error = error instanceof Error ? error.message : String(error);
@@ -80,7 +84,7 @@ async function hookCatchArgs(s, row, dir, log) {
     const { info } = await runNode(join(here, 'prefill.js'), [dir, String(s.stored), String(s.stored)], { waitForExit: true, cpu: LOAD_CPU });
     row.prefillMs = info.ms;
   }
-  return ['--dir', dir, '--max-requests', String(s.stored || UNCAPPED), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs)];
+  return ['--dir', dir, '--max-requests', String(s.stored || UNCAPPED), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs), ...(s.options ? ['--options', JSON.stringify(s.options)] : [])];
 }
 
 export function fileMb(path) {
