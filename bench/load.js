@@ -5,13 +5,14 @@ import autocannon from 'autocannon';
  * One autocannon run; latencies are collected here at full precision (autocannon's own histogram is
  * whole ms). `nextBody`, when given, is called for each request's body instead of sending `body`.
  */
-async function fire({ url, body, headers, nextBody, connections, seconds }) {
+async function fire({ url, body, headers, nextBody, connections, seconds, timeoutS }) {
   const latencies = [];
   const instance = autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
+    ...(timeoutS && { timeout: timeoutS }),
     ...(nextBody && { requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] }),
     connections,
     duration: seconds,
@@ -22,10 +23,11 @@ async function fire({ url, body, headers, nextBody, connections, seconds }) {
 }
 
 /**
- * Warm-up, then `afterWarmup()` (awaited), then the measured run. `headers` are added to each request.
+ * Warm-up, then `afterWarmup()` (awaited), then the measured run. `headers` are added to each
+ * request; `timeoutS` is autocannon's per-request timeout (its default, 10 s, when not given).
  */
-export async function measure({ url, body, headers, nextBody, connections, seconds, warmupSeconds = 1, afterWarmup = async () => {} }) {
-  const shape = { url, body, headers, nextBody, connections };
+export async function measure({ url, body, headers, nextBody, connections, seconds, timeoutS, warmupSeconds = 1, afterWarmup = async () => {} }) {
+  const shape = { url, body, headers, nextBody, connections, timeoutS };
   await fire({ ...shape, seconds: warmupSeconds });
   await afterWarmup();
   const { result, latencies } = await fire({ ...shape, seconds });

@@ -8,18 +8,18 @@ export function hadErrors(row) {
   return !row.load || row.load.non2xx + row.load.errors + row.load.timeouts > 0;
 }
 
-/** Adds the comparisons to bare node:http (same connections) and to hook-catch's own empty store. */
+/** Adds the comparisons to bare node:http (same connections, same body size) and to hook-catch's own empty store. */
 export function addRatios(rows) {
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
   for (const row of rows) {
     if (row.server !== 'hook-catch' || !row.load) continue;
-    const bare = rows.find((r) => r.server === 'bare' && r.connections === row.connections && r.load);
+    const bare = rows.find((r) => r.server === 'bare' && r.connections === row.connections && r.bodyBytes === row.bodyBytes && r.load);
     if (bare) {
       row.vsBareReqPerSec = row.load.reqPerSec / bare.load.reqPerSec;
       row.vsBareP99 = row.load.p99Ms / bare.load.p99Ms;
     }
     const empty = byKey['hook-catch-32'];
-    if (row.connections === 32 && row !== empty && empty?.load) {
+    if (row.connections === 32 && row !== empty && empty?.load && row.bodyBytes === empty.bodyBytes) {
       row.vsEmptyReqPerSec = row.load.reqPerSec / empty.load.reqPerSec;
     }
   }
@@ -51,6 +51,8 @@ export function targets(rows) {
   const jobs = row('hook-catch-5k-jobs-32');
   const streamed = row('hook-catch-stream-32');
   const signed = row('hook-catch-rules-verify-32');
+  const bigBare = row('bare-1mib-32');
+  const big = row('hook-catch-1mib-32');
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -61,6 +63,8 @@ export function targets(rows) {
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
     ['req/s with response rules + signature check at 32 conns >= 0.6 × bare', [signed, bare], () => signed.vsBareReqPerSec, '>=', 0.6, '×', () => signed.checked && 'every sampled capture valid and answered by the rule'],
     ['p99 with response rules + signature check at 32 conns <= 2 × bare p99', [signed, bare], () => signed.vsBareP99, '<=', 2, '×'],
+    ['bytes/s with 1 MiB bodies at 32 conns >= 0.5 × bare', [big, bigBare], () => big.vsBareBytesPerSec, '>=', 0.5, '×'],
+    ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll } from './children.js';
+import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS } from './large-bodies.js';
 import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
@@ -28,6 +29,7 @@ const ALL_SCENARIOS = [
   { key: 'hook-catch-stream-32', name: 'hook-catch, empty store, a /ws reader', server: 'hook-catch', connections: 32, streamReader: true },
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
   SIGNED_RULES_SCENARIO, // response rules + a signature secret (signed-rules.js)
+  ...LARGE_BODY_SCENARIOS, // 1 MiB and 10 MB bodies (large-bodies.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -81,7 +83,7 @@ const meta = {
   seconds,
   warmupSeconds: 1,
   bodyBytes: Buffer.byteLength(SMALL_BODY),
-  maxRequests: 'N for a store that starts with N stored; uncapped for an empty one',
+  maxRequests: 'N for a store that starts with N stored; uncapped for an empty one; about 1 GB of bodies for the large-body rows',
   pinning: pinning(),
   jobBodies: 'with N jobs: each body, built per request, names the next job round-robin; a job hears running, running, succeeded, and again',
   loopDelay: "perf_hooks.monitorEventLoopDelay in the server's process, 1 ms resolution, reset after the warm-up; ms beyond the 1 ms tick; maxOwnMs is maxMs less the main thread's waits for a CPU",
@@ -97,11 +99,13 @@ for (const s of SCENARIOS) {
   rows.push(await runScenario(s, { seconds, log, tempDirs }));
 }
 addRatios(rows);
+addThroughput(rows);
 const checks = targets(rows);
 
 const out = [
   `hook-catch benchmark: Node ${meta.node}, ${meta.cpus} CPUs, ${pinningWords()}; ${seconds} s per run after a 1 s warm-up, ` +
-    `${meta.bodyBytes}-byte JSON POST, store on ${meta.tmpdirFileSystem} (${meta.tmpdir}); a store that starts with N stored is capped at N (--max-requests)`,
+    `${meta.bodyBytes}-byte JSON POST unless the row says otherwise, store on ${meta.tmpdirFileSystem} (${meta.tmpdir}); ` +
+    'a store that starts with N stored is capped at N (--max-requests), a large-body store at about 1 GB of bodies',
   '',
   table(rows),
   '',
@@ -124,6 +128,7 @@ for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   if (r.key === SIGNED_RULES_SCENARIO.key && r.checked) notes.push(signedRulesNote(r));
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }
+out.push(...largeBodyLines(rows));
 out.push('', targetLines(checks));
 process.stdout.write(out.join('\n') + '\n');
 

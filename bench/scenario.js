@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ask, peakRssMb, runNode, stop } from './children.js';
+import { largeBody } from './large-bodies.js';
 import { measure } from './load.js';
 import { jobDeliveries, webhookPayload } from './payload.js';
 import { LOAD_CPU, SERVER_CPU } from './pin.js';
@@ -18,11 +19,12 @@ export const SMALL_BODY = webhookPayload(0);
 
 /**
  * Runs scenario `s` (see ALL_SCENARIOS in run.js); `ctx`: { seconds, log, tempDirs }. Besides the
- * plain fields, a scenario may give `options` (start() options for hook-catch), `headers(body)`
- * (request headers) and `check(inspectorUrl)` (read back after the run).
+ * plain fields, a scenario may give `bodyBytes` (a large body, large-bodies.js), `maxRequests`,
+ * `options` (start() options for hook-catch), `headers(body)` (request headers), `timeoutS`
+ * (autocannon's per-request timeout) and `check(inspectorUrl)` (read back after the run).
  */
 export async function runScenario(s, { seconds, log, tempDirs }) {
-  const body = SMALL_BODY;
+  const body = s.bodyBytes ? largeBody(s.bodyBytes) : SMALL_BODY;
   const row = { key: s.key, name: s.name, server: s.server, connections: s.connections, stored: s.stored ?? 0, jobs: s.jobs ?? 0, fsync: !!s.fsync, bodyBytes: Buffer.byteLength(body) };
   let child;
   let dir;
@@ -50,6 +52,7 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
       nextBody: row.jobs ? jobDeliveries(row.jobs) : undefined,
       connections: s.connections,
       seconds,
+      timeoutS: s.timeoutS,
       afterWarmup: () => ask(child, 'reset'),
     });
     row.loopDelay = await ask(child, 'loop-delay');
@@ -84,7 +87,9 @@ async function hookCatchArgs(s, row, dir, log) {
     const { info } = await runNode(join(here, 'prefill.js'), [dir, String(s.stored), String(s.stored)], { waitForExit: true, cpu: LOAD_CPU });
     row.prefillMs = info.ms;
   }
-  return ['--dir', dir, '--max-requests', String(s.stored || UNCAPPED), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs), ...(s.options ? ['--options', JSON.stringify(s.options)] : [])];
+  const maxRequests = s.maxRequests ?? (s.stored || UNCAPPED);
+  row.maxRequests = maxRequests;
+  return ['--dir', dir, '--max-requests', String(maxRequests), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs), ...(s.options ? ['--options', JSON.stringify(s.options)] : [])];
 }
 
 export function fileMb(path) {
