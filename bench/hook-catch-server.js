@@ -3,6 +3,9 @@
 // (or BENCH_DIR, BENCH_MAX_REQUESTS, BENCH_FSYNC=1, BENCH_JOBS in the environment).
 // --jobs N registers N jobs (the ids bench/payload.js names) with hc.expect() before it reports ready.
 // --options '{"maxBody":…,"rules":[…],"verify":[…]}' adds start() options (as the library takes them).
+// Besides reset and loop-delay (child-control.js), it answers `waits N` once N long-polls of
+// GET /api/jobs/:id/wait have reached its inspector (bench/wait-latency.js).
+import { subscribe } from 'node:diagnostics_channel';
 import { parseArgs } from 'node:util';
 import { start } from '../dist/index.js';
 import { answerRunner } from './child-control.js';
@@ -27,6 +30,7 @@ if (!Number.isSafeInteger(jobCount) || jobCount < 0) {
   process.exit(2);
 }
 
+const waits = countWaits();
 const t0 = performance.now();
 const hc = await start({
   ...JSON.parse(values.options),
@@ -73,5 +77,24 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', stop);
-answerRunner(stop);
+answerRunner(stop, { waits: (n) => waits.reached(Number(n)) });
 
+/**
+ * Counts the long-polls node:http hands to the inspector (diagnostics channel, before express sees
+ * them). `reached(n)` resolves once n have arrived, a turn of the loop later (express has then
+ * taken each to its route or to the turn that leads there).
+ */
+function countWaits() {
+  let count = 0;
+  const pending = [];
+  const settle = () => {
+    for (const p of pending.filter((p) => count >= p.n)) {
+      pending.splice(pending.indexOf(p), 1);
+      setImmediate(() => p.resolve({ waits: count }));
+    }
+  };
+  subscribe('http.server.request.start', ({ request }) => {
+    if (/^\/api\/jobs\/[^/?]+\/wait(\?|$)/.test(request.url)) (count++, settle());
+  });
+  return { reached: (n) => new Promise((resolve) => (pending.push({ n, resolve }), settle())) };
+}

@@ -53,6 +53,7 @@ export function targets(rows) {
   const signed = row('hook-catch-rules-verify-32');
   const bigBare = row('bare-1mib-32');
   const big = row('hook-catch-1mib-32');
+  const wait = rows.find((r) => r.key === 'hook-catch-wait-200' && r.p99Ms != null);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -65,12 +66,14 @@ export function targets(rows) {
     ['p99 with response rules + signature check at 32 conns <= 2 × bare p99', [signed, bare], () => signed.vsBareP99, '<=', 2, '×'],
     ['bytes/s with 1 MiB bodies at 32 conns >= 0.5 × bare', [big, bigBare], () => big.vsBareBytesPerSec, '>=', 0.5, '×'],
     ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
+    ['ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms', [wait], () => wait.p99Ms, '<', 20, ' ms', () => `p50 ${wait.p50Ms.toFixed(1)} ms, max ${wait.maxMs.toFixed(1)} ms`],
+    ['waiters that never returned at 200 webhooks/s: 0', [wait], () => wait.neverReturned + wait.wrongAnswer, '<=', 0, '', () => `${wait.neverReturned} never returned, ${wait.wrongAnswer} returned something else, of ${wait.jobs}${wait.sendFailed ? `; ${wait.sendFailed} webhooks not answered 2xx` : ''}`],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };
     const value = get();
     const pass = value != null && (op === '>=' ? value >= limit : op === '<=' ? value <= limit : value < limit);
-    const notes = [needs.some(hadErrors) ? 'a run behind this had errors' : undefined, detail()].filter(Boolean);
+    const notes = [needs.some((r) => r.load && hadErrors(r)) ? 'a run behind this had errors' : undefined, detail()].filter(Boolean);
     return { name, pass, value, limit, op, unit, note: notes.length ? notes.join('; ') : undefined };
   });
 }
@@ -91,7 +94,7 @@ function lessCpuWaits(row) {
 export function targetLines(results) {
   return results
     .map((t) => {
-      const value = t.value == null ? 'n/a' : `${t.value.toFixed(t.unit === '×' ? 2 : 1)}${t.unit}`;
+      const value = t.value == null ? 'n/a' : `${t.value.toFixed(t.unit === '×' ? 2 : t.unit === '' ? 0 : 1)}${t.unit}`;
       return `${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${value}${t.note ? ` (${t.note})` : ''}`;
     })
     .join('\n');

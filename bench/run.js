@@ -12,6 +12,7 @@ import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
+import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--quick') ? 2 : 8));
@@ -30,6 +31,7 @@ const ALL_SCENARIOS = [
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
   SIGNED_RULES_SCENARIO, // response rules + a signature secret (signed-rules.js)
   ...LARGE_BODY_SCENARIOS, // 1 MiB and 10 MB bodies (large-bodies.js)
+  WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -95,27 +97,35 @@ pinRunner();
 log(`${SCENARIOS.length} scenarios, ${seconds} s each after a 1 s warm-up; ${pinningWords()}`);
 const rows = [];
 for (const s of SCENARIOS) {
-  log(`${s.name}, ${s.connections} connection(s)`);
-  rows.push(await runScenario(s, { seconds, log, tempDirs }));
+  log(`${s.name}${s.connections ? `, ${s.connections} connection(s)` : ''}`);
+  const ctx = { seconds, log, tempDirs };
+  rows.push(await (s.run ? s.run(s, ctx) : runScenario(s, ctx)));
 }
 addRatios(rows);
 addThroughput(rows);
 const checks = targets(rows);
+// The rows of the table: an autocannon run each; the others report in lines of their own.
+const ownLines = { [WAIT_SCENARIO.key]: waitLines };
+const loadRows = rows.filter((r) => !ownLines[r.key]);
 
 const out = [
   `hook-catch benchmark: Node ${meta.node}, ${meta.cpus} CPUs, ${pinningWords()}; ${seconds} s per run after a 1 s warm-up, ` +
     `${meta.bodyBytes}-byte JSON POST unless the row says otherwise, store on ${meta.tmpdirFileSystem} (${meta.tmpdir}); ` +
     'a store that starts with N stored is capped at N (--max-requests), a large-body store at about 1 GB of bodies',
   '',
-  table(rows),
-  '',
-  "Longest stall and p99 loop delay: how late a 1 ms timer in the server's process ran during the measured run " +
-    '(perf_hooks.monitorEventLoopDelay, the 1 ms tick taken off); while the loop stalls, that server answers nothing. ' +
-    "Less CPU waits: the longest stall once the time the server's main thread waited for a CPU held by other " +
-    'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
-    'or for the host to run a virtual CPU stays in); compare with the bare rows.',
-  '',
 ];
+if (loadRows.length) {
+  out.push(
+    table(loadRows),
+    '',
+    "Longest stall and p99 loop delay: how late a 1 ms timer in the server's process ran during the measured run " +
+      '(perf_hooks.monitorEventLoopDelay, the 1 ms tick taken off); while the loop stalls, that server answers nothing. ' +
+      "Less CPU waits: the longest stall once the time the server's main thread waited for a CPU held by other " +
+      'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
+      'or for the host to run a virtual CPU stays in); compare with the bare rows.',
+    '',
+  );
+}
 for (const r of rows.filter((r) => r.load && hadErrors(r))) {
   out.push(`WARNING: ${r.name} at ${r.connections} conns had ${r.load.non2xx} non-2xx, ${r.load.errors} errors, ${r.load.timeouts} timeouts`);
 }
@@ -129,6 +139,7 @@ for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }
 out.push(...largeBodyLines(rows));
+for (const r of rows) if (ownLines[r.key]) out.push(...ownLines[r.key](r));
 out.push('', targetLines(checks));
 process.stdout.write(out.join('\n') + '\n');
 
