@@ -63,6 +63,7 @@ process.stdout.write(
     jobsReadyMs,
     stored: hc.store.count,
     jobs: hc.jobs.list().length,
+    registeredJobs: hc.jobs.list().filter((job) => job.source === 'expect').length,
     registerMs,
     warnings: hc.warnings,
   }) + '\n',

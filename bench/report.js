@@ -54,6 +54,7 @@ export function targets(rows) {
   const bigBare = row('bare-1mib-32');
   const big = row('hook-catch-1mib-32');
   const wait = rows.find((r) => r.key === 'hook-catch-wait-200' && r.p99Ms != null);
+  const ready = rows.find((r) => r.key === 'hook-catch-ready-50k-5k-jobs' && r.startMs != null);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -68,6 +69,7 @@ export function targets(rows) {
     ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
     ['ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms', [wait], () => wait.p99Ms, '<', 20, ' ms', () => `p50 ${wait.p50Ms.toFixed(1)} ms, max ${wait.maxMs.toFixed(1)} ms`],
     ['waiters that never returned at 200 webhooks/s: 0', [wait], () => wait.neverReturned + wait.wrongAnswer, '<=', 0, '', () => `${wait.neverReturned} never returned, ${wait.wrongAnswer} returned something else, of ${wait.jobs}${wait.sendFailed ? `; ${wait.sendFailed} webhooks not answered 2xx` : ''}`],
+    ['start() with 50,000 stored and 5,000 jobs < 1000 ms', [ready], () => ready.startMs, '<', 1000, ' ms', () => `median of ${ready.starts.length}, slowest ${Math.round(ready.startMaxMs)} ms; jobs derived ${Math.round(ready.jobsReadyMs)} ms`],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

@@ -12,6 +12,7 @@ import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
+import { STARTUP_SCENARIO, startupLines } from './startup.js';
 import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +33,7 @@ const ALL_SCENARIOS = [
   SIGNED_RULES_SCENARIO, // response rules + a signature secret (signed-rules.js)
   ...LARGE_BODY_SCENARIOS, // 1 MiB and 10 MB bodies (large-bodies.js)
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
+  STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -105,7 +107,7 @@ addRatios(rows);
 addThroughput(rows);
 const checks = targets(rows);
 // The rows of the table: an autocannon run each; the others report in lines of their own.
-const ownLines = { [WAIT_SCENARIO.key]: waitLines };
+const ownLines = { [WAIT_SCENARIO.key]: waitLines, [STARTUP_SCENARIO.key]: startupLines };
 const loadRows = rows.filter((r) => !ownLines[r.key]);
 
 const out = [
