@@ -106,7 +106,12 @@ export function largeBodyLines(rows) {
   const fit = rssFit(rows);
   if (fit) {
     const pts = fit.points.map(([c, m]) => `${c} conns ${m.toFixed(0)} MB`).join(', ');
-    out.push(`- memory bound with 10 MB bodies: peak RSS ${pts} → about ${fit.baseMb.toFixed(0)} MB + connections × ${fit.perConnMb.toFixed(1)} MB (${fit.bodiesPerConn.toFixed(1)} × the body per connection in flight)`);
+    const rising = fit.points.every(([c, m], i, all) => i === 0 || (c > all[i - 1][0] && m >= all[i - 1][1]));
+    const caution = rising ? '' : '; NOT rising with connections in this run: the peak is set as much by when garbage is collected as by the bodies in flight, so run again (or longer) before quoting a bound';
+    out.push(
+      `- memory bound with 10 MB bodies: peak RSS ${pts} → about ${fit.baseMb.toFixed(0)} MB + connections × ${fit.perConnMb.toFixed(1)} MB ` +
+        `(${fit.bodiesPerConn.toFixed(1)} × the body per connection in flight)${caution}`,
+    );
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll } from './children.js';
-import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS } from './large-bodies.js';
+import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS, rssFit } from './large-bodies.js';
 import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
@@ -147,5 +147,5 @@ process.stdout.write(out.join('\n') + '\n');
 
 const file = join(here, 'results', 'latest.json');
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify({ meta, scenarios: rows, targets: checks }, null, 2) + '\n');
+writeFileSync(file, JSON.stringify({ meta, scenarios: rows, memoryBound10MB: rssFit(rows), targets: checks }, null, 2) + '\n');
 log(`results written to ${file}`);
