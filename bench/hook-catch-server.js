@@ -1,7 +1,8 @@
 // hook-catch in its own process, as `hook-catch start` would run it, minus the terminal output.
 // Usage: node bench/hook-catch-server.js --dir <dir> [--max-requests N] [--fsync] [--jobs N] [--options JSON]
 // (or BENCH_DIR, BENCH_MAX_REQUESTS, BENCH_FSYNC=1, BENCH_JOBS in the environment).
-// --jobs N registers N jobs (the ids bench/payload.js names) with hc.expect() before it reports ready.
+// --jobs N registers N jobs (the ids bench/payload.js names) with hc.expect() before it reports ready;
+// --job-offset K makes them jobs K to K+N-1 (default 0).
 // --options '{"maxBody":…,"rules":[…],"verify":[…]}' adds start() options (as the library takes them).
 // Besides reset and loop-delay (child-control.js), it answers `waits N` once N long-polls of
 // GET /api/jobs/:id/wait have reached its inspector (bench/wait-latency.js).
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'max-requests': { type: 'string', default: process.env.BENCH_MAX_REQUESTS ?? '100000' },
     fsync: { type: 'boolean', default: process.env.BENCH_FSYNC === '1' },
     jobs: { type: 'string', default: process.env.BENCH_JOBS ?? '0' },
+    'job-offset': { type: 'string', default: '0' },
     options: { type: 'string', default: '{}' },
   },
 });
@@ -51,7 +53,8 @@ const jobsReadyMs = performance.now() - t0;
 
 // All at once, as a client that submits a batch would: registrations that arrive together share a save.
 const t1 = performance.now();
-await Promise.all(Array.from({ length: jobCount }, (_, i) => hc.expect(jobId(i))));
+const offset = Number(values['job-offset']);
+await Promise.all(Array.from({ length: jobCount }, (_, i) => hc.expect(jobId(offset + i))));
 const registerMs = performance.now() - t1;
 
 process.stdout.write(

@@ -1,6 +1,7 @@
 // Start-up with 50,000 stored requests AND 5,000 registered jobs: the store is prefilled
-// (bench/prefill.js), then a hook-catch is started on it once to register the 5,000 jobs with
-// hc.expect() (saved in jobs.json) and closed. Then fresh hook-catch processes are started on that
+// (bench/prefill.js, each request naming a job of its own), then a hook-catch is started on it once
+// to register 5,000 other jobs with hc.expect() (saved in jobs.json; still waiting for their
+// webhooks, so the newest jobs there are) and closed. Then fresh hook-catch processes are started on that
 // folder, one after another, each timed: start() (ready to receive) and the jobs derived.
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -29,12 +30,13 @@ async function runStartup(s, { log, tempDirs }) {
     log(`  prefilling ${STORED} requests`);
     row.prefillMs = (await runNode(join(here, 'prefill.js'), [dir, String(STORED), String(STORED)], { waitForExit: true, cpu: LOAD_CPU })).info.ms;
     log(`  registering ${JOBS} jobs with hc.expect() on it, then closing`);
-    const first = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', String(JOBS)], { cpu: LOAD_CPU, timeoutMs: 120_000 });
+    const first = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', String(JOBS), '--job-offset', String(STORED)], { cpu: LOAD_CPU, timeoutMs: 120_000 });
     row.registerMs = first.info.registerMs;
     await stop(first.child, 15_000);
     row.registrationsSaved = savedRegistrations(join(dir, 'jobs.json'));
     row.jobsFileMb = fileMb(join(dir, 'jobs.json'));
     if (row.registrationsSaved !== JOBS) throw new Error(`jobs.json holds ${row.registrationsSaved} registrations, not ${JOBS}`);
+    if (first.info.registeredJobs !== JOBS) throw new Error(`hook-catch knew ${first.info.registeredJobs} registered jobs after registering ${JOBS}`);
     for (let i = 0; i < STARTS; i++) {
       const { child, info, readyMs } = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', '0'], { cpu: SERVER_CPU, timeoutMs: 120_000 });
       row.starts.push({ startMs: info.startMs, jobsReadyMs: info.jobsReadyMs, spawnToReadyMs: readyMs, stored: info.stored, jobs: info.jobs, registeredJobs: info.registeredJobs, peakRssMb: peakRssMb(child.pid) });
