@@ -2,14 +2,15 @@
 // line on stdin, each answered with one JSON line on stdout (after the ready line):
 //   reset       forget the delays seen so far (sent after the warm-up)   -> {"reset":true}
 //   loop-delay  the delays since the last reset                          -> {"maxMs":…,"p99Ms":…,…}
-// When stdin ends (the runner went away), `stop` is called.
+// and any `more` a server adds (a name -> a function of the rest of the line, answering a value or a
+// promise of one). When stdin ends (the runner went away), `stop` is called.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 const RESOLUTION_MS = 1;
 
-export function answerRunner(stop) {
+export function answerRunner(stop, more = {}) {
   // A timer every millisecond; each tick records how long it really took. A stall of the loop (a
   // long synchronous task) delays the next tick by that long, so the longest one shows up in `max`.
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -25,8 +26,14 @@ export function answerRunner(stop) {
       reply({ reset: true });
     } else if (command === 'loop-delay') {
       reply({ ...loopDelay(histogram), maxOwnMs: own.maxMs() });
+    } else if (Object.hasOwn(more, command.split(' ')[0])) {
+      const [name, ...rest] = command.split(' ');
+      Promise.resolve()
+        .then(() => more[name](rest.join(' ')))
+        .then(reply, (error) => reply({ error: error instanceof Error ? error.message : String(error) }));
     } else {
-      reply({ error: `unknown command "${command}"; the commands are reset and loop-delay` });
+      const names = ['reset', 'loop-delay', ...Object.keys(more)].join(', ');
+      reply({ error: `unknown command "${command}"; the commands are ${names}` });
     }
   });
   commands.on('close', () => {

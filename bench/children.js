@@ -3,15 +3,20 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pinnedCommand } from './pin.js';
 
 const live = new Set();
 /** Each live child's stdout, line by line: its ready line, then its answers to `ask`. */
 const lineReaders = new Map();
 
-/** Runs `node <script> ...args` and resolves with the first JSON line it prints. */
-export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = false } = {}) {
+/**
+ * Runs `node <script> ...args` and resolves with the first JSON line it prints. `cpu`: the CPU it is
+ * pinned to (bench/pin.js; ignored when the run is unpinned); without it, it runs where this process does.
+ */
+export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = false, cpu } = {}) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [command, argv] = pinnedCommand(cpu, script, args);
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   live.add(child);
   const lines = createInterface({ input: child.stdout });
   lineReaders.set(child, lines);

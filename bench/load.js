@@ -5,13 +5,14 @@ import autocannon from 'autocannon';
  * One autocannon run; latencies are collected here at full precision (autocannon's own histogram is
  * whole ms). `nextBody`, when given, is called for each request's body instead of sending `body`.
  */
-async function fire({ url, body, nextBody, connections, seconds }) {
+async function fire({ url, body, headers, nextBody, connections, seconds, timeoutS }) {
   const latencies = [];
   const instance = autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body,
+    ...(timeoutS && { timeout: timeoutS }),
     ...(nextBody && { requests: [{ setupRequest: (request) => ({ ...request, body: nextBody() }) }] }),
     connections,
     duration: seconds,
@@ -21,11 +22,15 @@ async function fire({ url, body, nextBody, connections, seconds }) {
   return { result, latencies };
 }
 
-/** Warm-up, then `afterWarmup()` (awaited), then the measured run. */
-export async function measure({ url, body, nextBody, connections, seconds, warmupSeconds = 1, afterWarmup = async () => {} }) {
-  await fire({ url, body, nextBody, connections, seconds: warmupSeconds });
+/**
+ * Warm-up, then `afterWarmup()` (awaited), then the measured run. `headers` are added to each
+ * request; `timeoutS` is autocannon's per-request timeout (its default, 10 s, when not given).
+ */
+export async function measure({ url, body, headers, nextBody, connections, seconds, timeoutS, warmupSeconds = 1, afterWarmup = async () => {} }) {
+  const shape = { url, body, headers, nextBody, connections, timeoutS };
+  await fire({ ...shape, seconds: warmupSeconds });
   await afterWarmup();
-  const { result, latencies } = await fire({ url, body, nextBody, connections, seconds });
+  const { result, latencies } = await fire({ ...shape, seconds });
   const sorted = Float64Array.from(latencies).sort();
   return {
     reqPerSec: result.requests.average,

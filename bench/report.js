@@ -8,18 +8,18 @@ export function hadErrors(row) {
   return !row.load || row.load.non2xx + row.load.errors + row.load.timeouts > 0;
 }
 
-/** Adds the comparisons to bare node:http (same connections) and to hook-catch's own empty store. */
+/** Adds the comparisons to bare node:http (same connections, same body size) and to hook-catch's own empty store. */
 export function addRatios(rows) {
   const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
   for (const row of rows) {
     if (row.server !== 'hook-catch' || !row.load) continue;
-    const bare = rows.find((r) => r.server === 'bare' && r.connections === row.connections && r.load);
+    const bare = rows.find((r) => r.server === 'bare' && r.connections === row.connections && r.bodyBytes === row.bodyBytes && r.load);
     if (bare) {
       row.vsBareReqPerSec = row.load.reqPerSec / bare.load.reqPerSec;
       row.vsBareP99 = row.load.p99Ms / bare.load.p99Ms;
     }
     const empty = byKey['hook-catch-32'];
-    if (row.connections === 32 && row !== empty && empty?.load) {
+    if (row.connections === 32 && row !== empty && empty?.load && row.bodyBytes === empty.bodyBytes) {
       row.vsEmptyReqPerSec = row.load.reqPerSec / empty.load.reqPerSec;
     }
   }
@@ -50,6 +50,11 @@ export function targets(rows) {
   const hc50 = row('hook-catch-50k-32');
   const jobs = row('hook-catch-5k-jobs-32');
   const streamed = row('hook-catch-stream-32');
+  const signed = row('hook-catch-rules-verify-32');
+  const bigBare = row('bare-1mib-32');
+  const big = row('hook-catch-1mib-32');
+  const wait = rows.find((r) => r.key === 'hook-catch-wait-200' && r.p99Ms != null);
+  const ready = rows.find((r) => r.key === 'hook-catch-ready-50k-5k-jobs' && r.startMs != null);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -58,12 +63,19 @@ export function targets(rows) {
     ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
     ['req/s with a /ws reader >= 0.95 × empty-store req/s', [streamed, hc], () => streamed.vsEmptyReqPerSec, '>=', 0.95, '×', () => streamedNote(streamed)],
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
+    ['req/s with response rules + signature check at 32 conns >= 0.6 × bare', [signed, bare], () => signed.vsBareReqPerSec, '>=', 0.6, '×', () => signed.checked && 'every sampled capture valid and answered by the rule'],
+    ['p99 with response rules + signature check at 32 conns <= 2 × bare p99', [signed, bare], () => signed.vsBareP99, '<=', 2, '×'],
+    ['bytes/s with 1 MiB bodies at 32 conns >= 0.5 × bare', [big, bigBare], () => big.vsBareBytesPerSec, '>=', 0.5, '×'],
+    ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
+    ['ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms', [wait], () => wait.p99Ms, '<', 20, ' ms', () => `p50 ${wait.p50Ms.toFixed(1)} ms, max ${wait.maxMs.toFixed(1)} ms`],
+    ['waiters that never returned at 200 webhooks/s: 0', [wait], () => wait.neverReturned + wait.wrongAnswer, '<=', 0, '', () => `${wait.neverReturned} never returned, ${wait.wrongAnswer} returned something else, of ${wait.jobs}${wait.sendFailed ? `; ${wait.sendFailed} webhooks not answered 2xx` : ''}`],
+    ['start() with 50,000 stored and 5,000 jobs < 1000 ms', [ready], () => ready.startMs, '<', 1000, ' ms', () => `median of ${ready.starts.length}, slowest ${Math.round(ready.startMaxMs)} ms; jobs derived ${Math.round(ready.jobsReadyMs)} ms`],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };
     const value = get();
     const pass = value != null && (op === '>=' ? value >= limit : op === '<=' ? value <= limit : value < limit);
-    const notes = [needs.some(hadErrors) ? 'a run behind this had errors' : undefined, detail()].filter(Boolean);
+    const notes = [needs.some((r) => r.load && hadErrors(r)) ? 'a run behind this had errors' : undefined, detail()].filter(Boolean);
     return { name, pass, value, limit, op, unit, note: notes.length ? notes.join('; ') : undefined };
   });
 }
@@ -84,7 +96,7 @@ function lessCpuWaits(row) {
 export function targetLines(results) {
   return results
     .map((t) => {
-      const value = t.value == null ? 'n/a' : `${t.value.toFixed(t.unit === '×' ? 2 : 1)}${t.unit}`;
+      const value = t.value == null ? 'n/a' : `${t.value.toFixed(t.unit === '×' ? 2 : t.unit === '' ? 0 : 1)}${t.unit}`;
       return `${t.pass ? 'PASS' : 'MISS'}  ${t.name}: ${value}${t.note ? ` (${t.note})` : ''}`;
     })
     .join('\n');

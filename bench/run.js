@@ -1,22 +1,22 @@
 // `npm run bench`: hook-catch against a bare node:http server, every server in its own child process,
 // all on 127.0.0.1. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/latest.json.
-// BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2; BENCH_ONLY=key,… picks rows.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+// BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2; BENCH_ONLY=key,… picks rows;
+// BENCH_PIN=0 runs unpinned (by default each server is on one CPU, the load generator on another: pin.js).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ask, killAll, peakRssMb, runNode, stop } from './children.js';
-import { measure } from './load.js';
-import { jobDeliveries, webhookPayload } from './payload.js';
+import { killAll } from './children.js';
+import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS, rssFit } from './large-bodies.js';
+import { pinning, pinningWords, pinRunner } from './pin.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
+import { runScenario, SMALL_BODY } from './scenario.js';
+import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
+import { STARTUP_SCENARIO, startupLines } from './startup.js';
+import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--quick') ? 2 : 8));
-// A store that starts with N requests is capped at N, so it holds exactly N throughout the run (the
-// oldest are dropped as new ones arrive, as in a full store in real use). An empty store is not capped.
-const UNCAPPED = 10_000_000;
-const body = webhookPayload(0);
 
 const ALL_SCENARIOS = [
   { key: 'bare-1', name: 'bare node:http', server: 'bare', connections: 1 },
@@ -30,9 +30,18 @@ const ALL_SCENARIOS = [
   // The same as the empty store, with a reader on the live stream (as the inspector page is one).
   { key: 'hook-catch-stream-32', name: 'hook-catch, empty store, a /ws reader', server: 'hook-catch', connections: 32, streamReader: true },
   { key: 'hook-catch-fsync-32', name: 'hook-catch, empty store, fsync', server: 'hook-catch', connections: 32, fsync: true },
+  SIGNED_RULES_SCENARIO, // response rules + a signature secret (signed-rules.js)
+  ...LARGE_BODY_SCENARIOS, // 1 MiB and 10 MB bodies (large-bodies.js)
+  WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
+  STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
+const unknown = only?.filter((key) => !ALL_SCENARIOS.some((s) => s.key === key)) ?? [];
+if (unknown.length) {
+  process.stderr.write(`bench: no row ${unknown.join(', ')}; the rows are ${ALL_SCENARIOS.map((s) => s.key).join(', ')}\n`);
+  process.exit(2);
+}
 const SCENARIOS = only ? ALL_SCENARIOS.filter((s) => only.includes(s.key)) : ALL_SCENARIOS;
 
 // No child and no temp folder outlives the run, however it ends.
@@ -46,68 +55,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 const fmtMs = (ms) => `${Math.round(ms).toLocaleString('en-US')} ms`;
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
-async function runScenario(s) {
-  const row = { key: s.key, name: s.name, server: s.server, connections: s.connections, stored: s.stored ?? 0, jobs: s.jobs ?? 0, fsync: !!s.fsync };
-  let child;
-  let dir;
-  let reader;
-  try {
-    let script = join(here, 'bare-server.js');
-    let args = [];
-    if (s.server === 'hook-catch') {
-      dir = await mkdtemp(join(tmpdir(), 'hook-catch-bench-'));
-      tempDirs.add(dir);
-      script = join(here, 'hook-catch-server.js');
-      args = await hookCatchArgs(s, row, dir);
-    }
-    const started = await runNode(script, args);
-    child = started.child;
-    row.readyMs = started.readyMs;
-    row.startMs = started.info.startMs ?? null;
-    if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs, jobsReadyMs: started.info.jobsReadyMs });
-    if (s.streamReader) reader = (await runNode(join(here, 'stream-reader.js'), [`ws://127.0.0.1:${started.info.inspectorPort}/ws`])).child;
-    log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
-    row.load = await measure({
-      url: `http://127.0.0.1:${started.info.port}/webhook`,
-      body,
-      nextBody: row.jobs ? jobDeliveries(row.jobs) : undefined,
-      connections: s.connections,
-      seconds,
-      afterWarmup: () => ask(child, 'reset'),
-    });
-    row.loopDelay = await ask(child, 'loop-delay');
-    if (reader) row.streamed = await ask(reader, 'count');
-    row.peakRssMb = peakRssMb(child.pid);
-    if (s.server === 'hook-catch') {
-      const status = await (await fetch(`http://127.0.0.1:${started.info.inspectorPort}/api/status`)).json();
-      row.storedAtEnd = status.requests?.stored;
-      row.capturedSinceStart = status.requests?.capturedSinceStart;
-    }
-  } catch (error) {
-    row.error = error instanceof Error ? error.message : String(error);
-    log(`  FAILED: ${row.error}`);
-  } finally {
-    if (reader) await stop(reader);
-    if (child) await stop(child);
-    if (dir && row.jobs) row.jobsFileMb = fileMb(join(dir, 'jobs.json'));
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-      tempDirs.delete(dir);
-    }
-  }
-  return row;
-}
-
-/** Fills the store first when the scenario starts with requests stored; the child's arguments. */
-async function hookCatchArgs(s, row, dir) {
-  if (s.stored) {
-    log(`  prefilling ${s.stored} requests`);
-    const { info } = await runNode(join(here, 'prefill.js'), [dir, String(s.stored), String(s.stored)], { waitForExit: true });
-    row.prefillMs = info.ms;
-  }
-  return ['--dir', dir, '--max-requests', String(s.stored || UNCAPPED), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs)];
-}
-
 /** What the jobs row did: registration, deliveries per job, the size of jobs.json it left. */
 function jobsNote(r) {
   const n = (x) => Math.round(x).toLocaleString('en-US');
@@ -117,14 +64,6 @@ function jobsNote(r) {
   }
   if (r.jobsFileMb != null) parts.push(`jobs.json ${r.jobsFileMb.toFixed(1)} MB when hook-catch closed`);
   return parts.join('; ');
-}
-
-function fileMb(path) {
-  try {
-    return statSync(path).size / 1024 / 1024;
-  } catch {
-    return null;
-  }
 }
 
 /** The file system the stores live on (fsync means little on tmpfs). */
@@ -147,36 +86,48 @@ const meta = {
   cpuModel: cpus()[0]?.model,
   seconds,
   warmupSeconds: 1,
-  bodyBytes: Buffer.byteLength(body),
-  maxRequests: 'N for a store that starts with N stored; uncapped for an empty one',
+  bodyBytes: Buffer.byteLength(SMALL_BODY),
+  maxRequests: 'N for a store that starts with N stored; uncapped for an empty one; about 1 GB of bodies for the large-body rows',
+  pinning: pinning(),
   jobBodies: 'with N jobs: each body, built per request, names the next job round-robin; a job hears running, running, succeeded, and again',
   loopDelay: "perf_hooks.monitorEventLoopDelay in the server's process, 1 ms resolution, reset after the warm-up; ms beyond the 1 ms tick; maxOwnMs is maxMs less the main thread's waits for a CPU",
   tmpdir: tmpdir(),
   tmpdirFileSystem: fileSystemOf(tmpdir()),
 };
 
-log(`${SCENARIOS.length} scenarios, ${seconds} s each after a 1 s warm-up`);
+pinRunner();
+log(`${SCENARIOS.length} scenarios, ${seconds} s each after a 1 s warm-up; ${pinningWords()}`);
 const rows = [];
 for (const s of SCENARIOS) {
-  log(`${s.name}, ${s.connections} connection(s)`);
-  rows.push(await runScenario(s));
+  log(`${s.name}${s.connections ? `, ${s.connections} connection(s)` : ''}`);
+  const ctx = { seconds, log, tempDirs };
+  rows.push(await (s.run ? s.run(s, ctx) : runScenario(s, ctx)));
 }
 addRatios(rows);
+addThroughput(rows);
 const checks = targets(rows);
+// The rows of the table: an autocannon run each; the others report in lines of their own.
+const ownLines = { [WAIT_SCENARIO.key]: waitLines, [STARTUP_SCENARIO.key]: startupLines };
+const loadRows = rows.filter((r) => !ownLines[r.key]);
 
 const out = [
-  `hook-catch benchmark: Node ${meta.node}, ${meta.cpus} CPUs, ${seconds} s per run after a 1 s warm-up, ` +
-    `${meta.bodyBytes}-byte JSON POST, store on ${meta.tmpdirFileSystem} (${meta.tmpdir}); a store that starts with N stored is capped at N (--max-requests)`,
-  '',
-  table(rows),
-  '',
-  "Longest stall and p99 loop delay: how late a 1 ms timer in the server's process ran during the measured run " +
-    '(perf_hooks.monitorEventLoopDelay, the 1 ms tick taken off); while the loop stalls, that server answers nothing. ' +
-    "Less CPU waits: the longest stall once the time the server's main thread waited for a CPU held by other " +
-    'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
-    'or for the host to run a virtual CPU stays in); compare with the bare rows.',
+  `hook-catch benchmark: Node ${meta.node}, ${meta.cpus} CPUs, ${pinningWords()}; ${seconds} s per run after a 1 s warm-up, ` +
+    `${meta.bodyBytes}-byte JSON POST unless the row says otherwise, store on ${meta.tmpdirFileSystem} (${meta.tmpdir}); ` +
+    'a store that starts with N stored is capped at N (--max-requests), a large-body store at about 1 GB of bodies',
   '',
 ];
+if (loadRows.length) {
+  out.push(
+    table(loadRows),
+    '',
+    "Longest stall and p99 loop delay: how late a 1 ms timer in the server's process ran during the measured run " +
+      '(perf_hooks.monitorEventLoopDelay, the 1 ms tick taken off); while the loop stalls, that server answers nothing. ' +
+      "Less CPU waits: the longest stall once the time the server's main thread waited for a CPU held by other " +
+      'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
+      'or for the host to run a virtual CPU stays in); compare with the bare rows.',
+    '',
+  );
+}
 for (const r of rows.filter((r) => r.load && hadErrors(r))) {
   out.push(`WARNING: ${r.name} at ${r.connections} conns had ${r.load.non2xx} non-2xx, ${r.load.errors} errors, ${r.load.timeouts} timeouts`);
 }
@@ -186,12 +137,15 @@ for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   if (r.prefillMs != null) notes.push(`prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)} (ready to receive), jobs derived from the stored requests ${fmtMs(r.jobsReadyMs)} after start (in the background; the load began after it)`);
   if (r.jobs) notes.push(jobsNote(r));
   if (dropped > 0) notes.push(`captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`);
+  if (r.key === SIGNED_RULES_SCENARIO.key && r.checked) notes.push(signedRulesNote(r));
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }
+out.push(...largeBodyLines(rows));
+for (const r of rows) if (ownLines[r.key]) out.push(...ownLines[r.key](r));
 out.push('', targetLines(checks));
 process.stdout.write(out.join('\n') + '\n');
 
 const file = join(here, 'results', 'latest.json');
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, JSON.stringify({ meta, scenarios: rows, targets: checks }, null, 2) + '\n');
+writeFileSync(file, JSON.stringify({ meta, scenarios: rows, memoryBound10MB: rssFit(rows), targets: checks }, null, 2) + '\n');
 log(`results written to ${file}`);

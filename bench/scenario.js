@@ -1,0 +1,101 @@
+// One row of `npm run bench`: a server child (bare node:http or hook-catch, pinned to the server's
+// CPU), a warm-up, the measured autocannon run, then what the child says about its event loop and memory.
+import { rmSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ask, peakRssMb, runNode, stop } from './children.js';
+import { largeBody } from './large-bodies.js';
+import { measure } from './load.js';
+import { jobDeliveries, webhookPayload } from './payload.js';
+import { LOAD_CPU, SERVER_CPU } from './pin.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// A store that starts with N requests is capped at N, so it holds exactly N throughout the run (the
+// oldest are dropped as new ones arrive, as in a full store in real use). An empty store is not capped.
+export const UNCAPPED = 10_000_000;
+export const SMALL_BODY = webhookPayload(0);
+
+/**
+ * Runs scenario `s` (see ALL_SCENARIOS in run.js); `ctx`: { seconds, log, tempDirs }. Besides the
+ * plain fields, a scenario may give `bodyBytes` (a large body, large-bodies.js), `maxRequests`,
+ * `options` (start() options for hook-catch), `headers(body)` (request headers), `timeoutS`
+ * (autocannon's per-request timeout) and `check(inspectorUrl)` (read back after the run).
+ */
+export async function runScenario(s, { seconds, log, tempDirs }) {
+  const body = s.bodyBytes ? largeBody(s.bodyBytes) : SMALL_BODY;
+  const row = { key: s.key, name: s.name, server: s.server, connections: s.connections, stored: s.stored ?? 0, jobs: s.jobs ?? 0, fsync: !!s.fsync, bodyBytes: Buffer.byteLength(body) };
+  let child;
+  let dir;
+  let reader;
+  try {
+    let script = join(here, 'bare-server.js');
+    let args = [];
+    if (s.server === 'hook-catch') {
+      dir = await mkdtemp(join(tmpdir(), 'hook-catch-bench-'));
+      tempDirs.add(dir);
+      script = join(here, 'hook-catch-server.js');
+      args = await hookCatchArgs(s, row, dir, log);
+    }
+    const started = await runNode(script, args, { cpu: SERVER_CPU });
+    child = started.child;
+    row.readyMs = started.readyMs;
+    row.startMs = started.info.startMs ?? null;
+    if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs, jobsReadyMs: started.info.jobsReadyMs });
+    if (s.streamReader) reader = (await runNode(join(here, 'stream-reader.js'), [`ws://127.0.0.1:${started.info.inspectorPort}/ws`], { cpu: LOAD_CPU })).child;
+    log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
+    row.load = await measure({
+      url: `http://127.0.0.1:${started.info.port}/webhook`,
+      body,
+      headers: s.headers?.(body),
+      nextBody: row.jobs ? jobDeliveries(row.jobs) : undefined,
+      connections: s.connections,
+      seconds,
+      timeoutS: s.timeoutS,
+      afterWarmup: () => ask(child, 'reset'),
+    });
+    row.loopDelay = await ask(child, 'loop-delay');
+    if (reader) row.streamed = await ask(reader, 'count');
+    row.peakRssMb = peakRssMb(child.pid);
+    if (s.server === 'hook-catch') {
+      const inspectorUrl = `http://127.0.0.1:${started.info.inspectorPort}`;
+      const status = await (await fetch(`${inspectorUrl}/api/status`, { signal: AbortSignal.timeout(15_000) })).json();
+      row.storedAtEnd = status.requests?.stored;
+      row.capturedSinceStart = status.requests?.capturedSinceStart;
+      if (s.check) row.checked = await s.check(inspectorUrl);
+    }
+  } catch (error) {
+    row.error = error instanceof Error ? error.message : String(error);
+    log(`  FAILED: ${row.error}`);
+  } finally {
+    if (reader) await stop(reader);
+    if (child) await stop(child);
+    if (dir && row.jobs) row.jobsFileMb = fileMb(join(dir, 'jobs.json'));
+    if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    }
+  }
+  return row;
+}
+
+/** Fills the store first when the scenario starts with requests stored; the child's arguments. */
+async function hookCatchArgs(s, row, dir, log) {
+  if (s.stored) {
+    log(`  prefilling ${s.stored} requests`);
+    const { info } = await runNode(join(here, 'prefill.js'), [dir, String(s.stored), String(s.stored)], { waitForExit: true, cpu: LOAD_CPU });
+    row.prefillMs = info.ms;
+  }
+  const maxRequests = s.maxRequests ?? (s.stored || UNCAPPED);
+  row.maxRequests = maxRequests;
+  return ['--dir', dir, '--max-requests', String(maxRequests), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs), ...(s.options ? ['--options', JSON.stringify(s.options)] : [])];
+}
+
+export function fileMb(path) {
+  try {
+    return statSync(path).size / 1024 / 1024;
+  } catch {
+    return null;
+  }
+}
