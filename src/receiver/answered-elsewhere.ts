@@ -8,8 +8,8 @@ import { describe } from '../errors.js';
 
 /**
  * A response rule's answer: stored first (with the status the rule gives), then answered after the
- * rule's delay. The request is announced once stored, not after the delay, so that the terminal,
- * the page and `wait` see it at once.
+ * rule's delay. The request is announced once stored (after its answer when there is no delay),
+ * not after the delay, so that the terminal, the page and `wait` see it at once.
  */
 export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, shaped: Shaped): void {
   request.response.status = shaped.status;
@@ -27,9 +27,9 @@ export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, 
     answerRaw(res, shaped.status, [...headers, ['X-Hook-Catch-Id', request.id]], body);
   };
   afterStore(deps, request, res, () => {
+    if (shaped.delayMs === 0) reply(); // the sender first, as for any stored request
     deps.onCaptured(request, performance.now() - started);
     if (shaped.delayMs > 0) setTimeout(reply, shaped.delayMs).unref();
-    else reply();
   });
 }
 
