@@ -97,6 +97,21 @@ describe('jobs: what is saved, what is derived', () => {
     expect(known).toMatchObject({ outcome: 'timeout', job: { id: 'real-1' } });
   });
 
+  it('past maxJobs the jobs nobody registered are forgotten first: a registration stays, however old its webhook, also after a restart', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir, maxJobs: 10 });
+    await hc.expect('registered-old');
+    await deliver(hc, { jobId: 'registered-old', status: 'running' });
+    for (let i = 0; i < 30; i++) await deliver(hc, { jobId: `unregistered-${i}`, status: 'running' });
+    expect(hc.jobs.list().length).toBeLessThanOrEqual(11);
+    expect(hc.jobs.get('registered-old')).toMatchObject({ source: 'expect', status: 'in_progress' });
+    expect(hc.jobs.get('unregistered-0')).toBeUndefined(); // idle longest, and nobody registered it
+    await hc.close();
+    const again = await startHookCatch({ dir, maxJobs: 10 });
+    await again.waitFor('registered-old', { timeoutMs: 1, any: true });
+    expect(again.jobs.get('registered-old')).toMatchObject({ source: 'expect', status: 'in_progress', deliveries: [{ statusWord: 'running' }] });
+  });
+
   it('the library gets a read-only view: changing what it hands out changes nothing', async () => {
     const hc = await startHookCatch();
     await hc.expect('ro-1');

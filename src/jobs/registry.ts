@@ -275,10 +275,15 @@ export class JobRegistry {
     this.claimable.add(delivery, candidates, jobId);
   }
 
-  /** Past `maxJobs` (by a tenth, so this runs rarely), the jobs idle longest are forgotten; their requests stay in the log. */
+  /**
+   * Past `maxJobs` (by a tenth, so this runs rarely), the jobs idle longest are forgotten, those
+   * nobody registered first: a registration is kept (it is in jobs.json) however old its webhooks.
+   * Their requests stay in the log.
+   */
   private trim(): void {
     if (this.jobs.size <= this.options.maxJobs * 1.1) return;
-    const oldest = [...this.jobs.values()].sort((a, b) => byText(lastActivity(a), lastActivity(b)));
+    const registered = (job: Job) => (job.source === 'expect' ? 1 : 0);
+    const oldest = [...this.jobs.values()].sort((a, b) => registered(a) - registered(b) || byText(lastActivity(a), lastActivity(b)));
     for (const job of oldest.slice(0, this.jobs.size - this.options.maxJobs)) {
       this.jobs.delete(job.id);
       for (const d of job.deliveries) this.jobOfRequest.delete(d.requestId);
