@@ -1,7 +1,15 @@
 // Large bodies: 1 MiB (bare and hook-catch, 32 connections) and 10 MB (hook-catch at 4, 16 and 32
 // connections, so that peak RSS against connections shows how memory grows: base + conns × per conn;
 // bare node:http at 32 connections beside it).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runNode } from './children.js';
 import { jobId } from './payload.js';
+import { SERVER_CPU } from './pin.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 export const MIB = 1024 * 1024;
 export const TEN_MB = 10_000_000;
@@ -19,6 +27,8 @@ const big = (bytes, conns) => ({ bodyBytes: bytes, maxRequests: Math.ceil(KEEP_B
 
 export const LARGE_BODY_SCENARIOS = [
   { key: 'bare-1mib-32', name: 'bare node:http, 1 MiB bodies', server: 'bare', ...big(MIB, 32) },
+  // What any store of these bodies is bounded by: the file system, in the same folder hook-catch's store uses.
+  { key: 'disk-1mib', name: 'the disk: 1 MiB appends, nothing else', server: 'disk', bodyBytes: MIB, connections: 1, run: diskRow },
   { key: 'hook-catch-1mib-32', name: 'hook-catch, 1 MiB bodies', server: 'hook-catch', ...big(MIB, 32) },
   // For comparison: what a server that only buffers each body holds with 32 of them in flight.
   { key: 'bare-10mb-32', name: 'bare node:http, 10 MB bodies', server: 'bare', ...big(TEN_MB, 32) },
@@ -30,6 +40,24 @@ export const LARGE_BODY_SCENARIOS = [
     ...big(TEN_MB, conns),
   })),
 ];
+
+/** Appends bodies of the row's size to a file in the temp folder for the run's seconds, on the server's CPU. */
+async function diskRow(s, { seconds, log }) {
+  const row = { key: s.key, name: s.name, server: 'disk', connections: s.connections, bodyBytes: s.bodyBytes };
+  const dir = await mkdtemp(join(tmpdir(), 'hook-catch-bench-disk-'));
+  try {
+    log(`  appending ${s.bodyBytes.toLocaleString('en-US')}-byte writes for ${seconds} s`);
+    const { info } = await runNode(join(here, 'disk-append.js'), [dir, String(s.bodyBytes), String(seconds)], { waitForExit: true, cpu: SERVER_CPU, timeoutMs: (seconds + 60) * 1000 });
+    row.bytesPerSec = info.bytesPerSec;
+    row.writes = info.writes;
+  } catch (error) {
+    row.error = error instanceof Error ? error.message : String(error);
+    log(`  FAILED: ${row.error}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return row;
+}
 
 const bodies = new Map();
 /**
@@ -72,9 +100,11 @@ const int = (n) => Math.round(n).toLocaleString('en-US');
 export function addThroughput(rows) {
   const large = rows.filter((r) => r.load && r.bodyBytes > 10_000);
   for (const r of large) r.bytesPerSec = r.load.reqPerSec * r.bodyBytes;
+  const disk = rows.find((r) => r.server === 'disk' && r.bytesPerSec);
   for (const r of large) {
     const bare = rows.find((b) => b.server === 'bare' && b.load && b.bodyBytes === r.bodyBytes && b.connections === r.connections);
     if (r.server === 'hook-catch' && bare) r.vsBareBytesPerSec = r.bytesPerSec / bare.bytesPerSec;
+    if (r.server === 'hook-catch' && disk?.bodyBytes === r.bodyBytes) r.vsDiskBytesPerSec = r.bytesPerSec / disk.bytesPerSec;
   }
 }
 
@@ -97,8 +127,12 @@ export function rssFit(rows) {
 /** The report's lines on large bodies. */
 export function largeBodyLines(rows) {
   const out = [];
-  for (const r of rows.filter((r) => r.bytesPerSec != null)) {
-    const vs = r.vsBareBytesPerSec == null ? '' : `, ${r.vsBareBytesPerSec.toFixed(2)}× bare`;
+  for (const r of rows.filter((r) => r.server === 'disk' && r.bytesPerSec)) {
+    out.push(`- ${r.name}: ${mb(r.bytesPerSec).toFixed(0)} MB/s (${int(r.writes)} writes of ${int(r.bodyBytes)} B, writeSync, same temp folder and CPU as the servers): the most any store of these bodies could keep`);
+  }
+  for (const r of rows.filter((r) => r.load && r.bytesPerSec != null)) {
+    const vsDisk = r.vsDiskBytesPerSec == null ? '' : `, ${r.vsDiskBytesPerSec.toFixed(2)}× the disk`;
+    const vs = r.vsBareBytesPerSec == null ? '' : `, ${r.vsBareBytesPerSec.toFixed(2)}× bare${vsDisk}`;
     const matched = r.checked ? `; job named in the body ${r.checked.jobMatched ? 'matched' : 'NOT matched'} (newest capture)` : '';
     const sent = `${int(r.load.total)} bodies in the measured run${matched}`;
     out.push(`- ${r.name}, ${r.connections} conns: ${(mb(r.bytesPerSec)).toFixed(0)} MB/s (${r.load.reqPerSec.toFixed(1)} req/s × ${int(r.bodyBytes)} B${vs}), p99 ${r.load.p99Ms.toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0)} MB; ${sent}`);
