@@ -147,6 +147,29 @@ describe('receiver', () => {
     expect((await hc.store.list({ path: '/big' })).items.filter((s) => s.status === 413 && s.bodyDiscarded)).toHaveLength(10);
   });
 
+  it('a sender that announced Expect: 100-continue but sends its oversized body anyway still gets the 413: the connection is read on after it', async () => {
+    const hc = await startHookCatch({ maxBody: 1000 });
+    const { connect } = await import('node:net');
+    // The 413 goes out at once (the head says the body is too large); this sender does not wait for
+    // it and reads only once its body is sent, in pieces, the last ones after the answer came.
+    const deliver = (i: number) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(hc.receiverPort, '127.0.0.1');
+        socket.pause();
+        let got = '';
+        socket.on('data', (d) => (got += d));
+        socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${got.slice(0, 12)}`));
+        socket.on('close', () => resolve(got.slice(0, 12)));
+        socket.on('finish', () => socket.resume());
+        socket.write(`POST /expect/${i} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3000000\r\n\r\n${'a'.repeat(2000)}`);
+        const slowly = (piece: Buffer, then: () => void) => setTimeout(() => (socket.write(piece), then()), 50);
+        slowly(Buffer.alloc(1_000_000, 'b'), () => slowly(Buffer.alloc(1_998_000, 'c'), () => socket.end()));
+      });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver(i)));
+    expect(answers).toEqual(Array(10).fill('HTTP/1.1 413'));
+    expect((await hc.store.list({ path: '/expect' })).items.filter((s) => s.status === 413 && s.bodyDiscarded)).toHaveLength(10);
+  });
+
   it('refuses an oversized body announced with Expect: 100-continue before it is sent', async () => {
     const hc = await startHookCatch({ maxBody: 1000 });
     const response = await rawRequest(

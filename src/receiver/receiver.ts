@@ -9,6 +9,7 @@ import type { Shaped } from '../rules/types.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
 import { afterDrain } from './drain.js';
+import { lingerWhenClosed } from './linger.js';
 import type { SignatureVerdict } from '../signatures/types.js';
 
 export interface ReceiverDeps {
@@ -79,6 +80,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
    */
   function refuse(req: IncomingMessage, res: ServerResponse, receivedAt: number, size: number, started: number, waitsForContinue = false): void {
     res.setHeader('Connection', 'close');
+    lingerWhenClosed(req.socket);
     afterDrain(req, waitsForContinue, () => {
       const request = captureRequest(req, {
         id: deps.nextId(),

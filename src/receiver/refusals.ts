@@ -7,12 +7,10 @@ import { readRawHead, type RawHead } from './raw-head.js';
 import { storeThenAnswer, type Reply } from './keep.js';
 import { parserRefusal, printable, type ParserError } from './refusal-reasons.js';
 import { describe } from '../errors.js';
+import { linger } from './linger.js';
 
 /** At most this many of the first bytes of a refused request are kept, as its body in the log. */
 export const REFUSAL_BYTES = 8_000;
-
-/** How long a refused connection is read on after its answer, at most, before it is closed. */
-const LINGER_MS = 1000;
 
 /** Methods the receiver captures, for the `Allow` header of the 405 that answers CONNECT. */
 const ALLOW = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -155,9 +153,7 @@ function rawReply(socket: Duplex, inFlight: ServerResponse | null, extra: Record
   return (status, body) => {
     const midAnswer = inFlight !== null && inFlight.headersSent && !inFlight.writableFinished;
     if (!socket.writable || socket.destroyed || midAnswer) return void socket.destroy();
-    const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-    socket.once('close', () => clearTimeout(linger));
-    socket.once('end', () => socket.destroy());
+    linger(socket);
     socket.end(rawAnswer(status, body, extra));
   };
 }
