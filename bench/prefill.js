@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { RequestLog } from '../dist/index.js';
 import { createIdGenerator } from '../dist/receiver/ids.js';
+import { isInvalidJson } from '../dist/receiver/json-check.js';
 import { webhookPayload } from './payload.js';
 
 const BATCH = 1000;
@@ -13,7 +14,12 @@ export async function prefill(dir, count, maxRequests = 100_000) {
   const nextId = createIdGenerator();
   for (let done = 0; done < count; ) {
     const appends = [];
-    for (const end = Math.min(done + BATCH, count); done < end; done++) appends.push(log.append(fakeRequest(nextId(), done)));
+    for (const end = Math.min(done + BATCH, count); done < end; done++) {
+      const request = fakeRequest(nextId(), done);
+      // As the receiver does: the JSON check, which lets the log write the body as it came (bodyJson).
+      if (isInvalidJson(request)) request.invalidJson = true;
+      appends.push(log.append(request));
+    }
     await Promise.all(appends);
   }
   const stored = log.count;

@@ -7,6 +7,7 @@ import { createIdGenerator } from '../src/receiver/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
+import { isKnownJson, knownJson } from '../src/receiver/parsed-json.js';
 import { later, tempDir } from './helpers.js';
 
 const nextId = createIdGenerator();
@@ -315,6 +316,11 @@ describe('the log line of a JSON body', () => {
     expect(log.count).toBe(bodies.length);
     await check((id) => log.get(id));
     expect((await log.list({ q: 'declared json' })).items.map((s) => s.id)).toEqual([ids[4]]);
+    // Read back from a bodyJson line, a body is known JSON with the value parsed with its line (job
+    // matching at start-up does not parse it again); one read back from a string is not.
+    const spliced = (await log.get(ids[0]!))!;
+    expect([isKnownJson(spliced.body), knownJson(spliced.body)]).toEqual([true, JSON.parse(String(bodies[0]![1]))]);
+    expect(isKnownJson((await log.get(ids[4]!))!.body)).toBe(false);
     expect((await log.list({ q: 'café' })).items.map((s) => s.id)).toEqual([ids[0]]);
   });
 });

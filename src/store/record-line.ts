@@ -2,7 +2,7 @@ import { isRequestId } from '../receiver/ids.js';
 import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../receiver/capture.js';
 import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
 import type { SignatureVerdict } from '../signatures/types.js';
-import { isKnownJson } from '../receiver/parsed-json.js';
+import { isKnownJson, rememberJson } from '../receiver/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
@@ -97,7 +97,11 @@ export function parseLine(text: string): LogLine | null {
   const head = storedHead(value);
   if (!head) return null;
   // A body written as a JSON value: its text is the line's, from after the field name to the closing brace.
-  if ('bodyJson' in value) return { kind: 'request', stored: { ...head, bodyEncoding: 'utf8', body: text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1) } };
+  if ('bodyJson' in value) {
+    const stored: StoredRequest = { ...head, bodyEncoding: 'utf8', body: text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1) };
+    parsedBodies.set(stored, value.bodyJson);
+    return { kind: 'request', stored };
+  }
   if (typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
   return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
 }
@@ -143,9 +147,17 @@ export function parseIndexLine(data: Buffer, start: number, end: number): IndexL
   return head ? { kind: 'request', summary: summarize(head) } : null;
 }
 
+/**
+ * The value of a `bodyJson` line's body, parsed with its line: a request read back from such a line
+ * is known JSON (parsed-json.ts), so that job matching at start-up does not parse its body again.
+ */
+const parsedBodies = new WeakMap<StoredRequest, unknown>();
+
 export function fromStored(stored: StoredRequest): CapturedRequest {
   const { bodyEncoding, body, ...rest } = stored;
-  return { ...rest, body: decodeBody({ body, bodyEncoding }) };
+  const request = { ...rest, body: decodeBody({ body, bodyEncoding }) };
+  if (parsedBodies.has(stored)) rememberJson(request.body, parsedBodies.get(stored));
+  return request;
 }
 
 function parseObject(text: string): Record<string, unknown> | null {
