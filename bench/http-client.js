@@ -44,8 +44,8 @@ export function json(answer) {
 /**
  * Open loop: request i is due at start + i / rate, whatever the answers before it did, with at most
  * `maxInFlight` unanswered (then it goes as soon as one is answered). `sendOne(i)` sends request i
- * and returns its promise. Resolves, once all are settled, with each one's result (or {error}) and
- * how late the latest one went out.
+ * and returns its promise. Resolves, once all are settled, with each one's result (or {error}), how
+ * late the latest one went out, how long sending took (`sendSpanMs`) and all of it (`seconds`).
  */
 export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
   const interval = 1000 / ratePerSec;
@@ -56,6 +56,7 @@ export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
   let maxLateMs = 0;
   let timer = null;
   const t0 = performance.now();
+  let lastSentAt = t0;
   return new Promise((resolve) => {
     const pump = () => {
       clearTimeout(timer);
@@ -65,6 +66,7 @@ export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
         const i = next++;
         inFlight++;
         maxLateMs = Math.max(maxLateMs, now - (t0 + i * interval));
+        lastSentAt = now;
         sends.push(
           sendOne(i)
             .then((r) => (results[i] = r), (error) => (results[i] = { error: error.message }))
@@ -75,7 +77,7 @@ export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
         );
       }
       if (next < count && inFlight < maxInFlight) timer = setTimeout(pump, Math.max(0, t0 + next * interval - performance.now()));
-      else if (next >= count) Promise.all(sends).then(() => resolve({ results, maxLateMs, seconds: (performance.now() - t0) / 1000 }));
+      else if (next >= count) Promise.all(sends).then(() => resolve({ results, maxLateMs, sendSpanMs: lastSentAt - t0, seconds: (performance.now() - t0) / 1000 }));
     };
     pump();
   });

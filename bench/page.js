@@ -18,6 +18,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/browser.js';
 import { ask, killAll, peakRssMb, runNode, stop } from './children.js';
+import { sendPaced as openLoop } from './http-client.js';
 import { measure, percentile } from './load.js';
 import { jobDeliveries } from './payload.js';
 
@@ -294,61 +295,24 @@ function post(agent, port, body) {
   });
 }
 
-/**
- * Open loop: request i is due at start + i / rate, whatever the answers before it did, with at most
- * `maxInFlight` unanswered (then it goes as soon as one is answered). Resolves when all are answered.
- */
-function sendPaced({ port, count, ratePerSec, maxInFlight, nextBody }) {
+/** POSTs `count` bodies at `ratePerSec` (an open loop: http-client.js) over one keep-alive agent; what came back. */
+async function sendPaced({ port, count, ratePerSec, maxInFlight, nextBody }) {
   const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
-  const interval = 1000 / ratePerSec;
-  const results = new Array(count);
-  const sends = [];
-  let next = 0;
-  let inFlight = 0;
-  let maxLateMs = 0;
-  let timer = null;
-  const t0 = performance.now();
-  let lastSentAt = t0;
-  return new Promise((resolve) => {
-    const pump = () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      const now = performance.now();
-      while (next < count && inFlight < maxInFlight && t0 + next * interval <= now) {
-        const i = next++;
-        inFlight++;
-        maxLateMs = Math.max(maxLateMs, now - (t0 + i * interval));
-        lastSentAt = now;
-        sends.push(
-          post(agent, port, nextBody())
-            .then((r) => (results[i] = r), (error) => (results[i] = { error: error.message }))
-            .finally(() => {
-              inFlight--;
-              if (next < count) pump();
-            }),
-        );
-      }
-      if (next >= count) {
-        Promise.all(sends).then(() => {
-          agent.destroy();
-          const ok = results.filter((r) => r.status === 200 && r.id);
-          resolve({
-            results,
-            ok,
-            failed: results.length - ok.length,
-            firstError: results.find((r) => r.error || r.status !== 200)?.error ?? results.find((r) => r.status !== 200)?.status ?? null,
-            sendSpanMs: lastSentAt - t0,
-            allAnsweredMs: performance.now() - t0,
-            maxLateMs,
-          });
-        });
-        return;
-      }
-      if (inFlight >= maxInFlight) return; // an answer calls pump
-      timer = setTimeout(pump, Math.max(0, t0 + next * interval - now));
+  try {
+    const { results, maxLateMs, sendSpanMs, seconds } = await openLoop({ count, ratePerSec, maxInFlight, sendOne: () => post(agent, port, nextBody()) });
+    const ok = results.filter((r) => r.status === 200 && r.id);
+    return {
+      results,
+      ok,
+      failed: results.length - ok.length,
+      firstError: results.find((r) => r.error || r.status !== 200)?.error ?? results.find((r) => r.status !== 200)?.status ?? null,
+      sendSpanMs,
+      allAnsweredMs: seconds * 1000,
+      maxLateMs,
     };
-    pump();
-  });
+  } finally {
+    agent.destroy();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

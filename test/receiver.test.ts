@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RequestLog } from '../src/store/request-log.js';
@@ -126,46 +127,15 @@ describe('receiver', () => {
 
   it('a sender still sending an oversized body gets the 413, not a connection reset: the rest is read and thrown away first', async () => {
     const hc = await startHookCatch({ maxBody: 1000 });
-    const { connect } = await import('node:net');
-    // A sender on a slow link that reads the answer only once it has sent its whole body, as many
-    // HTTP clients do: the body comes in three pieces, the last two well after hook-catch refused it.
-    const deliver = (i: number) =>
-      new Promise<string>((resolve) => {
-        const socket = connect(hc.receiverPort, '127.0.0.1');
-        socket.pause();
-        let got = '';
-        socket.on('data', (d) => (got += d));
-        socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${got.slice(0, 12)}`));
-        socket.on('close', () => resolve(got.slice(0, 12)));
-        socket.on('finish', () => socket.resume());
-        socket.write(`POST /big/${i} HTTP/1.1\r\nHost: x\r\nContent-Length: 3000000\r\n\r\n${'a'.repeat(2000)}`);
-        const slowly = (piece: Buffer, then: () => void) => setTimeout(() => (socket.write(piece), then()), 50);
-        slowly(Buffer.alloc(1_000_000, 'b'), () => slowly(Buffer.alloc(1_998_000, 'c'), () => socket.end()));
-      });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver(i)));
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => slowOversizedSender(hc.receiverPort, `/big/${i}`)));
     expect(answers).toEqual(Array(10).fill('HTTP/1.1 413'));
     expect((await hc.store.list({ path: '/big' })).items.filter((s) => s.status === 413 && s.bodyDiscarded)).toHaveLength(10);
   });
 
   it('a sender that announced Expect: 100-continue but sends its oversized body anyway still gets the 413: the connection is read on after it', async () => {
     const hc = await startHookCatch({ maxBody: 1000 });
-    const { connect } = await import('node:net');
-    // The 413 goes out at once (the head says the body is too large); this sender does not wait for
-    // it and reads only once its body is sent, in pieces, the last ones after the answer came.
-    const deliver = (i: number) =>
-      new Promise<string>((resolve) => {
-        const socket = connect(hc.receiverPort, '127.0.0.1');
-        socket.pause();
-        let got = '';
-        socket.on('data', (d) => (got += d));
-        socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${got.slice(0, 12)}`));
-        socket.on('close', () => resolve(got.slice(0, 12)));
-        socket.on('finish', () => socket.resume());
-        socket.write(`POST /expect/${i} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3000000\r\n\r\n${'a'.repeat(2000)}`);
-        const slowly = (piece: Buffer, then: () => void) => setTimeout(() => (socket.write(piece), then()), 50);
-        slowly(Buffer.alloc(1_000_000, 'b'), () => slowly(Buffer.alloc(1_998_000, 'c'), () => socket.end()));
-      });
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => deliver(i)));
+    // The 413 goes out at once (the head says the body is too large); this sender does not wait for it.
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => slowOversizedSender(hc.receiverPort, `/expect/${i}`, 'Expect: 100-continue\r\n')));
     expect(answers).toEqual(Array(10).fill('HTTP/1.1 413'));
     expect((await hc.store.list({ path: '/expect' })).items.filter((s) => s.status === 413 && s.bodyDiscarded)).toHaveLength(10);
   });
@@ -226,3 +196,24 @@ describe('receiver', () => {
     expect(bodies).toEqual(['third', 'first']);
   });
 });
+
+/**
+ * A sender on a slow link that reads the answer only once it has sent its whole body, as many HTTP
+ * clients do: a 3 MB body in three pieces, the last two well after hook-catch refused it (the pacing
+ * is the slow link under test, not a wait for an event). Resolves with the start of what it read,
+ * or the error that ended the connection.
+ */
+function slowOversizedSender(port: number, path: string, extraHeaders = ''): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.pause();
+    let got = '';
+    socket.on('data', (d) => (got += d));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${got.slice(0, 12)}`));
+    socket.on('close', () => resolve(got.slice(0, 12)));
+    socket.on('finish', () => socket.resume());
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\n${extraHeaders}Content-Length: 3000000\r\n\r\n${'a'.repeat(2000)}`);
+    const slowly = (piece: Buffer, then: () => void) => setTimeout(() => (socket.write(piece), then()), 50);
+    slowly(Buffer.alloc(1_000_000, 'b'), () => slowly(Buffer.alloc(1_998_000, 'c'), () => socket.end()));
+  });
+}
