@@ -226,6 +226,14 @@ describe('job correlation: rules', () => {
   });
 });
 
+/** A captured POST to /hook whose body is `body` as JSON, for extract() alone. */
+const requestWith = (body: unknown) =>
+  ({
+    id: '0mwt9vgst000pq8z3b', receivedAt: new Date().toISOString(), method: 'POST', url: '/hook', path: '/hook', query: [],
+    httpVersion: '1.1', headers: [], remoteAddress: null, contentType: 'application/json', bodySize: 0, bodyDiscarded: false,
+    response: { status: 200 }, body: Buffer.from(JSON.stringify(body)),
+  }) as any;
+
 describe('job correlation: hostile bodies', () => {
   it('100,000-deep nesting, 50 MB of keys and __proto__ keys are stored and answered, and neither crash nor pollute anything', async () => {
     const hc = await startHookCatch({ maxBody: 64 * 1024 * 1024 });
@@ -255,12 +263,6 @@ describe('job correlation: hostile bodies', () => {
   });
 
   it('extraction stops at its bounds', () => {
-    const requestWith = (body: unknown) =>
-      ({
-        id: '0mwt9vgst000pq8z3b', receivedAt: new Date().toISOString(), method: 'POST', url: '/hook', path: '/hook', query: [],
-        httpVersion: '1.1', headers: [], remoteAddress: null, contentType: 'application/json', bodySize: 0, bodyDiscarded: false,
-        response: { status: 200 }, body: Buffer.from(JSON.stringify(body)),
-      }) as any;
     const wide = (n: number) => ({ items: Array.from({ length: n }, (_, i) => ({ n: i })), tail: { jobId: 'beyond' } });
     const ids = (body: unknown) => extract(requestWith(body), []).candidates.map((c) => c.id);
     expect(ids(wide(100))).toContain('beyond');
@@ -269,23 +271,17 @@ describe('job correlation: hostile bodies', () => {
   });
 
   it('reads no further once a registered id and a status are found, and still finds a registered id deeper down', () => {
-    const request = (body: unknown) =>
-      ({
-        id: '0mwt9vgst000pq8z3b', receivedAt: new Date().toISOString(), method: 'POST', url: '/hook', path: '/hook', query: [],
-        httpVersion: '1.1', headers: [], remoteAddress: null, contentType: 'application/json', bodySize: 0, bodyDiscarded: false,
-        response: { status: 200 }, body: Buffer.from(JSON.stringify(body)),
-      }) as any;
     const body = { jobId: 'top', status: 'done', data: { task_id: 'deep', state: 'failed' } };
     const registered = (ids: string[]) => (id: string) => ids.includes(id);
     // `top` is registered: it wins whatever is below, and the status is the first one found.
     // (`hook` is the path's last segment, a weak candidate: the path is read after the body.)
     const ids = (found: { candidates: { id: string }[] }) => found.candidates.map((c) => c.id);
-    const settled = extract(request(body), [], registered(['top']));
+    const settled = extract(requestWith(body), [], registered(['top']));
     expect([ids(settled), settled.statusWord]).toEqual([['top', 'hook'], 'done']);
     // Not registered: the whole body is read, so that a registration of `deep` (now or later) finds it.
-    for (const known of [[], ['deep']]) expect(ids(extract(request(body), [], registered(known)))).toEqual(['top', 'deep', 'hook']);
+    for (const known of [[], ['deep']]) expect(ids(extract(requestWith(body), [], registered(known)))).toEqual(['top', 'deep', 'hook']);
     // A registered id with no status word yet: reading goes on until one is found.
-    const later = extract(request({ jobId: 'top', data: { state: 'failed', task_id: 'deep' } }), [], registered(['top']));
+    const later = extract(requestWith({ jobId: 'top', data: { state: 'failed', task_id: 'deep' } }), [], registered(['top']));
     expect([ids(later), later.statusWord]).toEqual([['top', 'hook'], 'failed']);
   });
 
