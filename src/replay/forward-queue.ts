@@ -31,7 +31,7 @@ interface Item {
 }
 
 /** How many ids are read back from the store at once (their bodies are then held: a few times the sends at once). */
-const LOAD_BATCH = 16;
+const LOAD_BATCH = 32;
 
 /**
  * The captures waiting to be forwarded, oldest first. Every one of them is in the store, marked
@@ -94,12 +94,13 @@ export class ForwardQueue {
         this.shift();
         continue;
       }
-      if (!item.request) return this.loadAhead();
+      if (!item.request) break; // read back by loadAhead, which pumps again
       this.shift();
       const job = this.deps.jobOf(item.id);
       if (job !== null && this.busyJobs.has(job)) this.hold(job, item.request);
       else this.run(job, item.request);
     }
+    this.loadAhead();
   }
 
   private hold(job: string, request: CapturedRequest): void {
@@ -144,17 +145,20 @@ export class ForwardQueue {
   }
 
   /**
-   * Reads the next captures that wait as ids back from the store, then goes on. Those it cannot
-   * read (deleted or dropped by --max-requests since; or the store failed) leave the queue: a
-   * capture still stored stays owed, and the next start sends it.
+   * Reads the next captures that wait as ids back from the store, a batch ahead of the sends, then
+   * goes on. Those it cannot read (deleted or dropped by --max-requests since; or the store failed)
+   * are passed over: a capture still stored stays owed, and the next start sends it.
    */
   private loadAhead(): void {
-    if (this.loading) return;
+    if (this.loading || this.closed) return;
+    const batch: Item[] = [];
+    for (let i = this.head; i < this.items.length && i < this.head + 2 * LOAD_BATCH && batch.length < LOAD_BATCH; i++) {
+      const item = this.items[i]!;
+      if (!item.request && !item.gone) batch.push(item);
+      else if (batch.length) break;
+    }
+    if (batch.length === 0) return;
     this.loading = true;
-    const from = this.head;
-    let to = from;
-    while (to < this.items.length && to - from < LOAD_BATCH && !this.items[to]!.request) to++;
-    const batch = this.items.slice(from, to);
     this.deps
       .load(batch.map((item) => item.id))
       .catch(() => [] as CapturedRequest[])
@@ -169,7 +173,6 @@ export class ForwardQueue {
       })
       .finally(() => {
         this.loading = false;
-        this.deps.changed();
         this.pump();
       });
   }
