@@ -1,6 +1,7 @@
 // `npm run reliability`: what hook-catch survives, and what it loses (it must lose nothing it
 // acknowledged). Four parts, each against the real CLI (bin/hook-catch.js) on loopback only:
 //   kill    kill -9 rounds under load, restarts on the same --dir        (reliability/kill-rounds.js)
+//   forward kill -9 rounds with --forward-mode ack: nothing acknowledged left unforwarded and unmarked (reliability/forward-rounds.js)
 //   fuzz    a seeded fuzz of well-formed and hostile requests             (reliability/fuzz.js)
 //   disk    a full disk (a small tmpfs), then room again, no restart      (reliability/full-disk.js)
 //   loris   slow-loris sockets beside normal traffic                      (reliability/slow-loris.js)
@@ -8,12 +9,13 @@
 // Exits 1 when a check fails (an acknowledged request lost, a request unanswered, hook-catch dead …).
 //   RELIABILITY_SEED=n        replays a run (the seed is printed first)
 //   RELIABILITY_QUICK=1       (or --quick) a short run while developing
-//   RELIABILITY_ONLY=kill,fuzz,disk,loris   only those parts
+//   RELIABILITY_ONLY=kill,forward,fuzz,disk,loris   only those parts
 //   RELIABILITY_FUZZ=n        the number of fuzz cases (default 50,000; 3,000 quick)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forwardRounds } from './reliability/forward-rounds.js';
 import { fullDisk } from './reliability/full-disk.js';
 import { fuzz } from './reliability/fuzz.js';
 import { killRounds } from './reliability/kill-rounds.js';
@@ -29,6 +31,7 @@ const only = process.env.RELIABILITY_ONLY?.split(',');
 
 const SETTINGS = {
   kill: quick ? { rounds: 3, loadMs: [300, 1200], connections: 32 } : { rounds: 10, loadMs: [400, 2500], connections: 32 },
+  forward: quick ? { rounds: 3, loadMs: [300, 1200], connections: 32 } : { rounds: 15, loadMs: [400, 2500], connections: 32 },
   fuzz: { count: Number(process.env.RELIABILITY_FUZZ ?? (quick ? 3000 : 50_000)), connections: 32 },
   disk: quick ? { diskMb: 16, fillerMb: 8, connections: 32, fullMs: 1000 } : { diskMb: 32, fillerMb: 8, connections: 32, fullMs: 3000 },
   // holdSeconds: how long the slow sockets are watched for hook-catch to close them (node:http's
@@ -39,6 +42,7 @@ const SETTINGS = {
 };
 const PARTS = [
   ['kill', killRounds],
+  ['forward', forwardRounds],
   ['fuzz', fuzz],
   ['disk', fullDisk],
   ['loris', slowLoris],

@@ -24,6 +24,8 @@ export interface HookCatchEventMap {
   job: [event: JobEvent];
   /** A capture forwarded in the background (`--forward-mode ack`, or answered by a rule) got its answer from the app. */
   forwarded: [id: string, note: ForwardNote];
+  /** The background forwards waiting and being sent changed (`--forward`). */
+  forwardQueue: [queued: { waiting: number; sending: number }];
   /** A capture was sent again (replay) and the record kept. */
   replayed: [record: ReplayRecord];
   /** The response rules changed; the rules now in force. */

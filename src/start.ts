@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
-import { Forwarder } from './replay/forward.js';
+import { Forwarder, notSent } from './replay/forward.js';
 import { loopReason, type OwnAddresses } from './replay/target.js';
 import type { ReplayRecord } from './replay/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
@@ -222,7 +222,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,
-    forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
+    forward: options.forward && { url: options.forward.href, mode: options.forwardMode, ...forwarder?.queued },
     rules: parts.rules.list().length,
     verify: verifyList(parts.verifier),
     stream: { clients: streamClients() },
@@ -230,6 +230,9 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
   const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
   if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
+  await settleOwedForwards(store, forwarder, reporter).catch((error: unknown) => {
+    throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
+  });
   const baseUrl = () => publicState?.url ?? info?.receiverUrl ?? 'http://localhost';
   const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status);
   if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(receiverServer);
@@ -280,15 +283,39 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
  * `--forward`: captures go to the user's app. In wait mode the receiver relays the app's answer;
  * what was answered some other way (ack mode, a response rule) is forwarded in the background.
  */
-function createForwarder(options: ResolvedOptions, url: URL, { store, events }: Parts): Forwarder {
+function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts): Forwarder {
   const forwarder = new Forwarder(
     { url, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure },
-    { note: (id, note) => store.appendForward(id, note), onForwarded: (id, note) => events.emit('forwarded', id, note) },
+    {
+      note: (id, note) => store.appendForward(id, note),
+      onForwarded: (id, note) => events.emit('forwarded', id, note),
+      load: (ids) => store.getMany(ids),
+      jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
+      onQueue: () => events.emit('forwardQueue', forwarder.queued),
+    },
   );
   events.on('request', (request) => {
-    if (!request.forward && !request.refusal && !request.bodyDiscarded && !request.imported && !request.poll) forwarder.background(request);
+    if (!request.forward && request.forwardOwed) forwarder.background(request);
   });
   return forwarder;
+}
+
+/**
+ * Captures kept with a forward to make whose forward never ended (hook-catch stopped first): sent
+ * now, before any new one, when forwarding; otherwise marked `not forwarded`, with one line that says so.
+ */
+async function settleOwedForwards(store: RequestLog, forwarder: Forwarder | null, reporter: Reporter): Promise<void> {
+  const owed = store.unforwarded();
+  if (owed.length === 0) return;
+  const count = owed.length === 1 ? '1 capture' : `${owed.length.toLocaleString('en-US')} captures`;
+  if (forwarder) {
+    forwarder.resume(owed.map((capture) => capture.id));
+    reporter.notice(`Forwarding ${count} kept before hook-catch last stopped, whose forward had not ended (your app may see one twice).`);
+    return;
+  }
+  const forward = notSent('not forwarded: hook-catch stopped before forwarding it and was started again without --forward (send it with: hook-catch replay <id> --to <your app>)');
+  await Promise.all(owed.map((capture) => store.appendForward(capture.id, { answered: capture.status, forward })));
+  reporter.warning(`${count} kept before hook-catch last stopped ${owed.length === 1 ? 'was' : 'were'} never forwarded, and --forward is not given now: marked "not forwarded". hook-catch replay <id> --to <your app> sends one.`);
 }
 
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
@@ -296,7 +323,11 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
   const { store, jobs, rules, events } = parts;
   const { nextId } = parts;
   const receiver = createReceiver({
-    append: (request) => store.append(request),
+    append: (request) => {
+      // Marked in the same line, so that a forward that never ended is found again after a crash.
+      if (forwarder && Forwarder.forwards(request)) request.forwardOwed = true;
+      return store.append(request);
+    },
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     nextId,

@@ -27,6 +27,18 @@ function killRow(k) {
   ];
 }
 
+function forwardRow(w) {
+  const queued = w.rounds.map((r) => r.queuedAtKill ?? 0);
+  const plain = w.rounds.find((r) => r.plainRestart);
+  return [
+    'kill -9 while forwarding (`--forward-mode ack`)',
+    `${w.rounds.length} rounds of 32 connections: ${n(w.acked)} webhooks acknowledged, forwarded in the background to an app answering in 0–4 ms`,
+    `${w.rounds.length} × kill -9 with ${n(Math.min(...queued))}–${n(Math.max(...queued))} forwards waiting; ${w.rounds.length} restarts with --forward${plain ? `, one without it after round ${plain.round} (${plain.plainRestart})` : ''}; the backlog drained in ${(w.drainMs / 1000).toFixed(1)} s after the last`,
+    'forwards cut by the kill',
+    `${n(w.unmarked)} acknowledged not forwarded and unmarked (${n(w.forwarded)} forwarded, ${n(w.notAtApp)} of them not at the app; ${n(w.marked)} marked not forwarded; ${n(w.failed)} failed at the app; ${n(w.missing)} missing; the app got ${n(w.appReceived)}, ${n(w.appDuplicates)} of them again: at least once)`,
+  ];
+}
+
 function fuzzRow(f) {
   const statuses = Object.entries(f.statuses).map(([s, c]) => `${s} ×${n(c)}`).join(', ');
   return [
@@ -77,6 +89,7 @@ const fmtStatuses = (o) => Object.entries(o ?? {}).map(([s, c]) => `${s} ×${c}`
 export function table(results) {
   const rows = [];
   if (results.kill) rows.push(killRow(results.kill));
+  if (results.forward) rows.push(forwardRow(results.forward));
   if (results.fuzz) rows.push(fuzzRow(results.fuzz));
   if (results.disk) rows.push(diskRow(results.disk));
   if (results.loris) rows.push(lorisRow(results.loris));
@@ -129,6 +142,12 @@ export function failures(results) {
     if (k.unmatchedDeliveries) out.push(`kill -9: ${k.unmatchedDeliveries} acknowledged deliveries not matched to their job`);
     if (k.cliMismatches.length) out.push(`kill -9: ${k.cliMismatches.length} show --body mismatches`);
     if (k.duplicateIds) out.push(`kill -9: ${k.duplicateIds} ids given twice`);
+  }
+  const w = results.forward;
+  if (w) {
+    if (w.unmarked) out.push(`forward kill -9: ${w.unmarked} acknowledged captures neither forwarded nor marked (${w.examples.join('; ')})`);
+    if (w.notAtApp) out.push(`forward kill -9: ${w.notAtApp} captures stored as forwarded that the app never got`);
+    if (w.missing) out.push(`forward kill -9: ${w.missing} acknowledged captures missing`);
   }
   if (f) {
     if (!f.alive) out.push('fuzz: hook-catch died');

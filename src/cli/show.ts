@@ -64,7 +64,7 @@ function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
     row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
     row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
-    ...(request.forward ? [row('forward', appNote(request.forward, c))] : []),
+    ...(request.forward ? [row('forward', appNote(request.forward, c))] : request.forwardOwed ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.poll ? [row('polled', `${c.cyan(request.poll.url)} for job ${request.poll.jobId}, answered in ${Math.round(request.poll.latencyMs)} ms ${c.dim('(the headers and body below are the provider\'s answer)')}`)] : []),
     ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),

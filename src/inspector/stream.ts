@@ -40,12 +40,14 @@ export const TOO_SLOW = 4001;
  * receiver sends a reader a few dozen frames a second, not thousands, which costs both ends far less.
  */
 const FLUSH_EVERY_MS = 16;
+/** The forward queue's length is told at most this often. */
+const QUEUE_EVERY_MS = 250;
 /** At most this many messages go in one frame (a resync can be thousands). */
 const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `forwarded`, `replay`, `rules`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
+ * `job`, `forwarded`, `forwardQueue`, `replay`, `rules`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
  * messages in order, at most one frame every FLUSH_EVERY_MS per client: a burst costs a few writes,
  * not one a message. A client that connects with `?after=<id>` first gets every request stored
  * after it, in order, then live events: no gap and no duplicate, also across a restart. A client
@@ -107,10 +109,22 @@ export function createStream(deps: StreamDeps): Stream {
   });
   deps.events.on('tunnel', (status, publicUrl) => broadcast(() => ({ type: 'tunnel', status, publicUrl })));
   deps.events.on('forwarded', (id, note) => broadcast(() => ({ type: 'forwarded', id, status: note.answered, forward: note.forward })));
+  deps.events.on('forwardQueue', (queue) => queueChanged(queue));
   deps.events.on('replayed', (record) => broadcast(() => ({ type: 'replay', replay: replaySummary(record) })));
   deps.events.on('rules', (rules) => broadcast(() => ({ type: 'rules', rules })));
   deps.events.on('deleted', (id) => broadcast(() => ({ type: 'deleted', id })));
   deps.events.on('cleared', (count) => broadcast(() => ({ type: 'cleared', count })));
+
+  // The forward queue changes with every capture under load: told at most every QUEUE_EVERY_MS, as it stands then.
+  let queueNow: { waiting: number; sending: number } | null = null;
+  const queueChanged = (queue: { waiting: number; sending: number }) => {
+    if (queueNow === null) setTimeout(() => {
+      const { waiting, sending } = queueNow!;
+      queueNow = null;
+      broadcast(() => ({ type: 'forwardQueue', waiting, sending }));
+    }, QUEUE_EVERY_MS).unref();
+    queueNow = queue;
+  };
 
   /** Sends what the client missed, then adds it to the live clients: all in one turn, so nothing comes between. */
   function welcome(ws: WebSocket, after: string | null): void {

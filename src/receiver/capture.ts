@@ -35,6 +35,11 @@ export interface CapturedRequest {
   imported?: true;
   /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
   forward?: ForwardInfo;
+  /**
+   * Set when the capture was stored with a forward still to make (`--forward`): written with it, so
+   * that a capture whose forward never ended (no `forward` kept) is found and forwarded after a restart.
+   */
+  forwardOwed?: true;
   /** The signature check's verdict (`--verify`), made as it arrived; absent when no `--verify` covers its path. */
   signature?: SignatureVerdict;
   /**
@@ -78,8 +83,10 @@ export interface RequestSummary {
   refusal?: Refusal;
   /** Only when the Content-Type says JSON and the body is not valid JSON. */
   invalidJson?: true;
-  /** Only on forwarded requests, once the app answered (or could not). */
+  /** Only on forwarded requests, once the app answered (or could not, or hook-catch could not send it). */
   forward?: ForwardInfo;
+  /** Only on captures stored with a forward to make (`--forward`); with no `forward` yet, it is queued. */
+  forwardOwed?: true;
   /** Only when a `--verify` covers the request's path: valid, invalid (and why) or unchecked (and why). */
   signature?: SignatureVerdict;
   /** Only on a polled answer of a provider's status endpoint. */
@@ -159,6 +166,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     ...(request.refusal && { refusal: request.refusal }),
     ...(request.invalidJson && { invalidJson: true }),
     ...(request.forward && { forward: request.forward }),
+    ...(request.forwardOwed && { forwardOwed: true }),
     ...(request.signature && { signature: request.signature }),
     ...(request.poll && { poll: request.poll }),
   };

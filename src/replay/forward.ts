@@ -4,6 +4,7 @@ import type { CapturedRequest } from '../receiver/capture.js';
 import type { ForwardNote } from '../store/record-line.js';
 import { formatBytes } from '../units.js';
 import { isHopByHop, outgoing } from './outgoing.js';
+import { ForwardQueue } from './forward-queue.js';
 import { send } from './send.js';
 import type { ForwardInfo, SendResult } from './types.js';
 
@@ -24,6 +25,12 @@ export interface ForwarderDeps {
   note: (id: string, note: ForwardNote) => Promise<void>;
   /** A forward done in the background has ended (and is kept). */
   onForwarded: (id: string, note: ForwardNote) => void;
+  /** Reads stored captures back, oldest first (for those that wait as ids: after a restart, or past the memory bound). */
+  load: (ids: string[]) => Promise<CapturedRequest[]>;
+  /** The job of a stored capture: a job's captures reach the app one at a time, in arrival order. */
+  jobOf: (id: string) => string | null;
+  /** The number of captures waiting or being forwarded changed. */
+  onQueue?: () => void;
 }
 
 /** What the sender of a forwarded capture is answered. */
@@ -35,24 +42,46 @@ export interface Relayed {
 
 /** Background forwards at once; more wait their turn, in arrival order. */
 const CONCURRENCY = 8;
-/** Background forwards waiting beyond this are not made (the captures are kept; replay sends them). */
-const MAX_WAITING = 10_000;
+/** Background forwards waiting beyond this are not made (the captures are kept, marked; replay sends them). */
+const MAX_WAITING = 100_000;
+/** Bodies of waiting captures held in memory; past it they wait as ids and are read back from the store. */
+const WAITING_BYTES = 64 * 1024 * 1024;
 
 /**
  * `--forward URL`: every capture is sent on to the user's app byte-exact, as replay sends it, after
  * it is stored. In `wait` mode the sender gets the app's answer (502 when the app cannot be
  * reached, 504 when it does not answer in time); in `ack` mode it was answered at once and the
  * forward runs in the background. Either way the app's status and latency are kept with the capture.
+ * A capture is stored marked `forwardOwed` before its sender is answered, so a forward that had not
+ * ended when hook-catch stopped is made after the next start (`resume`): at least once.
  */
 export class Forwarder {
   private readonly agent: HttpAgent;
-  private readonly waiting: CapturedRequest[] = [];
-  private running = 0;
-  private closed = false;
+  private readonly queue: ForwardQueue;
 
   constructor(readonly options: ForwarderOptions, private readonly deps: ForwarderDeps) {
     const agentOptions = { keepAlive: true, maxSockets: 64 };
     this.agent = options.url.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.insecure }) : new HttpAgent(agentOptions);
+    this.queue = new ForwardQueue(
+      { concurrency: CONCURRENCY, memoryBytes: WAITING_BYTES, maxWaiting: MAX_WAITING },
+      {
+        load: deps.load,
+        jobOf: deps.jobOf,
+        send: (request) => this.send(request).then((result) => this.keep(request, infoOf(result))),
+        drop: (id, why, request) => void this.drop(id, why, request),
+        changed: () => deps.onQueue?.(),
+      },
+    );
+  }
+
+  /** Whether a capture is forwarded: not one refused, cut off, imported, or polled (those are not webhooks to pass on). */
+  static forwards(request: CapturedRequest): boolean {
+    return !request.refusal && !request.bodyDiscarded && !request.imported && !request.poll;
+  }
+
+  /** Captures waiting for their forward, and being forwarded now (in the background). */
+  get queued(): { waiting: number; sending: number } {
+    return { waiting: this.queue.waiting, sending: this.queue.sending };
   }
 
   /** `wait` mode: sends `request` and says what its sender is answered; notes it on the request and in the store. */
@@ -68,50 +97,48 @@ export class Forwarder {
 
   /** Forwards a capture its sender was already answered (`ack` mode, or a response rule answered it). */
   background(request: CapturedRequest): void {
-    if (this.closed) return;
-    if (this.waiting.length >= MAX_WAITING) {
-      const forward = { status: null, latencyMs: 0, error: `not forwarded: ${MAX_WAITING} forwards were already waiting for ${this.options.url.origin} (replay it later)` };
-      void this.keep(request, forward);
-      return;
-    }
-    this.waiting.push(request);
-    this.pump();
+    this.queue.add(request.id, request);
   }
 
-  /** Stops forwarding; what waits is not sent (the captures are kept). Idempotent. */
+  /** Forwards stored captures whose forward had not ended when hook-catch last stopped, oldest first, before any new one. */
+  resume(ids: string[]): void {
+    for (const id of ids) this.queue.add(id);
+  }
+
+  /** Stops forwarding; what waits is not sent now (it stays owed in the store: the next start sends it). Idempotent. */
   close(): void {
-    this.closed = true;
-    this.waiting.length = 0;
+    this.queue.close();
     this.agent.destroy();
   }
 
-  private pump(): void {
-    while (this.running < CONCURRENCY && this.waiting.length && !this.closed) {
-      const request = this.waiting.shift()!;
-      this.running++;
-      this.send(request)
-        .then((result) => this.keep(request, infoOf(result)))
-        .finally(() => {
-          this.running--;
-          this.pump();
-        });
-    }
+  /** Keeps why a capture is not forwarded (with the status its sender got, read back when only its id waited). */
+  private async drop(id: string, why: string, request: CapturedRequest | null): Promise<void> {
+    const stored = request ?? (await this.deps.load([id]).catch(() => []))[0];
+    if (stored) await this.keepNote(id, { answered: stored.response.status, forward: notSent(why) });
   }
 
   private async keep(request: CapturedRequest, forward: ForwardInfo): Promise<void> {
-    const note = { answered: request.response.status, forward };
+    await this.keepNote(request.id, { answered: request.response.status, forward });
+  }
+
+  private async keepNote(id: string, note: ForwardNote): Promise<void> {
     try {
-      await this.deps.note(request.id, note);
+      await this.deps.note(id, note);
     } catch {
-      return; // the store is closing or cannot write: the capture is kept, its forward's answer is not
+      return; // the store is closing or cannot write: the capture is kept, still owed, and forwarded at the next start
     }
-    this.deps.onForwarded(request.id, note);
+    this.deps.onForwarded(id, note);
   }
 
   private send(request: CapturedRequest): Promise<SendResult> {
     const out = outgoing(request, this.options.url);
     return send(out, { timeoutMs: this.options.timeoutMs, keepBytes: this.options.maxAnswer + 1, agent: this.agent });
   }
+}
+
+/** What is kept on a capture hook-catch did not forward: `why` starts with `not forwarded:`. */
+export function notSent(why: string): ForwardInfo {
+  return { status: null, latencyMs: 0, error: why, notSent: true };
 }
 
 function infoOf(result: SendResult): ForwardInfo {

@@ -82,4 +82,6 @@ export interface ForwardInfo {
   status: number | null;
   latencyMs: number;
   error?: string;
+  /** True when hook-catch never sent it (`error` says why, starting `not forwarded:`). */
+  notSent?: true;
 }

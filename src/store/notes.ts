@@ -27,10 +27,15 @@ export class Notes {
     else this.replays.set(of, [at]);
   }
 
-  /** What a capture's summary shows of its notes: its forward, and the status its sender got. */
+  /** What a capture's summary shows of its notes: its forward, and the status its sender got (unchanged by a forward never sent). */
   summaryOf(id: string): Partial<RequestSummary> | undefined {
     const note = this.forwards.get(id);
-    return note && { status: note.answered, forward: note.forward };
+    if (!note) return undefined;
+    return note.forward.notSent ? { forward: note.forward } : { status: note.answered, forward: note.forward };
+  }
+
+  hasForward(id: string): boolean {
+    return this.forwards.has(id);
   }
 
   replaysOf(id: string): LineAt[] {

@@ -48,6 +48,7 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     refusal: request.refusal,
     invalidJson: request.invalidJson,
     imported: request.imported,
+    forwardOwed: request.forwardOwed,
     signature: request.signature,
     poll: request.poll,
     httpVersion: request.httpVersion,
@@ -179,6 +180,7 @@ function noteOf(v: Record<string, unknown>): NoteLine | null {
   if (typeof v.forwarded !== 'string' || typeof v.answered !== 'number' || !forward || typeof forward !== 'object') return null;
   const info: ForwardInfo = { status: typeof forward.status === 'number' ? forward.status : null, latencyMs: Number(forward.latencyMs) || 0 };
   if (typeof forward.error === 'string') info.error = forward.error;
+  if (forward.notSent === true) info.notSent = true;
   return { kind: 'forwarded', id: v.forwarded, answered: v.answered, forward: info };
 }
 
@@ -207,6 +209,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     // Lines written before this mark existed have no field: read as not marked.
     ...(v.invalidJson === true && { invalidJson: true }),
     ...(v.imported === true && { imported: true }),
+    ...(v.forwardOwed === true && { forwardOwed: true }),
     ...signatureOf(v.signature),
     ...pollOf(v.poll),
   };

@@ -20,6 +20,8 @@ const DISCARDED = 2;
 const REFUSED = 4;
 /** The Content-Type says JSON and the body is not valid JSON (RequestSummary.invalidJson). */
 const INVALID_JSON = 8;
+/** Stored with a forward to make (RequestSummary.forwardOwed). */
+const FORWARD_OWED = 16;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
@@ -88,7 +90,7 @@ export class RequestIndex {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.statuses[i] = s.status;
-    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0);
+    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0) | (s.forwardOwed ? FORWARD_OWED : 0);
     if (s.refusal) this.refusals.set(i, s.refusal);
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
@@ -153,10 +155,11 @@ export class RequestIndex {
     for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
   }
 
-  /** The ids of the live entries, oldest first. */
-  ids(): string[] {
+  /** The ids of the live entries, oldest first (only those stored with a forward to make, with `forwardOwed`). */
+  ids(forwardOwed = false): string[] {
     const ids: string[] = [];
-    for (let i = this.head; i < this.tail; i++) if (!(this.flags[i]! & DEAD)) ids.push(this.idAt(i));
+    const want = forwardOwed ? FORWARD_OWED : 0;
+    for (let i = this.head; i < this.tail; i++) if (!(this.flags[i]! & DEAD) && (this.flags[i]! & want) === want) ids.push(this.idAt(i));
     return ids;
   }
 
@@ -198,6 +201,7 @@ export class RequestIndex {
         remoteAddress: this.remotes[i]!,
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
         ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
+        ...(this.flags[i]! & FORWARD_OWED ? { forwardOwed: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
         ...(this.polls[i] && { poll: this.polls[i] }),
         ...this.notes(id),

@@ -100,6 +100,15 @@ export class RequestLog {
     return this.enqueue(forwardLine(id, note), { note: { kind: 'forwarded', id, ...note } });
   }
 
+  /**
+   * The captures stored with a forward to make whose forward's end was never kept (hook-catch
+   * stopped first), oldest first: what a restart forwards, or marks as not forwarded.
+   */
+  unforwarded(): { id: string; status: number }[] {
+    const owed = this.index.ids(true).filter((id) => !this.notes.hasForward(id));
+    return owed.map((id) => ({ id, status: this.index.get(id)!.summary.status }));
+  }
+
   /** The replays of a capture, oldest first. */
   async replaysOf(ref: string): Promise<ReplayRecord[]> {
     const id = this.resolveId(ref);

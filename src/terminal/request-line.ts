@@ -44,6 +44,7 @@ export function signatureNote(signature: SignatureVerdict, c: ChalkInstance): st
 /** `→ app 200 12 ms`, `→ app unreachable` : what the user's app answered a forwarded capture. */
 export function appNote(forward: ForwardInfo, c: ChalkInstance): string {
   const ms = `${Math.round(forward.latencyMs)} ms`;
+  if (forward.notSent) return c.red(`→ ${forward.error ?? 'not forwarded'}`);
   if (forward.status === null) return c.red(`→ app failed (${forward.error ?? 'no answer'})`);
   const color = forward.status < 300 ? c.green : forward.status < 500 ? c.yellow : c.red;
   return `→ app ${color(String(forward.status))} ${c.dim(ms)}`;

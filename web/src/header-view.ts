@@ -33,6 +33,12 @@ export class HeaderView {
     this.render();
   }
 
+  setForwardQueue(waiting: number, sending: number): void {
+    if (!this.status?.forward) return;
+    this.status = { ...this.status, forward: { ...this.status.forward, waiting, sending } };
+    this.render();
+  }
+
   setStored(count: number): void {
     if (count === this.stored) return;
     this.stored = count;
@@ -67,10 +73,12 @@ function url(name: string, value: string | null, hint: string): HTMLElement {
 
 function forwarding(forward: NonNullable<Status['forward']>): HTMLElement {
   const how = forward.mode === 'wait' ? 'senders get its answer' : 'senders get 200 at once';
+  const queued = (forward.waiting ?? 0) + (forward.sending ?? 0);
   return h('span', { class: 'url-box', data: { url: 'forward' }, title: `every webhook goes on to your app; ${how}` },
     h('span', { class: 'url-name' }, 'Forward'),
     h('code', { class: 'url-value' }, forward.url),
     h('span', { class: 'url-none' }, forward.mode),
+    h('span', { class: `forward-queue${queued ? ' busy' : ''}`, data: { queued: String(queued) }, title: `${forward.waiting ?? 0} waiting, ${forward.sending ?? 0} being sent to your app` }, `queue ${queued.toLocaleString()}`),
   );
 }
 

@@ -132,6 +132,8 @@ function apply(messages: StreamMessage[]): void {
     } else if (m.type === 'forwarded') {
       list.forwarded(m.id, m.status, m.forward);
       detail.forwarded(m.id, m.status, m.forward);
+    } else if (m.type === 'forwardQueue') {
+      header.setForwardQueue(m.waiting, m.sending);
     } else if (m.type === 'replay') {
       detail.replayed(m.replay);
     } else if (m.type === 'rules') {

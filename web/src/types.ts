@@ -73,6 +73,8 @@ export interface ForwardInfo {
   status: number | null;
   latencyMs: number;
   error?: string;
+  /** hook-catch never sent it: `error` says why (`not forwarded: …`). */
+  notSent?: true;
 }
 
 export interface RequestPage {
@@ -258,9 +260,18 @@ export interface Status {
   requests: { stored: number; newestId: string | null; capturedSinceStart: number; maxRequests: number };
   maxBody: number;
   /** `start --forward`: where captures go on to, and whether the sender waits for the app's answer. */
-  forward?: { url: string; mode: 'wait' | 'ack' } | null;
+  forward?: ForwardTarget | null;
   /** How many response rules are in force. */
   rules?: number;
+}
+
+/** `start --forward`: where captures go on to, whether the sender waits for the app's answer, and the background queue. */
+export interface ForwardTarget {
+  url: string;
+  mode: 'wait' | 'ack';
+  /** Captures waiting for their forward, and being forwarded now. */
+  waiting?: number;
+  sending?: number;
 }
 
 export type StreamMessage =
@@ -271,6 +282,7 @@ export type StreamMessage =
   | { type: 'reset'; reason: string }
   | { type: 'tunnel'; status: string; publicUrl: string | null }
   | { type: 'forwarded'; id: string; status: number; forward: ForwardInfo }
+  | { type: 'forwardQueue'; waiting: number; sending: number }
   | { type: 'replay'; replay: ReplaySummary }
   | { type: 'rules'; rules: ResponseRule[] }
   | { type: 'job'; event: 'registered'; job: JobSummary }
