@@ -107,7 +107,7 @@ describe('export never writes through a symlink', () => {
     await expectPrivateFile(join(made, await nameOf(hc, [id])));
   });
 
-  it('a folder where a file should go: one line, exit 1, no temporary file left', async () => {
+  it('a folder where a file should go, or a file (or a link to nothing) as --out: one line, exit 1, nothing left behind', async () => {
     const hc = await startHookCatch();
     const id = await deliver(hc, '/e');
     const out = await tempDir();
@@ -118,6 +118,19 @@ describe('export never writes through a symlink', () => {
     expect(run.stderr).toBe(`hook-catch: Cannot write the fixtures into ${out}: ${name} is a folder there: move it away, or choose another folder.\n`);
     expect(await readdir(out)).toEqual([name]);
     expect(await readdir(join(out, name))).toEqual([]);
+
+    // --out a file, or a link to nothing: said as such.
+    const file = join(out, 'a-file');
+    await writeFile(file, 'x');
+    const dangling = join(out, 'dangling');
+    await symlink(join(out, 'nowhere'), dangling);
+    const onFile = await runCli(['export', id, '--out', file, '--dir', hc.dir]);
+    expect(onFile.stderr).toBe(`hook-catch: ${file} is a file, not a folder: choose a folder for the fixtures.\n`);
+    const onLink = await runCli(['export', id, '--out', dangling, '--dir', hc.dir]);
+    expect(onLink.stderr).toBe(`hook-catch: ${dangling} cannot be opened (a link to nothing?), not a folder: choose a folder for the fixtures.\n`);
+    expect([onFile.code, onLink.code]).toEqual([1, 1]);
+    expect(await readFile(file, 'utf8')).toBe('x');
+    await expect(lstat(join(out, 'nowhere'))).rejects.toThrow(/ENOENT/);
   });
 });
 
