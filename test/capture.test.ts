@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../src/fixtures/fixture.js';
@@ -121,11 +121,15 @@ describe('hook-catch capture', () => {
     const cli = capture(['--count', '2', '--out', out]);
     const url = await urlOf(cli);
     await deliver(url, '{"any":1}');
-    await send(url.replace(/\/webhook$/, '/other/path?x=1'), { method: 'PUT', body: 'two' });
+    await send(url.replace(/\/webhook$/, '/other/path?x=1'), { method: 'PUT', body: 'two', headers: { Authorization: 'Bearer s3cret' } });
     expect((await exited(cli)).code).toBe(0);
     const fixtures = await Promise.all(listed(cli).map((file) => loadFixture(file)));
     expect(fixtures.map((f) => f.url).sort()).toEqual(['/other/path?x=1', '/webhook']);
     expect(cli.stderr()).toMatch(/received PUT \/other\/path 200 \(2 of 2\)/);
+    // Owner-only, like the store; and the credential kept in clear is named (never its value).
+    for (const file of listed(cli)) expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(cli.stderr()).toContain('hook-catch: note: the files hold the values of Authorization in clear (they are readable by you only); --redact Authorization or --redact-default blanks them.\n');
+    expect(cli.stderr()).not.toContain('s3cret');
   });
 
   it('--json: stdout holds only the ready and done lines', TEST, async () => {

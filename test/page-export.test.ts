@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Download, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { startHookCatch } from './helpers.js';
+import { later, startHookCatch, tempDir } from './helpers.js';
 import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from './page-helpers.js';
 
 const browser = useBrowser();
@@ -125,6 +126,46 @@ describe('Export on the inspector page: the list as HAR, a request as a fixture'
     expect(binary.bodyEncoding).toBe('base64');
     expect(Buffer.from(binary.body, 'base64').equals(stripeBody)).toBe(true);
     expect(binary.headers).toContainEqual(['Stripe-Signature', 't=1700000000,v1=5f1c0a4e9b']);
+    expect(page.errors).toEqual([]);
+  });
+
+  it("the HAR replays in Chromium (Playwright's routeFromHAR): each webhook, binary bodies told apart by their bytes, gets hook-catch's answer", async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(browser(), hc);
+    const bodies = [Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x01]), Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x02])];
+    const ids: string[] = [];
+    for (const body of bodies) ids.push(await deliver(hc, body, { path: '/webhook/stripe', type: 'application/octet-stream' }));
+    await row(page, ids[1]!).waitFor(SHOWN);
+    await openMenu(page);
+    const { name, bytes } = await download(page, page.locator('#export-har'));
+    const file = join(await tempDir(), name);
+    await writeFile(file, bytes);
+    const origin = hc.receiverUrl;
+    // Nothing answers there any more: only the HAR can.
+    await hc.close();
+
+    const context = await browser().newContext();
+    later(() => context.close());
+    const replay = await context.newPage();
+    await replay.route(`${origin}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>replay</title>' }));
+    await replay.routeFromHAR(file, { url: `${origin}/webhook/**`, notFound: 'abort' });
+    await replay.goto(`${origin}/`);
+    const sent = [...bodies, Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x03])].map((body) => [...body]);
+    const answers = await replay.evaluate(async (list) => {
+      const post = async (bytes: number[]) => {
+        try {
+          const r = await fetch('/webhook/stripe', { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+          return { status: r.status, id: r.headers.get('x-hook-catch-id'), type: r.headers.get('content-type'), text: await r.text() };
+        } catch {
+          return 'not in the HAR';
+        }
+      };
+      const out = [];
+      for (const bytes of list) out.push(await post(bytes));
+      return out;
+    }, sent);
+    const json = 'application/json; charset=utf-8';
+    expect(answers).toEqual([...ids.map((id) => ({ status: 200, id, type: json, text: `{"ok":true,"id":"${id}"}\n` })), 'not in the HAR']);
     expect(page.errors).toEqual([]);
   });
 

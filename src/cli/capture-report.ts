@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { inClearNote } from '../fixtures/redact.js';
 import type { Job } from '../jobs/types.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { HookCatch } from '../start.js';
@@ -18,6 +19,8 @@ export interface CaptureResult {
   requests: number;
   /** The header names found and blanked (--redact). */
   redacted: string[];
+  /** Credential-looking header names the files hold in clear. */
+  inClear: string[];
   /** Arrived, for --count. */
   arrived: number;
 }
@@ -70,6 +73,8 @@ export class CaptureReport {
     const blanked = result.redacted.length ? ` (blanked: ${result.redacted.join(', ')})` : '';
     const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${blanked}` : 'nothing to save';
     (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
+    // Even with --quiet: the files may be about to be committed.
+    if (result.inClear.length) this.problem(inClearNote(result.inClear));
     if (this.flags.json) {
       const jobs = result.jobs.map((job) => ({ id: job.id, status: job.status, deliveries: job.deliveries.length }));
       this.io.stdout.write(JSON.stringify({ type: 'done', outcome: result.outcome, exitCode, files: result.files, jobs, requests: result.requests }) + '\n');

@@ -68,7 +68,7 @@ export async function captureRun(options: CaptureOptions, io: IO, signal: AbortS
 
 async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOptions, limits: WaitLimits, report: CaptureReport): Promise<CaptureResult> {
   const { target } = options;
-  let result: Omit<CaptureResult, 'files' | 'requests' | 'redacted'>;
+  let result: Omit<CaptureResult, 'files' | 'requests' | 'redacted' | 'inClear'>;
   let ids: string[];
   if ('jobs' in target) {
     const jobs = await waitForJobs(hc, target.jobs, limits, (job, settled) => report.settled(job, settled, target.jobs.length));
@@ -81,15 +81,15 @@ async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOp
   }
   const { requests, missing } = await requestsById(hc.store, ids);
   if (missing.length) report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
-  const { files, redacted } = requests.length
+  const { files, redacted, inClear } = requests.length
     ? await exportWithReport(requests, options.out, {
         redact: options.redact,
         format: options.format,
         matchOf: (id) => hc.jobs.matchOf(id),
         baseUrl: hc.publicUrl ?? hc.receiverUrl,
       })
-    : { files: [], redacted: [] };
-  return { ...result, files, redacted, requests: requests.length };
+    : { files: [], redacted: [], inClear: [] };
+  return { ...result, files, redacted, inClear, requests: requests.length };
 }
 
 /** A URL file left from an earlier run must not be read as this one's. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { exportWithReport } from '../fixtures/export.js';
-import { DEFAULT_REDACT } from '../fixtures/redact.js';
+import { DEFAULT_REDACT, inClearNote } from '../fixtures/redact.js';
 import { selectRequests, type Selection } from '../fixtures/select.js';
 import { readJobsOffline } from '../jobs/offline.js';
 import { readInstance } from '../store/instance-file.js';
@@ -23,7 +23,7 @@ export async function exportCommandRun(options: ExportCommandOptions, stdout: No
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options);
   if (requests.length === 0) throw new HookCatchError('No stored request matches; nothing exported. `hook-catch list` shows what is stored.');
   const instance = await readInstance(resolve(options.dir));
-  const { files, redacted } = await exportWithReport(requests, options.out, {
+  const { files, redacted, inClear } = await exportWithReport(requests, options.out, {
     format: options.format,
     redact: options.redact,
     matchOf: (id) => registry.matchOf(id),
@@ -33,6 +33,7 @@ export async function exportCommandRun(options: ExportCommandOptions, stdout: No
   else for (const file of files) stdout.write(file + '\n');
   const what = options.format === 'har' ? `${requests.length} request${requests.length === 1 ? '' : 's'} in one HAR file` : `${files.length} fixture${files.length === 1 ? '' : 's'}`;
   stderr.write(`hook-catch: exported ${what} to ${resolve(options.out)}${redacted.length ? ` (blanked: ${redacted.join(', ')})` : ''}\n`);
+  if (inClear.length) stderr.write(`hook-catch: ${inClearNote(inClear)}\n`);
   return files;
 }
 

@@ -36,7 +36,7 @@ export function rawAnswer(status: number, body: AnswerBody, extra: Record<string
   return Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head.join('')}\r\n${text}`, 'utf8');
 }
 
-function answerHeaders(body: AnswerBody, text: string): Record<string, string | number> {
+export function answerHeaders(body: AnswerBody, text: string): Record<string, string | number> {
   return {
     'Content-Type': JSON_TYPE,
     'Content-Length': Buffer.byteLength(text),
@@ -52,4 +52,15 @@ export function answerRaw(res: ServerResponse, status: number, headers: [string,
   flat.push('Content-Length', String(body.length));
   res.writeHead(status, flat);
   res.end(body);
+}
+
+/**
+ * The answer `answer` and `rawAnswer` send for `body` and `extra`, as an export shows it: headers in
+ * order (without node:http's own Date and keep-alive) and the exact bytes. The default answer's
+ * fast path (stored) sends the same.
+ */
+export function answerMessage(body: AnswerBody, extra: Record<string, string> = {}): { headers: [string, string][]; body: Buffer } {
+  const text = JSON.stringify(body) + '\n';
+  const headers = Object.entries({ ...answerHeaders(body, text), ...extra }).map(([name, value]): [string, string] => [name, String(value)]);
+  return { headers, body: Buffer.from(text, 'utf8') };
 }

@@ -25,8 +25,11 @@ export interface CapturedRequest {
   bodySize: number;
   /** True when the body was over the size limit: it was answered 413 and not kept. */
   bodyDiscarded: boolean;
-  /** What hook-catch answered, and the response rule that decided it (in words), if one did. */
-  response: { status: number; rule?: string };
+  /**
+   * What hook-catch answered, and the response rule that decided it (in words), if one did.
+   * `relayed`: the sender got the user's app's answer instead (`--forward` in wait mode).
+   */
+  response: { status: number; rule?: string; relayed?: true };
   /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
   refusal?: Refusal;
   /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */

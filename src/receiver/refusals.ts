@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { answer, rawAnswer } from './answer.js';
+import { answer, rawAnswer, type AnswerBody } from './answer.js';
 import { captureRequest, splitTarget, type CaptureInput, type CapturedRequest, type Refusal } from './capture.js';
 import { readRawHead, type RawHead } from './raw-head.js';
 import { storeThenAnswer, type Reply } from './keep.js';
@@ -14,6 +14,7 @@ export const REFUSAL_BYTES = 8_000;
 
 /** Methods the receiver captures, for the `Allow` header of the 405 that answers CONNECT. */
 const ALLOW = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+const CONNECT_CODE = 'CONNECT_UNSUPPORTED';
 
 export interface RefusalDeps {
   append: (request: CapturedRequest) => Promise<void>;
@@ -46,8 +47,7 @@ export function createRefusals(deps: RefusalDeps): Refusals {
 
   /** Stores the refusal, then answers it: its status, or 503 when it could not be stored (as for any request). */
   function keep(request: CapturedRequest & { refusal: Refusal }, started: number, reply: Reply): void {
-    const body = { ok: false, id: request.id, error: `hook-catch refused this request: ${request.refusal.reason}` };
-    storeThenAnswer(deps, request, started, reply, body);
+    storeThenAnswer(deps, request, started, reply, refusalAnswer(request).body);
   }
 
   function clientError(error: ParserError, socket: Duplex): void {
@@ -109,7 +109,7 @@ export function createRefusals(deps: RefusalDeps): Refusals {
       const body = Buffer.from(head.subarray(0, REFUSAL_BYTES));
       const input = { id: deps.nextId(), receivedAt: Date.now(), body, bodySize: body.length, bodyDiscarded: false, status: 405 };
       const target = printable(req.url ?? '', 200);
-      const refusal = { code: 'CONNECT_UNSUPPORTED', reason: `CONNECT ${target} asks for a proxy tunnel; hook-catch receives webhooks and is no proxy` };
+      const refusal = { code: CONNECT_CODE, reason: `CONNECT ${target} asks for a proxy tunnel; hook-catch receives webhooks and is no proxy` };
       keep({ ...captureRequest(req, input), refusal }, started, rawReply(socket, null, { Allow: ALLOW }));
     } catch {
       socket.destroy();
@@ -117,6 +117,17 @@ export function createRefusals(deps: RefusalDeps): Refusals {
   }
 
   return { clientError, checkExpectation, connect };
+}
+
+/**
+ * What a stored refusal was answered: its JSON, and the headers besides answer()'s own (every
+ * refusal closes its connection; CONNECT's 405 also says what is allowed). Exports show it.
+ */
+export function refusalAnswer(request: { id: string; refusal: Refusal }): { body: AnswerBody; extra: Record<string, string> } {
+  return {
+    body: { ok: false, id: request.id, error: `hook-catch refused this request: ${request.refusal.reason}` },
+    extra: { ...(request.refusal.code === CONNECT_CODE && { Allow: ALLOW }), Connection: 'close' },
+  };
 }
 
 /**

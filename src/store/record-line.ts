@@ -190,7 +190,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
   if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
     return null;
   }
-  const response = (v.response ?? {}) as { status?: unknown; rule?: unknown };
+  const response = (v.response ?? {}) as { status?: unknown; rule?: unknown; relayed?: unknown };
   return {
     id: v.id,
     receivedAt: String(v.receivedAt),
@@ -204,7 +204,11 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     contentType: typeof v.contentType === 'string' ? v.contentType : null,
     bodySize: Number(v.bodySize ?? 0),
     bodyDiscarded: v.bodyDiscarded === true,
-    response: typeof response.rule === 'string' ? { status: Number(response.status ?? 200), rule: response.rule } : { status: Number(response.status ?? 200) },
+    response: {
+      status: Number(response.status ?? 200),
+      ...(typeof response.rule === 'string' && { rule: response.rule }),
+      ...(response.relayed === true && { relayed: true }),
+    },
     ...refusalOf(v.refusal),
     // Lines written before this mark existed have no field: read as not marked.
     ...(v.invalidJson === true && { invalidJson: true }),
