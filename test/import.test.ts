@@ -56,7 +56,7 @@ const FILES = {
 /** The one line each refused file gets: the file, the field, what is wrong. */
 const REFUSED = [
   'b-method.json: "method" is not an HTTP method ("GET /x HTTP/1.1\\r\\nX-Injected: 1"); nothing was imported from it.',
-  'c-header-value.json: "headers" item 2 ("X-A") has a value with a line break or control character ("a\\r\\nX-Injected: 1"); nothing was imported from it.',
+  'c-header-value.json: "headers" item 2 ("X-A") has a value with a line break, control character or non-Latin-1 character ("a\\r\\nX-Injected: 1"); nothing was imported from it.',
   'd-header-name.json: "headers" item 1 has a name that is not an HTTP header name ("X A"); nothing was imported from it.',
   'e-url.json: "url" is not a path that starts with / and has no space or control character ("/x y"); nothing was imported from it.',
   'f-base64.json: "body" is not valid base64, though its "bodyEncoding" says it is; nothing was imported from it.',
@@ -142,7 +142,7 @@ describe('import into a running instance: the file is streamed, the limit follow
     expect(one.status).toBe(201);
     expect((await hc.store.get(json(one).ids[0]))!.bodySize).toBe(61);
     const batch = await importApi(hc, JSON.stringify({ fixtures: [fixture(), FILES['c-header-value.json']] }));
-    expect([batch.status, json(batch).error]).toEqual([400, 'fixture 2: "headers" item 2 ("X-A") has a value with a line break or control character ("a\\r\\nX-Injected: 1"); none of the 2 fixtures was imported.']);
+    expect([batch.status, json(batch).error]).toEqual([400, 'fixture 2: "headers" item 2 ("X-A") has a value with a line break, control character or non-Latin-1 character ("a\\r\\nX-Injected: 1"); none of the 2 fixtures was imported.']);
     expect((await hc.store.list()).items).toHaveLength(1);
     const chunked = await sendChunked(`${hc.inspectorUrl}/api/requests/import?name=big.json`, Buffer.alloc(1_002_001, 'x'));
     expect([chunked.status, json(chunked).error]).toEqual([413, 'big.json is larger than a fixture file may be: with --max-body 1 kB, at most 1 MB (1,002,000 bytes); nothing was imported from it.']);
