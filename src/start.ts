@@ -357,7 +357,7 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
     verifyRules: parts.verifier.rules,
   };
-  const fixtures = { log: store, matchOf, nextId, onImported: (request: CapturedRequest) => events.emit('request', request, 0), baseUrl: where.baseUrl };
+  const fixtures = { log: store, matchOf, nextId, maxBody: options.maxBody, onImported: (request: CapturedRequest) => events.emit('request', request, 0), baseUrl: where.baseUrl };
   const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, fixtures, port, status, publicUrl: () => where.own().publicUrl })));
   drain.track(inspectorServer);
   const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });

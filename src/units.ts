@@ -22,6 +22,15 @@ export function formatBytes(bytes: number): string {
   return `${shown} ${units[unit]}`;
 }
 
+/**
+ * A size as --max-body and the other size flags take it: "10 MB", with the exact bytes beside it when
+ * the rounded form would not read back as the same number ("10.5 MB (10,500,000 bytes)" stays exact).
+ */
+export function formatSize(bytes: number): string {
+  const shown = formatBytes(bytes);
+  return parseBytes(shown) === bytes ? shown : `${shown} (${bytes.toLocaleString('en-US')} bytes)`;
+}
+
 /** "10mb", "512kb", "64KiB", "1048576" -> bytes; NaN when it is not a size. */
 export function parseBytes(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);

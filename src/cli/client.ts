@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { request, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, HookCatchError } from '../errors.js';
@@ -7,6 +9,8 @@ export interface Client {
   instance: InstanceInfo;
   /** Calls the running instance's inspector API; a non-2xx answer becomes a HookCatchError with its message. */
   api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+  /** POSTs the `size` bytes of `file` as they are, streamed (see upload), and reads the answer as `api` does. */
+  upload<T>(path: string, file: string, size: number): Promise<T>;
 }
 
 /** The instance could not be reached (it stopped, or is restarting). */
@@ -49,23 +53,97 @@ export function clientFor(instance: InstanceInfo): Client {
   return {
     instance,
     async api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+      // Made before the call: a body that cannot be made is no sign that the instance is gone.
+      const text = body === undefined ? undefined : JSON.stringify(body);
       let response: Response;
       try {
         response = await fetch(`${instance.inspectorUrl}${path}`, {
           method,
           signal,
-          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: text === undefined ? {} : { 'Content-Type': 'application/json' },
+          body: text,
         });
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new Unreachable(`Cannot reach hook-catch at ${instance.inspectorUrl} (${describe((error as Error).cause ?? error)}). Is it still running?`);
+        throw unreachable(instance, (error as Error).cause ?? error);
       }
-      const answer = (await response.json().catch(() => ({}))) as { error?: string };
-      if (!response.ok) throw new ApiError(answer.error ?? `hook-catch answered ${response.status} to ${method} ${path}.`, response.status);
-      return answer as T;
+      return answerOf<T>(response.status, await response.text().catch(() => ''), `${method} ${path}`);
     },
+    upload: (path, file, size) => upload(instance, path, file, size),
   };
+}
+
+function unreachable(instance: InstanceInfo, error: unknown): Unreachable {
+  return new Unreachable(`Cannot reach hook-catch at ${instance.inspectorUrl} (${describe(error)}). Is it still running?`);
+}
+
+/** The API's JSON answer, or its error as an ApiError (the API says every error in a line of JSON). */
+function answerOf<T>(status: number, text: string, call: string): T {
+  let answer: { error?: string } = {};
+  try {
+    answer = JSON.parse(text) as { error?: string };
+  } catch {
+    // not JSON: said below by its status
+  }
+  if (status < 200 || status > 299) throw new ApiError(answer?.error ?? `hook-catch answered ${status} to ${call}.`, status);
+  return answer as T;
+}
+
+/** Most bytes of an answer to an upload read: the API answers it in a line of JSON. */
+const UPLOAD_ANSWER_LIMIT = 1_000_000;
+
+/**
+ * POSTs a file's bytes as they are, streamed from the disk: the file is never whole in memory, however
+ * large. The instance may answer before it has read all of it (a file over its limit): then the rest
+ * is not sent, and its answer is what the caller gets. Only a connection that could not be made at
+ * all is "cannot reach".
+ */
+function upload<T>(instance: InstanceInfo, path: string, file: string, size: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const source = createReadStream(file);
+    const req = request(`${instance.inspectorUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': size } });
+    let connected = false;
+    let answered = false;
+    req.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (connected = true));
+      else connected = true;
+    });
+    req.on('response', (res) => {
+      answered = true;
+      source.unpipe(req);
+      source.destroy();
+      readAnswer(res).then((text) => {
+        if (!req.writableFinished) req.destroy();
+        try {
+          resolve(answerOf<T>(res.statusCode ?? 0, text, `POST ${path}`));
+        } catch (error) {
+          reject(error);
+        }
+      }, reject);
+    });
+    req.on('error', (error) => {
+      if (answered) return;
+      reject(connected ? new HookCatchError(`hook-catch at ${instance.inspectorUrl} closed the connection before it answered (${describe(error)}).`) : unreachable(instance, error));
+    });
+    source.on('error', (error) => {
+      req.destroy();
+      reject(new HookCatchError(`Cannot read ${file}: ${describe(error)}.`));
+    });
+    source.pipe(req);
+  });
+}
+
+function readAnswer(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= UPLOAD_ANSWER_LIMIT) chunks.push(chunk);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', (error) => reject(new HookCatchError(`hook-catch's answer was cut off (${describe(error)}).`)));
+  });
 }
 
 /** Registers job `id` unless the instance knows it already (a GET never registers anything). */

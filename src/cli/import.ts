@@ -1,52 +1,90 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
-import { encodeBody } from '../receiver/capture.js';
+import { Command, Option } from 'commander';
+import { DEFAULTS } from '../defaults.js';
+import { FixtureRefused } from '../fixtures/check.js';
+import { fixtureFileSize, loadFixture } from '../fixtures/fixture.js';
+import { fixtureFiles, importFixtures } from '../fixtures/import.js';
 import { createIdGenerator } from '../receiver/ids.js';
-import { importFixtures, readFixtures } from '../fixtures/import.js';
-import type { LoadedFixture } from '../fixtures/fixture.js';
 import { readInstance } from '../store/instance-file.js';
+import type { RequestLog } from '../store/request-log.js';
 import { withWritableStore } from '../store/writable.js';
-import { dirOption } from './args.js';
-import { clientFor } from './client.js';
+import { dirOption, size } from './args.js';
+import { ApiError, clientFor, type Client } from './client.js';
 
-/** Fixtures sent to a running instance per call. */
-const BATCH = 100;
-
-/** `hook-catch import F|DIR`: fixtures back into a store, through the running instance when there is one; returns the new ids. */
-export async function importCommandRun(path: string, options: { dir: string; json?: boolean }, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<string[]> {
-  const fixtures = await readFixtures(path);
-  const dir = resolve(options.dir);
-  const instance = await readInstance(dir);
-  let ids: string[] = [];
-  if (instance) {
-    const client = clientFor(instance);
-    for (let i = 0; i < fixtures.length; i += BATCH) {
-      const batch = fixtures.slice(i, i + BATCH).map(asJson);
-      ids.push(...(await client.api<{ ids: string[] }>('POST', '/api/requests/import', { fixtures: batch })).ids);
-    }
-  } else {
-    ids = await withWritableStore(dir, async (log) => (await importFixtures(log, fixtures, createIdGenerator(Date.now, log.lastId))).map((r) => r.id));
-  }
-  if (options.json) stdout.write(JSON.stringify({ ids }, null, 2) + '\n');
-  else for (const id of ids) stdout.write(id + '\n');
-  const where = instance ? `the hook-catch running on ${options.dir}` : options.dir;
-  stderr.write(`hook-catch: imported ${ids.length} fixture${ids.length === 1 ? '' : 's'} into ${where}\n`);
-  return ids;
+/** What import made of the files: the new ids, in file order, and the files it refused, each with its line. */
+interface Imported {
+  ids: string[];
+  refused: { file: string; error: string }[];
 }
 
-/** A loaded fixture as the API takes it (the body back to text or base64). */
-function asJson(fixture: LoadedFixture): object {
-  const { body, file: _file, ...rest } = fixture;
-  return { ...rest, ...encodeBody(body) };
+/**
+ * `hook-catch import F|DIR`: fixtures back into a store, through the running instance when there is
+ * one. Each file is checked and imported on its own: a bad one is refused (one line naming it and
+ * what is wrong) and the others go in; the command then exits 1.
+ */
+export async function importCommandRun(path: string, options: { dir: string; json?: boolean; maxBody?: number }, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<Imported> {
+  const files = await fixtureFiles(path);
+  const dir = resolve(options.dir);
+  const instance = await readInstance(dir);
+  const imported = instance
+    ? await importThrough(clientFor(instance), files)
+    : await withWritableStore(dir, (log) => importInto(log, files, options.maxBody ?? DEFAULTS.maxBody));
+  const { ids, refused } = imported;
+  for (const { error } of refused) stderr.write(`hook-catch: ${error}\n`);
+  if (options.json) stdout.write(JSON.stringify(imported, null, 2) + '\n');
+  else for (const id of ids) stdout.write(id + '\n');
+  const where = instance ? `the hook-catch running on ${options.dir}` : options.dir;
+  const left = refused.length ? `; ${refused.length} of ${files.length} file${files.length === 1 ? ' was' : 's were'} refused (above)` : '';
+  stderr.write(`hook-catch: imported ${ids.length} fixture${ids.length === 1 ? '' : 's'} into ${where}${left}\n`);
+  return imported;
+}
+
+/** Each file's bytes as they are, streamed to the instance's API, one request per file; the instance checks them. */
+async function importThrough(client: Client, files: string[]): Promise<Imported> {
+  const imported: Imported = { ids: [], refused: [] };
+  for (const file of files) {
+    try {
+      const size = await fixtureFileSize(file);
+      imported.ids.push(...(await client.upload<{ ids: string[] }>(`/api/requests/import?name=${encodeURIComponent(file)}`, file, size)).ids);
+    } catch (error) {
+      // 400 and 413 are the instance refusing this file; anything else stops the import.
+      if (error instanceof FixtureRefused) imported.refused.push({ file, error: error.notImported() });
+      else if (error instanceof ApiError && (error.status === 400 || error.status === 413)) imported.refused.push({ file, error: error.message });
+      else throw error;
+    }
+  }
+  return imported;
+}
+
+/** Each file checked (its body within `maxBody`) and stored, one after the other: one file at a time is in memory. */
+async function importInto(log: RequestLog, files: string[], maxBody: number): Promise<Imported> {
+  const imported: Imported = { ids: [], refused: [] };
+  const nextId = createIdGenerator(Date.now, log.lastId);
+  for (const file of files) {
+    try {
+      const [request] = await importFixtures(log, [await loadFixture(file, maxBody)], nextId);
+      imported.ids.push(request!.id);
+    } catch (error) {
+      if (!(error instanceof FixtureRefused)) throw error;
+      imported.refused.push({ file, error: error.notImported() });
+    }
+  }
+  return imported;
 }
 
 export function importCommand(): Command {
   return new Command('import')
     .description('put fixtures (a file, or every *.json in a folder) back into the store, as new captures')
     .argument('<path>', 'a fixture file or a folder of them')
-    .option('--json', 'print the new ids as JSON')
+    .option('--json', 'print the new ids (and the files refused) as JSON')
+    .addOption(
+      new Option('--max-body <size>', 'largest body imported when no hook-catch is running (a running one applies its own --max-body)')
+        .default(DEFAULTS.maxBody, '10mb')
+        .argParser(size),
+    )
     .addOption(dirOption())
     .action(async (path: string, flags) => {
-      await importCommandRun(path, { dir: flags.dir, json: flags.json }, process.stdout, process.stderr);
+      const { refused } = await importCommandRun(path, { dir: flags.dir, json: flags.json, maxBody: flags.maxBody }, process.stdout, process.stderr);
+      if (refused.length) process.exitCode = 1;
     });
 }

@@ -40,7 +40,7 @@ const ENDPOINTS = [
   'POST /api/requests/:id/verify {"secret", "scheme"?, "header"?, "toleranceSeconds"?} (the verdict; nothing stored)',
   'GET /api/requests/:id/fixture?redact=Name,…|default (a hook-catch/fixture@1 file)',
   'GET /api/export.har?q=&method=&path=&job=&redact= (the list as HAR 1.2)',
-  'POST /api/requests/import {"fixtures": [...]}',
+  'POST /api/requests/import?name= <a hook-catch/fixture@1 file as it is> or {"fixtures": [...]}',
   'POST /api/jobs {"id","label"?,"ttl"?}',
   'GET /api/jobs?status=&full=1',
   'GET /api/jobs/:id',

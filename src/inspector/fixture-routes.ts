@@ -1,13 +1,12 @@
 import express, { type Request } from 'express';
-import { HookCatchError } from '../errors.js';
 import { fixtureFileName } from '../fixtures/file-name.js';
-import { checkFixture, fixtureText, toFixture } from '../fixtures/fixture.js';
+import { fixtureText, toFixture } from '../fixtures/fixture.js';
 import { toHar } from '../fixtures/har.js';
-import { importFixtures } from '../fixtures/import.js';
 import { DEFAULT_REDACT } from '../fixtures/redact.js';
-import { decodeBody, type CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../receiver/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { MatchOf } from './summaries.js';
+import { importRouter } from './import-routes.js';
 import { parseQuery } from './requests-routes.js';
 
 export interface FixtureDeps {
@@ -17,6 +16,8 @@ export interface FixtureDeps {
   nextId: () => string;
   /** After fixtures were stored as captures: announce each like a received one. */
   onImported: (request: CapturedRequest) => void;
+  /** The receiver's --max-body: an imported body may be no larger. */
+  maxBody: number;
   /** The base URL HAR entries are made absolute with (the public webhook URL's origin, or the receiver's). */
   baseUrl: () => string;
 }
@@ -24,21 +25,11 @@ export interface FixtureDeps {
 /** Most requests one HAR export holds. */
 const HAR_LIMIT = 10_000;
 
-/** Fixtures and HAR over the API: one capture as a fixture file, the filtered list as HAR, fixtures imported. */
+/** Fixtures and HAR over the API: one capture as a fixture file, the filtered list as HAR, fixtures imported (import-routes.ts). */
 export function fixtureRouter(deps: FixtureDeps): express.Router {
   const router = express.Router();
 
-  router.post('/requests/import', express.json({ limit: '200mb' }), async (req, res) => {
-    const list = (req.body as { fixtures?: unknown })?.fixtures;
-    if (!Array.isArray(list) || list.length === 0) throw new HookCatchError('POST /api/requests/import takes {"fixtures": [<hook-catch/fixture@1 objects>]}.');
-    const fixtures = list.map((value, i) => {
-      const fixture = checkFixture(value, `fixture ${i + 1}`);
-      return { ...fixture, body: decodeBody(fixture), file: `fixture ${i + 1}` };
-    });
-    const stored = await importFixtures(deps.log, fixtures, deps.nextId);
-    for (const request of stored) deps.onImported(request);
-    res.status(201).json({ ids: stored.map((request) => request.id) });
-  });
+  router.use(importRouter(deps));
 
   router.get('/requests/:id/fixture', async (req, res) => {
     const request = await deps.log.get(req.params.id as string);
