@@ -26,6 +26,8 @@ export interface AttemptRecord {
 
 /** One send of a webhook with its retries: the first, or a duplicate sent after it. */
 export interface SendReport {
+  /** Its place in the order the sends went out (1 first): with --shuffle, not the order given. */
+  order: number;
   duplicate: boolean;
   attempts: AttemptRecord[];
   /** True once an attempt was answered 2xx. */
@@ -57,7 +59,7 @@ export interface DeliverReport {
   schedule: { attempts: number; backoffMs: number[]; speed: number; timeoutMs: number };
   webhooks: WebhookReport[];
   checks: { acknowledged: Check; idempotent: Check; duplicatesNo5xx: Check };
-  /** True when every webhook was acknowledged (the exit code follows it). */
+  /** True when every check passed (the exit code follows it). */
   ok: boolean;
   durationMs: number;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HookCatchError } from '../errors.js';
-import { checkAcknowledged, checkDuplicatesNo5xx, checkIdempotent } from './deliver-checks.js';
+import { checkAcknowledged, checkDuplicatesNo5xx, checkIdempotent, type SentSend } from './deliver-checks.js';
 import { gapBefore, planSends, seededRandom, type PlannedSend } from './deliver-plan.js';
 import type { AttemptRecord, DeliverItem, DeliverProgress, DeliverReport, SendReport, WebhookReport } from './deliver-types.js';
 import { outgoing } from './outgoing.js';
@@ -56,23 +56,25 @@ export async function deliver(items: DeliverItem[], options: DeliverOptions): Pr
   }));
   const firstDone = new Map<number, Promise<void>>();
   let next = 0;
+  let sentSoFar = 0;
+  // A send's place in the order sent, taken as its first attempt goes out.
+  const stamp = () => ++sentSoFar;
   const worker = async () => {
     while (next < plan.length && !options.signal?.aborted) {
       const planned = plan[next++]!;
       if (planned.duplicate) await firstDone.get(planned.webhook);
-      const done = sendWithRetries(items[planned.webhook]!, planned, options).then((report) => void reports[planned.webhook]!.sends.push(report));
+      const done = sendWithRetries(items[planned.webhook]!, planned, options, stamp).then((report) => void reports[planned.webhook]!.sends.push(report));
       if (!planned.duplicate) firstDone.set(planned.webhook, done);
       await done;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, plan.length)) }, worker));
   for (const report of reports) {
-    report.sends.sort((a, b) => Number(a.duplicate) - Number(b.duplicate));
+    report.sends.sort((a, b) => a.order - b.order);
     report.acknowledged = report.sends.length > 0 && report.sends.every((s) => s.acknowledged);
   }
-  const sent = reports.filter((r) => r.sends.length > 0);
-  const bodyKey = keyOfBodies(items, reports);
-  const checks = { acknowledged: checkAcknowledged(reports), idempotent: checkIdempotent(sent, bodyKey), duplicatesNo5xx: checkDuplicatesNo5xx(sent, bodyKey) };
+  const sent = inSendOrder(items, reports);
+  const checks = { acknowledged: checkAcknowledged(sent), idempotent: checkIdempotent(sent), duplicatesNo5xx: checkDuplicatesNo5xx(sent) };
   if (options.signal?.aborted) checks.acknowledged.problems.push(...reports.filter((r) => r.sends.length === 0).map((r) => `${r.label}: not sent (stopped)`));
   checks.acknowledged.ok = checks.acknowledged.problems.length === 0;
   return {
@@ -80,20 +82,22 @@ export async function deliver(items: DeliverItem[], options: DeliverOptions): Pr
     schedule: { attempts: options.attempts, backoffMs: options.backoffMs, speed: options.speed, timeoutMs: options.timeoutMs },
     webhooks: reports,
     checks,
-    ok: checks.acknowledged.ok,
+    ok: Object.values(checks).every((check) => check.ok),
     durationMs: Math.round(performance.now() - started),
   };
 }
 
 /** One send of a webhook: attempts until one is answered 2xx or the attempts run out. */
-async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options: DeliverOptions): Promise<SendReport> {
+async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options: DeliverOptions, stamp: () => number): Promise<SendReport> {
   const attempts: AttemptRecord[] = [];
+  let order = 0;
   for (let n = 1; n <= options.attempts; n++) {
     if (n > 1) {
       const aborted = await delay(gapBefore(n, options.backoffMs, options.speed), undefined, { signal: options.signal }).then(() => false, () => true);
       if (aborted) break;
     }
     const at = new Date().toISOString();
+    if (n === 1) order = stamp();
     const result = await send(outgoing(item.request, options.to), { timeoutMs: options.timeoutMs, keepBytes: KEPT_ANSWER, insecure: options.insecure });
     const record: AttemptRecord = result.ok
       ? { attempt: n, at, status: result.status, latencyMs: result.latencyMs, answerHash: hash(result.body) }
@@ -103,17 +107,17 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
     options.onProgress?.({ type: 'attempt', label: item.label, duplicate: planned.duplicate, attempt: record, willRetry: !acknowledged && n < options.attempts });
     if (acknowledged) {
       options.onProgress?.({ type: 'settled', label: item.label, duplicate: planned.duplicate, acknowledged: true });
-      return { duplicate: planned.duplicate, attempts, acknowledged: true };
+      return { order, duplicate: planned.duplicate, attempts, acknowledged: true };
     }
   }
   options.onProgress?.({ type: 'settled', label: item.label, duplicate: planned.duplicate, acknowledged: false });
-  return { duplicate: planned.duplicate, attempts, acknowledged: false };
+  return { order, duplicate: planned.duplicate, attempts, acknowledged: false };
 }
 
-/** Webhooks with the same method, path and body bytes share a key (a provider's retries of one event). */
-function keyOfBodies(items: DeliverItem[], reports: WebhookReport[]): (w: WebhookReport) => string {
-  const keys = new Map(reports.map((report, i) => [report, `${items[i]!.request.method} ${items[i]!.request.url} ${hash(items[i]!.request.body)}`]));
-  return (w) => keys.get(w)!;
+/** Every send, in the order sent, with its webhook's label and the key of its body (same method, path and bytes: same key). */
+function inSendOrder(items: DeliverItem[], reports: WebhookReport[]): SentSend[] {
+  const keys = items.map(({ request }) => `${request.method} ${request.url} ${hash(request.body)}`);
+  return reports.flatMap((report, i) => report.sends.map((send) => ({ label: report.label, key: keys[i]!, send }))).sort((a, b) => a.send.order - b.send.order);
 }
 
 const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64url').slice(0, 16);
