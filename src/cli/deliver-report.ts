@@ -65,6 +65,7 @@ export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boole
   };
   return {
     event(event: DeliverProgress) {
+      if (event.type === 'warning') return void stderr.write(`hook-catch: warning: ${event.text}\n`);
       if (event.type === 'planned') total = event.sends;
       else if (event.type === 'attempt') {
         if (event.willRetry) retrying++;

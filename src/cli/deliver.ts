@@ -17,6 +17,7 @@ import { formatFlagDuration } from '../units.js';
 import { checkedBy, dirOption, duration, wholeNumber } from './args.js';
 import { progressReporter, reportText } from './deliver-report.js';
 import { clientFor } from './client.js';
+import { resignRule } from './replay.js';
 
 /** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */
 export const DELIVER_EXIT = { passed: 0, checkFailed: 2 } as const;
@@ -89,6 +90,7 @@ export function deliverCommand(): Command {
     .option('--shuffle', 'send them out of order')
     .addOption(new Option('--concurrency <n>', 'webhooks in flight at once').default(1).argParser(wholeNumber('--concurrency', 1)))
     .addOption(new Option('--seed <n>', 'the same number gives the same order and duplicates again').default(1).argParser(wholeNumber('--seed', 0)))
+    .option('--resign <scheme:secret>', "sign each attempt again, timestamped now (for Twilio: for your app's URL): stripe:SECRET, '$NAME', or a scheme alone (its own variable, such as TWILIO_AUTH_TOKEN)")
     .option('--insecure', 'accept a self-signed TLS certificate from an https app')
     .option('--json', 'print the report as JSON')
     .addOption(dirOption())
@@ -120,6 +122,7 @@ Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 secon
           concurrency: flags.concurrency,
           seed: flags.seed,
           insecure: flags.insecure,
+          resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
           json: flags.json,
         },
         process.stdout,

@@ -58,6 +58,8 @@ export interface DeliverReport {
   to: string;
   schedule: { attempts: number; backoffMs: number[]; speed: number; timeoutMs: number };
   webhooks: WebhookReport[];
+  /** Said before sending: some carry a signature over a URL they no longer go to (Twilio's), which the app's check refuses. */
+  warning?: string;
   checks: { acknowledged: Check; idempotent: Check; duplicatesNo5xx: Check };
   /** True when every check passed (the exit code follows it). */
   ok: boolean;
@@ -66,6 +68,7 @@ export interface DeliverReport {
 
 /** What `deliver` tells a progress display as it goes. */
 export type DeliverProgress =
+  | { type: 'warning'; text: string }
   | { type: 'planned'; sends: number }
   | { type: 'attempt'; label: string; duplicate: boolean; attempt: AttemptRecord; willRetry: boolean }
   | { type: 'settled'; label: string; duplicate: boolean; acknowledged: boolean };

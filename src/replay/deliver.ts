@@ -4,9 +4,14 @@ import { HookCatchError } from '../errors.js';
 import { checkAcknowledged, checkDuplicatesNo5xx, checkIdempotent, type SentSend } from './deliver-checks.js';
 import { gapBefore, planSends, seededRandom, type PlannedSend } from './deliver-plan.js';
 import type { AttemptRecord, DeliverItem, DeliverProgress, DeliverReport, SendReport, WebhookReport } from './deliver-types.js';
-import { outgoing } from './outgoing.js';
+import { outgoing, urlAtApp } from './outgoing.js';
+import { resignOutgoing } from './replay.js';
 import { send } from './send.js';
 import { loopReason, type OwnAddresses } from './target.js';
+import type { ResignRule } from '../signatures/resign.js';
+import { SCHEMES } from '../signatures/schemes.js';
+import type { SchemeName } from '../signatures/types.js';
+import { urlSignatureWarning } from '../signatures/url-signed.js';
 
 export interface DeliverOptions {
   to: URL;
@@ -25,6 +30,8 @@ export interface DeliverOptions {
   concurrency: number;
   /** Seeds the shuffle and the choice of duplicates. */
   seed: number;
+  /** Sign each attempt again with this secret (a fresh timestamp; for Twilio, the app's URL), under this scheme or the one its headers show. */
+  resign?: ResignRule;
   insecure?: boolean;
   own: OwnAddresses;
   onProgress?: (event: DeliverProgress) => void;
@@ -43,6 +50,8 @@ const KEPT_ANSWER = 64_000;
 export async function deliver(items: DeliverItem[], options: DeliverOptions): Promise<DeliverReport> {
   const loop = await loopReason(options.to, options.own);
   if (loop) throw new HookCatchError(loop);
+  const warning = await beforeSending(items, options);
+  if (warning) options.onProgress?.({ type: 'warning', text: warning });
   const started = performance.now();
   const plan = planSends(items.length, { shuffle: options.shuffle, duplicates: options.duplicates, random: seededRandom(options.seed) });
   options.onProgress?.({ type: 'planned', sends: plan.length });
@@ -81,6 +90,7 @@ export async function deliver(items: DeliverItem[], options: DeliverOptions): Pr
     to: options.to.href,
     schedule: { attempts: options.attempts, backoffMs: options.backoffMs, speed: options.speed, timeoutMs: options.timeoutMs },
     webhooks: reports,
+    ...(warning && { warning }),
     checks,
     ok: Object.values(checks).every((check) => check.ok),
     durationMs: Math.round(performance.now() - started),
@@ -96,9 +106,12 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
       const aborted = await delay(gapBefore(n, options.backoffMs, options.speed), undefined, { signal: options.signal }).then(() => false, () => true);
       if (aborted) break;
     }
+    const out = outgoing(item.request, options.to);
+    // Signed again for each attempt, as a provider signs each one (a fresh timestamp).
+    if (options.resign) await resignOutgoing(out, item.request.contentType, options.resign);
     const at = new Date().toISOString();
     if (n === 1) order = stamp();
-    const result = await send(outgoing(item.request, options.to), { timeoutMs: options.timeoutMs, keepBytes: KEPT_ANSWER, insecure: options.insecure });
+    const result = await send(out, { timeoutMs: options.timeoutMs, keepBytes: KEPT_ANSWER, insecure: options.insecure });
     const record: AttemptRecord = result.ok
       ? { attempt: n, at, status: result.status, latencyMs: result.latencyMs, answerHash: hash(result.body) }
       : { attempt: n, at, status: null, failure: result.failure, error: result.error, latencyMs: result.latencyMs };
@@ -112,6 +125,31 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
   }
   options.onProgress?.({ type: 'settled', label: item.label, duplicate: planned.duplicate, acknowledged: false });
   return { order, duplicate: planned.duplicate, attempts, acknowledged: false };
+}
+
+/** What to do about a signature over the URL the webhook was sent to: sign each attempt for the app's. */
+const DELIVER_FIX = (scheme: SchemeName) => `add --resign ${scheme} to sign each attempt for that URL.`;
+
+/**
+ * Before anything is sent: each webhook can be signed again (when asked; else a HookCatchError
+ * naming it), and one line when some carry a signature over a URL they no longer go to (Twilio's).
+ */
+async function beforeSending(items: DeliverItem[], options: DeliverOptions): Promise<string | null> {
+  const lines: string[] = [];
+  for (const item of items) {
+    const out = outgoing(item.request, options.to);
+    let resigned: SchemeName | undefined;
+    try {
+      resigned = options.resign && (await resignOutgoing(out, item.request.contentType, options.resign));
+    } catch (error) {
+      throw error instanceof HookCatchError ? new HookCatchError(`${item.label}: ${error.message}`) : error;
+    }
+    if (resigned && SCHEMES[resigned].signsUrl) continue;
+    const line = urlSignatureWarning({ captured: item.request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, DELIVER_FIX);
+    if (line) lines.push(line);
+  }
+  if (lines.length <= 1) return lines[0] ?? null;
+  return `${lines[0]} The same for ${lines.length - 1} more webhook${lines.length === 2 ? '' : 's'}.`;
 }
 
 /** Every send, in the order sent, with its webhook's label and the key of its body (same method, path and bytes: same key). */

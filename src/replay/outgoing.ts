@@ -27,16 +27,17 @@ export interface Outgoing {
 /**
  * A capture as it is sent again to `target`: the same method, the captured path and query below
  * the target's path, the same headers in the same order (less hop-by-hop ones, and Host, which
- * becomes the target's), and the exact body bytes. Content-Length is always counted from the bytes
- * sent, whatever the stored headers say: a fixture edited by hand may say 5 bytes and hold 61, and
- * the app must read exactly what is sent.
+ * names the target unless an edit sets it: an app behind a virtual host may need its own name),
+ * and the exact body bytes. Content-Length is always counted from the bytes sent, whatever the
+ * stored headers say: a fixture edited by hand may say 5 bytes and hold 61, and the app must read
+ * exactly what is sent.
  */
 export function outgoing(request: CapturedRequest, target: URL, edits: Edits = {}): Outgoing {
   const body = edits.body ?? request.body;
   const headers = editedHeaders(request.headers, edits);
   const method = edits.method ?? request.method;
   const path = edits.path ?? request.url;
-  const sent = framed(headers, body, method, target.host);
+  const sent = framed(headers, body, method, hostSet(request.headers, edits) ?? target.host);
   // Edited when what goes out differs from what the capture alone would send (an edit that changes nothing is none).
   const edited = Object.keys(edits).length > 0 && (method !== request.method || path !== request.url || !body.equals(request.body) || !samePairs(sent, framed(request.headers, request.body, request.method, target.host)));
   return { url: joinTarget(target, path), method, headers: sent, body, path, edited };
@@ -51,6 +52,20 @@ function editedHeaders(captured: [string, string][], edits: Edits): [string, str
     headers = headers.filter(([name]) => !removed.has(name.toLowerCase()));
   }
   return headers;
+}
+
+/**
+ * The Host a user asked for: one set by name (`--set-header Host: app.test`), or one changed in a
+ * full header list (the page's dialog sends the captured Host back unchanged: that one is not asked
+ * for). Null when none was: the target's Host goes.
+ */
+function hostSet(captured: [string, string][], edits: Edits): string | null {
+  const removed = edits.removeHeaders?.some((name) => name.toLowerCase() === 'host');
+  const set = edits.setHeaders?.findLast(([name]) => name.toLowerCase() === 'host');
+  if (set) return removed ? null : set[1];
+  const listed = edits.headers?.find(([name]) => name.toLowerCase() === 'host');
+  const before = captured.find(([name]) => name.toLowerCase() === 'host');
+  return listed && !removed && listed[1] !== before?.[1] ? listed[1] : null;
 }
 
 /** Methods Node sends with no framing at all when they have no body; any other gets `Transfer-Encoding: chunked` unless a length is given. */
@@ -95,6 +110,12 @@ export function joinTarget(target: URL, path: string): URL {
   const query = [url.search.slice(1), capturedQuery].filter(Boolean).join('&');
   url.search = query ? `?${query}` : '';
   return url;
+}
+
+/** The URL the app sees a request at: the target's scheme, the Host sent (an edit may set it), the path and query. */
+export function urlAtApp(out: Outgoing): string {
+  const host = out.headers.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? out.url.host;
+  return `${out.url.protocol}//${host}${out.url.pathname}${out.url.search}`;
 }
 
 /** What a record keeps of an outgoing request. */
