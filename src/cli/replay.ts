@@ -187,7 +187,7 @@ export function replayCommand(): Command {
     .addOption(dirOption())
     .optionsGroup('Edit before sending (the capture itself never changes):')
     .option('-X, --method <method>', 'another method')
-    .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable)', collect)
+    .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable); a Host set is sent as given', collect)
     .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
     .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
     .option('--resign [scheme:secret]', "sign what is sent again, timestamped now, so your app's check passes on an edited body: alone, with the running hook-catch's --verify secret; or stripe:SECRET, '$NAME', a scheme alone (its own variable)")
