@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { HookCatchError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { Forwarder, notSent } from './replay/forward.js';
+import { forwardWarner } from './replay/forward-warning.js';
 import { loopReason, type OwnAddresses } from './replay/target.js';
 import type { ReplayRecord } from './replay/types.js';
 import type { CapturedRequest } from './receiver/capture.js';
@@ -228,13 +229,14 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     stream: { clients: streamClients() },
   });
   const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
-  const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
+  const warnForward = options.forward ? forwardWarner(options.forward, () => publicState?.url ?? null, reporter.warning) : () => undefined;
+  const forwarder = options.forward ? createForwarder(options, options.forward, parts, warnForward) : null;
   if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
   await settleOwedForwards(store, forwarder, reporter).catch((error: unknown) => {
     throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
   });
   const baseUrl = () => publicState?.url ?? info?.receiverUrl ?? 'http://localhost';
-  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status);
+  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status, warnForward);
   if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(receiverServer);
   teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
@@ -283,7 +285,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
  * `--forward`: captures go to the user's app. In wait mode the receiver relays the app's answer;
  * what was answered some other way (ack mode, a response rule) is forwarded in the background.
  */
-function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts): Forwarder {
+function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts, warn: (request: CapturedRequest) => void): Forwarder {
   const forwarder = new Forwarder(
     { url, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure },
     {
@@ -295,7 +297,10 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, even
     },
   );
   events.on('request', (request) => {
-    if (!request.forward && request.forwardOwed) forwarder.background(request);
+    if (!request.forward && request.forwardOwed) {
+      warn(request);
+      forwarder.background(request);
+    }
   });
   return forwarder;
 }
@@ -319,7 +324,7 @@ async function settleOwedForwards(store: RequestLog, forwarder: Forwarder | null
 }
 
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object, warnForward: (request: CapturedRequest) => void) {
   const { store, jobs, rules, events } = parts;
   const { nextId } = parts;
   const receiver = createReceiver({
@@ -334,7 +339,7 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
-    relay: forwarder && options.forwardMode === 'wait' ? (request) => forwarder.relay(request) : undefined,
+    relay: forwarder && options.forwardMode === 'wait' ? (request) => (warnForward(request), forwarder.relay(request)) : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
   });
   const drain = new Drain();

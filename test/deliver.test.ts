@@ -82,15 +82,37 @@ describe('hook-catch deliver', () => {
     expect(app.received).toHaveLength(6); // each: 1 + a duplicate tried twice
   });
 
-  it('an app that acknowledges a duplicate with another status is flagged not idempotent, and still exits 0 (all acknowledged)', async () => {
+  it('an app that acknowledges a duplicate with another status is flagged not idempotent: a failed check exits 2, though all were acknowledged', async () => {
     const { dir, ids } = await captured(['{"jobId":"c"}']);
     const app = await countingApp((n) => ({ status: n === 1 ? 201 : 200 }));
     const run = await runCli(['deliver', ids[0]!, '--to', app.url, '--duplicates', '1', '--json', '--dir', dir]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.checks.acknowledged.ok).toBe(true);
     expect(report.checks.idempotent.ok).toBe(false);
     expect(report.checks.duplicatesNo5xx.ok).toBe(true);
-    expect(report.webhooks[0].sends.map((s: any) => [s.duplicate, s.attempts[0].status])).toEqual([[false, 201], [true, 200]]);
+    expect(report.webhooks[0].sends.map((s: any) => [s.order, s.duplicate, s.attempts[0].status])).toEqual([[1, false, 201], [2, true, 200]]);
+  });
+
+  it('--shuffle: a capture with the same bytes as an earlier one, sent first, is the original; the table is in the order sent', async () => {
+    // Stored: A, B, then A again (a provider's retry of A). Seed 8 sends them A-again, B, A.
+    const { dir, ids } = await captured(['{"jobId":"dup","n":1}', '{"jobId":"other"}', '{"jobId":"dup","n":1}']);
+    // The app fails the first time it sees a body (its first delivery is retried), then takes it.
+    const app = await countingApp((n) => (n === 1 ? { status: 503 } : { status: 200 }));
+    const run = await runCli(['deliver', ...ids, '--to', app.url, '--shuffle', '--seed', '8', ...FAST, '--dir', dir]);
+    expect(app.received.map((r) => r.body.toString())).toEqual(['{"jobId":"dup","n":1}', '{"jobId":"dup","n":1}', '{"jobId":"other"}', '{"jobId":"other"}', '{"jobId":"dup","n":1}']);
+    expect(run.stdout).toContain('✓ no 5xx after a duplicate');
+    expect(run.stdout).toContain('✓ the same body answered the same way every time (idempotent)');
+    expect(run.code).toBe(0);
+    const rows = run.stdout.split('\n').filter((line) => /acknowledged$/.test(line.trim()) && /^\s+\w{6}\s/.test(line));
+    expect(rows.map((line) => line.trim().split(/\s+/)[0])).toEqual([ids[2], ids[1], ids[0]].map((id) => shortId(id!)));
+    expect(rows[0]).toMatch(/503 → 200/);
+    // A 5xx to the one sent second is still caught, named with the one that went first.
+    const failing = await countingApp((n) => (n === 1 ? { status: 200 } : { status: 500 }));
+    const again = await runCli(['deliver', ...ids, '--to', failing.url, '--shuffle', '--seed', '8', '--retries', '1', '--json', '--dir', dir]);
+    expect(again.code).toBe(2);
+    expect(JSON.parse(again.stdout).checks.duplicatesNo5xx.problems).toEqual([`${shortId(ids[0]!)} (same body as ${shortId(ids[2]!)}, sent before it): answered 500`]);
   });
 
   it('a slow app: an attempt past --timeout fails and is retried, as a provider would', async () => {

@@ -85,6 +85,23 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     expect(page.errors).toEqual([]);
   });
 
+  it('a Twilio capture replayed to the app: the result says its signature does not verify there, and names --resign twilio', async () => {
+    const hc = await startHookCatch();
+    const app = await recordingApp(403);
+    const page = await openInspector(browser(), hc);
+    const id = await deliver(hc, 'Body=hi&From=%2B15550001111', { path: '/twilio/sms', headers: { 'X-Twilio-Signature': 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', 'Content-Type': 'application/x-www-form-urlencoded' } });
+    await row(page, id).click();
+    const detail = page.locator(`#detail[data-shown="${id}"]`);
+    await detail.getByLabel('replay target').fill(app.url);
+    await detail.locator('[data-action=replay]').click();
+    const warning = detail.locator('.replay-result .note.warn');
+    await warning.waitFor(SHOWN);
+    expect(await warning.innerText()).toBe(
+      `X-Twilio-Signature signs the URL the webhook was sent to (${hc.receiverUrl}/twilio/sms), so it does not verify at ${app.url}/twilio/sms; add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).`,
+    );
+    expect(page.errors).toEqual([]);
+  });
+
   it('a replay whose target is down says so in plain words, and the list shows it failed', async () => {
     const hc = await startHookCatch();
     const app = await recordingApp();

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -185,6 +185,71 @@ describe('hook-catch replay (CLI)', () => {
     expect((await app.got()).body.toString()).toBe('offline');
     const shown = await runCli(['show', id, '--dir', hc.dir, '--json']);
     expect(JSON.parse(shown.stdout).replays).toHaveLength(1);
+  });
+});
+
+describe('what is sent is framed by its own bytes, whatever the stored headers say', () => {
+  const BODY = '{"jobId":"cl-1","status":"completed","note":"sixty-one bytes."}';
+
+  /** Two fixtures edited by hand: one whose Content-Length is short of its body, one past it. */
+  async function wrongLengths(): Promise<string> {
+    const dir = join(await tempDir(), 'fixtures');
+    await mkdir(dir);
+    for (const [name, length] of [['short', '5'], ['long', '900']]) {
+      const headers = [['Host', 'provider.test'], ['Content-Type', 'application/json'], ['Content-Length', length]];
+      const fixture = { format: 'hook-catch/fixture@1', id: `${name}0000000000000000`, method: 'POST', url: `/webhook/${name}`, headers, bodyEncoding: 'utf8', body: BODY };
+      await writeFile(join(dir, `${name}.json`), JSON.stringify(fixture));
+    }
+    return dir;
+  }
+
+  /** The app got the whole body, with a Content-Length that says so and no other framing. */
+  function gotWhole(got: { body: Buffer; headers: [string, string][] }) {
+    expect(got.body.toString()).toBe(BODY);
+    const framing = got.headers.filter(([n]) => /^(content-length|transfer-encoding)$/i.test(n));
+    expect(framing).toEqual([['Content-Length', String(Buffer.byteLength(BODY))]]);
+  }
+
+  it('replay --file and deliver --file send the whole body with its true Content-Length', async () => {
+    const fixtures = await wrongLengths();
+    const dir = await tempDir();
+    const app = await recordingApp();
+    const replayed = await runCli(['replay', '--file', fixtures, '--to', app.url, '--timeout', '5s', '--dir', dir]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.code).toBe(0);
+    expect(app.received).toHaveLength(2);
+    app.received.forEach(gotWhole);
+    const delivered = await runCli(['deliver', '--file', fixtures, '--to', app.url, '--retries', '1', '--timeout', '5s', '--dir', dir]);
+    expect(delivered.code).toBe(0);
+    expect(app.received).toHaveLength(4);
+    app.received.forEach(gotWhole);
+  });
+
+  it('a capture imported from such a fixture replays whole (API and CLI); the stored capture keeps its headers', async () => {
+    const fixtures = await wrongLengths();
+    const hc = await startHookCatch();
+    const app = await recordingApp();
+    expect((await runCli(['import', join(fixtures, 'short.json'), '--dir', hc.dir])).code).toBe(0);
+    const id = hc.store.lastId!;
+    const reply = await replayApi(hc, id, { to: app.url, timeoutMs: 5000 });
+    expect(json(reply).replay.result).toMatchObject({ ok: true, status: 200 });
+    gotWhole(await app.got(1));
+    const run = await runCli(['replay', 'last', '--to', app.url, '--timeout', '5s', '--dir', hc.dir]);
+    expect(run.code).toBe(0);
+    gotWhole(await app.got(2));
+    const record = json(await send(`${hc.inspectorUrl}/api/requests/${id}`));
+    expect(record.headers).toContainEqual(['Content-Length', '5']);
+    expect(record.body).toBe(BODY);
+  });
+
+  it('forward: a POST that came with no body and no Content-Length goes on with Content-Length: 0, not chunked', async () => {
+    const app = await recordingApp();
+    const hc = await startHookCatch({ forward: app.url });
+    const answer = await rawRequest(hc.receiverPort, `POST /webhook/empty HTTP/1.1\r\nHost: 127.0.0.1:${hc.receiverPort}\r\nX-Event: ping\r\nConnection: close\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    const got = await app.got();
+    expect(got.headers.filter(([n]) => /^(content-length|transfer-encoding)$/i.test(n))).toEqual([['Content-Length', '0']]);
+    expect(got.body.length).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { verify as octokitVerify, sign as octokitSign } from '@octokit/webhooks-methods';
 import { isValidSlackRequest } from '@slack/bolt';
 import '@shopify/shopify-api/adapters/node';
@@ -12,7 +13,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
 import type { SchemeName } from '../src/signatures/types.js';
-import { json, runCli, send, startHookCatch, tempDir } from './helpers.js';
+import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 import { recordingApp, type Recorded } from './recording-app.js';
 
 // An edited replay signed again (`--resign`) passes the provider's own library at the app; the same
@@ -283,5 +284,150 @@ describe('replay --resign on the command line', () => {
     expect(missing.stderr.trim()).toMatch(/^hook-catch: --resign for a capture with no hook-catch running on .+ needs the secret: --resign stripe:SECRET/);
     const unset = await runCli(['replay', id, '--to', app.url, '--resign', 'github', '--dir', dir]);
     expect(unset.stderr.trim()).toBe('hook-catch: --resign: the environment variable GITHUB_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --resign github:SECRET.');
+  });
+});
+
+describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so before sending', () => {
+  const sms = PROVIDERS.find((p) => p.path === '/twilio/sms')!;
+  const token = { TWILIO_AUTH_TOKEN: sms.secret };
+  /** An app that checks X-Twilio-Signature at the URL it sees (its Host), as Twilio's middleware does: 403 when it fails. */
+  const twilioApp = (answer: () => 'hang' | null = () => null) =>
+    recordingApp((r) => answer() ?? (sms.check(r, `http://${header(r, 'host')}${r.url}`) ? { status: 204 } : { status: 403, body: 'bad signature' }));
+  const warningFor = (received: string, sentTo: string) =>
+    `X-Twilio-Signature signs the URL the webhook was sent to (${received}), so it does not verify at ${sentTo}; `;
+
+  it('replay: a warning in the answer (API) and on stderr (CLI, through the instance and offline, before sending), naming --resign twilio; none once re-signed', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir, verify: [{ scheme: 'twilio', secret: sms.secret }] });
+    const app = await twilioApp();
+    const id = await deliver(hc, sms);
+    const expected = warningFor(`${hc.receiverUrl}/twilio/sms`, `${app.url}/twilio/sms`) + 'add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).';
+    const reply = await replayApi(hc, id, { to: app.url });
+    expect(reply.body.replay.warning).toBe(expected);
+    expect(reply.body.replay.result.status).toBe(403);
+    const resigned = await replayApi(hc, id, { to: app.url, resign: true });
+    expect(resigned.body.replay.warning).toBeUndefined();
+    expect(resigned.body.replay.result.status).toBe(204);
+    // GitHub signs the body only: no warning.
+    const github = await deliver(hc, PROVIDERS[1]!);
+    expect((await replayApi(hc, github, { to: app.url })).body.replay.warning).toBeUndefined();
+
+    const cli = await runCli(['replay', id, '--to', app.url, '--dir', dir]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toBe(`hook-catch: warning: ${expected}\n`);
+    expect(cli.stdout).toMatch(/← 403 Forbidden/);
+    await hc.close();
+    // Offline, with an app that has not answered yet: the line is out before the answer.
+    let hang = true;
+    const slow = await twilioApp(() => (hang ? 'hang' : null));
+    const offline = spawnCli(['replay', id, '--to', slow.url, '--timeout', '60s', '--dir', dir]);
+    await slow.got(1);
+    await offline.printed(/--resign twilio/, { stream: 'stderr' });
+    offline.child.kill();
+    await offline.exited;
+    hang = false;
+    const fixed = await runCli(['replay', id, '--to', app.url, '--resign', 'twilio', '--dir', dir], { env: token });
+    expect(fixed.stderr).toBe('');
+    expect(fixed.code).toBe(0);
+  });
+
+  it('a fixture signed for the URL it is replayed to verifies there, with no warning; one signed elsewhere is warned about', async () => {
+    const app = await twilioApp();
+    const dir = await tempDir();
+    const write = async (name: string, host: string) => {
+      const headers = [['Host', host], ['Content-Type', sms.contentType], ...Object.entries(await sms.sign(sms.body, `http://${host}${sms.path}`))];
+      await writeFile(join(dir, name), JSON.stringify({ format: 'hook-catch/fixture@1', method: 'POST', url: sms.path, headers, bodyEncoding: 'utf8', body: sms.body }));
+    };
+    await write('here.json', `127.0.0.1:${app.port}`);
+    const here = await runCli(['replay', '--file', join(dir, 'here.json'), '--to', app.url, '--dir', dir]);
+    expect(here.stderr).toBe('');
+    expect(here.code).toBe(0);
+    await write('elsewhere.json', 'hooks.example.test');
+    const elsewhere = await runCli(['replay', '--file', join(dir, 'elsewhere.json'), '--to', app.url, '--dir', dir]);
+    expect(elsewhere.stderr).toBe(`hook-catch: warning: ${warningFor(`http://hooks.example.test${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).\n`);
+    expect(elsewhere.code).toBe(2);
+  });
+
+  it('deliver: one line before sending, for every webhook alike; --resign twilio signs each attempt for the app and the checks pass', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir });
+    const ids = [await deliver(hc, sms), await deliver(hc, sms)];
+    await hc.close();
+    const app = await twilioApp();
+    const run = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--dir', dir]);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toBe(`hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign each attempt for that URL. The same for 1 more webhook.`);
+    expect(lines.slice(1).every((line) => /attempt 1: 403/.test(line))).toBe(true);
+    const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--resign', 'twilio', '--json', '--dir', dir], { env: token });
+    expect(resigned.stderr).toBe('');
+    expect(resigned.code).toBe(0);
+    expect(JSON.parse(resigned.stdout).ok).toBe(true);
+  });
+
+  it('forward: one warning per start, at the first such webhook, before it is forwarded', async () => {
+    const app = await twilioApp();
+    const stderr = new PassThrough();
+    let said = '';
+    stderr.on('data', (chunk: Buffer) => (said += chunk.toString('utf8')));
+    const hc = await startHookCatch({ forward: app.url, output: 'json', stdout: new PassThrough(), stderr });
+    // The sender gets the app's answer (403: it checked the signature at its own URL).
+    const forwarded = async () => {
+      const headers = { 'Content-Type': sms.contentType, ...(await sms.sign(sms.body, `${hc.receiverUrl}${sms.path}`)) };
+      const reply = await send(`${hc.receiverUrl}${sms.path}`, { method: 'POST', headers, body: sms.body });
+      expect(reply.status).toBe(403);
+      return String(reply.headers['x-hook-catch-id']);
+    };
+    const first = await forwarded();
+    expect(said).toBe(`hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}\`hook-catch replay ${first.slice(-6)} --resign twilio\` sends it signed for your app's URL (said once, for the first such webhook).\n`);
+    await forwarded();
+    expect(app.received).toHaveLength(2);
+    expect(said.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('--set-header Host is sent as given (an app behind a virtual host), and the replay is edited', () => {
+  it('the app gets that Host; the record says edited and shows it; a Host that names no host is refused', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir });
+    const app = await recordingApp();
+    const id = json(await send(`${hc.receiverUrl}/webhook`, { method: 'POST', body: '{}' })).id;
+    const run = await runCli(['replay', id, '--to', app.url, '--set-header', 'Host: shop.example.test', '--json', '--dir', dir]);
+    expect(run.code).toBe(0);
+    expect(header(await app.got(1), 'host')).toBe('shop.example.test');
+    const record = JSON.parse(run.stdout);
+    expect(record.edited).toBe(true);
+    expect(record.sent.headers).toContainEqual(['Host', 'shop.example.test']);
+    // The page sends every header back, the captured Host unchanged: the app's own Host goes, not an edit.
+    const captured = json(await send(`${hc.inspectorUrl}/api/requests/${id}`)).headers;
+    const page = await replayApi(hc, id, { to: app.url, headers: captured });
+    expect(header(await app.got(2), 'host')).toBe(`127.0.0.1:${app.port}`);
+    expect(page.body.replay.edited).toBe(false);
+    const empty = await runCli(['replay', id, '--to', app.url, '--set-header', 'Host:', '--dir', dir]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe('hook-catch: Host must name a host, such as app.test or app.test:8080; got "".\n');
+  });
+
+  it('a Twilio capture replayed with the Host it was signed for verifies at the app, with no warning', async () => {
+    const sms = PROVIDERS.find((p) => p.path === '/twilio/sms')!;
+    const hc = await startHookCatch();
+    const app = await recordingApp();
+    const id = await deliver(hc, sms);
+    const reply = await replayApi(hc, id, { to: app.url, setHeaders: [['Host', `127.0.0.1:${hc.receiverPort}`]] });
+    expect(reply.body.replay.warning).toBeUndefined();
+    const got = await app.got(1);
+    expect(sms.check(got, `http://${header(got, 'host')}${got.url}`)).toBe(true);
+  });
+});
+
+describe("Twilio's invalid reason names the URL as the request came", () => {
+  it('over http to the receiver: http; through the public URL (its Host): https', async () => {
+    const sms = PROVIDERS.find((p) => p.path === '/twilio/sms')!;
+    const hc = await startHookCatch({ verify: [{ scheme: 'twilio', secret: sms.secret }], publicUrl: 'https://hooks.example.test' });
+    const headers = { 'Content-Type': sms.contentType, ...(await sms.sign(sms.body, 'https://elsewhere.example.test/twilio/sms')) };
+    const direct = json(await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers, body: sms.body })).id;
+    expect((await hc.store.get(direct))!.signature!.reason).toContain(`(checked ${hc.receiverUrl}/twilio/sms)`);
+    const tunneled = json(await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers: { ...headers, Host: 'hooks.example.test' }, body: sms.body })).id;
+    expect((await hc.store.get(tunneled))!.signature!.reason).toContain('(checked https://hooks.example.test/twilio/sms)');
   });
 });

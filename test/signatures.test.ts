@@ -273,7 +273,7 @@ const twilioForm: Provider = {
   signatureHeaders: ['X-Twilio-Signature'],
   missing: 'X-Twilio-Signature',
   malformed: { headers: { 'X-Twilio-Signature': 'bm90IGEgc2hhMQ==' }, reason: 'X-Twilio-Signature is not a base64 SHA-1 digest' },
-  mismatch: ({ receiverUrl, target }) => `signed with another secret, or for another URL (checked ${receiverUrl.replace(/^http:/, 'https:')}${target}), or the body differs from what was signed`,
+  mismatch: ({ receiverUrl, target }) => `signed with another secret, or for another URL (checked ${receiverUrl}${target}), or the body differs from what was signed`,
 };
 
 /** Twilio's JSON body: not signed itself; its SHA-256 is the bodySHA256 parameter of the signed URL. */
@@ -794,7 +794,7 @@ describeScheme(twilioForm, {
       expect(signature).toEqual({
         verdict: 'invalid',
         scheme: 'twilio',
-        reason: `signed with another secret, or for another URL (checked ${h.hc.receiverUrl.replace(/^http:/, 'https:')}${request.target}), or the body differs from what was signed`,
+        reason: `signed with another secret, or for another URL (checked ${h.hc.receiverUrl}${request.target}), or the body differs from what was signed`,
       });
     }, T);
   },

@@ -3,13 +3,16 @@ import { statuses } from '../replay/deliver-checks.js';
 import type { Check, DeliverProgress, DeliverReport, SendReport } from '../replay/deliver-types.js';
 import { formatDuration, formatFlagDuration } from '../units.js';
 
-/** The report: a line per send (statuses in order, attempts, latencies), the checks, a summary. */
+/** The report: a line per send in the order sent (statuses, attempts, latencies), the checks, a summary. */
 export function reportText(report: DeliverReport, c: ChalkInstance): string {
   const { schedule } = report;
   const backoff = schedule.backoffMs.map(formatFlagDuration).join(',');
   const title = c.bold(`Delivered ${report.webhooks.length} webhook${report.webhooks.length === 1 ? '' : 's'} to ${report.to}`);
   const lines = [title + c.dim(`  (up to ${schedule.attempts} attempts, ${backoff} apart${schedule.speed === 1 ? '' : ` at ${schedule.speed}x`})`), ''];
-  const rows = report.webhooks.flatMap((w) => (w.sends.length ? w.sends : [null]).map((send) => ({ w, cells: send ? sendCells(send) : null, send })));
+  // A row per send in the order they went out (with --shuffle, not the order given); those never sent last.
+  const rows = report.webhooks
+    .flatMap((w) => (w.sends.length ? w.sends : [null]).map((send) => ({ w, cells: send ? sendCells(send) : null, send })))
+    .sort((a, b) => (a.send?.order ?? Infinity) - (b.send?.order ?? Infinity));
   // Each column as wide as its widest cell, so that long retry chains stay aligned.
   const width = (i: number) => Math.max(0, ...rows.map((r) => r.cells?.[i]?.length ?? 0));
   const what = Math.max(...rows.map((r) => `${r.w.method} ${shorten(r.w.path)}`.length));
@@ -27,7 +30,9 @@ export function reportText(report: DeliverReport, c: ChalkInstance): string {
   for (const check of Object.values(report.checks)) lines.push(...checkLines(check, c));
   const sends = report.webhooks.flatMap((w) => w.sends);
   const acked = sends.filter((s) => s.acknowledged).length;
-  lines.push('', `${acked} of ${sends.length} sends acknowledged in ${formatDuration(report.durationMs)}${report.ok ? '' : c.red('; some never were')}`);
+  const failed = Object.values(report.checks).filter((check) => !check.ok).length;
+  const verdict = failed ? c.red(`; ${failed} check${failed === 1 ? '' : 's'} failed`) : '';
+  lines.push('', `${acked} of ${sends.length} sends acknowledged in ${formatDuration(report.durationMs)}${verdict}`);
   return lines.join('\n') + '\n';
 }
 
@@ -60,6 +65,7 @@ export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boole
   };
   return {
     event(event: DeliverProgress) {
+      if (event.type === 'warning') return void stderr.write(`hook-catch: warning: ${event.text}\n`);
       if (event.type === 'planned') total = event.sends;
       else if (event.type === 'attempt') {
         if (event.willRetry) retrying++;

@@ -17,9 +17,10 @@ import { formatFlagDuration } from '../units.js';
 import { checkedBy, dirOption, duration, wholeNumber } from './args.js';
 import { progressReporter, reportText } from './deliver-report.js';
 import { clientFor } from './client.js';
+import { resignRule } from './replay.js';
 
-/** 0 every webhook was acknowledged, 2 some never were. */
-export const DELIVER_EXIT = { acknowledged: 0, notAcknowledged: 2 } as const;
+/** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */
+export const DELIVER_EXIT = { passed: 0, checkFailed: 2 } as const;
 
 /** The schedule and the mix as deliver() takes them; what to send and where, as the flags give them. */
 export interface DeliverCommandOptions extends Omit<DeliverOptions, 'to' | 'own' | 'onProgress' | 'signal'> {
@@ -55,7 +56,7 @@ export async function deliverCommandRun(options: DeliverCommandOptions, stdout: 
     progress.end();
     stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : reportText(report, chalkFor(stdout)));
     if (stop.signal.aborted) return 130;
-    return report.ok ? DELIVER_EXIT.acknowledged : DELIVER_EXIT.notAcknowledged;
+    return report.ok ? DELIVER_EXIT.passed : DELIVER_EXIT.checkFailed;
   } finally {
     process.off('SIGINT', onSignal);
   }
@@ -89,16 +90,18 @@ export function deliverCommand(): Command {
     .option('--shuffle', 'send them out of order')
     .addOption(new Option('--concurrency <n>', 'webhooks in flight at once').default(1).argParser(wholeNumber('--concurrency', 1)))
     .addOption(new Option('--seed <n>', 'the same number gives the same order and duplicates again').default(1).argParser(wholeNumber('--seed', 0)))
+    .option('--resign <scheme:secret>', "sign each attempt again, timestamped now (for Twilio: for your app's URL): stripe:SECRET, '$NAME', or a scheme alone (its own variable, such as TWILIO_AUTH_TOKEN)")
     .option('--insecure', 'accept a self-signed TLS certificate from an https app')
     .option('--json', 'print the report as JSON')
     .addOption(dirOption())
     .addHelpText('after', `
 Each webhook is sent the byte-exact way replay sends it (signatures still verify) and retried on a
-non-2xx answer or a timeout. The report lists every attempt and checks that every webhook was
-finally acknowledged, that the same body was answered the same way every time (idempotent), and
-that no duplicate got a 5xx.
+non-2xx answer or a timeout. The report lists every send in the order sent, with its attempts, and
+checks that every webhook was finally acknowledged, that the same body was answered the same way
+every time (idempotent), and that no duplicate got a 5xx (a duplicate: a send of a body already
+sent, whichever capture went first).
 
-Exit status: 0 every webhook was acknowledged, 2 some never were, 130 stopped (Ctrl-C), 1 an error.
+Exit status: 0 every check passed, 2 a check failed, 130 stopped (Ctrl-C), 1 an error.
 
 Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 seconds:
   $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50% --shuffle`)
@@ -119,6 +122,7 @@ Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 secon
           concurrency: flags.concurrency,
           seed: flags.seed,
           insecure: flags.insecure,
+          resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
           json: flags.json,
         },
         process.stdout,

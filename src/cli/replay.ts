@@ -40,7 +40,10 @@ export async function replayRequest(ref: string, options: ReplayCommandOptions, 
   const dir = resolve(options.dir);
   if (options.to) parseTarget(options.to, '--to');
   const instance = await readInstance(dir);
-  const record = instance ? await throughInstance(clientFor(instance), ref, options, dir) : await offline(ref, options, dir);
+  const warn = warner(stderr);
+  const record = instance ? await throughInstance(clientFor(instance), ref, options, dir) : await offline(ref, options, dir, warn);
+  // Through the instance, its warning comes with the answer: said before the answer is shown.
+  if (instance && record.warning) warn(record.warning);
   return report([record], options, stdout, stderr);
 }
 
@@ -55,7 +58,7 @@ export async function replayFiles(path: string, options: ReplayCommandOptions, s
   const own = { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null };
   const records: ReplayRecord[] = [];
   for (const fixture of fixtures) {
-    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture') }));
+    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture'), onWarning: warner(stderr) }));
   }
   return report(records, options, stdout, stderr);
 }
@@ -93,10 +96,15 @@ async function throughInstance(client: ReturnType<typeof clientFor>, ref: string
   }
 }
 
-function offline(ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
+function offline(ref: string, options: ReplayCommandOptions, dir: string, onWarning: (line: string) => void): Promise<ReplayRecord> {
   if (!options.to) throw noTarget(dir, false);
   const resign = givenResign(options, `a capture with no hook-catch running on ${dir}`);
-  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, resign });
+  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, resign, onWarning });
+}
+
+/** A warning line on stderr (a replay the app will likely refuse, said before it is sent). */
+function warner(stderr: NodeJS.WritableStream): (line: string) => void {
+  return (line) => stderr.write(`hook-catch: warning: ${line}\n`);
 }
 
 /** `--resign` with its secret given; without one there is no running `--verify` to take it from. */
@@ -151,6 +159,11 @@ async function editsOf(flags: Record<string, any>): Promise<Edits> {
 /** `--resign` alone: true; `--resign stripe:SECRET`, `--resign '$NAME'`, `--resign stripe`: that rule. */
 function resignFlag(value: string | true | undefined): true | ResignRule | undefined {
   if (value === undefined || value === true) return value;
+  return resignRule(value);
+}
+
+/** `stripe:SECRET`, `'$NAME'`, `stripe` (its own variable) as a rule to sign with. */
+export function resignRule(value: string): ResignRule {
   const input = parseVerify(value, '--resign');
   if (input.path) throw new HookCatchError('--resign takes SCHEME:SECRET, without a path.');
   return checkVerify(input);
@@ -174,7 +187,7 @@ export function replayCommand(): Command {
     .addOption(dirOption())
     .optionsGroup('Edit before sending (the capture itself never changes):')
     .option('-X, --method <method>', 'another method')
-    .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable)', collect)
+    .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable); a Host set is sent as given', collect)
     .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
     .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
     .option('--resign [scheme:secret]', "sign what is sent again, timestamped now, so your app's check passes on an edited body: alone, with the running hook-catch's --verify secret; or stripe:SECRET, '$NAME', a scheme alone (its own variable)")

@@ -1,26 +1,33 @@
-import type { Check, WebhookReport } from './deliver-types.js';
+import type { Check, SendReport } from './deliver-types.js';
+
+/** One send as the checks see it: the webhook's label, its body's key, and the send; listed in the order sent. */
+export interface SentSend {
+  label: string;
+  /** Webhooks with the same method, path and body bytes share it (a provider's retries of one event). */
+  key: string;
+  send: SendReport;
+}
 
 /** Every webhook acknowledged (2xx), after however many attempts. */
-export function checkAcknowledged(webhooks: WebhookReport[]): Check {
-  const problems = webhooks.flatMap((w) =>
-    w.sends.filter((s) => !s.acknowledged).map((s) => `${w.label}${s.duplicate ? ' (duplicate)' : ''}: never acknowledged in ${s.attempts.length} attempts (${statuses(s.attempts)})`),
-  );
+export function checkAcknowledged(sent: SentSend[]): Check {
+  const problems = sent
+    .filter(({ send }) => !send.acknowledged)
+    .map(({ label, send }) => `${label}${send.duplicate ? ' (duplicate)' : ''}: never acknowledged in ${send.attempts.length} attempts (${statuses(send.attempts)})`);
   return { ok: problems.length === 0, rule: 'every webhook finally acknowledged (2xx)', problems };
 }
 
 /**
  * The same body answered the same way every time: the last answer to each send of one webhook,
  * and of webhooks with the same method, path and body (a provider's retries), has one status.
+ * The answers are named in the order they were sent.
  */
-export function checkIdempotent(webhooks: WebhookReport[], bodyKey: (w: WebhookReport) => string): Check {
+export function checkIdempotent(sent: SentSend[]): Check {
   const groups = new Map<string, { label: string; duplicate: boolean; status: number }[]>();
-  for (const w of webhooks) {
-    const key = bodyKey(w);
+  for (const { label, key, send } of sent) {
+    const last = send.attempts.at(-1);
+    if (last?.status == null) continue;
     if (!groups.has(key)) groups.set(key, []);
-    for (const s of w.sends) {
-      const last = s.attempts.at(-1);
-      if (last?.status != null) groups.get(key)!.push({ label: w.label, duplicate: s.duplicate, status: last.status });
-    }
+    groups.get(key)!.push({ label, duplicate: send.duplicate, status: last.status });
   }
   const problems: string[] = [];
   for (const answers of groups.values()) {
@@ -30,18 +37,23 @@ export function checkIdempotent(webhooks: WebhookReport[], bodyKey: (w: WebhookR
   return { ok: problems.length === 0, rule: 'the same body answered the same way every time (idempotent)', problems };
 }
 
-/** A duplicate (a second send, or a second webhook with the same body) never got a 5xx. */
-export function checkDuplicatesNo5xx(webhooks: WebhookReport[], bodyKey: (w: WebhookReport) => string): Check {
-  const seen = new Set<string>();
+/**
+ * A duplicate never got a 5xx: a send is a duplicate when a send of the same body went before it
+ * (its second send, or another webhook with the same body). What went first is the original, even
+ * when it is the later capture (--shuffle).
+ */
+export function checkDuplicatesNo5xx(sent: SentSend[]): Check {
+  const firstOf = new Map<string, string>();
   const problems: string[] = [];
-  for (const w of webhooks) {
-    const key = bodyKey(w);
-    w.sends.forEach((s, i) => {
-      const repeat = s.duplicate || i > 0 || seen.has(key);
-      const errors = s.attempts.filter((a) => a.status !== null && a.status >= 500);
-      if (repeat && errors.length) problems.push(`${w.label} (duplicate): answered ${errors.map((a) => a.status).join(', ')}`);
-    });
-    seen.add(key);
+  for (const { label, key, send } of sent) {
+    const first = firstOf.get(key);
+    if (first === undefined) {
+      firstOf.set(key, label);
+      continue;
+    }
+    const errors = send.attempts.filter((a) => a.status !== null && a.status >= 500);
+    const which = send.duplicate || first === label ? 'duplicate' : `same body as ${first}, sent before it`;
+    if (errors.length) problems.push(`${label} (${which}): answered ${errors.map((a) => a.status).join(', ')}`);
   }
   return { ok: problems.length === 0, rule: 'no 5xx after a duplicate', problems };
 }

@@ -26,6 +26,8 @@ export interface AttemptRecord {
 
 /** One send of a webhook with its retries: the first, or a duplicate sent after it. */
 export interface SendReport {
+  /** Its place in the order the sends went out (1 first): with --shuffle, not the order given. */
+  order: number;
   duplicate: boolean;
   attempts: AttemptRecord[];
   /** True once an attempt was answered 2xx. */
@@ -56,14 +58,17 @@ export interface DeliverReport {
   to: string;
   schedule: { attempts: number; backoffMs: number[]; speed: number; timeoutMs: number };
   webhooks: WebhookReport[];
+  /** Said before sending: some carry a signature over a URL they no longer go to (Twilio's), which the app's check refuses. */
+  warning?: string;
   checks: { acknowledged: Check; idempotent: Check; duplicatesNo5xx: Check };
-  /** True when every webhook was acknowledged (the exit code follows it). */
+  /** True when every check passed (the exit code follows it). */
   ok: boolean;
   durationMs: number;
 }
 
 /** What `deliver` tells a progress display as it goes. */
 export type DeliverProgress =
+  | { type: 'warning'; text: string }
   | { type: 'planned'; sends: number }
   | { type: 'attempt'; label: string; duplicate: boolean; attempt: AttemptRecord; willRetry: boolean }
   | { type: 'settled'; label: string; duplicate: boolean; acknowledged: boolean };

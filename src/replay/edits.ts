@@ -3,6 +3,7 @@ import type { Edits } from './types.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const HOST = /^[^\s/?#@]+$/;
 
 /** Checks edits a user gave (flags, API, page) so that what is sent is a valid HTTP request; says what is wrong. */
 export function checkEdits(edits: Edits): Edits {
@@ -12,7 +13,11 @@ export function checkEdits(edits: Edits): Edits {
   if (edits.path !== undefined && !/^\/[^\s]*$/.test(edits.path)) {
     throw new HookCatchError(`The path must start with / and hold no spaces, such as /webhook?x=1; got "${edits.path}".`);
   }
-  for (const [name, value] of [...(edits.headers ?? []), ...(edits.setHeaders ?? [])]) checkHeader(name, value);
+  for (const [name, value] of [...(edits.headers ?? []), ...(edits.setHeaders ?? [])]) {
+    checkHeader(name, value);
+    // A Host set is sent as given (an app behind a virtual host): it must name one.
+    if (name.toLowerCase() === 'host' && !HOST.test(value)) throw new HookCatchError(`Host must name a host, such as app.test or app.test:8080; got "${value}".`);
+  }
   for (const name of edits.removeHeaders ?? []) checkHeader(name, '');
   return edits;
 }

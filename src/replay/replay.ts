@@ -4,8 +4,10 @@ import { HookCatchError } from '../errors.js';
 import { encodeBody, type CapturedRequest } from '../receiver/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';
-import { outgoing, sentRequest, type Outgoing } from './outgoing.js';
+import { outgoing, sentRequest, urlAtApp, type Outgoing } from './outgoing.js';
+import { SCHEMES } from '../signatures/schemes.js';
 import type { SchemeName } from '../signatures/types.js';
+import { urlSignatureWarning } from '../signatures/url-signed.js';
 import { send } from './send.js';
 import { loopReason, type OwnAddresses } from './target.js';
 import type { Edits, ReplayRecord, SendResult } from './types.js';
@@ -21,6 +23,8 @@ export interface ReplayOptions {
   own: OwnAddresses;
   /** Sign what is sent again with this secret (a fresh timestamp), under this scheme or the one its headers show. */
   resign?: ResignRule;
+  /** Told, before sending, why the app will likely refuse what is sent (a signature over another URL). */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -40,6 +44,8 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   if (loop) throw new HookCatchError(loop);
   const out = outgoing(request, options.to, options.edits);
   const resigned = options.resign ? await resignOutgoing(out, request.contentType, options.resign) : undefined;
+  const warning = resigned && SCHEMES[resigned].signsUrl ? null : urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, REPLAY_FIX);
+  if (warning) options.onWarning?.(warning);
   const at = new Date().toISOString();
   const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
   const record: ReplayRecord = {
@@ -49,21 +55,26 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
     to: out.url.href,
     edited: out.edited,
     ...(resigned && { resigned }),
+    ...(warning && { warning }),
     sent: { ...sentRequest(out), bodySize: out.body.length, ...(out.edited ? encodeBody(out.body) : {}) },
     result: resultRecord(result),
   };
   return record;
 }
 
+/** What to do about a signature over the URL it was sent to: sign it again for the target. */
+const REPLAY_FIX = (scheme: SchemeName) => `add --resign ${scheme} to sign it for that URL (on the page: Re-sign, with --verify ${scheme}).`;
+
 /** Puts new signature headers (and for Twilio's JSON, a new bodySHA256 in the URL) on `out`; the scheme used. */
-async function resignOutgoing(out: Outgoing, contentType: string | null, rule: ResignRule): Promise<SchemeName> {
-  const signed = await resign({ headers: out.headers, body: out.body, url: out.url.href, contentType }, rule);
+export async function resignOutgoing(out: Outgoing, contentType: string | null, rule: ResignRule): Promise<SchemeName> {
+  // Signed for the URL the app sees (a Host an edit set names it), as Twilio signs the URL it calls.
+  const signed = await resign({ headers: out.headers, body: out.body, url: urlAtApp(out), contentType }, rule);
   if (!signed) throw new HookCatchError('Cannot re-sign: the capture has no signature header of a known scheme; name the scheme, such as stripe:SECRET.');
   out.headers = signed.headers;
-  if (signed.url !== out.url.href) {
-    const url = new URL(signed.url);
-    out.path = out.path.split('?')[0] + url.search;
-    out.url = url;
+  const { search } = new URL(signed.url);
+  if (search !== out.url.search) {
+    out.path = out.path.split('?')[0] + search;
+    out.url.search = search;
   }
   out.edited = true;
   return signed.scheme;

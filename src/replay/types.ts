@@ -68,6 +68,8 @@ export interface ReplayRecord {
   edited: boolean;
   /** The scheme it was signed again under (`--resign`), with a fresh timestamp. */
   resigned?: SchemeName;
+  /** Why the target likely refused it, said before it was sent: a signature over the URL it was sent to (Twilio's), now another. */
+  warning?: string;
   /** What was sent: for an edited replay, the body too (an unedited one sent the capture's exact bytes). */
   sent: SentRequest & Partial<EncodedBody> & { bodySize: number };
   /** The target's answer (its body at most DEFAULTS.keptAnswerBytes), or why there was none. */

@@ -13,6 +13,7 @@ import type { Scheme } from './types.js';
 export const twilio: Scheme = {
   name: 'twilio',
   header: 'X-Twilio-Signature',
+  signsUrl: true,
   read(request, context) {
     const value = headerValue(request.headers, 'x-twilio-signature');
     if (value === undefined) return { kind: 'missing', header: 'X-Twilio-Signature' };

@@ -91,6 +91,8 @@ export interface Scheme {
   read(request: SignedRequest, context: CheckContext): Reading;
   /** Headers replaced (same place) or added so that `body` verifies with `secret` at `url`, signed `now`. */
   sign(request: ResignInput, secret: string): [string, string][] | Promise<[string, string][]>;
+  /** True when the signature covers the full URL the provider called (Twilio): sent to another URL, it cannot verify there. */
+  signsUrl?: true;
   /** The URL to send a re-signed request to, when the scheme signs something in it (Twilio's bodySHA256). */
   signedUrl?(url: string, body: Buffer, contentType: string | null): string;
   /** A secret this scheme cannot use, in plain words (never echoing it); null when it is usable. */

@@ -64,16 +64,30 @@ export function rulesFor(rules: VerifyRule[], url: string): VerifyRule[] {
 }
 
 /**
- * Where the provider may have sent the request (Twilio signs the full URL): the Host it named, as
- * https and http (X-Forwarded-* when a tunnel or proxy set them), and the public URL.
+ * Where the provider may have sent the request (Twilio signs the full URL), first as it came: the
+ * Host it named with the scheme a proxy or tunnel gave (X-Forwarded-*), else the public URL's when
+ * the Host is the public one, else http (the receiver listens on http); then the other scheme (a
+ * proxy in front that said nothing), and the public URL. A mismatch names the first.
  */
 export function urlsOf(request: Pick<SignedRequest, 'headers' | 'url'>, publicUrl: string | null): string[] {
   const host = headerValue(request.headers, 'x-forwarded-host') ?? headerValue(request.headers, 'host');
   const proto = headerValue(request.headers, 'x-forwarded-proto')?.split(',')[0]?.trim();
   const urls: string[] = [];
-  if (host) for (const scheme of proto ? [proto] : ['https', 'http']) urls.push(`${scheme}://${host}${request.url}`);
+  if (host) {
+    const arrived = proto ?? (host === hostOf(publicUrl) ? new URL(publicUrl!).protocol.slice(0, -1) : 'http');
+    const schemes = proto ? [proto] : [arrived, arrived === 'http' ? 'https' : 'http'];
+    for (const scheme of schemes) urls.push(`${scheme}://${host}${request.url}`);
+  }
   if (publicUrl) urls.push(`${publicUrl.replace(/\/+$/, '')}${request.url}`);
   return [...new Set(urls)];
+}
+
+function hostOf(url: string | null): string | null {
+  try {
+    return url ? new URL(url).host : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
     h('div', { class: 'line-edit' }, method, path),
     h('label', { class: 'field' }, h('span', null, 'Send to'), to),
     h('h3', null, 'Headers'),
-    h('p', { class: 'note' }, 'Host and the connection headers (Connection, Transfer-Encoding…) are not passed on: the target gets its own Host.'),
+    h('p', { class: 'note' }, 'The connection headers (Connection, Transfer-Encoding…) are not passed on and Content-Length follows the body; the target gets its own Host unless you change it here.'),
     headers.el,
     h('h3', null, 'Body'), body.el,
     resign.el,

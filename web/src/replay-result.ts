@@ -10,14 +10,17 @@ const SHOWN_BYTES = 2048;
 export function resultView(record: ReplayRecord): HTMLElement {
   const r = record.result;
   const sent = h('span', { class: 'muted' }, ` · ${record.sent.method} ${record.to}`, record.resigned ? ` · re-signed (${record.resigned})` : '');
+  const warning = record.warning ? h('p', { class: 'note warn', data: { warning: '' } }, record.warning) : null;
   if (!r.ok) {
     return h('div', { class: 'replay-result failed', data: { status: 'failed', replay: record.id } },
       h('div', { class: 'result-line' }, h('span', { class: 'c-status s5' }, 'no answer'), ` · ${duration(r.latencyMs)}`, sent),
+      warning,
       h('p', { class: 'note error' }, r.error),
     );
   }
   return h('div', { class: 'replay-result', data: { status: String(r.status), replay: record.id } },
     h('div', { class: 'result-line' }, h('span', { class: `c-status s${String(r.status)[0]}` }, `${r.status} ${r.statusText}`), ` · ${duration(r.latencyMs)} · ${size(r.bodySize)}`, sent),
+    warning,
     answerBody(r.body, r.bodyEncoding, r.bodySize),
   );
 }

@@ -127,6 +127,8 @@ export interface ReplayRecord {
   edited: boolean;
   /** The scheme it was signed again under (`resign`), with a fresh timestamp. */
   resigned?: SchemeName;
+  /** Why the target likely refused it (a signature over the URL the webhook was sent to, now another). */
+  warning?: string;
   sent: { method: string; url: string; headers: [string, string][]; bodySize: number; body?: string; bodyEncoding?: 'utf8' | 'base64' };
   result: ReplayResult;
 }
