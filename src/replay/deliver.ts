@@ -94,7 +94,7 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
       if (aborted) break;
     }
     const at = new Date().toISOString();
-    const result = await send(outgoing(item.request, options.to), { timeoutMs: options.timeoutMs, keepBytes: KEPT_ANSWER, insecure: options.insecure });
+    const result = await send(outgoing(item.request, options.to), { timeoutMs: options.timeoutMs, timeoutFlag: '--timeout', keepBytes: KEPT_ANSWER, insecure: options.insecure });
     const record: AttemptRecord = result.ok
       ? { attempt: n, at, status: result.status, latencyMs: result.latencyMs, answerHash: hash(result.body) }
       : { attempt: n, at, status: null, failure: result.failure, error: result.error, latencyMs: result.latencyMs };

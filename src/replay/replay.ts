@@ -41,7 +41,7 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   const out = outgoing(request, options.to, options.edits);
   const resigned = options.resign ? await resignOutgoing(out, request.contentType, options.resign) : undefined;
   const at = new Date().toISOString();
-  const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
+  const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, timeoutFlag: '--timeout', keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
   const record: ReplayRecord = {
     id: `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
     of: request.id,
