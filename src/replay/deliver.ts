@@ -111,7 +111,7 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
     if (options.resign) await resignOutgoing(out, item.request.contentType, options.resign);
     const at = new Date().toISOString();
     if (n === 1) order = stamp();
-    const result = await send(out, { timeoutMs: options.timeoutMs, keepBytes: KEPT_ANSWER, insecure: options.insecure });
+    const result = await send(out, { timeoutMs: options.timeoutMs, timeoutFlag: '--timeout', keepBytes: KEPT_ANSWER, insecure: options.insecure });
     const record: AttemptRecord = result.ok
       ? { attempt: n, at, status: result.status, latencyMs: result.latencyMs, answerHash: hash(result.body) }
       : { attempt: n, at, status: null, failure: result.failure, error: result.error, latencyMs: result.latencyMs };

@@ -132,7 +132,7 @@ export class Forwarder {
 
   private send(request: CapturedRequest): Promise<SendResult> {
     const out = outgoing(request, this.options.url);
-    return send(out, { timeoutMs: this.options.timeoutMs, keepBytes: this.options.maxAnswer + 1, agent: this.agent });
+    return send(out, { timeoutMs: this.options.timeoutMs, timeoutFlag: '--forward-timeout', keepBytes: this.options.maxAnswer + 1, agent: this.agent });
   }
 }
 

@@ -47,7 +47,7 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   const warning = resigned && SCHEMES[resigned].signsUrl ? null : urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, REPLAY_FIX);
   if (warning) options.onWarning?.(warning);
   const at = new Date().toISOString();
-  const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
+  const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, timeoutFlag: '--timeout', keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
   const record: ReplayRecord = {
     id: `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
     of: request.id,

@@ -14,6 +14,8 @@ export interface SendOptions {
   agent?: Agent;
   /** Accept a target's TLS certificate that does not verify (a local app's self-signed one). */
   insecure?: boolean;
+  /** The flag that raises `timeoutMs`, named when it runs out (each command has its own: `--forward-timeout` …). */
+  timeoutFlag?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function send(out: Outgoing, options: SendOptions): Promise<SendResult> {
       settled = true;
       clearTimeout(timer);
       req.destroy();
-      resolve({ ok: false, ...explain(error, out.url, options.timeoutMs), latencyMs: elapsed() });
+      resolve({ ok: false, ...explain(error, out.url, options.timeoutMs, options.timeoutFlag), latencyMs: elapsed() });
     };
     const https = out.url.protocol === 'https:';
     const req = (https ? httpsRequest : httpRequest)(out.url, {
@@ -81,11 +83,12 @@ class TimedOut extends Error {}
 const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|EPROTO|HOSTNAME_MISMATCH)/;
 
 /** A failure in plain words, naming the target and what to try. */
-export function explain(error: unknown, url: URL, timeoutMs: number): { failure: SendFailure; error: string } {
+export function explain(error: unknown, url: URL, timeoutMs: number, timeoutFlag?: string): { failure: SendFailure; error: string } {
   const where = url.origin;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (error instanceof TimedOut) {
-    return { failure: 'timeout', error: `${where} did not answer within ${formatDuration(timeoutMs)} (raise it with --timeout).` };
+    const raise = timeoutFlag ? ` (raise it with ${timeoutFlag})` : '';
+    return { failure: 'timeout', error: `${where} did not answer within ${formatDuration(timeoutMs)}${raise}.` };
   }
   if (code === 'ECONNREFUSED') {
     return { failure: 'refused', error: `${where} refused the connection: is your app listening on port ${portOf(url)}?` };
