@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { countsWords, deliveryCounts } from '../jobs/summary.js';
 import type { Job } from '../jobs/types.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { HookCatch } from '../start.js';
@@ -71,7 +72,10 @@ export class CaptureReport {
     const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${blanked}` : 'nothing to save';
     (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
     if (this.flags.json) {
-      const jobs = result.jobs.map((job) => ({ id: job.id, status: job.status, deliveries: job.deliveries.length }));
+      const jobs = result.jobs.map((job) => {
+        const counts = deliveryCounts(job);
+        return { id: job.id, status: job.status, deliveries: counts.deliveries, refused: counts.refused };
+      });
       this.io.stdout.write(JSON.stringify({ type: 'done', outcome: result.outcome, exitCode, files: result.files, jobs, requests: result.requests }) + '\n');
     } else for (const file of result.files) this.io.stdout.write(file + '\n');
     return exitCode;
@@ -97,8 +101,7 @@ export class CaptureReport {
 }
 
 function describeWaiting(job: Job): string {
-  const status = job.status.replace('_', ' ');
-  return `job ${job.id} (${status}, ${job.deliveries.length ? plural(job.deliveries.length, 'delivery').replace('ys', 'ies') : 'no delivery'})`;
+  return `job ${job.id} (${job.status.replace('_', ' ')}, ${countsWords(deliveryCounts(job))})`;
 }
 
 /** A limit as given: 10m rather than 10m 0s. */
