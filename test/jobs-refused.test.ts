@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ExpiryTimer } from '../src/jobs/expiry.js';
+import type { Job } from '../src/jobs/types.js';
 import { start } from '../src/start.js';
 import type { HookCatch } from '../src/start.js';
 import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
@@ -87,5 +89,22 @@ describe('refused deliveries are not acknowledged ones', { timeout: 120_000 }, (
     expect(waited.stderr).toBe('hook-catch: job any-1: this delivery was refused (answered 500), so its provider will usually send it again.\n');
     expect(JSON.parse(waited.stdout)).toEqual({ jobId: 'any-1', status: 'done' });
     expect(hc.jobs.matchOf(id)).toMatchObject({ refused: true, jobStatus: 'refused' });
+  });
+
+  it('a refused (or imported, or lost) job past its time sets no expiry timer: it does not expire, so a timer would only fire again and again', () => {
+    const due: string[] = [];
+    const timer = new ExpiryTimer(Date.now, () => due.push('due'));
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (const status of ['refused', 'imported', 'webhook_lost'] as const) {
+        timer.consider({ id: status, status, expiresAt: new Date(Date.now() - 1000).toISOString() } as Job);
+      }
+      expect(spy).not.toHaveBeenCalled();
+      timer.consider({ id: 'waiting', status: 'pending', expiresAt: new Date(Date.now() - 1000).toISOString() } as Job);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      timer.stop();
+    }
   });
 });

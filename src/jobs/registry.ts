@@ -4,7 +4,7 @@ import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
 import { arrivedAt, byText, isAcknowledged, makeDelivery, renumber } from './delivery.js';
-import { ExpiryTimer, LostTimer } from './expiry.js';
+import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
 
 export interface RegistryOptions {
@@ -16,11 +16,6 @@ export interface RegistryOptions {
   maxJobs: number;
 }
 
-/**
- * Statuses a job does not expire from (a lost or refused webhook may still come: it is matched then;
- * a job known only from imports was never waited for).
- */
-const TERMINAL = new Set<JobStatus>(['completed', 'failed', 'webhook_lost', 'refused', 'imported']);
 /** Deliveries kept per job (the newest); `attempt` still counts every one. */
 export const DELIVERIES_PER_JOB = 50;
 
@@ -268,7 +263,7 @@ export class JobRegistry {
 
   private expireIfDue(job: Job): void {
     this.loseIfDue(job);
-    if (!TERMINAL.has(job.status) && job.status !== 'expired' && Date.parse(job.expiresAt) <= this.options.now()) {
+    if (!NOT_EXPIRING.has(job.status) && Date.parse(job.expiresAt) <= this.options.now()) {
       this.setStatus(job, 'expired', job.expiresAt);
     }
   }
