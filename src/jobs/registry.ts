@@ -3,7 +3,7 @@ import type { Registration } from '../store/registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
-import { arrivedAt, byText, isAcknowledged, makeDelivery, renumber } from './delivery.js';
+import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } from './delivery.js';
 import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
 
@@ -159,8 +159,7 @@ export class JobRegistry {
     const delivery = job?.deliveries.find((d) => d.requestId === requestId);
     if (!job || !delivery) return null;
     const { matchedBy, attempt, duplicate, status, statusWord, source } = delivery;
-    const refused = source === 'webhook' && !isAcknowledged(delivery);
-    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord, source, refused };
+    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord, source, refused: isRefused(delivery) };
   }
 
   /** Stops the timers. */
