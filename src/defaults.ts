@@ -22,6 +22,12 @@ export const DEFAULTS = {
   maxJobs: 5000,
   /** `hook-catch wait --timeout`: 10 minutes. */
   waitTimeoutMs: 10 * 60 * 1000,
+  /**
+   * `capture --settle`: how long capture listens on after the last expected job settled, so that a
+   * duplicate its provider sends a moment later is saved too: 3 s, several times a webhook's round
+   * trip through a tunnel, and little added to a CI run.
+   */
+  captureSettleMs: 3000,
   /** `GET /api/jobs/:id/wait` without `timeout`. */
   apiWaitTimeoutMs: 30_000,
   /** A live-stream client whose unsent messages pass this many bytes is dropped (1 MB). */

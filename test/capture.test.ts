@@ -64,6 +64,39 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).toMatch(/all 2 jobs completed\.\nhook-catch: saved 2 fixtures to /);
   });
 
+  it('--settle: a duplicate its provider sends after the job settled is saved too, and the report says what was saved', TEST, async () => {
+    const out = join(await tempDir(), 'out');
+    // A settle time long enough that the duplicate, sent once the job settled, surely falls in it.
+    const cli = capture(['--expect', 'dup', '--out', out, '--settle', '20s']);
+    const url = await urlOf(cli);
+    const body = '{"jobId":"dup","status":"completed"}';
+    await deliver(url, body);
+    await cli.printed(/every job settled; listening 20s more for late deliveries, such as a duplicate \(--settle\)/, { stream: 'stderr', timeoutMs: LONG });
+    await deliver(url, body);
+    expect((await exited(cli, 90_000)).code).toBe(0);
+    const fixtures = await Promise.all(listed(cli).map((file) => loadFixture(file)));
+    expect(fixtures.map((f) => [f.job?.attempt, f.job?.duplicate])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(cli.stderr()).toMatch(/received POST \/webhook 200 - job dup, completed \(a retry\)/);
+    expect(cli.stderr()).toMatch(/in the 20s settle time, 1 more delivery came \(1 duplicate\)\.\nhook-catch: all 1 job completed\.\nhook-catch: saved 2 fixtures to .*out: 2 deliveries \(1 duplicate\)\.\n$/);
+  });
+
+  it('--settle 0 stops as soon as the jobs settle; a bad --settle is one line', TEST, async () => {
+    const out = join(await tempDir(), 'out');
+    const cli = capture(['--expect', 'now', '--out', out, '--settle', '0', '--json']);
+    const ready = await cli.jsonLine((v) => v.type === 'ready', LONG);
+    await deliver(ready.webhookUrl, '{"jobId":"now","status":"done"}');
+    expect((await exited(cli)).code).toBe(0);
+    const done = await cli.jsonLine((v) => v.type === 'done');
+    expect(done).toMatchObject({ settled: null, saved: { deliveries: 1, duplicates: 0, refused: 0, polled: 0, imported: 0, other: 0 } });
+    expect(cli.stderr()).not.toMatch(/--settle|settle time/);
+    const bad = await runCli(['capture', '--expect', 'x', '--out', out, '--settle', 'soon', ...LOCAL]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.split('\n')[0]).toBe("hook-catch: option '--settle <duration>' argument 'soon' is invalid. give a duration such as 3s, 500ms or 10s, or 0 for none.");
+  });
+
   it('exits 3 when a job failed, its deliveries saved all the same (a progress update too)', TEST, async () => {
     const out = join(await tempDir(), 'out');
     const cli = capture(['--expect', 'ok', 'bad', '--out', out, '--timeout', '5m']);
@@ -96,7 +129,7 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).toMatch(/timed out after 1s\./);
     expect(cli.stderr()).toMatch(/still waiting for job missing \(pending, no delivery\)/);
     expect(cli.stderr()).not.toMatch(/still waiting for .*job came/);
-    expect(cli.stderr()).toMatch(/saved 1 fixture to .*out \(exit 124\)/);
+    expect(cli.stderr()).toMatch(/saved 1 fixture to .*out: 1 delivery \(exit 124\)/);
   });
 
   it('a job that expires (--job-ttl) before its webhook ends the wait early, as a timeout', TEST, async () => {

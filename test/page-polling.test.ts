@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { json, send, startHookCatch } from './helpers.js';
+import { json, runCli, send, startHookCatch } from './helpers.js';
 import { fakeProvider, says } from './fake-provider.js';
 import { deliver, openInspector, row, SHOWN, useBrowser, type HC, type InspectorPage } from './page-helpers.js';
 
@@ -77,6 +77,9 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     expect(await job.locator('.tl-grace-out').count()).toBe(1);
     expect(await job.locator('.tl-final.st-completed').count()).toBe(1);
     await expect.poll(() => job.locator('.job-info').innerText()).toMatch(/^1 delivery · first webhook .* after registration$/);
+    // The card, the API and `jobs` count the same: the polled answers are not deliveries.
+    expect(json(await send(`${hc.inspectorUrl}/api/jobs`)).items.find((j: { id: string }) => j.id === 'j-lost')).toMatchObject({ deliveryCount: 1 });
+    expect(JSON.parse((await runCli(['jobs', '--json', '--dir', hc.dir])).stdout)).toEqual([expect.objectContaining({ id: 'j-lost', deliveryCount: 1 })]);
 
     // Selected, it tells its life in words, the lost grace in its place.
     await job.click();

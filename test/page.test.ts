@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import { json, later, rawRequest, send, startHookCatch, tempDir } from './helpers.js';
 import { deliver, openInspector, row, rowIds, SHOWN, useBrowser } from './page-helpers.js';
+import { fixtureOf, importThrough } from './import-helpers.js';
 import type { OpenTunnel, TunnelStatus } from '../src/tunnel/ngrok.js';
 
 const browser = useBrowser();
@@ -245,6 +246,58 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const drawn = await card.locator('circle.tl-delivery').evaluateAll((dots) => dots.map((d) => d.getAttribute('data-request')));
     expect(drawn).toEqual([ids[0], ...ids.slice(7)]);
     expect(await card.locator('.tl-more').textContent()).toBe('+66 more deliveries'); // the count, and its tooltip
+  });
+
+  it('an import shows as one: a marked row, on top by arrival though its own time is older, and not a delivery on its card', async () => {
+    const hc = await startHookCatch();
+    const page = await openInspector(browser(), hc);
+    await hc.expect('imp-9');
+    const body = { jobId: 'imp-9', status: 'Completed' };
+    const live = await deliver(hc, JSON.stringify(body));
+    const card = page.locator('.job[data-job="imp-9"]');
+    await expect.poll(() => card.getAttribute('data-status'), SHOWN).toBe('completed');
+    const [imported] = await importThrough(hc.inspectorUrl, [fixtureOf(body)]);
+    await row(page, imported!).waitFor(SHOWN);
+    expect(await rowIds(page)).toEqual([imported, live]);
+    await expect.poll(() => row(page, imported!).locator('.c-badges').innerText()).toBe('imported');
+    expect(await row(page, imported!).locator('.c-time').getAttribute('title')).toBe('2020-03-01T12:00:00.000Z');
+    const info = /^1 delivery · first webhook .* after registration · 1 imported, not a live delivery$/;
+    await expect.poll(() => card.locator('.job-info').innerText()).toMatch(info);
+    expect(await card.locator('circle.tl-delivery').count()).toBe(1);
+    // The same after a reload, from the API.
+    await page.reload();
+    await expect.poll(() => card.locator('.job-info').innerText(), SHOWN).toMatch(info);
+    expect(await card.getAttribute('data-status')).toBe('completed');
+    await card.click();
+    await expect.poll(() => card.locator('.tl-words li.import').innerText()).toMatch(/^imported: Completed, first received [\d:.]+ · not a live delivery$/);
+    expect(page.errors).toEqual([]);
+  });
+
+  it('a job whose every delivery was refused says so on its card, its rows and its timeline; an acknowledged one completes it', async () => {
+    const hc = await startHookCatch({ rules: [{ failFirst: 2 }] });
+    const page = await openInspector(browser(), hc);
+    await hc.expect('ref-1');
+    const body = JSON.stringify({ jobId: 'ref-1', status: 'Completed' });
+    const first = await deliver(hc, body, { status: 500 });
+    const card = page.locator('.job[data-job="ref-1"]');
+    await expect.poll(() => card.getAttribute('data-status'), SHOWN).toBe('refused');
+    expect(await card.locator('.pill').innerText()).toBe('refused');
+    expect(await page.locator('.job-section[data-section=refused] .job[data-job="ref-1"]').count()).toBe(1);
+    await expect.poll(() => card.locator('.job-info').innerText()).toMatch(/^1 delivery · not acknowledged: it was refused \(500\) · first webhook /);
+    await expect.poll(() => card.locator('circle.tl-delivery.refused').count()).toBe(1);
+    await row(page, first).waitFor(SHOWN);
+    expect(await row(page, first).locator('.c-badges').innerText()).toBe('not acknowledged');
+
+    await deliver(hc, body, { status: 500 });
+    const ok = await deliver(hc, body);
+    await expect.poll(() => card.getAttribute('data-status'), SHOWN).toBe('completed');
+    await expect.poll(() => card.locator('.job-info').innerText()).toMatch(/^3 deliveries · 2 refused \(500\) · first webhook /);
+    await row(page, ok).waitFor(SHOWN);
+    expect(await row(page, ok).locator('.c-badges').innerText()).toBe('retry 3');
+    await page.reload();
+    await expect.poll(() => card.locator('.job-info').innerText(), SHOWN).toMatch(/^3 deliveries · 2 refused \(500\) · first webhook /);
+    expect(await card.locator('circle.tl-delivery.refused').count()).toBe(2);
+    expect(page.errors).toEqual([]);
   });
 
   it('a dropped stream, re-opened, brings what came while it was away and drops what was deleted meanwhile: no gap, no duplicate', async () => {

@@ -32,6 +32,13 @@ export function duration(value: string): number {
   return ms;
 }
 
+/** A duration that may be 0, meaning none (`capture --settle 0`). */
+export function durationOrNone(value: string): number {
+  const ms = parseDuration(value);
+  if (!Number.isFinite(ms) || ms < 0) throw new InvalidArgumentError('give a duration such as 3s, 500ms or 10s, or 0 for none.');
+  return ms;
+}
+
 /** `--dir`, the same on every command. */
 export const dirOption = () => new Option('-d, --dir <path>', 'folder holding the store').default(DEFAULTS.dir);
 

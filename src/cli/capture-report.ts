@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { inClearNote } from '../fixtures/redact.js';
-import type { Job } from '../jobs/types.js';
+import { countsWords, deliveryCounts, deliveryWords } from '../jobs/summary.js';
+import type { Job, JobMatch } from '../jobs/types.js';
 import type { CapturedRequest } from '../receiver/capture.js';
 import type { HookCatch } from '../start.js';
 import { formatDuration } from '../units.js';
-import { CAPTURE_EXIT, isSettled, type CaptureOutcome } from './capture-wait.js';
+import { CAPTURE_EXIT, isSettled, type CaptureOutcome, type Settled } from './capture-wait.js';
 
 /** What capture waits for: these jobs, or this many requests. */
 export type Target = { jobs: string[] } | { count: number };
@@ -23,6 +24,50 @@ export interface CaptureResult {
   inClear: string[];
   /** Arrived, for --count. */
   arrived: number;
+  /** What came in the settle time after the jobs settled; null when there was none (--count, --settle 0, a timeout). */
+  settled: Settled | null;
+  /** What the saved requests are. */
+  saved: SavedCounts;
+}
+
+/** The saved requests by what they are to their jobs. */
+export interface SavedCounts {
+  /** Webhooks the provider sent (duplicates and refused ones included). */
+  deliveries: number;
+  duplicates: number;
+  refused: number;
+  /** The provider's status endpoint's answers (`expect --poll`). */
+  polled: number;
+  /** Fixtures imported into the store (with --dir). */
+  imported: number;
+  /** Requests matched to no job (--count). */
+  other: number;
+}
+
+export function savedCounts(ids: string[], matchOf: (id: string) => JobMatch | null): SavedCounts {
+  const counts: SavedCounts = { deliveries: 0, duplicates: 0, refused: 0, polled: 0, imported: 0, other: 0 };
+  for (const id of ids) {
+    const match = matchOf(id);
+    if (!match) counts.other++;
+    else if (match.source === 'poll') counts.polled++;
+    else if (match.source === 'import') counts.imported++;
+    else {
+      counts.deliveries++;
+      if (match.duplicate) counts.duplicates++;
+      if (match.refused) counts.refused++;
+    }
+  }
+  return counts;
+}
+
+/** `3 deliveries (1 duplicate, 1 refused), 2 polled answers`: what was saved, in words. */
+function savedWords(saved: SavedCounts): string {
+  const notes = [saved.duplicates && plural(saved.duplicates, 'duplicate'), saved.refused && `${saved.refused} refused`].filter(Boolean);
+  const parts = [saved.deliveries || !(saved.polled || saved.imported || saved.other) ? `${deliveryWords(saved.deliveries)}${notes.length ? ` (${notes.join(', ')})` : ''}` : ''];
+  if (saved.polled) parts.push(plural(saved.polled, 'polled answer'));
+  if (saved.imported) parts.push(`${saved.imported} imported`);
+  if (saved.other) parts.push(`${plural(saved.other, 'request')} of no job`);
+  return parts.filter(Boolean).join(', ');
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -66,18 +111,27 @@ export class CaptureReport {
     this.progress(`job ${job.id} ${job.status} (${settled} of ${of} settled)`);
   }
 
+  settling(ms: number): void {
+    this.progress(`every job settled; listening ${formatLimit(ms)} more for late deliveries, such as a duplicate (--settle)`);
+  }
+
   /** The last words: stderr says how it ended and what was saved; stdout lists the files. Returns the exit code. */
   done(result: CaptureResult, target: Target, out: string, signal?: string): number {
     const exitCode = CAPTURE_EXIT[result.outcome];
     this.explain(result, target, signal);
     const blanked = result.redacted.length ? ` (blanked: ${result.redacted.join(', ')})` : '';
-    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${blanked}` : 'nothing to save';
+    const what = result.requests ? `: ${savedWords(result.saved)}` : '';
+    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${what}${blanked}` : 'nothing to save';
     (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
     // Even with --quiet: the files may be about to be committed.
     if (result.inClear.length) this.problem(inClearNote(result.inClear));
     if (this.flags.json) {
-      const jobs = result.jobs.map((job) => ({ id: job.id, status: job.status, deliveries: job.deliveries.length }));
-      this.io.stdout.write(JSON.stringify({ type: 'done', outcome: result.outcome, exitCode, files: result.files, jobs, requests: result.requests }) + '\n');
+      const jobs = result.jobs.map((job) => {
+        const counts = deliveryCounts(job);
+        return { id: job.id, status: job.status, deliveries: counts.deliveries, refused: counts.refused };
+      });
+      const { files, requests, saved, settled } = result;
+      this.io.stdout.write(JSON.stringify({ type: 'done', outcome: result.outcome, exitCode, files, jobs, requests, saved, settled }) + '\n');
     } else for (const file of result.files) this.io.stdout.write(file + '\n');
     return exitCode;
   }
@@ -93,6 +147,7 @@ export class CaptureReport {
       else this.progress(`${plural(target.count, 'request')} came.`);
       return;
     }
+    if (result.settled) this.progress(settledWords(result.settled));
     if (waiting.length && outcome !== 'completed') this.problem(`still waiting for ${waiting.map(describeWaiting).join('; ')}.`);
     for (const job of jobs.filter((j) => j.status === 'failed')) {
       this.problem(`job ${job.id} failed (the payload says "${job.deliveries.findLast((d) => d.status === 'failed')?.statusWord ?? 'failed'}").`);
@@ -102,8 +157,15 @@ export class CaptureReport {
 }
 
 function describeWaiting(job: Job): string {
-  const status = job.status.replace('_', ' ');
-  return `job ${job.id} (${status}, ${job.deliveries.length ? plural(job.deliveries.length, 'delivery').replace('ys', 'ies') : 'no delivery'})`;
+  return `job ${job.id} (${job.status.replace('_', ' ')}, ${countsWords(deliveryCounts(job))})`;
+}
+
+/** `in the 3s settle time, 1 more delivery came (1 duplicate)`, `nothing more came in the 3s settle time`. */
+function settledWords(settled: Settled): string {
+  const time = `the ${formatLimit(settled.ms)} settle time`;
+  if (!settled.deliveries) return `nothing more came in ${time}.`;
+  const dups = settled.duplicates ? ` (${plural(settled.duplicates, 'duplicate')})` : '';
+  return `in ${time}, ${settled.deliveries} more ${settled.deliveries === 1 ? 'delivery' : 'deliveries'} came${dups}.`;
 }
 
 /** A limit as given: 10m rather than 10m 0s. */

@@ -55,13 +55,53 @@ export async function waitForJobs(hc: HookCatch, ids: string[], limits: WaitLimi
 }
 
 /** What the jobs' wait came to. Jobs still waiting make it a timeout (the fixtures are incomplete), before any failure. */
-export function jobsOutcome(jobs: Job[], signal: AbortSignal): CaptureOutcome {
-  if (signal.aborted) return 'interrupted';
+export function jobsOutcome(jobs: Job[], interrupted: boolean): CaptureOutcome {
+  if (interrupted) return 'interrupted';
   if (jobs.some((job) => !isSettled(job))) return 'timeout';
   return jobs.some((job) => job.status === 'failed') ? 'failed' : 'completed';
 }
 
 export const isSettled = (job: Job) => job.status === 'completed' || job.status === 'failed';
+
+/** What came in the settle time: deliveries to the expected jobs, and how many of them were retries of a body seen before. */
+export interface Settled {
+  ms: number;
+  deliveries: number;
+  duplicates: number;
+}
+
+/**
+ * After the jobs settled, listens on until no delivery to one of `jobIds` has come for `ms` (each
+ * that comes starts the quiet time again), within the deadline; Ctrl-C or SIGTERM ends it early.
+ * A provider may send a duplicate a moment after the delivery that settled its job.
+ */
+export function settleTime(hc: HookCatch, arrivals: Arrivals, jobIds: string[], ms: number, limits: WaitLimits): Promise<Settled> {
+  const settled: Settled = { ms, deliveries: 0, duplicates: 0 };
+  const expected = new Set(jobIds);
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      stop();
+      limits.signal.removeEventListener('abort', finish);
+      resolve(settled);
+    };
+    const quiet = () => {
+      clearTimeout(timer);
+      timer = setTimeout(finish, Math.max(0, Math.min(ms, limits.deadline - Date.now())));
+    };
+    const stop = arrivals.onArrival((request) => {
+      const match = hc.jobs.matchOf(request.id);
+      if (!match || !expected.has(match.jobId) || match.source !== 'webhook') return;
+      settled.deliveries++;
+      if (match.duplicate) settled.duplicates++;
+      quiet();
+    });
+    limits.signal.addEventListener('abort', finish);
+    if (limits.signal.aborted) finish();
+    else quiet();
+  });
+}
 
 /** Resolves once `count` requests have arrived, or at the deadline or on abort; with the outcome. */
 export function waitForCount(arrivals: Arrivals, count: number, limits: WaitLimits): Promise<CaptureOutcome> {

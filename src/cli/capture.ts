@@ -8,9 +8,9 @@ import { requestsById } from '../fixtures/select.js';
 import type { HookCatchOptions } from '../options.js';
 import { start, type HookCatch } from '../start.js';
 import { NO_TOKEN_NOTICE } from '../tunnel/public-url.js';
-import { duration, wholeNumber } from './args.js';
-import { CaptureReport, type CaptureResult, type Target } from './capture-report.js';
-import { jobsOutcome, waitForCount, waitForJobs, watchArrivals, type Arrivals, type WaitLimits } from './capture-wait.js';
+import { duration, durationOrNone, wholeNumber } from './args.js';
+import { CaptureReport, savedCounts, type CaptureResult, type Target } from './capture-report.js';
+import { isSettled, jobsOutcome, settleTime, waitForCount, waitForJobs, watchArrivals, type Arrivals, type Settled, type WaitLimits } from './capture-wait.js';
 import { addFixtureFlags, redactList } from './export.js';
 import { addStartFlags, toOptions } from './start.js';
 
@@ -18,6 +18,8 @@ export interface CaptureOptions {
   target: Target;
   out: string;
   timeoutMs: number;
+  /** With --expect: how long to listen on after the last job settled (each delivery meanwhile starts it again); 0: not at all. */
+  settleMs: number;
   urlFile?: string;
   json?: boolean;
   quiet?: boolean;
@@ -68,19 +70,19 @@ export async function captureRun(options: CaptureOptions, io: IO, signal: AbortS
 
 async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOptions, limits: WaitLimits, report: CaptureReport): Promise<CaptureResult> {
   const { target } = options;
-  let result: Omit<CaptureResult, 'files' | 'requests' | 'redacted' | 'inClear'>;
+  let result: Omit<CaptureResult, 'files' | 'requests' | 'redacted' | 'inClear' | 'saved'>;
   let ids: string[];
   if ('jobs' in target) {
-    const jobs = await waitForJobs(hc, target.jobs, limits, (job, settled) => report.settled(job, settled, target.jobs.length));
-    result = { outcome: jobsOutcome(jobs, limits.signal), jobs, arrived: arrivals.ids.length };
-    ids = jobs.flatMap((job) => job.deliveries.map((d) => d.requestId));
+    result = await waitForExpected(hc, arrivals, target.jobs, options, limits, report);
+    ids = result.jobs.flatMap((job) => job.deliveries.map((d) => d.requestId));
   } else {
     const outcome = await waitForCount(arrivals, target.count, limits);
     ids = arrivals.ids.slice(0, target.count);
-    result = { outcome, jobs: [], arrived: ids.length };
+    result = { outcome, jobs: [], arrived: ids.length, settled: null };
   }
   const { requests, missing } = await requestsById(hc.store, ids);
   if (missing.length) report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
+  const saved = savedCounts(requests.map((r) => r.id), (id) => hc.jobs.matchOf(id));
   const { files, redacted, inClear } = requests.length
     ? await exportWithReport(requests, options.out, {
         redact: options.redact,
@@ -89,7 +91,21 @@ async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOp
         baseUrl: hc.publicUrl ?? hc.receiverUrl,
       })
     : { files: [], redacted: [], inClear: [] };
-  return { ...result, files, redacted, inClear, requests: requests.length };
+  return { ...result, files, redacted, inClear, requests: requests.length, saved };
+}
+
+/** Waits for the jobs to settle, then listens on for the settle time; the jobs as they stand at the end. */
+async function waitForExpected(hc: HookCatch, arrivals: Arrivals, ids: string[], options: CaptureOptions, limits: WaitLimits, report: CaptureReport) {
+  let jobs = await waitForJobs(hc, ids, limits, (job, settled) => report.settled(job, settled, ids.length));
+  // Interrupted while waiting for the jobs: what came is saved at once. Interrupted in the settle time: it only ends it sooner.
+  const interrupted = limits.signal.aborted;
+  let settled: Settled | null = null;
+  if (!interrupted && options.settleMs > 0 && jobs.every(isSettled)) {
+    report.settling(options.settleMs);
+    settled = await settleTime(hc, arrivals, ids, options.settleMs, limits);
+    jobs = jobs.map((job) => hc.jobs.get(job.id) ?? job);
+  }
+  return { outcome: jobsOutcome(jobs, interrupted), jobs, arrived: arrivals.ids.length, settled };
 }
 
 /** A URL file left from an earlier run must not be read as this one's. */
@@ -125,6 +141,7 @@ export function captureOptions(flags: Record<string, any>): CaptureOptions {
     target,
     out: flags.out,
     timeoutMs: flags.timeout,
+    settleMs: flags.settle,
     urlFile: flags.urlFile,
     json: flags.json,
     quiet: flags.quiet,
@@ -142,6 +159,11 @@ export function captureCommand(): Command {
     .addOption(new Option('-n, --count <n>', 'instead of --expect: wait for n requests').argParser(wholeNumber('--count', 1)))
     .requiredOption('-o, --out <dir>', 'the folder the fixtures are written into (created if needed)')
     .addOption(new Option('-t, --timeout <duration>', 'give up after this long; what came is saved (exit 124)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
+    .addOption(
+      new Option('--settle <duration>', 'with --expect: once every job settled, listen on until no delivery came for this long, so a duplicate sent a moment later is saved too (0: stop at once)')
+        .default(DEFAULTS.captureSettleMs, '3s')
+        .argParser(durationOrNone),
+    )
     .option('--url-file <file>', 'also write the webhook URL into this file, once it can be used (the public one when there is a tunnel)');
   addFixtureFlags(command)
     .option('--json', 'stdout: a JSON line when ready and one when done, instead of the URL and the fixture paths')

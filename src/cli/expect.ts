@@ -7,6 +7,7 @@ import { DEFAULTS } from '../defaults.js';
 import { HookCatchError } from '../errors.js';
 import { connect } from './client.js';
 import { statusText } from './jobs.js';
+import { deliveryCounts } from '../jobs/summary.js';
 
 export interface ExpectCommandOptions {
   dir: string;
@@ -34,7 +35,7 @@ export async function expectJob(id: string, options: ExpectCommandOptions, stdou
   }
   const c = chalkFor(stdout);
   const until = formatDuration(Date.parse(job.expiresAt) - Date.now());
-  const count = job.deliveries.length;
+  const count = deliveryCounts(job).deliveries;
   const already = count ? ` It was already delivered ${count} time${count === 1 ? '' : 's'}: ${statusText(job.status, c)}.` : '';
   stdout.write(`Expecting job ${c.bold(job.id)}${job.label ? ` (${job.label})` : ''}; expires in ${until}.${already}\n`);
   if (job.poll) stdout.write(`Polling ${job.poll.url} every ${formatDuration(job.poll.everyMs)} (backing off while nothing changes); a webhook later than ${formatDuration(job.poll.graceMs)} after the provider says done is flagged lost.\n`);

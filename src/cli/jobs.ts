@@ -1,14 +1,12 @@
 import { Command, Option } from 'commander';
 import { readJobsOffline } from '../jobs/offline.js';
-import { jobSummary, type JobSummary } from '../jobs/summary.js';
-import type { JobPoll, JobStatus } from '../jobs/types.js';
+import { countsWords, jobSummary, type JobSummary } from '../jobs/summary.js';
+import { JOB_STATUSES, type JobPoll, type JobStatus } from '../jobs/types.js';
 import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatDuration, formatTime } from '../units.js';
 import { dirOption } from './args.js';
 import { clientFor } from './client.js';
-
-const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost'];
 
 export interface JobsCommandOptions {
   dir: string;
@@ -31,7 +29,8 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
   const width = Math.min(40, Math.max(...items.map((j) => j.id.length)));
   for (const job of items) {
     const when = job.lastDeliveryAt ?? job.registeredAt ?? job.firstSeenAt;
-    const deliveries = `${job.deliveryCount} deliver${job.deliveryCount === 1 ? 'y' : 'ies'}`;
+    const counts = countsWords({ deliveries: job.deliveryCount, refused: job.refusedCount, refusedWith: job.refusedWith, imported: job.importedCount });
+    const deliveries = job.refusedCount ? c.red(counts) : counts;
     stdout.write(
       `${job.id.padEnd(width)}  ${statusText(job.status, c).padEnd(22)}  ${deliveries.padEnd(13)}  ${c.dim(formatTime(when, true))}` +
         `${job.label ? `  ${job.label}` : ''}${job.source === 'webhook' ? c.dim('  (not expected)') : ''}${job.poll ? `  ${pollNote(job.poll, c)}` : ''}\n`,
@@ -50,9 +49,11 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
   return registry.list(options.status).map(jobSummary);
 }
 
+const BAD = new Set<JobStatus>(['failed', 'expired', 'webhook_lost', 'refused']);
+
 export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {
   const text = status.replace('_', ' ');
-  return status === 'completed' ? c.green(text) : status === 'failed' || status === 'expired' || status === 'webhook_lost' ? c.red(text) : c.yellow(text);
+  return status === 'completed' ? c.green(text) : BAD.has(status) ? c.red(text) : status === 'imported' ? c.cyan(text) : c.yellow(text);
 }
 
 /** `polled 3 times: provider says "Completed"; webhook 4.2s after`, `poll paused: …`: a job's polling in words. */

@@ -7,7 +7,11 @@ import { openForReading } from '../store/open-readonly.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { appNote, signatureNote } from '../terminal/request-line.js';
 import type { ReplayRecord } from '../replay/types.js';
+import { readJobsOffline } from '../jobs/offline.js';
+import type { JobMatch } from '../jobs/types.js';
+import { readInstance } from '../store/instance-file.js';
 import { dirOption } from './args.js';
+import { clientFor } from './client.js';
 import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {
@@ -28,12 +32,36 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
     stdout.write(request.body);
     return;
   }
+  const job = await jobOf(options.dir, request.id);
   if (options.json) {
-    stdout.write(JSON.stringify({ ...toJsonRecord(request), replays: await log.replaysOf(request.id) }, null, 2) + '\n');
+    stdout.write(JSON.stringify({ ...toJsonRecord(request), job, replays: await log.replaysOf(request.id) }, null, 2) + '\n');
     return;
   }
   const replays = await log.replaysOf(request.id);
-  stdout.write(describeRequest(request, stdout) + describeReplays(replays, stdout));
+  stdout.write(describeRequest(request, job, stdout) + describeReplays(replays, stdout));
+}
+
+/** The job a request was matched to: as the running instance has it, or worked out from the store when none runs. */
+async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
+  const instance = await readInstance(dir);
+  const answer = instance && (await clientFor(instance).api<{ summary?: { job?: JobMatch | null } }>('GET', `/api/requests/${id}`).catch(() => null));
+  if (answer?.summary) return answer.summary.job ?? null;
+  const { registry } = await readJobsOffline(dir);
+  return registry.matchOf(id);
+}
+
+/**
+ * `a9199e4e: delivery, "Completed"; the job is completed`, `t-42: retry 2 (duplicate), refused (answered
+ * 500): not acknowledged, its sender will usually send it again`, `a1: imported, not a live delivery`.
+ */
+function jobLine(match: JobMatch, answered: number, c: ReturnType<typeof chalkFor>): string {
+  const said = match.statusWord ?? match.status;
+  const state = `the job is ${match.jobStatus.replace('_', ' ')}${match.expected ? '' : ' (not expected)'}`;
+  if (match.source === 'poll') return `${match.jobId}: a polled answer, the provider said "${said}"; ${state}`;
+  if (match.source === 'import') return `${match.jobId}: ${c.cyan('imported, not a live delivery')} ("${said}"); ${state}`;
+  const which = match.duplicate ? `retry ${match.attempt} (duplicate)` : 'delivery';
+  const refused = match.refused ? `, ${c.red(`refused (answered ${answered}): not acknowledged, its sender will usually send it again`)}` : '';
+  return `${match.jobId}: ${which}${refused}, "${said}"; ${state}`;
 }
 
 /** `Replays` and one line per replay: when, edited or not, where to, what came back. */
@@ -56,15 +84,16 @@ function signatureLine(signature: NonNullable<CapturedRequest['signature']>, c: 
   return signatureNote(signature, c) + reason + detected;
 }
 
-function describeRequest(request: CapturedRequest, stdout: NodeJS.WritableStream): string {
+function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout: NodeJS.WritableStream): string {
   const c = chalkFor(stdout);
   const row = (label: string, value: string) => `${c.dim(label.padEnd(10))}${value}`;
   const lines = [
     `${c.bold(request.method)} ${request.url}  ${c.dim(`HTTP/${request.httpVersion}`)}`,
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
-    row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}`),
+    row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}${request.imported ? c.cyan(' (imported from a fixture: first received then, stored here later)') : ''}`),
     row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
     ...(request.forward ? [row('forward', appNote(request.forward, c))] : request.forwardOwed ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))] : []),
+    ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.poll ? [row('polled', `${c.cyan(request.poll.url)} for job ${request.poll.jobId}, answered in ${Math.round(request.poll.latencyMs)} ms ${c.dim('(the headers and body below are the provider\'s answer)')}`)] : []),
     ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),

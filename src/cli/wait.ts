@@ -3,6 +3,9 @@ import { DEFAULTS } from '../defaults.js';
 import { decodeBody, type EncodedBody } from '../receiver/capture.js';
 import { HookCatchError } from '../errors.js';
 import type { WaitResult } from '../jobs/wait.js';
+import { countsWords, deliveryCounts } from '../jobs/summary.js';
+import { isRefused } from '../jobs/delivery.js';
+import type { Job } from '../jobs/types.js';
 import { formatDuration } from '../units.js';
 import { dirOption, duration } from './args.js';
 import { ensureRegistered, Unreachable, waitForInstance, type Client } from './client.js';
@@ -25,6 +28,8 @@ type Answer = WaitResult & { request: (EncodedBody & Record<string, unknown>) | 
 /**
  * `hook-catch wait <jobId>`: blocks until the job's webhook says it completed (or failed, or with
  * --any until any delivery), also when that happened before the call. Prints the payload body.
+ * Only an acknowledged webhook (answered 2xx) counts: a refused one is waited past, as its provider
+ * will usually send it again, and a timeout says how many were refused.
  * An instance that is not up yet (or restarts meanwhile) is waited for, within the timeout.
  * Returns the exit code.
  */
@@ -72,13 +77,22 @@ function finish(answer: Answer, options: WaitCommandOptions, stdout: NodeJS.Writ
   }
   if (options.json) stdout.write(JSON.stringify(answer, null, 2) + '\n');
   else if (answer.request) stdout.write(decodeBody(answer.request));
-  if (outcome === 'timeout') stderr.write(`hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}).\n`);
+  if (outcome === 'timeout') stderr.write(`hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}${refusedNote(job)}).\n`);
+  if (outcome === 'delivered' && delivery && isRefused(delivery)) stderr.write(`hook-catch: job ${job.id}: this delivery was refused (answered ${delivery.answered}), so its provider will usually send it again.\n`);
   if (outcome === 'failed') stderr.write(`hook-catch: job ${job.id} failed (the payload says "${delivery?.statusWord ?? 'failed'}").\n`);
   if (outcome === 'lost') {
     const said = job.poll?.provider?.statusWord ?? 'it ended';
     stderr.write(`hook-catch: job ${job.id}: webhook lost. Its provider said "${said}" and no webhook came within ${formatDuration(job.poll?.graceMs ?? 0)}; printed is the provider's polled answer.\n`);
   }
   return WAIT_EXIT[outcome];
+}
+
+/** `: 5 deliveries, every one refused (500): none was acknowledged`, when any was refused. */
+function refusedNote(job: Job): string {
+  const counts = deliveryCounts(job);
+  if (counts.refused === 0) return '';
+  const none = counts.refused === counts.deliveries ? ': none was acknowledged, and its provider will usually send it again' : '';
+  return `: ${countsWords(counts)}${none}`;
 }
 
 function timedOutWithoutInstance(id: string, options: WaitCommandOptions, stderr: NodeJS.WritableStream): number {
@@ -95,10 +109,13 @@ function showProgress(stderr: NodeJS.WriteStream, id: string, started: number, o
 
 export function waitCommand(): Command {
   return new Command('wait')
-    .description('block until a job completes and print its payload (exit 0 completed, 3 failed, 4 webhook lost, 124 timed out, 1 other)')
+    .description(
+      'block until a job completes and print its payload (exit 0 completed, 3 failed, 4 webhook lost, 124 timed out, 1 other). ' +
+        'Only a delivery answered 2xx counts: one refused by a response rule or by your app (--forward-mode wait) is waited past, since its provider retries it; the timeout message counts them',
+    )
     .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
     .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
-    .option('--any', 'return on any delivery, not only a completed or failed one')
+    .option('--any', 'return on any delivery (a refused one too), not only a completed or failed one')
     .addOption(dirOption())
     .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')
     .action(async (id: string, flags) => {

@@ -5,11 +5,10 @@ import { HookCatchError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import type { Jobs } from '../jobs/service.js';
 import { jobSummary } from '../jobs/summary.js';
-import type { JobStatus } from '../jobs/types.js';
+import { JOB_STATUSES as STATUSES, type JobStatus } from '../jobs/types.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { PollInput } from '../poll/spec.js';
 
-const STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost'];
 /** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */
 const LONGEST_POLL_MS = 10 * 60 * 1000;
 

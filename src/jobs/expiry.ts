@@ -1,4 +1,11 @@
-import type { Job } from './types.js';
+import type { Job, JobStatus } from './types.js';
+
+/**
+ * Statuses a job does not expire from: ended, already expired, or waiting on nothing it was given
+ * a time for (a lost or refused webhook may still come: it is matched then; a job known only from
+ * imports was never waited for).
+ */
+export const NOT_EXPIRING = new Set<JobStatus>(['completed', 'failed', 'expired', 'webhook_lost', 'refused', 'imported']);
 
 /** setTimeout's longest delay; a later expiry is looked at again then. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -20,7 +27,8 @@ export class ExpiryTimer {
 
   /** Takes a job's expiry into account (after it was created, registered or delivered). */
   consider(job: Job): void {
-    if (this.stopped || job.status === 'completed' || job.status === 'failed' || job.status === 'expired') return;
+    // A job past its time that cannot expire must not set the timer again and again.
+    if (this.stopped || NOT_EXPIRING.has(job.status)) return;
     const at = Date.parse(job.expiresAt);
     if (at >= this.due) return;
     clearTimeout(this.timer);

@@ -3,8 +3,8 @@ import type { Registration } from '../store/registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
-import { byText, makeDelivery, renumber } from './delivery.js';
-import { ExpiryTimer, LostTimer } from './expiry.js';
+import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } from './delivery.js';
+import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
 
 export interface RegistryOptions {
@@ -16,8 +16,6 @@ export interface RegistryOptions {
   maxJobs: number;
 }
 
-/** Statuses a job does not expire from (a lost webhook may still come: it is matched then). */
-const TERMINAL = new Set<JobStatus>(['completed', 'failed', 'webhook_lost']);
 /** Deliveries kept per job (the newest); `attempt` still counts every one. */
 export const DELIVERIES_PER_JOB = 50;
 
@@ -66,12 +64,12 @@ export class JobRegistry {
     const { candidates, status, statusWord } = extract(request, this.options.rules, this.isRegistered);
     if (candidates.length === 0) return null;
     const chosen = this.choose(candidates);
-    const delivery = makeDelivery(request, chosen?.matchedBy ?? '', status ?? 'completed', statusWord);
+    const delivery = makeDelivery(request, chosen?.matchedBy ?? '', status ?? 'completed', statusWord, request.imported ? 'import' : 'webhook');
     if (!chosen) {
       this.remember(delivery, candidates, null);
       return null;
     }
-    const job = this.jobs.get(chosen.id) ?? this.create(chosen.id, 'webhook', request.receivedAt);
+    const job = this.jobs.get(chosen.id) ?? this.create(chosen.id, 'webhook', arrivedAt(delivery));
     this.attach(job, delivery);
     this.remember(delivery, candidates, job.id);
     this.trim();
@@ -135,7 +133,7 @@ export class JobRegistry {
     if (registration.poll) job.poll = freshPoll(registration.poll, job.poll);
     this.emit({ type: 'registered', job });
     for (const { delivery, matchedBy } of this.claimable.of(id)) this.claim(job, delivery, matchedBy);
-    if (job.status === 'expired') this.setStatus(job, 'pending', registration.registeredAt);
+    if (job.status === 'expired' || job.status === 'imported') this.setStatus(job, 'pending', registration.registeredAt);
     this.refreshStatus(job, registration.registeredAt);
     this.expiry.consider(job);
     return job;
@@ -160,8 +158,8 @@ export class JobRegistry {
     const job = jobId === undefined ? undefined : this.get(jobId);
     const delivery = job?.deliveries.find((d) => d.requestId === requestId);
     if (!job || !delivery) return null;
-    const { matchedBy, attempt, duplicate, status, statusWord } = delivery;
-    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord };
+    const { matchedBy, attempt, duplicate, status, statusWord, source } = delivery;
+    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord, source, refused: isRefused(delivery) };
   }
 
   /** Stops the timers. */
@@ -211,27 +209,31 @@ export class JobRegistry {
       for (const d of job.deliveries.splice(0, job.deliveries.length - DELIVERIES_PER_JOB)) this.jobOfRequest.delete(d.requestId);
     }
     this.emit({ type: 'delivered', job, delivery });
-    this.refreshStatus(job, delivery.receivedAt);
+    this.refreshStatus(job, arrivedAt(delivery));
   }
 
   private detach(job: Job, delivery: Delivery): void {
     job.deliveries = job.deliveries.filter((d) => d !== delivery);
     if (job.deliveries.length === 0 && job.source === 'webhook') this.jobs.delete(job.id);
-    else this.refreshStatus(job, delivery.receivedAt);
+    else this.refreshStatus(job, arrivedAt(delivery));
   }
 
   /**
-   * A completed or failed webhook decides (the latest one); progress only moves a job that is still
-   * waiting. Polled answers never decide: they are what the provider says, kept beside.
+   * An acknowledged completed or failed webhook decides (the latest one); acknowledged progress only
+   * moves a job that is still waiting. Webhooks that were all refused make it `refused` (their
+   * provider was told they failed, and will usually send them again). Polled answers and imports
+   * never decide: they are kept beside; a job known only from imports is `imported`.
    */
   private refreshStatus(job: Job, at: string): void {
-    const terminal = job.deliveries.findLast((d) => d.source === 'webhook' && d.status !== 'in_progress');
+    const terminal = job.deliveries.findLast((d) => isAcknowledged(d) && d.status !== 'in_progress');
     if (terminal) {
       this.lagOf(job);
       return this.setStatus(job, terminal.status, at);
     }
     if (job.status === 'webhook_lost') return;
-    if (job.deliveries.some((d) => d.source === 'webhook')) return this.setStatus(job, 'in_progress', at);
+    if (job.deliveries.some(isAcknowledged)) return this.setStatus(job, 'in_progress', at);
+    if (job.deliveries.some((d) => d.source === 'webhook')) return this.setStatus(job, 'refused', at);
+    if (job.source === 'webhook' && job.deliveries.some((d) => d.source === 'import')) return this.setStatus(job, 'imported', at);
   }
 
   /** How long after the provider said the job ended its ending webhook came (once both are known). */
@@ -244,7 +246,8 @@ export class JobRegistry {
   /** The provider said the job ended, its grace ran out, and no webhook said so: `webhook_lost`. */
   private loseIfDue(job: Job): void {
     const doneAt = job.poll?.doneAt;
-    if (!doneAt || job.status === 'completed' || job.status === 'failed' || job.status === 'webhook_lost') return;
+    // A refused webhook came: it was not lost (the job says refused, which needs the look).
+    if (!doneAt || job.status === 'completed' || job.status === 'failed' || job.status === 'webhook_lost' || job.status === 'refused') return;
     const due = Date.parse(doneAt) + job.poll!.graceMs;
     if (due <= this.options.now()) this.setStatus(job, 'webhook_lost', new Date(due).toISOString());
   }
@@ -259,7 +262,7 @@ export class JobRegistry {
 
   private expireIfDue(job: Job): void {
     this.loseIfDue(job);
-    if (!TERMINAL.has(job.status) && job.status !== 'expired' && Date.parse(job.expiresAt) <= this.options.now()) {
+    if (!NOT_EXPIRING.has(job.status) && Date.parse(job.expiresAt) <= this.options.now()) {
       this.setStatus(job, 'expired', job.expiresAt);
     }
   }
@@ -296,6 +299,8 @@ export class JobRegistry {
   }
 }
 
+/** When something last came into this store for the job (deliveries are in arrival order; an import's own time is older). */
 function lastActivity(job: Job): string {
-  return job.deliveries.at(-1)?.receivedAt ?? job.registeredAt ?? job.firstSeenAt;
+  const last = job.deliveries.at(-1);
+  return (last && arrivedAt(last)) ?? job.registeredAt ?? job.firstSeenAt;
 }

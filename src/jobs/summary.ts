@@ -1,15 +1,76 @@
+import { isRefused } from './delivery.js';
 import type { Job } from './types.js';
 
-/** A job as lists show it: without its history and deliveries, with their count and the newest. */
+/**
+ * What a job's deliveries come to: the one place they are counted, for `jobs`, the API, `wait`,
+ * `capture` and (mirrored in web/src/jobs.ts) the page. A delivery is a webhook the provider sent;
+ * polled answers and imported fixtures are kept beside, never counted as deliveries.
+ */
+export interface DeliveryCounts {
+  /** Webhooks the provider sent, acknowledged or refused. */
+  deliveries: number;
+  /** Of those, the ones answered non-2xx. */
+  refused: number;
+  /** The distinct statuses the refused ones were answered, ascending (`[500]`). */
+  refusedWith: number[];
+  /** Imported fixtures matched to the job. */
+  imported: number;
+}
+
+export function deliveryCounts(job: Job): DeliveryCounts {
+  let deliveries = 0;
+  let refused = 0;
+  let imported = 0;
+  const statuses = new Set<number>();
+  for (const d of job.deliveries) {
+    if (d.source === 'import') imported++;
+    if (d.source !== 'webhook') continue;
+    deliveries++;
+    if (isRefused(d)) {
+      refused++;
+      statuses.add(d.answered);
+    }
+  }
+  return { deliveries, refused, refusedWith: [...statuses].sort((a, b) => a - b), imported };
+}
+
+/** `3 deliveries`, `1 delivery`, `no delivery`. */
+export function deliveryWords(n: number): string {
+  return n === 0 ? 'no delivery' : `${n} deliver${n === 1 ? 'y' : 'ies'}`;
+}
+
+/**
+ * What a job's counts say in words: `2 deliveries (1 refused: 500)`, `5 deliveries, every one
+ * refused (500)`, `no delivery, 2 imported`.
+ */
+export function countsWords(counts: Pick<DeliveryCounts, 'deliveries' | 'refused' | 'refusedWith' | 'imported'>): string {
+  const { deliveries, refused, refusedWith, imported } = counts;
+  const answered = refusedWith.join(', ');
+  let words = deliveryWords(deliveries);
+  if (refused > 0 && refused === deliveries) words += deliveries === 1 ? `, refused (${answered})` : `, every one refused (${answered})`;
+  else if (refused > 0) words += ` (${refused} refused: ${answered})`;
+  if (imported > 0) words += `, ${imported} imported`;
+  return words;
+}
+
+/** A job as lists show it: without its history and deliveries, with their counts and the newest. */
 export type JobSummary = Omit<Job, 'deliveries' | 'history'> & {
+  /** Webhooks the provider sent (not polled answers, not imports). */
   deliveryCount: number;
+  /** Of those, the ones answered non-2xx: not acknowledged. */
+  refusedCount: number;
+  refusedWith: number[];
+  /** Imported fixtures matched to the job: shown with it, not deliveries. */
+  importedCount: number;
+  /** The newest delivery's time and request. */
   lastDeliveryAt: string | null;
   lastRequestId: string | null;
 };
 
 /** Field by field (not a rest spread): the live stream makes one per delivery, so this is on the hot path. */
 export function jobSummary(job: Job): JobSummary {
-  const last = job.deliveries.at(-1);
+  const last = job.deliveries.findLast((d) => d.source === 'webhook');
+  const counts = deliveryCounts(job);
   return {
     id: job.id,
     label: job.label,
@@ -18,7 +79,10 @@ export function jobSummary(job: Job): JobSummary {
     firstSeenAt: job.firstSeenAt,
     expiresAt: job.expiresAt,
     status: job.status,
-    deliveryCount: job.deliveries.length,
+    deliveryCount: counts.deliveries,
+    refusedCount: counts.refused,
+    refusedWith: counts.refusedWith,
+    importedCount: counts.imported,
     lastDeliveryAt: last?.receivedAt ?? null,
     lastRequestId: last?.requestId ?? null,
     ...(job.poll && { poll: job.poll }),

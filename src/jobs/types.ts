@@ -1,8 +1,15 @@
 /**
  * Where a job stands. `pending`: registered, nothing delivered yet. `webhook_lost`: its provider's
  * status endpoint (polled) said it ended, and no webhook saying so came within the grace period.
+ * `refused`: webhooks came, but every one was answered non-2xx (by a response rule, or by the app in
+ * `--forward-mode wait`), so none was acknowledged: the provider will usually send it again.
+ * `imported`: known only from imported fixtures (`hook-catch import`), no live delivery yet.
+ * Only acknowledged webhooks make a job `in_progress`, `completed` or `failed`.
  */
-export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost';
+export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost' | 'refused' | 'imported';
+
+/** Every status, in the order a job can reach them (for `jobs --status` and `GET /api/jobs?status=`). */
+export const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost', 'refused', 'imported'];
 
 /** What one delivery's payload says about its job. */
 export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
@@ -23,8 +30,14 @@ export interface Delivery {
   duplicate: boolean;
   /** The start of the body's sha-256 (base64url), to tell a retry from a new delivery. */
   bodyHash: string;
-  /** `webhook`: the provider sent it; `poll`: hook-catch fetched it from the provider's status endpoint. */
-  source: 'webhook' | 'poll';
+  /**
+   * `webhook`: the provider sent it (a delivery); `poll`: hook-catch fetched it from the provider's
+   * status endpoint; `import`: a fixture put in the store (`hook-catch import`), shown under its job
+   * but not a live delivery (it neither counts as an attempt nor moves the job's status).
+   */
+  source: 'webhook' | 'poll' | 'import';
+  /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. */
+  answered: number;
 }
 
 /** What the provider's status endpoint said last, and when it first said the job ended. */
@@ -103,4 +116,8 @@ export interface JobMatch {
   /** What this delivery's payload said. */
   status: PayloadStatus;
   statusWord: string | null;
+  /** As the delivery's: `webhook`, `poll` or `import`. */
+  source: Delivery['source'];
+  /** A webhook its sender was answered non-2xx: not acknowledged. */
+  refused: boolean;
 }

@@ -1,3 +1,4 @@
+import { isAcknowledged } from './delivery.js';
 import type { JobRegistry } from './registry.js';
 import type { Delivery, Job } from './types.js';
 
@@ -12,15 +13,19 @@ export interface WaitResult {
 
 export interface WaitOptions {
   timeoutMs: number;
-  /** Settle on any delivery, not only on a completed or failed one. */
+  /** Settle on any delivery (a refused one too), not only on an acknowledged completed or failed one. */
   any?: boolean;
   signal?: AbortSignal;
 }
 
-/** What the job says now about a wait, or null when it should go on waiting. */
+/**
+ * What the job says now about a wait, or null when it should go on waiting. Only an acknowledged
+ * webhook completes or fails a job: one that was refused is waited past (its provider will usually
+ * send it again), and so is a job known only from imports.
+ */
 function settled(job: Job, any: boolean): WaitResult | null {
   if (job.status === 'completed' || job.status === 'failed') {
-    const delivery = job.deliveries.findLast((d) => d.status === job.status) ?? null;
+    const delivery = job.deliveries.findLast((d) => isAcknowledged(d) && d.status === job.status) ?? null;
     return { outcome: job.status, job, delivery };
   }
   const webhook = job.deliveries.findLast((d) => d.source === 'webhook');
@@ -54,12 +59,19 @@ export function waitForJob(registry: JobRegistry, id: string, options: WaitOptio
     });
     const onAbort = () => finish({ outcome: 'timeout', job: registry.get(id)!, delivery: null });
     options.signal?.addEventListener('abort', onAbort);
-    // Wake at the timeout, or when the job expires if that comes first.
-    const untilExpiry = Date.parse(now.expiresAt) - Date.now();
-    const wake = Math.max(0, Math.min(options.timeoutMs, untilExpiry));
-    timer = setTimeout(() => {
+    // Wake at the timeout, or when the job expires if that comes first (a job that does not expire,
+    // refused or imported, is waited for on to the timeout).
+    const deadline = Date.now() + options.timeoutMs;
+    const wakeAt = (job: Job) => {
+      const expiry = Date.parse(job.expiresAt);
+      return Math.max(0, (expiry > Date.now() ? Math.min(deadline, expiry) : deadline) - Date.now());
+    };
+    const wake = () => {
       const job = registry.get(id)!;
-      finish(settled(job, any) ?? { outcome: 'timeout', job, delivery: null });
-    }, wake);
+      const result = settled(job, any);
+      if (result || Date.now() >= deadline) return finish(result ?? { outcome: 'timeout', job, delivery: null });
+      timer = setTimeout(wake, Math.max(1, wakeAt(job)));
+    };
+    timer = setTimeout(wake, wakeAt(now));
   });
 }

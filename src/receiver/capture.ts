@@ -94,6 +94,11 @@ export interface RequestSummary {
   signature?: SignatureVerdict;
   /** Only on a polled answer of a provider's status endpoint. */
   poll?: PollInfo;
+  /**
+   * Only on a capture put in the store from a fixture (`hook-catch import`): `receivedAt` is when it
+   * was first received; it arrived in this store when its id was given (lists go by arrival).
+   */
+  imported?: true;
 }
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
@@ -172,6 +177,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     ...(request.forwardOwed && { forwardOwed: true }),
     ...(request.signature && { signature: request.signature }),
     ...(request.poll && { poll: request.poll }),
+    ...(request.imported && { imported: true }),
   };
 }
 

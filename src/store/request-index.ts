@@ -22,6 +22,8 @@ const REFUSED = 4;
 const INVALID_JSON = 8;
 /** Stored with a forward to make (RequestSummary.forwardOwed). */
 const FORWARD_OWED = 16;
+/** Put in the store from a fixture (RequestSummary.imported). */
+const IMPORTED = 32;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
@@ -90,7 +92,7 @@ export class RequestIndex {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.statuses[i] = s.status;
-    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0) | (s.forwardOwed ? FORWARD_OWED : 0);
+    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0) | (s.forwardOwed ? FORWARD_OWED : 0) | (s.imported ? IMPORTED : 0);
     if (s.refusal) this.refusals.set(i, s.refusal);
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
@@ -202,6 +204,7 @@ export class RequestIndex {
         ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
         ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
         ...(this.flags[i]! & FORWARD_OWED ? { forwardOwed: true as const } : {}),
+        ...(this.flags[i]! & IMPORTED ? { imported: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
         ...(this.polls[i] && { poll: this.polls[i] }),
         ...this.notes(id),

@@ -162,7 +162,16 @@ export class RequestLog {
   async *readAll(): AsyncGenerator<CapturedRequest[]> {
     const reader = new SegmentReader(this.folder);
     try {
-      yield* reader.inOrder(entriesOldestFirst(this.index));
+      // With what was learned after each line was written (the status the app answered a forward):
+      // jobs derived again tell refused deliveries from acknowledged ones as they were told live.
+      for await (const batch of reader.inOrder(entriesOldestFirst(this.index))) {
+        for (const request of batch) {
+          const note = this.notes.summaryOf(request.id);
+          if (note?.status !== undefined) request.response.status = note.status;
+          if (note?.forward) request.forward = note.forward;
+        }
+        yield batch;
+      }
     } finally {
       await reader.close();
     }

@@ -111,6 +111,6 @@ function lostLine(job: Job): string {
 }
 
 function jsonJob(match: JobMatch) {
-  const { jobId, jobStatus, status, statusWord, matchedBy, attempt, duplicate, expected } = match;
-  return { id: jobId, jobStatus, deliveryStatus: status, statusWord, matchedBy, attempt, duplicate, expected };
+  const { jobId, jobStatus, status, statusWord, matchedBy, attempt, duplicate, expected, source, refused } = match;
+  return { id: jobId, jobStatus, deliveryStatus: status, statusWord, matchedBy, attempt, duplicate, expected, source, refused };
 }

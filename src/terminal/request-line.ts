@@ -30,7 +30,9 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const refused = request.refusal ? `  ${c.yellow.bold(`refused: ${request.refusal.reason}`)}` : '';
   const forward = request.forward ? `  ${appNote(request.forward, c)}` : '';
   const signature = request.signature ? `  ${signatureNote(request.signature, c)}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${signature}${forward}${refused}`;
+  // Its time is when it was first received, elsewhere: the mark says why it is out of time order.
+  const imported = request.imported ? `  ${c.cyan('imported')}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${signature}${forward}${refused}`;
 }
 
 /** `✓ stripe`, `✗ github: signature header missing (X-Hub-Signature-256)`, `? unchecked`: the `--verify` verdict. */
@@ -60,12 +62,15 @@ export function shapedNote(rule: string | undefined, c: ChalkInstance): string {
   return rule ? `  ${c.magenta(`(${rule})`)}` : '';
 }
 
-/** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate)` */
+/** `  job a9199e4e completed`, `  job t-1 retry #2 (duplicate), refused`, `  job a1 imported (not a live delivery)` */
 export function jobNote(match: JobMatch | null, c: ChalkInstance): string {
   if (!match) return '';
   const id = match.jobId.length > 24 ? `${match.jobId.slice(0, 23)}…` : match.jobId;
-  if (match.matchedBy === 'poll') return `  ${c.bold(`job ${id}`)} ${c.cyan(`provider says ${match.statusWord ?? 'nothing we know'}`)}`;
-  const color = match.jobStatus === 'completed' ? c.green : match.jobStatus === 'failed' ? c.red : c.yellow;
+  if (match.source === 'poll') return `  ${c.bold(`job ${id}`)} ${c.cyan(`provider says ${match.statusWord ?? 'nothing we know'}`)}`;
+  if (match.source === 'import') return `  ${c.bold(`job ${id}`)} ${c.cyan('imported (not a live delivery)')}`;
+  const color = match.jobStatus === 'completed' ? c.green : match.jobStatus === 'failed' || match.jobStatus === 'refused' ? c.red : c.yellow;
   const state = match.duplicate ? c.magenta(`retry #${match.attempt} (duplicate)`) : color(match.jobStatus.replace('_', ' '));
-  return `  ${c.bold(`job ${id}`)} ${state}${match.expected ? '' : c.dim(' (not expected)')}`;
+  // Said once: the job's state already reads `refused` when every delivery was.
+  const refused = match.refused && (match.duplicate || match.jobStatus !== 'refused') ? c.red(', refused') : '';
+  return `  ${c.bold(`job ${id}`)} ${state}${refused}${match.expected ? '' : c.dim(' (not expected)')}`;
 }

@@ -9,7 +9,7 @@ import { forwardBadge, forwardWords } from './forward-badge.js';
 import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
 import { signatureCheck } from './signature-check.js';
-import type { ForwardInfo, ReplaySummary, RequestRecord } from './types.js';
+import type { ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
 
 export interface DetailDeps {
   container: HTMLElement;
@@ -154,7 +154,7 @@ export class DetailView {
           ['From', r.remoteAddress ?? 'unknown'],
         ]
       : [
-          ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})`],
+          ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})${r.summary.imported ? ', imported from a fixture since' : ''}`],
           ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
           ['From', r.remoteAddress ?? 'unknown'],
         ];
@@ -169,7 +169,7 @@ export class DetailView {
         'Job',
         h('span', null,
           h('a', { attrs: { href: '#' }, data: { job: job.jobId }, on: { click: (e) => { e.preventDefault(); this.deps.selectJob(job.jobId); } } }, job.jobId),
-          ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
+          ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · ${deliveryWords(job)} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
         ),
       ]);
     }
@@ -219,4 +219,11 @@ function table(head: string[], rows: [string, string][], name: string): HTMLElem
     h('thead', null, h('tr', null, ...head.map((t) => h('th', null, t)))),
     h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: 'k' }, k), h('td', { class: 'v' }, v)))),
   );
+}
+
+/** What this request is to its job: `attempt 2 (duplicate)`, `refused: not acknowledged`, `imported, not a live delivery`. */
+function deliveryWords(job: JobMatch): string {
+  if (job.source === 'import') return 'imported, not a live delivery';
+  const attempt = `attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''}`;
+  return job.refused ? `${attempt} · refused: not acknowledged` : attempt;
 }

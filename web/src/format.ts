@@ -41,4 +41,6 @@ export const STATE_WORDS: Record<string, string> = {
   failed: 'failed',
   expired: 'expired',
   webhook_lost: 'webhook lost',
+  refused: 'refused',
+  imported: 'imported',
 };

@@ -1,6 +1,6 @@
 import { fill, h } from './dom.js';
 import { duration, STATE_WORDS } from './format.js';
-import type { JobsModel } from './jobs.js';
+import { arrivedAt, deliveryCounts, type JobsModel } from './jobs.js';
 import { pollLine } from './poll-line.js';
 import { registerForm } from './register-form.js';
 import { timeline, timelineWords } from './timeline.js';
@@ -25,15 +25,17 @@ interface DrawnCard {
 /** Cards drawn per section: the rest are counted, and found with the list's job filter. */
 const SECTION_LIMIT = 30;
 
-/** A lost webhook comes first: it is the one that needs a look. */
+/** A lost webhook comes first, then refused ones: they are the ones that need a look. */
 const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] = [
   { key: 'webhook_lost', title: 'Webhook lost', holds: (j) => j.status === 'webhook_lost' },
+  { key: 'refused', title: 'Refused', holds: (j) => j.status === 'refused' },
   { key: 'pending', title: 'Pending', holds: (j) => j.source === 'expect' && j.status === 'pending' },
   { key: 'in_progress', title: 'In progress', holds: (j) => j.source === 'expect' && j.status === 'in_progress' },
   { key: 'completed', title: 'Completed', holds: (j) => j.source === 'expect' && j.status === 'completed' },
   { key: 'failed', title: 'Failed', holds: (j) => j.source === 'expect' && j.status === 'failed' },
   { key: 'expired', title: 'Expired', holds: (j) => j.source === 'expect' && j.status === 'expired' },
-  { key: 'unexpected', title: 'Not expected', holds: (j) => j.source === 'webhook' },
+  { key: 'unexpected', title: 'Not expected', holds: (j) => j.source === 'webhook' && j.status !== 'refused' && j.status !== 'imported' },
+  { key: 'imported', title: 'Imported', holds: (j) => j.status === 'imported' },
 ];
 
 /** The jobs panel: a form to register one, then every job by state, each with its timeline. */
@@ -121,26 +123,37 @@ export class JobsView {
 
 function info(job: Job, now: number): string {
   const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  // Polled answers are told by the poll line: here, the webhooks.
-  const webhooks = job.poll ? job.deliveries.filter((d) => d.source !== 'poll') : job.deliveries;
-  const first = webhooks[0];
+  // Polled answers are told by the poll line, imports apart: here, the webhooks.
+  const counts = deliveryCounts(job);
+  const first = job.deliveries.find((d) => d.source === 'webhook');
   const parts: string[] = [];
   if (job.status === 'pending') {
     parts.push(`waiting ${duration(now - start)}`, `expires in ${duration(Math.max(0, Date.parse(job.expiresAt) - now))}`);
-  } else if (!webhooks.length) {
+  } else if (!counts.deliveries) {
     const last = job.history.at(-1);
-    parts.push(last && last.status !== 'pending' ? `no webhook in ${duration(Math.max(0, Date.parse(last.at) - start))}` : 'no webhook');
+    if (job.status !== 'imported') parts.push(last && last.status !== 'pending' ? `no webhook in ${duration(Math.max(0, Date.parse(last.at) - start))}` : 'no webhook');
   } else {
-    parts.push(webhooks.length === 1 ? '1 delivery' : `${webhooks.length} deliveries`);
+    parts.push(counts.deliveries === 1 ? '1 delivery' : `${counts.deliveries} deliveries`);
+    if (counts.refused) parts.push(refusedWords(counts));
     if (first && job.registeredAt) {
       const after = Date.parse(first.receivedAt) - start;
       parts.push(after >= 0 ? `first webhook ${duration(after)} after registration` : `first webhook came ${duration(-after)} before registration`);
     }
     if (!job.registeredAt) parts.push('never registered');
   }
+  if (counts.imported) parts.push(counts.imported === 1 ? '1 imported, not a live delivery' : `${counts.imported} imported, not live deliveries`);
   return parts.join(' · ');
 }
 
+/** `not acknowledged: every delivery was refused (500)`, `2 refused (500)`. */
+function refusedWords(counts: { deliveries: number; refused: number; refusedWith: number[] }): string {
+  const answered = counts.refusedWith.join(', ');
+  if (counts.refused === counts.deliveries) return `not acknowledged: ${counts.deliveries === 1 ? 'it was' : 'every delivery was'} refused (${answered})`;
+  return `${counts.refused} refused (${answered})`;
+}
+
+/** When something last came into this store for the job (an import's own time is older than its arrival). */
 function lastActivity(job: Job): string {
-  return job.deliveries.at(-1)?.receivedAt ?? job.history.at(-1)?.at ?? job.firstSeenAt;
+  const last = job.deliveries.at(-1);
+  return (last && arrivedAt(last)) ?? job.history.at(-1)?.at ?? job.firstSeenAt;
 }

@@ -59,15 +59,16 @@ export class JobsModel {
     const match = request.job;
     if (!match) return;
     if (this.pending) this.pending.push(() => this.delivered(request));
+    // An import is dated by its arrival here, as the server dates what it changes.
+    const at = request.imported ? idTime(request.id) : request.receivedAt;
     let job = this.jobs.get(match.jobId);
     if (!job) {
-      const at = request.receivedAt;
       job = { id: match.jobId, label: null, source: match.expected ? 'expect' : 'webhook', registeredAt: null, firstSeenAt: at, expiresAt: at, status: 'pending', history: [{ status: 'pending', at }], deliveries: [] };
       this.jobs.set(job.id, job);
     }
     if (job.status !== match.jobStatus) {
       job.status = match.jobStatus;
-      job.history.push({ status: match.jobStatus, at: request.receivedAt });
+      job.history.push({ status: match.jobStatus, at });
     }
     this.addDelivery(job, {
       requestId: request.id,
@@ -78,16 +79,17 @@ export class JobsModel {
       attempt: match.attempt,
       duplicate: match.duplicate,
       bodyHash: '',
-      source: request.poll ? 'poll' : 'webhook',
+      source: match.source,
+      answered: request.status,
     });
     this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     this.changed();
   }
 
   /**
-   * Adds a delivery in time order, or replaces it (a later delivery renumbered its attempt). A job
-   * can have thousands: each is found by its request id, and the list is sorted only when one
-   * arrives out of order.
+   * Adds a delivery in order of arrival (by request id, as the server keeps them: an import keeps
+   * its older time), or replaces it (a later delivery renumbered its attempt). A job can have
+   * thousands: each is found by its request id, and the list is sorted only when one arrives out of order.
    */
   private addDelivery(job: Job, d: Delivery): void {
     let positions = this.positions.get(job.id);
@@ -99,12 +101,12 @@ export class JobsModel {
     const last = job.deliveries.at(-1);
     if (at !== undefined) {
       job.deliveries[at] = d;
-    } else if (!last || last.receivedAt <= d.receivedAt) {
+    } else if (!last || last.requestId <= d.requestId) {
       positions.set(d.requestId, job.deliveries.length);
       job.deliveries.push(d);
     } else {
       job.deliveries.push(d);
-      job.deliveries.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
+      job.deliveries.sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
       this.positions.delete(job.id); // found again from the sorted list next time
     }
   }
@@ -114,7 +116,8 @@ export class JobsModel {
   }
 
   private merge(summary: JobSummary): Job {
-    const { deliveryCount: _count, ...fields } = summary as JobSummary & { lastDeliveryAt?: unknown; lastRequestId?: unknown };
+    // The counts are worked out from the deliveries here (deliveryCounts), as the server works out its own.
+    const { deliveryCount: _count, refusedCount: _refused, refusedWith: _with, importedCount: _imported, ...fields } = summary as JobSummary & { lastDeliveryAt?: unknown; lastRequestId?: unknown };
     delete (fields as { lastDeliveryAt?: unknown }).lastDeliveryAt;
     delete (fields as { lastRequestId?: unknown }).lastRequestId;
     const known = this.jobs.get(summary.id);
@@ -134,6 +137,42 @@ export function graceEnd(job: Job): string | null {
   return poll?.doneAt ? new Date(Date.parse(poll.doneAt) + poll.graceMs).toISOString() : null;
 }
 
+/**
+ * What a job's deliveries come to, counted as the server counts them (src/jobs/summary.ts): a
+ * delivery is a webhook the provider sent; polled answers and imports are not deliveries.
+ */
+export function deliveryCounts(job: Job): { deliveries: number; refused: number; refusedWith: number[]; imported: number } {
+  let deliveries = 0;
+  let refused = 0;
+  let imported = 0;
+  const statuses = new Set<number>();
+  for (const d of job.deliveries) {
+    if (d.source === 'import') imported++;
+    if (d.source !== 'webhook') continue;
+    deliveries++;
+    if (isRefused(d)) {
+      refused++;
+      statuses.add(d.answered);
+    }
+  }
+  return { deliveries, refused, refusedWith: [...statuses].sort((a, b) => a - b), imported };
+}
+
+/** A webhook its sender was answered non-2xx (by a response rule, or by the app a forward waited for). */
+export function isRefused(d: Delivery): boolean {
+  return d.source === 'webhook' && !(d.answered >= 200 && d.answered < 300);
+}
+
+/** When a delivery came into this store: an import keeps its first time, and arrived when its id (made from the time) was given. */
+export function arrivedAt(d: Delivery): string {
+  return d.source === 'import' ? idTime(d.requestId) : d.receivedAt;
+}
+
+/** The time a request id was given (its first nine characters, base 36 milliseconds: src/receiver/ids.ts). */
+function idTime(id: string): string {
+  return new Date(parseInt(id.slice(0, 9), 36)).toISOString();
+}
+
 function matchOf(job: Job, d: Delivery): JobMatch {
   return {
     jobId: job.id,
@@ -144,5 +183,7 @@ function matchOf(job: Job, d: Delivery): JobMatch {
     duplicate: d.duplicate,
     status: d.status,
     statusWord: d.statusWord,
+    source: d.source,
+    refused: isRefused(d),
   };
 }

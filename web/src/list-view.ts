@@ -175,7 +175,7 @@ function jobCell(r: ListedRequest, status: JobStatus | undefined, selectJob: (jo
     'span',
     {
       class: 'c-job',
-      title: `job ${jobId}: ${STATE_WORDS[status]}; ${r.poll ? 'the provider said' : 'this delivery said'} ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy}). Click to see only this job's deliveries.`,
+      title: `job ${jobId}: ${STATE_WORDS[status]}; ${r.poll ? 'the provider said' : r.imported ? 'this import said' : 'this delivery said'} ${r.job.statusWord ?? r.job.status} (found in ${r.job.matchedBy}). Click to see only this job's deliveries.`,
       on: {
         click: (e) => {
           e.stopPropagation();
@@ -195,8 +195,12 @@ function shortType(type: string | null): string {
 
 function badges(r: ListedRequest): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (r.job && r.job.attempt > 1) out.push(h('span', { class: 'badge warn', title: `the same body came ${r.job.attempt} times` }, `retry ${r.job.attempt}`));
-  else if (r.job?.duplicate) out.push(h('span', { class: 'badge warn' }, 'duplicate'));
+  // Its time is when it was first received, elsewhere: the list goes by arrival here, so it may sit above newer times.
+  if (r.imported) out.push(h('span', { class: 'badge', title: `imported from a fixture: first received ${r.receivedAt}, stored here later. Shown with its job, not a live delivery.` }, 'imported'));
+  const webhook = r.job?.source === 'webhook';
+  if (webhook && r.job!.attempt > 1) out.push(h('span', { class: 'badge warn', title: `the same body came ${r.job!.attempt} times` }, `retry ${r.job!.attempt}`));
+  else if (webhook && r.job!.duplicate) out.push(h('span', { class: 'badge warn' }, 'duplicate'));
+  if (webhook && r.job!.refused) out.push(h('span', { class: 'badge bad', title: `answered ${r.status}: not an acknowledged delivery of job ${r.job!.jobId} (its provider will usually send it again)` }, 'not acknowledged'));
   if (r.invalidJson) out.push(h('span', { class: 'badge bad', title: 'the Content-Type says JSON but the body does not parse' }, 'not valid JSON'));
   if (r.bodyDiscarded) out.push(h('span', { class: 'badge bad', title: 'over --max-body: answered 413, body not kept' }, '413'));
   if (r.refusal) out.push(h('span', { class: 'badge bad', title: r.refusal.reason }, 'refused'));

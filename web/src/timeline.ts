@@ -1,6 +1,6 @@
 import { h, svg } from './dom.js';
 import { clock, duration, STATE_WORDS } from './format.js';
-import { graceEnd } from './jobs.js';
+import { arrivedAt, graceEnd, isRefused } from './jobs.js';
 import type { Delivery, Job } from './types.js';
 
 const W = 300;
@@ -12,7 +12,7 @@ const LINE_Y = 26;
 /** Markers closer than this are spread apart (a retry a second after its first attempt stays visible). */
 const MIN_GAP = 14;
 /** States a timeline ends on (a late webhook may still clear a lost one: it is drawn on, then). */
-const FINAL = new Set(['completed', 'failed', 'expired', 'webhook_lost']);
+const FINAL = new Set(['completed', 'failed', 'expired', 'webhook_lost', 'imported']);
 /** At most this many deliveries are drawn (the first and the latest): more would not fit apart. */
 const MOST_DOTS = 14;
 
@@ -31,25 +31,27 @@ interface Marker {
 
 /**
  * A job's life as a picture: registered (square), each webhook (a dot in the color of what it said;
- * hollow for a duplicate, with its attempt number), each polled answer (a hollow cyan ring; filled
- * where the provider said the job ended, its word under it), the grace the webhook had after that
- * (a span under the line, a red tick where it ran out), and the final state (a diamond).
+ * hollow for a duplicate, with its attempt number; crossed out when it was refused), each polled
+ * answer (a hollow cyan ring; filled where the provider said the job ended, its word under it), the
+ * grace the webhook had after that (a span under the line, a red tick where it ran out), and the
+ * final state (a diamond). Imports are not part of the job's life here: its words list them.
  */
 export function timeline(job: Job, now: number): SVGElement {
   const registered = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  const times = job.deliveries.map((d) => Date.parse(d.receivedAt));
+  const deliveries = job.deliveries.filter((d) => d.source !== 'import');
+  const times = deliveries.map((d) => Date.parse(d.receivedAt));
   const start = Math.min(registered, ...times);
   const final = FINAL.has(job.status) ? job.history.at(-1) : undefined;
   const graceOut = graceEnd(job);
   const lostAt = job.status === 'webhook_lost' && graceOut ? graceOut : final?.at;
   const end = Math.max(lostAt ? Date.parse(lostAt) : now, ...times, start + 1);
   const doneAt = job.poll?.doneAt ? Date.parse(job.poll.doneAt) : null;
-  const numbers = webhookNumbers(job.deliveries);
+  const numbers = webhookNumbers(deliveries);
   // Markers in time order (a webhook can come before its job is registered).
   const markers: Marker[] = [{ t: registered, draw: (x) => [registeredMark(job, x)] }];
   const shown = shownDeliveries(times.length);
   for (const i of shown) {
-    const d = job.deliveries[i]!;
+    const d = deliveries[i]!;
     if (d.source === 'poll') {
       const done = doneAt !== null && times[i] === doneAt;
       markers.push({ t: times[i]!, key: done ? 'done' : undefined, draw: (x) => pollMark(d, x, times[i]! - registered, done) });
@@ -88,10 +90,10 @@ export function timeline(job: Job, now: number): SVGElement {
   return svg('svg', { viewBox: `0 0 ${W} ${height}`, class: `timeline${polled ? ' polled' : ''}`, role: 'img', 'aria-label': `timeline of job ${job.id}` }, ...parts);
 }
 
-/** Webhooks are numbered 1, 2, 3 among themselves (polled answers are not webhooks). */
+/** Webhooks are numbered 1, 2, 3 among themselves (polled answers and imports are not webhooks). */
 function webhookNumbers(deliveries: Delivery[]): Map<Delivery, number> {
   const numbers = new Map<Delivery, number>();
-  for (const d of deliveries) if (d.source !== 'poll') numbers.set(d, numbers.size + 1);
+  for (const d of deliveries) if (d.source === 'webhook') numbers.set(d, numbers.size + 1);
   return numbers;
 }
 
@@ -101,11 +103,15 @@ function registeredMark(job: Job, x: number): SVGElement {
 }
 
 function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number): SVGElement[] {
-  return [
-    svg('circle', { cx: x, cy: LINE_Y, r: 5, class: `tl-delivery st-${d.status}${d.duplicate ? ' dup' : ''}`, 'data-request': d.requestId },
-      svg('title', {}, `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}, ${since(sinceRegistered)}`)),
+  const refused = isRefused(d);
+  const marks = [
+    svg('circle', { cx: x, cy: LINE_Y, r: 5, class: `tl-delivery st-${d.status}${d.duplicate ? ' dup' : ''}${refused ? ' refused' : ''}`, 'data-request': d.requestId },
+      svg('title', {}, `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}${refused ? `, refused (answered ${d.answered}): not acknowledged` : ''}, ${since(sinceRegistered)}`)),
     svg('text', { x, y: LINE_Y - 10, class: 'tl-label' }, d.attempt > 1 ? `×${d.attempt}` : String(n)),
   ];
+  // A refused delivery is crossed out, in the dot's own color.
+  if (refused) marks.push(svg('path', { d: `M${x - 4} ${LINE_Y - 4}l8 8m0 -8l-8 8`, class: `tl-refused st-${d.status}` }));
+  return marks;
 }
 
 /** A polled answer: a hollow cyan ring; filled, with the provider's word under it, where it said the job ended. */
@@ -149,12 +155,18 @@ export function timelineWords(job: Job): HTMLElement {
   const items: { t: number; el: HTMLElement }[] = [{ t: -Infinity, el: h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`) }];
   for (const d of job.deliveries) {
     const t = Date.parse(d.receivedAt);
+    if (d.source === 'import') {
+      // Listed where it arrived here: its own time is when it was first received, elsewhere.
+      items.push({ t: Date.parse(arrivedAt(d)), el: h('li', { class: 'tl-event import', data: { request: d.requestId } }, `imported: ${d.statusWord ?? d.status}, first received ${clock(d.receivedAt)} · not a live delivery`) });
+      continue;
+    }
     const el = d.source === 'poll'
       ? h('li', { class: 'tl-event poll', data: { request: d.requestId } },
         `poll: the provider said "${d.statusWord ?? 'no status'}"`, d.receivedAt === doneAt ? ', the job ended' : '', ` · ${since(t - start)}`)
       : h('li', { class: 'tl-event', data: { request: d.requestId } },
         `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
         d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
+        isRefused(d) ? ` · refused (answered ${d.answered}): not acknowledged` : '',
         ` · ${since(t - start)} · found in ${d.matchedBy}`);
     items.push({ t, el });
   }

@@ -1,7 +1,10 @@
 /** The inspector API and stream as the page sees them (the server's shapes, from the client's side). */
 
-/** `webhook_lost`: the provider's status endpoint (polled) said the job ended, and no webhook came within the grace period. */
-export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost';
+/**
+ * `webhook_lost`: the provider's status endpoint (polled) said the job ended, and no webhook came within the grace period.
+ * `refused`: webhooks came, but every one was answered non-2xx (not acknowledged). `imported`: known only from imported fixtures.
+ */
+export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost' | 'refused' | 'imported';
 export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
 
 export interface JobMatch {
@@ -13,6 +16,9 @@ export interface JobMatch {
   duplicate: boolean;
   status: PayloadStatus;
   statusWord: string | null;
+  source: Delivery['source'];
+  /** A webhook its sender was answered non-2xx: not acknowledged. */
+  refused: boolean;
 }
 
 /** One row of the request list: a stored request without headers or body, with its job match. */
@@ -36,6 +42,8 @@ export interface ListedRequest {
   signature?: SignatureVerdict;
   /** Only on a provider's status endpoint's answer that hook-catch polled (`expect --poll`). */
   poll?: PollInfo;
+  /** Only on a capture imported from a fixture: `receivedAt` is when it was first received; it arrived here by its id. */
+  imported?: true;
 }
 
 /** Which job's status endpoint was polled, where (`$NAME` variables left as written), and how long it took. */
@@ -185,8 +193,10 @@ export interface Delivery {
   attempt: number;
   duplicate: boolean;
   bodyHash: string;
-  /** `webhook`: the provider sent it; `poll`: hook-catch fetched it from the provider's status endpoint. */
-  source: 'webhook' | 'poll';
+  /** `webhook`: the provider sent it; `poll`: hook-catch fetched it from the provider's status endpoint; `import`: an imported fixture, not a live delivery. */
+  source: 'webhook' | 'poll' | 'import';
+  /** The HTTP status its sender was answered (a webhook answered non-2xx was refused). */
+  answered: number;
 }
 
 /** What the provider's status endpoint said last. */
@@ -234,7 +244,7 @@ export interface Job {
 }
 
 /** A job as the stream announces it: without history and deliveries (with its polling, if any). */
-export type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number };
+export type JobSummary = Omit<Job, 'deliveries' | 'history'> & { deliveryCount: number; refusedCount: number; refusedWith: number[]; importedCount: number };
 
 /** What `POST /api/jobs` takes. */
 export interface JobInput {
