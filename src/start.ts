@@ -157,7 +157,7 @@ async function openStore(options: ResolvedOptions, events: HookCatchEvents, tear
     onChange: (list) => events.emit('rules', list),
   });
   await rules.replaceStartRules(options.rules).catch(cannot(`save the response rules in ${dir}`));
-  return { store: opened.log, jobs, rules, warnings: [...warnings, ...opened.warnings, ...jobs.warnings, ...saved.warnings] };
+  return { store: opened.log, jobs, rules, warnings: [...warnings, ...opened.warnings, ...jobs.warnings, ...saved.warnings, ...rules.warnings] };
 }
 
 /** What serve() puts behind the servers. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { checkRule, statusText } from './check.js';
+import { checkRule, statusText, withoutFramingHeaders } from './check.js';
 import type { ResponseRule, RuleInput, Shaped } from './types.js';
 
 export interface RuleSetDeps {
@@ -25,9 +25,13 @@ export class RuleSet {
   private readonly counts = new Map<string, Map<string, number>>();
   /** Changes run one at a time, each on the rules the one before left. */
   private changing: Promise<unknown> = Promise.resolve();
+  /** What was left out of the saved rules (framing headers), one line each; saved without it at the next change. */
+  readonly warnings: string[];
 
   constructor(saved: ResponseRule[], private readonly deps: RuleSetDeps) {
-    this.rules = saved;
+    const checked = withoutFramingHeaders(saved);
+    this.rules = checked.rules;
+    this.warnings = checked.warnings;
   }
 
   get active(): boolean {
@@ -51,7 +55,7 @@ export class RuleSet {
     return this.serially(async () => {
       const next = this.rules.filter((rule) => rule.source !== 'start');
       for (const input of inputs) next.push(this.make(input, 'start', next));
-      if (inputs.length || next.length !== this.rules.length) await this.set(next);
+      if (inputs.length || next.length !== this.rules.length || this.warnings.length) await this.set(next);
     });
   }
 
