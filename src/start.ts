@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { HookCatchError } from './errors.js';
+import { HookCatchError, StoreWriteError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { Forwarder } from './replay/forward.js';
 import { loopReason, type OwnAddresses } from './replay/target.js';
@@ -123,7 +123,8 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
 async function openStore(options: ResolvedOptions, events: HookCatchEvents, teardown: Teardown) {
   const { dir } = options;
   const cannot = (what: string) => (error: unknown) => {
-    throw error instanceof HookCatchError ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
+    const said = error instanceof HookCatchError && !(error instanceof StoreWriteError);
+    throw said ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
   };
   const created = await ensurePrivateDir(dir).catch(cannot(`use ${dir} as the store folder`));
   const warnings: string[] = [];

@@ -25,7 +25,7 @@ export async function importCommandRun(path: string, options: { dir: string; jso
       ids.push(...(await client.api<{ ids: string[] }>('POST', '/api/requests/import', { fixtures: batch })).ids);
     }
   } else {
-    ids = await withWritableStore(dir, async (log) => (await importFixtures(log, fixtures, createIdGenerator(Date.now, log.lastId))).map((r) => r.id));
+    ids = await withWritableStore(dir, 'The fixtures were not imported', async (log) => (await importFixtures(log, fixtures, createIdGenerator(Date.now, log.lastId))).map((r) => r.id));
   }
   if (options.json) stdout.write(JSON.stringify({ ids }, null, 2) + '\n');
   else for (const id of ids) stdout.write(id + '\n');

@@ -35,8 +35,7 @@ export function fixtureRouter(deps: FixtureDeps): express.Router {
       const fixture = checkFixture(value, `fixture ${i + 1}`);
       return { ...fixture, body: decodeBody(fixture), file: `fixture ${i + 1}` };
     });
-    const stored = await importFixtures(deps.log, fixtures, deps.nextId);
-    for (const request of stored) deps.onImported(request);
+    const stored = await importFixtures(deps.log, fixtures, deps.nextId, deps.onImported);
     res.status(201).json({ ids: stored.map((request) => request.id) });
   });
 

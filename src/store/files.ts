@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { StoreWriteError } from '../errors.js';
 import { isRunning } from './alive.js';
 
 /** Captured webhooks carry secrets: what hook-catch creates is readable by its owner only. */
@@ -118,8 +119,14 @@ export async function removeIfPresent(path: string): Promise<void> {
   }
 }
 
+/** A failed write under `dir` as what callers refuse a change with (see notSaved). */
+export function storeWriteError(error: unknown, dir: string): StoreWriteError {
+  return error instanceof StoreWriteError ? error : new StoreWriteError(storeProblem(error, dir));
+}
+
 /** What a failed file operation means for the user, in plain words, with what to do. */
 export function storeProblem(error: unknown, dir: string): string {
+  if (error instanceof StoreWriteError) return error.message; // said already
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOSPC':
