@@ -126,6 +126,26 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     expect(run.stderr()).not.toMatch(/Inspector error|stack|    at /);
   }, 90_000);
 
+  it('an import the disk takes only part of: those stored are listed, and the answer says how many were not', async () => {
+    const run = spawnOnSmallDisk('6m', `exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-tunnel --json`);
+    const ready = await run.jsonLine<{ inspectorUrl: string }>((v) => v.type === 'ready');
+    // Ten fixtures of 1 MB: the store writes them a few MB at a time, and the disk holds some of those writes.
+    const fixture = (i: number) => ({ format: 'hook-catch/fixture@1', method: 'POST', url: `/import/${i}`, headers: [], body: String(i).repeat(1_000_000), bodyEncoding: 'utf8' });
+    const reply = await send(`${ready.inspectorUrl}/api/requests/import`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ fixtures: Array.from({ length: 10 }, (_, i) => fixture(i)) }),
+    });
+    expect(reply.status).toBe(503);
+    const notImported = Number(/^(\d+) of 10 fixtures were not imported: it could not be saved, the disk holding \S+ is full \(ENOSPC\)/.exec(json(reply).error)?.[1]);
+    const listed = json(await send(`${ready.inspectorUrl}/api/requests`)).items;
+    expect(notImported).toBeGreaterThan(0);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length + notImported).toBe(10);
+    // Those stored were announced like any import (the terminal's --json lines show them).
+    for (const { id } of listed) await run.jsonLine((v) => v.type === 'request' && v.id === id);
+  }, 90_000);
+
   it('with no hook-catch running, rules add / remove, replay and import say in one line what was not done and why; nothing is sent', async () => {
     const app = await recordingApp();
     const fixture = join(await tempDir(), 'fixture.json');
