@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { HookCatchError } from './errors.js';
+import { HookCatchError, StoreWriteError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { Forwarder, notSent } from './replay/forward.js';
 import { forwardWarner } from './replay/forward-warning.js';
@@ -124,7 +124,8 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
 async function openStore(options: ResolvedOptions, events: HookCatchEvents, teardown: Teardown) {
   const { dir } = options;
   const cannot = (what: string) => (error: unknown) => {
-    throw error instanceof HookCatchError ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
+    const said = error instanceof HookCatchError && !(error instanceof StoreWriteError);
+    throw said ? error : new HookCatchError(`Cannot ${what}: ${storeProblem(error, dir)}.`);
   };
   const created = await ensurePrivateDir(dir).catch(cannot(`use ${dir} as the store folder`));
   const warnings: string[] = [];
@@ -158,7 +159,7 @@ async function openStore(options: ResolvedOptions, events: HookCatchEvents, tear
     onChange: (list) => events.emit('rules', list),
   });
   await rules.replaceStartRules(options.rules).catch(cannot(`save the response rules in ${dir}`));
-  return { store: opened.log, jobs, rules, warnings: [...warnings, ...opened.warnings, ...jobs.warnings, ...saved.warnings] };
+  return { store: opened.log, jobs, rules, warnings: [...warnings, ...opened.warnings, ...jobs.warnings, ...saved.warnings, ...rules.warnings] };
 }
 
 /** What serve() puts behind the servers. */

@@ -1,4 +1,5 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { appendFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,15 +103,74 @@ describe('the store folder', () => {
     expect((await startHookCatch({ dir: privateDir })).warnings).toEqual([]);
   });
 
-  it('temporary files that failed starts left behind are removed at the next start', async () => {
+  it('temporary files that failed starts or kills left behind (instance.json, jobs.json, rules.json, damaged lines kept aside) are removed at the next start', async () => {
     const dir = await tempDir();
-    for (const name of ['.instance.json.999991.tmp', '.jobs.json.999992.tmp']) await writeFile(join(dir, name), '');
+    for (const name of ['.instance.json.999991.tmp', '.jobs.json.999992.tmp', '.rules.json.999993.tmp']) await writeFile(join(dir, name), '');
+    await mkdir(join(dir, 'damaged'));
+    await writeFile(join(dir, 'damaged', '.00000001-2026-12-05T10-00-00-000Z.jsonl.999994.tmp'), '');
     await writeFile(join(dir, 'notes.tmp'), 'the user keeps this');
     await writeFile(join(dir, '.cache.4242.tmp'), 'another tool keeps this');
     const hc = await startHookCatch({ dir });
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp')).sort()).toEqual(['.cache.4242.tmp', 'notes.tmp']);
+    expect(await readdir(join(dir, 'damaged'))).toEqual([]);
     await hc.close();
     const shown = await runCli(['list', '--dir', dir]);
     expect(shown.code).toBe(0);
+  });
+});
+
+/**
+ * strace that kills the traced hook-catch at its first rename: after a file's temporary copy is
+ * written, before it takes the file's place (a kill in the middle of a write). Null when this
+ * machine does not let strace trace.
+ */
+function killAtFirstRename(): string[] | null {
+  const renames = 'rename,renameat,renameat2';
+  // --seccomp-bpf stops hook-catch at its renames only (without it, at every system call: slow).
+  for (const extra of [['--seccomp-bpf'], []]) {
+    const command = ['strace', '-f', ...extra, '-qq', '-o', '/dev/null', '-e', `trace=${renames}`, '-e', `inject=${renames}:signal=SIGKILL:when=1`];
+    if (spawnSync(command[0]!, [...command.slice(1), process.execPath, '-e', '0']).status === 0) return command;
+  }
+  return null;
+}
+const KILL_AT_FIRST_RENAME = killAtFirstRename();
+
+describe.skipIf(KILL_AT_FIRST_RENAME === null)('a kill in the middle of a write (strace kills hook-catch between a file\'s temporary copy and its rename)', () => {
+  /** Runs the CLI until the kill; returns the temporary files it left in `folder`. */
+  async function killed(args: string[], folder: string): Promise<string[]> {
+    const { code, signal } = await spawnCli(args, { wrapper: KILL_AT_FIRST_RENAME! }).exited;
+    expect(signal ?? code).not.toBe(0);
+    return (await readdir(folder)).filter((name) => name.endsWith('.tmp'));
+  }
+
+  it('leaves a temporary file of rules.json, jobs.json or damaged lines kept aside; the next start removes it, and the real files are intact', async () => {
+    const dir = await tempDir();
+    const first = await startHookCatch({ dir });
+    await first.expect('job-1');
+    await first.rules.add({ status: 202 });
+    await first.close();
+    const start = ['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel'];
+    // The first file each run replaces: rules.json (`rules add` with no instance), jobs.json (start), a
+    // damaged line kept aside (start, before anything else, once the request log has one).
+    const cases = [
+      { left: /^\.rules\.json\.\d+\.tmp$/, run: () => killed(['rules', 'add', '--respond', '500', '--dir', dir], dir) },
+      { left: /^\.jobs\.json\.\d+\.tmp$/, run: () => killed(start, dir) },
+      {
+        left: /^\.00000001-[\w-]+\.jsonl\.\d+\.tmp$/,
+        run: async () => {
+          await appendFile(join(dir, 'requests', '00000001.jsonl'), '{"torn":\n');
+          return killed(start, join(dir, 'damaged'));
+        },
+      },
+    ];
+    for (const { left, run } of cases) {
+      expect(await run()).toEqual([expect.stringMatching(left)]);
+      const hc = await startHookCatch({ dir });
+      const everywhere = [...(await readdir(dir)), ...(await readdir(join(dir, 'damaged')).catch(() => []))];
+      expect(everywhere.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+      expect(hc.rules.list().map((rule) => [rule.id, rule.status])).toEqual([['r1', 202]]);
+      expect(hc.jobs.get('job-1')?.source).toBe('expect');
+      await hc.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { json, later, send, startHookCatch } from './helpers.js';
-import { deliver, openInspector, row, SHOWN, useBrowser } from './page-helpers.js';
+import { fileSizeLimit, json, later, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from './page-helpers.js';
 
 const browser = useBrowser();
 
@@ -285,6 +285,27 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     expect(await live.innerText()).toContain('after 1.5 s');
     expect(await live.innerText()).toContain('first 2 deliveries of each job answered 500');
     await expect.poll(() => toggle.innerText()).toBe('Rules (1)');
+    expect(page.errors).toEqual([]);
+  });
+
+  it('a replay the store cannot keep says it was sent, what the app answered, and why it is not recorded; it is not listed', async () => {
+    // A real failing write: no file may grow past 8 KB (16 blocks). The capture takes 6 kB of it; its
+    // replay's record, which holds the headers sent (2 kB of them), does not fit in what is left.
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', await tempDir(), '--json', '--no-tunnel'], { wrapper: fileSizeLimit(16) });
+    const hc = (await cli.jsonLine((v) => v.type === 'ready')) as HC;
+    const app = await recordingApp(200);
+    const page = await openInspector(browser(), hc);
+    const id = await deliver(hc, JSON.stringify({ pad: 'p'.repeat(4000) }), { headers: { 'X-Pad': 'h'.repeat(2000) } });
+    await row(page, id).click();
+    const detail = page.locator(`#detail[data-shown="${id}"]`);
+    await detail.getByLabel('replay target').fill(app.url);
+    await detail.locator('[data-action=replay]').click();
+    const result = detail.locator('.replay-result');
+    await result.waitFor(SHOWN);
+    expect(await result.getAttribute('data-status')).toBe('200');
+    expect(await result.locator('[data-not-kept]').innerText()).toMatch(/^Sent, but not recorded: .*file too large/i);
+    expect(app.received).toHaveLength(1);
+    expect(await detail.locator('.replay-list h4').innerText()).toBe('No replays yet');
     expect(page.errors).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { start, type HookCatch } from '../src/start.js';
-import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { json, later, rawExchange, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 
 const post = (hc: HookCatch, path: string, body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
   send(`${hc.receiverUrl}${path}`, { method: 'POST', headers, body });
@@ -107,5 +109,48 @@ describe('response rules shape what the receiver answers; every request is still
     const bad = await runCli(['start', '--respond', 'soon', '--dir', dir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.split('\n')[0]).toMatch(/--respond takes STATUS or STATUS:BODY/);
+  });
+
+  it('a header that frames the answer (Content-Length, Transfer-Encoding, Connection …) is refused with the reason, from the API, the library, rules add and start', async () => {
+    const hc = await startHookCatch();
+    const refused = await api(hc, 'POST', '/api/rules', { status: 202, body: 'queued', headers: [['Content-Length', '99']] });
+    expect(refused.status).toBe(400);
+    expect(json(refused).error).toBe('A rule cannot set Content-Length: hook-catch frames the answer itself (its Content-Length follows the body it sends). Leave it out.');
+    expect(json(await api(hc, 'POST', '/api/rules', { headers: [['transfer-encoding', 'chunked']] })).error).toMatch(/cannot set transfer-encoding/);
+    expect(json(await api(hc, 'POST', '/api/rules', { headers: [['Host', 'example.com']] })).error).toBe('Host means nothing in an answer. Leave it out.');
+    expect(hc.rules.list()).toEqual([]);
+    await expect(startHookCatch({ rules: [{ headers: [['Connection', 'close']] }] })).rejects.toThrow(/cannot set Connection/);
+    const dir = await tempDir();
+    const add = await runCli(['rules', 'add', '--respond', '200', '--respond-header', 'Content-Length: 5', '--dir', dir]);
+    expect(add.code).toBe(1);
+    expect(add.stderr.split('\n')[0]).toMatch(/^hook-catch: option '--respond-header <name:value>' argument 'Content-Length: 5' is invalid\. A rule cannot set Content-Length: hook-catch frames the answer itself \(its Content-Length follows the body it sends\)\. Leave it out\.$/);
+    const started = await runCli(['start', '--respond', '200:ok', '--respond-header', 'Keep-Alive: timeout=5', '--dir', dir, '--no-tunnel']);
+    expect(started.code).toBe(1);
+    expect(started.stderr.split('\n')[0]).toMatch(/A rule cannot set Keep-Alive: hook-catch frames the answer itself/);
+  });
+
+  it('a rule saved with a Content-Length (by an earlier version) answers with one length, hook-catch\'s own: the header is dropped with a warning', async () => {
+    const dir = await tempDir();
+    const saved = { id: 'r1', path: null, status: 202, body: 'queued', headers: [['Content-Length', '99'], ['X-Rule', 'yes']], delayMs: 0, failFirst: 0, source: 'api', createdAt: '2026-12-01T00:00:00.000Z' };
+    const plain = { ...saved, id: 'r2', path: '/plain', body: null, headers: [['content-length', '3'], ['content-type', 'text/x-rule']] };
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ version: 1, rules: [saved, plain] }));
+    const hc = await startHookCatch({ dir });
+    const answer = await rawExchange(hc.receiverPort, 'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /);
+    expect(answer.match(/^content-length:.*$/gim)).toEqual(['Content-Length: 6']);
+    expect(answer).toMatch(/\r\nX-Rule: yes\r\n/);
+    expect(answer.endsWith('\r\n\r\nqueued')).toBe(true);
+    // hook-catch's own JSON answer (no body in the rule): one length, and the rule's content-type instead of ours.
+    const own = await rawExchange(hc.receiverPort, 'POST /plain HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    const body = own.slice(own.indexOf('\r\n\r\n') + 4);
+    expect(own.match(/^content-length:.*$/gim)).toEqual([`Content-Length: ${Buffer.byteLength(body)}`]);
+    expect(own.match(/^content-type:.*$/gim)).toEqual(['content-type: text/x-rule']);
+    expect(hc.warnings).toEqual([
+      expect.stringMatching(/^Response rule r1: its Content-Length header is left out\. A rule cannot set Content-Length/),
+      expect.stringMatching(/^Response rule r2: its content-length header is left out/),
+    ]);
+    // Saved without them at the next start's save: no warning the second time.
+    await hc.close();
+    expect((await startHookCatch({ dir })).warnings).toEqual([]);
   });
 });

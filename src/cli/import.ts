@@ -28,7 +28,7 @@ export async function importCommandRun(path: string, options: { dir: string; jso
   const instance = await readInstance(dir);
   const imported = instance
     ? await importThrough(clientFor(instance), files)
-    : await withWritableStore(dir, (log) => importInto(log, files, options.maxBody ?? DEFAULTS.maxBody));
+    : await withWritableStore(dir, 'The fixtures were not imported', (log) => importInto(log, files, options.maxBody ?? DEFAULTS.maxBody));
   const { ids, refused } = imported;
   for (const { error } of refused) stderr.write(`hook-catch: ${error}\n`);
   if (options.json) stdout.write(JSON.stringify(imported, null, 2) + '\n');

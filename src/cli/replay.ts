@@ -6,6 +6,7 @@ import { decodeBody } from '../receiver/capture.js';
 import { shortId } from '../receiver/ids.js';
 import { checkEdits, parseHeader } from '../replay/edits.js';
 import { noSuchRequest, replayFromStore } from '../replay/offline.js';
+import { notKeptWarning } from '../replay/replay.js';
 import { parseTarget } from '../replay/target.js';
 import type { Edits, ReplayRecord } from '../replay/types.js';
 import { readInstance } from '../store/instance-file.js';
@@ -68,11 +69,13 @@ function report(records: ReplayRecord[], options: ReplayCommandOptions, stdout: 
   if (options.json) stdout.write(JSON.stringify(records.length === 1 ? records[0] : records, null, 2) + '\n');
   else for (const record of records) print(record, stdout);
   let code: number = REPLAY_EXIT.answered2xx;
-  for (const { result } of records) {
-    if (!result.ok) {
-      stderr.write(`hook-catch: ${result.error}\n`);
-      code = REPLAY_EXIT.unreachable;
-    } else if ((result.status < 200 || result.status >= 300) && code === REPLAY_EXIT.answered2xx) code = REPLAY_EXIT.otherStatus;
+  for (const record of records) {
+    const { result } = record;
+    // A replay that went out but could not be kept says so; the exit code still tells what the app answered.
+    const said = notKeptWarning(record) ?? (result.ok ? null : result.error);
+    if (said) stderr.write(`hook-catch: ${said}\n`);
+    if (!result.ok) code = REPLAY_EXIT.unreachable;
+    else if ((result.status < 200 || result.status >= 300) && code === REPLAY_EXIT.answered2xx) code = REPLAY_EXIT.otherStatus;
   }
   return code;
 }

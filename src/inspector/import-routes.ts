@@ -27,8 +27,8 @@ export function importRouter(deps: FixtureDeps): express.Router {
   router.post('/requests/import', announcedSize, express.text({ type: () => true, limit }), async (req, res) => {
     try {
       const fixtures = fixturesOf(takeBody(req), nameOf(req), deps.maxBody);
-      const stored = await importFixtures(deps.log, fixtures, deps.nextId);
-      for (const request of stored) deps.onImported(request);
+      // Those stored are announced even when the disk took only some of them.
+      const stored = await importFixtures(deps.log, fixtures, deps.nextId, deps.onImported);
       res.status(201).json({ ids: stored.map((request) => request.id) });
     } catch (error) {
       if (!(error instanceof FixtureRefused)) throw error;

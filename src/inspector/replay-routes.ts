@@ -2,7 +2,7 @@ import express from 'express';
 import { HookCatchError } from '../errors.js';
 import { decodeBody } from '../receiver/capture.js';
 import { checkEdits } from '../replay/edits.js';
-import { replayCapture } from '../replay/replay.js';
+import { notKeptWarning, replayCapture } from '../replay/replay.js';
 import { parseTarget, type OwnAddresses } from '../replay/target.js';
 import type { Edits, ReplayRecord } from '../replay/types.js';
 import type { RequestLog } from '../store/request-log.js';
@@ -67,8 +67,10 @@ export function replayRouter(deps: ReplayDeps): express.Router {
       own: deps.own(),
       resign: resignOf(body.resign, request.url, deps.verifyRules),
     });
-    deps.onReplayed(record);
-    res.json({ replay: record });
+    // Sent either way; the stream announces only the replays the store holds.
+    const warning = notKeptWarning(record);
+    if (warning === null) deps.onReplayed(record);
+    res.json({ replay: record, kept: warning === null, ...(warning !== null && { warning }) });
   });
 
   router.get('/:id/replays', async (req, res) => {

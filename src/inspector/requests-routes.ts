@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { HookCatchError } from '../errors.js';
+import { HookCatchError, notSaved } from '../errors.js';
 import { summarize, toJsonRecord } from '../receiver/capture.js';
 import type { RequestLog, RequestQuery } from '../store/request-log.js';
 import { listed, type MatchOf } from './summaries.js';
@@ -39,11 +39,20 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
 
   router.delete('/:id', async (req, res) => {
     const id = log.resolveId(req.params.id as string);
-    if (!id || !(await log.delete(id))) return notFound(res, req.params.id as string);
+    if (!id || !(await deleteOrRefuse(log, id))) return notFound(res, req.params.id as string);
     res.json({ deleted: id });
   });
 
   return router;
+}
+
+/** Deletes request `id`; a deletion the store cannot write is refused with why (503). */
+async function deleteOrRefuse(log: RequestLog, id: string): Promise<boolean> {
+  try {
+    return await log.delete(id);
+  } catch (error) {
+    throw notSaved(`Request ${id} was not deleted`, error);
+  }
 }
 
 function notFound(res: Response, id: string): void {

@@ -1,6 +1,5 @@
-import { HookCatchError, UnavailableError } from '../errors.js';
+import { HookCatchError, notSaved } from '../errors.js';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { storeProblem } from '../store/files.js';
 import type { RequestLog } from '../store/request-log.js';
 import { RegistrationFile, type Registration } from '../store/registrations.js';
 import { deriveJobs } from './derive.js';
@@ -79,7 +78,7 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
     try {
       await file.add(registration);
     } catch (error) {
-      throw new UnavailableError(`Job ${registration.id} was not registered: it could not be saved, ${storeProblem(error, options.dir)}.`);
+      throw notSaved(`Job ${registration.id} was not registered`, error);
     }
     const job = registry.register(registration);
     if (polling) poller?.watch(job.id, polling.spec, polling.secrets);

@@ -12,8 +12,15 @@ export function answer(res: ServerResponse, status: number, body: AnswerBody, ex
   if (res.headersSent || res.destroyed) return;
   if (!extra && body.ok && body.id && body.error === undefined) return stored(res, status, body.id);
   const text = JSON.stringify(body) + '\n';
-  res.writeHead(status, { ...answerHeaders(body, text), ...extra });
+  res.writeHead(status, { ...replacedBy(answerHeaders(body, text), extra), ...extra });
   res.end(text);
+}
+
+/** `ours` less the headers `extra` names in any case (a rule's `content-type` replaces our Content-Type, never goes beside it). */
+function replacedBy(ours: Record<string, string | number>, extra: Record<string, string> | undefined): Record<string, string | number> {
+  if (!extra) return ours;
+  const named = new Set(Object.keys(extra).map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(ours).filter(([name]) => !named.has(name.toLowerCase())));
 }
 
 /**

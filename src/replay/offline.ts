@@ -5,7 +5,7 @@ import type { ReplayRecord } from './types.js';
 
 /** A replay with no hook-catch running on `dir`: the capture is read, sent, and its replay kept in the store. */
 export function replayFromStore(dir: string, ref: string, options: Omit<ReplayOptions, 'own'>): Promise<ReplayRecord> {
-  return withWritableStore(dir, async (log) => {
+  return withWritableStore(dir, 'Nothing was sent', async (log) => {
     const request = await log.get(ref);
     if (!request) throw noSuchRequest(ref, dir);
     return replayCapture(log, request, { ...options, own: { ports: [], publicUrl: null } });

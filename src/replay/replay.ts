@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULTS } from '../defaults.js';
-import { HookCatchError } from '../errors.js';
+import { describe, HookCatchError } from '../errors.js';
 import { encodeBody, type CapturedRequest } from '../receiver/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';
@@ -30,12 +30,25 @@ export interface ReplayOptions {
 /**
  * Sends a stored capture again, exactly or edited, and keeps a record of it with the capture (the
  * capture itself is never changed). Resolves with the record whatever the target answered; throws
- * only when the target is hook-catch itself.
+ * only when the target is hook-catch itself. A record the store cannot keep (a full disk) has
+ * `notKept`: the replay was sent all the same, and must never be told as not sent.
  */
 export async function replayCapture(log: RequestLog, request: CapturedRequest, options: ReplayOptions): Promise<ReplayRecord> {
   const record = await sendAgain(request, options);
-  await log.appendReplay(record);
+  try {
+    await log.appendReplay(record);
+  } catch (error) {
+    record.notKept = describe(error).replace(/\.$/, '');
+  }
   return record;
+}
+
+/** For a replay sent but not kept: that it went out, what came back, and why there is no record of it. */
+export function notKeptWarning(record: ReplayRecord): string | null {
+  if (record.notKept === undefined) return null;
+  const { result } = record;
+  const went = result.ok ? `Sent to ${record.to}; your app answered ${`${result.status} ${result.statusText}`.trim()}` : `No answer from ${record.to} (${result.error.replace(/\.$/, '')})`;
+  return `${went}. Not recorded: ${record.notKept}.`;
 }
 
 /** Sends a capture (or a fixture's request) again and says how it went, keeping nothing. */

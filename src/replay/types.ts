@@ -74,6 +74,8 @@ export interface ReplayRecord {
   sent: SentRequest & Partial<EncodedBody> & { bodySize: number };
   /** The target's answer (its body at most DEFAULTS.keptAnswerBytes), or why there was none. */
   result: AnsweredRecord | Omit<NotAnswered, 'ok'> & { ok: false };
+  /** Only on a replay that was sent but could not be kept in the store (a full disk): why. */
+  notKept?: string;
 }
 
 export type AnsweredRecord = Omit<Answered, 'body'> & EncodedBody;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { notSaved } from '../errors.js';
 import type { CapturedRequest } from '../receiver/capture.js';
-import { checkRule, statusText } from './check.js';
+import { checkRule, statusText, withoutFramingHeaders } from './check.js';
 import type { ResponseRule, RuleInput, Shaped } from './types.js';
 
 export interface RuleSetDeps {
@@ -25,9 +26,13 @@ export class RuleSet {
   private readonly counts = new Map<string, Map<string, number>>();
   /** Changes run one at a time, each on the rules the one before left. */
   private changing: Promise<unknown> = Promise.resolve();
+  /** What was left out of the saved rules (framing headers), one line each; saved without it at the next change. */
+  readonly warnings: string[];
 
   constructor(saved: ResponseRule[], private readonly deps: RuleSetDeps) {
-    this.rules = saved;
+    const checked = withoutFramingHeaders(saved);
+    this.rules = checked.rules;
+    this.warnings = checked.warnings;
   }
 
   get active(): boolean {
@@ -41,7 +46,7 @@ export class RuleSet {
   add(input: RuleInput, source: ResponseRule['source'] = 'api'): Promise<ResponseRule> {
     return this.serially(async () => {
       const rule = this.make(input, source, this.rules);
-      await this.set([...this.rules, rule]);
+      await this.set([...this.rules, rule], 'The rule was not added');
       return rule;
     });
   }
@@ -51,7 +56,7 @@ export class RuleSet {
     return this.serially(async () => {
       const next = this.rules.filter((rule) => rule.source !== 'start');
       for (const input of inputs) next.push(this.make(input, 'start', next));
-      if (inputs.length || next.length !== this.rules.length) await this.set(next);
+      if (inputs.length || next.length !== this.rules.length || this.warnings.length) await this.set(next, "The rules of start's flags were not put in force");
     });
   }
 
@@ -59,7 +64,7 @@ export class RuleSet {
     return this.serially(async () => {
       const next = this.rules.filter((rule) => rule.id !== id);
       if (next.length === this.rules.length) return false;
-      await this.set(next);
+      await this.set(next, `Rule ${id} was not removed`);
       return true;
     });
   }
@@ -67,7 +72,7 @@ export class RuleSet {
   clear(): Promise<number> {
     return this.serially(async () => {
       const count = this.rules.length;
-      if (count) await this.set([]);
+      if (count) await this.set([], 'The rules were not removed');
       return count;
     });
   }
@@ -127,8 +132,13 @@ export class RuleSet {
     return done;
   }
 
-  private async set(next: ResponseRule[]): Promise<void> {
-    await this.deps.save(next);
+  /** Saves `next`, then puts it in force; when it cannot be saved, nothing changes and `what` says what was not done. */
+  private async set(next: ResponseRule[], what: string): Promise<void> {
+    try {
+      await this.deps.save(next);
+    } catch (error) {
+      throw notSaved(what, error);
+    }
     this.rules = next;
     for (const id of this.counts.keys()) if (!next.some((rule) => rule.id === id)) this.counts.delete(id);
     this.deps.onChange?.(this.list());

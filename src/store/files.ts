@@ -1,6 +1,8 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { StoreWriteError } from '../errors.js';
+import { isRunning } from './alive.js';
 
 /** Captured webhooks carry secrets: what hook-catch creates is readable by its owner only. */
 export const DIR_MODE = 0o700;
@@ -51,8 +53,12 @@ async function makeDir(path: string, depth = 0): Promise<boolean> {
   }
 }
 
-/** hook-catch's own temporary files (`--dir .` may hold other tools' files, which are not ours to remove). */
-const TEMP_NAME = /^\.(?:instance|jobs)\.json\.(\d+)\.tmp$/;
+/**
+ * The temporary files of what hook-catch writes whole (writeFileAtomic): instance.json, jobs.json
+ * and rules.json in the store folder, and the damaged lines kept aside in `damaged/`. Only these:
+ * `--dir .` may hold other tools' files, which are not ours to remove.
+ */
+const TEMP_NAME = /^\.(?:instance\.json|jobs\.json|rules\.json|\d{8}-[\w-]+\.jsonl)\.(\d+)\.tmp$/;
 
 function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -91,11 +97,17 @@ async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: str
   await handle.close();
 }
 
-/** Removes the temporary files that writes of processes no longer running left in `dir`. */
+/**
+ * Removes the temporary files that writes of processes no longer running left in `dir` (a kill
+ * between a temporary file's write and its rename). One of a process still running is its write
+ * under way: an offline `hook-catch rules add` writes rules.json without taking the folder.
+ */
 export async function removeStaleTemps(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid && Number(pid) !== process.pid) await removeIfPresent(join(dir, name)).catch(() => undefined);
+  for (const folder of [dir, join(dir, 'damaged')]) {
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const pid = Number(TEMP_NAME.exec(name)?.[1]);
+      if (pid && pid !== process.pid && !isRunning(pid)) await removeIfPresent(join(folder, name)).catch(() => undefined);
+    }
   }
 }
 
@@ -107,8 +119,14 @@ export async function removeIfPresent(path: string): Promise<void> {
   }
 }
 
+/** A failed write under `dir` as what callers refuse a change with (see notSaved). */
+export function storeWriteError(error: unknown, dir: string): StoreWriteError {
+  return error instanceof StoreWriteError ? error : new StoreWriteError(storeProblem(error, dir));
+}
+
 /** What a failed file operation means for the user, in plain words, with what to do. */
 export function storeProblem(error: unknown, dir: string): string {
+  if (error instanceof StoreWriteError) return error.message; // said already
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOSPC':

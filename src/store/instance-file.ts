@@ -2,6 +2,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HookCatchError } from '../errors.js';
+import { isRunning } from './alive.js';
 import { removeIfPresent, writeFileAtomic } from './files.js';
 
 /** What `<dir>/instance.json` says about the running instance, for the other commands and scripts. */
@@ -82,20 +83,5 @@ async function readInstanceFile(dir: string): Promise<InstanceFile | null> {
     return typeof value?.pid === 'number' ? value : null;
   } catch {
     return null;
-  }
-}
-
-/** True when `pid` is a live process that could be hook-catch (a Node.js process, where that can be told). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return /node|hook-catch/.test(cmdline);
-  } catch {
-    return true;
   }
 }

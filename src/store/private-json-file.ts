@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { writeFileAtomic } from './files.js';
+import { storeWriteError, writeFileAtomic } from './files.js';
 
 /**
  * lowdb's adapter for hook-catch's small documents: owner-only, atomic (a reader sees the old
@@ -25,7 +26,12 @@ export class PrivateJsonFile<T> implements Adapter<T> {
     return this.parse(JSON.parse(text));
   }
 
-  write(data: T): Promise<void> {
-    return writeFileAtomic(this.path, JSON.stringify(data), { fsync: this.fsync });
+  /** Rejects with a StoreWriteError (a full disk, say) when the document cannot be written. */
+  async write(data: T): Promise<void> {
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(data), { fsync: this.fsync });
+    } catch (error) {
+      throw storeWriteError(error, dirname(this.path));
+    }
   }
 }

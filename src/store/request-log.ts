@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
-import { HookCatchError } from '../errors.js';
+import { HookCatchError, StoreWriteError } from '../errors.js';
 import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
 import type { ReplayRecord } from '../replay/types.js';
@@ -57,7 +57,7 @@ export class RequestLog {
       write: (batch) => this.writeBatch(batch),
       sync: options.fsync ? (done) => this.writer.datasync(done) : null,
       failure: (error, during) =>
-        new HookCatchError(
+        new StoreWriteError(
           during === 'write'
             ? storeProblem(error, dirname(folder))
             : `syncing to the disk failed: ${storeProblem(error, dirname(folder))}`,

@@ -16,13 +16,20 @@ export function resultView(record: ReplayRecord): HTMLElement {
       h('div', { class: 'result-line' }, h('span', { class: 'c-status s5' }, 'no answer'), ` · ${duration(r.latencyMs)}`, sent),
       warning,
       h('p', { class: 'note error' }, r.error),
+      notKept(record),
     );
   }
   return h('div', { class: 'replay-result', data: { status: String(r.status), replay: record.id } },
     h('div', { class: 'result-line' }, h('span', { class: `c-status s${String(r.status)[0]}` }, `${r.status} ${r.statusText}`), ` · ${duration(r.latencyMs)} · ${size(r.bodySize)}`, sent),
     warning,
     answerBody(r.body, r.bodyEncoding, r.bodySize),
+    notKept(record),
   );
+}
+
+/** A replay that went out but could not be kept (a full disk): it is not in the list, and says why. */
+function notKept(record: ReplayRecord): HTMLElement | null {
+  return record.notKept === undefined ? null : h('p', { class: 'note error', data: { notKept: 'true' } }, `Sent, but not recorded: ${record.notKept}.`);
 }
 
 function answerBody(body: string, encoding: 'utf8' | 'base64', total: number): HTMLElement | null {

@@ -66,7 +66,7 @@ export class ReplayPanel {
 
   private sent(record: ReplayRecord): void {
     fill(this.result, resultView(record));
-    this.add(summaryOf(record));
+    if (record.notKept === undefined) this.add(summaryOf(record));
   }
 
   private drawList(): void {

@@ -139,6 +139,8 @@ export interface ReplayRecord {
   warning?: string;
   sent: { method: string; url: string; headers: [string, string][]; bodySize: number; body?: string; bodyEncoding?: 'utf8' | 'base64' };
   result: ReplayResult;
+  /** Only on a replay that was sent but could not be kept in the store (a full disk): why. */
+  notKept?: string;
 }
 
 /** A replay as the stream announces it, and as the detail lists it. */
