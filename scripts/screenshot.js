@@ -1,6 +1,9 @@
-// `npm run screenshot`: regenerates docs/inspector.png, docs/jobs.png and docs/replay.png from a
-// real hook-catch with example traffic (no network: local ports only, an example public URL, a
-// local server standing in for the user's app, and one standing in for a provider's status endpoint).
+// `npm run screenshot`: regenerates docs/inspector.png (1440×900), docs/inspector-1024.png
+// (1024×768), docs/jobs.png (1440×900, dark) and docs/replay.png from a real hook-catch with example
+// traffic (no network: local ports only, an example public URL, a local server standing in for the
+// user's app, and one standing in for a provider's status endpoint). With pngquant installed, the
+// files are compressed with it (a flat UI loses nothing visible, and the files shrink to a third).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -71,7 +74,7 @@ try {
   await fetch(`${hc.receiverUrl}/health?probe=uptime`);
   await jobReaches('task_01HZX4Q8N2', (job) => job.status === 'webhook_lost');
 
-  const page = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', deviceScaleFactor: 1 });
   await page.goto(hc.inspectorUrl);
   await page.locator('[data-state=stream]', { hasText: 'connected' }).waitFor();
   await page.locator('.row').nth(8).waitFor();
@@ -80,11 +83,22 @@ try {
   await page.locator('.tree').waitFor();
   await page.locator('.tree summary', { hasText: 'utterances' }).click();
   await page.locator('.tree summary', { hasText: /^0:/ }).first().click();
+  await page.locator('#detail').evaluate((detail) => detail.scrollTo(0, 0)); // the clicks scrolled it to the tree
   await page.mouse.move(0, 0);
   mkdirSync('docs', { recursive: true });
   await page.screenshot({ path: 'docs/inspector.png' });
 
-  const dark = await browser.newPage({ viewport: { width: 1440, height: 860 }, colorScheme: 'dark', deviceScaleFactor: 1 });
+  // A 1024×768 laptop: the jobs panel starts closed, the list and the detail stay side by side.
+  const small = await browser.newPage({ viewport: { width: 1024, height: 768 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  await small.goto(hc.inspectorUrl);
+  await small.locator('.row').nth(8).waitFor();
+  const retry = (await hc.store.list({ q: 'ship the beta', limit: 1 })).items[0].id;
+  await small.locator(`.row[data-id="${retry}"]`).click();
+  await small.locator(`#detail[data-shown="${retry}"] .tree`).waitFor();
+  await small.mouse.move(0, 0);
+  await small.screenshot({ path: 'docs/inspector-1024.png' });
+
+  const dark = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', deviceScaleFactor: 1 });
   await dark.goto(hc.inspectorUrl);
   await dark.locator(`.job[data-job="${summary}"]`).click();
   await dark.locator('.row').nth(1).waitFor();
@@ -104,13 +118,25 @@ try {
   await dialog.locator('.replay-result').waitFor();
   await page.mouse.move(0, 0);
   await page.screenshot({ path: 'docs/replay.png' });
-  console.log('wrote docs/inspector.png, docs/jobs.png and docs/replay.png');
+  const files = ['docs/inspector.png', 'docs/inspector-1024.png', 'docs/jobs.png', 'docs/replay.png'];
+  console.log(`wrote ${files.join(', ')}${compress(files) ? ' (compressed with pngquant)' : ' (pngquant not found: not compressed)'}`);
 } finally {
   await browser.close();
   await new Promise((resolve) => app.close(resolve));
   await new Promise((resolve) => provider.close(resolve));
   await hc.close();
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Compresses the PNGs in place with pngquant, when it is installed; false when it is not. */
+function compress(files) {
+  for (const file of files) {
+    const run = spawnSync('pngquant', ['--quality', '70-95', '--speed', '1', '--strip', '--force', '--skip-if-larger', '--output', file, file]);
+    if (run.error?.code === 'ENOENT') return false;
+    // 98: the result would be larger, 99: below the quality floor; both keep the file as it is.
+    if (run.error || ![0, 98, 99].includes(run.status)) throw new Error(`pngquant failed on ${file}: ${run.error?.message ?? run.stderr}`);
+  }
+  return true;
 }
 
 /**

@@ -21,9 +21,21 @@ export function useBrowser(): () => Browser {
   return () => browser!;
 }
 
-/** The inspector page of `hc` in a fresh browser context; page errors fail the test that opened it. */
-export async function openInspector(browser: Browser, hc: HC, before?: (page: Page) => Promise<void>): Promise<InspectorPage> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+/** The screens the page is laid out for (a laptop, a larger laptop, a desktop monitor). */
+export const SCREENS: Viewport[] = [
+  { width: 1024, height: 768 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+];
+
+/** The inspector page of `hc` in a fresh browser context (1440×900 unless told); page errors fail the test that opened it. */
+export async function openInspector(browser: Browser, hc: HC, before?: (page: Page) => Promise<void>, viewport: Viewport = { width: 1440, height: 900 }): Promise<InspectorPage> {
+  const context = await browser.newContext({ viewport });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
   later(() => context.close());
   const page = Object.assign(await context.newPage(), { errors: [] as string[], dialogs: [] as string[] });

@@ -34,7 +34,8 @@ function walkList(page: Page): Promise<string[]> {
 describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
   it('shows a webhook without a reload, with its method, path, status, size, type and job', async () => {
     const hc = await startHookCatch();
-    const page = await openInspector(browser(), hc);
+    // Wide enough for every column (a narrower list leaves the size and the type to the detail).
+    const page = await openInspector(browser(), hc, undefined, { width: 1920, height: 1080 });
     await page.evaluate(() => ((window as any).notReloaded = true));
     const id = await deliver(hc, JSON.stringify({ jobId: 'job-1', status: 'Completed' }), { path: '/webhook/calls?x=1' });
     await row(page, id).waitFor(SHOWN);

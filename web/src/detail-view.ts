@@ -77,16 +77,23 @@ export class DetailView {
     if (this.live?.id === replay.of) this.live.replays.add(replay);
   }
 
+  /** The request shown, or being fetched to be shown (null when none). */
+  get shownId(): string | null {
+    return this.current;
+  }
+
   /** The request was deleted (here or elsewhere). */
   gone(id: string): void {
     if (this.current === id) this.blank();
   }
 
-  blank(): void {
+  /** Shows no request: `why`, or how to pick one. */
+  blank(why = 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'): void {
     this.current = null;
     this.live = null;
+    this.abort?.abort();
     delete this.deps.container.dataset.shown;
-    fill(this.deps.container, h('p', { class: 'placeholder' }, 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'));
+    fill(this.deps.container, h('p', { class: 'placeholder' }, why));
   }
 
   private draw(r: RequestRecord): void {
@@ -149,12 +156,12 @@ export class DetailView {
     const poll = r.summary.poll;
     const rows: [string, Node | string][] = poll
       ? [
-          ['Polled', `${dateTime(r.receivedAt)} (${r.receivedAt}), for job ${poll.jobId}`],
+          ['Polled', h('span', null, `${dateTime(r.receivedAt)} `, iso(r.receivedAt), `, for job ${poll.jobId}`)],
           ['Provider answered', h('span', null, answered, ` in ${duration(poll.latencyMs)}`)],
           ['From', r.remoteAddress ?? 'unknown'],
         ]
       : [
-          ['Received', `${dateTime(r.receivedAt)} (${r.receivedAt})${r.summary.imported ? ', imported from a fixture since' : ''}`],
+          ['Received', h('span', null, `${dateTime(r.receivedAt)} `, iso(r.receivedAt), r.summary.imported ? ', imported from a fixture since' : '')],
           ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
           ['From', r.remoteAddress ?? 'unknown'],
         ];
@@ -169,6 +176,7 @@ export class DetailView {
         'Job',
         h('span', null,
           h('a', { attrs: { href: '#' }, data: { job: job.jobId }, on: { click: (e) => { e.preventDefault(); this.deps.selectJob(job.jobId); } } }, job.jobId),
+          h('button', { class: 'copy', data: { action: 'copy-job' }, attrs: { type: 'button', 'aria-label': 'copy the job id' }, on: { click: () => copy(job.jobId, 'job id') } }, 'Copy'),
           ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · ${deliveryWords(job)} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
         ),
       ]);
@@ -194,6 +202,11 @@ function forwardParts(forward: ForwardInfo | undefined, forwardUrl: string): (No
   return forwardUrl ? [`no answer from ${forwardUrl} kept (yet)`] : [];
 }
 
+/** The exact time, kept on one line (it wraps before it, never inside). */
+function iso(at: string): HTMLElement {
+  return h('span', { class: 'nowrap' }, `(${at})`);
+}
+
 const TAB_NAMES: Record<BodyTab, string> = { tree: 'JSON tree', raw: 'Raw', hex: 'Hex' };
 
 function parseJson(text: string | null): { ok: boolean; value?: unknown; error?: string } {
@@ -214,10 +227,13 @@ function folded(title: string, body: Node, open: boolean): HTMLElement {
   return h('details', { class: 'part folded', attrs: open ? { open: '' } : {} }, h('summary', null, h('h3', null, title)), body);
 }
 
+/** A header or query name longer than this may wrap (shorter ones stay on one line). */
+const LONG_NAME = 40;
+
 function table(head: string[], rows: [string, string][], name: string): HTMLElement {
   return h('table', { class: `kv ${name}` },
     h('thead', null, h('tr', null, ...head.map((t) => h('th', null, t)))),
-    h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: 'k' }, k), h('td', { class: 'v' }, v)))),
+    h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: k.length > LONG_NAME ? 'k long' : 'k' }, k), h('td', { class: 'v' }, v)))),
   );
 }
 

@@ -104,9 +104,9 @@ export class ExportMenu {
     this.toggle.setAttribute('aria-expanded', String(open));
     if (!open) return;
     this.draw();
-    // Under the button, opening rightwards unless that would leave the list's pane (the toolbar wraps).
-    const pane = this.toggle.closest('.pane')?.getBoundingClientRect();
+    // Under the button, opening rightwards unless that would leave the toolbar (near the window's edge).
+    const bar = this.toggle.closest('.toolbar')?.getBoundingClientRect();
     const button = this.toggle.getBoundingClientRect();
-    this.menu.classList.toggle('end', pane !== undefined && button.left + this.menu.offsetWidth > pane.right - 4);
+    this.menu.classList.toggle('end', bar !== undefined && button.left + this.menu.offsetWidth > bar.right - 4);
   }
 }

@@ -6,6 +6,7 @@ import { ExportMenu, RedactChoice } from './export.js';
 import { HeaderView } from './header-view.js';
 import { JobsModel } from './jobs.js';
 import { JobsView } from './jobs-view.js';
+import { wireLayout } from './layout.js';
 import { ListView } from './list-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
@@ -71,6 +72,7 @@ function frame(): void {
   pace.drew();
   if (inbox.length) apply(inbox.splice(0));
   listView.render();
+  letGoIfHidden();
   if (jobsDirty) drawJobs();
   drawCounts();
   exportMenu.draw();
@@ -155,7 +157,22 @@ function drawCounts(): void {
   byId('pause').setAttribute('aria-pressed', String(list.paused));
   if (header.status) header.setStored(list.total);
   byId('job-chip').hidden = !selectedJob;
-  if (selectedJob) setText(byId('job-chip-id'), selectedJob);
+  if (selectedJob) {
+    setText(byId('job-chip-id'), selectedJob);
+    byId('job-chip').title = `the list shows job ${selectedJob}'s requests only`;
+  }
+  setText(byId('jobs-toggle'), jobs.jobs.size ? `Jobs (${jobs.jobs.size.toLocaleString()})` : 'Jobs');
+}
+
+/**
+ * The detail lets go of a request the filters now leave out of the list (rather than show one the
+ * list does not): it says so, and the keys start again from the top of what is listed.
+ */
+function letGoIfHidden(): void {
+  const shown = detail.shownId;
+  if (shown === null || !list.hides(shown)) return;
+  listView.selectedId = null;
+  detail.blank('The request shown here is hidden by the filter: change or clear the filter to see it again.');
 }
 
 /** Sets an element's text only when it changed (each frame calls this; the same text costs no layout). */
@@ -197,6 +214,7 @@ function emptyList(): Node {
 }
 
 async function boot(): Promise<void> {
+  wireLayout();
   wireToolbar({ list, selectedJob: () => selectedJob, selectJob });
   wireKeys({ move: (delta) => listView.move(delta) });
   header.render();

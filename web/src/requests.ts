@@ -51,6 +51,16 @@ export class RequestList {
     return this.nextBefore === null;
   }
 
+  /**
+   * Whether the filters surely leave request `id` out: it is not listed, though the pages loaded
+   * reach back past it (or there are no more). An older one not loaded yet may still match: false.
+   */
+  hides(id: string): boolean {
+    if (this.loading || this.ids.has(id)) return false;
+    const oldest = this.rows.at(-1)?.id;
+    return this.complete || (oldest !== undefined && id > oldest);
+  }
+
   /** The first page for the current filters, replacing what is shown. */
   async reload(): Promise<void> {
     const generation = ++this.generation;
