@@ -66,7 +66,7 @@ export class HeaderView {
 function url(name: string, value: string | null, hint: string): HTMLElement {
   return h('span', { class: 'url-box', data: { url: name.toLowerCase() } },
     h('span', { class: 'url-name' }, name),
-    value ? h('code', { class: 'url-value' }, value) : h('span', { class: 'url-none' }, hint),
+    value ? h('code', { class: 'url-value' }, value) : h('span', { class: 'url-none', title: hint }, shortHint(hint)),
     value ? h('button', { class: 'copy', attrs: { type: 'button', 'aria-label': `copy the ${name.toLowerCase()} webhook URL` }, on: { click: () => copy(value, `${name.toLowerCase()} URL`) } }, 'Copy') : null,
   );
 }
@@ -98,7 +98,14 @@ function tunnelClass(t: TunnelState | undefined): string {
   return t.status === 'connected' ? 'ok' : t.status === 'failed' ? 'bad' : 'warn';
 }
 
+/** The hint's first words, so that the header stays one line (the whole hint is its tooltip). */
+function shortHint(hint: string): string {
+  const paren = hint.indexOf(' (');
+  const cut = Math.min(paren === -1 ? hint.length : paren, 60);
+  return cut === hint.length ? hint : `${hint.slice(0, cut)} …`;
+}
+
 function tunnelHint(t: TunnelState | undefined): string {
   if (t?.status === 'failed') return `no public URL: ${t.error ?? 'the tunnel failed'}`;
-  return 'none: set NGROK_AUTHTOKEN (or --public-url) to receive from the internet';
+  return 'none: set NGROK_AUTHTOKEN (or --public-url to bring your own tunnel) to receive from the internet';
 }
