@@ -2,7 +2,7 @@
 // Usage: node bench/prefill.js <dir> <count> [maxRequests]   (prints one JSON line when done)
 import { pathToFileURL } from 'node:url';
 import { RequestLog } from '../dist/index.js';
-import { createIdGenerator } from '../dist/receiver/ids.js';
+import { createIdGenerator } from '../dist/capture/ids.js';
 import { isInvalidJson } from '../dist/receiver/json-check.js';
 import { webhookPayload } from './payload.js';
 

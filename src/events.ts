@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { JobEvent } from './jobs/types.js';
-import type { CapturedRequest } from './receiver/capture.js';
-import type { ReplayRecord } from './replay/types.js';
+import type { CapturedRequest } from './capture/capture.js';
+import type { ReplayRecord } from './capture/records.js';
 import type { ResponseRule } from './rules/types.js';
 import type { ForwardNote } from './store/record-line.js';
 import type { TunnelStatus } from './tunnel/ngrok.js';

@@ -1,8 +1,8 @@
 export { start, type HookCatch } from './start.js';
 export { resolveOptions, DEFAULTS, type HookCatchOptions, type OutputMode } from './options.js';
 export { HookCatchError } from './errors.js';
-export type { CapturedRequest, RequestSummary, EncodedBody } from './receiver/capture.js';
-export { toJsonRecord } from './receiver/capture.js';
+export type { CapturedRequest, RequestSummary, EncodedBody } from './capture/capture.js';
+export { toJsonRecord } from './capture/capture.js';
 export type { HookCatchEvents, HookCatchEventMap } from './events.js';
 export { RequestLog, type RequestQuery, type RequestPage } from './store/request-log.js';
 export { readInstance, type InstanceInfo } from './store/instance-file.js';
@@ -17,10 +17,10 @@ export { loadFixture, FIXTURE_FORMAT, type Fixture, type LoadedFixture } from '.
 export { replayFixture, type ReplayFixtureOptions } from './fixtures/replay-fixture.js';
 export { exportRequests, type ExportOptions } from './fixtures/export.js';
 export { DEFAULT_REDACT } from './fixtures/redact.js';
-export type { ReplayRecord, Edits, ForwardInfo, SendResult } from './replay/types.js';
+export type { ReplayRecord, Edits, ForwardInfo, SendResult } from './capture/records.js';
 export type { ResponseRule, RuleInput } from './rules/types.js';
 export type { RuleSet } from './rules/rule-set.js';
-export { SCHEME_NAMES, type SchemeName, type SignatureVerdict, type VerifyInput } from './signatures/types.js';
+export { SCHEME_NAMES, type SchemeName, type SignatureVerdict, type VerifyInput } from './capture/signature.js';
 export type { ResignRule } from './signatures/resign.js';
 export type { PollInput } from './poll/spec.js';
 export type { JobPoll, ProviderStatus } from './jobs/types.js';

@@ -9,7 +9,7 @@ import { checkRule } from './rules/check.js';
 import type { RuleInput } from './rules/types.js';
 import { checkVerify } from './signatures/verify-rules.js';
 import { defaultMaxConnections } from './receiver/connection-cap.js';
-import type { VerifyInput, VerifyRule } from './signatures/types.js';
+import type { VerifyInput, VerifyRule } from './capture/signature.js';
 
 /** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
 export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';

@@ -2,13 +2,13 @@ import { HookCatchError } from './errors.js';
 import type { HookCatchEvents } from './events.js';
 import { exportRequests, type ExportOptions } from './fixtures/export.js';
 import type { JobMatch } from './jobs/types.js';
-import type { CapturedRequest } from './receiver/capture.js';
+import type { CapturedRequest } from './capture/capture.js';
 import { replayCapture } from './replay/replay.js';
 import { parseTarget, type OwnAddresses } from './replay/target.js';
-import type { Edits, ReplayRecord } from './replay/types.js';
+import type { Edits, ReplayRecord } from './capture/records.js';
 import type { RequestLog, RequestQuery } from './store/request-log.js';
 import type { ResignRule } from './signatures/resign.js';
-import type { VerifyRule } from './signatures/types.js';
+import type { VerifyRule } from './capture/signature.js';
 import { rulesFor } from './signatures/verifier.js';
 import { checkVerify } from './signatures/verify-rules.js';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shortId } from '../src/receiver/ids.js';
+import { shortId } from '../src/capture/ids.js';
 import type { HookCatch } from '../src/start.js';
 import { json, runCli, send, startHookCatch, tempDir } from './helpers.js';
 import { recordingApp, type AppAnswer, type Recorded } from './recording-app.js';

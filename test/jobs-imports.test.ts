@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortId } from '../src/receiver/ids.js';
+import { shortId } from '../src/capture/ids.js';
 import type { HookCatch } from '../src/start.js';
 import { json, runCli, send, startHookCatch } from './helpers.js';
 import { fixtureOf, importThrough } from './import-helpers.js';

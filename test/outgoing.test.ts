@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequest } from '../src/receiver/capture.js';
+import type { CapturedRequest } from '../src/capture/capture.js';
 import { joinTarget, outgoing } from '../src/replay/outgoing.js';
 
 function capture(headers: [string, string][], body: string): CapturedRequest {

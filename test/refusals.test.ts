@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestSummary } from '../src/receiver/capture.js';
-import { createIdGenerator } from '../src/receiver/ids.js';
+import type { RequestSummary } from '../src/capture/capture.js';
+import { createIdGenerator } from '../src/capture/ids.js';
 import { RequestIndex } from '../src/store/request-index.js';
 import { RequestLog } from '../src/store/request-log.js';
 import { json, rawExchange, rawRequest, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';

@@ -12,7 +12,7 @@ import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
-import type { SchemeName } from '../src/signatures/types.js';
+import type { SchemeName } from '../src/capture/signature.js';
 import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
 import { recordingApp, type Recorded } from './recording-app.js';
 

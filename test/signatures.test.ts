@@ -16,7 +16,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookCatchError } from '../src/errors.js';
 import { start, type HookCatch } from '../src/index.js';
-import type { SchemeName, SignatureVerdict, VerifyInput } from '../src/signatures/types.js';
+import type { SchemeName, SignatureVerdict, VerifyInput } from '../src/capture/signature.js';
 import { json, rawRequest, send } from './helpers.js';
 
 // Each scheme end to end: a webhook signed by the provider's own library (where it has one) is

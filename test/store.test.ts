@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequest } from '../src/receiver/capture.js';
-import { createIdGenerator } from '../src/receiver/ids.js';
+import type { CapturedRequest } from '../src/capture/capture.js';
+import { createIdGenerator } from '../src/capture/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
-import { isKnownJson, knownJson } from '../src/receiver/parsed-json.js';
+import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
 import { later, tempDir } from './helpers.js';
 
 const nextId = createIdGenerator();

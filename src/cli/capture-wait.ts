@@ -1,5 +1,5 @@
 import type { Job } from '../jobs/types.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { HookCatch } from '../start.js';
 
 /** How a capture's wait ended. `interrupted`: Ctrl-C or SIGTERM. */

@@ -6,7 +6,7 @@ import { readFixtures } from '../fixtures/import.js';
 import { fixtureRequest } from '../fixtures/fixture.js';
 import { selectRequests } from '../fixtures/select.js';
 import { readJobsOffline } from '../jobs/offline.js';
-import { shortId } from '../receiver/ids.js';
+import { shortId } from '../capture/ids.js';
 import { deliver, type DeliverOptions } from '../replay/deliver.js';
 import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../replay/deliver-plan.js';
 import type { DeliverItem } from '../replay/deliver-types.js';

@@ -4,7 +4,7 @@ import { DEFAULTS } from '../defaults.js';
 import { FixtureRefused } from '../fixtures/check.js';
 import { fixtureFileSize, loadFixture } from '../fixtures/fixture.js';
 import { fixtureFiles, importFixtures } from '../fixtures/import.js';
-import { createIdGenerator } from '../receiver/ids.js';
+import { createIdGenerator } from '../capture/ids.js';
 import { readInstance } from '../store/instance-file.js';
 import type { RequestLog } from '../store/request-log.js';
 import { withWritableStore } from '../store/writable.js';

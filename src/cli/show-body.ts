@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
-import { viewBody, VIEW_FIELDS, type BodyView } from '../receiver/body-view.js';
-import type { CapturedRequest } from '../receiver/capture.js';
-import { shortId } from '../receiver/ids.js';
+import { viewBody, VIEW_FIELDS, type BodyView } from '../capture/body-view.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import { shortId } from '../capture/ids.js';
 import { formatBytes } from '../units.js';
 
 const AS_SENT = '`--body` gives the bytes as sent';

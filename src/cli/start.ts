@@ -6,7 +6,7 @@ import { start, type HookCatch } from '../start.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
 import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
 import { parseTarget } from '../replay/target.js';
-import { SCHEME_NAMES, type VerifyInput } from '../signatures/types.js';
+import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
 import { parseVerify } from '../signatures/verify-rules.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
-import { shortId } from '../receiver/ids.js';
+import { shortId } from '../capture/ids.js';
 import { formatTime } from '../units.js';
 import { checkStored } from '../signatures/verifier.js';
 import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../signatures/verify-rules.js';
-import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../signatures/types.js';
+import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../capture/signature.js';
 import { openForReading } from '../store/open-readonly.js';
 import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';

@@ -3,7 +3,7 @@ import { fixtureFileName } from '../fixtures/file-name.js';
 import { fixtureText, toFixture } from '../fixtures/fixture.js';
 import { toHar } from '../fixtures/har.js';
 import { DEFAULT_REDACT } from '../fixtures/redact.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { MatchOf } from './summaries.js';
 import { importRouter } from './import-routes.js';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { toJsonRecord } from '../receiver/capture.js';
+import { toJsonRecord } from '../capture/capture.js';
 import { DEFAULTS } from '../defaults.js';
 import { HookCatchError } from '../errors.js';
 import { parseDuration } from '../units.js';

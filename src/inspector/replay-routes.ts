@@ -1,13 +1,13 @@
 import express from 'express';
 import { HookCatchError } from '../errors.js';
-import { decodeBody } from '../receiver/capture.js';
+import { decodeBody } from '../capture/capture.js';
 import { checkEdits } from '../replay/edits.js';
 import { notKeptWarning, replayCapture } from '../replay/replay.js';
 import { parseTarget, type OwnAddresses } from '../replay/target.js';
-import type { Edits, ReplayRecord } from '../replay/types.js';
+import type { Edits, ReplayRecord } from '../capture/records.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { ResignRule } from '../signatures/resign.js';
-import type { VerifyInput, VerifyRule } from '../signatures/types.js';
+import type { VerifyInput, VerifyRule } from '../capture/signature.js';
 import { rulesFor } from '../signatures/verifier.js';
 import { checkVerify } from '../signatures/verify-rules.js';
 

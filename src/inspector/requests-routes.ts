@@ -1,6 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { HookCatchError, notSaved } from '../errors.js';
-import { summarize, toJsonRecord } from '../receiver/capture.js';
+import { summarize, toJsonRecord } from '../capture/capture.js';
 import type { RequestLog, RequestQuery } from '../store/request-log.js';
 import { listed, type MatchOf } from './summaries.js';
 

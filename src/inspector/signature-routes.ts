@@ -2,7 +2,7 @@ import express from 'express';
 import { HookCatchError } from '../errors.js';
 import { checkStored } from '../signatures/verifier.js';
 import { checkVerify } from '../signatures/verify-rules.js';
-import type { VerifyInput } from '../signatures/types.js';
+import type { VerifyInput } from '../capture/signature.js';
 import type { RequestLog } from '../store/request-log.js';
 
 /**

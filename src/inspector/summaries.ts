@@ -1,5 +1,5 @@
 import type { JobMatch } from '../jobs/types.js';
-import type { RequestSummary } from '../receiver/capture.js';
+import type { RequestSummary } from '../capture/capture.js';
 
 /** The job a stored request was matched to, looked up by request id (null when none). */
 export type MatchOf = (requestId: string) => JobMatch | null;

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { createInterner } from '../interner.js';
-import type { CapturedRequest } from '../receiver/capture.js';
-import { decodeId } from '../receiver/ids.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import { decodeId } from '../capture/ids.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
 
 /** A delivery of `request`: attempt 1 until it is attached to its job. Deliveries are many, so each holds little. */

@@ -1,5 +1,5 @@
-import { viewBody, VIEW_BYTES } from '../receiver/body-view.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import { viewBody, VIEW_BYTES } from '../capture/body-view.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { HookCatchError } from '../errors.js';
 import { isStatusKey, statusOfWord } from './status-words.js';
 import type { PayloadStatus } from './types.js';

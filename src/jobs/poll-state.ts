@@ -1,5 +1,5 @@
-import type { CapturedRequest } from '../receiver/capture.js';
-import { viewBody } from '../receiver/body-view.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import { viewBody } from '../capture/body-view.js';
 import type { PollSpec } from '../poll/spec.js';
 import { applyRule, extract, LIMITS, parseRule, type JobIdRule } from './extract.js';
 import { statusOfWord } from './status-words.js';

@@ -1,4 +1,4 @@
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { Registration } from '../store/registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';

@@ -1,5 +1,5 @@
 import { HookCatchError, notSaved } from '../errors.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import { RegistrationFile, type Registration } from '../store/registrations.js';
 import { deriveJobs } from './derive.js';

@@ -1,9 +1,9 @@
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Job } from '../jobs/types.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { send } from '../replay/send.js';
 import { formatDuration, formatFlagDuration } from '../units.js';
-import type { NotAnswered } from '../replay/types.js';
+import type { NotAnswered } from '../capture/records.js';
 import { VERSION } from '../version.js';
 import { answerKey, pollCapture, retryAfterMs } from './answer.js';
 import { expandPoll, type PollSecrets, type PollSpec } from './spec.js';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Relayed } from '../replay/forward.js';
 import type { Shaped } from '../rules/types.js';
 import { answer, answerRaw } from './answer.js';
-import type { CapturedRequest } from './capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { KeepDeps } from './keep.js';
 import { describe } from '../errors.js';
 

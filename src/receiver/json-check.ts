@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { VIEW_BYTES } from './body-view.js';
-import type { CapturedRequest } from './capture.js';
-import { contentEncodings, decodeContent } from './content-encoding.js';
-import { rememberJson } from './parsed-json.js';
+import { VIEW_BYTES } from '../capture/body-view.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import { contentEncodings, decodeContent } from '../capture/content-encoding.js';
+import { rememberJson } from '../capture/parsed-json.js';
 
 type CheckedBody = Pick<CapturedRequest, 'body' | 'bodyDiscarded' | 'headers' | 'contentType'>;
 

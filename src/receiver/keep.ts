@@ -1,6 +1,6 @@
 import { describe } from '../errors.js';
 import type { AnswerBody } from './answer.js';
-import type { CapturedRequest } from './capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 
 export interface KeepDeps {
   /** Keeps a request; resolves once it is stored. */

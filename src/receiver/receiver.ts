@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answer } from './answer.js';
-import { captureRequest, declaredLength, type CapturedRequest } from './capture.js';
+import { captureRequest, declaredLength, type CapturedRequest } from '../capture/capture.js';
 import { isInvalidJson } from './json-check.js';
 import { storeThenAnswer } from './keep.js';
 import { storeThenAnswerByRule, storeThenRelay } from './answered-elsewhere.js';
@@ -10,7 +10,7 @@ import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
 import { afterDrain } from './drain.js';
 import { lingerWhenClosed } from './linger.js';
-import type { SignatureVerdict } from '../signatures/types.js';
+import type { SignatureVerdict } from '../capture/signature.js';
 
 export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */

@@ -1,5 +1,5 @@
 import { METHODS } from 'node:http';
-import type { Refusal } from './capture.js';
+import type { Refusal } from '../capture/capture.js';
 import type { RawHead } from './raw-head.js';
 
 /** A refusal and the status hook-catch answers it with. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { answer, rawAnswer, type AnswerBody } from './answer.js';
-import { captureRequest, splitTarget, type CaptureInput, type CapturedRequest, type Refusal } from './capture.js';
+import { captureRequest, splitTarget, type CaptureInput, type CapturedRequest, type Refusal } from '../capture/capture.js';
 import { readRawHead, type RawHead } from './raw-head.js';
 import { storeThenAnswer, type Reply } from './keep.js';
 import { parserRefusal, printable, type ParserError } from './refusal-reasons.js';

@@ -1,5 +1,5 @@
-import type { CapturedRequest } from '../receiver/capture.js';
-import type { SendFailure } from './types.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import type { SendFailure } from '../capture/records.js';
 
 /** One webhook to deliver: a stored capture or a fixture's request, and how the report names it. */
 export interface DeliverItem {

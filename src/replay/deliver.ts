@@ -10,7 +10,7 @@ import { send } from './send.js';
 import { loopReason, type OwnAddresses } from './target.js';
 import type { ResignRule } from '../signatures/resign.js';
 import { SCHEMES } from '../signatures/schemes.js';
-import type { SchemeName } from '../signatures/types.js';
+import type { SchemeName } from '../capture/signature.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
 
 export interface DeliverOptions {

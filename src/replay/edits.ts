@@ -1,5 +1,5 @@
 import { HookCatchError } from '../errors.js';
-import type { Edits } from './types.js';
+import type { Edits } from '../capture/records.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;

@@ -1,4 +1,4 @@
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 
 export interface ForwardQueueDeps {
   /** Reads stored captures back (those gone since are left out), oldest first. */

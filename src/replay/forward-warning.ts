@@ -1,5 +1,5 @@
-import type { CapturedRequest } from '../receiver/capture.js';
-import { shortId } from '../receiver/ids.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import { shortId } from '../capture/ids.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
 import { outgoing, urlAtApp } from './outgoing.js';
 

@@ -1,12 +1,12 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import type { ForwardNote } from '../store/record-line.js';
 import { formatBytes } from '../units.js';
 import { isHopByHop, outgoing } from './outgoing.js';
 import { ForwardQueue } from './forward-queue.js';
 import { send } from './send.js';
-import type { ForwardInfo, SendResult } from './types.js';
+import type { ForwardInfo, SendResult } from '../capture/records.js';
 
 /** `wait`: the sender gets the app's answer; `ack`: the sender gets 200 at once, the app gets it in the background. */
 export type ForwardMode = 'wait' | 'ack';

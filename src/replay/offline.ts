@@ -1,7 +1,7 @@
 import { HookCatchError } from '../errors.js';
 import { withWritableStore } from '../store/writable.js';
 import { replayCapture, type ReplayOptions } from './replay.js';
-import type { ReplayRecord } from './types.js';
+import type { ReplayRecord } from '../capture/records.js';
 
 /** A replay with no hook-catch running on `dir`: the capture is read, sent, and its replay kept in the store. */
 export function replayFromStore(dir: string, ref: string, options: Omit<ReplayOptions, 'own'>): Promise<ReplayRecord> {

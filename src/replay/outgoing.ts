@@ -1,5 +1,5 @@
-import type { CapturedRequest } from '../receiver/capture.js';
-import type { Edits, SentRequest } from './types.js';
+import type { CapturedRequest } from '../capture/capture.js';
+import type { Edits, SentRequest } from '../capture/records.js';
 
 /** Headers that belong to one connection, not to the request: never sent on (RFC 9110 §7.6.1), nor Host. */
 const HOP_BY_HOP = new Set([

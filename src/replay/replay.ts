@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULTS } from '../defaults.js';
 import { describe, HookCatchError } from '../errors.js';
-import { encodeBody, type CapturedRequest } from '../receiver/capture.js';
+import { encodeBody, type CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';
 import { outgoing, sentRequest, urlAtApp, type Outgoing } from './outgoing.js';
 import { SCHEMES } from '../signatures/schemes.js';
-import type { SchemeName } from '../signatures/types.js';
+import type { SchemeName } from '../capture/signature.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
 import { send } from './send.js';
 import { loopReason, type OwnAddresses } from './target.js';
-import type { Edits, ReplayRecord, SendResult } from './types.js';
+import type { Edits, ReplayRecord, SendResult } from '../capture/records.js';
 
 export interface ReplayOptions {
   /** Where to send: the capture's path and query go below this URL's path. */

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { describe } from '../errors.js';
 import { formatDuration } from '../units.js';
 import type { Outgoing } from './outgoing.js';
-import type { SendFailure, SendResult } from './types.js';
+import type { SendFailure, SendResult } from '../capture/records.js';
 
 export interface SendOptions {
   /** The whole exchange (connect, send, answer) must end within this. */

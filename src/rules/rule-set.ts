@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { notSaved } from '../errors.js';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { checkRule, statusText, withoutFramingHeaders } from './check.js';
 import type { ResponseRule, RuleInput, Shaped } from './types.js';
 

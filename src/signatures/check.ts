@@ -1,8 +1,8 @@
 import { detectScheme, KNOWN_HEADERS, SCHEMES } from './schemes.js';
-import type { CheckContext, Scheme, SchemeName, Signed, SignedRequest, SignatureVerdict, VerifyRule } from './types.js';
+import type { CheckContext, Scheme, SchemeName, Signed, SignedRequest, SignatureVerdict, VerifyRule } from '../capture/signature.js';
 import { bodyVariants } from './variants.js';
 import { describeVerify } from './verify-rules.js';
-import { shortId } from '../receiver/ids.js';
+import { shortId } from '../capture/ids.js';
 import { ordinal, timestampProblem } from './words.js';
 
 /** What a check may use besides the rules for the request's path. */

@@ -1,6 +1,6 @@
 import { sign as signSha256, verify as verifySha256 } from '@octokit/webhooks-methods';
 import { headerValue, hmac, same, withHeaders } from './kit.js';
-import type { Scheme } from './types.js';
+import type { Scheme } from '../capture/signature.js';
 
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`, checked and made by

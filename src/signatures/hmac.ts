@@ -1,5 +1,5 @@
 import { decodeDigest, headerValue, hmac, same, withHeaders } from './kit.js';
-import type { Scheme, SignedRequest } from './types.js';
+import type { Scheme, SignedRequest } from '../capture/signature.js';
 
 /**
  * A plain HMAC of the raw body in a header of the provider's choosing (`--verify-header`), hex or

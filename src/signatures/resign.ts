@@ -1,5 +1,5 @@
 import { detectScheme, SCHEMES } from './schemes.js';
-import type { SchemeName, VerifyRule } from './types.js';
+import type { SchemeName, VerifyRule } from '../capture/signature.js';
 
 /** A request to be sent again, signed again. */
 export interface Resignable {

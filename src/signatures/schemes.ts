@@ -6,7 +6,7 @@ import { slack } from './slack.js';
 import { standardWebhooks, svix } from './standard-webhooks.js';
 import { stripe } from './stripe.js';
 import { twilio } from './twilio.js';
-import type { Scheme, SchemeName } from './types.js';
+import type { Scheme, SchemeName } from '../capture/signature.js';
 
 export const SCHEMES: Record<SchemeName, Scheme> = {
   stripe,

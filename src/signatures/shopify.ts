@@ -1,5 +1,5 @@
 import { headerValue, hmac, same, withHeaders } from './kit.js';
-import type { Scheme } from './types.js';
+import type { Scheme } from '../capture/signature.js';
 
 /**
  * Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>` with the app's client secret.

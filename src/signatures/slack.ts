@@ -1,5 +1,5 @@
 import { headerValue, hmac, same, unixSeconds, withHeaders } from './kit.js';
-import type { Scheme } from './types.js';
+import type { Scheme } from '../capture/signature.js';
 
 /**
  * Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<timestamp>:<body>">` with the app's

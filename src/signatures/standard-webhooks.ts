@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { headerValue, same, unixSeconds, withHeaders } from './kit.js';
-import type { Scheme, SchemeName } from './types.js';
+import type { Scheme, SchemeName } from '../capture/signature.js';
 
 /**
  * Standard Webhooks, and Svix (the same rule with `svix-` headers): `<prefix>-signature` holds one

@@ -1,5 +1,5 @@
 import { headerValue, hmac, same, unixSeconds, withHeaders } from './kit.js';
-import type { Scheme } from './types.js';
+import type { Scheme } from '../capture/signature.js';
 
 /**
  * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]`, the hex an HMAC-SHA256 of `<t>.<body>`

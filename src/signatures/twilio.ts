@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseQuery, stringify as stringifyQuery } from 'node:querystring';
 import { headerValue, hmac, same, withHeaders } from './kit.js';
-import type { Scheme } from './types.js';
+import type { Scheme } from '../capture/signature.js';
 
 /**
  * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1>` with the account's auth token, over the full URL

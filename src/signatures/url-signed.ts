@@ -1,6 +1,6 @@
 import { headerValue } from './kit.js';
 import { SCHEMES } from './schemes.js';
-import type { SchemeName, SignedRequest } from './types.js';
+import type { SchemeName, SignedRequest } from '../capture/signature.js';
 import { urlsOf } from './verifier.js';
 
 /** A capture sent somewhere: what it came as, and what goes out. */

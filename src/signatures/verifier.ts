@@ -1,7 +1,7 @@
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { headerValue } from './kit.js';
 import { checkRequest } from './check.js';
-import type { SchemeName, SignatureVerdict, SignedRequest, VerifyRule } from './types.js';
+import type { SchemeName, SignatureVerdict, SignedRequest, VerifyRule } from '../capture/signature.js';
 
 /** Signatures that verified, remembered (newest 1,000) to tell a changed body when the same one comes again. */
 const REMEMBERED = 1000;

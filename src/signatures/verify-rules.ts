@@ -1,7 +1,7 @@
 import { HookCatchError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { SCHEMES } from './schemes.js';
-import { SCHEME_NAMES, type SchemeName, type VerifyInput, type VerifyRule } from './types.js';
+import { SCHEME_NAMES, type SchemeName, type VerifyInput, type VerifyRule } from '../capture/signature.js';
 
 /** The environment variable each scheme's secret is read from when `--verify SCHEME` gives none. */
 export const SECRET_ENV: Record<SchemeName, string> = {

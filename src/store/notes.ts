@@ -1,4 +1,4 @@
-import type { RequestSummary } from '../receiver/capture.js';
+import type { RequestSummary } from '../capture/capture.js';
 import type { ForwardNote } from './record-line.js';
 
 /** Where a line is in the segment files. */

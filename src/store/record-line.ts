@@ -1,8 +1,8 @@
-import { isRequestId } from '../receiver/ids.js';
-import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../receiver/capture.js';
-import type { ForwardInfo, ReplayRecord } from '../replay/types.js';
-import type { SignatureVerdict } from '../signatures/types.js';
-import { isKnownJson, rememberJson } from '../receiver/parsed-json.js';
+import { isRequestId } from '../capture/ids.js';
+import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
+import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
+import type { SignatureVerdict } from '../capture/signature.js';
+import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
 export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;

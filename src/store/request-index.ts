@@ -1,7 +1,7 @@
-import type { PollInfo, Refusal, RequestSummary } from '../receiver/capture.js';
-import type { SignatureVerdict } from '../signatures/types.js';
+import type { PollInfo, Refusal, RequestSummary } from '../capture/capture.js';
+import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
-import { decodeId, encodeId, type IdParts } from '../receiver/ids.js';
+import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {

@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { summarize, type CapturedRequest, type RequestSummary } from '../receiver/capture.js';
+import { summarize, type CapturedRequest, type RequestSummary } from '../capture/capture.js';
 import { HookCatchError, StoreWriteError } from '../errors.js';
 import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
-import type { ReplayRecord } from '../replay/types.js';
+import type { ReplayRecord } from '../capture/records.js';
 import { Notes } from './notes.js';
 import { deletedLine, forwardLine, replayLine, requestLine, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';

@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../defaults.js';
-import type { CapturedRequest, RequestSummary } from '../receiver/capture.js';
-import { isRequestId } from '../receiver/ids.js';
+import type { CapturedRequest, RequestSummary } from '../capture/capture.js';
+import { isRequestId } from '../capture/ids.js';
 import type { IndexEntry, RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
 

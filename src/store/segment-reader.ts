@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CapturedRequest } from '../receiver/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { fromStored, parseLine, type LogLine } from './record-line.js';
 import type { LineAt } from './notes.js';
 import type { IndexEntry } from './request-index.js';

@@ -1,10 +1,10 @@
 import { describe } from '../errors.js';
 import type { Job, JobMatch } from '../jobs/types.js';
 import { jobSummary } from '../jobs/summary.js';
-import { shortId } from '../receiver/ids.js';
+import { shortId } from '../capture/ids.js';
 import { formatDuration, formatTime } from '../units.js';
 import type { OutputMode } from '../options.js';
-import { summarize, type CapturedRequest } from '../receiver/capture.js';
+import { summarize, type CapturedRequest } from '../capture/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
 import { banner, type ReadyInfo } from './banner.js';
 import { chalkFor } from './color.js';

@@ -1,11 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { JobMatch } from '../jobs/types.js';
-import type { RequestSummary } from '../receiver/capture.js';
-import { shortId } from '../receiver/ids.js';
+import type { RequestSummary } from '../capture/capture.js';
+import { shortId } from '../capture/ids.js';
 import { formatBytes, formatTime } from '../units.js';
-import type { ForwardInfo } from '../replay/types.js';
+import type { ForwardInfo } from '../capture/records.js';
 import type { ForwardNote } from '../store/record-line.js';
-import type { SignatureVerdict } from '../signatures/types.js';
+import type { SignatureVerdict } from '../capture/signature.js';
 
 const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magenta'> = {
   POST: 'green',

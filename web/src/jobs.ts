@@ -168,7 +168,7 @@ export function arrivedAt(d: Delivery): string {
   return d.source === 'import' ? idTime(d.requestId) : d.receivedAt;
 }
 
-/** The time a request id was given (its first nine characters, base 36 milliseconds: src/receiver/ids.ts). */
+/** The time a request id was given (its first nine characters, base 36 milliseconds: src/capture/ids.ts). */
 function idTime(id: string): string {
   return new Date(parseInt(id.slice(0, 9), 36)).toISOString();
 }

@@ -1,5 +1,5 @@
-import type { EncodedBody } from '../receiver/capture.js';
-import type { SchemeName } from '../signatures/types.js';
+import type { EncodedBody } from './capture.js';
+import type { SchemeName } from './signature.js';
 
 /** Why a target gave no answer, as a word a script can test (the message says it in plain words). */
 export type SendFailure = 'bad-url' | 'refused' | 'timeout' | 'tls' | 'dns' | 'reset' | 'loop' | 'other';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import type { ForwardInfo } from '../replay/types.js';
-import type { SignatureVerdict } from '../signatures/types.js';
+import type { ForwardInfo } from './records.js';
+import type { SignatureVerdict } from './signature.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest {
