@@ -24,5 +24,5 @@ export { SCHEME_NAMES, type SchemeName, type SignatureVerdict, type VerifyInput 
 export type { ResignRule } from './signatures/resign.js';
 export type { PollInput } from './poll/spec.js';
 export type { JobPoll, ProviderStatus } from './jobs/types.js';
-export { deliver, type DeliverOptions } from './replay/deliver.js';
-export type { DeliverItem, DeliverReport, WebhookReport, SendReport, AttemptRecord, Check } from './replay/deliver-types.js';
+export { deliver, type DeliverOptions } from './deliver/deliver.js';
+export type { DeliverItem, DeliverReport, WebhookReport, SendReport, AttemptRecord, Check } from './deliver/deliver-types.js';

@@ -4,7 +4,7 @@ import { exportRequests, type ExportOptions } from './fixtures/export.js';
 import type { JobMatch } from './jobs/types.js';
 import type { CapturedRequest } from './capture/capture.js';
 import { replayCapture } from './replay/replay.js';
-import { parseTarget, type OwnAddresses } from './replay/target.js';
+import { parseTarget, type OwnAddresses } from './send/target.js';
 import type { Edits, ReplayRecord } from './capture/records.js';
 import type { RequestLog, RequestQuery } from './store/request-log.js';
 import type { ResignRule } from './signatures/resign.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest } from '../src/capture/capture.js';
-import { joinTarget, outgoing } from '../src/replay/outgoing.js';
+import { joinTarget, outgoing } from '../src/send/outgoing.js';
 
 function capture(headers: [string, string][], body: string): CapturedRequest {
   return {

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
-import { statuses } from '../replay/deliver-checks.js';
-import type { Check, DeliverProgress, DeliverReport, SendReport } from '../replay/deliver-types.js';
+import { statuses } from '../deliver/deliver-checks.js';
+import type { Check, DeliverProgress, DeliverReport, SendReport } from '../deliver/deliver-types.js';
 import { formatDuration, formatFlagDuration } from '../units.js';
 
 /** The report: a line per send in the order sent (statuses, attempts, latencies), the checks, a summary. */

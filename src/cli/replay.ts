@@ -7,7 +7,7 @@ import { shortId } from '../capture/ids.js';
 import { checkEdits, parseHeader } from '../replay/edits.js';
 import { noSuchRequest, replayFromStore } from '../replay/offline.js';
 import { notKeptWarning } from '../replay/replay.js';
-import { parseTarget } from '../replay/target.js';
+import { parseTarget } from '../send/target.js';
 import type { Edits, ReplayRecord } from '../capture/records.js';
 import { readInstance } from '../store/instance-file.js';
 import { readFixtures } from '../fixtures/import.js';

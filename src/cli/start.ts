@@ -5,7 +5,7 @@ import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type O
 import { start, type HookCatch } from '../start.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
 import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
-import { parseTarget } from '../replay/target.js';
+import { parseTarget } from '../send/target.js';
 import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
 import { parseVerify } from '../signatures/verify-rules.js';
 

@@ -3,7 +3,7 @@ import { HookCatchError } from '../errors.js';
 import { decodeBody } from '../capture/capture.js';
 import { checkEdits } from '../replay/edits.js';
 import { notKeptWarning, replayCapture } from '../replay/replay.js';
-import { parseTarget, type OwnAddresses } from '../replay/target.js';
+import { parseTarget, type OwnAddresses } from '../send/target.js';
 import type { Edits, ReplayRecord } from '../capture/records.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { ResignRule } from '../signatures/resign.js';

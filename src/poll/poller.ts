@@ -1,7 +1,7 @@
 import type { JobRegistry } from '../jobs/registry.js';
 import type { Job } from '../jobs/types.js';
 import type { CapturedRequest } from '../capture/capture.js';
-import { send } from '../replay/send.js';
+import { send } from '../send/send.js';
 import { formatDuration, formatFlagDuration } from '../units.js';
 import type { NotAnswered } from '../capture/records.js';
 import { VERSION } from '../version.js';

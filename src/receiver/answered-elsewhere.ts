@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Relayed } from '../replay/forward.js';
+import type { Relayed } from '../forward/forward.js';
 import type { Shaped } from '../rules/types.js';
 import { answer, answerRaw } from './answer.js';
 import type { CapturedRequest } from '../capture/capture.js';

@@ -4,7 +4,7 @@ import { captureRequest, declaredLength, type CapturedRequest } from '../capture
 import { isInvalidJson } from './json-check.js';
 import { storeThenAnswer } from './keep.js';
 import { storeThenAnswerByRule, storeThenRelay } from './answered-elsewhere.js';
-import type { Relayed } from '../replay/forward.js';
+import type { Relayed } from '../forward/forward.js';
 import type { Shaped } from '../rules/types.js';
 import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';

@@ -4,12 +4,12 @@ import { describe, HookCatchError } from '../errors.js';
 import { encodeBody, type CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';
-import { outgoing, sentRequest, urlAtApp, type Outgoing } from './outgoing.js';
+import { outgoing, sentRequest, urlAtApp, type Outgoing } from '../send/outgoing.js';
 import { SCHEMES } from '../signatures/schemes.js';
 import type { SchemeName } from '../capture/signature.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
-import { send } from './send.js';
-import { loopReason, type OwnAddresses } from './target.js';
+import { send } from '../send/send.js';
+import { loopReason, type OwnAddresses } from '../send/target.js';
 import type { Edits, ReplayRecord, SendResult } from '../capture/records.js';
 
 export interface ReplayOptions {

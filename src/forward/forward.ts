@@ -3,9 +3,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { CapturedRequest } from '../capture/capture.js';
 import type { ForwardNote } from '../store/record-line.js';
 import { formatBytes } from '../units.js';
-import { isHopByHop, outgoing } from './outgoing.js';
+import { isHopByHop, outgoing } from '../send/outgoing.js';
 import { ForwardQueue } from './forward-queue.js';
-import { send } from './send.js';
+import { send } from '../send/send.js';
 import type { ForwardInfo, SendResult } from '../capture/records.js';
 
 /** `wait`: the sender gets the app's answer; `ack`: the sender gets 200 at once, the app gets it in the background. */

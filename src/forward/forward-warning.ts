@@ -1,7 +1,7 @@
 import type { CapturedRequest } from '../capture/capture.js';
 import { shortId } from '../capture/ids.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
-import { outgoing, urlAtApp } from './outgoing.js';
+import { outgoing, urlAtApp } from '../send/outgoing.js';
 
 /**
  * `--forward`: one warning per start, at the first capture forwarded whose signature covers the URL
