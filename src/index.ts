@@ -22,7 +22,7 @@ export type { ResponseRule, RuleInput } from './rules/types.js';
 export type { RuleSet } from './rules/rule-set.js';
 export { SCHEME_NAMES, type SchemeName, type SignatureVerdict, type VerifyInput } from './capture/signature.js';
 export type { ResignRule } from './signatures/resign.js';
-export type { PollInput } from './poll/spec.js';
+export type { PollInput } from './jobs/poll/spec.js';
 export type { JobPoll, ProviderStatus } from './jobs/types.js';
 export { deliver, type DeliverOptions } from './deliver/deliver.js';
 export type { DeliverItem, DeliverReport, WebhookReport, SendReport, AttemptRecord, Check } from './deliver/deliver-types.js';

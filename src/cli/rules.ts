@@ -5,7 +5,7 @@ import { RuleSet } from '../rules/rule-set.js';
 import type { ResponseRule, RuleInput } from '../rules/types.js';
 import { hasStore } from '../store/request-log.js';
 import { readInstance } from '../store/instance-file.js';
-import { openRulesFile } from '../store/rules-file.js';
+import { openRulesFile } from '../rules/rules-file.js';
 import { describeRule } from '../terminal/banner.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { dirOption } from './args.js';

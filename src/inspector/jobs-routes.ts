@@ -7,7 +7,7 @@ import type { Jobs } from '../jobs/service.js';
 import { jobSummary } from '../jobs/summary.js';
 import { JOB_STATUSES as STATUSES, type JobStatus } from '../jobs/types.js';
 import type { RequestLog } from '../store/request-log.js';
-import type { PollInput } from '../poll/spec.js';
+import type { PollInput } from '../jobs/poll/spec.js';
 
 /** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */
 const LONGEST_POLL_MS = 10 * 60 * 1000;

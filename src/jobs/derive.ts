@@ -1,5 +1,5 @@
 import type { RequestLog } from '../store/request-log.js';
-import type { Registration } from '../store/registrations.js';
+import type { Registration } from './registrations.js';
 import type { JobRegistry } from './registry.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../defaults.js';
 import { openForReading } from '../store/open-readonly.js';
 import type { RequestLog } from '../store/request-log.js';
-import { RegistrationFile } from '../store/registrations.js';
+import { RegistrationFile } from './registrations.js';
 import { deriveJobs } from './derive.js';
 import { parseRule } from './extract.js';
 import { JobRegistry } from './registry.js';

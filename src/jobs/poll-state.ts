@@ -1,6 +1,6 @@
 import type { CapturedRequest } from '../capture/capture.js';
 import { viewBody } from '../capture/body-view.js';
-import type { PollSpec } from '../poll/spec.js';
+import type { PollSpec } from './poll/spec.js';
 import { applyRule, extract, LIMITS, parseRule, type JobIdRule } from './extract.js';
 import { statusOfWord } from './status-words.js';
 import type { JobPoll, PayloadStatus } from './types.js';

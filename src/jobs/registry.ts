@@ -1,5 +1,5 @@
 import type { CapturedRequest } from '../capture/capture.js';
-import type { Registration } from '../store/registrations.js';
+import type { Registration } from './registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';

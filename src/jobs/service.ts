@@ -1,14 +1,14 @@
 import { HookCatchError, notSaved } from '../errors.js';
 import type { CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
-import { RegistrationFile, type Registration } from '../store/registrations.js';
+import { RegistrationFile, type Registration } from './registrations.js';
 import { deriveJobs } from './derive.js';
 import type { JobIdRule } from './extract.js';
 import { JobRegistry } from './registry.js';
 import type { Job, JobEvent, JobMatch, JobStatus } from './types.js';
 import { waitForJob, type WaitOptions, type WaitResult } from './wait.js';
-import { checkPoll, variablesOf, type PollInput, type PollSecrets, type PollSpec } from '../poll/spec.js';
-import type { Poller } from '../poll/poller.js';
+import { checkPoll, variablesOf, type PollInput, type PollSecrets, type PollSpec } from './poll/spec.js';
+import type { Poller } from './poll/poller.js';
 
 export interface JobsOptions {
   dir: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CapturedRequest } from '../capture/capture.js';
-import { splitTarget } from '../capture/capture.js';
-import type { Answered } from '../capture/records.js';
+import type { CapturedRequest } from '../../capture/capture.js';
+import { splitTarget } from '../../capture/capture.js';
+import type { Answered } from '../../capture/records.js';
 
 /**
  * A status endpoint's answer as a capture: the provider's headers and exact body, its status as the

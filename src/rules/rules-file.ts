@@ -1,9 +1,9 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import type { ResponseRule } from '../rules/types.js';
-import { ensurePrivateDir } from './files.js';
-import { PrivateJsonFile } from './private-json-file.js';
+import type { ResponseRule } from './types.js';
+import { ensurePrivateDir } from '../store/files.js';
+import { PrivateJsonFile } from '../store/private-json-file.js';
 
 /** `<dir>/rules.json`: the response rules, kept across restarts. */
 interface RulesDocument {

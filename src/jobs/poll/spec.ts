@@ -1,6 +1,6 @@
-import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { parseRule } from '../jobs/extract.js';
+import { HookCatchError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
+import { parseRule } from '../extract.js';
 
 /** How to poll a job's status endpoint, as the user gives it (`expect --poll`, `POST /api/jobs`, `expect()`). */
 export interface PollInput {

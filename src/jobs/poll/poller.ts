@@ -1,10 +1,10 @@
-import type { JobRegistry } from '../jobs/registry.js';
-import type { Job } from '../jobs/types.js';
-import type { CapturedRequest } from '../capture/capture.js';
-import { send } from '../send/send.js';
-import { formatDuration, formatFlagDuration } from '../units.js';
-import type { NotAnswered } from '../capture/records.js';
-import { VERSION } from '../version.js';
+import type { JobRegistry } from '../registry.js';
+import type { Job } from '../types.js';
+import type { CapturedRequest } from '../../capture/capture.js';
+import { send } from '../../send/send.js';
+import { formatDuration, formatFlagDuration } from '../../units.js';
+import type { NotAnswered } from '../../capture/records.js';
+import { VERSION } from '../../version.js';
 import { answerKey, pollCapture, retryAfterMs } from './answer.js';
 import { expandPoll, type PollSecrets, type PollSpec } from './spec.js';
 

@@ -1,9 +1,9 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { ensurePrivateDir } from './files.js';
-import { PrivateJsonFile } from './private-json-file.js';
-import type { PollSpec } from '../poll/spec.js';
+import { ensurePrivateDir } from '../store/files.js';
+import { PrivateJsonFile } from '../store/private-json-file.js';
+import type { PollSpec } from './poll/spec.js';
 
 /** A job the user registered (`expect`): all of a job that cannot be derived from the request log. */
 export interface Registration {
