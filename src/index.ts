@@ -1,7 +1,8 @@
 export { start, type HookCatch } from './start.js';
 export { resolveOptions, DEFAULTS, type HookCatchOptions, type OutputMode } from './options.js';
 export { HookCatchError } from './errors.js';
-export type { CapturedRequest, RequestSummary, EncodedBody } from './capture/capture.js';
+export type { CapturedRequest, RequestSummary } from './capture/capture.js';
+export type { EncodedBody } from './capture/encoded-body.js';
 export { toJsonRecord } from './capture/capture.js';
 export type { HookCatchEvents, HookCatchEventMap } from './events.js';
 export { RequestLog, type RequestQuery, type RequestPage } from './store/request-log.js';

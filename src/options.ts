@@ -3,6 +3,7 @@ import { DEFAULTS } from './defaults.js';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
+import type { PublicUrlOptions } from './tunnel/public-url.js';
 import type { ForwardMode } from './forward/forward.js';
 import { parseTarget } from './send/target.js';
 import { checkRule } from './rules/check.js';
@@ -11,8 +12,9 @@ import { checkVerify } from './signatures/verify-rules.js';
 import { defaultMaxConnections } from './receiver/connection-cap.js';
 import type { VerifyInput, VerifyRule } from './capture/signature.js';
 
-/** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
-export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';
+import type { OutputMode } from './terminal/reporter.js';
+
+export type { OutputMode };
 
 export interface HookCatchOptions {
   /** Receiver port; every method and path on it is captured. `0` picks any free port. Default `8080`. */
@@ -131,7 +133,7 @@ export interface HookCatchOptions {
   verify?: VerifyInput[];
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends PublicUrlOptions {
   port: number;
   host: string;
   inspectorPort: number;
@@ -145,18 +147,6 @@ export interface ResolvedOptions {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   closeGraceMs: number;
-  tunnel: boolean;
-  authtoken?: string;
-  publicUrl: string | null;
-  domain?: string;
-  basicAuth: string[];
-  allowCidrs: string[];
-  denyCidrs: string[];
-  verifyWebhook?: { provider: string; secret: string };
-  tunnelTimeoutMs: number;
-  requireTunnel: boolean;
-  ngrokServerAddr?: string;
-  openTunnel: OpenTunnel;
   jobIdRules: JobIdRule[];
   jobTtlMs: number;
   maxJobs: number;

@@ -1,7 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { ForwardInfo } from './records.js';
 import type { SignatureVerdict } from './signature.js';
+import { encodeBody, type EncodedBody } from './encoded-body.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest {
@@ -101,12 +101,6 @@ export interface RequestSummary {
   imported?: true;
 }
 
-/** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
-export interface EncodedBody {
-  body: string;
-  bodyEncoding: 'utf8' | 'base64';
-}
-
 export interface CaptureInput {
   id: string;
   receivedAt: number;
@@ -179,16 +173,6 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     ...(request.poll && { poll: request.poll }),
     ...(request.imported && { imported: true }),
   };
-}
-
-export function encodeBody(body: Buffer): EncodedBody {
-  return isUtf8(body)
-    ? { body: body.toString('utf8'), bodyEncoding: 'utf8' }
-    : { body: body.toString('base64'), bodyEncoding: 'base64' };
-}
-
-export function decodeBody(encoded: EncodedBody): Buffer {
-  return Buffer.from(encoded.body, encoded.bodyEncoding);
 }
 
 /** The record as JSON for the API and `show --json`: the body as text or base64, and which. */

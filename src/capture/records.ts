@@ -1,4 +1,4 @@
-import type { EncodedBody } from './capture.js';
+import type { EncodedBody } from './encoded-body.js';
 import type { SchemeName } from './signature.js';
 
 /** Why a target gave no answer, as a word a script can test (the message says it in plain words). */

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { parseHeader } from '../replay/edits.js';
+import { parseHeader } from '../capture/headers.js';
 import { checkRuleHeader, parseRespond } from '../rules/check.js';
 import type { RuleInput } from '../rules/types.js';
 import { checkedBy, collectChecked, duration, wholeNumber } from './args.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../defaults.js';
-import { decodeBody, type EncodedBody } from '../capture/capture.js';
+import { decodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import { HookCatchError } from '../errors.js';
 import type { WaitResult } from '../jobs/wait.js';
 import { countsWords, deliveryCounts } from '../jobs/summary.js';

@@ -1,12 +1,11 @@
 import type { RequestLog } from '../store/request-log.js';
-import type { Reporter } from '../terminal/reporter.js';
 import { notSent, type Forwarder } from './forward.js';
 
 /**
  * Captures kept with a forward to make whose forward never ended (hook-catch stopped first): sent
  * now, before any new one, when forwarding; otherwise marked `not forwarded`, with one line that says so.
  */
-export async function settleOwedForwards(store: RequestLog, forwarder: Forwarder | null, reporter: Pick<Reporter, 'notice' | 'warning'>): Promise<void> {
+export async function settleOwedForwards(store: RequestLog, forwarder: Forwarder | null, reporter: { notice(line: string): void; warning(line: string): void }): Promise<void> {
   const owed = store.unforwarded();
   if (owed.length === 0) return;
   const count = owed.length === 1 ? '1 capture' : `${owed.length.toLocaleString('en-US')} captures`;

@@ -9,7 +9,8 @@ import { requestsRouter } from './requests-routes.js';
 import { replayRouter, type ReplayDeps } from './replay-routes.js';
 import { rulesRouter } from './rules-routes.js';
 import { signatureRouter } from './signature-routes.js';
-import { fixtureRouter, type FixtureDeps } from './fixture-routes.js';
+import type { FixtureDeps } from './fixture-deps.js';
+import { fixtureRouter } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 
 export interface InspectorDeps {

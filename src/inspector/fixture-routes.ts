@@ -3,24 +3,9 @@ import { fixtureFileName } from '../fixtures/file-name.js';
 import { fixtureText, toFixture } from '../fixtures/fixture.js';
 import { toHar } from '../fixtures/har.js';
 import { DEFAULT_REDACT } from '../fixtures/redact.js';
-import type { CapturedRequest } from '../capture/capture.js';
-import type { RequestLog } from '../store/request-log.js';
-import type { MatchOf } from './summaries.js';
+import type { FixtureDeps } from './fixture-deps.js';
 import { importRouter } from './import-routes.js';
 import { parseQuery } from './requests-routes.js';
-
-export interface FixtureDeps {
-  log: RequestLog;
-  matchOf: MatchOf;
-  /** The receiver's id generator (imported captures take their place among received ones). */
-  nextId: () => string;
-  /** After fixtures were stored as captures: announce each like a received one. */
-  onImported: (request: CapturedRequest) => void;
-  /** The receiver's --max-body: an imported body may be no larger. */
-  maxBody: number;
-  /** The base URL HAR entries are made absolute with (the public webhook URL's origin, or the receiver's). */
-  baseUrl: () => string;
-}
 
 /** Most requests one HAR export holds. */
 const HAR_LIMIT = 10_000;

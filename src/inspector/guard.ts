@@ -1,18 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { isLoopbackName } from '../send/loopback.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** True for names that can only mean this machine: localhost, *.localhost, 127.x.x.x, ::1. */
-export function isLoopbackName(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return (
-    name === 'localhost' ||
-    name.endsWith('.localhost') ||
-    name === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
-  );
-}
 
 /** The host name of a Host header value ("127.0.0.1:4040", "[::1]:4040"), without the port. */
 function hostnameOf(host: string): string {

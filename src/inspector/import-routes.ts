@@ -3,7 +3,7 @@ import { HookCatchError } from '../errors.js';
 import { fileTooLarge, FixtureRefused, largestFixtureFile } from '../fixtures/check.js';
 import { parseJson, readFixture, type LoadedFixture } from '../fixtures/fixture.js';
 import { importFixtures } from '../fixtures/import.js';
-import type { FixtureDeps } from './fixture-routes.js';
+import type { FixtureDeps } from './fixture-deps.js';
 
 /**
  * `POST /requests/import`: a fixture file's bytes as they are (what `hook-catch import` streams), or

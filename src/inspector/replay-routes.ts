@@ -1,6 +1,6 @@
 import express from 'express';
 import { HookCatchError } from '../errors.js';
-import { decodeBody } from '../capture/capture.js';
+import { decodeBody } from '../capture/encoded-body.js';
 import { checkEdits } from '../replay/edits.js';
 import { notKeptWarning, replayCapture } from '../replay/replay.js';
 import { parseTarget, type OwnAddresses } from '../send/target.js';

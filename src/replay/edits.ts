@@ -1,8 +1,7 @@
 import { HookCatchError } from '../errors.js';
 import type { Edits } from '../capture/records.js';
+import { checkHeader, TOKEN } from '../capture/headers.js';
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const HOST = /^[^\s/?#@]+$/;
 
 /** Checks edits a user gave (flags, API, page) so that what is sent is a valid HTTP request; says what is wrong. */
@@ -22,16 +21,3 @@ export function checkEdits(edits: Edits): Edits {
   return edits;
 }
 
-function checkHeader(name: string, value: string): void {
-  if (typeof name !== 'string' || !TOKEN.test(name)) throw new HookCatchError(`"${name}" is not a header name (letters, digits and -).`);
-  if (typeof value !== 'string' || !VALUE.test(value)) throw new HookCatchError(`The value of header ${name} must be one line of text.`);
-}
-
-/** `Name: value` or `Name:value` (a flag's text) as a pair. */
-export function parseHeader(text: string, flag: string): [string, string] {
-  const colon = text.indexOf(':');
-  if (colon <= 0) throw new HookCatchError(`${flag} takes Name:value, such as "X-Env: staging"; got "${text}".`);
-  const pair: [string, string] = [text.slice(0, colon).trim(), text.slice(colon + 1).trim()];
-  checkHeader(pair[0], pair[1]);
-  return pair;
-}

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULTS } from '../defaults.js';
 import { describe, HookCatchError } from '../errors.js';
-import { encodeBody, type CapturedRequest } from '../capture/capture.js';
+import { type CapturedRequest } from '../capture/capture.js';
+import { encodeBody } from '../capture/encoded-body.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';
 import { outgoing, sentRequest, urlAtApp, type Outgoing } from '../send/outgoing.js';

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HookCatchError } from '../errors.js';
-import { parseHeader } from '../replay/edits.js';
+import { parseHeader } from '../capture/headers.js';
 import type { ResponseRule, RuleInput } from './types.js';
 
 const MAX_DELAY_MS = 10 * 60 * 1000;

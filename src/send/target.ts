@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { networkInterfaces } from 'node:os';
 import { HookCatchError } from '../errors.js';
-import { isLoopbackName } from '../inspector/guard.js';
+import { isLoopbackName } from './loopback.js';
 
 /** A URL to send to (http or https), or a HookCatchError naming `flag` and saying what to give. */
 export function parseTarget(text: string, flag: string): URL {

@@ -1,5 +1,6 @@
 import { isRequestId } from '../capture/ids.js';
-import { decodeBody, encodeBody, summarize, type CapturedRequest, type EncodedBody, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
+import { summarize, type CapturedRequest, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
+import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';

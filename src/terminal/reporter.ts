@@ -3,7 +3,6 @@ import type { Job, JobMatch } from '../jobs/types.js';
 import { jobSummary } from '../jobs/summary.js';
 import { shortId } from '../capture/ids.js';
 import { formatDuration, formatTime } from '../units.js';
-import type { OutputMode } from '../options.js';
 import { summarize, type CapturedRequest } from '../capture/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
 import { banner, type ReadyInfo } from './banner.js';
@@ -15,6 +14,9 @@ import { StoreHealth, type HealthNews } from './store-health.js';
 export type { ReadyInfo } from './banner.js';
 export { chalkFor } from './color.js';
 export { requestLine } from './request-line.js';
+
+/** How `start()` reports to a terminal. The library default is `'none'`; the CLI passes one. */
+export type OutputMode = 'pretty' | 'json' | 'quiet' | 'none';
 
 /** What the terminal shows: a banner, one line per request, warnings. One object per output mode. */
 export interface Reporter {

@@ -1,6 +1,5 @@
 import { HookCatchError } from '../errors.js';
-import type { ResolvedOptions } from '../options.js';
-import type { Tunnel, TunnelStatus } from './ngrok.js';
+import type { OpenTunnel, Tunnel, TunnelStatus } from './ngrok.js';
 import { findAuthtoken } from './token.js';
 
 /** How the receiver is reachable from the internet, as the banner, instance.json and /api/status tell it. */
@@ -28,13 +27,29 @@ export const NO_TOKEN_NOTICE =
   'https://dashboard.ngrok.com/get-started/your-authtoken and set NGROK_AUTHTOKEN, or pass --authtoken ' +
   '(--no-tunnel hides this line).';
 
+/** What opening the public URL takes of start's options (see HookCatchOptions for each). */
+export interface PublicUrlOptions {
+  tunnel: boolean;
+  authtoken?: string;
+  publicUrl: string | null;
+  domain?: string;
+  basicAuth: string[];
+  allowCidrs: string[];
+  denyCidrs: string[];
+  verifyWebhook?: { provider: string; secret: string };
+  tunnelTimeoutMs: number;
+  requireTunnel: boolean;
+  ngrokServerAddr?: string;
+  openTunnel: OpenTunnel;
+}
+
 /**
  * Gives the receiver a public URL: the user's own (`publicUrl`), or an ngrok tunnel when a token is
  * found. A tunnel that cannot be opened leaves hook-catch local-only with one line saying why,
  * unless `requireTunnel` makes that an error.
  */
 export async function openPublicUrl(
-  options: ResolvedOptions,
+  options: PublicUrlOptions,
   receiver: { host: string; port: number },
   progress: (text: string) => void,
   onStatus: (status: TunnelStatus) => void,

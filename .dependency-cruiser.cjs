@@ -1,0 +1,72 @@
+// The floor plan of src/, checked by `npm run check` (dependency-cruiser): each folder (or root
+// module) may import only what sits on a lower floor, never one above it nor a neighbour on its own
+// floor, and no file may import itself round a cycle. Type-only imports count.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** Lowest floor first. A name is a folder under src/ or a module at its root. */
+const FLOORS = [
+  ['units', 'version', 'interner'], // plain helpers, no hook-catch types
+  ['errors'], // the one error type
+  ['defaults'], // one source for every default
+  ['capture'], // what a request is: the capture, ids, body views, records, headers
+  ['wire'], // the wire contract: every API answer and stream message, types only
+  ['store'], // the request log on disk
+  ['signatures'], // signature schemes and verdicts
+  ['send'], // the shared HTTP sender (replay, forward, deliver, polls)
+  ['rules'], // response rules and rules.json
+  ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
+  ['replay'],
+  ['forward'],
+  ['deliver'],
+  ['receiver'], // the receiving server: capture, answer, rules, forward in wait mode
+  ['fixtures'], // fixture and HAR files, import and export
+  ['tunnel'], // the public URL
+  ['terminal'], // the lines a user reads
+  ['events'], // what a running hook-catch announces
+  ['inspector'], // the API, the page and the live stream
+  ['options'], // start()'s options, resolved and checked
+  ['servers', 'teardown'],
+  ['test-kit'],
+  ['start'], // the only module that knows all the parts
+  ['cli'],
+  ['index'], // the library's entry
+];
+
+const pathOf = (name) => (existsSync(join(__dirname, 'src', name)) ? `^src/${name}/` : `^src/${name}\\.ts$`);
+const any = (names) => `(${names.map(pathOf).join('|')})`;
+
+const upward = FLOORS.flatMap((floor, i) =>
+  floor.flatMap((name) => {
+    const above = FLOORS.slice(i + 1).flat();
+    const neighbours = floor.filter((other) => other !== name);
+    if (above.length + neighbours.length === 0) return [];
+    return {
+      name: `floor-${name}`,
+      comment: `src/${name} may import only lower floors (see FLOORS in .dependency-cruiser.cjs)`,
+      severity: 'error',
+      from: { path: pathOf(name) },
+      to: { path: any([...above, ...neighbours]) },
+    };
+  }),
+);
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'no file imports itself round a cycle', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'unplaced',
+      comment: 'every folder and root module of src/ has a floor in FLOORS',
+      severity: 'error',
+      from: { path: '^src/', pathNot: any(FLOORS.flat()) },
+      to: {},
+    },
+    { name: 'unplaced-import', comment: 'nothing imports a module of src/ that has no floor in FLOORS', severity: 'error', from: {}, to: { path: '^src/', pathNot: any(FLOORS.flat()) } },
+    ...upward,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};
