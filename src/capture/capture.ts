@@ -3,8 +3,55 @@ import type { ForwardInfo } from './records.js';
 import type { SignatureVerdict } from './signature.js';
 import { encodeBody, type EncodedBody } from './encoded-body.js';
 
+/**
+ * What hook-catch found out about a capture or did with it, each field present only when it applies:
+ * written in the capture's line, kept in the index, shown in lists. One list for the capture, its
+ * summary and its line (MARK_FLAGS names the yes-or-no ones).
+ */
+export interface CaptureMarks {
+  /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
+  refusal?: Refusal;
+  /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */
+  invalidJson?: true;
+  /**
+   * Set on a capture put in the store from a fixture (`hook-catch import`), not received: `receivedAt`
+   * is when it was first received; it arrived in this store when its id was given (lists go by arrival).
+   */
+  imported?: true;
+  /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
+  forward?: ForwardInfo;
+  /**
+   * Set when the capture was stored with a forward still to make (`--forward`): written with it, so
+   * that a capture whose forward never ended (no `forward` kept) is found and forwarded after a restart.
+   */
+  forwardOwed?: true;
+  /** The signature check's verdict (`--verify`), made as it arrived; absent when no `--verify` covers its path. */
+  signature?: SignatureVerdict;
+  /**
+   * Set on the answer of a provider's status endpoint that hook-catch polled (`expect --poll`), kept
+   * like a capture: then `headers` and `body` are the provider's answer and `response.status` its status.
+   */
+  poll?: PollInfo;
+}
+
+/** The marks that are either there (`true`) or absent. */
+export const MARK_FLAGS = ['invalidJson', 'imported', 'forwardOwed'] as const;
+
+/** The marks a capture has, as they are, absent ones left out (in the order the API has always shown them). */
+export function marksOf(request: CaptureMarks): CaptureMarks {
+  const marks: CaptureMarks = {};
+  if (request.refusal) marks.refusal = request.refusal;
+  if (request.invalidJson) marks.invalidJson = true;
+  if (request.forward) marks.forward = request.forward;
+  if (request.forwardOwed) marks.forwardOwed = true;
+  if (request.signature) marks.signature = request.signature;
+  if (request.poll) marks.poll = request.poll;
+  if (request.imported) marks.imported = true;
+  return marks;
+}
+
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
-export interface CapturedRequest {
+export interface CapturedRequest extends CaptureMarks {
   /** Sortable by arrival; see ids.ts. */
   id: string;
   /** ISO-8601 time the request started to arrive. */
@@ -30,26 +77,6 @@ export interface CapturedRequest {
    * `relayed`: the sender got the user's app's answer instead (`--forward` in wait mode).
    */
   response: { status: number; rule?: string; relayed?: true };
-  /** Set when node:http's parser (or hook-catch) refused the request: see refusals.ts. */
-  refusal?: Refusal;
-  /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */
-  invalidJson?: true;
-  /** Set on a capture put in the store from a fixture (`hook-catch import`), not received. */
-  imported?: true;
-  /** What the user's app answered when the capture was forwarded to it (`--forward`); then `response` is what the sender got. */
-  forward?: ForwardInfo;
-  /**
-   * Set when the capture was stored with a forward still to make (`--forward`): written with it, so
-   * that a capture whose forward never ended (no `forward` kept) is found and forwarded after a restart.
-   */
-  forwardOwed?: true;
-  /** The signature check's verdict (`--verify`), made as it arrived; absent when no `--verify` covers its path. */
-  signature?: SignatureVerdict;
-  /**
-   * Set on the answer of a provider's status endpoint that hook-catch polled (`expect --poll`), kept
-   * like a capture: then `headers` and `body` are the provider's answer and `response.status` its status.
-   */
-  poll?: PollInfo;
   /**
    * The exact body. For a refusal, the bytes node:http's parser refused, at most REFUSAL_BYTES: the
    * start of the request, unless its head came in several reads (then the read it broke on).
@@ -71,7 +98,7 @@ export interface Refusal {
 }
 
 /** What lists show: everything but the headers and the body. */
-export interface RequestSummary {
+export interface RequestSummary extends CaptureMarks {
   id: string;
   receivedAt: string;
   method: string;
@@ -82,23 +109,6 @@ export interface RequestSummary {
   bodyDiscarded: boolean;
   status: number;
   remoteAddress: string | null;
-  /** Only on refused requests. */
-  refusal?: Refusal;
-  /** Only when the Content-Type says JSON and the body is not valid JSON. */
-  invalidJson?: true;
-  /** Only on forwarded requests, once the app answered (or could not, or hook-catch could not send it). */
-  forward?: ForwardInfo;
-  /** Only on captures stored with a forward to make (`--forward`); with no `forward` yet, it is queued. */
-  forwardOwed?: true;
-  /** Only when a `--verify` covers the request's path: valid, invalid (and why) or unchecked (and why). */
-  signature?: SignatureVerdict;
-  /** Only on a polled answer of a provider's status endpoint. */
-  poll?: PollInfo;
-  /**
-   * Only on a capture put in the store from a fixture (`hook-catch import`): `receivedAt` is when it
-   * was first received; it arrived in this store when its id was given (lists go by arrival).
-   */
-  imported?: true;
 }
 
 export interface CaptureInput {
@@ -165,13 +175,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     bodyDiscarded: request.bodyDiscarded,
     status: request.response.status,
     remoteAddress: request.remoteAddress,
-    ...(request.refusal && { refusal: request.refusal }),
-    ...(request.invalidJson && { invalidJson: true }),
-    ...(request.forward && { forward: request.forward }),
-    ...(request.forwardOwed && { forwardOwed: true }),
-    ...(request.signature && { signature: request.signature }),
-    ...(request.poll && { poll: request.poll }),
-    ...(request.imported && { imported: true }),
+    ...marksOf(request),
   };
 }
 

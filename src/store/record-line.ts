@@ -1,5 +1,5 @@
 import { isRequestId } from '../capture/ids.js';
-import { summarize, type CapturedRequest, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
+import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
 import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
@@ -211,13 +211,18 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
       ...(response.relayed === true && { relayed: true }),
     },
     ...refusalOf(v.refusal),
-    // Lines written before this mark existed have no field: read as not marked.
-    ...(v.invalidJson === true && { invalidJson: true }),
-    ...(v.imported === true && { imported: true }),
-    ...(v.forwardOwed === true && { forwardOwed: true }),
+    // Lines written before a mark existed have no field: read as not marked.
+    ...flagsOf(v),
     ...signatureOf(v.signature),
     ...pollOf(v.poll),
   };
+}
+
+/** The yes-or-no marks a line holds (MARK_FLAGS): only `true` counts. */
+function flagsOf(v: Record<string, unknown>): CaptureMarks {
+  const marks: CaptureMarks = {};
+  for (const flag of MARK_FLAGS) if (v[flag] === true) marks[flag] = true;
+  return marks;
 }
 
 /** A polled answer's job and URL; lines of received requests have none. */
