@@ -23,7 +23,7 @@ const FLOORS = [
   ['fixtures'], // fixture and HAR files, import and export
   ['tunnel'], // the public URL
   ['terminal'], // the lines a user reads
-  ['events'], // what a running hook-catch announces
+  ['events', 'route'], // what a running hook-catch announces; the route every stored request takes
   ['inspector'], // the API, the page and the live stream
   ['options'], // start()'s options, resolved and checked
   ['servers', 'teardown'],

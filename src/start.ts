@@ -23,7 +23,8 @@ import { createStream } from './inspector/stream.js';
 import { openJobs, type ExpectOptions, type Jobs, type JobsView } from './jobs/service.js';
 import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
-import { resolveOptions, type HookCatchOptions, type OutputMode, type ResolvedOptions } from './options.js';
+import { resolveOptions, type HookCatchOptions, type ResolvedOptions } from './options.js';
+import { createRoute, type Route } from './route.js';
 import { createIdGenerator } from './capture/ids.js';
 import { createReceiver } from './receiver/receiver.js';
 import { Drain, listen, urlFor } from './servers.js';
@@ -92,12 +93,11 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const events = createEvents();
     const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
-    wireEvents(events, store, jobs, reporter, options.output);
+    wireEvents(events, store, jobs, reporter);
     let publicUrl: () => string | null = () => null;
     const verifier = createVerifier(options.verify, () => publicUrl());
     // One id generator for everything stored (received, imported, polled): ids only go up in a store.
     const nextId = createIdGenerator(Date.now, store.lastId);
-    jobs.startPolling(createPoller(options, { store, jobs, events, nextId }));
     const running = await serve(options, { store, jobs, rules, events, verifier, nextId }, reporter, teardown);
     publicUrl = () => running.publicState.url;
     const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
@@ -173,32 +173,16 @@ interface Parts {
   nextId: () => string;
 }
 
-/** `expect --poll`: each changed answer of a job's status endpoint is stored, then announced like a capture. */
-function createPoller(options: ResolvedOptions, { store, jobs, events, nextId }: Pick<Parts, 'store' | 'jobs' | 'events' | 'nextId'>): Poller {
-  return new Poller({
-    registry: jobs.registry,
-    keep: async (answer) => {
-      await store.append(answer);
-      events.emit('request', answer, 0);
-    },
-    nextId,
-    now: options.now,
-    maxBody: options.maxBody,
-    timeoutMs: DEFAULTS.sendTimeoutMs,
-  });
+/** Where this instance is, once it listens: filled in by listenAndPublish, read by status and the loop checks. */
+interface Whereabouts {
+  startedAt: Date;
+  info?: InstanceInfo;
+  publicState?: PublicState;
 }
 
-/** What status and the banner say of `--verify`: schemes and paths, never a secret. */
-function verifyList(verifier: Verifier) {
-  return verifier.rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
-}
-
-/** One way: stored requests go to the jobs first, then to the terminal, which shows each one's job. */
-function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, reporter: Reporter, output: OutputMode): void {
+/** The events that are not a stored request's route: deletions, the store's failures, the tunnel, forwards, jobs. */
+function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, reporter: Reporter): void {
   store.onRemoved((removed) => ('id' in removed ? events.emit('deleted', removed.id) : events.emit('cleared', removed.all)));
-  events.on('request', (request) => jobs.record(request));
-  // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
-  if (output !== 'none') events.on('request', (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)));
   events.on('unstored', (request, error) => reporter.unstored(request, error));
   events.on('tunnel', (status, url) => reporter.tunnel(status, url));
   events.on('forwarded', (id, note) => reporter.forwarded(id, note));
@@ -208,20 +192,44 @@ function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, repo
   });
 }
 
-/** The receiver and the inspector listening, the public URL, and instance.json saying where they are. */
+/**
+ * Forwarding, the stream, the route every stored request takes, polling, then the receiver and the
+ * inspector listening, the public URL, and instance.json saying where they are.
+ */
 async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter, teardown: Teardown) {
-  const { store, events } = parts;
-  const startedAt = new Date();
+  const { store, jobs } = parts;
+  const here: Whereabouts = { startedAt: new Date() };
   let captured = 0;
-  events.on('request', () => captured++);
-  let info: InstanceInfo | undefined;
-  let publicState: PublicState | undefined;
-  let streamClients = () => 0;
-  const status = () => ({
-    ...info,
-    tunnel: publicState,
-    uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-    requests: { stored: store.count, newestId: store.lastId ?? null, capturedSinceStart: captured, maxRequests: options.maxRequests },
+  const own = (): OwnAddresses => ({ ports: here.info ? [here.info.receiverPort, here.info.inspectorPort] : [], publicUrl: here.publicState?.url ?? null });
+  const forwarding = await openForwarding(options, parts, reporter, teardown, () => here.publicState?.url ?? null);
+  const status = statusOf(options, parts, here, () => captured, forwarding.forwarder, () => stream.clients);
+  const port = () => (servers.inspectorServer.address() as AddressInfo).port;
+  const stream = createStream({ events: parts.events, store, matchOf: (id) => jobs.registry.matchOf(id), port, status, sendBufferBytes: options.streamBufferBytes });
+  const route = createRoute({
+    jobs: (request) => (captured++, jobs.record(request)),
+    forward: forwarding.forwarder && forwarding.background(forwarding.forwarder),
+    stream,
+    // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
+    terminal: options.output === 'none' ? null : (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)),
+    announce: (request, latencyMs) => parts.events.emit('request', request, latencyMs),
+  });
+  jobs.startPolling(createPoller(options, parts, route));
+  const baseUrl = () => here.publicState?.url ?? here.info?.receiverUrl ?? 'http://localhost';
+  const servers = createServers(options, parts, forwarding, route, { own, baseUrl, port }, status);
+  servers.inspectorServer.on('upgrade', stream.upgrade);
+  if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(servers.receiverServer);
+  teardown.add(() => servers.drain.close([servers.receiverServer, servers.inspectorServer], options.closeGraceMs));
+  teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
+  return listenAndPublish(options, parts, servers, here, reporter, teardown);
+}
+
+/** What `GET /api/status` and the stream's first message say: where, how long up, the store, forwarding, rules, --verify. */
+function statusOf(options: ResolvedOptions, parts: Parts, here: Whereabouts, captured: () => number, forwarder: Forwarder | null, streamClients: () => number) {
+  return () => ({
+    ...here.info,
+    tunnel: here.publicState,
+    uptimeSeconds: Math.round((Date.now() - here.startedAt.getTime()) / 1000),
+    requests: { stored: parts.store.count, newestId: parts.store.lastId ?? null, capturedSinceStart: captured(), maxRequests: options.maxRequests },
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     fsync: options.fsync,
@@ -230,64 +238,51 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     verify: verifyList(parts.verifier),
     stream: { clients: streamClients() },
   });
-  const own = (): OwnAddresses => ({ ports: info ? [info.receiverPort, info.inspectorPort] : [], publicUrl: publicState?.url ?? null });
-  const warnForward = options.forward ? forwardWarner(options.forward, () => publicState?.url ?? null, reporter.warning) : () => undefined;
-  const forwarder = options.forward ? createForwarder(options, options.forward, parts, warnForward) : null;
+}
+
+/** What status and the banner say of `--verify`: schemes and paths, never a secret. */
+function verifyList(verifier: Verifier) {
+  return verifier.rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
+}
+
+/** `expect --poll`: each changed answer of a job's status endpoint is stored, then takes the route of a capture. */
+function createPoller(options: ResolvedOptions, { store, jobs, nextId }: Parts, route: Route): Poller {
+  return new Poller({
+    registry: jobs.registry,
+    keep: async (answer) => {
+      await store.append(answer);
+      route(answer, 0);
+    },
+    nextId,
+    now: options.now,
+    maxBody: options.maxBody,
+    timeoutMs: DEFAULTS.sendTimeoutMs,
+  });
+}
+
+/** `--forward`: the forwarder (null without it), the warning its target may earn, and what was owed before a restart settled. */
+async function openForwarding(options: ResolvedOptions, parts: Parts, reporter: Reporter, teardown: Teardown, publicUrl: () => string | null) {
+  const warn = options.forward ? forwardWarner(options.forward, publicUrl, reporter.warning) : () => undefined;
+  const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
   if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
-  await settleOwedForwards(store, forwarder, reporter).catch((error: unknown) => {
+  await settleOwedForwards(parts.store, forwarder, reporter).catch((error: unknown) => {
     throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
   });
-  const baseUrl = () => publicState?.url ?? info?.receiverUrl ?? 'http://localhost';
-  const { receiverServer, inspectorServer, drain, stream } = createServers(options, parts, forwarder, { own, baseUrl }, status, warnForward);
-  if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(receiverServer);
-  teardown.add(() => drain.close([receiverServer, inspectorServer], options.closeGraceMs));
-  teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
-  streamClients = () => stream.clients;
-  const receiverPort = await listen(receiverServer, options.port, options.host, 'receiver', '--port');
-  const inspectorPort = await listen(inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
-  const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {
-    events.emit('tunnel', tunnelStatus, publicState?.url ?? null);
-  });
-  teardown.add(() => opened.tunnel?.close());
-  publicState = opened.state;
-  if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
-  const receiverUrl = urlFor(options.host, receiverPort);
-  const publicUrl = publicState.url;
-  info = {
-    pid: process.pid,
-    version: VERSION,
-    startedAt: startedAt.toISOString(),
-    dir: options.dir,
-    receiverUrl,
-    webhookUrl: `${receiverUrl}/webhook`,
-    inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
-    publicUrl,
-    publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
-    receiverPort,
-    inspectorPort,
+  /** The route's forward step: a capture answered some other way than by relaying (ack mode, a rule) is forwarded in the background. */
+  const background = (to: Forwarder) => (request: CapturedRequest) => {
+    if (!request.forward && request.forwardOwed) {
+      warn(request);
+      to.background(request);
+    }
   };
-  const loop = options.forward && (await loopReason(options.forward, own()));
-  if (loop) throw new HookCatchError(`--forward ${options.forward!.href}: ${loop}`);
-  await publishInstance(options.dir, info).catch((error: unknown) => {
-    throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
-  });
-  reporter.ready({
-    ...info,
-    tunnel: publicState,
-    stored: store.count,
-    maxRequests: options.maxRequests,
-    forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
-    rules: parts.rules.list(),
-    verify: verifyList(parts.verifier).map((rule) => rule.text),
-  });
-  return { info, publicState };
+  return { forwarder, warn, background };
 }
 
 /**
  * `--forward`: captures go to the user's app. In wait mode the receiver relays the app's answer;
  * what was answered some other way (ack mode, a response rule) is forwarded in the background.
  */
-function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts, warn: (request: CapturedRequest) => void): Forwarder {
+function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts): Forwarder {
   const forwarder = new Forwarder(
     { url, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure },
     {
@@ -298,19 +293,15 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, even
       onQueue: () => events.emit('forwardQueue', forwarder.queued),
     },
   );
-  events.on('request', (request) => {
-    if (!request.forward && request.forwardOwed) {
-      warn(request);
-      forwarder.background(request);
-    }
-  });
   return forwarder;
 }
 
-/** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object, warnForward: (request: CapturedRequest) => void) {
-  const { store, jobs, rules, events } = parts;
-  const { nextId } = parts;
+type Forwarding = Awaited<ReturnType<typeof openForwarding>>;
+
+/** The receiver's server (captures, then routes) and the inspector's, both ending keep-alive once closing. */
+function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => object) {
+  const { store, jobs, rules, events, nextId } = parts;
+  const { forwarder } = forwarding;
   const receiver = createReceiver({
     append: (request) => {
       // Marked in the same line, so that a forward that never ended is found again after a crash.
@@ -320,23 +311,19 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     maxBody: options.maxBody,
     maxHeaderSize: options.maxHeaderSize,
     nextId,
-    onCaptured: (request, latencyMs) => events.emit('request', request, latencyMs),
+    onCaptured: route,
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
-    relay: forwarder && options.forwardMode === 'wait' ? (request) => (warnForward(request), forwarder.relay(request)) : undefined,
+    relay: forwarder && options.forwardMode === 'wait' ? (request) => (forwarding.warn(request), forwarder.relay(request)) : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
   // A head must arrive whole within headersTimeoutMs; connections are checked for it every second.
   const timeouts = { headersTimeout: options.headersTimeoutMs, requestTimeout: Math.max(DEFAULTS.requestTimeoutMs, options.headersTimeoutMs), connectionsCheckingInterval: 1000 };
-  const receiverServer = createServer(
-    { maxHeaderSize: options.maxHeaderSize, requireHostHeader: false, ...timeouts },
-    drain.wrap(receiver.handle),
-  );
+  const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false, ...timeouts }, drain.wrap(receiver.handle));
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
-  const port = () => (inspectorServer.address() as AddressInfo).port;
   const matchOf = (id: string) => jobs.registry.matchOf(id);
   const replay = {
     log: store,
@@ -346,10 +333,51 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwar
     onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
     verifyRules: parts.verifier.rules,
   };
-  const fixtures = { log: store, matchOf, nextId, maxBody: options.maxBody, onImported: (request: CapturedRequest) => events.emit('request', request, 0), baseUrl: where.baseUrl };
-  const inspectorServer: Server = createServer(drain.wrap(createInspector({ log: store, jobs, rules, replay, fixtures, port, status, publicUrl: () => where.own().publicUrl })));
+  const fixtures = { log: store, matchOf, nextId, maxBody: options.maxBody, onImported: (request: CapturedRequest) => route(request, 0), baseUrl: where.baseUrl };
+  const inspector = createInspector({ log: store, jobs, rules, replay, fixtures, port: where.port, status, publicUrl: () => where.own().publicUrl });
+  const inspectorServer: Server = createServer(drain.wrap(inspector));
   drain.track(inspectorServer);
-  const stream = createStream({ events, store, matchOf, port, status, sendBufferBytes: options.streamBufferBytes });
-  inspectorServer.on('upgrade', stream.upgrade);
-  return { receiverServer, inspectorServer, drain, stream };
+  return { receiverServer, inspectorServer, drain };
+}
+
+/** Both servers listening, the public URL opened, the loop check, instance.json written, the banner. */
+async function listenAndPublish(options: ResolvedOptions, parts: Parts, servers: ReturnType<typeof createServers>, here: Whereabouts, reporter: Reporter, teardown: Teardown) {
+  const receiverPort = await listen(servers.receiverServer, options.port, options.host, 'receiver', '--port');
+  const inspectorPort = await listen(servers.inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
+  const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {
+    parts.events.emit('tunnel', tunnelStatus, here.publicState?.url ?? null);
+  });
+  teardown.add(() => opened.tunnel?.close());
+  const publicState = (here.publicState = opened.state);
+  if (opened.notice) (opened.failed ? reporter.warning : reporter.notice)(opened.notice);
+  const receiverUrl = urlFor(options.host, receiverPort);
+  const publicUrl = publicState.url;
+  const info: InstanceInfo = (here.info = {
+    pid: process.pid,
+    version: VERSION,
+    startedAt: here.startedAt.toISOString(),
+    dir: options.dir,
+    receiverUrl,
+    webhookUrl: `${receiverUrl}/webhook`,
+    inspectorUrl: urlFor(options.inspectorHost, inspectorPort),
+    publicUrl,
+    publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
+    receiverPort,
+    inspectorPort,
+  });
+  const loop = options.forward && (await loopReason(options.forward, { ports: [receiverPort, inspectorPort], publicUrl }));
+  if (loop) throw new HookCatchError(`--forward ${options.forward!.href}: ${loop}`);
+  await publishInstance(options.dir, info).catch((error: unknown) => {
+    throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
+  });
+  reporter.ready({
+    ...info,
+    tunnel: publicState,
+    stored: parts.store.count,
+    maxRequests: options.maxRequests,
+    forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
+    rules: parts.rules.list(),
+    verify: verifyList(parts.verifier).map((rule) => rule.text),
+  });
+  return { info, publicState };
 }

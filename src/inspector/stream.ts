@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { HookCatchEvents } from '../events.js';
 import { jobSummary } from '../jobs/summary.js';
 import type { JobEvent } from '../jobs/types.js';
-import { summarize } from '../capture/capture.js';
+import { summarize, type CapturedRequest } from '../capture/capture.js';
 import type { ReplayRecord } from '../capture/records.js';
 import type { RequestLog } from '../store/request-log.js';
 import { refusal } from './guard.js';
@@ -23,6 +23,10 @@ export interface StreamDeps {
 }
 
 export interface Stream {
+  /** The route's first step: the request with this id is on its way (see createRoute). */
+  routing: (id: string) => void;
+  /** The route's step after the jobs: the request, with its job, to every client. */
+  request: (request: CapturedRequest) => void;
   /** The inspector server's `upgrade` handler: `/ws` only, and only for this machine and the inspector's own page. */
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** Closes every client (a connected WebSocket would otherwise keep the server open). */
@@ -94,15 +98,15 @@ export function createStream(deps: StreamDeps): Stream {
     setTimeout(() => ws.terminate(), 1000).unref(); // a client that reads nothing never answers the close
   };
 
-  // A delivery found while its own request is being captured is told by that request's message
-  // (its `job`), not by a `job` message too: one message a webhook, not two. The stream learns which
-  // request is being captured before the jobs match it, and forgets it once it is sent.
+  // A delivery found while its own request is on its way is told by that request's message (its
+  // `job`), not by a `job` message too: one message a webhook, not two. The route tells the stream
+  // which request that is before the jobs match it (routing), and the stream forgets it once sent.
   let capturing: string | null = null;
-  deps.events.prependListener('request', (request) => void (capturing = request.id));
-  deps.events.on('request', (request) => {
+  const routing = (id: string) => void (capturing = id);
+  const request = (captured: CapturedRequest) => {
     capturing = null;
-    broadcast(() => ({ type: 'request', request: listed(summarize(request), deps.matchOf) }));
-  });
+    broadcast(() => ({ type: 'request', request: listed(summarize(captured), deps.matchOf) }));
+  };
   deps.events.on('job', (event) => {
     if (event.type === 'delivered' && event.delivery.requestId === capturing) return;
     broadcast(() => jobMessage(event));
@@ -140,6 +144,8 @@ export function createStream(deps: StreamDeps): Stream {
   }
 
   return {
+    routing,
+    request,
     upgrade(req, socket, head) {
       socket.on('error', () => undefined);
       const url = new URL(req.url ?? '/', 'http://inspector');

@@ -1,0 +1,35 @@
+import type { CapturedRequest } from './capture/capture.js';
+
+/** A stored request on its way, with how long its sender waited for the answer (0 when none did). */
+export type Route = (request: CapturedRequest, latencyMs: number) => void;
+
+/** The steps a stored request takes, each given by start(), which knows the parts. */
+export interface RouteSteps {
+  /** Matches the request to its job (and announces what changed for the job). */
+  jobs: (request: CapturedRequest) => void;
+  /** Sends a capture answered before its forward was made to the user's app (`--forward`), in the background. */
+  forward: ((request: CapturedRequest) => void) | null;
+  /** The page's live stream: told first which request is on its way (its job's news travel in its message), then the request with its job. */
+  stream: { routing: (id: string) => void; request: (request: CapturedRequest) => void };
+  /** One line on the terminal, with the job. */
+  terminal: ((request: CapturedRequest, latencyMs: number) => void) | null;
+  /** Last: the library's `request` event, for what a user's code listens to. */
+  announce: (request: CapturedRequest, latencyMs: number) => void;
+}
+
+/**
+ * The route of every stored request (received, polled or imported), in this order: the jobs first,
+ * so that the stream and the terminal show each request with its job; then the forward, the stream,
+ * the terminal, and the library's event. Written here as code, not as the order in which listeners
+ * happened to be added.
+ */
+export function createRoute(steps: RouteSteps): Route {
+  return (request, latencyMs) => {
+    steps.stream.routing(request.id);
+    steps.jobs(request);
+    steps.forward?.(request);
+    steps.stream.request(request);
+    steps.terminal?.(request, latencyMs);
+    steps.announce(request, latencyMs);
+  };
+}
