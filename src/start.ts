@@ -6,13 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { HookCatchError, StoreWriteError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
 import { Forwarder } from './forward/forward.js';
-import { settleOwedForwards } from './forward/owed.js';
-import { forwardWarner } from './forward/forward-warning.js';
+import { openForwarding, type Forwarding } from './forward/forwarding.js';
 import { loopReason, type OwnAddresses } from './send/target.js';
 import type { ReplayRecord } from './capture/records.js';
 import type { CapturedRequest } from './capture/capture.js';
 import { RuleSet } from './rules/rule-set.js';
-import { describeVerify } from './signatures/verify-rules.js';
+import { verifyList } from './signatures/verify-rules.js';
 import { createVerifier, type Verifier } from './signatures/verifier.js';
 import { Poller } from './jobs/poll/poller.js';
 import { DEFAULTS } from './defaults.js';
@@ -201,13 +200,22 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const here: Whereabouts = { startedAt: new Date() };
   let captured = 0;
   const own = (): OwnAddresses => ({ ports: here.info ? [here.info.receiverPort, here.info.inspectorPort] : [], publicUrl: here.publicState?.url ?? null });
-  const forwarding = await openForwarding(options, parts, reporter, teardown, () => here.publicState?.url ?? null);
-  const status = statusOf(options, parts, here, () => captured, forwarding.forwarder, () => stream.clients);
+  const forwarding = await openForwarding(options.forward && { url: options.forward, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure }, {
+    store,
+    dir: options.dir,
+    jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
+    onForwarded: (id, note) => parts.events.emit('forwarded', id, note),
+    onQueue: (queued) => parts.events.emit('forwardQueue', queued),
+    publicUrl: () => here.publicState?.url ?? null,
+    say: reporter,
+  });
+  if (forwarding) teardown.add(() => forwarding.close()); // last: requests in flight finish their forwards first
+  const status = statusOf(options, parts, here, () => captured, forwarding?.forwarder ?? null, () => stream.clients);
   const port = () => (servers.inspectorServer.address() as AddressInfo).port;
   const stream = createStream({ events: parts.events, store, matchOf: (id) => jobs.registry.matchOf(id), port, status, sendBufferBytes: options.streamBufferBytes });
   const route = createRoute({
     jobs: (request) => (captured++, jobs.record(request)),
-    forward: forwarding.forwarder && forwarding.background(forwarding.forwarder),
+    forward: forwarding?.background ?? null,
     stream,
     // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
     terminal: options.output === 'none' ? null : (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)),
@@ -235,14 +243,9 @@ function statusOf(options: ResolvedOptions, parts: Parts, here: Whereabouts, cap
     fsync: options.fsync,
     forward: options.forward && { url: options.forward.href, mode: options.forwardMode, ...forwarder?.queued },
     rules: parts.rules.list().length,
-    verify: verifyList(parts.verifier),
+    verify: verifyList(parts.verifier.rules),
     stream: { clients: streamClients() },
   });
-}
-
-/** What status and the banner say of `--verify`: schemes and paths, never a secret. */
-function verifyList(verifier: Verifier) {
-  return verifier.rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
 }
 
 /** `expect --poll`: each changed answer of a job's status endpoint is stored, then takes the route of a capture. */
@@ -260,52 +263,13 @@ function createPoller(options: ResolvedOptions, { store, jobs, nextId }: Parts, 
   });
 }
 
-/** `--forward`: the forwarder (null without it), the warning its target may earn, and what was owed before a restart settled. */
-async function openForwarding(options: ResolvedOptions, parts: Parts, reporter: Reporter, teardown: Teardown, publicUrl: () => string | null) {
-  const warn = options.forward ? forwardWarner(options.forward, publicUrl, reporter.warning) : () => undefined;
-  const forwarder = options.forward ? createForwarder(options, options.forward, parts) : null;
-  if (forwarder) teardown.add(() => forwarder.close()); // last: requests in flight finish their forwards first
-  await settleOwedForwards(parts.store, forwarder, reporter).catch((error: unknown) => {
-    throw new HookCatchError(`Cannot start on ${options.dir}: ${storeProblem(error, options.dir)}.`);
-  });
-  /** The route's forward step: a capture answered some other way than by relaying (ack mode, a rule) is forwarded in the background. */
-  const background = (to: Forwarder) => (request: CapturedRequest) => {
-    if (!request.forward && request.forwardOwed) {
-      warn(request);
-      to.background(request);
-    }
-  };
-  return { forwarder, warn, background };
-}
-
-/**
- * `--forward`: captures go to the user's app. In wait mode the receiver relays the app's answer;
- * what was answered some other way (ack mode, a response rule) is forwarded in the background.
- */
-function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, events }: Parts): Forwarder {
-  const forwarder = new Forwarder(
-    { url, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure },
-    {
-      note: (id, note) => store.appendForward(id, note),
-      onForwarded: (id, note) => events.emit('forwarded', id, note),
-      load: (ids) => store.getMany(ids),
-      jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
-      onQueue: () => events.emit('forwardQueue', forwarder.queued),
-    },
-  );
-  return forwarder;
-}
-
-type Forwarding = Awaited<ReturnType<typeof openForwarding>>;
-
 /** The receiver's server (captures, then routes) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => object) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding | null, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => object) {
   const { store, jobs, rules, events, nextId } = parts;
-  const { forwarder } = forwarding;
   const receiver = createReceiver({
     append: (request) => {
       // Marked in the same line, so that a forward that never ended is found again after a crash.
-      if (forwarder && Forwarder.forwards(request)) request.forwardOwed = true;
+      if (forwarding && Forwarder.forwards(request)) request.forwardOwed = true;
       return store.append(request);
     },
     maxBody: options.maxBody,
@@ -314,7 +278,7 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwa
     onCaptured: route,
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
-    relay: forwarder && options.forwardMode === 'wait' ? (request) => (forwarding.warn(request), forwarder.relay(request)) : undefined,
+    relay: forwarding && options.forwardMode === 'wait' ? forwarding.relay : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
   });
   const drain = new Drain();
@@ -377,7 +341,7 @@ async function listenAndPublish(options: ResolvedOptions, parts: Parts, servers:
     maxRequests: options.maxRequests,
     forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
     rules: parts.rules.list(),
-    verify: verifyList(parts.verifier).map((rule) => rule.text),
+    verify: verifyList(parts.verifier.rules).map((rule) => rule.text),
   });
   return { info, publicState };
 }

@@ -79,3 +79,8 @@ export function describeVerify(rule: Pick<VerifyRule, 'scheme' | 'path' | 'heade
   const header = rule.header ? ` in ${rule.header}` : '';
   return `${scheme}${header} on ${rule.path ?? 'every path'}`;
 }
+
+/** What status and the banner say of `--verify`: schemes and paths, never a secret. */
+export function verifyList(rules: VerifyRule[]) {
+  return rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
+}
