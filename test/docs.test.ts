@@ -213,6 +213,21 @@ async function yourApp(): Promise<string> {
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A provider's status endpoint, stood in for on `localhost:9000`: every job it is asked about is done, `{"jobId","status":"Completed"}`. */
+async function providerStatus(): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    const jobId = decodeURIComponent(new URL(req.url!, 'http://x').pathname.split('/').pop()!);
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jobId, status: 'Completed' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 // ---------- shell blocks, run ----------
 
 /**
@@ -270,6 +285,7 @@ describe('the docs: every code block is run or checked', () => {
       const cwd = await tempDir();
       const env = await quietEnv();
       const app = await yourApp();
+      const provider = await providerStatus();
       await userFiles(cwd);
       const { script, startFlags, exported } = scriptOf(block.code);
       const markerFlags = /^run, started as: hook-catch start ?(.*)$/.exec(block.marker)?.[1];
@@ -280,7 +296,8 @@ describe('the docs: every code block is run or checked', () => {
       const pointed = script
         .replace(/(localhost|127\.0\.0\.1):8080/g, hc.receiver)
         .replace(/(localhost|127\.0\.0\.1):4040/g, hc.inspector)
-        .replace(/localhost:3000/g, app);
+        .replace(/localhost:3000/g, app)
+        .replace(/localhost:9000/g, provider);
       const file = join(cwd, '.block.sh');
       await writeFile(file, PREAMBLE + pointed + EPILOGUE);
       const run = await runProcess('bash', [file], { cwd, env: { ...env, HC_NODE: process.execPath, HC_BIN: BIN }, timeoutMs: 150_000 });
