@@ -316,6 +316,7 @@ describe('the docs: every code block is run or checked', () => {
     const page = await readFile(join(ROOT, 'docs', 'cli.md'), 'utf8');
     const commands = [...(await helpOf([])).matchAll(/^  ([a-z]+) /gm)].map((match) => match[1]!).filter((name) => name !== 'help');
     expect(commands.length).toBeGreaterThan(10);
+    await Promise.all(commands.map((command) => helpOf([command])));
     const missing: string[] = [];
     for (const command of commands) {
       if (!page.includes(`hook-catch ${command}`)) missing.push(`hook-catch ${command}`);
