@@ -35,7 +35,7 @@ const ALL_SCENARIOS = [
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
   STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
 ];
-// BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the README's table is a full run).
+// BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
 const unknown = only?.filter((key) => !ALL_SCENARIOS.some((s) => s.key === key)) ?? [];
 if (unknown.length) {

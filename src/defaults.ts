@@ -1,6 +1,6 @@
 /**
  * The one place each default is set: the library's options (options.ts), the CLI's flags, the API
- * and the store read these, and the README's tables show them. (No imports: anything may read it.)
+ * and the store read these, and docs/cli.md's tables show them. (No imports: anything may read it.)
  */
 export const DEFAULTS = {
   port: 8080,

@@ -12,11 +12,12 @@ interface Step {
   run: string;
 }
 
-/** The steps with a `run: |` script of the README's GitHub Actions job (the YAML block that uses capture.exit). */
+/** The steps with a `run: |` script of the GitHub Actions job in docs/fixtures-and-ci.md (the YAML block after `<!-- example: github-actions -->`). */
 async function recipeSteps(): Promise<Map<string, Step>> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const yaml = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((block) => block.includes('capture.exit'));
-  if (!yaml) throw new Error('no GitHub Actions job using capture.exit in README.md');
+  const page = await readFile(join(ROOT, 'docs', 'fixtures-and-ci.md'), 'utf8');
+  const at = page.indexOf('<!-- example: github-actions -->');
+  const yaml = at === -1 ? undefined : /^```yaml\n([\s\S]*?)```/m.exec(page.slice(at))?.[1];
+  if (!yaml?.includes('capture.exit')) throw new Error('no GitHub Actions job using capture.exit after <!-- example: github-actions --> in docs/fixtures-and-ci.md');
   const steps = new Map<string, Step>();
   let step: Step | undefined;
   const lines = yaml.split('\n');
@@ -44,7 +45,7 @@ async function recipeSteps(): Promise<Map<string, Step>> {
   return steps;
 }
 
-/** `text` with `from` replaced by `to`, which must be there (the test and the README cannot drift apart). */
+/** `text` with `from` replaced by `to`, which must be there (the test and the docs cannot drift apart). */
 function swap(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`the recipe no longer has ${JSON.stringify(from)}`);
   return text.replace(from, to);
@@ -123,7 +124,7 @@ async function runJob(outcome: (input: string) => string | undefined, timeout: s
 
 const fixturesOf = async (project: string) => (existsSync(join(project, 'test', 'fixtures')) ? readdir(join(project, 'test', 'fixtures')) : []);
 
-describe("the README's GitHub Actions job, run as Actions runs it (bash -e, GITHUB_ACTIONS=true)", () => {
+describe("the GitHub Actions job of docs/fixtures-and-ci.md, run as Actions runs it (bash -e, GITHUB_ACTIONS=true)", () => {
   it('without an ngrok token the first step fails at once, saying why, with capture.exit written', { timeout: 120_000 }, async () => {
     const steps = await recipeSteps();
     const step = steps.get('Start capturing (in the background)')!;

@@ -3,18 +3,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, spawnCommand, tempDir } from './helpers.js';
 
-/** The code block that follows `<!-- example: <name> -->` in the README. */
-async function readmeExample(name: string): Promise<string> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(`<!-- example: ${name} -->`);
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (at === -1 || !block) throw new Error(`no "${name}" example in README.md`);
+/** The code block that follows `<!-- example: <name> -->` in docs/library.md. */
+async function libraryExample(name: string): Promise<string> {
+  const page = await readFile(join(ROOT, 'docs', 'library.md'), 'utf8');
+  const at = page.indexOf(`<!-- example: ${name} -->`);
+  const block = /```ts\n([\s\S]*?)```/.exec(page.slice(at));
+  if (at === -1 || !block) throw new Error(`no "${name}" example in docs/library.md`);
   return block[1]!;
 }
 
-describe("the README's library example", () => {
+describe("the library's vitest example (docs/library.md)", () => {
   it('runs as written, with two copies in parallel (each start() gets a store of its own)', async () => {
-    const code = await readmeExample('vitest');
+    const code = await libraryExample('vitest');
     // A project of a user's: the example as two test files, hook-catch and vitest installed.
     const project = await tempDir();
     await mkdir(join(project, 'node_modules'));

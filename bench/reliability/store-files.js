@@ -2,7 +2,7 @@
 // code: what is in the files is what a 2xx promised. Each request line is parsed whole; a line that
 // does not parse is counted (a torn write), a tombstone removes its request. A body is either
 // `"bodyEncoding":"utf8"|"base64","body":"…"` or, for a JSON body kept as it came, `"bodyJson":…`:
-// then its bytes are the line's, from after the field name to the closing brace (README, The store).
+// then its bytes are the line's, from after the field name to the closing brace (docs/store.md).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha1 } from './rng.js';
