@@ -1,17 +1,17 @@
 import { Command } from 'commander';
-import { toJsonRecord, type CapturedRequest } from '../capture/capture.js';
-import { HookCatchError } from '../errors.js';
-import { formatBytes, formatTime } from '../units.js';
-import { shortId } from '../capture/ids.js';
-import { openForReading } from '../store/open-readonly.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { appNote, signatureNote } from '../terminal/request-line.js';
-import type { ReplayRecord } from '../capture/records.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import type { JobMatch } from '../jobs/types.js';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption } from './args.js';
-import { clientFor } from './client.js';
+import { toJsonRecord, type CapturedRequest } from '../../capture/capture.js';
+import { HookCatchError } from '../../errors.js';
+import { formatBytes, formatTime } from '../../units.js';
+import { shortId } from '../../capture/ids.js';
+import { openForReading } from '../../store/open-readonly.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { appNote, signatureNote } from '../../terminal/request-line.js';
+import type { ReplayRecord } from '../../capture/records.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import type { JobMatch } from '../../jobs/types.js';
+import { readInstance } from '../../store/instance-file.js';
+import { dirOption } from '../args.js';
+import { clientFor } from '../client.js';
 import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { chalkFor, requestLine } from '../terminal/reporter.js';
-import { dirOption, wholeNumber } from './args.js';
-import { openForReading } from '../store/open-readonly.js';
-import type { RequestQuery } from '../store/request-log.js';
+import { DEFAULTS } from '../../defaults.js';
+import { chalkFor, requestLine } from '../../terminal/reporter.js';
+import { dirOption, wholeNumber } from '../args.js';
+import { openForReading } from '../../store/open-readonly.js';
+import type { RequestQuery } from '../../store/request-log.js';
 
 export interface ListOptions extends RequestQuery {
   dir: string;

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { FixtureRefused } from '../fixtures/check.js';
-import { fixtureFileSize, loadFixture } from '../fixtures/fixture.js';
-import { fixtureFiles, importFixtures } from '../fixtures/import.js';
-import { createIdGenerator } from '../capture/ids.js';
-import { readInstance } from '../store/instance-file.js';
-import type { RequestLog } from '../store/request-log.js';
-import { withWritableStore } from '../store/writable.js';
-import { dirOption, size } from './args.js';
-import { ApiError, clientFor, type Client } from './client.js';
+import { DEFAULTS } from '../../defaults.js';
+import { FixtureRefused } from '../../fixtures/check.js';
+import { fixtureFileSize, loadFixture } from '../../fixtures/fixture.js';
+import { fixtureFiles, importFixtures } from '../../fixtures/import.js';
+import { createIdGenerator } from '../../capture/ids.js';
+import { readInstance } from '../../store/instance-file.js';
+import type { RequestLog } from '../../store/request-log.js';
+import { withWritableStore } from '../../store/writable.js';
+import { dirOption, size } from '../args.js';
+import { ApiError, clientFor, type Client } from '../client.js';
 
 /** What import made of the files: the new ids, in file order, and the files it refused, each with its line. */
 interface Imported {

@@ -1,16 +1,16 @@
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { shortId } from '../capture/ids.js';
-import { formatTime } from '../units.js';
-import { checkStored } from '../signatures/verifier.js';
-import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../signatures/verify-rules.js';
-import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../capture/signature.js';
-import { openForReading } from '../store/open-readonly.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { signatureNote } from '../terminal/request-line.js';
-import { collect, dirOption, duration } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
+import { shortId } from '../../capture/ids.js';
+import { formatTime } from '../../units.js';
+import { checkStored } from '../../signatures/verifier.js';
+import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../../signatures/verify-rules.js';
+import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../../capture/signature.js';
+import { openForReading } from '../../store/open-readonly.js';
+import { readInstance } from '../../store/instance-file.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { signatureNote } from '../../terminal/request-line.js';
+import { collect, dirOption, duration } from '../args.js';
 
 /** 0 the signature is valid, 2 it is not (or could not be checked). */
 export const VERIFY_EXIT = { valid: 0, notValid: 2 } as const;

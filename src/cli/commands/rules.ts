@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { RuleSet } from '../rules/rule-set.js';
-import type { ResponseRule, RuleInput } from '../rules/types.js';
-import { hasStore } from '../store/request-log.js';
-import { readInstance } from '../store/instance-file.js';
-import { openRulesFile } from '../store/rules-file.js';
-import { describeRule } from '../terminal/banner.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { dirOption } from './args.js';
-import { clientFor, type Client } from './client.js';
-import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
+import { HookCatchError } from '../../errors.js';
+import { RuleSet } from '../../rules/rule-set.js';
+import type { ResponseRule, RuleInput } from '../../rules/types.js';
+import { hasStore } from '../../store/request-log.js';
+import { readInstance } from '../../store/instance-file.js';
+import { openRulesFile } from '../../store/rules-file.js';
+import { describeRule } from '../../terminal/banner.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { dirOption } from '../args.js';
+import { clientFor, type Client } from '../client.js';
+import { addRuleFlags, ruleFromFlags } from '../rule-flags.js';
 
 /** The rules of the instance running on `dir` (through its API), or of its store folder when none runs. */
 interface Rules {

@@ -1,22 +1,22 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { readFixtures } from '../fixtures/import.js';
-import { fixtureRequest } from '../fixtures/fixture.js';
-import { selectRequests } from '../fixtures/select.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import { shortId } from '../capture/ids.js';
-import { deliver, type DeliverOptions } from '../deliver/deliver.js';
-import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../deliver/deliver-plan.js';
-import type { DeliverItem } from '../deliver/deliver-types.js';
-import { parseTarget } from '../send/target.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { formatFlagDuration } from '../units.js';
-import { checkedBy, dirOption, duration, wholeNumber } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
+import { readFixtures } from '../../fixtures/import.js';
+import { fixtureRequest } from '../../fixtures/fixture.js';
+import { selectRequests } from '../../fixtures/select.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import { shortId } from '../../capture/ids.js';
+import { deliver, type DeliverOptions } from '../../deliver/deliver.js';
+import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../../deliver/deliver-plan.js';
+import type { DeliverItem } from '../../deliver/deliver-types.js';
+import { parseTarget } from '../../send/target.js';
+import { readInstance } from '../../store/instance-file.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { formatFlagDuration } from '../../units.js';
+import { checkedBy, dirOption, duration, wholeNumber } from '../args.js';
 import { progressReporter, reportText } from './deliver-report.js';
-import { clientFor } from './client.js';
+import { clientFor } from '../client.js';
 import { resignRule } from './replay.js';
 
 /** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption } from './args.js';
-import { clientFor, ensureRegistered, notRunning } from './client.js';
+import { readInstance } from '../../store/instance-file.js';
+import { dirOption } from '../args.js';
+import { clientFor, ensureRegistered, notRunning } from '../client.js';
 
 export interface UrlOptions {
   dir: string;

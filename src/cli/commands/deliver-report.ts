@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import { statuses } from '../deliver/deliver-checks.js';
-import type { Check, DeliverProgress, DeliverReport, SendReport } from '../deliver/deliver-types.js';
-import { formatDuration, formatFlagDuration } from '../units.js';
+import { statuses } from '../../deliver/deliver-checks.js';
+import type { Check, DeliverProgress, DeliverReport, SendReport } from '../../deliver/deliver-types.js';
+import { formatDuration, formatFlagDuration } from '../../units.js';
 
 /** The report: a line per send in the order sent (statuses, attempts, latencies), the checks, a summary. */
 export function reportText(report: DeliverReport, c: ChalkInstance): string {

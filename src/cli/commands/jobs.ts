@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { readJobsOffline } from '../jobs/offline.js';
-import { countsWords, jobSummary, type JobSummary } from '../jobs/summary.js';
-import { JOB_STATUSES, type JobPoll, type JobStatus } from '../jobs/types.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { formatDuration, formatTime } from '../units.js';
-import { dirOption } from './args.js';
-import { clientFor } from './client.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import { countsWords, jobSummary, type JobSummary } from '../../jobs/summary.js';
+import { JOB_STATUSES, type JobPoll, type JobStatus } from '../../jobs/types.js';
+import { readInstance } from '../../store/instance-file.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { formatDuration, formatTime } from '../../units.js';
+import { dirOption } from '../args.js';
+import { clientFor } from '../client.js';
 
 export interface JobsCommandOptions {
   dir: string;

@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { parseRule } from '../jobs/extract.js';
-import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
-import { start, type HookCatch } from '../start.js';
-import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
-import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
-import { parseTarget } from '../send/target.js';
-import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
-import { parseVerify } from '../signatures/verify-rules.js';
+import { HookCatchError } from '../../errors.js';
+import { parseRule } from '../../jobs/extract.js';
+import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../../options.js';
+import { start, type HookCatch } from '../../start.js';
+import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from '../args.js';
+import { addRuleFlags, ruleFromFlags } from '../rule-flags.js';
+import { parseTarget } from '../../send/target.js';
+import { SCHEME_NAMES, type VerifyInput } from '../../capture/signature.js';
+import { parseVerify } from '../../signatures/verify-rules.js';
 
 /** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
 const EXIT_DEADLINE_MS = 2000;

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { exportWithReport } from '../fixtures/export.js';
-import { DEFAULT_REDACT, inClearNote } from '../fixtures/redact.js';
-import { selectRequests, type Selection } from '../fixtures/select.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption, duration, wholeNumber } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { exportWithReport } from '../../fixtures/export.js';
+import { DEFAULT_REDACT, inClearNote } from '../../fixtures/redact.js';
+import { selectRequests, type Selection } from '../../fixtures/select.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import { readInstance } from '../../store/instance-file.js';
+import { dirOption, duration, wholeNumber } from '../args.js';
 
 export interface ExportCommandOptions extends Selection {
   dir: string;
