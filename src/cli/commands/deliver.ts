@@ -17,7 +17,7 @@ import { formatFlagDuration } from '../../units.js';
 import { checkedBy, dirOption, duration, wholeNumber } from '../args.js';
 import { progressReporter, reportText } from './deliver-report.js';
 import { clientFor } from '../client.js';
-import { resignRule } from './replay.js';
+import { resignRule } from '../resign-flag.js';
 
 /** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */
 export const DELIVER_EXIT = { passed: 0, checkFailed: 2 } as const;

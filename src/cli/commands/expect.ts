@@ -6,7 +6,7 @@ import { collect, dirOption, duration } from '../args.js';
 import { DEFAULTS } from '../../defaults.js';
 import { HookCatchError } from '../../errors.js';
 import { connect } from '../client.js';
-import { statusText } from './jobs.js';
+import { statusText } from '../job-status.js';
 import { deliveryCounts } from '../../jobs/summary.js';
 
 export interface ExpectCommandOptions {

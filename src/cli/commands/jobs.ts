@@ -6,6 +6,7 @@ import { readInstance } from '../../store/instance-file.js';
 import { chalkFor } from '../../terminal/reporter.js';
 import { formatDuration, formatTime } from '../../units.js';
 import { dirOption } from '../args.js';
+import { statusText } from '../job-status.js';
 import { clientFor } from '../client.js';
 
 export interface JobsCommandOptions {
@@ -47,13 +48,6 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
   const { registry, warnings } = await readJobsOffline(options.dir);
   for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
   return registry.list(options.status).map(jobSummary);
-}
-
-const BAD = new Set<JobStatus>(['failed', 'expired', 'webhook_lost', 'refused']);
-
-export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {
-  const text = status.replace('_', ' ');
-  return status === 'completed' ? c.green(text) : BAD.has(status) ? c.red(text) : status === 'imported' ? c.cyan(text) : c.yellow(text);
 }
 
 /** `polled 3 times: provider says "Completed"; webhook 4.2s after`, `poll paused: …`: a job's polling in words. */

@@ -18,7 +18,7 @@ import { DEFAULTS } from '../../defaults.js';
 import { collect, dirOption, duration } from '../args.js';
 import { ApiError, clientFor } from '../client.js';
 import type { ResignRule } from '../../signatures/resign.js';
-import { checkVerify, parseVerify } from '../../signatures/verify-rules.js';
+import { resignFlag } from '../resign-flag.js';
 
 export interface ReplayCommandOptions {
   dir: string;
@@ -157,19 +157,6 @@ async function editsOf(flags: Record<string, any>): Promise<Edits> {
     }
   }
   return checkEdits(edits);
-}
-
-/** `--resign` alone: true; `--resign stripe:SECRET`, `--resign '$NAME'`, `--resign stripe`: that rule. */
-function resignFlag(value: string | true | undefined): true | ResignRule | undefined {
-  if (value === undefined || value === true) return value;
-  return resignRule(value);
-}
-
-/** `stripe:SECRET`, `'$NAME'`, `stripe` (its own variable) as a rule to sign with. */
-export function resignRule(value: string): ResignRule {
-  const input = parseVerify(value, '--resign');
-  if (input.path) throw new HookCatchError('--resign takes SCHEME:SECRET, without a path.');
-  return checkVerify(input);
 }
 
 async function readStdin(): Promise<Buffer> {

@@ -1,0 +1,138 @@
+import { Command, Option } from 'commander';
+import { HookCatchError } from '../errors.js';
+import { parseRule } from '../jobs/extract.js';
+import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
+import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
+import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
+import { parseTarget } from '../send/target.js';
+import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
+import { parseVerify } from '../signatures/verify-rules.js';
+
+/** What differs between the commands that take start's flags. */
+export interface StartFlagsOptions {
+  /** Instead of the usual `--dir` (capture's has no default). */
+  dir?: Option;
+  /** The command's own general flags, listed after --fsync. */
+  own?: (command: Command) => void;
+}
+
+/**
+ * The flags that say how hook-catch runs (ports, store, limits, jobs, forward, response rules,
+ * tunnel): `start` and `capture` both take them, from here.
+ */
+export function addStartFlags(command: Command, { dir = dirOption(), own }: StartFlagsOptions = {}): Command {
+  command
+    .addOption(new Option('-p, --port <port>', 'receiver port, 0 = any free port').default(DEFAULTS.port).argParser(port))
+    .addOption(new Option('-H, --host <address>', 'address the receiver binds to (0.0.0.0 for the network)').default(DEFAULTS.host))
+    .addOption(new Option('-i, --inspector-port <port>', 'inspector page and API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
+    .addOption(dir)
+    .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
+    .addOption(
+      new Option('--max-header-size <size>', 'largest request head (request line and headers); larger is answered 431 and logged')
+        .default(DEFAULTS.maxHeaderSize, '64kb')
+        .argParser(size),
+    )
+    .addOption(new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)))
+    .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)');
+  own?.(command);
+  command
+    .optionsGroup('Jobs:')
+    .option('--job-id-path <rule>', 'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last', collectChecked(parseRule, '--job-id-path'))
+    .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration));
+  command
+    .optionsGroup('Your app (forward):')
+    .option('--forward <url>', "send every webhook on to your app too (its path and query go below this URL's path), byte-exact", checkedBy((value, flag) => (parseTarget(value, flag), value), '--forward'))
+    .addOption(
+      new Option('--forward-mode <mode>', "wait: the sender gets your app's answer (502/504 when it is down or slow); ack: 200 at once, forwarded in the background")
+        .choices(['wait', 'ack'])
+        .default('wait'),
+    )
+    .addOption(new Option('--forward-timeout <duration>', 'how long a forward waits for your app').default(DEFAULTS.sendTimeoutMs, '10s').argParser(duration))
+    .option('--insecure', 'accept a self-signed TLS certificate from an https --forward target')
+    .optionsGroup('What the receiver answers (a response rule; every request is still captured):');
+  addRuleFlags(command, '');
+  addVerifyFlags(command);
+  addTunnelFlags(command);
+  return command;
+}
+
+function addVerifyFlags(command: Command): void {
+  command
+    .optionsGroup('Signatures (a verdict kept with each capture; nothing is refused):')
+    .option(
+      '--verify <[/path=]scheme[:secret]>',
+      `check signatures (repeatable): ${SCHEME_NAMES.join(', ')}; a secret alone finds the scheme from the headers; '$NAME' reads the secret from that variable, no secret reads the scheme's own (STRIPE_WEBHOOK_SECRET, …)`,
+      collect,
+    )
+    .option('--verify-header <name>', 'the header holding an hmac-sha256 / hmac-sha1 signature (default: found by name)')
+    .addOption(new Option('--verify-tolerance <duration>', 'how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix)').default(DEFAULTS.signatureToleranceSeconds * 1000, '5m').argParser(duration));
+}
+
+/** `--verify` texts to rules: read here, not by the flag parser, so that no message ever echoes a secret. */
+function verifyFromFlags(flags: Record<string, any>): VerifyInput[] {
+  return (flags.verify ?? []).map((text: string) => ({
+    ...parseVerify(text),
+    header: flags.verifyHeader ?? null,
+    toleranceSeconds: flags.verifyTolerance / 1000,
+  }));
+}
+
+function addTunnelFlags(command: Command): void {
+  command
+    .optionsGroup('Public URL (ngrok):')
+    .option('--authtoken <token>', "ngrok authtoken (default: NGROK_AUTHTOKEN, then the ngrok agent's ngrok.yml)")
+    .option('--no-tunnel', 'stay local: no public URL, no notice about it')
+    .option('--public-url <url>', 'your own public URL (another tunnel or a proxy) to show and use instead of ngrok', checkedBy(checkPublicUrl, '--public-url'))
+    .option('--domain <domain>', 'a reserved or static ngrok domain')
+    .option('--basic-auth <user:pass>', 'ask for this user and password on the public URL (repeatable)', collectChecked(checkBasicAuth, '--basic-auth'))
+    .option('--allow-cidr <cidr>', 'accept public traffic only from these addresses (repeatable)', collect)
+    .option('--deny-cidr <cidr>', 'refuse public traffic from these addresses (repeatable)', collect)
+    .option('--verify-webhook <provider>', "ngrok checks each webhook's signature at its edge and refuses bad ones (github, stripe, slack, …); --verify checks here and refuses nothing")
+    .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
+    .addOption(
+      new Option('--tunnel-timeout <duration>', 'give up on the tunnel after this long (20, 20s, 1m) and go on local-only')
+        .default(DEFAULTS.tunnelTimeoutMs, '20s')
+        .argParser(duration),
+    )
+    .option('--require-tunnel', 'exit 1 instead of going on local-only when no tunnel can be opened (for CI)')
+    .option('--ngrok-server-addr <host:port>', 'advanced: the ngrok service to connect to (self-hosted or test endpoints)');
+}
+
+/** Commander's flags to the library's options (the names differ only where a flag reads better). */
+export function toOptions(flags: Record<string, any>): HookCatchOptions {
+  const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
+  const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
+  if (verify && !(flags.verifyWebhook && flags.verifyWebhookSecret)) {
+    throw new HookCatchError('--verify-webhook <provider> needs --verify-webhook-secret <secret> too (and the other way round).');
+  }
+  return {
+    port: flags.port,
+    host: flags.host,
+    inspectorPort: flags.inspectorPort,
+    dir: flags.dir,
+    maxBody: flags.maxBody,
+    maxHeaderSize: flags.maxHeaderSize,
+    maxRequests: flags.maxRequests,
+    fsync: flags.fsync,
+    output,
+    tunnel: flags.tunnel,
+    authtoken: flags.authtoken,
+    publicUrl: flags.publicUrl,
+    domain: flags.domain,
+    basicAuth: flags.basicAuth,
+    allowCidrs: flags.allowCidr,
+    denyCidrs: flags.denyCidr,
+    verifyWebhook: verify ? { provider: flags.verifyWebhook ?? '', secret: flags.verifyWebhookSecret ?? '' } : undefined,
+    tunnelTimeoutMs: flags.tunnelTimeout,
+    requireTunnel: flags.requireTunnel,
+    ngrokServerAddr: flags.ngrokServerAddr,
+    jobIdPaths: flags.jobIdPath,
+    jobTtlMs: flags.jobTtl,
+    forward: flags.forward,
+    forwardMode: flags.forwardMode,
+    forwardTimeoutMs: flags.forwardTimeout,
+    insecure: flags.insecure,
+    rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
+    verify: verifyFromFlags(flags),
+  };
+}
