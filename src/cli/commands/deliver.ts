@@ -11,12 +11,11 @@ import { deliver, type DeliverOptions } from '../../deliver/deliver.js';
 import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../../deliver/deliver-plan.js';
 import type { DeliverItem } from '../../deliver/deliver-types.js';
 import { parseTarget } from '../../send/target.js';
-import { readInstance } from '../../store/instance-file.js';
 import { chalkFor } from '../../terminal/reporter.js';
 import { formatFlagDuration } from '../../units.js';
 import { checkedBy, dirOption, duration, wholeNumber } from '../args.js';
 import { progressReporter, reportText } from './deliver-report.js';
-import { clientFor } from '../client.js';
+import { forwardUrlOf, ownAddresses, runningOn } from '../instance-or-store.js';
 import { resignRule } from '../resign-flag.js';
 
 /** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */
@@ -35,8 +34,8 @@ export interface DeliverCommandOptions extends Omit<DeliverOptions, 'to' | 'own'
 /** `hook-catch deliver …`: rehearses a provider's deliveries against the app; returns the exit code. */
 export async function deliverCommandRun(options: DeliverCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
   const dir = resolve(options.dir);
-  const instance = await readInstance(dir);
-  const forward = instance && !options.to ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const client = await runningOn(dir);
+  const forward = client && !options.to ? await forwardUrlOf(client) : undefined;
   const to = options.to ?? forward;
   if (!to) throw new HookCatchError('Where to? Give --to <url> (your app), such as --to http://localhost:3000.');
   const items = await itemsOf(options, stderr);
@@ -49,7 +48,7 @@ export async function deliverCommandRun(options: DeliverCommandOptions, stdout: 
     const report = await deliver(items, {
       ...schedule,
       to: parseTarget(to, '--to'),
-      own: { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null },
+      own: ownAddresses(client),
       onProgress: (event) => progress.event(event),
       signal: stop.signal,
     });

@@ -5,7 +5,7 @@ import { formatDuration } from '../../units.js';
 import { collect, dirOption, duration } from '../args.js';
 import { DEFAULTS } from '../../defaults.js';
 import { HookCatchError } from '../../errors.js';
-import { connect } from '../client.js';
+import { connect } from '../instance-or-store.js';
 import { statusText } from '../job-status.js';
 import { deliveryCounts } from '../../jobs/summary.js';
 

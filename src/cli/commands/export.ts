@@ -5,9 +5,9 @@ import { exportWithReport } from '../../fixtures/export.js';
 import { inClearNote } from '../../fixtures/redact.js';
 import { selectRequests, type Selection } from '../../fixtures/select.js';
 import { readJobsOffline } from '../../jobs/offline.js';
-import { readInstance } from '../../store/instance-file.js';
 import { dirOption, duration, wholeNumber } from '../args.js';
 import { addFixtureFlags, redactList } from '../fixture-flags.js';
+import { runningOn } from '../instance-or-store.js';
 
 export interface ExportCommandOptions extends Selection {
   dir: string;
@@ -23,7 +23,7 @@ export async function exportCommandRun(options: ExportCommandOptions, stdout: No
   for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options);
   if (requests.length === 0) throw new HookCatchError('No stored request matches; nothing exported. `hook-catch list` shows what is stored.');
-  const instance = await readInstance(resolve(options.dir));
+  const instance = (await runningOn(options.dir))?.instance;
   const { files, redacted, inClear } = await exportWithReport(requests, options.out, {
     format: options.format,
     redact: options.redact,

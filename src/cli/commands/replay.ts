@@ -9,14 +9,14 @@ import { noSuchRequest, replayFromStore } from '../../replay/offline.js';
 import { notKeptWarning } from '../../replay/replay.js';
 import { parseTarget } from '../../send/target.js';
 import type { Edits, ReplayRecord } from '../../capture/records.js';
-import { readInstance } from '../../store/instance-file.js';
 import { readFixtures } from '../../fixtures/import.js';
 import { replayFixture } from '../../fixtures/replay-fixture.js';
 import { chalkFor } from '../../terminal/reporter.js';
 import { formatBytes } from '../../units.js';
 import { DEFAULTS } from '../../defaults.js';
 import { collect, dirOption, duration } from '../args.js';
-import { ApiError, clientFor } from '../client.js';
+import { ApiError, type Client } from '../client.js';
+import { forwardUrlOf, ownAddresses, runningOn, withInstanceOrStore, type OfflineStore } from '../instance-or-store.js';
 import type { ResignRule } from '../../signatures/resign.js';
 import { resignFlag } from '../resign-flag.js';
 
@@ -40,11 +40,16 @@ const SHOWN_BYTES = 2000;
 export async function replayRequest(ref: string, options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const dir = resolve(options.dir);
   if (options.to) parseTarget(options.to, '--to');
-  const instance = await readInstance(dir);
   const warn = warner(stderr);
-  const record = instance ? await throughInstance(clientFor(instance), ref, options, dir) : await offline(ref, options, dir, warn);
-  // Through the instance, its warning comes with the answer: said before the answer is shown.
-  if (instance && record.warning) warn(record.warning);
+  const record = await withInstanceOrStore(dir, {
+    online: async (client) => {
+      const record = await throughInstance(client, ref, options, dir);
+      // Through the instance, its warning comes with the answer: said before the answer is shown.
+      if (record.warning) warn(record.warning);
+      return record;
+    },
+    offline: (store) => offline(store, ref, options, warn),
+  });
   return report([record], options, stdout, stderr);
 }
 
@@ -52,11 +57,11 @@ export async function replayRequest(ref: string, options: ReplayCommandOptions, 
 export async function replayFiles(path: string, options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const dir = resolve(options.dir);
   const fixtures = await readFixtures(path);
-  const instance = await readInstance(dir);
-  const forward = instance ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const client = await runningOn(dir);
+  const forward = client ? await forwardUrlOf(client) : undefined;
   const to = options.to ?? forward;
-  if (!to) throw noTarget(dir, instance !== null);
-  const own = { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null };
+  if (!to) throw noTarget(dir, client !== null);
+  const own = ownAddresses(client);
   const records: ReplayRecord[] = [];
   for (const fixture of fixtures) {
     records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture'), onWarning: warner(stderr) }));
@@ -80,7 +85,7 @@ function report(records: ReplayRecord[], options: ReplayCommandOptions, stdout: 
   return code;
 }
 
-async function throughInstance(client: ReturnType<typeof clientFor>, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
+async function throughInstance(client: Client, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
   const { body, ...edits } = options.edits;
   const payload = {
     to: options.to,
@@ -99,10 +104,11 @@ async function throughInstance(client: ReturnType<typeof clientFor>, ref: string
   }
 }
 
-function offline(ref: string, options: ReplayCommandOptions, dir: string, onWarning: (line: string) => void): Promise<ReplayRecord> {
-  if (!options.to) throw noTarget(dir, false);
-  const resign = givenResign(options, `a capture with no hook-catch running on ${dir}`);
-  return replayFromStore(dir, ref, { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, resign, onWarning });
+function offline(store: OfflineStore, ref: string, options: ReplayCommandOptions, onWarning: (line: string) => void): Promise<ReplayRecord> {
+  if (!options.to) throw noTarget(store.dir, false);
+  const resign = givenResign(options, `a capture with no hook-catch running on ${store.dir}`);
+  const sending = { to: parseTarget(options.to, '--to'), edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, resign, onWarning };
+  return store.write('Nothing was sent', (log) => replayFromStore(log, store.dir, ref, sending));
 }
 
 /** A warning line on stderr (a replay the app will likely refuse, said before it is sent). */

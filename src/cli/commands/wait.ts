@@ -8,7 +8,8 @@ import { isRefused } from '../../jobs/delivery.js';
 import type { Job } from '../../jobs/types.js';
 import { formatDuration } from '../../units.js';
 import { dirOption, duration } from '../args.js';
-import { ensureRegistered, Unreachable, waitForInstance, type Client } from '../client.js';
+import { ensureRegistered, Unreachable, type Client } from '../client.js';
+import { waitForInstance } from '../instance-or-store.js';
 
 export interface WaitCommandOptions {
   dir: string;
