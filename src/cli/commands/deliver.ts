@@ -14,6 +14,7 @@ import { parseTarget } from '../../send/target.js';
 import { chalkFor } from '../../terminal/reporter.js';
 import { formatFlagDuration } from '../../units.js';
 import { checkedBy, dirOption, duration, wholeNumber } from '../args.js';
+import { writeWarnings } from '../output.js';
 import { progressReporter, reportText } from './deliver-report.js';
 import { forwardUrlOf, ownAddresses, runningOn } from '../instance-or-store.js';
 import { resignRule } from '../resign-flag.js';
@@ -67,7 +68,7 @@ async function itemsOf(options: DeliverCommandOptions, stderr: NodeJS.WritableSt
   if (given !== 1) throw new HookCatchError('What to deliver? Give request ids, or --job <id>, or --file <fixture or folder> (one of them).');
   if (options.file) return (await readFixtures(options.file)).map((fixture) => ({ label: shortId(fixture.id), id: null, request: fixtureRequest(fixture) }));
   const { registry, log, warnings } = await readJobsOffline(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  writeWarnings(stderr, warnings);
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options.job ? { job: options.job } : { ids: options.ids });
   if (requests.length === 0) throw new HookCatchError(`No stored delivery of job ${options.job}. \`hook-catch jobs\` lists the jobs.`);
   return requests.filter((r) => !r.refusal && !r.bodyDiscarded).map((request) => ({ label: shortId(request.id), id: request.id, request }));

@@ -6,6 +6,7 @@ import { inClearNote } from '../../fixtures/redact.js';
 import { selectRequests, type Selection } from '../../fixtures/select.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import { dirOption, duration, wholeNumber } from '../args.js';
+import { writeWarnings } from '../output.js';
 import { addFixtureFlags, redactList } from '../fixture-flags.js';
 import { runningOn } from '../instance-or-store.js';
 
@@ -20,7 +21,7 @@ export interface ExportCommandOptions extends Selection {
 /** `hook-catch export … --out DIR`: stored requests as fixture files (or one HAR file); returns the paths. */
 export async function exportCommandRun(options: ExportCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<string[]> {
   const { registry, log, warnings } = await readJobsOffline(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  writeWarnings(stderr, warnings);
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options);
   if (requests.length === 0) throw new HookCatchError('No stored request matches; nothing exported. `hook-catch list` shows what is stored.');
   const instance = (await runningOn(options.dir))?.instance;

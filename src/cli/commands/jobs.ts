@@ -4,6 +4,7 @@ import { JOB_STATUSES, type JobPoll, type JobStatus } from '../../jobs/types.js'
 import { chalkFor } from '../../terminal/reporter.js';
 import { formatDuration, formatTime } from '../../units.js';
 import { dirOption } from '../args.js';
+import { writeWarnings } from '../output.js';
 import { statusText } from '../job-status.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 
@@ -45,7 +46,7 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
     },
     offline: async (store) => {
       const { registry, warnings } = await store.jobs();
-      for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+      writeWarnings(stderr, warnings);
       return registry.list(options.status).map(jobSummary);
     },
   });

@@ -2,23 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { describe, HookCatchError } from '../../errors.js';
-import { decodeBody } from '../../capture/capture.js';
-import { shortId } from '../../capture/ids.js';
 import { checkEdits, parseHeader } from '../../replay/edits.js';
 import { noSuchRequest, replayFromStore } from '../../replay/offline.js';
-import { notKeptWarning } from '../../replay/replay.js';
 import { parseTarget } from '../../send/target.js';
 import type { Edits, ReplayRecord } from '../../capture/records.js';
 import { readFixtures } from '../../fixtures/import.js';
 import { replayFixture } from '../../fixtures/replay-fixture.js';
-import { chalkFor } from '../../terminal/reporter.js';
-import { formatBytes } from '../../units.js';
 import { DEFAULTS } from '../../defaults.js';
 import { collect, dirOption, duration } from '../args.js';
+import { writeWarnings } from '../output.js';
 import { ApiError, type Client } from '../client.js';
 import { forwardUrlOf, ownAddresses, runningOn, withInstanceOrStore, type OfflineStore } from '../instance-or-store.js';
 import type { ResignRule } from '../../signatures/resign.js';
 import { resignFlag } from '../resign-flag.js';
+import { report } from './replay-report.js';
 
 export interface ReplayCommandOptions {
   dir: string;
@@ -30,11 +27,6 @@ export interface ReplayCommandOptions {
   /** `--resign`: true for the running instance's --verify secret, or a rule given with it. */
   resign?: true | ResignRule;
 }
-
-/** What the target's answer means for the exit code: 0 a 2xx, 2 another status, 1 no answer. */
-export const REPLAY_EXIT = { answered2xx: 0, unreachable: 1, otherStatus: 2 } as const;
-/** Of the answer's body, this much is printed (all of what was kept with `--json`). */
-const SHOWN_BYTES = 2000;
 
 /** `hook-catch replay <id> --to URL`: sends a capture again; returns the exit code. */
 export async function replayRequest(ref: string, options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
@@ -50,7 +42,7 @@ export async function replayRequest(ref: string, options: ReplayCommandOptions, 
     },
     offline: (store) => offline(store, ref, options, warn),
   });
-  return report([record], options, stdout, stderr);
+  return report([record], options.json, stdout, stderr);
 }
 
 /** `hook-catch replay --file F|DIR --to URL`: sends fixtures, in file order; returns the exit code of the worst answer. */
@@ -66,23 +58,7 @@ export async function replayFiles(path: string, options: ReplayCommandOptions, s
   for (const fixture of fixtures) {
     records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture'), onWarning: warner(stderr) }));
   }
-  return report(records, options, stdout, stderr);
-}
-
-/** Prints each replay; the exit code: 1 when any target could not be reached, else 2 when any answer was not 2xx, else 0. */
-function report(records: ReplayRecord[], options: ReplayCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
-  if (options.json) stdout.write(JSON.stringify(records.length === 1 ? records[0] : records, null, 2) + '\n');
-  else for (const record of records) print(record, stdout);
-  let code: number = REPLAY_EXIT.answered2xx;
-  for (const record of records) {
-    const { result } = record;
-    // A replay that went out but could not be kept says so; the exit code still tells what the app answered.
-    const said = notKeptWarning(record) ?? (result.ok ? null : result.error);
-    if (said) stderr.write(`hook-catch: ${said}\n`);
-    if (!result.ok) code = REPLAY_EXIT.unreachable;
-    else if ((result.status < 200 || result.status >= 300) && code === REPLAY_EXIT.answered2xx) code = REPLAY_EXIT.otherStatus;
-  }
-  return code;
+  return report(records, options.json, stdout, stderr);
 }
 
 async function throughInstance(client: Client, ref: string, options: ReplayCommandOptions, dir: string): Promise<ReplayRecord> {
@@ -113,7 +89,7 @@ function offline(store: OfflineStore, ref: string, options: ReplayCommandOptions
 
 /** A warning line on stderr (a replay the app will likely refuse, said before it is sent). */
 function warner(stderr: NodeJS.WritableStream): (line: string) => void {
-  return (line) => stderr.write(`hook-catch: warning: ${line}\n`);
+  return (line) => writeWarnings(stderr, [line]);
 }
 
 /** `--resign` with its secret given; without one there is no running `--verify` to take it from. */
@@ -125,29 +101,6 @@ function givenResign(options: ReplayCommandOptions, what: string): ResignRule | 
 function noTarget(dir: string, running: boolean): HookCatchError {
   const why = running ? 'the hook-catch running on it does not --forward anywhere' : `no hook-catch is running on ${dir} to take its --forward URL from`;
   return new HookCatchError(`Where to? Give --to <url>, such as --to http://localhost:3000 (${why}).`);
-}
-
-/** `→ POST http://…/webhook  (replay of 7hz2kq)`, `← 200 OK in 12 ms, 35 B`, then the start of the body. */
-function print(record: ReplayRecord, stdout: NodeJS.WritableStream): void {
-  const c = chalkFor(stdout);
-  const what = `replay of ${shortId(record.of)}${record.edited ? ', edited' : ''}${record.resigned ? `, re-signed (${record.resigned})` : ''}`;
-  const lines = [`${c.bold('→')} ${c.bold(record.sent.method)} ${record.to}  ${c.dim(`(${what})`)}`];
-  const { result } = record;
-  if (!result.ok) {
-    lines.push(`${c.bold('←')} ${c.red('no answer')}  ${c.dim(`after ${Math.round(result.latencyMs)} ms`)}`);
-    stdout.write(lines.join('\n') + '\n');
-    return;
-  }
-  const color = result.status < 300 ? c.green : result.status < 500 ? c.yellow : c.red;
-  const type = result.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-  lines.push(`${c.bold('←')} ${color(`${result.status} ${result.statusText}`.trim())}  ${c.dim(`in ${Math.round(result.latencyMs)} ms, ${formatBytes(result.bodySize)}${type ? `, ${type}` : ''}`)}`);
-  const body = decodeBody(result);
-  if (body.length) {
-    const text = result.bodyEncoding === 'utf8' ? body.toString('utf8', 0, SHOWN_BYTES) : c.dim(`(${formatBytes(result.bodySize)} of binary; --json has it as base64)`);
-    lines.push(text);
-    if (result.bodyEncoding === 'utf8' && result.bodySize > SHOWN_BYTES) lines.push(c.dim(`… first ${formatBytes(SHOWN_BYTES)} of ${formatBytes(result.bodySize)} shown; --json for all of it`));
-  }
-  stdout.write(lines.join('\n') + '\n');
 }
 
 async function editsOf(flags: Record<string, any>): Promise<Edits> {
