@@ -106,27 +106,28 @@ Exit status: 0 every check passed, 2 a check failed, 130 stopped (Ctrl-C), 1 an 
 Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 seconds:
   $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50% --shuffle`)
     .action(async (ids: string[], flags) => {
-      process.exitCode = await deliverCommandRun(
-        {
-          dir: flags.dir,
-          ids,
-          job: flags.job,
-          file: flags.file,
-          to: flags.to,
-          attempts: flags.retries,
-          backoffMs: flags.backoff,
-          speed: flags.speed,
-          timeoutMs: flags.timeout,
-          duplicates: flags.duplicates,
-          shuffle: flags.shuffle ?? false,
-          concurrency: flags.concurrency,
-          seed: flags.seed,
-          insecure: flags.insecure,
-          resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
-          json: flags.json,
-        },
-        process.stdout,
-        process.stderr,
-      );
+      process.exitCode = await deliverCommandRun(optionsOf(ids, flags), process.stdout, process.stderr);
     });
+}
+
+/** Commander's flags to deliver's options (the names differ where a flag reads better). */
+function optionsOf(ids: string[], flags: Record<string, any>): DeliverCommandOptions {
+  return {
+    dir: flags.dir,
+    ids,
+    job: flags.job,
+    file: flags.file,
+    to: flags.to,
+    attempts: flags.retries,
+    backoffMs: flags.backoff,
+    speed: flags.speed,
+    timeoutMs: flags.timeout,
+    duplicates: flags.duplicates,
+    shuffle: flags.shuffle ?? false,
+    concurrency: flags.concurrency,
+    seed: flags.seed,
+    insecure: flags.insecure,
+    resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
+    json: flags.json,
+  };
 }
