@@ -34,9 +34,12 @@ function flagsInStrings(file: string, text: string): string[] {
   return found;
 }
 
-/** The command a file of src/cli/ belongs to: `capture.ts` and `capture-report.ts` are capture's. */
+/**
+ * The command a file of src/cli/ belongs to: `commands/capture.ts` and `commands/capture-report.ts` are
+ * capture's; so is a shared file beside the program named for a command (`start-flags.ts`).
+ */
 function commandOfFile(file: string): string | undefined {
-  const name = /^cli\/([a-z]+)[-.]/.exec(file)?.[1];
+  const name = /^cli\/(?:commands\/)?([a-z]+)[-.]/.exec(file)?.[1];
   return name && commands.has(name) ? name : undefined;
 }
 

@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
-import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, HookCatchError } from '../errors.js';
-import { readInstance, type InstanceInfo } from '../store/instance-file.js';
+import type { InstanceInfo } from '../store/instance-file.js';
 
 export interface Client {
   instance: InstanceInfo;
@@ -23,32 +21,7 @@ export class ApiError extends HookCatchError {
   }
 }
 
-/** The running instance on `dir`, for the commands that talk to it (expect, url --tag, wait). */
-export async function connect(dir: string): Promise<Client> {
-  const instance = await readInstance(resolve(dir));
-  if (!instance) throw notRunning(dir);
-  return clientFor(instance);
-}
-
-/** How often `waitForInstance` looks for instance.json. */
-const LOOK_EVERY_MS = 100;
-
-/**
- * The instance on `dir`, waiting for one to start until `deadline` (epoch ms): a script may run
- * `wait` before `start` is up. `onWaiting` is called once, when there is none yet.
- */
-export async function waitForInstance(dir: string, deadline: number, onWaiting: () => void): Promise<Client | null> {
-  let told = false;
-  for (;;) {
-    const instance = await readInstance(resolve(dir));
-    if (instance) return clientFor(instance);
-    if (Date.now() >= deadline) return null;
-    if (!told) onWaiting();
-    told = true;
-    await sleep(Math.min(LOOK_EVERY_MS, Math.max(1, deadline - Date.now())));
-  }
-}
-
+/** A client for the API of `instance` (instance-or-store.ts finds it). */
 export function clientFor(instance: InstanceInfo): Client {
   return {
     instance,
@@ -155,8 +128,4 @@ export async function ensureRegistered(client: Client, id: string): Promise<void
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
     await client.api('POST', '/api/jobs', { id });
   }
-}
-
-export function notRunning(dir: string): HookCatchError {
-  return new HookCatchError(`No hook-catch is running on ${dir}. Start one with \`hook-catch start\` (or point at it with --dir).`);
 }

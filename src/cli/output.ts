@@ -8,3 +8,8 @@ export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.std
     throw error;
   });
 }
+
+/** Each warning as one `hook-catch: warning: …` line on stderr (a damaged store line set aside, a replay the app will likely refuse). */
+export function writeWarnings(stderr: NodeJS.WritableStream, warnings: Iterable<string>): void {
+  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+}

@@ -1,21 +1,21 @@
 import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { captureCommand } from './capture.js';
-import { expectCommand } from './expect.js';
-import { exportCommand } from './export.js';
-import { importCommand } from './import.js';
-import { jobsCommand } from './jobs.js';
-import { listCommand } from './list.js';
-import { replayCommand } from './replay.js';
-import { rulesCommand } from './rules.js';
+import { captureCommand } from './commands/capture.js';
+import { expectCommand } from './commands/expect.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { jobsCommand } from './commands/jobs.js';
+import { listCommand } from './commands/list.js';
+import { replayCommand } from './commands/replay.js';
+import { rulesCommand } from './commands/rules.js';
 import { exitQuietlyOnClosedPipe } from './output.js';
-import { showCommand } from './show.js';
-import { startCommand } from './start.js';
-import { urlCommand } from './url.js';
-import { verifyCommand } from './verify.js';
-import { deliverCommand } from './deliver.js';
-import { waitCommand } from './wait.js';
+import { showCommand } from './commands/show.js';
+import { startCommand } from './commands/start.js';
+import { urlCommand } from './commands/url.js';
+import { verifyCommand } from './commands/verify.js';
+import { deliverCommand } from './commands/deliver.js';
+import { waitCommand } from './commands/wait.js';
 
 const EXAMPLES = `
 Examples:

@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { FixtureRefused } from '../fixtures/check.js';
-import { fixtureFileSize, loadFixture } from '../fixtures/fixture.js';
-import { fixtureFiles, importFixtures } from '../fixtures/import.js';
-import { createIdGenerator } from '../capture/ids.js';
-import { readInstance } from '../store/instance-file.js';
-import type { RequestLog } from '../store/request-log.js';
-import { withWritableStore } from '../store/writable.js';
-import { dirOption, size } from './args.js';
-import { ApiError, clientFor, type Client } from './client.js';
+import { DEFAULTS } from '../../defaults.js';
+import { FixtureRefused } from '../../fixtures/check.js';
+import { fixtureFileSize, loadFixture } from '../../fixtures/fixture.js';
+import { fixtureFiles, importFixtures } from '../../fixtures/import.js';
+import { createIdGenerator } from '../../capture/ids.js';
+import type { RequestLog } from '../../store/request-log.js';
+import { dirOption, size } from '../args.js';
+import { ApiError, type Client } from '../client.js';
+import { withInstanceOrStore } from '../instance-or-store.js';
 
 /** What import made of the files: the new ids, in file order, and the files it refused, each with its line. */
 interface Imported {
@@ -24,16 +23,17 @@ interface Imported {
  */
 export async function importCommandRun(path: string, options: { dir: string; json?: boolean; maxBody?: number }, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<Imported> {
   const files = await fixtureFiles(path);
-  const dir = resolve(options.dir);
-  const instance = await readInstance(dir);
-  const imported = instance
-    ? await importThrough(clientFor(instance), files)
-    : await withWritableStore(dir, 'The fixtures were not imported', (log) => importInto(log, files, options.maxBody ?? DEFAULTS.maxBody));
+  const { imported, where } = await withInstanceOrStore(resolve(options.dir), {
+    online: async (client) => ({ imported: await importThrough(client, files), where: `the hook-catch running on ${options.dir}` }),
+    offline: async (store) => ({
+      imported: await store.write('The fixtures were not imported', (log) => importInto(log, files, options.maxBody ?? DEFAULTS.maxBody)),
+      where: options.dir,
+    }),
+  });
   const { ids, refused } = imported;
   for (const { error } of refused) stderr.write(`hook-catch: ${error}\n`);
   if (options.json) stdout.write(JSON.stringify(imported, null, 2) + '\n');
   else for (const id of ids) stdout.write(id + '\n');
-  const where = instance ? `the hook-catch running on ${options.dir}` : options.dir;
   const left = refused.length ? `; ${refused.length} of ${files.length} file${files.length === 1 ? ' was' : 's were'} refused (above)` : '';
   stderr.write(`hook-catch: imported ${ids.length} fixture${ids.length === 1 ? '' : 's'} into ${where}${left}\n`);
   return imported;

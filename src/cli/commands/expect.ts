@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
-import type { Job } from '../jobs/types.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { formatDuration } from '../units.js';
-import { collect, dirOption, duration } from './args.js';
-import { DEFAULTS } from '../defaults.js';
-import { HookCatchError } from '../errors.js';
-import { connect } from './client.js';
-import { statusText } from './jobs.js';
-import { deliveryCounts } from '../jobs/summary.js';
+import type { Job } from '../../jobs/types.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { formatDuration } from '../../units.js';
+import { collect, dirOption, duration } from '../args.js';
+import { DEFAULTS } from '../../defaults.js';
+import { HookCatchError } from '../../errors.js';
+import { connect } from '../instance-or-store.js';
+import { statusText } from '../job-status.js';
+import { deliveryCounts } from '../../jobs/summary.js';
 
 export interface ExpectCommandOptions {
   dir: string;

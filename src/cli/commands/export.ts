@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { exportWithReport } from '../fixtures/export.js';
-import { DEFAULT_REDACT, inClearNote } from '../fixtures/redact.js';
-import { selectRequests, type Selection } from '../fixtures/select.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption, duration, wholeNumber } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { exportWithReport } from '../../fixtures/export.js';
+import { inClearNote } from '../../fixtures/redact.js';
+import { selectRequests, type Selection } from '../../fixtures/select.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import { dirOption, duration, wholeNumber } from '../args.js';
+import { writeWarnings } from '../output.js';
+import { addFixtureFlags, redactList } from '../fixture-flags.js';
+import { runningOn } from '../instance-or-store.js';
 
 export interface ExportCommandOptions extends Selection {
   dir: string;
@@ -19,10 +21,10 @@ export interface ExportCommandOptions extends Selection {
 /** `hook-catch export … --out DIR`: stored requests as fixture files (or one HAR file); returns the paths. */
 export async function exportCommandRun(options: ExportCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<string[]> {
   const { registry, log, warnings } = await readJobsOffline(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  writeWarnings(stderr, warnings);
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options);
   if (requests.length === 0) throw new HookCatchError('No stored request matches; nothing exported. `hook-catch list` shows what is stored.');
-  const instance = await readInstance(resolve(options.dir));
+  const instance = (await runningOn(options.dir))?.instance;
   const { files, redacted, inClear } = await exportWithReport(requests, options.out, {
     format: options.format,
     redact: options.redact,
@@ -35,20 +37,6 @@ export async function exportCommandRun(options: ExportCommandOptions, stdout: No
   stderr.write(`hook-catch: exported ${what} to ${resolve(options.out)}${redacted.length ? ` (blanked: ${redacted.join(', ')})` : ''}\n`);
   if (inClear.length) stderr.write(`hook-catch: ${inClearNote(inClear)}\n`);
   return files;
-}
-
-/** `--redact a,b --redact c` and `--redact-default`, as one list of names. */
-export function redactList(flags: { redact?: string[]; redactDefault?: boolean }): string[] {
-  const names = (flags.redact ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
-  return [...new Set([...names, ...(flags.redactDefault ? DEFAULT_REDACT : [])])];
-}
-
-/** How fixtures are written (--redact, --redact-default, --format): `export` and `capture` take them. */
-export function addFixtureFlags(command: Command): Command {
-  return command
-    .option('--redact <names>', 'blank these header values, comma-separated (repeatable); the file lists them', (v: string, p: string[] = []) => [...p, v])
-    .option('--redact-default', `blank the usual secrets: ${DEFAULT_REDACT.slice(0, 4).join(', ')}, signature headers …`)
-    .addOption(new Option('--format <format>', 'fixture: a JSON file per request; har: one HAR 1.2 file').choices(['fixture', 'har']).default('fixture'));
 }
 
 export function exportCommand(): Command {

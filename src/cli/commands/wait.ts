@@ -1,14 +1,15 @@
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { decodeBody, type EncodedBody } from '../capture/encoded-body.js';
-import { HookCatchError } from '../errors.js';
-import type { WaitResult } from '../jobs/wait.js';
-import { countsWords, deliveryCounts } from '../jobs/summary.js';
-import { isRefused } from '../jobs/delivery.js';
-import type { Job } from '../jobs/types.js';
-import { formatDuration } from '../units.js';
-import { dirOption, duration } from './args.js';
-import { ensureRegistered, Unreachable, waitForInstance, type Client } from './client.js';
+import { DEFAULTS } from '../../defaults.js';
+import { decodeBody, type EncodedBody } from '../../capture/encoded-body.js';
+import { HookCatchError } from '../../errors.js';
+import type { WaitResult } from '../../jobs/wait.js';
+import { countsWords, deliveryCounts } from '../../jobs/summary.js';
+import { isRefused } from '../../jobs/delivery.js';
+import type { Job } from '../../jobs/types.js';
+import { formatDuration } from '../../units.js';
+import { dirOption, duration } from '../args.js';
+import { ensureRegistered, Unreachable, type Client } from '../client.js';
+import { waitForInstance } from '../instance-or-store.js';
 
 export interface WaitCommandOptions {
   dir: string;

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { inClearNote } from '../fixtures/redact.js';
-import { countsWords, deliveryCounts, deliveryWords } from '../jobs/summary.js';
-import type { Job, JobMatch } from '../jobs/types.js';
-import type { CapturedRequest } from '../capture/capture.js';
-import type { HookCatch } from '../start.js';
-import { formatDuration } from '../units.js';
+import { inClearNote } from '../../fixtures/redact.js';
+import { countsWords, deliveryCounts, deliveryWords } from '../../jobs/summary.js';
+import type { Job, JobMatch } from '../../jobs/types.js';
+import type { CapturedRequest } from '../../capture/capture.js';
+import type { HookCatch } from '../../start.js';
+import { formatDuration } from '../../units.js';
 import { CAPTURE_EXIT, isSettled, type CaptureOutcome, type Settled } from './capture-wait.js';
 
 /** What capture waits for: these jobs, or this many requests. */

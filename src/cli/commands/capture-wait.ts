@@ -1,6 +1,6 @@
-import type { Job } from '../jobs/types.js';
-import type { CapturedRequest } from '../capture/capture.js';
-import type { HookCatch } from '../start.js';
+import type { Job } from '../../jobs/types.js';
+import type { CapturedRequest } from '../../capture/capture.js';
+import type { HookCatch } from '../../start.js';
 
 /** How a capture's wait ended. `interrupted`: Ctrl-C or SIGTERM. */
 export type CaptureOutcome = 'completed' | 'failed' | 'timeout' | 'interrupted';

@@ -1,18 +1,18 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { HookCatchError, describe } from '../errors.js';
-import { exportWithReport } from '../fixtures/export.js';
-import { requestsById } from '../fixtures/select.js';
-import type { HookCatchOptions } from '../options.js';
-import { start, type HookCatch } from '../start.js';
-import { NO_TOKEN_NOTICE } from '../tunnel/public-url.js';
-import { duration, durationOrNone, wholeNumber } from './args.js';
+import { DEFAULTS } from '../../defaults.js';
+import { HookCatchError, describe } from '../../errors.js';
+import { exportWithReport } from '../../fixtures/export.js';
+import { requestsById } from '../../fixtures/select.js';
+import type { HookCatchOptions } from '../../options.js';
+import { start, type HookCatch } from '../../start.js';
+import { NO_TOKEN_NOTICE } from '../../tunnel/public-url.js';
+import { duration, durationOrNone, wholeNumber } from '../args.js';
+import { addFixtureFlags, redactList } from '../fixture-flags.js';
+import { addStartFlags, toOptions } from '../start-flags.js';
 import { CaptureReport, savedCounts, type CaptureResult, type Target } from './capture-report.js';
 import { isSettled, jobsOutcome, settleTime, waitForCount, waitForJobs, watchArrivals, type Arrivals, type Settled, type WaitLimits } from './capture-wait.js';
-import { addFixtureFlags, redactList } from './export.js';
-import { addStartFlags, toOptions } from './start.js';
 
 export interface CaptureOptions {
   target: Target;

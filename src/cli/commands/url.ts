@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption } from './args.js';
-import { clientFor, ensureRegistered, notRunning } from './client.js';
+import { dirOption } from '../args.js';
+import { ensureRegistered } from '../client.js';
+import { connect } from '../instance-or-store.js';
 
 export interface UrlOptions {
   dir: string;
@@ -17,9 +17,9 @@ export interface UrlOptions {
  * one when there is a tunnel; otherwise the local one, with a note on stderr.
  */
 export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
-  const instance = await readInstance(options.dir);
-  if (!instance) throw notRunning(options.dir);
-  if (options.tag) await ensureRegistered(clientFor(instance), options.tag);
+  const client = await connect(options.dir);
+  const { instance } = client;
+  if (options.tag) await ensureRegistered(client, options.tag);
   const suffix = options.tag ? `/${encodeURIComponent(options.tag)}` : '';
   const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook${suffix}` : null;
   const localWebhookUrl = `${instance.webhookUrl}${suffix}`;

@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
-import { readJobsOffline } from '../jobs/offline.js';
-import { countsWords, jobSummary, type JobSummary } from '../jobs/summary.js';
-import { JOB_STATUSES, type JobPoll, type JobStatus } from '../jobs/types.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { formatDuration, formatTime } from '../units.js';
-import { dirOption } from './args.js';
-import { clientFor } from './client.js';
+import { countsWords, jobSummary, type JobSummary } from '../../jobs/summary.js';
+import { JOB_STATUSES, type JobPoll, type JobStatus } from '../../jobs/types.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { formatDuration, formatTime } from '../../units.js';
+import { dirOption } from '../args.js';
+import { writeWarnings } from '../output.js';
+import { statusText } from '../job-status.js';
+import { withInstanceOrStore } from '../instance-or-store.js';
 
 export interface JobsCommandOptions {
   dir: string;
@@ -39,21 +39,17 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
 }
 
 async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStream): Promise<JobSummary[]> {
-  const instance = await readInstance(options.dir);
-  if (instance) {
-    const path = `/api/jobs${options.status ? `?status=${options.status}` : ''}`;
-    return (await clientFor(instance).api<{ items: JobSummary[] }>('GET', path)).items;
-  }
-  const { registry, warnings } = await readJobsOffline(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
-  return registry.list(options.status).map(jobSummary);
-}
-
-const BAD = new Set<JobStatus>(['failed', 'expired', 'webhook_lost', 'refused']);
-
-export function statusText(status: JobStatus, c: ReturnType<typeof chalkFor>): string {
-  const text = status.replace('_', ' ');
-  return status === 'completed' ? c.green(text) : BAD.has(status) ? c.red(text) : status === 'imported' ? c.cyan(text) : c.yellow(text);
+  return withInstanceOrStore(options.dir, {
+    online: async (client) => {
+      const path = `/api/jobs${options.status ? `?status=${options.status}` : ''}`;
+      return (await client.api<{ items: JobSummary[] }>('GET', path)).items;
+    },
+    offline: async (store) => {
+      const { registry, warnings } = await store.jobs();
+      writeWarnings(stderr, warnings);
+      return registry.list(options.status).map(jobSummary);
+    },
+  });
 }
 
 /** `polled 3 times: provider says "Completed"; webhook 4.2s after`, `poll paused: …`: a job's polling in words. */

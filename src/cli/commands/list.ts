@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { DEFAULTS } from '../defaults.js';
-import { chalkFor, requestLine } from '../terminal/reporter.js';
-import { dirOption, wholeNumber } from './args.js';
-import { openForReading } from '../store/open-readonly.js';
-import type { RequestQuery } from '../store/request-log.js';
+import { DEFAULTS } from '../../defaults.js';
+import { chalkFor, requestLine } from '../../terminal/reporter.js';
+import { dirOption, wholeNumber } from '../args.js';
+import { writeWarnings } from '../output.js';
+import { openForReading } from '../../store/open-readonly.js';
+import type { RequestQuery } from '../../store/request-log.js';
 
 export interface ListOptions extends RequestQuery {
   dir: string;
@@ -13,7 +14,7 @@ export interface ListOptions extends RequestQuery {
 /** `hook-catch list`: stored requests, newest first, straight from the store. */
 export async function listRequests(options: ListOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
   const { log, warnings } = await openForReading(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  writeWarnings(stderr, warnings);
   const page = await log.list(options);
   if (options.json) {
     stdout.write(JSON.stringify(page, null, 2) + '\n');

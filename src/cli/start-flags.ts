@@ -2,29 +2,11 @@ import { Command, Option } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { parseRule } from '../jobs/extract.js';
 import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
-import { start, type HookCatch } from '../start.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
 import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
 import { parseTarget } from '../send/target.js';
 import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
 import { parseVerify } from '../signatures/verify-rules.js';
-
-/** Hard limit on shutdown: whatever hangs, the process is gone this long after Ctrl-C. */
-const EXIT_DEADLINE_MS = 2000;
-
-export function startCommand(): Command {
-  const command = new Command('start')
-    .description('receive webhooks on every path, keep each one, serve the inspector page and API');
-  addStartFlags(command, {
-    own: (c) =>
-      c
-        .option('--json', 'print one JSON object per line (ready, request, tunnel) instead of the banner and log')
-        .option('-q, --quiet', 'print only warnings and errors'),
-  });
-  return command.action(async (flags) => {
-    await runStart(toOptions(flags));
-  });
-}
 
 /** What differs between the commands that take start's flags. */
 export interface StartFlagsOptions {
@@ -153,26 +135,4 @@ export function toOptions(flags: Record<string, any>): HookCatchOptions {
     rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
     verify: verifyFromFlags(flags),
   };
-}
-
-/**
- * Runs until a signal. Signals are handled from the first moment: during start-up (which may wait
- * for the tunnel) they just exit; once running, requests in flight finish first.
- */
-async function runStart(options: HookCatchOptions): Promise<void> {
-  let hc: HookCatch | undefined;
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping || !hc) process.exit(stopping ? 130 : 0);
-    stopping = true;
-    if (options.output === 'pretty') process.stderr.write(`\nhook-catch: ${signal}, stopping…\n`);
-    setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
-    hc.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  hc = await start(options);
 }

@@ -1,23 +1,23 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { readFixtures } from '../fixtures/import.js';
-import { fixtureRequest } from '../fixtures/fixture.js';
-import { selectRequests } from '../fixtures/select.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import { shortId } from '../capture/ids.js';
-import { deliver, type DeliverOptions } from '../deliver/deliver.js';
-import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../deliver/deliver-plan.js';
-import type { DeliverItem } from '../deliver/deliver-types.js';
-import { parseTarget } from '../send/target.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { formatFlagDuration } from '../units.js';
-import { checkedBy, dirOption, duration, wholeNumber } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
+import { readFixtures } from '../../fixtures/import.js';
+import { fixtureRequest } from '../../fixtures/fixture.js';
+import { selectRequests } from '../../fixtures/select.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import { shortId } from '../../capture/ids.js';
+import { deliver, type DeliverOptions } from '../../deliver/deliver.js';
+import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../../deliver/deliver-plan.js';
+import type { DeliverItem } from '../../deliver/deliver-types.js';
+import { parseTarget } from '../../send/target.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { formatFlagDuration } from '../../units.js';
+import { checkedBy, dirOption, duration, wholeNumber } from '../args.js';
+import { writeWarnings } from '../output.js';
 import { progressReporter, reportText } from './deliver-report.js';
-import { clientFor } from './client.js';
-import { resignRule } from './replay.js';
+import { forwardUrlOf, ownAddresses, runningOn } from '../instance-or-store.js';
+import { resignRule } from '../resign-flag.js';
 
 /** 0 every check passed; 2 one failed (a webhook never acknowledged, a body answered two ways, a duplicate answered 5xx). */
 export const DELIVER_EXIT = { passed: 0, checkFailed: 2 } as const;
@@ -35,8 +35,8 @@ export interface DeliverCommandOptions extends Omit<DeliverOptions, 'to' | 'own'
 /** `hook-catch deliver …`: rehearses a provider's deliveries against the app; returns the exit code. */
 export async function deliverCommandRun(options: DeliverCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
   const dir = resolve(options.dir);
-  const instance = await readInstance(dir);
-  const forward = instance && !options.to ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const client = await runningOn(dir);
+  const forward = client && !options.to ? await forwardUrlOf(client) : undefined;
   const to = options.to ?? forward;
   if (!to) throw new HookCatchError('Where to? Give --to <url> (your app), such as --to http://localhost:3000.');
   const items = await itemsOf(options, stderr);
@@ -49,7 +49,7 @@ export async function deliverCommandRun(options: DeliverCommandOptions, stdout: 
     const report = await deliver(items, {
       ...schedule,
       to: parseTarget(to, '--to'),
-      own: { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null },
+      own: ownAddresses(client),
       onProgress: (event) => progress.event(event),
       signal: stop.signal,
     });
@@ -68,7 +68,7 @@ async function itemsOf(options: DeliverCommandOptions, stderr: NodeJS.WritableSt
   if (given !== 1) throw new HookCatchError('What to deliver? Give request ids, or --job <id>, or --file <fixture or folder> (one of them).');
   if (options.file) return (await readFixtures(options.file)).map((fixture) => ({ label: shortId(fixture.id), id: null, request: fixtureRequest(fixture) }));
   const { registry, log, warnings } = await readJobsOffline(options.dir);
-  for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);
+  writeWarnings(stderr, warnings);
   const requests = await selectRequests(log, (id) => registry.matchOf(id), options.job ? { job: options.job } : { ids: options.ids });
   if (requests.length === 0) throw new HookCatchError(`No stored delivery of job ${options.job}. \`hook-catch jobs\` lists the jobs.`);
   return requests.filter((r) => !r.refusal && !r.bodyDiscarded).map((request) => ({ label: shortId(request.id), id: request.id, request }));
@@ -106,27 +106,28 @@ Exit status: 0 every check passed, 2 a check failed, 130 stopped (Ctrl-C), 1 an 
 Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 seconds:
   $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50% --shuffle`)
     .action(async (ids: string[], flags) => {
-      process.exitCode = await deliverCommandRun(
-        {
-          dir: flags.dir,
-          ids,
-          job: flags.job,
-          file: flags.file,
-          to: flags.to,
-          attempts: flags.retries,
-          backoffMs: flags.backoff,
-          speed: flags.speed,
-          timeoutMs: flags.timeout,
-          duplicates: flags.duplicates,
-          shuffle: flags.shuffle ?? false,
-          concurrency: flags.concurrency,
-          seed: flags.seed,
-          insecure: flags.insecure,
-          resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
-          json: flags.json,
-        },
-        process.stdout,
-        process.stderr,
-      );
+      process.exitCode = await deliverCommandRun(optionsOf(ids, flags), process.stdout, process.stderr);
     });
+}
+
+/** Commander's flags to deliver's options (the names differ where a flag reads better). */
+function optionsOf(ids: string[], flags: Record<string, any>): DeliverCommandOptions {
+  return {
+    dir: flags.dir,
+    ids,
+    job: flags.job,
+    file: flags.file,
+    to: flags.to,
+    attempts: flags.retries,
+    backoffMs: flags.backoff,
+    speed: flags.speed,
+    timeoutMs: flags.timeout,
+    duplicates: flags.duplicates,
+    shuffle: flags.shuffle ?? false,
+    concurrency: flags.concurrency,
+    seed: flags.seed,
+    insecure: flags.insecure,
+    resign: flags.resign === undefined ? undefined : resignRule(flags.resign),
+    json: flags.json,
+  };
 }

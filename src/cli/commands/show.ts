@@ -1,17 +1,16 @@
 import { Command } from 'commander';
-import { toJsonRecord, type CapturedRequest } from '../capture/capture.js';
-import { HookCatchError } from '../errors.js';
-import { formatBytes, formatTime } from '../units.js';
-import { shortId } from '../capture/ids.js';
-import { openForReading } from '../store/open-readonly.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { appNote, signatureNote } from '../terminal/request-line.js';
-import type { ReplayRecord } from '../capture/records.js';
-import { readJobsOffline } from '../jobs/offline.js';
-import type { JobMatch } from '../jobs/types.js';
-import { readInstance } from '../store/instance-file.js';
-import { dirOption } from './args.js';
-import { clientFor } from './client.js';
+import { toJsonRecord, type CapturedRequest } from '../../capture/capture.js';
+import { HookCatchError } from '../../errors.js';
+import { formatBytes, formatTime } from '../../units.js';
+import { shortId } from '../../capture/ids.js';
+import { openForReading } from '../../store/open-readonly.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { appNote, signatureNote } from '../../terminal/request-line.js';
+import type { ReplayRecord } from '../../capture/records.js';
+import { readJobsOffline } from '../../jobs/offline.js';
+import type { JobMatch } from '../../jobs/types.js';
+import { dirOption } from '../args.js';
+import { withInstanceOrStore } from '../instance-or-store.js';
 import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {
@@ -43,11 +42,15 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
 
 /** The job a request was matched to: as the running instance has it, or worked out from the store when none runs. */
 async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
-  const instance = await readInstance(dir);
-  const answer = instance && (await clientFor(instance).api<{ summary?: { job?: JobMatch | null } }>('GET', `/api/requests/${id}`).catch(() => null));
-  if (answer?.summary) return answer.summary.job ?? null;
-  const { registry } = await readJobsOffline(dir);
-  return registry.matchOf(id);
+  // Also when the instance cannot say (gone meanwhile): the store is read beside it.
+  const fromStore = async () => (await readJobsOffline(dir)).registry.matchOf(id);
+  return withInstanceOrStore(dir, {
+    online: async (client) => {
+      const answer = await client.api<{ summary?: { job?: JobMatch | null } }>('GET', `/api/requests/${id}`).catch(() => null);
+      return answer?.summary ? (answer.summary.job ?? null) : fromStore();
+    },
+    offline: fromStore,
+  });
 }
 
 /**

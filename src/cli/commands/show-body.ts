@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
-import { viewBody, VIEW_FIELDS, type BodyView } from '../capture/body-view.js';
-import type { CapturedRequest } from '../capture/capture.js';
-import { shortId } from '../capture/ids.js';
-import { formatBytes } from '../units.js';
+import { viewBody, VIEW_FIELDS, type BodyView } from '../../capture/body-view.js';
+import type { CapturedRequest } from '../../capture/capture.js';
+import { shortId } from '../../capture/ids.js';
+import { formatBytes } from '../../units.js';
 
 const AS_SENT = '`--body` gives the bytes as sent';
 

@@ -1,16 +1,16 @@
 import { Command, Option } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { DEFAULTS } from '../defaults.js';
-import { shortId } from '../capture/ids.js';
-import { formatTime } from '../units.js';
-import { checkStored } from '../signatures/verifier.js';
-import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../signatures/verify-rules.js';
-import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../capture/signature.js';
-import { openForReading } from '../store/open-readonly.js';
-import { readInstance } from '../store/instance-file.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { signatureNote } from '../terminal/request-line.js';
-import { collect, dirOption, duration } from './args.js';
+import { HookCatchError } from '../../errors.js';
+import { DEFAULTS } from '../../defaults.js';
+import { shortId } from '../../capture/ids.js';
+import { formatTime } from '../../units.js';
+import { checkStored } from '../../signatures/verifier.js';
+import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../../signatures/verify-rules.js';
+import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../../capture/signature.js';
+import { openForReading } from '../../store/open-readonly.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { signatureNote } from '../../terminal/request-line.js';
+import { collect, dirOption, duration } from '../args.js';
+import { runningOn } from '../instance-or-store.js';
 
 /** 0 the signature is valid, 2 it is not (or could not be checked). */
 export const VERIFY_EXIT = { valid: 0, notValid: 2 } as const;
@@ -32,7 +32,7 @@ export async function verifyCapture(ref: string, options: VerifyCommandOptions, 
   const { log } = await openForReading(options.dir);
   const request = await log.get(ref);
   if (!request) throw new HookCatchError(`No stored request matches "${ref}" in ${options.dir}. \`hook-catch list\` shows what is stored.`);
-  const publicUrl = (await readInstance(options.dir))?.publicUrl ?? null;
+  const publicUrl = (await runningOn(options.dir))?.instance.publicUrl ?? null;
   // Each secret on its own, so that the answer says which one signed it.
   const verdicts: SignatureVerdict[] = [];
   for (const rule of rules) verdicts.push(await checkStored(request, rule, publicUrl));

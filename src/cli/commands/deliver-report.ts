@@ -1,7 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import { statuses } from '../deliver/deliver-checks.js';
-import type { Check, DeliverProgress, DeliverReport, SendReport } from '../deliver/deliver-types.js';
-import { formatDuration, formatFlagDuration } from '../units.js';
+import { statuses } from '../../deliver/deliver-checks.js';
+import type { Check, DeliverProgress, DeliverReport, SendReport } from '../../deliver/deliver-types.js';
+import { formatDuration, formatFlagDuration } from '../../units.js';
+import { writeWarnings } from '../output.js';
 
 /** The report: a line per send in the order sent (statuses, attempts, latencies), the checks, a summary. */
 export function reportText(report: DeliverReport, c: ChalkInstance): string {
@@ -65,7 +66,7 @@ export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boole
   };
   return {
     event(event: DeliverProgress) {
-      if (event.type === 'warning') return void stderr.write(`hook-catch: warning: ${event.text}\n`);
+      if (event.type === 'warning') return void writeWarnings(stderr, [event.text]);
       if (event.type === 'planned') total = event.sends;
       else if (event.type === 'attempt') {
         if (event.willRetry) retrying++;

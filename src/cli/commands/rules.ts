@@ -1,16 +1,12 @@
-import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { HookCatchError } from '../errors.js';
-import { RuleSet } from '../rules/rule-set.js';
-import type { ResponseRule, RuleInput } from '../rules/types.js';
-import { hasStore } from '../store/request-log.js';
-import { readInstance } from '../store/instance-file.js';
-import { openRulesFile } from '../rules/rules-file.js';
-import { describeRule } from '../terminal/banner.js';
-import { chalkFor } from '../terminal/reporter.js';
-import { dirOption } from './args.js';
-import { clientFor, type Client } from './client.js';
-import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
+import { HookCatchError } from '../../errors.js';
+import type { ResponseRule, RuleInput } from '../../rules/types.js';
+import { describeRule } from '../../terminal/banner.js';
+import { chalkFor } from '../../terminal/reporter.js';
+import { dirOption } from '../args.js';
+import type { Client } from '../client.js';
+import { withInstanceOrStore } from '../instance-or-store.js';
+import { addRuleFlags, ruleFromFlags } from '../rule-flags.js';
 
 /** The rules of the instance running on `dir` (through its API), or of its store folder when none runs. */
 interface Rules {
@@ -20,13 +16,14 @@ interface Rules {
   clear(): Promise<number>;
 }
 
-async function rulesOn(dir: string): Promise<Rules> {
-  const instance = await readInstance(resolve(dir));
-  if (instance) return viaApi(clientFor(instance));
-  if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
-  const saved = await openRulesFile(dir, false);
-  const set = new RuleSet(saved.rules, { save: saved.save, jobIdOf: () => null });
-  return { list: async () => set.list(), add: (input) => set.add(input), remove: (id) => set.remove(id), clear: () => set.clear() };
+function rulesOn(dir: string): Promise<Rules> {
+  return withInstanceOrStore<Rules>(dir, {
+    online: async (client) => viaApi(client),
+    offline: async (store) => {
+      const set = await store.rules();
+      return { list: async () => set.list(), add: (input) => set.add(input), remove: (id) => set.remove(id), clear: () => set.clear() };
+    },
+  });
 }
 
 function viaApi(client: Client): Rules {
