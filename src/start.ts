@@ -35,6 +35,7 @@ import { createReporter, type Reporter } from './terminal/reporter.js';
 import { ConnectionCap, shedReporter } from './receiver/connection-cap.js';
 import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
 import { VERSION } from './version.js';
+import type { Status } from './wire/status.js';
 
 export interface HookCatch extends TestKit {
   /** Base URL of the receiver, e.g. `http://127.0.0.1:8080`. */
@@ -217,7 +218,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   let info: InstanceInfo | undefined;
   let publicState: PublicState | undefined;
   let streamClients = () => 0;
-  const status = () => ({
+  const status = (): Status => ({
     ...info,
     tunnel: publicState,
     uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
@@ -308,7 +309,7 @@ function createForwarder(options: ResolvedOptions, url: URL, { store, jobs, even
 }
 
 /** The receiver's server (captures, then announces) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => object, warnForward: (request: CapturedRequest) => void) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarder: Forwarder | null, where: { own: () => OwnAddresses; baseUrl: () => string }, status: () => Status, warnForward: (request: CapturedRequest) => void) {
   const { store, jobs, rules, events } = parts;
   const { nextId } = parts;
   const receiver = createReceiver({

@@ -11,6 +11,7 @@ import { rulesRouter } from './rules-routes.js';
 import { signatureRouter } from './signature-routes.js';
 import { fixtureRouter, type FixtureDeps } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import type { ApiIndex, Status } from '../wire/status.js';
 
 export interface InspectorDeps {
   log: RequestLog;
@@ -21,7 +22,7 @@ export interface InspectorDeps {
   /** The inspector's own port (known once it listens), for the Origin check. */
   port: () => number;
   /** What `GET /api/status` answers. */
-  status: () => object;
+  status: () => Status;
   /** The public URL now (Twilio signs the URL a webhook was sent to). */
   publicUrl: () => string | null;
 }
@@ -65,10 +66,10 @@ export function createInspector(deps: InspectorDeps): express.Express {
     next();
   });
   app.get('/api', (_req, res) => {
-    res.json({ name: 'hook-catch inspector API', endpoints: ENDPOINTS });
+    res.json({ name: 'hook-catch inspector API', endpoints: ENDPOINTS } satisfies ApiIndex);
   });
   app.get('/api/status', (_req, res) => {
-    res.json(deps.status());
+    res.json(deps.status() satisfies Status);
   });
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));
