@@ -10,6 +10,7 @@ import { shortId } from '../capture/ids.js';
 import { deliver, type DeliverOptions } from '../deliver/deliver.js';
 import { parseBackoff, parseShare, parseSpeed, PROVIDER_SCHEDULE } from '../deliver/deliver-plan.js';
 import type { DeliverItem } from '../deliver/deliver-types.js';
+import type { Status } from '../wire/status.js';
 import { parseTarget } from '../send/target.js';
 import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';
@@ -36,7 +37,7 @@ export interface DeliverCommandOptions extends Omit<DeliverOptions, 'to' | 'own'
 export async function deliverCommandRun(options: DeliverCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
   const dir = resolve(options.dir);
   const instance = await readInstance(dir);
-  const forward = instance && !options.to ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const forward = instance && !options.to ? (await clientFor(instance).api<Status>('GET', '/api/status')).forward?.url : undefined;
   const to = options.to ?? forward;
   if (!to) throw new HookCatchError('Where to? Give --to <url> (your app), such as --to http://localhost:3000.');
   const items = await itemsOf(options, stderr);

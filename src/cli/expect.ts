@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Job } from '../jobs/types.js';
+import type { JobRequest } from '../wire/jobs.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatDuration } from '../units.js';
 import { collect, dirOption, duration } from './args.js';
@@ -28,7 +29,7 @@ export async function expectJob(id: string, options: ExpectCommandOptions, stdou
     grace: options.poll.graceMs,
     env: variablesFromHere(options.poll),
   };
-  const job = await client.api<Job>('POST', '/api/jobs', { id, label: options.label, ttl: options.ttlMs, poll });
+  const job = await client.api<Job>('POST', '/api/jobs', { id, label: options.label, ttl: options.ttlMs, poll } satisfies JobRequest);
   if (options.json) {
     stdout.write(JSON.stringify(job, null, 2) + '\n');
     return;

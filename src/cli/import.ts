@@ -7,6 +7,7 @@ import { fixtureFiles, importFixtures } from '../fixtures/import.js';
 import { createIdGenerator } from '../capture/ids.js';
 import { readInstance } from '../store/instance-file.js';
 import type { RequestLog } from '../store/request-log.js';
+import type { ImportAnswer } from '../wire/requests.js';
 import { withWritableStore } from '../store/writable.js';
 import { dirOption, size } from './args.js';
 import { ApiError, clientFor, type Client } from './client.js';
@@ -45,7 +46,7 @@ async function importThrough(client: Client, files: string[]): Promise<Imported>
   for (const file of files) {
     try {
       const size = await fixtureFileSize(file);
-      imported.ids.push(...(await client.upload<{ ids: string[] }>(`/api/requests/import?name=${encodeURIComponent(file)}`, file, size)).ids);
+      imported.ids.push(...(await client.upload<ImportAnswer>(`/api/requests/import?name=${encodeURIComponent(file)}`, file, size)).ids);
     } catch (error) {
       // 400 and 413 are the instance refusing this file; anything else stops the import.
       if (error instanceof FixtureRefused) imported.refused.push({ file, error: error.notImported() });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { readJobsOffline } from '../jobs/offline.js';
 import { countsWords, jobSummary, type JobSummary } from '../jobs/summary.js';
 import { JOB_STATUSES, type JobPoll, type JobStatus } from '../jobs/types.js';
+import type { JobList } from '../wire/jobs.js';
 import { readInstance } from '../store/instance-file.js';
 import { chalkFor } from '../terminal/reporter.js';
 import { formatDuration, formatTime } from '../units.js';
@@ -42,7 +43,7 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
   const instance = await readInstance(options.dir);
   if (instance) {
     const path = `/api/jobs${options.status ? `?status=${options.status}` : ''}`;
-    return (await clientFor(instance).api<{ items: JobSummary[] }>('GET', path)).items;
+    return (await clientFor(instance).api<JobList>('GET', path)).items;
   }
   const { registry, warnings } = await readJobsOffline(options.dir);
   for (const warning of warnings) stderr.write(`hook-catch: warning: ${warning}\n`);

@@ -18,6 +18,8 @@ import { DEFAULTS } from '../defaults.js';
 import { collect, dirOption, duration } from './args.js';
 import { ApiError, clientFor } from './client.js';
 import type { ResignRule } from '../signatures/resign.js';
+import type { ReplayAnswer, ReplayRequest } from '../wire/replay.js';
+import type { Status } from '../wire/status.js';
 import { checkVerify, parseVerify } from '../signatures/verify-rules.js';
 
 export interface ReplayCommandOptions {
@@ -53,7 +55,7 @@ export async function replayFiles(path: string, options: ReplayCommandOptions, s
   const dir = resolve(options.dir);
   const fixtures = await readFixtures(path);
   const instance = await readInstance(dir);
-  const forward = instance ? (await clientFor(instance).api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url : undefined;
+  const forward = instance ? (await clientFor(instance).api<Status>('GET', '/api/status')).forward?.url : undefined;
   const to = options.to ?? forward;
   if (!to) throw noTarget(dir, instance !== null);
   const own = { ports: instance ? [instance.receiverPort, instance.inspectorPort] : [], publicUrl: instance?.publicUrl ?? null };
@@ -89,9 +91,9 @@ async function throughInstance(client: ReturnType<typeof clientFor>, ref: string
     ...edits,
     ...(body && { body: body.toString('base64'), bodyEncoding: 'base64' }),
     ...(options.resign && { resign: options.resign }),
-  };
+  } satisfies ReplayRequest;
   try {
-    return (await client.api<{ replay: ReplayRecord }>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
+    return (await client.api<ReplayAnswer>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw noSuchRequest(ref, dir);
     if (error instanceof ApiError && /^Where to\?/.test(error.message)) throw noTarget(dir, true);

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { RuleSet } from '../rules/rule-set.js';
 import type { ResponseRule, RuleInput } from '../rules/types.js';
+import type { DeletedAll, DeletedOne } from '../wire/requests.js';
+import type { RuleList } from '../wire/rules.js';
 import { hasStore } from '../store/request-log.js';
 import { readInstance } from '../store/instance-file.js';
 import { openRulesFile } from '../store/rules-file.js';
@@ -31,15 +33,15 @@ async function rulesOn(dir: string): Promise<Rules> {
 
 function viaApi(client: Client): Rules {
   return {
-    list: async () => (await client.api<{ items: ResponseRule[] }>('GET', '/api/rules')).items,
+    list: async () => (await client.api<RuleList>('GET', '/api/rules')).items,
     add: (input) => client.api<ResponseRule>('POST', '/api/rules', input),
     remove: async (id) => {
-      const rules = await client.api<{ items: ResponseRule[] }>('GET', '/api/rules');
+      const rules = await client.api<RuleList>('GET', '/api/rules');
       if (!rules.items.some((rule) => rule.id === id)) return false;
-      await client.api('DELETE', `/api/rules/${encodeURIComponent(id)}`);
+      await client.api<DeletedOne>('DELETE', `/api/rules/${encodeURIComponent(id)}`);
       return true;
     },
-    clear: async () => (await client.api<{ deleted: number }>('DELETE', '/api/rules')).deleted,
+    clear: async () => (await client.api<DeletedAll>('DELETE', '/api/rules')).deleted,
   };
 }
 

@@ -9,6 +9,7 @@ import { appNote, signatureNote } from '../terminal/request-line.js';
 import type { ReplayRecord } from '../capture/records.js';
 import { readJobsOffline } from '../jobs/offline.js';
 import type { JobMatch } from '../jobs/types.js';
+import type { RequestRecord } from '../wire/requests.js';
 import { readInstance } from '../store/instance-file.js';
 import { dirOption } from './args.js';
 import { clientFor } from './client.js';
@@ -44,7 +45,7 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
 /** The job a request was matched to: as the running instance has it, or worked out from the store when none runs. */
 async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
   const instance = await readInstance(dir);
-  const answer = instance && (await clientFor(instance).api<{ summary?: { job?: JobMatch | null } }>('GET', `/api/requests/${id}`).catch(() => null));
+  const answer = instance && (await clientFor(instance).api<RequestRecord>('GET', `/api/requests/${id}`).catch(() => null));
   if (answer?.summary) return answer.summary.job ?? null;
   const { registry } = await readJobsOffline(dir);
   return registry.matchOf(id);

@@ -16,7 +16,7 @@ export interface ReplayRequest {
   body?: string;
   bodyEncoding?: 'utf8' | 'base64';
   /** Sign the (edited) body again, timestamped now: `true` with the `--verify` secret covering the capture's path, or with this one. */
-  resign?: boolean | { scheme?: SchemeName | 'auto'; secret: string; header?: string };
+  resign?: boolean | { scheme?: SchemeName | 'auto'; secret: string; header?: string | null };
 }
 
 /** `POST /api/requests/:id/replay`: the record; `kept: false` and `warning` when the store could not keep it. */
