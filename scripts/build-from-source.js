@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { copyWebAssets, WEB_ASSETS } from './copy-web-assets.js';
+import { copyWire } from './copy-wire.js';
 
 /** The two compilations of `npm run build`: the CLI and library, and the inspector page. */
 const CONFIGS = ['tsconfig.json', 'web/tsconfig.json'];
@@ -56,6 +57,7 @@ function mtimeOf(path) {
 
 function build(root) {
   const ts = typescript(root);
+  copyWire(root); // the page compiles the wire contract's own files
   for (const config of CONFIGS) {
     const path = join(root, config);
     const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(path, ts.sys.readFile).config, ts.sys, dirname(path));

@@ -35,6 +35,7 @@ import { createReporter, type Reporter } from './terminal/reporter.js';
 import { ConnectionCap, shedReporter } from './receiver/connection-cap.js';
 import { openPublicUrl, type PublicState } from './tunnel/public-url.js';
 import { VERSION } from './version.js';
+import type { Status } from './wire/status.js';
 
 export interface HookCatch extends TestKit {
   /** Base URL of the receiver, e.g. `http://127.0.0.1:8080`. */
@@ -233,7 +234,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
 
 /** What `GET /api/status` and the stream's first message say: where, how long up, the store, forwarding, rules, --verify. */
 function statusOf(options: ResolvedOptions, parts: Parts, here: Whereabouts, captured: () => number, forwarder: Forwarder | null, streamClients: () => number) {
-  return () => ({
+  return (): Status => ({
     ...here.info,
     tunnel: here.publicState,
     uptimeSeconds: Math.round((Date.now() - here.startedAt.getTime()) / 1000),
@@ -264,7 +265,7 @@ function createPoller(options: ResolvedOptions, { store, jobs, nextId }: Parts, 
 }
 
 /** The receiver's server (captures, then routes) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding | null, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => object) {
+function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding | null, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => Status) {
   const { store, jobs, rules, events, nextId } = parts;
   const receiver = createReceiver({
     append: (request) => {

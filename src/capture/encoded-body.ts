@@ -1,10 +1,9 @@
 import { isUtf8 } from 'node:buffer';
+import type { EncodedBody } from './shapes.js';
+
+export type { EncodedBody };
 
 /** A body in JSON: UTF-8 text when it is valid UTF-8 (round-trips byte for byte), base64 otherwise. */
-export interface EncodedBody {
-  body: string;
-  bodyEncoding: 'utf8' | 'base64';
-}
 
 export function encodeBody(body: Buffer): EncodedBody {
   return isUtf8(body)

@@ -1,18 +1,8 @@
-/** The signing schemes hook-catch checks, each as its provider publishes it. */
-export const SCHEME_NAMES = ['stripe', 'github', 'standard-webhooks', 'svix', 'slack', 'shopify', 'twilio', 'hmac-sha256', 'hmac-sha1'] as const;
-export type SchemeName = (typeof SCHEME_NAMES)[number];
+import type { SchemeName } from './shapes.js';
 
-/** What hook-catch concluded about a capture's signature. */
-export interface SignatureVerdict {
-  /** `valid`: it verifies; `invalid`: it does not (see `reason`); `unchecked`: it could not be checked (see `reason`). */
-  verdict: 'valid' | 'invalid' | 'unchecked';
-  /** The scheme checked (null when none applied). */
-  scheme: SchemeName | null;
-  /** True when the scheme was found from the headers (only a secret was given). */
-  detected?: true;
-  /** Why it is invalid or unchecked, in plain words; for a valid one, anything worth knowing (which secret). */
-  reason?: string;
-}
+// The scheme names and the verdict are in shapes.ts (the page compiles them); here how schemes check.
+export { SCHEME_NAMES } from './shapes.js';
+export type { SchemeName, SignatureVerdict } from './shapes.js';
 
 /** One `--verify`: a scheme (or `auto`), its secret, and the paths it covers. */
 export interface VerifyInput {

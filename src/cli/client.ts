@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { describe, HookCatchError } from '../errors.js';
 import type { InstanceInfo } from '../store/instance-file.js';
+import type { Job } from '../wire/jobs.js';
 
 export interface Client {
   instance: InstanceInfo;
-  /** Calls the running instance's inspector API; a non-2xx answer becomes a HookCatchError with its message. */
+  /** Calls the running instance's inspector API; a non-2xx answer becomes a HookCatchError with its message. `T` is the answer's type in the wire contract (src/wire/). */
   api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
   /** POSTs the `size` bytes of `file` as they are, streamed (see upload), and reads the answer as `api` does. */
   upload<T>(path: string, file: string, size: number): Promise<T>;
@@ -123,9 +124,9 @@ function readAnswer(res: IncomingMessage): Promise<string> {
 export async function ensureRegistered(client: Client, id: string): Promise<void> {
   const path = `/api/jobs/${encodeURIComponent(id)}`;
   try {
-    await client.api('GET', path);
+    await client.api<Job>('GET', path);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    await client.api('POST', '/api/jobs', { id });
+    await client.api<Job>('POST', '/api/jobs', { id });
   }
 }

@@ -9,6 +9,7 @@ import { hasStore, type RequestLog } from '../store/request-log.js';
 import { openRulesFile } from '../rules/rules-file.js';
 import { withWritableStore } from '../store/writable.js';
 import { clientFor, type Client } from './client.js';
+import type { Status } from '../wire/status.js';
 
 // The one place a command learns whether hook-catch is running on its --dir: its work then goes
 // through the running instance's API, or, when none runs, is done on the store itself. Reading the
@@ -95,5 +96,5 @@ export function ownAddresses(client: Client | null): OwnAddresses {
 
 /** Where the running instance forwards every webhook (its --forward URL), if anywhere. */
 export async function forwardUrlOf(client: Client): Promise<string | undefined> {
-  return (await client.api<{ forward: { url: string } | null }>('GET', '/api/status')).forward?.url;
+  return (await client.api<Status>('GET', '/api/status')).forward?.url;
 }

@@ -12,6 +12,7 @@ import { signatureRouter } from './signature-routes.js';
 import type { FixtureDeps } from './fixture-deps.js';
 import { fixtureRouter } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
+import type { ApiIndex, Status } from '../wire/status.js';
 
 export interface InspectorDeps {
   log: RequestLog;
@@ -22,7 +23,7 @@ export interface InspectorDeps {
   /** The inspector's own port (known once it listens), for the Origin check. */
   port: () => number;
   /** What `GET /api/status` answers. */
-  status: () => object;
+  status: () => Status;
   /** The public URL now (Twilio signs the URL a webhook was sent to). */
   publicUrl: () => string | null;
 }
@@ -66,10 +67,10 @@ export function createInspector(deps: InspectorDeps): express.Express {
     next();
   });
   app.get('/api', (_req, res) => {
-    res.json({ name: 'hook-catch inspector API', endpoints: ENDPOINTS });
+    res.json({ name: 'hook-catch inspector API', endpoints: ENDPOINTS } satisfies ApiIndex);
   });
   app.get('/api/status', (_req, res) => {
-    res.json(deps.status());
+    res.json(deps.status() satisfies Status);
   });
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));

@@ -4,6 +4,7 @@ import { fileTooLarge, FixtureRefused, largestFixtureFile } from '../fixtures/ch
 import { parseJson, readFixture, type LoadedFixture } from '../fixtures/fixture.js';
 import { importFixtures } from '../fixtures/import.js';
 import type { FixtureDeps } from './fixture-deps.js';
+import type { ErrorAnswer, ImportAnswer } from '../wire/requests.js';
 
 /**
  * `POST /requests/import`: a fixture file's bytes as they are (what `hook-catch import` streams), or
@@ -15,7 +16,7 @@ export function importRouter(deps: FixtureDeps): express.Router {
   const router = express.Router();
   const limit = largestFixtureFile(deps.maxBody);
   const tooLarge = (req: Request, res: Response, length: number | null) =>
-    res.status(413).json({ error: fileTooLarge(nameOf(req), length, deps.maxBody).notImported() });
+    res.status(413).json({ error: fileTooLarge(nameOf(req), length, deps.maxBody).notImported() } satisfies ErrorAnswer);
 
   // A larger Content-Length is answered at once, before a byte is read (express.text would read it all first).
   const announcedSize = (req: Request, res: Response, next: NextFunction) => {
@@ -29,10 +30,10 @@ export function importRouter(deps: FixtureDeps): express.Router {
       const fixtures = fixturesOf(takeBody(req), nameOf(req), deps.maxBody);
       // Those stored are announced even when the disk took only some of them.
       const stored = await importFixtures(deps.log, fixtures, deps.nextId, deps.onImported);
-      res.status(201).json({ ids: stored.map((request) => request.id) });
+      res.status(201).json({ ids: stored.map((request) => request.id) } satisfies ImportAnswer);
     } catch (error) {
       if (!(error instanceof FixtureRefused)) throw error;
-      res.status(error.status).json({ error: error.notImported() });
+      res.status(error.status).json({ error: error.notImported() } satisfies ErrorAnswer);
     }
   });
 

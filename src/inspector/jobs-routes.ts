@@ -8,6 +8,8 @@ import { jobSummary } from '../jobs/summary.js';
 import { JOB_STATUSES as STATUSES, type JobStatus } from '../jobs/types.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { PollInput } from '../jobs/poll/spec.js';
+import type { Job, JobList, JobRequest, JobSummary, WaitAnswer } from '../wire/jobs.js';
+import type { ErrorAnswer } from '../wire/requests.js';
 
 /** One long-poll answers within this, whatever it asks: clients poll again for longer waits. */
 const LONGEST_POLL_MS = 10 * 60 * 1000;
@@ -18,13 +20,13 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
   router.use(express.json({ limit: '64kb' }));
 
   router.post('/', async (req, res) => {
-    const { id, label, ttl, poll } = (req.body ?? {}) as { id?: unknown; label?: unknown; ttl?: unknown; poll?: unknown };
+    const { id, label, ttl, poll } = (req.body ?? {}) as Partial<Record<keyof JobRequest, unknown>>;
     if (typeof id !== 'string' && typeof id !== 'number') throw new HookCatchError('POST /api/jobs takes {"id": "<job id>", "label"?, "ttl"?, "poll"?}.');
     const ttlMs = ttl === undefined ? undefined : durationOf(ttl, 'ttl');
     await jobs.ready;
     const existed = jobs.registry.get(String(id)) !== undefined;
     const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs, poll: poll === undefined || poll === null ? undefined : pollOf(poll) });
-    res.status(existed ? 200 : 201).json(job);
+    res.status(existed ? 200 : 201).json(job satisfies Job);
   });
 
   router.get('/', async (req, res) => {
@@ -36,14 +38,14 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     const list = jobs.registry.list(status as JobStatus | undefined);
     // `full=1`: each job with its deliveries and history (the page draws every job's timeline).
     const full = req.query.full === '1' || req.query.full === 'true';
-    res.json({ items: full ? list : list.map(jobSummary) });
+    res.json({ items: full ? list : list.map(jobSummary) } satisfies JobList<Job | JobSummary>);
   });
 
   router.get('/:id', async (req, res) => {
     await jobs.ready;
     const job = jobs.registry.get(req.params.id as string);
     if (!job) return notFound(res, req.params.id as string);
-    res.json(job);
+    res.json(job satisfies Job);
   });
 
   router.get('/:id/wait', async (req: Request, res: Response) => {
@@ -59,7 +61,7 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     if (abort.signal.aborted) return;
     if (!result) return notFound(res, req.params.id as string);
     const request = result.delivery ? await log.get(result.delivery.requestId) : null;
-    res.json({ ...result, request: request && toJsonRecord(request) });
+    res.json({ ...result, request: request && toJsonRecord(request) } satisfies WaitAnswer);
   });
 
   return router;
@@ -93,5 +95,5 @@ function durationOf(value: unknown, name: string): number {
 }
 
 function notFound(res: Response, id: string): void {
-  res.status(404).json({ error: `No job ${id}. Register it with \`hook-catch expect ${id}\` or POST /api/jobs.` });
+  res.status(404).json({ error: `No job ${id}. Register it with \`hook-catch expect ${id}\` or POST /api/jobs.` } satisfies ErrorAnswer);
 }

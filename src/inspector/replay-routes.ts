@@ -10,6 +10,7 @@ import type { ResignRule } from '../signatures/resign.js';
 import type { VerifyInput, VerifyRule } from '../capture/signature.js';
 import { rulesFor } from '../signatures/verifier.js';
 import { checkVerify } from '../signatures/verify-rules.js';
+import type { ReplayAnswer, ReplayList, ReplayRequest } from '../wire/replay.js';
 
 export interface ReplayDeps {
   log: RequestLog;
@@ -25,20 +26,8 @@ export interface ReplayDeps {
   verifyRules: VerifyRule[];
 }
 
-/** What `POST /api/requests/:id/replay` takes (every field may be left out). */
-interface ReplayBody {
-  to?: unknown;
-  timeoutMs?: unknown;
-  insecure?: unknown;
-  method?: unknown;
-  path?: unknown;
-  headers?: unknown;
-  setHeaders?: unknown;
-  removeHeaders?: unknown;
-  body?: unknown;
-  bodyEncoding?: unknown;
-  resign?: unknown;
-}
+/** What `POST /api/requests/:id/replay` takes (every field may be left out), each checked here. */
+type ReplayBody = Partial<Record<keyof ReplayRequest, unknown>>;
 
 /**
  * `POST /api/requests/:id/replay`: send a capture again (edited or not) and keep the record;
@@ -70,7 +59,7 @@ export function replayRouter(deps: ReplayDeps): express.Router {
     // Sent either way; the stream announces only the replays the store holds.
     const warning = notKeptWarning(record);
     if (warning === null) deps.onReplayed(record);
-    res.json({ replay: record, kept: warning === null, ...(warning !== null && { warning }) });
+    res.json({ replay: record, kept: warning === null, ...(warning !== null && { warning }) } satisfies ReplayAnswer);
   });
 
   router.get('/:id/replays', async (req, res) => {
@@ -79,7 +68,7 @@ export function replayRouter(deps: ReplayDeps): express.Router {
       res.status(404).json({ error: `No stored request with id ${req.params.id}.` });
       return;
     }
-    res.json({ items: await deps.log.replaysOf(id) });
+    res.json({ items: await deps.log.replaysOf(id) } satisfies ReplayList);
   });
 
   return router;

@@ -3,6 +3,7 @@ import { HookCatchError, notSaved } from '../errors.js';
 import { summarize, toJsonRecord } from '../capture/capture.js';
 import type { RequestLog, RequestQuery } from '../store/request-log.js';
 import { listed, type MatchOf } from './summaries.js';
+import type { DeletedAll, DeletedOne, ErrorAnswer, RequestPage, RequestRecord } from '../wire/requests.js';
 
 /** `/api/requests`: list, read one (record or exact body bytes), delete one or all. */
 export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Router {
@@ -10,18 +11,18 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
 
   router.get('/', async (req, res) => {
     const page = await log.list(parseQuery(req, matchOf));
-    res.json({ ...page, items: page.items.map((summary) => listed(summary, matchOf)) });
+    res.json({ ...page, items: page.items.map((summary) => listed(summary, matchOf)) } satisfies RequestPage);
   });
 
   router.delete('/', async (_req, res) => {
-    res.json({ deleted: await log.clear() });
+    res.json({ deleted: await log.clear() } satisfies DeletedAll);
   });
 
   router.get('/:id', async (req, res) => {
     const request = await log.get(req.params.id as string);
     if (!request) return notFound(res, req.params.id as string);
     const replays = await log.replaysOf(request.id);
-    res.json({ ...toJsonRecord(request), summary: listed(summarize(request), matchOf), replays });
+    res.json({ ...toJsonRecord(request), summary: listed(summarize(request), matchOf), replays } satisfies RequestRecord);
   });
 
   router.get('/:id/body', async (req, res) => {
@@ -40,7 +41,7 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
   router.delete('/:id', async (req, res) => {
     const id = log.resolveId(req.params.id as string);
     if (!id || !(await deleteOrRefuse(log, id))) return notFound(res, req.params.id as string);
-    res.json({ deleted: id });
+    res.json({ deleted: id } satisfies DeletedOne);
   });
 
   return router;
@@ -56,7 +57,7 @@ async function deleteOrRefuse(log: RequestLog, id: string): Promise<boolean> {
 }
 
 function notFound(res: Response, id: string): void {
-  res.status(404).json({ error: `No stored request with id ${id}.` });
+  res.status(404).json({ error: `No stored request with id ${id}.` } satisfies ErrorAnswer);
 }
 
 /** The list's filters from the query string; `job` becomes a test on each request's job match. */

@@ -3,6 +3,8 @@ import { HookCatchError } from '../errors.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { RuleInput } from '../rules/types.js';
 import { parseDuration } from '../units.js';
+import type { DeletedAll, DeletedOne } from '../wire/requests.js';
+import type { ResponseRule, RuleList, RuleRequest } from '../wire/rules.js';
 
 /** `/api/rules`: the response rules in force; changes take effect on the next request and are kept across restarts. */
 export function rulesRouter(rules: RuleSet): express.Router {
@@ -10,15 +12,15 @@ export function rulesRouter(rules: RuleSet): express.Router {
   router.use(express.json({ limit: '1mb' }));
 
   router.get('/', (_req, res) => {
-    res.json({ items: rules.list() });
+    res.json({ items: rules.list() } satisfies RuleList);
   });
 
   router.post('/', async (req, res) => {
-    res.status(201).json(await rules.add(ruleInput(req.body)));
+    res.status(201).json((await rules.add(ruleInput(req.body))) satisfies ResponseRule);
   });
 
   router.delete('/', async (_req, res) => {
-    res.json({ deleted: await rules.clear() });
+    res.json({ deleted: await rules.clear() } satisfies DeletedAll);
   });
 
   router.delete('/:id', async (req, res) => {
@@ -27,7 +29,7 @@ export function rulesRouter(rules: RuleSet): express.Router {
       res.status(404).json({ error: `No response rule ${id}. GET /api/rules lists them.` });
       return;
     }
-    res.json({ deleted: id });
+    res.json({ deleted: id } satisfies DeletedOne);
   });
 
   return router;
@@ -38,7 +40,7 @@ function ruleInput(value: unknown): RuleInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new HookCatchError('POST /api/rules takes {"status"?, "body"?, "headers"?, "delay"?, "failFirst"?, "path"?}.');
   }
-  const v = value as Record<string, unknown>;
+  const v = value as Partial<Record<keyof RuleRequest, unknown>>;
   const input: RuleInput = {};
   if (v.path !== undefined && v.path !== null && v.path !== '') input.path = v.path as string;
   if (v.status !== undefined) input.status = typeof v.status === 'string' ? Number(v.status) : (v.status as number);

@@ -3,6 +3,7 @@ import { HookCatchError } from '../errors.js';
 import { checkStored } from '../signatures/verifier.js';
 import { checkVerify } from '../signatures/verify-rules.js';
 import type { VerifyInput } from '../capture/signature.js';
+import type { VerifyAnswer, VerifyRequest } from '../wire/requests.js';
 import type { RequestLog } from '../store/request-log.js';
 
 /**
@@ -17,7 +18,7 @@ export function signatureRouter(log: RequestLog, publicUrl: () => string | null)
       res.status(404).json({ error: `No stored request with id ${req.params.id}.` });
       return;
     }
-    const body = (req.body ?? {}) as Partial<Record<keyof VerifyInput, unknown>>;
+    const body = (req.body ?? {}) as Partial<Record<keyof VerifyRequest, unknown>>;
     if (typeof body.secret !== 'string' || body.secret === '') throw new HookCatchError('Give the signing secret: {"secret": "…", "scheme"?: "stripe"}.');
     const rule = checkVerify({
       scheme: (body.scheme ?? 'auto') as VerifyInput['scheme'],
@@ -25,7 +26,7 @@ export function signatureRouter(log: RequestLog, publicUrl: () => string | null)
       header: typeof body.header === 'string' && body.header ? body.header : null,
       toleranceSeconds: typeof body.toleranceSeconds === 'number' ? body.toleranceSeconds : undefined,
     });
-    res.json({ signature: await checkStored(request, rule, publicUrl()) });
+    res.json({ signature: await checkStored(request, rule, publicUrl()) } satisfies VerifyAnswer);
   });
   return router;
 }

@@ -9,6 +9,9 @@ import type { ReplayRecord } from '../capture/records.js';
 import type { RequestLog } from '../store/request-log.js';
 import { refusal } from './guard.js';
 import { listed, type MatchOf } from './summaries.js';
+import type { ReplaySummary } from '../wire/replay.js';
+import type { Status } from '../wire/status.js';
+import type { JobMessage, StreamMessage } from '../wire/stream.js';
 
 export interface StreamDeps {
   events: HookCatchEvents;
@@ -17,7 +20,7 @@ export interface StreamDeps {
   /** The inspector's own port, for the Origin check. */
   port: () => number;
   /** The first message a client gets: where to send webhooks, the tunnel, how many are stored. */
-  status: () => object;
+  status: () => Status;
   /** A client whose unsent messages pass this many bytes is dropped (it reconnects and resyncs). */
   sendBufferBytes: number;
 }
@@ -66,11 +69,13 @@ export function createStream(deps: StreamDeps): Stream {
   let lastFlush = -Infinity;
 
   /** `message` is made only when someone listens: with no client, the stream costs a request nothing. */
-  const broadcast = (message: () => object) => {
+  const broadcast = (message: () => StreamMessage) => {
     if (clients.size === 0) return;
     const text = JSON.stringify(message());
     for (const ws of clients) send(ws, text);
   };
+  /** One message to one client (its first ones: status, what it missed). */
+  const tell = (ws: WebSocket, message: StreamMessage) => send(ws, JSON.stringify(message));
   const send = (ws: WebSocket, text: string) => {
     const list = queued.get(ws);
     if (list) list.push(text);
@@ -134,11 +139,11 @@ export function createStream(deps: StreamDeps): Stream {
   function welcome(ws: WebSocket, after: string | null): void {
     ws.on('error', () => undefined);
     ws.on('close', () => clients.delete(ws));
-    send(ws, JSON.stringify({ type: 'status', ...deps.status() }));
+    tell(ws, { type: 'status', ...deps.status() });
     if (after !== null) {
       const missed = deps.store.summariesAfter(after, RESYNC_LIMIT);
-      if (missed === null) send(ws, JSON.stringify({ type: 'reset', reason: `more than ${RESYNC_LIMIT} requests since ${after}, or not an id: reload the list` }));
-      else for (const summary of missed) send(ws, JSON.stringify({ type: 'request', request: listed(summary, deps.matchOf) }));
+      if (missed === null) tell(ws, { type: 'reset', reason: `more than ${RESYNC_LIMIT} requests since ${after}, or not an id: reload the list` });
+      else for (const summary of missed) tell(ws, { type: 'request', request: listed(summary, deps.matchOf) });
     }
     if (ws.readyState === ws.OPEN) clients.add(ws);
   }
@@ -166,7 +171,7 @@ export function createStream(deps: StreamDeps): Stream {
 }
 
 /** A replay without its bodies and headers: the page fetches the record when it shows it. */
-function replaySummary(record: ReplayRecord) {
+function replaySummary(record: ReplayRecord): ReplaySummary {
   const { result } = record;
   return {
     id: record.id,
@@ -180,11 +185,11 @@ function replaySummary(record: ReplayRecord) {
   };
 }
 
-function jobMessage(event: JobEvent): object {
-  const base = { type: 'job', event: event.type, job: jobSummary(event.job) };
-  if (event.type === 'delivered') return { ...base, delivery: event.delivery };
-  if (event.type === 'status') return { ...base, from: event.from, to: event.to };
-  return base;
+function jobMessage(event: JobEvent): JobMessage {
+  const job = jobSummary(event.job);
+  if (event.type === 'delivered') return { type: 'job', event: event.type, job, delivery: event.delivery };
+  if (event.type === 'status') return { type: 'job', event: event.type, job, from: event.from, to: event.to };
+  return { type: 'job', event: event.type, job };
 }
 
 function httpRefusal(status: number, message: string): string {

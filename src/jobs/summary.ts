@@ -1,5 +1,8 @@
 import { isRefused } from './delivery.js';
 import type { Job } from './types.js';
+import type { JobSummary } from '../wire/jobs.js';
+
+export type { JobSummary } from '../wire/jobs.js';
 
 /**
  * What a job's deliveries come to: the one place they are counted, for `jobs`, the API, `wait`,
@@ -52,20 +55,6 @@ export function countsWords(counts: Pick<DeliveryCounts, 'deliveries' | 'refused
   if (imported > 0) words += `, ${imported} imported`;
   return words;
 }
-
-/** A job as lists show it: without its history and deliveries, with their counts and the newest. */
-export type JobSummary = Omit<Job, 'deliveries' | 'history'> & {
-  /** Webhooks the provider sent (not polled answers, not imports). */
-  deliveryCount: number;
-  /** Of those, the ones answered non-2xx: not acknowledged. */
-  refusedCount: number;
-  refusedWith: number[];
-  /** Imported fixtures matched to the job: shown with it, not deliveries. */
-  importedCount: number;
-  /** The newest delivery's time and request. */
-  lastDeliveryAt: string | null;
-  lastRequestId: string | null;
-};
 
 /** Field by field (not a rest spread): the live stream makes one per delivery, so this is on the hot path. */
 export function jobSummary(job: Job): JobSummary {

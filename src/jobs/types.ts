@@ -1,99 +1,10 @@
-/**
- * Where a job stands. `pending`: registered, nothing delivered yet. `webhook_lost`: its provider's
- * status endpoint (polled) said it ended, and no webhook saying so came within the grace period.
- * `refused`: webhooks came, but every one was answered non-2xx (by a response rule, or by the app in
- * `--forward-mode wait`), so none was acknowledged: the provider will usually send it again.
- * `imported`: known only from imported fixtures (`hook-catch import`), no live delivery yet.
- * Only acknowledged webhooks make a job `in_progress`, `completed` or `failed`.
- */
-export type JobStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'expired' | 'webhook_lost' | 'refused' | 'imported';
+import type { Delivery, Job, JobStatus } from '../wire/jobs.js';
+
+// A job's shapes are the wire contract's (src/wire/jobs.ts), declared there once: the API and the page send and read them as they are.
+export type { Delivery, Job, JobMatch, JobPoll, JobStatus, PayloadStatus, ProviderStatus, StatusChange } from '../wire/jobs.js';
 
 /** Every status, in the order a job can reach them (for `jobs --status` and `GET /api/jobs?status=`). */
 export const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost', 'refused', 'imported'];
-
-/** What one delivery's payload says about its job. */
-export type PayloadStatus = 'in_progress' | 'completed' | 'failed';
-
-/** One webhook attached to a job. */
-export interface Delivery {
-  /** The stored request (`hook-catch show <requestId>`). */
-  requestId: string;
-  receivedAt: string;
-  /** Where the job id was found: `body.data.jobId`, `query.taskId`, `path`, `header.x-job-id`, `rule body.response.request_id` … */
-  matchedBy: string;
-  /** What the payload says: from its status word, or `completed` when it has none. */
-  status: PayloadStatus;
-  /** The status word as sent (`Completed`, `InProgress` …), null when there was none. */
-  statusWord: string | null;
-  /** 1 for the first delivery of this body, n for the n-th time the same body came (a retry). */
-  attempt: number;
-  duplicate: boolean;
-  /** The start of the body's sha-256 (base64url), to tell a retry from a new delivery. */
-  bodyHash: string;
-  /**
-   * `webhook`: the provider sent it (a delivery); `poll`: hook-catch fetched it from the provider's
-   * status endpoint; `import`: a fixture put in the store (`hook-catch import`), shown under its job
-   * but not a live delivery (it neither counts as an attempt nor moves the job's status).
-   */
-  source: 'webhook' | 'poll' | 'import';
-  /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. */
-  answered: number;
-}
-
-/** What the provider's status endpoint said last, and when it first said the job ended. */
-export interface ProviderStatus {
-  status: PayloadStatus | null;
-  statusWord: string | null;
-  /** When it was polled. */
-  at: string;
-  /** The stored poll answer. */
-  requestId: string;
-}
-
-/** Polling of a job's status endpoint (`expect --poll`), as the job shows it. Never holds a secret. */
-export interface JobPoll {
-  /** The URL polled, `{jobId}` filled in and `$NAME` variables left as written. */
-  url: string;
-  everyMs: number;
-  graceMs: number;
-  statusPath: string | null;
-  /** `polling`; `done` (the provider said the job ended, or the job settled or expired); `paused` (see `error`). */
-  state: 'polling' | 'done' | 'paused';
-  /** Polls made by this run of hook-catch. */
-  count: number;
-  lastPolledAt: string | null;
-  /** The HTTP status of the last answer; null when it failed (see `error`). */
-  lastHttpStatus: number | null;
-  /** The last poll's error, or why polling is paused, in plain words; null when the last poll went well. */
-  error: string | null;
-  nextAt: string | null;
-  provider: ProviderStatus | null;
-  /** When the provider first said the job ended. */
-  doneAt: string | null;
-  /** How long after `doneAt` the webhook saying the job ended came (negative: before); null until both are known. */
-  webhookLagMs: number | null;
-}
-
-export interface StatusChange {
-  status: JobStatus;
-  at: string;
-}
-
-export interface Job {
-  id: string;
-  label: string | null;
-  /** `expect`: registered by the user; `webhook`: seen in a webhook before (or without) registration. */
-  source: 'expect' | 'webhook';
-  registeredAt: string | null;
-  firstSeenAt: string;
-  /** When a job still waiting becomes `expired`. */
-  expiresAt: string;
-  status: JobStatus;
-  history: StatusChange[];
-  deliveries: Delivery[];
-  /** Present when its status endpoint is polled (`expect --poll`). */
-  poll?: JobPoll;
-}
 
 /** What changed about a job: the `job` event of `start()`'s events, and what the page will stream. */
 export type JobEvent =
@@ -102,22 +13,3 @@ export type JobEvent =
   | { type: 'status'; job: Job; from: JobStatus; to: JobStatus }
   /** Its polling changed: a poll made, an error, paused, done. */
   | { type: 'poll'; job: Job };
-
-/** A stored request's job, as lists and the terminal line show it. */
-export interface JobMatch {
-  jobId: string;
-  /** The job's status now. */
-  jobStatus: JobStatus;
-  /** True when the user registered the job (`expect`), false when only webhooks named it. */
-  expected: boolean;
-  matchedBy: string;
-  attempt: number;
-  duplicate: boolean;
-  /** What this delivery's payload said. */
-  status: PayloadStatus;
-  statusWord: string | null;
-  /** As the delivery's: `webhook`, `poll` or `import`. */
-  source: Delivery['source'];
-  /** A webhook its sender was answered non-2xx: not acknowledged. */
-  refused: boolean;
-}

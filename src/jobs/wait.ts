@@ -1,8 +1,9 @@
 import { isAcknowledged } from './delivery.js';
 import type { JobRegistry } from './registry.js';
 import type { Delivery, Job } from './types.js';
+import type { WaitOutcome } from '../wire/jobs.js';
 
-export type WaitOutcome = 'completed' | 'failed' | 'delivered' | 'timeout' | 'expired' | 'lost';
+export type { WaitOutcome } from '../wire/jobs.js';
 
 export interface WaitResult {
   outcome: WaitOutcome;

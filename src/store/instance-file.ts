@@ -4,21 +4,10 @@ import { join } from 'node:path';
 import { HookCatchError } from '../errors.js';
 import { isRunning } from './alive.js';
 import { removeIfPresent, writeFileAtomic } from './files.js';
+import type { InstanceInfo } from '../wire/status.js';
 
-/** What `<dir>/instance.json` says about the running instance, for the other commands and scripts. */
-export interface InstanceInfo {
-  pid: number;
-  version: string;
-  startedAt: string;
-  dir: string;
-  receiverUrl: string;
-  webhookUrl: string;
-  inspectorUrl: string;
-  publicUrl: string | null;
-  publicWebhookUrl: string | null;
-  receiverPort: number;
-  inspectorPort: number;
-}
+// instance.json is also what `GET /api/status` starts with: its shape is the wire contract's (src/wire/status.ts).
+export type { InstanceInfo } from '../wire/status.js';
 
 type InstanceFile = Partial<InstanceInfo> & { pid: number };
 

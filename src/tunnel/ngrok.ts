@@ -1,6 +1,7 @@
 import { describe, HookCatchError } from '../errors.js';
+import type { TunnelStatus } from '../wire/status.js';
 
-export type TunnelStatus = 'connected' | 'closed';
+export type { TunnelStatus } from '../wire/status.js';
 
 export interface TunnelOptions {
   /** The receiver's address: the tunnel forwards to it and to nothing else. */

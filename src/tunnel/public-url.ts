@@ -1,17 +1,10 @@
 import { HookCatchError } from '../errors.js';
 import type { OpenTunnel, Tunnel, TunnelStatus } from './ngrok.js';
+import type { TunnelState } from '../wire/status.js';
 import { findAuthtoken } from './token.js';
 
-/** How the receiver is reachable from the internet, as the banner, instance.json and /api/status tell it. */
-export interface PublicState {
-  url: string | null;
-  /** `ngrok`, `public-url` (the user's own), or null when local-only. */
-  via: 'ngrok' | 'public-url' | null;
-  /** Where the ngrok authtoken came from (never the token). */
-  tokenSource: string | null;
-  status: TunnelStatus | 'off' | 'failed';
-  error: string | null;
-}
+/** How the receiver is reachable from the internet, as the banner, instance.json and /api/status tell it: the wire contract's `TunnelState`. */
+export type PublicState = TunnelState;
 
 export interface PublicUrl {
   state: PublicState;

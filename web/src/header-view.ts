@@ -1,7 +1,7 @@
 import { copy } from './clipboard.js';
 import { fill, h } from './dom.js';
 import type { StreamState } from './stream.js';
-import type { Status, TunnelState } from './types.js';
+import type { Status, TunnelState, TunnelStatus } from './types.js';
 
 /**
  * The header: where to send webhooks (public and local, each with a copy button), the tunnel's
@@ -20,7 +20,7 @@ export class HeaderView {
     this.render();
   }
 
-  setTunnel(status: string, publicUrl: string | null): void {
+  setTunnel(status: TunnelStatus, publicUrl: string | null): void {
     if (!this.status) return;
     const tunnel: TunnelState = { ...(this.status.tunnel ?? { via: 'ngrok', tokenSource: null, error: null, url: null }), status, url: publicUrl };
     const publicWebhookUrl = publicUrl && this.status.webhookUrl ? publicUrl + new URL(this.status.webhookUrl).pathname : this.status.publicWebhookUrl;

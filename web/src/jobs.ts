@@ -1,7 +1,5 @@
 import { getJson } from './api.js';
-import type { Delivery, Job, JobMatch, JobSummary, ListedRequest, StreamMessage } from './types.js';
-
-type JobMessage = Extract<StreamMessage, { type: 'job' }>;
+import type { Delivery, Job, JobList, JobMatch, JobMessage, JobSummary, ListedRequest } from './types.js';
 
 /**
  * Every job the page knows, with its deliveries and history: loaded from the API, then kept
@@ -22,7 +20,7 @@ export class JobsModel {
   async load(): Promise<void> {
     this.pending = [];
     try {
-      const { items } = await getJson<{ items: Job[] }>('/api/jobs?full=1');
+      const { items } = await getJson<JobList<Job>>('/api/jobs?full=1');
       this.jobs = new Map(items.map((job) => [job.id, job]));
       this.versions.clear();
       this.positions.clear();
@@ -117,9 +115,7 @@ export class JobsModel {
 
   private merge(summary: JobSummary): Job {
     // The counts are worked out from the deliveries here (deliveryCounts), as the server works out its own.
-    const { deliveryCount: _count, refusedCount: _refused, refusedWith: _with, importedCount: _imported, ...fields } = summary as JobSummary & { lastDeliveryAt?: unknown; lastRequestId?: unknown };
-    delete (fields as { lastDeliveryAt?: unknown }).lastDeliveryAt;
-    delete (fields as { lastRequestId?: unknown }).lastRequestId;
+    const { deliveryCount: _count, refusedCount: _refused, refusedWith: _with, importedCount: _imported, lastDeliveryAt: _at, lastRequestId: _last, ...fields } = summary;
     const known = this.jobs.get(summary.id);
     if (known) {
       Object.assign(known, fields);

@@ -1,7 +1,7 @@
 import { sendJson } from './api.js';
 import { toast } from './clipboard.js';
 import { fill, h } from './dom.js';
-import type { Job, JobInput } from './types.js';
+import type { Job, JobRequest } from './types.js';
 
 /**
  * Expect a job (`POST /api/jobs`): its id, a label and a time to live, and, folded, the provider's
@@ -44,7 +44,7 @@ export function registerForm(): HTMLFormElement {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     fill(error);
-    const body: JobInput = { id: id.value.trim() };
+    const body: JobRequest = { id: id.value.trim() };
     if (!body.id) return fill(error, 'Give the job id your API answered with.');
     if (label.value.trim()) body.label = label.value.trim();
     if (ttl.value.trim()) body.ttl = ttl.value.trim();

@@ -3,7 +3,7 @@ import { editableJson } from './json-edit.js';
 import { resultView } from './replay-result.js';
 import { saveTarget, sendReplay, targetInput } from './replays.js';
 import { size } from './format.js';
-import type { ReplayInput, ReplayRecord, RequestRecord } from './types.js';
+import type { ReplayRequest, ReplayRecord, RequestRecord } from './types.js';
 
 type Sent = (record: ReplayRecord, target: string) => void;
 
@@ -44,7 +44,7 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
     send.disabled = true;
     fill(out, h('p', { class: 'note' }, 'Sending…'));
     saveTarget(to.value);
-    const edits: ReplayInput = { ...targetInput(to.value), method: method.value.trim(), path: path.value.trim(), headers: headers.pairs(), ...body.payload(), ...resign.payload() };
+    const edits: ReplayRequest = { ...targetInput(to.value), method: method.value.trim(), path: path.value.trim(), headers: headers.pairs(), ...body.payload(), ...resign.payload() };
     try {
       const replay = await sendReplay(record.id, edits);
       fill(out, resultView(replay));
@@ -92,7 +92,7 @@ function headerEditor(initial: [string, string][]): { el: HTMLElement; pairs: ()
  * again with this instance's --verify secret, under the same scheme and timestamped now, so that
  * the app's own check passes. Nothing to show for a capture no --verify checked.
  */
-function resignOption(record: RequestRecord): { el: HTMLElement | null; payload: () => Pick<ReplayInput, 'resign'> } {
+function resignOption(record: RequestRecord): { el: HTMLElement | null; payload: () => Pick<ReplayRequest, 'resign'> } {
   const scheme = record.signature?.scheme;
   if (!scheme) return { el: null, payload: () => ({}) };
   const box = h('input', { attrs: { type: 'checkbox' }, data: { action: 'resign' } });
@@ -109,7 +109,7 @@ type BodyTab = 'raw' | 'tree';
  * The body as raw text or, while the text is valid JSON, as a tree of inputs; an edit in either
  * shows in the other. A binary body cannot be shown as text: it goes unchanged unless replaced.
  */
-function bodyEditor(record: RequestRecord): { el: HTMLElement; payload: () => Pick<ReplayInput, 'body' | 'bodyEncoding'> } {
+function bodyEditor(record: RequestRecord): { el: HTMLElement; payload: () => Pick<ReplayRequest, 'body' | 'bodyEncoding'> } {
   const binary = record.bodyEncoding === 'base64';
   let text = binary ? '' : record.body;
   let edited = false;

@@ -1,11 +1,11 @@
 import { sendJson } from './api.js';
-import type { ReplayInput, ReplayRecord, ReplaySummary } from './types.js';
+import type { ReplayAnswer, ReplayRecord, ReplayRequest, ReplaySummary } from './types.js';
 
 const TARGET_KEY = 'hook-catch.replay-target';
 
 /** Sends a capture again (edited or not) and resolves with the record the API kept; rejects with the API's words. */
-export async function sendReplay(id: string, input: ReplayInput): Promise<ReplayRecord> {
-  const answer = await sendJson<{ replay: ReplayRecord }>('POST', `/api/requests/${encodeURIComponent(id)}/replay`, input);
+export async function sendReplay(id: string, input: ReplayRequest): Promise<ReplayRecord> {
+  const answer = await sendJson<ReplayAnswer>('POST', `/api/requests/${encodeURIComponent(id)}/replay`, input);
   return answer.replay;
 }
 
@@ -44,7 +44,7 @@ export function saveTarget(target: string): void {
 }
 
 /** `{to}` when a target is given; without it the API uses the --forward URL (or says it needs one). */
-export function targetInput(target: string): ReplayInput {
+export function targetInput(target: string): ReplayRequest {
   const to = target.trim();
   return to ? { to } : {};
 }

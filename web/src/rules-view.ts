@@ -2,7 +2,7 @@ import { getJson, sendJson } from './api.js';
 import { toast } from './clipboard.js';
 import { fill, h } from './dom.js';
 import { duration } from './format.js';
-import type { ResponseRule } from './types.js';
+import type { ResponseRule, RuleList, RuleRequest } from './types.js';
 
 export interface RulesViewDeps {
   /** The panel (hidden until the toggle opens it). */
@@ -33,7 +33,7 @@ export class RulesView {
   }
 
   async load(): Promise<void> {
-    const page = await getJson<{ items: ResponseRule[] }>('/api/rules');
+    const page = await getJson<RuleList>('/api/rules');
     this.set(page.items);
   }
 
@@ -98,9 +98,9 @@ export class RulesView {
 }
 
 /** What POST /api/rules takes, from the form's fields (empty ones left out: the API's defaults apply). */
-function ruleBody(inputs: Record<'status' | 'path' | 'delay' | 'failFirst' | 'header' | 'body', HTMLInputElement>): Record<string, unknown> {
+function ruleBody(inputs: Record<'status' | 'path' | 'delay' | 'failFirst' | 'header' | 'body', HTMLInputElement>): RuleRequest {
   const v = (name: keyof typeof inputs) => inputs[name].value.trim();
-  const body: Record<string, unknown> = {};
+  const body: RuleRequest = {};
   if (v('status')) body.status = v('status');
   if (v('path')) body.path = v('path');
   if (v('delay')) body.delay = v('delay');

@@ -1,7 +1,7 @@
 import { sendJson } from './api.js';
 import { fill, h } from './dom.js';
 import { verdictView } from './signature-badge.js';
-import { SCHEME_NAMES, type RequestRecord, type SignatureVerdict, type VerifyInput } from './types.js';
+import { SCHEME_NAMES, type RequestRecord, type SignatureVerdict, type VerifyAnswer, type VerifyRequest } from './types.js';
 
 /**
  * Check a secret: the verdict a secret gives this capture's signature (`POST /api/requests/:id/verify`),
@@ -48,14 +48,14 @@ function schemeSelect(current: string | null): HTMLSelectElement {
   return select;
 }
 
-function inputOf(scheme: string, secret: string, header: string): VerifyInput {
-  const input: VerifyInput = { secret };
-  if (scheme !== 'auto') input.scheme = scheme as VerifyInput['scheme'];
+function inputOf(scheme: string, secret: string, header: string): VerifyRequest {
+  const input: VerifyRequest = { secret };
+  if (scheme !== 'auto') input.scheme = scheme as VerifyRequest['scheme'];
   if (header.trim()) input.header = header.trim();
   return input;
 }
 
-async function verify(id: string, input: VerifyInput): Promise<SignatureVerdict> {
-  const answer = await sendJson<{ signature: SignatureVerdict }>('POST', `/api/requests/${encodeURIComponent(id)}/verify`, input);
+async function verify(id: string, input: VerifyRequest): Promise<SignatureVerdict> {
+  const answer = await sendJson<VerifyAnswer>('POST', `/api/requests/${encodeURIComponent(id)}/verify`, input);
   return answer.signature;
 }

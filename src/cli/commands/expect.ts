@@ -8,6 +8,7 @@ import { HookCatchError } from '../../errors.js';
 import { connect } from '../instance-or-store.js';
 import { statusText } from '../job-status.js';
 import { deliveryCounts } from '../../jobs/summary.js';
+import type { JobRequest } from '../../wire/jobs.js';
 
 export interface ExpectCommandOptions {
   dir: string;
@@ -28,7 +29,7 @@ export async function expectJob(id: string, options: ExpectCommandOptions, stdou
     grace: options.poll.graceMs,
     env: variablesFromHere(options.poll),
   };
-  const job = await client.api<Job>('POST', '/api/jobs', { id, label: options.label, ttl: options.ttlMs, poll });
+  const job = await client.api<Job>('POST', '/api/jobs', { id, label: options.label, ttl: options.ttlMs, poll } satisfies JobRequest);
   if (options.json) {
     stdout.write(JSON.stringify(job, null, 2) + '\n');
     return;

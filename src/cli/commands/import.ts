@@ -9,6 +9,7 @@ import type { RequestLog } from '../../store/request-log.js';
 import { dirOption, size } from '../args.js';
 import { ApiError, type Client } from '../client.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
+import type { ImportAnswer } from '../../wire/requests.js';
 
 /** What import made of the files: the new ids, in file order, and the files it refused, each with its line. */
 interface Imported {
@@ -45,7 +46,7 @@ async function importThrough(client: Client, files: string[]): Promise<Imported>
   for (const file of files) {
     try {
       const size = await fixtureFileSize(file);
-      imported.ids.push(...(await client.upload<{ ids: string[] }>(`/api/requests/import?name=${encodeURIComponent(file)}`, file, size)).ids);
+      imported.ids.push(...(await client.upload<ImportAnswer>(`/api/requests/import?name=${encodeURIComponent(file)}`, file, size)).ids);
     } catch (error) {
       // 400 and 413 are the instance refusing this file; anything else stops the import.
       if (error instanceof FixtureRefused) imported.refused.push({ file, error: error.notImported() });

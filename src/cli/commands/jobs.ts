@@ -7,6 +7,7 @@ import { dirOption } from '../args.js';
 import { writeWarnings } from '../output.js';
 import { statusText } from '../job-status.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
+import type { JobList } from '../../wire/jobs.js';
 
 export interface JobsCommandOptions {
   dir: string;
@@ -42,7 +43,7 @@ async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStre
   return withInstanceOrStore(options.dir, {
     online: async (client) => {
       const path = `/api/jobs${options.status ? `?status=${options.status}` : ''}`;
-      return (await client.api<{ items: JobSummary[] }>('GET', path)).items;
+      return (await client.api<JobList>('GET', path)).items;
     },
     offline: async (store) => {
       const { registry, warnings } = await store.jobs();

@@ -17,6 +17,7 @@ import { forwardUrlOf, ownAddresses, runningOn, withInstanceOrStore, type Offlin
 import type { ResignRule } from '../../signatures/resign.js';
 import { resignFlag } from '../resign-flag.js';
 import { report } from './replay-report.js';
+import type { ReplayAnswer, ReplayRequest } from '../../wire/replay.js';
 
 export interface ReplayCommandOptions {
   dir: string;
@@ -71,9 +72,9 @@ async function throughInstance(client: Client, ref: string, options: ReplayComma
     ...edits,
     ...(body && { body: body.toString('base64'), bodyEncoding: 'base64' }),
     ...(options.resign && { resign: options.resign }),
-  };
+  } satisfies ReplayRequest;
   try {
-    return (await client.api<{ replay: ReplayRecord }>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
+    return (await client.api<ReplayAnswer>('POST', `/api/requests/${encodeURIComponent(ref)}/replay`, payload)).replay;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) throw noSuchRequest(ref, dir);
     if (error instanceof ApiError && /^Where to\?/.test(error.message)) throw noTarget(dir, true);

@@ -7,6 +7,8 @@ import { dirOption } from '../args.js';
 import type { Client } from '../client.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import { addRuleFlags, ruleFromFlags } from '../rule-flags.js';
+import type { DeletedAll, DeletedOne } from '../../wire/requests.js';
+import type { RuleList } from '../../wire/rules.js';
 
 /** The rules of the instance running on `dir` (through its API), or of its store folder when none runs. */
 interface Rules {
@@ -28,15 +30,15 @@ function rulesOn(dir: string): Promise<Rules> {
 
 function viaApi(client: Client): Rules {
   return {
-    list: async () => (await client.api<{ items: ResponseRule[] }>('GET', '/api/rules')).items,
+    list: async () => (await client.api<RuleList>('GET', '/api/rules')).items,
     add: (input) => client.api<ResponseRule>('POST', '/api/rules', input),
     remove: async (id) => {
-      const rules = await client.api<{ items: ResponseRule[] }>('GET', '/api/rules');
+      const rules = await client.api<RuleList>('GET', '/api/rules');
       if (!rules.items.some((rule) => rule.id === id)) return false;
-      await client.api('DELETE', `/api/rules/${encodeURIComponent(id)}`);
+      await client.api<DeletedOne>('DELETE', `/api/rules/${encodeURIComponent(id)}`);
       return true;
     },
-    clear: async () => (await client.api<{ deleted: number }>('DELETE', '/api/rules')).deleted,
+    clear: async () => (await client.api<DeletedAll>('DELETE', '/api/rules')).deleted,
   };
 }
 

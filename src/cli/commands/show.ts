@@ -11,6 +11,7 @@ import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
 import { dirOption } from '../args.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
+import type { RequestRecord } from '../../wire/requests.js';
 import { bodyLines } from './show-body.js';
 
 export interface ShowOptions {
@@ -46,7 +47,7 @@ async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
   const fromStore = async () => (await readJobsOffline(dir)).registry.matchOf(id);
   return withInstanceOrStore(dir, {
     online: async (client) => {
-      const answer = await client.api<{ summary?: { job?: JobMatch | null } }>('GET', `/api/requests/${id}`).catch(() => null);
+      const answer = await client.api<RequestRecord>('GET', `/api/requests/${id}`).catch(() => null);
       return answer?.summary ? (answer.summary.job ?? null) : fromStore();
     },
     offline: fromStore,

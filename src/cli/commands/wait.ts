@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../../defaults.js';
-import { decodeBody, type EncodedBody } from '../../capture/encoded-body.js';
+import { decodeBody } from '../../capture/encoded-body.js';
 import { HookCatchError } from '../../errors.js';
-import type { WaitResult } from '../../jobs/wait.js';
 import { countsWords, deliveryCounts } from '../../jobs/summary.js';
 import { isRefused } from '../../jobs/delivery.js';
 import type { Job } from '../../jobs/types.js';
@@ -10,6 +9,7 @@ import { formatDuration } from '../../units.js';
 import { dirOption, duration } from '../args.js';
 import { ensureRegistered, Unreachable, type Client } from '../client.js';
 import { waitForInstance } from '../instance-or-store.js';
+import type { WaitAnswer } from '../../wire/jobs.js';
 
 export interface WaitCommandOptions {
   dir: string;
@@ -23,8 +23,6 @@ export const WAIT_EXIT = { completed: 0, delivered: 0, failed: 3, lost: 4, timeo
 
 /** Each long-poll asks for at most this long, so no proxy or idle timeout cuts it. */
 const POLL_MS = 60_000;
-
-type Answer = WaitResult & { request: (EncodedBody & Record<string, unknown>) | null };
 
 /**
  * `hook-catch wait <jobId>`: blocks until the job's webhook says it completed (or failed, or with
@@ -58,17 +56,17 @@ export async function waitForJob(id: string, options: WaitCommandOptions, stdout
   }
 }
 
-async function pollUntilSettled(client: Client, id: string, deadline: number, options: WaitCommandOptions): Promise<Answer> {
+async function pollUntilSettled(client: Client, id: string, deadline: number, options: WaitCommandOptions): Promise<WaitAnswer> {
   await ensureRegistered(client, id);
   for (;;) {
     const left = Math.max(1, Math.min(deadline - Date.now(), POLL_MS));
     const path = `/api/jobs/${encodeURIComponent(id)}/wait?timeout=${left}ms${options.any ? '&any=1' : ''}`;
-    const answer = await client.api<Answer>('GET', path);
+    const answer = await client.api<WaitAnswer>('GET', path);
     if (answer.outcome !== 'timeout' || Date.now() >= deadline) return answer;
   }
 }
 
-function finish(answer: Answer, options: WaitCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+function finish(answer: WaitAnswer, options: WaitCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
   const { outcome, job, delivery } = answer;
   if (outcome === 'expired') throw new HookCatchError(`job ${job.id} expired at ${job.expiresAt} with no delivery.`);
   if (delivery && !answer.request) {
