@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './helpers.js';
+import { runCli, spawnCli, tempDir } from '../helpers/index.js';
 
 async function startCli(dir: string, extra: string[] = []) {
   const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel', ...extra]);

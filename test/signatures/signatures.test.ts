@@ -14,10 +14,10 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HookCatchError } from '../src/errors.js';
-import { start, type HookCatch } from '../src/index.js';
-import type { SchemeName, SignatureVerdict, VerifyInput } from '../src/capture/signature.js';
-import { json, rawRequest, send } from './helpers.js';
+import { HookCatchError } from '../../src/errors.js';
+import { start, type HookCatch } from '../../src/index.js';
+import type { SchemeName, SignatureVerdict, VerifyInput } from '../../src/capture/signature.js';
+import { json, rawRequest, send } from '../helpers/index.js';
 
 // Each scheme end to end: a webhook signed by the provider's own library (where it has one) is
 // sent to a real hook-catch, whose verdict is read from the store. Every delivery is also given to
