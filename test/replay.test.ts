@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
 import { json, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
-import { passedOn, recordingApp } from './helpers/recording-app.js';
+import { recordingApp } from './helpers/recording-app.js';
 import { SCHEMES } from './helpers/signatures.js';
 
 const NO_STACK = /\n\s+at |Error:/;
