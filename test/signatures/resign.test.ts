@@ -254,7 +254,7 @@ describe('replay --resign: an edited webhook signed again passes the provider li
   });
 });
 
-describe('replay --resign on the command line', () => {
+describe('replay --resign on the command line', { timeout: 120_000 }, () => {
   it('through the running instance (its --verify secret), offline with the secret from a variable, and for fixtures', async () => {
     const github = PROVIDERS[1]!;
     const dir = await tempDir();
