@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // A poll has 15 s by default (vitest's own is 1 s, too short for a child process on a busy machine).
     expect: { poll: { timeout: 15_000, interval: 20 } },
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

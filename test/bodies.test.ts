@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 /** Sends `body` as given with `headers`, expects 200, returns the stored request's id. */
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<string> {

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../src/fixtures/fixture.js';
-import { runCli, send, spawnCli, tempDir, type Spawned } from './helpers.js';
+import { runCli, send, spawnCli, tempDir, type Spawned } from './helpers/index.js';
 
 /** Every capture here: free ports, never a tunnel (no test dials out). */
 const LOCAL = ['--port', '0', '--inspector-port', '0', '--no-tunnel'];

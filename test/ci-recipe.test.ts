@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { later, ROOT, spawnCommand, tempDir } from './helpers.js';
+import { later, ROOT, spawnCommand, tempDir } from './helpers/index.js';
 
 interface Step {
   name: string;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { BIN, later, runCli, runLibrary, send, spawnCli, tempDir } from './helpers.js';
+import { BIN, later, runCli, runLibrary, send, spawnCli, tempDir } from './helpers/index.js';
 
 const NO_STACK = /\n\s+at |Error:/;
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shortId } from '../src/capture/ids.js';
 import type { HookCatch } from '../src/start.js';
-import { json, runCli, send, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp, type AppAnswer, type Recorded } from './recording-app.js';
+import { json, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
+import { recordingApp, type AppAnswer, type Recorded } from './helpers/recording-app.js';
 
 // `hook-catch deliver` against fake apps started here: one that fails its first attempts, one that
 // is not idempotent, one that is slow; the schedule compressed with --speed (1m becomes 100 ms).

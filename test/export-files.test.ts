@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureFileName } from '../src/fixtures/file-name.js';
 import type { HookCatch } from '../src/start.js';
-import { runCli, send, startHookCatch, tempDir } from './helpers.js';
+import { runCli, send, startHookCatch, tempDir } from './helpers/index.js';
 
 /** Sends a webhook to `path` and returns the id it was stored under. */
 async function deliver(hc: HookCatch, path: string, headers: Record<string, string> = {}): Promise<string> {

@@ -4,9 +4,9 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixtureFileName, inside } from '../src/fixtures/file-name.js';
 import type { HookCatch } from '../src/start.js';
-import { ROOT, json, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp } from './recording-app.js';
-import { github } from './signatures.js';
+import { ROOT, json, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
+import { github } from './helpers/signatures.js';
 
 const post = (hc: HookCatch, path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
   send(`${hc.receiverUrl}${path}`, { method: 'POST', headers, body });

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
-import { json, ROOT, runCli, send, startHookCatch } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { json, ROOT, runCli, send, startHookCatch } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
 
 const FLAG = /(?<![\w-])--[a-z][a-z0-9-]*/g;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { json, runCli, send, spawnCli, startHookCatch, tempDir, type Spawned } from './helpers.js';
-import { openInspector, SHOWN, useBrowser } from './page-helpers.js';
-import { recordingApp, type Recorded } from './recording-app.js';
+import { json, runCli, send, spawnCli, startHookCatch, tempDir, type Spawned } from './helpers/index.js';
+import { openInspector, SHOWN, useBrowser } from './helpers/page.js';
+import { recordingApp, type Recorded } from './helpers/recording-app.js';
 
 const JOBS = ['j-a', 'j-b', 'j-c'];
 const PER_JOB = 8;

@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import type { HookCatch } from '../src/start.js';
-import { json, later, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
-import { passedOn, recordingApp } from './recording-app.js';
+import { json, later, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
+import { passedOn, recordingApp } from './helpers/recording-app.js';
 
 const post = (hc: HookCatch, path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
   send(`${hc.receiverUrl}${path}`, { method: 'POST', headers, body });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, later, runLibrary, send, spawnCli, startHookCatch, tempDir, type Spawned } from './helpers.js';
+import { json, later, runLibrary, send, spawnCli, startHookCatch, tempDir, type Spawned } from './helpers/index.js';
 
 const bodies = (n: number, tag: string) => Array.from({ length: n }, (_, i) => Buffer.from(`{"${tag}":${i},"bin":"\u00ff${'x'.repeat(i)}"}`));
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, runCli, send, spawnOnSmallDisk, tempDir, type Reply } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { json, runCli, send, spawnOnSmallDisk, tempDir, type Reply } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
 
 // A real full disk: a small tmpfs in a mount namespace of the test's own (see spawnOnSmallDisk).
 

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
-import { fakeProvider, says } from './fake-provider.js';
-import { rawExchange, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { fakeProvider, says } from './helpers/fake-provider.js';
+import { rawExchange, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
 
 interface NameValue {
   name: string;

@@ -4,8 +4,8 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
-import { json, runCli, send, startHookCatch, tempDir, type Reply } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { json, runCli, send, startHookCatch, tempDir, type Reply } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
 
 /** A fixture file as export writes one; `fields` replace what they name. */
 function fixture(fields: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { json, send, startHookCatch, tempDir } from './helpers.js';
+import { json, send, startHookCatch, tempDir } from './helpers/index.js';
 
 async function capture(hc: Awaited<ReturnType<typeof startHookCatch>>, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
   return json(await send(`${hc.receiverUrl}${path}`, { method: 'POST', body, headers })).id as string;

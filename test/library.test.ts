@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadFixture, replayFixture, start } from '../src/index.js';
-import { later, runLibrary, send, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { later, runLibrary, send, startHookCatch, tempDir } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
 
 const post = (url: string, body: string) => send(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 

@@ -3,7 +3,7 @@ import { appendFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { runCli, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 /** A raw keep-alive connection that collects what comes back and tells when the server closes it. */
 function openSocket(port: number) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import { DEFAULTS } from '../src/options.js';
 import { formatBytes, parseBytes } from '../src/units.js';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir } from './helpers/index.js';
 
 describe('options and units', () => {
   it('library errors name the option the caller passed, not a CLI flag', async () => {

@@ -3,7 +3,7 @@ import { appendFile, cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json, ROOT, send, spawnCommand, tempDir } from './helpers.js';
+import { json, ROOT, send, spawnCommand, tempDir } from './helpers/index.js';
 
 /** What a clone holds that building and running hook-catch needs, without dist/; node_modules as `npm install` left it. */
 async function clone(): Promise<string> {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/types.js';
 import type { HookCatch } from '../src/start.js';
-import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
-import { fakeProvider, says } from './fake-provider.js';
+import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
+import { fakeProvider, says } from './helpers/fake-provider.js';
 
 // Polling a provider's status endpoint beside the webhook (`expect --poll`), against fake providers
 // on local ports: a webhook that never comes is flagged lost, a late one clears it, each answer is

@@ -1,7 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, spawnCommand, tempDir } from './helpers.js';
+import { ROOT, spawnCommand, tempDir } from './helpers/index.js';
 
 /** The code block that follows `<!-- example: <name> -->` in docs/library.md. */
 async function libraryExample(name: string): Promise<string> {

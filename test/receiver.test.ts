@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { RequestLog } from '../src/store/request-log.js';
-import { fileSizeLimit, json, later, rawRequest, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { fileSizeLimit, json, later, rawRequest, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 describe('receiver', () => {
   it('captures every method and path and answers 200 naming the capture', async () => {

@@ -3,7 +3,7 @@ import type { RequestSummary } from '../src/capture/capture.js';
 import { createIdGenerator } from '../src/capture/ids.js';
 import { RequestIndex } from '../src/store/request-index.js';
 import { RequestLog } from '../src/store/request-log.js';
-import { json, rawExchange, rawRequest, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { json, rawExchange, rawRequest, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 type HC = Awaited<ReturnType<typeof startHookCatch>>;
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../src/start.js';
-import { json, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers.js';
-import { passedOn, recordingApp } from './recording-app.js';
-import { SCHEMES } from './signatures.js';
+import { json, rawRequest, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
+import { recordingApp } from './helpers/recording-app.js';
+import { SCHEMES } from './helpers/signatures.js';
 
 const NO_STACK = /\n\s+at |Error:/;
 

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, spawnCommand, tempDir } from './helpers.js';
+import { ROOT, spawnCommand, tempDir } from './helpers/index.js';
 
 /** A CommonJS project of a user's, with hook-catch (and Node's types) installed. */
 async function commonJsProject(): Promise<string> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { start, type HookCatch } from '../src/start.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { json, later, rawExchange, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { json, later, rawExchange, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 const post = (hc: HookCatch, path: string, body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
   send(`${hc.receiverUrl}${path}`, { method: 'POST', headers, body });

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultMaxConnections, shedReporter } from '../src/receiver/connection-cap.js';
-import { later, send, startHookCatch, tempDir } from './helpers.js';
+import { later, send, startHookCatch, tempDir } from './helpers/index.js';
 
 /** Generous: the machine is shared and busy. */
 const WITHIN_MS = 15_000;

@@ -8,7 +8,7 @@ import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js'
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
-import { later, tempDir } from './helpers.js';
+import { later, tempDir } from './helpers/index.js';
 
 const nextId = createIdGenerator();
 
@@ -280,7 +280,7 @@ describe('request log', () => {
 
 describe('the log line of a JSON body', () => {
   it('a JSON body the receiver parsed goes into its line as a JSON value, bytes untouched; anything else as a string; both read back byte for byte, also after a restart', async () => {
-    const { startHookCatch, send } = await import('./helpers.js');
+    const { startHookCatch, send } = await import('./helpers/index.js');
     const dir = await tempDir();
     const hc = await startHookCatch({ dir });
     const bodies: [string, string | Buffer, 'bodyJson' | 'utf8' | 'base64'][] = [

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { json, later, send, startHookCatch, tempDir } from './helpers.js';
+import { json, later, send, startHookCatch, tempDir } from './helpers/index.js';
 
 type HC = Awaited<ReturnType<typeof startHookCatch>>;
 
@@ -207,7 +207,7 @@ describe('the live stream, /ws', () => {
 
 describe('the live stream tells forwards, replays and rule changes', () => {
   it('forwarded (a background forward ended), replay (a capture sent again) and rules (the rules now in force), with no bodies', async () => {
-    const { recordingApp } = await import('./recording-app.js');
+    const { recordingApp } = await import('./helpers/recording-app.js');
     const app = await recordingApp(() => ({ status: 204 }));
     const hc = await startHookCatch({ forward: app.url, forwardMode: 'ack' });
     const stream = openStream(hc.streamUrl, { Origin: hc.inspectorUrl });

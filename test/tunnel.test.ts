@@ -8,7 +8,7 @@ import { HookCatchError } from '../src/errors.js';
 import { NO_TOKEN_NOTICE } from '../src/tunnel/public-url.js';
 import type { OpenTunnel, TunnelOptions, TunnelStatus } from '../src/tunnel/ngrok.js';
 import { findAuthtoken, tokenInConfig } from '../src/tunnel/token.js';
-import { json, later, runCli, runLibrary, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { json, later, runCli, runLibrary, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
 /** A stand-in for ngrok (the real cloud is out of reach here): it records what it was asked for. */
 function fakeTunnel(url = 'https://fake-1234.ngrok-free.app') {

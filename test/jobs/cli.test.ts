@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, spawnCli, tempDir } from './helpers.js';
+import { runCli, spawnCli, tempDir } from '../helpers/index.js';
 
 async function startCli(dir: string, extra: string[] = []) {
   const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json', '--no-tunnel', ...extra]);
@@ -12,7 +12,7 @@ async function post(url: string, body: unknown) {
   expect(reply.status).toBe(200);
 }
 
-describe('expect, jobs and wait from the command line', () => {
+describe('expect, jobs and wait from the command line', { timeout: 120_000 }, () => {
   it('the walkthrough: submit, expect, deliver, wait prints the payload and exits 0', async () => {
     const dir = await tempDir();
     const cli = await startCli(dir);

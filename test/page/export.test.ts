@@ -2,8 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Download, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { later, startHookCatch, tempDir } from './helpers.js';
-import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from './page-helpers.js';
+import { later, startHookCatch, tempDir } from '../helpers/index.js';
+import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from '../helpers/page.js';
 
 const browser = useBrowser();
 

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { startHookCatch } from './helpers.js';
-import { deliver, openInspector, row, rowIds, SCREENS, SHOWN, useBrowser, type Viewport } from './page-helpers.js';
-import { recordingApp } from './recording-app.js';
+import { startHookCatch } from '../helpers/index.js';
+import { deliver, openInspector, row, rowIds, SCREENS, SHOWN, useBrowser, type Viewport } from '../helpers/page.js';
+import { recordingApp } from '../helpers/recording-app.js';
 
 const browser = useBrowser();
 

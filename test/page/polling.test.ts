@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { json, runCli, send, startHookCatch } from './helpers.js';
-import { fakeProvider, says } from './fake-provider.js';
-import { deliver, openInspector, row, SHOWN, useBrowser, type HC, type InspectorPage } from './page-helpers.js';
+import { json, runCli, send, startHookCatch } from '../helpers/index.js';
+import { fakeProvider, says } from '../helpers/fake-provider.js';
+import { deliver, openInspector, row, SHOWN, useBrowser, type HC, type InspectorPage } from '../helpers/page.js';
 
 // The page and `expect --poll`: a polled job's line, its lost webhook as it happens, the polled
 // answers in its timeline and in the request list, and registering a polled job from the page. The

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { launchChromium } from '../scripts/browser.js';
-import { json, later, send, type startHookCatch } from './helpers.js';
+import { launchChromium } from '../../scripts/browser.js';
+import { json, later, send, type startHookCatch } from './index.js';
 
 export type HC = Awaited<ReturnType<typeof startHookCatch>>;
 export type InspectorPage = Page & { errors: string[]; dialogs: string[] };

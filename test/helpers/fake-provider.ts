@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { later } from './helpers.js';
+import { later } from './index.js';
 
 /** One request to the fake provider's status endpoint. */
 export interface StatusRequest {

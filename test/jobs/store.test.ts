@@ -1,8 +1,8 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from '../src/jobs/types.js';
-import { json, send, startHookCatch, tempDir } from './helpers.js';
+import type { JobEvent } from '../../src/jobs/types.js';
+import { json, send, startHookCatch, tempDir } from '../helpers/index.js';
 
 type HC = Awaited<ReturnType<typeof startHookCatch>>;
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { json, send } from './helpers.js';
+import { json, send } from './index.js';
 
 /** A hook-catch/fixture@1 of a JSON webhook first received at `receivedAt` (long ago, as fixtures kept in a repository are). */
 export function fixtureOf(body: object, receivedAt = '2020-03-01T12:00:00.000Z') {

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ExpiryTimer } from '../src/jobs/expiry.js';
-import type { Job } from '../src/jobs/types.js';
-import { start } from '../src/start.js';
-import type { HookCatch } from '../src/start.js';
-import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp } from './recording-app.js';
+import { ExpiryTimer } from '../../src/jobs/expiry.js';
+import type { Job } from '../../src/jobs/types.js';
+import { start } from '../../src/start.js';
+import type { HookCatch } from '../../src/start.js';
+import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
+import { recordingApp } from '../helpers/recording-app.js';
 
 // A webhook answered non-2xx (by a response rule, or by the app in --forward-mode wait) was refused:
 // its provider was told it failed and will usually send it again. Only acknowledged webhooks make a

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
+import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
 
 // --verify as a user runs it: the banner, one line per webhook with its mark, --json, the API, the
 // `verify` command; and no secret anywhere hook-catch writes.

@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { start } from '../src/start.js';
-import { json, later, rawRequest, send, startHookCatch, tempDir } from './helpers.js';
-import { deliver, openInspector, row, rowIds, SHOWN, useBrowser } from './page-helpers.js';
-import { fixtureOf, importThrough } from './import-helpers.js';
-import type { OpenTunnel, TunnelStatus } from '../src/tunnel/ngrok.js';
+import { start } from '../../src/start.js';
+import { json, later, rawRequest, send, startHookCatch, tempDir } from '../helpers/index.js';
+import { deliver, openInspector, row, rowIds, SHOWN, useBrowser } from '../helpers/page.js';
+import { fixtureOf, importThrough } from '../helpers/import.js';
+import type { OpenTunnel, TunnelStatus } from '../../src/tunnel/ngrok.js';
 
 const browser = useBrowser();
 

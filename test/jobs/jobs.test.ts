@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { extract, LIMITS, parseRule } from '../src/jobs/extract.js';
-import { statusOfWord } from '../src/jobs/status-words.js';
-import { json, send, startHookCatch, tempDir } from './helpers.js';
+import { extract, LIMITS, parseRule } from '../../src/jobs/extract.js';
+import { statusOfWord } from '../../src/jobs/status-words.js';
+import { json, send, startHookCatch, tempDir } from '../helpers/index.js';
 
 type HC = Awaited<ReturnType<typeof startHookCatch>>;
 

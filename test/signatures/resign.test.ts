@@ -11,10 +11,10 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import type { HookCatch } from '../src/start.js';
-import type { SchemeName } from '../src/capture/signature.js';
-import { json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
-import { recordingApp, type Recorded } from './recording-app.js';
+import type { HookCatch } from '../../src/start.js';
+import type { SchemeName } from '../../src/capture/signature.js';
+import { json, runCli, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
+import { recordingApp, type Recorded } from '../helpers/recording-app.js';
 
 // An edited replay signed again (`--resign`) passes the provider's own library at the app; the same
 // edit without it does not. Signing and checking at the app are the providers' code, not ours.
@@ -254,7 +254,7 @@ describe('replay --resign: an edited webhook signed again passes the provider li
   });
 });
 
-describe('replay --resign on the command line', () => {
+describe('replay --resign on the command line', { timeout: 120_000 }, () => {
   it('through the running instance (its --verify secret), offline with the secret from a variable, and for fixtures', async () => {
     const github = PROVIDERS[1]!;
     const dir = await tempDir();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { later } from './helpers.js';
+import { later } from './index.js';
 
 /** One request as the fake user's app received it. */
 export interface Recorded {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { fileSizeLimit, json, later, send, spawnCli, startHookCatch, tempDir } from './helpers.js';
-import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from './page-helpers.js';
+import { fileSizeLimit, json, later, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
+import { deliver, openInspector, row, SHOWN, useBrowser, type HC } from '../helpers/page.js';
 
 const browser = useBrowser();
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import { start, type HookCatch } from '../src/start.js';
-import type { HookCatchOptions } from '../src/options.js';
+import { start, type HookCatch } from '../../src/start.js';
+import type { HookCatchOptions } from '../../src/options.js';
 
-export const BIN = fileURLToPath(new URL('../bin/hook-catch.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/hook-catch.js', import.meta.url));
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -211,7 +211,7 @@ export function spawnCommand(command: string[], options: SpawnOptions): Spawned 
 }
 
 /** The package's folder: where `import 'hook-catch'` finds the built library. */
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Runs an ES module that imports the built package (`import { start } from 'hook-catch'`), as a

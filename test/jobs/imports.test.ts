@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { shortId } from '../src/capture/ids.js';
-import type { HookCatch } from '../src/start.js';
-import { json, runCli, send, startHookCatch } from './helpers.js';
-import { fixtureOf, importThrough } from './import-helpers.js';
+import { shortId } from '../../src/capture/ids.js';
+import type { HookCatch } from '../../src/start.js';
+import { json, runCli, send, startHookCatch } from '../helpers/index.js';
+import { fixtureOf, importThrough } from '../helpers/import.js';
 
 // Imported fixtures (`hook-catch import`) are shown under their jobs, marked, but they are not live
 // deliveries: no attempt, no retry, no status of the job comes from them. Lists go by arrival here.
