@@ -28,7 +28,7 @@ export function addRatios(rows) {
 
 export function table(rows) {
   const head = ['Scenario', 'Conns', 'req/s', 'p50 ms', 'p99 ms', 'longest stall ms', 'p99 loop delay ms', 'longest stall less CPU waits ms', 'Peak RSS MB', 'req/s vs bare', 'p99 vs bare', 'req/s vs empty store', 'Spawn→ready ms', 'start() ms', 'Stored start→end', 'Errors'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_h, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const r of rows) {
     const l = r.load;
     const cells = l

@@ -27,7 +27,7 @@ await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
 const appUrl = `http://127.0.0.1:${app.address().port}`;
 // The video API's status endpoint (expect --poll): the render runs, then ends; its webhook never comes.
 let renderState = 'rendering';
-const provider = createServer((req, res) => {
+const provider = createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ id: 'task_01HZX4Q8N2', status: renderState, progress: renderState === 'rendering' ? 35 : 100 }));
 });

@@ -265,6 +265,7 @@ hook-catch() { "$HC_NODE" "$HC_BIN" "$@"; }
 npx() { if [ "$1" = hook-catch ]; then shift; "$HC_NODE" "$HC_BIN" "$@"; else echo "npx $1 is not part of the docs" >&2; return 127; fi; }
 __waits=()
 `;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${...}, not JavaScript's
 const EPILOGUE = '\nfor __wait in "${__waits[@]}"; do wait "$__wait"; done\n';
 
 /** The files an example names as if they were the user's: a body to send instead of a capture's. */
@@ -314,7 +315,7 @@ describe('the docs: every code block is run or checked', () => {
 
   it("docs/cli.md names every command, and every flag each command's --help lists", { timeout: 120_000 }, async () => {
     const page = await readFile(join(ROOT, 'docs', 'cli.md'), 'utf8');
-    const commands = [...(await helpOf([])).matchAll(/^  ([a-z]+) /gm)].map((match) => match[1]!).filter((name) => name !== 'help');
+    const commands = [...(await helpOf([])).matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]!).filter((name) => name !== 'help');
     expect(commands.length).toBeGreaterThan(10);
     await Promise.all(commands.map((command) => helpOf([command])));
     const missing: string[] = [];

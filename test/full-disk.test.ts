@@ -123,7 +123,7 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     expect([add.code, add.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^hook-catch: The rule was not added: ${full.replace('$', '\\n$')}`))]);
     const expectCli = await runCli(['expect', 'j-cli', '--dir', dir]);
     expect([expectCli.code, expectCli.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^hook-catch: Job j-cli was not registered: ${full.replace('$', '\\n$')}`))]);
-    expect(run.stderr()).not.toMatch(/Inspector error|stack|    at /);
+    expect(run.stderr()).not.toMatch(/Inspector error|stack| {4}at /);
   }, 90_000);
 
   it('an import the disk takes only part of: those stored are listed, and the answer says how many were not', async () => {

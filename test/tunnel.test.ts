@@ -42,7 +42,13 @@ async function silentPort(): Promise<number> {
   const sockets: Socket[] = [];
   const server: Server = createServer((s) => sockets.push(s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  later(() => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), server.close(resolve))));
+  later(
+    () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(resolve);
+      }),
+  );
   return (server.address() as { port: number }).port;
 }
 

@@ -26,7 +26,7 @@ export async function fuzz({ seed, count, connections, log }) {
     let conn = null;
     while (next < count && hc.alive()) {
       const c = fuzzCase(seed, next++, LIMITS);
-      if (!conn || !conn.reusable) {
+      if (!conn?.reusable) {
         conn?.socket.destroy();
         conn = await connection(hc.receiverPort);
       }

@@ -3,7 +3,6 @@
 import { DELIVERIES_PER_JOB } from './checks.js';
 
 const n = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en-US'));
-const sum = (o) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
 
 /** "nothing acknowledged" when nothing acknowledged is missing or different, else the numbers, in bold. */
 function lostCell(missing, different, of, what, more = []) {

@@ -60,7 +60,7 @@ export function viewBody(request: StoredBody, maxBytes = VIEW_BYTES): BodyView {
 const FORM_SHAPE = /^[\w.~%[\]-]+=[^\s&]*(?:&[\w.~%[\]-]+=[^\s&]*)*$/;
 
 function isFormType(contentType: string | null): boolean {
-  return contentType?.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 function readForm(text: string, view: BodyView): void {

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_REDACT } from '../fixtures/redact.js';
 
 /** `--redact a,b --redact c` and `--redact-default`, as one list of names. */

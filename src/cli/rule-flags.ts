@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option, type OptionValues } from 'commander';
 import { parseHeader } from '../capture/headers.js';
 import { checkRuleHeader, parseRespond } from '../rules/check.js';
 import type { RuleInput } from '../rules/types.js';
@@ -15,7 +15,7 @@ export function addRuleFlags(command: Command, scope: string): Command {
 }
 
 /** The rule the flags describe, or null when none of them was given. */
-export function ruleFromFlags(flags: Record<string, any>): RuleInput | null {
+export function ruleFromFlags(flags: OptionValues): RuleInput | null {
   const given = flags.respond || flags.respondHeader || flags.delay || flags.failFirst || flags.respondPath;
   if (!given) return null;
   return {

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option, type OptionValues } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { parseRule } from '../jobs/extract.js';
 import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
@@ -69,7 +69,7 @@ function addVerifyFlags(command: Command): void {
 }
 
 /** `--verify` texts to rules: read here, not by the flag parser, so that no message ever echoes a secret. */
-function verifyFromFlags(flags: Record<string, any>): VerifyInput[] {
+function verifyFromFlags(flags: OptionValues): VerifyInput[] {
   return (flags.verify ?? []).map((text: string) => ({
     ...parseVerify(text),
     header: flags.verifyHeader ?? null,
@@ -99,7 +99,7 @@ function addTunnelFlags(command: Command): void {
 }
 
 /** Commander's flags to the library's options (the names differ only where a flag reads better). */
-export function toOptions(flags: Record<string, any>): HookCatchOptions {
+export function toOptions(flags: OptionValues): HookCatchOptions {
   const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
   const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
   if (verify && !(flags.verifyWebhook && flags.verifyWebhookSecret)) {

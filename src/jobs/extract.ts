@@ -102,7 +102,7 @@ export function applyRule(rule: JobIdRule, request: CapturedRequest, body: unkno
     case 'body': {
       let value = body;
       for (const step of rule.steps) {
-        if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, step)) return undefined;
+        if (typeof value !== 'object' || value === null || !Object.hasOwn(value, step)) return undefined;
         value = (value as Record<string, unknown>)[step];
       }
       return value;

@@ -34,11 +34,14 @@ const FILE = 'jobs.json';
 const empty = (): JobsDocument => ({ version: 2, settings: null, registrations: [] });
 
 /** Reads the document as written by any version: version 1 held whole jobs, of which registrations are kept. */
+// biome-ignore lint/suspicious/noExplicitAny: a file of any past version, read field by field below
 function upgrade(value: any): JobsDocument {
   if (value?.version === 2 && Array.isArray(value.registrations)) return { ...empty(), ...value };
   if (value?.version === 1 && Array.isArray(value.jobs)) {
     const registrations = value.jobs
+      // biome-ignore lint/suspicious/noExplicitAny: as above
       .filter((job: any) => job?.source === 'expect' && typeof job.id === 'string' && job.registeredAt)
+      // biome-ignore lint/suspicious/noExplicitAny: as above
       .map((job: any) => ({
         id: job.id,
         label: job.label ?? null,

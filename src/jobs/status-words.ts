@@ -2,7 +2,9 @@ import type { PayloadStatus } from './types.js';
 
 // Provider status words, compared without case or punctuation (InProgress, in_progress, "in progress").
 const WORDS: Record<string, PayloadStatus> = {};
-const add = (status: PayloadStatus, words: string) => words.split(' ').forEach((w) => (WORDS[w] = status));
+const add = (status: PayloadStatus, words: string) => {
+  for (const w of words.split(' ')) WORDS[w] = status;
+};
 add('completed', 'completed complete done succeeded success successful finished ok ready processed delivered fulfilled');
 add('failed', 'failed failure fail error errored canceled cancelled aborted rejected timedout timeout declined');
 add('in_progress', 'inprogress progress running processing queued pending started accepted submitted working created scheduled waiting');

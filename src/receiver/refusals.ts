@@ -162,7 +162,7 @@ function parsedSoFar(socket: Duplex): Partial<RawHead> {
  */
 function rawReply(socket: Duplex, inFlight: ServerResponse | null, extra: Record<string, string> = {}): Reply {
   return (status, body) => {
-    const midAnswer = inFlight !== null && inFlight.headersSent && !inFlight.writableFinished;
+    const midAnswer = inFlight?.headersSent && !inFlight.writableFinished;
     if (!socket.writable || socket.destroyed || midAnswer) return void socket.destroy();
     linger(socket);
     socket.end(rawAnswer(status, body, extra));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULTS } from '../defaults.js';
 import { describe, HookCatchError } from '../errors.js';
-import { type CapturedRequest } from '../capture/capture.js';
+import type { CapturedRequest } from '../capture/capture.js';
 import { encodeBody } from '../capture/encoded-body.js';
 import type { RequestLog } from '../store/request-log.js';
 import { resign, type ResignRule } from '../signatures/resign.js';

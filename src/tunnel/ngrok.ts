@@ -61,7 +61,7 @@ export const openNgrokTunnel: OpenTunnel = async (options) => {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TunnelTimeout()), options.timeoutMs);
   });
-  let listener;
+  let listener: Awaited<typeof forwarding>;
   try {
     listener = await Promise.race([forwarding, timeout]);
   } catch (error) {

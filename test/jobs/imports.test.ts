@@ -64,8 +64,8 @@ describe('imported fixtures and jobs', { timeout: 120_000 }, () => {
     const jobs = (await runCli(['jobs', '--dir', hc.dir])).stdout;
     expect(jobs).toMatch(/^order-a\s+completed\s+1 delivery, 1 imported\s.*\norder-b\s+completed\s+1 delivery\s/);
     const shown = (await runCli(['show', shortId(old!), '--dir', hc.dir])).stdout;
-    expect(shown).toMatch(/^received  2020-03-01 .* \(imported from a fixture: first received then, stored here later\)$/m);
-    expect(shown).toMatch(/^job       order-a: imported, not a live delivery \("done"\); the job is completed \(not expected\)$/m);
+    expect(shown).toMatch(/^received {2}2020-03-01 .* \(imported from a fixture: first received then, stored here later\)$/m);
+    expect(shown).toMatch(/^job {7}order-a: imported, not a live delivery \("done"\); the job is completed \(not expected\)$/m);
   });
 
   it('an import does not settle a job that is waiting; a job known only from imports is `imported`, does not expire, and waits for a live delivery', async () => {

@@ -37,7 +37,7 @@ describe('refused deliveries are not acknowledged ones', { timeout: 120_000 }, (
     expect(listed.job).toMatchObject({ jobStatus: 'refused', source: 'webhook', refused: true, attempt: 5 });
     expect((await runCli(['jobs', '--dir', dir])).stdout).toMatch(/^r-1\s+refused\s+5 deliveries, every one refused \(500\)\s/);
     expect((await runCli(['show', 'last', '--dir', dir])).stdout).toMatch(
-      /^job       r-1: retry 5 \(duplicate\), refused \(answered 500\): not acknowledged, its sender will usually send it again, "Completed"; the job is refused$/m,
+      /^job {7}r-1: retry 5 \(duplicate\), refused \(answered 500\): not acknowledged, its sender will usually send it again, "Completed"; the job is refused$/m,
     );
 
     // wait does not take a refused delivery for the job's end: it waits for the provider's next try.

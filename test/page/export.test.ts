@@ -32,7 +32,7 @@ interface FixtureFile {
 
 /** Clicks `link` and returns the file the browser downloaded, with the name it was offered under. */
 async function download(page: Page, link: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download', SHOWN), link.click(SHOWN)]) as [Download, void];
+  const [file] = await Promise.all([page.waitForEvent('download', SHOWN), link.click(SHOWN)]) as [Download, undefined];
   return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }
 

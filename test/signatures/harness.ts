@@ -15,6 +15,7 @@ import type { Ctx, Provider, Sent } from './providers.js';
 export const T = 10_000; // each test's timeout
 export const now = () => Math.floor(Date.now() / 1000);
 export const shortId = (id: string) => id.slice(-6);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape that starts a terminal color is what it removes
 const noAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Every form a secret could leak in: as given, and a whsec_ key's base64 without its prefix. */

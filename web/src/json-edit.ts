@@ -16,10 +16,10 @@ export function editableJson(text: string, edited: (text: string) => void): HTML
       attrs: { 'aria-label': `value of ${pathName(path)}`, spellcheck: 'false' },
     });
     input.value = typeof value === 'string' ? value : JSON.stringify(value);
-    const fit = () => (input.size = Math.min(60, Math.max(4, input.value.length + 1)));
-    fit();
+    const resize = () => (input.size = Math.min(60, Math.max(4, input.value.length + 1)));
+    resize();
     input.addEventListener('input', () => {
-      fit();
+      resize();
       const next = typeof value === 'string' ? input.value : parseOrUndefined(input.value);
       input.setAttribute('aria-invalid', String(next === undefined));
       if (next === undefined) return;

@@ -81,7 +81,7 @@ export function timeline(job: Job, now: number): SVGElement {
   if (!final) parts.push(svg('line', { x1: endX - 18, y1: LINE_Y, x2: endX, y2: LINE_Y, class: 'tl-open' }));
   const doneX = at('done');
   if (doneX !== null && job.poll) parts.push(graceSpan(job, doneX, at('grace') ?? endX, graceOut !== null && Date.parse(graceOut) <= end));
-  markers.forEach((m, i) => parts.push(...m.draw(x[i]!)));
+  for (const [i, m] of markers.entries()) parts.push(...m.draw(x[i]!));
   if (final) {
     const words = job.status === 'webhook_lost' ? `webhook lost ${clock(lostAt!)}: no webhook within ${duration(job.poll?.graceMs ?? 0)} of the provider's done` : `${STATE_WORDS[job.status]} ${clock(final.at)}`;
     parts.push(svg('path', { d: `M${endX} ${LINE_Y - 7}l7 7l-7 7l-7 -7z`, class: `tl-final st-${job.status}` }, svg('title', {}, words)));

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Option, type OptionValues } from 'commander';
 import { DEFAULTS } from '../../defaults.js';
 import { HookCatchError, describe } from '../../errors.js';
 import { exportWithReport } from '../../fixtures/export.js';
@@ -129,7 +129,7 @@ async function writeUrlFile(file: string, url: string): Promise<void> {
 }
 
 /** Commander's flags to capture's options; says in one line what is missing or contradictory. */
-export function captureOptions(flags: Record<string, any>): CaptureOptions {
+export function captureOptions(flags: OptionValues): CaptureOptions {
   const expect: string[] | undefined = flags.expect;
   if (expect && flags.count !== undefined) throw new HookCatchError('capture takes --expect <job ids…> or --count <n>, not both.');
   if (!expect && flags.count === undefined) {

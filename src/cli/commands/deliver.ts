@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Option, type OptionValues } from 'commander';
 import { HookCatchError } from '../../errors.js';
 import { DEFAULTS } from '../../defaults.js';
 import { readFixtures } from '../../fixtures/import.js';
@@ -111,7 +111,7 @@ Example: seed 003's schedule (5 attempts, 2, 4, 8, 16 minutes apart) in 30 secon
 }
 
 /** Commander's flags to deliver's options (the names differ where a flag reads better). */
-function optionsOf(ids: string[], flags: Record<string, any>): DeliverCommandOptions {
+function optionsOf(ids: string[], flags: OptionValues): DeliverCommandOptions {
   return {
     dir: flags.dir,
     ids,

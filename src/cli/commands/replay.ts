@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Option, type OptionValues } from 'commander';
 import { describe, HookCatchError } from '../../errors.js';
 import { checkEdits } from '../../replay/edits.js';
 import { parseHeader } from '../../capture/headers.js';
@@ -105,7 +105,7 @@ function noTarget(dir: string, running: boolean): HookCatchError {
   return new HookCatchError(`Where to? Give --to <url>, such as --to http://localhost:3000 (${why}).`);
 }
 
-async function editsOf(flags: Record<string, any>): Promise<Edits> {
+async function editsOf(flags: OptionValues): Promise<Edits> {
   const edits: Edits = {};
   if (flags.method) edits.method = String(flags.method).toUpperCase();
   if (flags.setHeader?.length) edits.setHeaders = flags.setHeader.map((text: string) => parseHeader(text, '--set-header'));
