@@ -61,7 +61,13 @@ module.exports = {
       from: { path: '^src/', pathNot: any(FLOORS.flat()) },
       to: {},
     },
-    { name: 'unplaced-import', comment: 'nothing imports a module of src/ that has no floor in FLOORS', severity: 'error', from: {}, to: { path: '^src/', pathNot: any(FLOORS.flat()) } },
+    {
+      name: 'unplaced-import',
+      comment: 'nothing imports a module of src/ that has no floor in FLOORS',
+      severity: 'error',
+      from: {},
+      to: { path: '^src/', pathNot: any(FLOORS.flat()) },
+    },
     ...upward,
   ],
   options: {

@@ -98,7 +98,7 @@ function countWaits() {
     }
   };
   subscribe('http.server.request.start', ({ request }) => {
-    if (/^\/api\/jobs\/[^/?]+\/wait(\?|$)/.test(request.url)) (count++, settle());
+    if (/^\/api\/jobs\/[^/?]+\/wait(\?|$)/.test(request.url)) count++, settle();
   });
   return { reached: (n) => new Promise((resolve) => (pending.push({ n, resolve }), settle())) };
 }

@@ -69,7 +69,10 @@ export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
         lastSentAt = now;
         sends.push(
           sendOne(i)
-            .then((r) => (results[i] = r), (error) => (results[i] = { error: error.message }))
+            .then(
+              (r) => (results[i] = r),
+              (error) => (results[i] = { error: error.message }),
+            )
             .finally(() => {
               inFlight--;
               if (next < count) pump();
@@ -77,7 +80,8 @@ export function sendPaced({ count, ratePerSec, maxInFlight, sendOne }) {
         );
       }
       if (next < count && inFlight < maxInFlight) timer = setTimeout(pump, Math.max(0, t0 + next * interval - performance.now()));
-      else if (next >= count) Promise.all(sends).then(() => resolve({ results, maxLateMs, sendSpanMs: lastSentAt - t0, seconds: (performance.now() - t0) / 1000 }));
+      else if (next >= count)
+        Promise.all(sends).then(() => resolve({ results, maxLateMs, sendSpanMs: lastSentAt - t0, seconds: (performance.now() - t0) / 1000 }));
     };
     pump();
   });

@@ -47,7 +47,11 @@ async function diskRow(s, { seconds, log }) {
   const dir = await mkdtemp(join(tmpdir(), 'hook-catch-bench-disk-'));
   try {
     log(`  appending ${s.bodyBytes.toLocaleString('en-US')}-byte writes for ${seconds} s`);
-    const { info } = await runNode(join(here, 'disk-append.js'), [dir, String(s.bodyBytes), String(seconds)], { waitForExit: true, cpu: SERVER_CPU, timeoutMs: (seconds + 60) * 1000 });
+    const { info } = await runNode(join(here, 'disk-append.js'), [dir, String(s.bodyBytes), String(seconds)], {
+      waitForExit: true,
+      cpu: SERVER_CPU,
+      timeoutMs: (seconds + 60) * 1000,
+    });
     row.bytesPerSec = info.bytesPerSec;
     row.writes = info.writes;
   } catch (error) {
@@ -67,10 +71,24 @@ const bodies = new Map();
 export function largeBody(bytes) {
   if (bodies.has(bytes)) return bodies.get(bytes);
   const id = jobId(900_000_000);
-  const payload = { id: `evt_large_${bytes}`, type: 'job.completed', createdAt: '2025-01-01T00:00:00.000Z', jobId: id, status: 'succeeded', result: { records: [] }, padding: '' };
+  const payload = {
+    id: `evt_large_${bytes}`,
+    type: 'job.completed',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    jobId: id,
+    status: 'succeeded',
+    result: { records: [] },
+    padding: '',
+  };
   const records = payload.result.records;
   for (let size = 0, i = 0; size < bytes - 400; i++) {
-    const record = { n: i, name: `page-${String(i).padStart(6, '0')}.json`, sizeBytes: 1000 + ((i * 7919) % 90_000), checksum: `sha256:${(i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(5)}`, text: 'Extracted text of this page, kept for thirty days.' };
+    const record = {
+      n: i,
+      name: `page-${String(i).padStart(6, '0')}.json`,
+      sizeBytes: 1000 + ((i * 7919) % 90_000),
+      checksum: `sha256:${((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(5)}`,
+      text: 'Extracted text of this page, kept for thirty days.',
+    };
     size += JSON.stringify(record).length + 1;
     records.push(record);
   }
@@ -89,7 +107,8 @@ export function largeBody(bytes) {
 async function newestCapture(inspectorUrl) {
   const res = await fetch(`${inspectorUrl}/api/requests?limit=1`, { signal: AbortSignal.timeout(15_000) });
   const item = (await res.json()).items?.[0];
-  if (!item || item.bodyDiscarded || item.status !== 200) throw new Error(`the newest capture is not a large body kept whole: ${JSON.stringify(item)?.slice(0, 300)}`);
+  if (!item || item.bodyDiscarded || item.status !== 200)
+    throw new Error(`the newest capture is not a large body kept whole: ${JSON.stringify(item)?.slice(0, 300)}`);
   return { bodySize: item.bodySize, status: item.status, jobMatched: item.job?.jobId ?? null };
 }
 
@@ -113,7 +132,9 @@ export function addThroughput(rows) {
  * (k) says how many copies of a body each connection in flight holds at the peak.
  */
 export function rssFit(rows) {
-  const points = rows.filter((r) => r.load && r.bodyBytes === TEN_MB && r.server === 'hook-catch' && r.peakRssMb != null).map((r) => [r.connections, r.peakRssMb]);
+  const points = rows
+    .filter((r) => r.load && r.bodyBytes === TEN_MB && r.server === 'hook-catch' && r.peakRssMb != null)
+    .map((r) => [r.connections, r.peakRssMb]);
   if (points.length < 2) return null;
   const n = points.length;
   const mx = points.reduce((a, [x]) => a + x, 0) / n;
@@ -128,20 +149,26 @@ export function rssFit(rows) {
 export function largeBodyLines(rows) {
   const out = [];
   for (const r of rows.filter((r) => r.server === 'disk' && r.bytesPerSec)) {
-    out.push(`- ${r.name}: ${mb(r.bytesPerSec).toFixed(0)} MB/s (${int(r.writes)} writes of ${int(r.bodyBytes)} B, writeSync, same temp folder and CPU as the servers): the most any store of these bodies could keep`);
+    out.push(
+      `- ${r.name}: ${mb(r.bytesPerSec).toFixed(0)} MB/s (${int(r.writes)} writes of ${int(r.bodyBytes)} B, writeSync, same temp folder and CPU as the servers): the most any store of these bodies could keep`,
+    );
   }
   for (const r of rows.filter((r) => r.load && r.bytesPerSec != null)) {
     const vsDisk = r.vsDiskBytesPerSec == null ? '' : `, ${r.vsDiskBytesPerSec.toFixed(2)}× the disk`;
     const vs = r.vsBareBytesPerSec == null ? '' : `, ${r.vsBareBytesPerSec.toFixed(2)}× bare${vsDisk}`;
     const matched = r.checked ? `; job named in the body ${r.checked.jobMatched ? 'matched' : 'NOT matched'} (newest capture)` : '';
     const sent = `${int(r.load.total)} bodies in the measured run${matched}`;
-    out.push(`- ${r.name}, ${r.connections} conns: ${(mb(r.bytesPerSec)).toFixed(0)} MB/s (${r.load.reqPerSec.toFixed(1)} req/s × ${int(r.bodyBytes)} B${vs}), p99 ${r.load.p99Ms.toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0)} MB; ${sent}`);
+    out.push(
+      `- ${r.name}, ${r.connections} conns: ${(mb(r.bytesPerSec)).toFixed(0)} MB/s (${r.load.reqPerSec.toFixed(1)} req/s × ${int(r.bodyBytes)} B${vs}), p99 ${r.load.p99Ms.toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0)} MB; ${sent}`,
+    );
   }
   const fit = rssFit(rows);
   if (fit) {
     const pts = fit.points.map(([c, m]) => `${c} conns ${m.toFixed(0)} MB`).join(', ');
     const rising = fit.points.every(([c, m], i, all) => i === 0 || (c > all[i - 1][0] && m >= all[i - 1][1]));
-    const caution = rising ? '' : '; NOT rising with connections in this run: the peak is set as much by when garbage is collected as by the bodies in flight, so run again (or longer) before quoting a bound';
+    const caution = rising
+      ? ''
+      : '; NOT rising with connections in this run: the peak is set as much by when garbage is collected as by the bodies in flight, so run again (or longer) before quoting a bound';
     out.push(
       `- memory bound with 10 MB bodies: peak RSS ${pts} → about ${fit.baseMb.toFixed(0)} MB + connections × ${fit.perConnMb.toFixed(1)} MB ` +
         `(${fit.bodiesPerConn.toFixed(1)} × the body per connection in flight)${caution}`,

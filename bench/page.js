@@ -70,7 +70,7 @@ function pinProcesses() {
   const mine = new Set([String(process.pid)]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [pid, ppid] of table) if (mine.has(ppid) && !mine.has(pid)) (mine.add(pid), (grew = true));
+    for (const [pid, ppid] of table) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid), (grew = true);
   }
   for (const [pid, , comm] of table) {
     if (mine.has(pid) && /^(chrom|headless)/.test(comm)) {
@@ -270,7 +270,15 @@ function post(agent, port, body) {
   return new Promise((resolve, reject) => {
     const sentAt = wallNow();
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', agent, timeout: 15_000, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook',
+        method: 'POST',
+        agent,
+        timeout: 15_000,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      },
       (res) => {
         const ackAt = wallNow();
         const chunks = [];
@@ -458,12 +466,18 @@ async function firstPaintIn(hc, opened) {
     });
     load.errors = pageErrors(last);
     loads.push(load);
-    log(`  load ${i + 1}: first rows ${Math.round(load.firstRowsMs)} ms, first contentful paint ${load.fcpMs == null ? '–' : Math.round(load.fcpMs)} ms, ${load.rowsInDom} rows in the DOM`);
+    log(
+      `  load ${i + 1}: first rows ${Math.round(load.firstRowsMs)} ms, first contentful paint ${load.fcpMs == null ? '–' : Math.round(load.fcpMs)} ms, ${load.rowsInDom} rows in the DOM`,
+    );
   }
 
   // Scrolling, on the last load's page, once its jobs panel has drawn (so that is not what is measured).
   const { page } = last;
-  await page.locator('#jobs .job, #jobs .placeholder').first().waitFor({ timeout: SHOWN_MS }).catch(() => undefined);
+  await page
+    .locator('#jobs .job, #jobs .placeholder')
+    .first()
+    .waitFor({ timeout: SHOWN_MS })
+    .catch(() => undefined);
   await pause(1000);
   const scroll = await withTimeout(
     page.evaluate(
@@ -495,7 +509,17 @@ async function firstPaintIn(hc, opened) {
           if (asked === at) heldAtEnd++;
         }
         const to = performance.now();
-        return { times, from, to, rowsReached: Math.floor(maxTop / rowHeight), rowsAsked: (times.length - 1) * rowsPerFrame, heldAtEnd, movedBack, maxRowsInDom, longTasks: window.__bench.longTasks };
+        return {
+          times,
+          from,
+          to,
+          rowsReached: Math.floor(maxTop / rowHeight),
+          rowsAsked: (times.length - 1) * rowsPerFrame,
+          heldAtEnd,
+          movedBack,
+          maxRowsInDom,
+          longTasks: window.__bench.longTasks,
+        };
       },
       { rowsPerFrame: SCROLL_ROWS_PER_FRAME, durationMs: SCROLL_MS },
     ),
@@ -547,7 +571,11 @@ async function ackToRow(hc, bodies) {
     // This process's own stalls: an answer noticed late here makes its latency look shorter.
     const ownDelay = monitorEventLoopDelay({ resolution: 1 });
     ownDelay.enable();
-    const sent = await withTimeout(sendPaced({ port: hc.port, count: RATE * RATE_SECONDS, ratePerSec: RATE, maxInFlight: 32, nextBody: bodies }), RATE_SECONDS * 1000 + 60_000, 'sending at 200/s');
+    const sent = await withTimeout(
+      sendPaced({ port: hc.port, count: RATE * RATE_SECONDS, ratePerSec: RATE, maxInFlight: 32, nextBody: bodies }),
+      RATE_SECONDS * 1000 + 60_000,
+      'sending at 200/s',
+    );
     ownDelay.disable();
     const ids = sent.ok.map((r) => r.id);
     // Every row should be drawn within a frame or two; give stragglers up to 10 s.
@@ -559,7 +587,11 @@ async function ackToRow(hc, bodies) {
       await pause(250);
     }
     const { times, end } = await page.evaluate(() => window.__bench.stopFrames());
-    const page2 = await page.evaluate(() => ({ longTasks: window.__bench.longTasks, ws: window.__bench.ws, longTaskSupported: window.__bench.longTaskSupported }));
+    const page2 = await page.evaluate(() => ({
+      longTasks: window.__bench.longTasks,
+      ws: window.__bench.ws,
+      longTaskSupported: window.__bench.longTaskSupported,
+    }));
     const messageAt = await page.evaluate((list) => {
       window.__bench.trackMessages = false;
       return list.map((id) => window.__bench.messageAt.get(id) ?? null);
@@ -618,15 +650,27 @@ async function burst(hc, bodies, earlierIds) {
     await pause(1000);
     const from = await page.evaluate(() => window.__bench.startFrames());
     log(`  sending ${BURST} within ${BURST_MS} ms, at most ${BURST_IN_FLIGHT} at once`);
-    const sent = await withTimeout(sendPaced({ port: hc.port, count: BURST, ratePerSec: (BURST * 1000) / BURST_MS, maxInFlight: BURST_IN_FLIGHT, nextBody: bodies }), 60_000, 'the burst');
+    const sent = await withTimeout(
+      sendPaced({ port: hc.port, count: BURST, ratePerSec: (BURST * 1000) / BURST_MS, maxInFlight: BURST_IN_FLIGHT, nextBody: bodies }),
+      60_000,
+      'the burst',
+    );
     const stored = (await status(hc)).stored;
     // Settled: the page counts every request the stream brought (or 20 s passed); then one more second.
     const settled = await page
       .waitForFunction((n) => document.getElementById('count').textContent.replace(/\D/g, '') === String(n), stored, { timeout: 20_000, polling: 100 })
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     await pause(1000);
     const { times, end } = await page.evaluate(() => window.__bench.stopFrames());
-    const during = await page.evaluate(() => ({ longTasks: window.__bench.longTasks, ws: window.__bench.ws, longTaskSupported: window.__bench.longTaskSupported, count: document.getElementById('count').textContent }));
+    const during = await page.evaluate(() => ({
+      longTasks: window.__bench.longTasks,
+      ws: window.__bench.ws,
+      longTaskSupported: window.__bench.longTaskSupported,
+      count: document.getElementById('count').textContent,
+    }));
     const drawing = frameStats(times, during.longTasks, from, end);
     log(`  burst sent in ${Math.round(sent.sendSpanMs)} ms; longest frame gap ${drawing.longestFrameGapMs} ms; scrolling the list through to find every id`);
 
@@ -708,7 +752,16 @@ async function burst(hc, bodies, earlierIds) {
             await frame();
             frames++;
           }
-          return { places: [...places], conflicts, maxRowsInDom, timedOut, frames, movedBack, rowsReached: Math.floor(maxTop / rowHeight), ms: performance.now() - t0 };
+          return {
+            places: [...places],
+            conflicts,
+            maxRowsInDom,
+            timedOut,
+            frames,
+            movedBack,
+            rowsReached: Math.floor(maxTop / rowHeight),
+            ms: performance.now() - t0,
+          };
         },
         { expected: stored, timeLimitMs: 120_000 },
       ),
@@ -815,9 +868,23 @@ async function rateRun(kind, bodies) {
       row.storedAtEnd = stored;
       row.pageCaughtUp = await opened.page
         .waitForFunction((n) => document.getElementById('count').textContent.replace(/\D/g, '') === String(n), stored, { timeout: 10_000, polling: 100 })
-        .then(() => true, () => false);
-      const seen = await opened.page.evaluate(() => ({ longTasks: window.__bench.longTasks, ws: window.__bench.ws, count: document.getElementById('count').textContent, rowsInDom: document.querySelectorAll('#list .row').length }));
-      row.page = { ...frameStats(times, seen.longTasks, row.pageFrom, end), count: seen.count, rowsInDom: seen.rowsInDom, wsCloses: seen.ws.closes.map((c) => c.code), errors: pageErrors(opened) };
+        .then(
+          () => true,
+          () => false,
+        );
+      const seen = await opened.page.evaluate(() => ({
+        longTasks: window.__bench.longTasks,
+        ws: window.__bench.ws,
+        count: document.getElementById('count').textContent,
+        rowsInDom: document.querySelectorAll('#list .row').length,
+      }));
+      row.page = {
+        ...frameStats(times, seen.longTasks, row.pageFrom, end),
+        count: seen.count,
+        rowsInDom: seen.rowsInDom,
+        wsCloses: seen.ws.closes.map((c) => c.code),
+        errors: pageErrors(opened),
+      };
     }
   } catch (error) {
     row.error = error instanceof Error ? error.message : String(error);
@@ -828,7 +895,10 @@ async function rateRun(kind, bodies) {
     if (dir) removeDir(dir);
   }
   const l = row.load;
-  if (l) log(`  ${row.name}: ${Math.round(l.reqPerSec)} req/s, p99 ${l.p99Ms?.toFixed(2)} ms; CPU: server ${row.cpu.serverPct}%, browser ${row.cpu.browserPct}%, autocannon ${row.cpu.loadGeneratorPct}%`);
+  if (l)
+    log(
+      `  ${row.name}: ${Math.round(l.reqPerSec)} req/s, p99 ${l.p99Ms?.toFixed(2)} ms; CPU: server ${row.cpu.serverPct}%, browser ${row.cpu.browserPct}%, autocannon ${row.cpu.loadGeneratorPct}%`,
+    );
   return row;
 }
 
@@ -879,39 +949,107 @@ function report(meta, r) {
   const add = (measurement, measured, target = '–', pass = null) => rows.push([measurement, measured, target, verdict(pass)]);
   const fp = r.firstPaint;
   if (fp && !fp.error) {
-    add(`1. First rows (hook-catch:first-rows), ${int(fp.stored)} stored, ${LOADS} loads: median / max`, `${ms(fp.firstRows.medianMs)} / ${ms(fp.firstRows.maxMs)}`);
+    add(
+      `1. First rows (hook-catch:first-rows), ${int(fp.stored)} stored, ${LOADS} loads: median / max`,
+      `${ms(fp.firstRows.medianMs)} / ${ms(fp.firstRows.maxMs)}`,
+    );
     add('1. First contentful paint: median / max', `${ms(fp.firstContentfulPaint.medianMs)} / ${ms(fp.firstContentfulPaint.maxMs)}`);
     const limit = fp.rowsThatFit + 2 * TARGETS.overscan + 1;
-    add('1. .row elements in the DOM after load (most of any load)', `${fp.rowsInDom} (${fp.rowsThatFit} fit in #list)`, `≤ ${limit}: the visible ones + ${TARGETS.overscan} overscan each side`, fp.rowsInDom <= limit);
+    add(
+      '1. .row elements in the DOM after load (most of any load)',
+      `${fp.rowsInDom} (${fp.rowsThatFit} fit in #list)`,
+      `≤ ${limit}: the visible ones + ${TARGETS.overscan} overscan each side`,
+      fp.rowsInDom <= limit,
+    );
     const s = fp.scroll;
     const stuck = s.framesMovedBackByThePage > 0 ? ' (but the list did not really scroll: see the WARNING below)' : '';
-    add(`1. Scroll ${s.rowsPerFrame} rows/frame for ${s.durationMs / 1000} s: frame interval p99 / longest`, `${ms1(s.p99FrameMs)} / ${ms1(s.longestFrameGapMs)}${stuck}`, '– (16.7 ms is 60 fps)');
-    add('1. Scroll: rows reached of rows asked; frames the page moved #list back', `${int(s.rowsReached)} of ${int(s.rowsAsked)}; ${s.framesMovedBackByThePage} of ${s.frames}`, 'most of those asked (a few thousand); 0', s.rowsReached >= s.rowsAsked / 2 && s.framesMovedBackByThePage === 0);
-    add('1. Scroll: most .row in the DOM; frames held at the end of the loaded rows', `${s.maxRowsInDom}; ${s.framesHeldAtEndOfLoadedRows}`, `≤ ${limit} rows in the DOM`, s.maxRowsInDom <= limit);
+    add(
+      `1. Scroll ${s.rowsPerFrame} rows/frame for ${s.durationMs / 1000} s: frame interval p99 / longest`,
+      `${ms1(s.p99FrameMs)} / ${ms1(s.longestFrameGapMs)}${stuck}`,
+      '– (16.7 ms is 60 fps)',
+    );
+    add(
+      '1. Scroll: rows reached of rows asked; frames the page moved #list back',
+      `${int(s.rowsReached)} of ${int(s.rowsAsked)}; ${s.framesMovedBackByThePage} of ${s.frames}`,
+      'most of those asked (a few thousand); 0',
+      s.rowsReached >= s.rowsAsked / 2 && s.framesMovedBackByThePage === 0,
+    );
+    add(
+      '1. Scroll: most .row in the DOM; frames held at the end of the loaded rows',
+      `${s.maxRowsInDom}; ${s.framesHeldAtEndOfLoadedRows}`,
+      `≤ ${limit} rows in the DOM`,
+      s.maxRowsInDom <= limit,
+    );
   } else add('1. First rows with 10,000 stored', `FAILED: ${fp?.error}`);
 
   const a = r.ackToRow;
   if (a && !a.error) {
-    add(`2. Answer → row in the DOM, ${a.rate}/s for ${a.seconds} s: p50 / p99 / max`, `${ms1(a.p50Ms)} / ${ms1(a.p99Ms)} / ${ms1(a.maxMs)}`, `p99 < ${TARGETS.ackToRowP99Ms} ms`, a.p99Ms != null && a.p99Ms < TARGETS.ackToRowP99Ms);
-    add('2. Never shown (answered 200, no row within 10 s)', `${a.neverShown} of ${a.answered200}${a.failedSends ? ` (${a.failedSends} sends failed: ${a.firstSendError})` : ''}`, '0', a.neverShown === 0 && a.failedSends === 0);
+    add(
+      `2. Answer → row in the DOM, ${a.rate}/s for ${a.seconds} s: p50 / p99 / max`,
+      `${ms1(a.p50Ms)} / ${ms1(a.p99Ms)} / ${ms1(a.maxMs)}`,
+      `p99 < ${TARGETS.ackToRowP99Ms} ms`,
+      a.p99Ms != null && a.p99Ms < TARGETS.ackToRowP99Ms,
+    );
+    add(
+      '2. Never shown (answered 200, no row within 10 s)',
+      `${a.neverShown} of ${a.answered200}${a.failedSends ? ` (${a.failedSends} sends failed: ${a.firstSendError})` : ''}`,
+      '0',
+      a.neverShown === 0 && a.failedSends === 0,
+    );
   } else add('2. Answer → row at 200/s', `FAILED: ${a?.error}`);
 
   const b = r.burst;
   if (b && !b.error) {
     add(`3. Burst of ${b.sent} in ${ms(b.sendSpanMs)}: longest gap between frames`, ms1(b.longestFrameGapMs));
-    add('3. Long tasks while it was drawn: count / total / longest', b.longTaskSupported ? `${b.longTasks} / ${ms(b.longTasksTotalMs)} / ${ms(b.longestTaskMs)}` : 'not supported by this Chromium');
-    add('3. Burst ids found scrolling the list top to bottom', `${b.found} / ${b.answered200}${b.failedSends ? ` (${b.failedSends} sends failed)` : ''}`, 'all', b.found === b.answered200 && b.failedSends === 0);
-    add('3. Scrolling the list: rows reached; frames the page moved #list back', `${int(b.scrollRowsReached)}; ${b.scrollMovedBackByThePage} of ${b.scrollFrames}`, `≥ ${int(b.storedAtEnd - 30)}; 0`, b.scrollRowsReached >= b.storedAtEnd - 30 && b.scrollMovedBackByThePage === 0);
-    add(`3. Burst ids drawn with #list made ${int(b.tallListHeightPx)} px tall (no scrolling)`, `${b.foundInTallList} / ${b.answered200} (${int(b.tallListRows)} rows drawn)`, 'all', b.foundInTallList === b.answered200);
-    add('3. Whole list: rows seen / stored; two places for a row; out of order', `${int(b.rowsSeenScrolling)} / ${int(b.storedAtEnd)}; ${b.rowsAtTwoPlaces}; ${b.outOfOrder}`, 'all; 0; 0', b.rowsSeenScrolling === b.storedAtEnd && b.rowsAtTwoPlaces === 0 && b.outOfOrder === 0 && b.placesWithTwoRows === 0);
+    add(
+      '3. Long tasks while it was drawn: count / total / longest',
+      b.longTaskSupported ? `${b.longTasks} / ${ms(b.longTasksTotalMs)} / ${ms(b.longestTaskMs)}` : 'not supported by this Chromium',
+    );
+    add(
+      '3. Burst ids found scrolling the list top to bottom',
+      `${b.found} / ${b.answered200}${b.failedSends ? ` (${b.failedSends} sends failed)` : ''}`,
+      'all',
+      b.found === b.answered200 && b.failedSends === 0,
+    );
+    add(
+      '3. Scrolling the list: rows reached; frames the page moved #list back',
+      `${int(b.scrollRowsReached)}; ${b.scrollMovedBackByThePage} of ${b.scrollFrames}`,
+      `≥ ${int(b.storedAtEnd - 30)}; 0`,
+      b.scrollRowsReached >= b.storedAtEnd - 30 && b.scrollMovedBackByThePage === 0,
+    );
+    add(
+      `3. Burst ids drawn with #list made ${int(b.tallListHeightPx)} px tall (no scrolling)`,
+      `${b.foundInTallList} / ${b.answered200} (${int(b.tallListRows)} rows drawn)`,
+      'all',
+      b.foundInTallList === b.answered200,
+    );
+    add(
+      '3. Whole list: rows seen / stored; two places for a row; out of order',
+      `${int(b.rowsSeenScrolling)} / ${int(b.storedAtEnd)}; ${b.rowsAtTwoPlaces}; ${b.outOfOrder}`,
+      'all; 0; 0',
+      b.rowsSeenScrolling === b.storedAtEnd && b.rowsAtTwoPlaces === 0 && b.outOfOrder === 0 && b.placesWithTwoRows === 0,
+    );
   } else add('3. Burst of 1,000', `FAILED: ${b?.error}`);
 
   const rr = r.receiverRate;
   if (rr && !rr.error) {
     const m = rr.meanReqPerSec;
-    add(`4. req/s, ${rr.connections} conns, ${rr.seconds} s each: (a) bare / (b) no page / (c) page open (mean of runs)`, `${int(m.bare)} / ${int(m.noPage)} / ${int(m.page)}`);
-    add('4. (c)/(b): page open vs no page (each b→c pair)', `${rr.pageVsNoPage?.toFixed(2) ?? '–'}× (${rr.pageVsNoPageEachPair.map((x) => `${x.toFixed(2)}×`).join(', ')})`, `≥ ${TARGETS.pageOpenVsNoPage}×`, rr.pageVsNoPage != null && rr.pageVsNoPage >= TARGETS.pageOpenVsNoPage);
-    add('4. (b)/bare', `${rr.noPageVsBare?.toFixed(2) ?? '–'}×`, `≥ ${TARGETS.hookCatchVsBare}× (npm run bench's target)`, rr.noPageVsBare != null && rr.noPageVsBare >= TARGETS.hookCatchVsBare);
+    add(
+      `4. req/s, ${rr.connections} conns, ${rr.seconds} s each: (a) bare / (b) no page / (c) page open (mean of runs)`,
+      `${int(m.bare)} / ${int(m.noPage)} / ${int(m.page)}`,
+    );
+    add(
+      '4. (c)/(b): page open vs no page (each b→c pair)',
+      `${rr.pageVsNoPage?.toFixed(2) ?? '–'}× (${rr.pageVsNoPageEachPair.map((x) => `${x.toFixed(2)}×`).join(', ')})`,
+      `≥ ${TARGETS.pageOpenVsNoPage}×`,
+      rr.pageVsNoPage != null && rr.pageVsNoPage >= TARGETS.pageOpenVsNoPage,
+    );
+    add(
+      '4. (b)/bare',
+      `${rr.noPageVsBare?.toFixed(2) ?? '–'}×`,
+      `≥ ${TARGETS.hookCatchVsBare}× (npm run bench's target)`,
+      rr.noPageVsBare != null && rr.noPageVsBare >= TARGETS.hookCatchVsBare,
+    );
   } else add('4. Receiver rate', `FAILED: ${rr?.error}`);
 
   const table = (head, body) => {
@@ -925,10 +1063,24 @@ function report(meta, r) {
     table(['Measurement', 'Measured', 'Target', ''], rows),
   ];
   if (rr?.runs) {
-    out.push('', `Receiver runs, in the order run (autocannon, ${rr.connections} connections, 1 s warm-up then ${rr.seconds} s; CPU in % of one core, 200 % = the whole machine):`, '');
+    out.push(
+      '',
+      `Receiver runs, in the order run (autocannon, ${rr.connections} connections, 1 s warm-up then ${rr.seconds} s; CPU in % of one core, 200 % = the whole machine):`,
+      '',
+    );
     out.push(
       table(
-        ['Run', 'req/s', 'p99 ms', 'server CPU', 'Chromium CPU', 'autocannon CPU', 'longest stall ms', 'page: longest frame gap / p99 frame', 'page: count shown, WebSocket closes'],
+        [
+          'Run',
+          'req/s',
+          'p99 ms',
+          'server CPU',
+          'Chromium CPU',
+          'autocannon CPU',
+          'longest stall ms',
+          'page: longest frame gap / p99 frame',
+          'page: count shown, WebSocket closes',
+        ],
         rr.runs.map((run) =>
           run.error
             ? [run.name, `FAILED: ${run.error}`, '', '', '', '', '', '', '']
@@ -941,24 +1093,44 @@ function report(meta, r) {
                 `${run.cpu.loadGeneratorPct ?? '–'} %`,
                 run.loopDelay?.maxMs?.toFixed(1) ?? '–',
                 run.page ? `${ms1(run.page.longestFrameGapMs)} / ${ms1(run.page.p99FrameMs)}` : '',
-                run.page ? `${run.page.count} (hook-catch: ${int(run.storedAtEnd)}${run.pageCaughtUp ? '' : ', NOT caught up 10 s later'}); ${run.page.wsCloses.length ? run.page.wsCloses.join(', ') : 'none'}` : '',
+                run.page
+                  ? `${run.page.count} (hook-catch: ${int(run.storedAtEnd)}${run.pageCaughtUp ? '' : ', NOT caught up 10 s later'}); ${run.page.wsCloses.length ? run.page.wsCloses.join(', ') : 'none'}`
+                  : '',
               ],
         ),
       ),
     );
   }
   const notes = [];
-  if (fp?.loads) notes.push(`(1) each load: first rows ${fp.loads.map((l) => Math.round(l.firstRowsMs)).join(', ')} ms; first page of /api/requests answered at ${fp.loads.map((l) => (l.firstPage ? Math.round(l.firstPage.endMs) : '–')).join(', ')} ms; /api/jobs?full=1 (${fp.loads[0].jobs ? `${(fp.loads[0].jobs.bytes / 1e6).toFixed(2)} MB` : '–'}) at ${fp.loads.map((l) => (l.jobs ? Math.round(l.jobs.endMs) : '–')).join(', ')} ms; longest task during each load ${fp.loads.map((l) => Math.round(l.longestTaskMs)).join(', ')} ms`);
-  if (fp?.scroll) notes.push(`(1) scroll: ${fp.scroll.frames} frames, ${fp.scroll.framesOver50Ms} over 50 ms, ${fp.scroll.longTasks} long tasks (longest ${ms(fp.scroll.longestTaskMs)})`);
-  if (a && !a.error) notes.push(`(2) clocks: page's minus this process's ${a.clock.offsetMs} ms (± ${a.clock.uncertaintyMs} ms; not corrected for); fastest ${ms1(a.minMs)}; answer → stream message in the page p50 / p99 / max ${ms1(a.answerToMessage.p50Ms)} / ${ms1(a.answerToMessage.p99Ms)} / ${ms1(a.answerToMessage.maxMs)}, message → row ${ms1(a.messageToRow.p50Ms)} / ${ms1(a.messageToRow.p99Ms)} / ${ms1(a.messageToRow.maxMs)}; receiver answer p99 ${ms1(a.answerP99Ms)}; sends ran ${ms(a.sendSpanMs)} (at most ${ms1(a.maxSendLateMs)} late; this process's longest stall ${ms1(a.benchLoopDelayMaxMs)}, which makes an answer look later and its latency shorter); page meanwhile: longest frame gap ${ms1(a.page.longestFrameGapMs)}, ${a.page.longTasks} long tasks (longest ${ms(a.page.longestTaskMs)}); WebSocket closes: ${a.wsCloses.length ? a.wsCloses.join(', ') : 'none'}`);
-  if (b && !b.error) notes.push(`(3) all ${b.sent} answered ${ms(b.allAnsweredMs)} after the first was sent; count settled: ${b.settled ? 'yes' : 'NO'} ("${b.countShown}"); ${b.framesOver50Ms} frames over 50 ms; WebSocket closes: ${b.wsCloses.length ? b.wsCloses.join(', ') : 'none'}; ids from (2) found: ${b.earlierFound} / ${b.earlierSent}; list walked in ${ms(b.scrollMs)} (${b.scrollFrames} frames${b.scrollTimedOut ? ', TIMED OUT' : ''}), at most ${b.maxRowsInDomScrolling} .row in the DOM${b.missing.length ? `; missing, e.g. ${b.missing.slice(0, 3).join(', ')}` : ''}`);
+  if (fp?.loads)
+    notes.push(
+      `(1) each load: first rows ${fp.loads.map((l) => Math.round(l.firstRowsMs)).join(', ')} ms; first page of /api/requests answered at ${fp.loads.map((l) => (l.firstPage ? Math.round(l.firstPage.endMs) : '–')).join(', ')} ms; /api/jobs?full=1 (${fp.loads[0].jobs ? `${(fp.loads[0].jobs.bytes / 1e6).toFixed(2)} MB` : '–'}) at ${fp.loads.map((l) => (l.jobs ? Math.round(l.jobs.endMs) : '–')).join(', ')} ms; longest task during each load ${fp.loads.map((l) => Math.round(l.longestTaskMs)).join(', ')} ms`,
+    );
+  if (fp?.scroll)
+    notes.push(
+      `(1) scroll: ${fp.scroll.frames} frames, ${fp.scroll.framesOver50Ms} over 50 ms, ${fp.scroll.longTasks} long tasks (longest ${ms(fp.scroll.longestTaskMs)})`,
+    );
+  if (a && !a.error)
+    notes.push(
+      `(2) clocks: page's minus this process's ${a.clock.offsetMs} ms (± ${a.clock.uncertaintyMs} ms; not corrected for); fastest ${ms1(a.minMs)}; answer → stream message in the page p50 / p99 / max ${ms1(a.answerToMessage.p50Ms)} / ${ms1(a.answerToMessage.p99Ms)} / ${ms1(a.answerToMessage.maxMs)}, message → row ${ms1(a.messageToRow.p50Ms)} / ${ms1(a.messageToRow.p99Ms)} / ${ms1(a.messageToRow.maxMs)}; receiver answer p99 ${ms1(a.answerP99Ms)}; sends ran ${ms(a.sendSpanMs)} (at most ${ms1(a.maxSendLateMs)} late; this process's longest stall ${ms1(a.benchLoopDelayMaxMs)}, which makes an answer look later and its latency shorter); page meanwhile: longest frame gap ${ms1(a.page.longestFrameGapMs)}, ${a.page.longTasks} long tasks (longest ${ms(a.page.longestTaskMs)}); WebSocket closes: ${a.wsCloses.length ? a.wsCloses.join(', ') : 'none'}`,
+    );
+  if (b && !b.error)
+    notes.push(
+      `(3) all ${b.sent} answered ${ms(b.allAnsweredMs)} after the first was sent; count settled: ${b.settled ? 'yes' : 'NO'} ("${b.countShown}"); ${b.framesOver50Ms} frames over 50 ms; WebSocket closes: ${b.wsCloses.length ? b.wsCloses.join(', ') : 'none'}; ids from (2) found: ${b.earlierFound} / ${b.earlierSent}; list walked in ${ms(b.scrollMs)} (${b.scrollFrames} frames${b.scrollTimedOut ? ', TIMED OUT' : ''}), at most ${b.maxRowsInDomScrolling} .row in the DOM${b.missing.length ? `; missing, e.g. ${b.missing.slice(0, 3).join(', ')}` : ''}`,
+    );
   for (const [name, section] of Object.entries(r)) {
     for (const e of section?.errors ?? []) notes.push(`page error in ${name}: ${e}`);
   }
   const moved = [fp?.scroll?.framesMovedBackByThePage, b?.scrollMovedBackByThePage].filter((n) => n > 0);
-  if (moved.length) notes.push(`WARNING: scrolling #list does not stick: after a scroll the page set scrollTop back (${moved.join(' and ')} frames), so the list cannot be scrolled past its first screen`);
+  if (moved.length)
+    notes.push(
+      `WARNING: scrolling #list does not stick: after a scroll the page set scrollTop back (${moved.join(' and ')} frames), so the list cannot be scrolled past its first screen`,
+    );
   const drops = [...(a?.wsCloses ?? []), ...(b?.wsCloses ?? []), ...(rr?.runs ?? []).flatMap((run) => run.page?.wsCloses ?? [])];
-  if (drops.length) notes.push(`WARNING: the page's WebSocket was closed ${drops.length} time(s) (codes ${[...new Set(drops)].join(', ')}; 4001 = hook-catch dropped it for reading too slowly)`);
+  if (drops.length)
+    notes.push(
+      `WARNING: the page's WebSocket was closed ${drops.length} time(s) (codes ${[...new Set(drops)].join(', ')}; 4001 = hook-catch dropped it for reading too slowly)`,
+    );
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));
   out.push('', `Results in ${meta.resultsFile}`);
   return out.join('\n') + '\n';
@@ -991,10 +1163,14 @@ async function main() {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
     loadAverageAtStart: loadavg().map((x) => x.toFixed(2)),
-    pinned: PIN ? `Chromium on CPU ${BROWSER_CPU}; this process (autocannon), hook-catch and the bare server on CPU 0` : 'no (BENCH_PAGE_PIN=0, one CPU, or no taskset)',
+    pinned: PIN
+      ? `Chromium on CPU ${BROWSER_CPU}; this process (autocannon), hook-catch and the bare server on CPU 0`
+      : 'no (BENCH_PAGE_PIN=0, one CPU, or no taskset)',
     viewport: VIEWPORT,
     bodyBytes: Buffer.byteLength(jobDeliveries(JOB_COUNT)()),
-    bodies: PLAIN_BODIES ? '(2) and (3): bodies that name no job (BENCH_PAGE_BODIES=plain); (4): each names one of 1,000 jobs' : `each names one of ${JOB_COUNT} jobs, round-robin (bench/payload.js jobDeliveries)`,
+    bodies: PLAIN_BODIES
+      ? '(2) and (3): bodies that name no job (BENCH_PAGE_BODIES=plain); (4): each names one of 1,000 jobs'
+      : `each names one of ${JOB_COUNT} jobs, round-robin (bench/payload.js jobDeliveries)`,
     clock: 'performance.timeOrigin + performance.now(), in this process and in the page',
     rowShown: "when a MutationObserver (installed before the page's script) first saw a .row[data-id] added; the row is painted at the end of that same frame",
     frames: 'intervals between requestAnimationFrame callbacks, recorded in the page',

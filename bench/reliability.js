@@ -68,7 +68,17 @@ for (const [name, run] of PARTS) {
 }
 const seconds = Math.round((performance.now() - t0) / 1000);
 const broken = [...errors.map((e) => `${e} (the part did not finish)`), ...failures(results)];
-const meta = { date: new Date().toISOString(), seed, quick, settings: SETTINGS, node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, seconds };
+const meta = {
+  date: new Date().toISOString(),
+  seed,
+  quick,
+  settings: SETTINGS,
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  seconds,
+};
 
 const out = [
   `hook-catch reliability: seed ${seed}${quick ? ' (quick)' : ''}, Node ${process.version}, ${meta.cpus} CPUs, ${seconds} s`,

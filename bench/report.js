@@ -27,12 +27,40 @@ export function addRatios(rows) {
 }
 
 export function table(rows) {
-  const head = ['Scenario', 'Conns', 'req/s', 'p50 ms', 'p99 ms', 'longest stall ms', 'p99 loop delay ms', 'longest stall less CPU waits ms', 'Peak RSS MB', 'req/s vs bare', 'p99 vs bare', 'req/s vs empty store', 'Spawn→ready ms', 'start() ms', 'Stored start→end', 'Errors'];
+  const head = [
+    'Scenario',
+    'Conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'longest stall ms',
+    'p99 loop delay ms',
+    'longest stall less CPU waits ms',
+    'Peak RSS MB',
+    'req/s vs bare',
+    'p99 vs bare',
+    'req/s vs empty store',
+    'Spawn→ready ms',
+    'start() ms',
+    'Stored start→end',
+    'Errors',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_h, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const r of rows) {
     const l = r.load;
     const cells = l
-      ? [fmtInt(l.reqPerSec), fmt(l.p50Ms, 2), fmt(l.p99Ms, 2), fmt(r.loopDelay?.maxMs, 1), fmt(r.loopDelay?.p99Ms, 2), fmt(r.loopDelay?.maxOwnMs, 1), fmt(r.peakRssMb, 1), ratio(r.vsBareReqPerSec), ratio(r.vsBareP99), ratio(r.vsEmptyReqPerSec)]
+      ? [
+          fmtInt(l.reqPerSec),
+          fmt(l.p50Ms, 2),
+          fmt(l.p99Ms, 2),
+          fmt(r.loopDelay?.maxMs, 1),
+          fmt(r.loopDelay?.p99Ms, 2),
+          fmt(r.loopDelay?.maxOwnMs, 1),
+          fmt(r.peakRssMb, 1),
+          ratio(r.vsBareReqPerSec),
+          ratio(r.vsBareP99),
+          ratio(r.vsEmptyReqPerSec),
+        ]
       : ['–', '–', '–', '–', '–', '–', '–', '', '', ''];
     const errors = r.error ? `FAILED: ${r.error}` : hadErrors(r) ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : '0';
     const startMs = r.startMs == null ? '–' : fmtInt(r.startMs);
@@ -63,13 +91,46 @@ export function targets(rows) {
     ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
     ['req/s with a /ws reader >= 0.95 × empty-store req/s', [streamed, hc], () => streamed.vsEmptyReqPerSec, '>=', 0.95, '×', () => streamedNote(streamed)],
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
-    ['req/s with response rules + signature check at 32 conns >= 0.6 × bare', [signed, bare], () => signed.vsBareReqPerSec, '>=', 0.6, '×', () => signed.checked && 'every sampled capture valid and answered by the rule'],
+    [
+      'req/s with response rules + signature check at 32 conns >= 0.6 × bare',
+      [signed, bare],
+      () => signed.vsBareReqPerSec,
+      '>=',
+      0.6,
+      '×',
+      () => signed.checked && 'every sampled capture valid and answered by the rule',
+    ],
     ['p99 with response rules + signature check at 32 conns <= 2 × bare p99', [signed, bare], () => signed.vsBareP99, '<=', 2, '×'],
     ['bytes/s with 1 MiB bodies at 32 conns >= 0.5 × bare', [big, bigBare], () => big.vsBareBytesPerSec, '>=', 0.5, '×'],
     ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
-    ['ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms', [wait], () => wait.p99Ms, '<', 20, ' ms', () => `p50 ${wait.p50Ms.toFixed(1)} ms, max ${wait.maxMs.toFixed(1)} ms`],
-    ['waiters that never returned at 200 webhooks/s: 0', [wait], () => wait.neverReturned + wait.wrongAnswer, '<=', 0, '', () => `${wait.neverReturned} never returned, ${wait.wrongAnswer} returned something else, of ${wait.jobs}${wait.sendFailed ? `; ${wait.sendFailed} webhooks not answered 2xx` : ''}`],
-    ['start() with 50,000 stored and 5,000 jobs < 1000 ms', [ready], () => ready.startMs, '<', 1000, ' ms', () => `median of ${ready.starts.length}, slowest ${Math.round(ready.startMaxMs)} ms; jobs derived ${Math.round(ready.jobsReadyMs)} ms`],
+    [
+      'ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms',
+      [wait],
+      () => wait.p99Ms,
+      '<',
+      20,
+      ' ms',
+      () => `p50 ${wait.p50Ms.toFixed(1)} ms, max ${wait.maxMs.toFixed(1)} ms`,
+    ],
+    [
+      'waiters that never returned at 200 webhooks/s: 0',
+      [wait],
+      () => wait.neverReturned + wait.wrongAnswer,
+      '<=',
+      0,
+      '',
+      () =>
+        `${wait.neverReturned} never returned, ${wait.wrongAnswer} returned something else, of ${wait.jobs}${wait.sendFailed ? `; ${wait.sendFailed} webhooks not answered 2xx` : ''}`,
+    ],
+    [
+      'start() with 50,000 stored and 5,000 jobs < 1000 ms',
+      [ready],
+      () => ready.startMs,
+      '<',
+      1000,
+      ' ms',
+      () => `median of ${ready.starts.length}, slowest ${Math.round(ready.startMaxMs)} ms; jobs derived ${Math.round(ready.jobsReadyMs)} ms`,
+    ],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

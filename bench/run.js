@@ -69,7 +69,9 @@ function jobsNote(r) {
 /** The file system the stores live on (fsync means little on tmpfs). */
 function fileSystemOf(path) {
   try {
-    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '));
     const best = mounts.filter((m) => m[1] && (path === m[1] || path.startsWith(m[1].endsWith('/') ? m[1] : `${m[1]}/`)));
     best.sort((a, b) => b[1].length - a[1].length);
     return best[0]?.[2] ?? 'unknown';
@@ -90,7 +92,8 @@ const meta = {
   maxRequests: 'N for a store that starts with N stored; uncapped for an empty one; about 1 GB of bodies for the large-body rows',
   pinning: pinning(),
   jobBodies: 'with N jobs: each body, built per request, names the next job round-robin; a job hears running, running, succeeded, and again',
-  loopDelay: "perf_hooks.monitorEventLoopDelay in the server's process, 1 ms resolution, reset after the warm-up; ms beyond the 1 ms tick; maxOwnMs is maxMs less the main thread's waits for a CPU",
+  loopDelay:
+    "perf_hooks.monitorEventLoopDelay in the server's process, 1 ms resolution, reset after the warm-up; ms beyond the 1 ms tick; maxOwnMs is maxMs less the main thread's waits for a CPU",
   tmpdir: tmpdir(),
   tmpdirFileSystem: fileSystemOf(tmpdir()),
 };
@@ -134,9 +137,15 @@ for (const r of rows.filter((r) => r.load && hadErrors(r))) {
 for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
   const dropped = r.storedAtEnd == null ? 0 : r.stored + r.capturedSinceStart - r.storedAtEnd;
   const notes = [];
-  if (r.prefillMs != null) notes.push(`prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)} (ready to receive), jobs derived from the stored requests ${fmtMs(r.jobsReadyMs)} after start (in the background; the load began after it)`);
+  if (r.prefillMs != null)
+    notes.push(
+      `prefilled in ${fmtMs(r.prefillMs)}, start() ${fmtMs(r.startMs)} (ready to receive), jobs derived from the stored requests ${fmtMs(r.jobsReadyMs)} after start (in the background; the load began after it)`,
+    );
   if (r.jobs) notes.push(jobsNote(r));
-  if (dropped > 0) notes.push(`captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`);
+  if (dropped > 0)
+    notes.push(
+      `captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`,
+    );
   if (r.key === SIGNED_RULES_SCENARIO.key && r.checked) notes.push(signedRulesNote(r));
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }

@@ -25,7 +25,16 @@ export const SMALL_BODY = webhookPayload(0);
  */
 export async function runScenario(s, { seconds, log, tempDirs }) {
   const body = s.bodyBytes ? largeBody(s.bodyBytes) : SMALL_BODY;
-  const row = { key: s.key, name: s.name, server: s.server, connections: s.connections, stored: s.stored ?? 0, jobs: s.jobs ?? 0, fsync: !!s.fsync, bodyBytes: Buffer.byteLength(body) };
+  const row = {
+    key: s.key,
+    name: s.name,
+    server: s.server,
+    connections: s.connections,
+    stored: s.stored ?? 0,
+    jobs: s.jobs ?? 0,
+    fsync: !!s.fsync,
+    bodyBytes: Buffer.byteLength(body),
+  };
   let child;
   let dir;
   let reader;
@@ -42,7 +51,13 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
     child = started.child;
     row.readyMs = started.readyMs;
     row.startMs = started.info.startMs ?? null;
-    if (s.server === 'hook-catch') Object.assign(row, { storedAtStart: started.info.stored, jobsAtStart: started.info.jobs, registerMs: started.info.registerMs, jobsReadyMs: started.info.jobsReadyMs });
+    if (s.server === 'hook-catch')
+      Object.assign(row, {
+        storedAtStart: started.info.stored,
+        jobsAtStart: started.info.jobs,
+        registerMs: started.info.registerMs,
+        jobsReadyMs: started.info.jobsReadyMs,
+      });
     if (s.streamReader) reader = (await runNode(join(here, 'stream-reader.js'), [`ws://127.0.0.1:${started.info.inspectorPort}/ws`], { cpu: LOAD_CPU })).child;
     log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
     row.load = await measure({
@@ -89,7 +104,16 @@ async function hookCatchArgs(s, row, dir, log) {
   }
   const maxRequests = s.maxRequests ?? (s.stored || UNCAPPED);
   row.maxRequests = maxRequests;
-  return ['--dir', dir, '--max-requests', String(maxRequests), ...(s.fsync ? ['--fsync'] : []), '--jobs', String(row.jobs), ...(s.options ? ['--options', JSON.stringify(s.options)] : [])];
+  return [
+    '--dir',
+    dir,
+    '--max-requests',
+    String(maxRequests),
+    ...(s.fsync ? ['--fsync'] : []),
+    '--jobs',
+    String(row.jobs),
+    ...(s.options ? ['--options', JSON.stringify(s.options)] : []),
+  ];
 }
 
 export function fileMb(path) {

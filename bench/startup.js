@@ -19,7 +19,12 @@ const JOBS = 5_000;
 /** Fresh starts timed; the median is judged, the slowest reported with it. */
 const STARTS = 3;
 
-export const STARTUP_SCENARIO = { key: 'hook-catch-ready-50k-5k-jobs', name: 'hook-catch start-up, 50,000 stored and 5,000 jobs', server: 'hook-catch', run: runStartup };
+export const STARTUP_SCENARIO = {
+  key: 'hook-catch-ready-50k-5k-jobs',
+  name: 'hook-catch start-up, 50,000 stored and 5,000 jobs',
+  server: 'hook-catch',
+  run: runStartup,
+};
 
 async function runStartup(s, { log, tempDirs }) {
   const row = { key: s.key, name: s.name, server: s.server, stored: STORED, jobs: JOBS, starts: [] };
@@ -30,7 +35,10 @@ async function runStartup(s, { log, tempDirs }) {
     log(`  prefilling ${STORED} requests`);
     row.prefillMs = (await runNode(join(here, 'prefill.js'), [dir, String(STORED), String(STORED)], { waitForExit: true, cpu: LOAD_CPU })).info.ms;
     log(`  registering ${JOBS} jobs with hc.expect() on it, then closing`);
-    const first = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', String(JOBS), '--job-offset', String(STORED)], { cpu: LOAD_CPU, timeoutMs: 120_000 });
+    const first = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', String(JOBS), '--job-offset', String(STORED)], {
+      cpu: LOAD_CPU,
+      timeoutMs: 120_000,
+    });
     row.registerMs = first.info.registerMs;
     await stop(first.child, 15_000);
     row.registrationsSaved = savedRegistrations(join(dir, 'jobs.json'));
@@ -39,7 +47,15 @@ async function runStartup(s, { log, tempDirs }) {
     if (first.info.registeredJobs !== JOBS) throw new Error(`hook-catch knew ${first.info.registeredJobs} registered jobs after registering ${JOBS}`);
     for (let i = 0; i < STARTS; i++) {
       const { child, info, readyMs } = await runNode(join(here, 'hook-catch-server.js'), [...args, '--jobs', '0'], { cpu: SERVER_CPU, timeoutMs: 120_000 });
-      row.starts.push({ startMs: info.startMs, jobsReadyMs: info.jobsReadyMs, spawnToReadyMs: readyMs, stored: info.stored, jobs: info.jobs, registeredJobs: info.registeredJobs, peakRssMb: peakRssMb(child.pid) });
+      row.starts.push({
+        startMs: info.startMs,
+        jobsReadyMs: info.jobsReadyMs,
+        spawnToReadyMs: readyMs,
+        stored: info.stored,
+        jobs: info.jobs,
+        registeredJobs: info.registeredJobs,
+        peakRssMb: peakRssMb(child.pid),
+      });
       await stop(child, 15_000);
       log(`  start ${i + 1}: start() ${Math.round(info.startMs)} ms, jobs derived ${Math.round(info.jobsReadyMs)} ms after start began`);
     }

@@ -22,7 +22,12 @@ const MAX_IN_FLIGHT = 64;
 /** How long a waiter's long-poll may last beyond the sending: a waiter not answered by then never returned. */
 const GRACE_MS = 15_000;
 
-export const WAIT_SCENARIO = { key: 'hook-catch-wait-200', name: 'hook-catch, ack -> wait returning, 200 webhooks/s', server: 'hook-catch', run: runWaitLatency };
+export const WAIT_SCENARIO = {
+  key: 'hook-catch-wait-200',
+  name: 'hook-catch, ack -> wait returning, 200 webhooks/s',
+  server: 'hook-catch',
+  run: runWaitLatency,
+};
 
 async function runWaitLatency(s, { seconds, log, tempDirs }) {
   const count = Math.round(RATE * seconds);
@@ -88,13 +93,18 @@ async function register(agent, port, id) {
  */
 async function startWaiters(agent, port, count, timeoutMs) {
   const waiters = new Array(count);
-  await pool(count, 64, (i) => new Promise((written, failed) => {
-    const path = `/api/jobs/${encodeURIComponent(jobId(i))}/wait?timeout=${timeoutMs}ms`;
-    waiters[i] = send({ agent, port, path, timeoutMs: timeoutMs + 10_000, onSent: written }).catch((error) => {
-      failed(error);
-      return { error: error.message };
-    });
-  }));
+  await pool(
+    count,
+    64,
+    (i) =>
+      new Promise((written, failed) => {
+        const path = `/api/jobs/${encodeURIComponent(jobId(i))}/wait?timeout=${timeoutMs}ms`;
+        waiters[i] = send({ agent, port, path, timeoutMs: timeoutMs + 10_000, onSent: written }).catch((error) => {
+          failed(error);
+          return { error: error.message };
+        });
+      }),
+  );
   return waiters;
 }
 

@@ -62,10 +62,17 @@ function build(root) {
     const path = join(root, config);
     const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(path, ts.sys.readFile).config, ts.sys, dirname(path));
     // A file alone cannot tell that package.json makes it an ES module (NodeNext's rule), so it is told.
-    const compilerOptions = { ...parsed.options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, declaration: false, sourceMap: false };
+    const compilerOptions = {
+      ...parsed.options,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      declaration: false,
+      sourceMap: false,
+    };
     for (const file of parsed.fileNames) {
       const { outputText, diagnostics } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file, reportDiagnostics: true });
-      if (diagnostics?.length) throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }).trim());
+      if (diagnostics?.length)
+        throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }).trim());
       writeWhole(join(parsed.options.outDir, relative(parsed.options.rootDir, file)).replace(/\.ts$/, '.js'), outputText);
     }
   }

@@ -33,19 +33,35 @@ const provider = createServer((_req, res) => {
 });
 await new Promise((resolve) => provider.listen(0, '127.0.0.1', resolve));
 const providerUrl = `http://127.0.0.1:${provider.address().port}`;
-const hc = await start({ port: 0, inspectorPort: 0, dir, output: 'none', tunnel: false, publicUrl: 'https://hooks.example.com', maxBody: 100_000, forward: appUrl });
+const hc = await start({
+  port: 0,
+  inspectorPort: 0,
+  dir,
+  output: 'none',
+  tunnel: false,
+  publicUrl: 'https://hooks.example.com',
+  maxBody: 100_000,
+  forward: appUrl,
+});
 await hc.rules.add({ path: '/webhook/upload', status: 503, headers: [['Retry-After', '30']] });
 const browser = await launchChromium();
 try {
   const post = (body, path = '/webhook', type = 'application/json', headers = {}) =>
-    fetch(hc.webhookUrl.replace('/webhook', path), { method: 'POST', body, headers: { 'Content-Type': type, 'User-Agent': 'ExampleAI-Webhooks/2.1', ...headers } });
+    fetch(hc.webhookUrl.replace('/webhook', path), {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': type, 'User-Agent': 'ExampleAI-Webhooks/2.1', ...headers },
+    });
   const transcript = 'a919924e-ce4e-11ed-9d6c-0050569a11b3';
   const summary = 'c07f2f60-0b1e-4c1a-8d4e-1f2a9e0b7d41';
   const diarize = '5b1d8e3a-77c2-4f7e-9a0e-2c4b8d6f1e90';
   await hc.expect(transcript, { label: 'speech-to-text: call 1042' });
   await hc.expect(summary, { label: 'summary: weekly sync' });
   await hc.expect(diarize, { label: 'diarize: support line' });
-  await hc.expect('task_01HZX4Q8N2', { label: 'video render', poll: { url: `${providerUrl}/v1/tasks/{jobId}`, statusPath: 'body.status', everyMs: 500, graceMs: 2000 } });
+  await hc.expect('task_01HZX4Q8N2', {
+    label: 'video render',
+    poll: { url: `${providerUrl}/v1/tasks/{jobId}`, statusPath: 'body.status', everyMs: 500, graceMs: 2000 },
+  });
   await jobReaches('task_01HZX4Q8N2', (job) => job.poll?.provider?.statusWord === 'rendering');
   await pause(700);
   await post(JSON.stringify({ jobId: transcript, api: '/ai/audio/v1/async/speech-to-text', status: 'InProgress' }));
@@ -57,11 +73,21 @@ try {
     completionTime: '2026-11-23T09:14:09.133Z',
     expirationTime: '2026-11-30T09:14:07.512Z',
     status: 'Success',
-    response: { speakerCount: 2, utterances: [{ speakerId: '0', text: 'Thanks for calling, how can I help?', start: 0.4, end: 2.1, confidence: 0.97 }, { speakerId: '1', text: 'My order has not arrived yet.', start: 2.6, end: 4.3, confidence: 0.94 }] },
+    response: {
+      speakerCount: 2,
+      utterances: [
+        { speakerId: '0', text: 'Thanks for calling, how can I help?', start: 0.4, end: 2.1, confidence: 0.97 },
+        { speakerId: '1', text: 'My order has not arrived yet.', start: 2.6, end: 4.3, confidence: 0.94 },
+      ],
+    },
   });
   await post(done, '/webhook', 'application/json', { 'X-Signature': 'v1=5f1c0a4e9b7d2c8a1e3f6b0d9c4a7e2f' });
   await pause(400);
-  const summaryDone = JSON.stringify({ jobId: summary, status: 'Completed', response: { summaries: [{ text: 'The team agreed to ship the beta on Friday.' }] } });
+  const summaryDone = JSON.stringify({
+    jobId: summary,
+    status: 'Completed',
+    response: { summaries: [{ text: 'The team agreed to ship the beta on Friday.' }] },
+  });
   await post(summaryDone);
   await pause(1200);
   await post(summaryDone); // the provider did not see our answer and sent it again

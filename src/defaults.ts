@@ -45,4 +45,3 @@ export const DEFAULTS = {
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
 } as const;
-

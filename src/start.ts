@@ -201,19 +201,42 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const here: Whereabouts = { startedAt: new Date() };
   let captured = 0;
   const own = (): OwnAddresses => ({ ports: here.info ? [here.info.receiverPort, here.info.inspectorPort] : [], publicUrl: here.publicState?.url ?? null });
-  const forwarding = await openForwarding(options.forward && { url: options.forward, mode: options.forwardMode, timeoutMs: options.forwardTimeoutMs, maxAnswer: options.maxBody, insecure: options.insecure }, {
-    store,
-    dir: options.dir,
-    jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
-    onForwarded: (id, note) => parts.events.emit('forwarded', id, note),
-    onQueue: (queued) => parts.events.emit('forwardQueue', queued),
-    publicUrl: () => here.publicState?.url ?? null,
-    say: reporter,
-  });
+  const forwarding = await openForwarding(
+    options.forward && {
+      url: options.forward,
+      mode: options.forwardMode,
+      timeoutMs: options.forwardTimeoutMs,
+      maxAnswer: options.maxBody,
+      insecure: options.insecure,
+    },
+    {
+      store,
+      dir: options.dir,
+      jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
+      onForwarded: (id, note) => parts.events.emit('forwarded', id, note),
+      onQueue: (queued) => parts.events.emit('forwardQueue', queued),
+      publicUrl: () => here.publicState?.url ?? null,
+      say: reporter,
+    },
+  );
   if (forwarding) teardown.add(() => forwarding.close()); // last: requests in flight finish their forwards first
-  const status = statusOf(options, parts, here, () => captured, forwarding?.forwarder ?? null, () => stream.clients);
+  const status = statusOf(
+    options,
+    parts,
+    here,
+    () => captured,
+    forwarding?.forwarder ?? null,
+    () => stream.clients,
+  );
   const port = () => (servers.inspectorServer.address() as AddressInfo).port;
-  const stream = createStream({ events: parts.events, store, matchOf: (id) => jobs.registry.matchOf(id), port, status, sendBufferBytes: options.streamBufferBytes });
+  const stream = createStream({
+    events: parts.events,
+    store,
+    matchOf: (id) => jobs.registry.matchOf(id),
+    port,
+    status,
+    sendBufferBytes: options.streamBufferBytes,
+  });
   const route = createRoute({
     jobs: (request) => (captured++, jobs.record(request)),
     forward: forwarding?.background ?? null,
@@ -226,7 +249,8 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const baseUrl = () => here.publicState?.url ?? here.info?.receiverUrl ?? 'http://localhost';
   const servers = createServers(options, parts, forwarding, route, { own, baseUrl, port }, status);
   servers.inspectorServer.on('upgrade', stream.upgrade);
-  if (options.maxConnections !== null) new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(servers.receiverServer);
+  if (options.maxConnections !== null)
+    new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(servers.receiverServer);
   teardown.add(() => servers.drain.close([servers.receiverServer, servers.inspectorServer], options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
   return listenAndPublish(options, parts, servers, here, reporter, teardown);
@@ -265,7 +289,14 @@ function createPoller(options: ResolvedOptions, { store, jobs, nextId }: Parts, 
 }
 
 /** The receiver's server (captures, then routes) and the inspector's, both ending keep-alive once closing. */
-function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwarding | null, route: Route, where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number }, status: () => Status) {
+function createServers(
+  options: ResolvedOptions,
+  parts: Parts,
+  forwarding: Forwarding | null,
+  route: Route,
+  where: { own: () => OwnAddresses; baseUrl: () => string; port: () => number },
+  status: () => Status,
+) {
   const { store, jobs, rules, events, nextId } = parts;
   const receiver = createReceiver({
     append: (request) => {
@@ -285,7 +316,11 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwa
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
   // A head must arrive whole within headersTimeoutMs; connections are checked for it every second.
-  const timeouts = { headersTimeout: options.headersTimeoutMs, requestTimeout: Math.max(DEFAULTS.requestTimeoutMs, options.headersTimeoutMs), connectionsCheckingInterval: 1000 };
+  const timeouts = {
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: Math.max(DEFAULTS.requestTimeoutMs, options.headersTimeoutMs),
+    connectionsCheckingInterval: 1000,
+  };
   const receiverServer = createServer({ maxHeaderSize: options.maxHeaderSize, requireHostHeader: false, ...timeouts }, drain.wrap(receiver.handle));
   receiver.attach(receiverServer, (handler) => drain.wrap(handler));
   drain.track(receiverServer);
@@ -298,7 +333,14 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwa
     onReplayed: (record: ReplayRecord) => events.emit('replayed', record),
     verifyRules: parts.verifier.rules,
   };
-  const fixtures = { log: store, matchOf, nextId, maxBody: options.maxBody, onImported: (request: CapturedRequest) => route(request, 0), baseUrl: where.baseUrl };
+  const fixtures = {
+    log: store,
+    matchOf,
+    nextId,
+    maxBody: options.maxBody,
+    onImported: (request: CapturedRequest) => route(request, 0),
+    baseUrl: where.baseUrl,
+  };
   const inspector = createInspector({ log: store, jobs, rules, replay, fixtures, port: where.port, status, publicUrl: () => where.own().publicUrl });
   const inspectorServer: Server = createServer(drain.wrap(inspector));
   drain.track(inspectorServer);
@@ -306,7 +348,14 @@ function createServers(options: ResolvedOptions, parts: Parts, forwarding: Forwa
 }
 
 /** Both servers listening, the public URL opened, the loop check, instance.json written, the banner. */
-async function listenAndPublish(options: ResolvedOptions, parts: Parts, servers: ReturnType<typeof createServers>, here: Whereabouts, reporter: Reporter, teardown: Teardown) {
+async function listenAndPublish(
+  options: ResolvedOptions,
+  parts: Parts,
+  servers: ReturnType<typeof createServers>,
+  here: Whereabouts,
+  reporter: Reporter,
+  teardown: Teardown,
+) {
   const receiverPort = await listen(servers.receiverServer, options.port, options.host, 'receiver', '--port');
   const inspectorPort = await listen(servers.inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
   const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {

@@ -4,8 +4,18 @@
 
 const SIZE_UNITS: Record<string, number> = {
   b: 1,
-  k: 1000, kb: 1000, m: 1000 ** 2, mb: 1000 ** 2, g: 1000 ** 3, gb: 1000 ** 3,
-  ki: 1024, kib: 1024, mi: 1024 ** 2, mib: 1024 ** 2, gi: 1024 ** 3, gib: 1024 ** 3,
+  k: 1000,
+  kb: 1000,
+  m: 1000 ** 2,
+  mb: 1000 ** 2,
+  g: 1000 ** 3,
+  gb: 1000 ** 3,
+  ki: 1024,
+  kib: 1024,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
 };
 
 /** 1536 -> "1.5 kB", 20_000_000 -> "20 MB". */
@@ -68,7 +78,11 @@ export function formatDuration(ms: number): string {
 
 /** 120_000 -> "2m", 1500 -> "1.5s", 250 -> "250ms": a duration as a flag would take it. */
 export function formatFlagDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;

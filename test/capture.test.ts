@@ -80,7 +80,9 @@ describe('hook-catch capture', () => {
       [2, true],
     ]);
     expect(cli.stderr()).toMatch(/received POST \/webhook 200 - job dup, completed \(a retry\)/);
-    expect(cli.stderr()).toMatch(/in the 20s settle time, 1 more delivery came \(1 duplicate\)\.\nhook-catch: all 1 job completed\.\nhook-catch: saved 2 fixtures to .*out: 2 deliveries \(1 duplicate\)\.\n$/);
+    expect(cli.stderr()).toMatch(
+      /in the 20s settle time, 1 more delivery came \(1 duplicate\)\.\nhook-catch: all 1 job completed\.\nhook-catch: saved 2 fixtures to .*out: 2 deliveries \(1 duplicate\)\.\n$/,
+    );
   });
 
   it('--settle 0 stops as soon as the jobs settle; a bad --settle is one line', TEST, async () => {
@@ -94,7 +96,9 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).not.toMatch(/--settle|settle time/);
     const bad = await runCli(['capture', '--expect', 'x', '--out', out, '--settle', 'soon', ...LOCAL]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr.split('\n')[0]).toBe("hook-catch: option '--settle <duration>' argument 'soon' is invalid. give a duration such as 3s, 500ms or 10s, or 0 for none.");
+    expect(bad.stderr.split('\n')[0]).toBe(
+      "hook-catch: option '--settle <duration>' argument 'soon' is invalid. give a duration such as 3s, 500ms or 10s, or 0 for none.",
+    );
   });
 
   it('exits 3 when a job failed, its deliveries saved all the same (a progress update too)', TEST, async () => {
@@ -161,7 +165,9 @@ describe('hook-catch capture', () => {
     expect(cli.stderr()).toMatch(/received PUT \/other\/path 200 \(2 of 2\)/);
     // Owner-only, like the store; and the credential kept in clear is named (never its value).
     for (const file of listed(cli)) expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(cli.stderr()).toContain('hook-catch: note: the files hold the values of Authorization in clear (they are readable by you only); --redact Authorization or --redact-default blanks them.\n');
+    expect(cli.stderr()).toContain(
+      'hook-catch: note: the files hold the values of Authorization in clear (they are readable by you only); --redact Authorization or --redact-default blanks them.\n',
+    );
     expect(cli.stderr()).not.toContain('s3cret');
   });
 
@@ -172,7 +178,11 @@ describe('hook-catch capture', () => {
     expect(ready).toMatchObject({ webhookUrl: expect.stringMatching(/\/webhook$/), publicWebhookUrl: null, inspectorUrl: expect.stringMatching(/^http:/) });
     await send(ready.webhookUrl, { method: 'POST', body: '{"jobId":"j1"}', headers: { 'X-Secret': 'hunter2' } });
     expect((await exited(cli)).code).toBe(0);
-    const lines = cli.stdout().trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = cli
+      .stdout()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['ready', 'done']);
     expect(lines[1]).toMatchObject({ outcome: 'completed', exitCode: 0, jobs: [{ id: 'j1', status: 'completed', deliveries: 1 }], requests: 1 });
     const fixture = await loadFixture(lines[1].files[0]);
@@ -194,7 +204,10 @@ describe('hook-catch capture', () => {
 
   it('bad usage is one line and exit 1', TEST, async () => {
     const out = join(await tempDir(), 'out');
-    for (const args of [['--out', out], ['--expect', 'a', '--count', '1', '--out', out]]) {
+    for (const args of [
+      ['--out', out],
+      ['--expect', 'a', '--count', '1', '--out', out],
+    ]) {
       const result = await runCli(['capture', ...args, ...LOCAL]);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
@@ -203,7 +216,18 @@ describe('hook-catch capture', () => {
     expect(existsSync(out)).toBe(false);
     // start's flags, from the same definitions.
     const help = await runCli(['capture', '--help']);
-    for (const flag of ['--expect', '--count', '--url-file', '--redact-default', '--port', '--dir', '--job-id-path', '--forward', '--authtoken', '--require-tunnel']) {
+    for (const flag of [
+      '--expect',
+      '--count',
+      '--url-file',
+      '--redact-default',
+      '--port',
+      '--dir',
+      '--job-id-path',
+      '--forward',
+      '--authtoken',
+      '--require-tunnel',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });

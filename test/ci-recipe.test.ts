@@ -17,7 +17,8 @@ async function recipeSteps(): Promise<Map<string, Step>> {
   const page = await readFile(join(ROOT, 'docs', 'fixtures-and-ci.md'), 'utf8');
   const at = page.indexOf('<!-- example: github-actions -->');
   const yaml = at === -1 ? undefined : /^```yaml\n([\s\S]*?)```/m.exec(page.slice(at))?.[1];
-  if (!yaml?.includes('capture.exit')) throw new Error('no GitHub Actions job using capture.exit after <!-- example: github-actions --> in docs/fixtures-and-ci.md');
+  if (!yaml?.includes('capture.exit'))
+    throw new Error('no GitHub Actions job using capture.exit after <!-- example: github-actions --> in docs/fixtures-and-ci.md');
   const steps = new Map<string, Step>();
   let step: Step | undefined;
   const lines = yaml.split('\n');
@@ -39,7 +40,11 @@ async function recipeSteps(): Promise<Map<string, Step>> {
       }
     } else {
       const margin = /^\s*/.exec(block[0]!)![0].length;
-      step.run = block.map((entry) => entry.slice(margin)).join('\n').trimEnd() + '\n';
+      step.run =
+        block
+          .map((entry) => entry.slice(margin))
+          .join('\n')
+          .trimEnd() + '\n';
     }
   }
   return steps;
@@ -124,7 +129,7 @@ async function runJob(outcome: (input: string) => string | undefined, timeout: s
 
 const fixturesOf = async (project: string) => (existsSync(join(project, 'test', 'fixtures')) ? readdir(join(project, 'test', 'fixtures')) : []);
 
-describe("the GitHub Actions job of docs/fixtures-and-ci.md, run as Actions runs it (bash -e, GITHUB_ACTIONS=true)", () => {
+describe('the GitHub Actions job of docs/fixtures-and-ci.md, run as Actions runs it (bash -e, GITHUB_ACTIONS=true)', () => {
   it('without an ngrok token the first step fails at once, saying why, with capture.exit written', { timeout: 120_000 }, async () => {
     const steps = await recipeSteps();
     const step = steps.get('Start capturing (in the background)')!;
@@ -144,7 +149,7 @@ describe("the GitHub Actions job of docs/fixtures-and-ci.md, run as Actions runs
     expect(await fixturesOf(project)).toHaveLength(2);
   });
 
-  it('a job failed: the last step fails with capture\'s exit code 3, and both fixtures are saved', { timeout: 150_000 }, async () => {
+  it("a job failed: the last step fails with capture's exit code 3, and both fixtures are saved", { timeout: 150_000 }, async () => {
     const { project, waited, exitFile } = await runJob((input) => (input.includes('long') ? 'failed' : 'completed'), '60s');
     expect(waited.code, waited.output).toBe(3);
     expect(waited.output).toMatch(/job long failed \(the payload says "failed"\)/);

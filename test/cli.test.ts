@@ -145,7 +145,9 @@ describe('hook-catch CLI', () => {
     const cli = await startCli(dir);
     const sent = new Map<string, Buffer>();
     const N = 300;
-    const bodies = Array.from({ length: N }, (_, i) => Buffer.concat([Buffer.from(`{"n":${i},"bin":"`), Buffer.from([i % 256, 0xff, 0x00]), Buffer.from('"}')]));
+    const bodies = Array.from({ length: N }, (_, i) =>
+      Buffer.concat([Buffer.from(`{"n":${i},"bin":"`), Buffer.from([i % 256, 0xff, 0x00]), Buffer.from('"}')]),
+    );
     for (let i = 0; i < N; i += 30) {
       await Promise.all(
         bodies.slice(i, i + 30).map(async (body) => {
@@ -217,7 +219,7 @@ describe('hook-catch CLI', () => {
     const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
     const ids: string[] = [];
     for (const body of [Buffer.from('{"jobId":"one","status":"done"}'), binary]) {
-      ids.push((((await (await fetch(cli.ready.webhookUrl, { method: 'POST', body })).json()) as { id: string }).id));
+      ids.push(((await (await fetch(cli.ready.webhookUrl, { method: 'POST', body })).json()) as { id: string }).id);
     }
     cli.child.kill('SIGTERM');
     await cli.exited;

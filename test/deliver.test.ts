@@ -17,7 +17,9 @@ async function captured(bodies: string[], headers: Record<string, string> = {}):
   const hc = await startHookCatch({ dir });
   const ids: string[] = [];
   for (const body of bodies) {
-    ids.push(json(await send(`${hc.receiverUrl}/hooks/job?src=test`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body })).id);
+    ids.push(
+      json(await send(`${hc.receiverUrl}/hooks/job?src=test`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body })).id,
+    );
   }
   return { dir, ids, hc };
 }
@@ -34,7 +36,7 @@ function countingApp(answer: (seen: number, request: Recorded) => AppAnswer) {
 }
 
 describe('hook-catch deliver', () => {
-  it("retries like a provider until the app acknowledges, byte-exact (a signature still verifies), and reports every attempt; exit 0", async () => {
+  it('retries like a provider until the app acknowledges, byte-exact (a signature still verifies), and reports every attempt; exit 0', async () => {
     const body = '{"jobId":"t-1","status":"completed"}';
     const signature = `sha256=${createHmac('sha256', 'gh-secret').update(body).digest('hex')}`;
     const { dir, ids } = await captured([body], { 'X-Hub-Signature-256': signature });
@@ -92,7 +94,10 @@ describe('hook-catch deliver', () => {
     expect(report.checks.acknowledged.ok).toBe(true);
     expect(report.checks.idempotent.ok).toBe(false);
     expect(report.checks.duplicatesNo5xx.ok).toBe(true);
-    expect(report.webhooks[0].sends.map((s: any) => [s.order, s.duplicate, s.attempts[0].status])).toEqual([[1, false, 201], [2, true, 200]]);
+    expect(report.webhooks[0].sends.map((s: any) => [s.order, s.duplicate, s.attempts[0].status])).toEqual([
+      [1, false, 201],
+      [2, true, 200],
+    ]);
   });
 
   it('--shuffle: a capture with the same bytes as an earlier one, sent first, is the original; the table is in the order sent', async () => {
@@ -101,7 +106,13 @@ describe('hook-catch deliver', () => {
     // The app fails the first time it sees a body (its first delivery is retried), then takes it.
     const app = await countingApp((n) => (n === 1 ? { status: 503 } : { status: 200 }));
     const run = await runCli(['deliver', ...ids, '--to', app.url, '--shuffle', '--seed', '8', ...FAST, '--dir', dir]);
-    expect(app.received.map((r) => r.body.toString())).toEqual(['{"jobId":"dup","n":1}', '{"jobId":"dup","n":1}', '{"jobId":"other"}', '{"jobId":"other"}', '{"jobId":"dup","n":1}']);
+    expect(app.received.map((r) => r.body.toString())).toEqual([
+      '{"jobId":"dup","n":1}',
+      '{"jobId":"dup","n":1}',
+      '{"jobId":"other"}',
+      '{"jobId":"other"}',
+      '{"jobId":"dup","n":1}',
+    ]);
     expect(run.stdout).toContain('✓ no 5xx after a duplicate');
     expect(run.stdout).toContain('✓ the same body answered the same way every time (idempotent)');
     expect(run.code).toBe(0);
@@ -112,7 +123,9 @@ describe('hook-catch deliver', () => {
     const failing = await countingApp((n) => (n === 1 ? { status: 200 } : { status: 500 }));
     const again = await runCli(['deliver', ...ids, '--to', failing.url, '--shuffle', '--seed', '8', '--retries', '1', '--json', '--dir', dir]);
     expect(again.code).toBe(2);
-    expect(JSON.parse(again.stdout).checks.duplicatesNo5xx.problems).toEqual([`${shortId(ids[0]!)} (same body as ${shortId(ids[2]!)}, sent before it): answered 500`]);
+    expect(JSON.parse(again.stdout).checks.duplicatesNo5xx.problems).toEqual([
+      `${shortId(ids[0]!)} (same body as ${shortId(ids[2]!)}, sent before it): answered 500`,
+    ]);
   });
 
   it('a slow app: an attempt past --timeout fails and is retried, as a provider would', async () => {
@@ -160,7 +173,10 @@ describe('hook-catch deliver', () => {
     const cases: [string[], RegExp][] = [
       [['deliver', '--to', 'http://127.0.0.1:9'], /^hook-catch: What to deliver\? Give request ids, or --job <id>, or --file/],
       [['deliver', ids[0]!], /^hook-catch: Where to\? Give --to <url>/],
-      [['deliver', ids[0]!, '--to', 'http://127.0.0.1:9', '--backoff', '2m,soon'], /--backoff takes durations between attempts, comma-separated, such as 2m,4m,8m,16m; got "2m,soon"/],
+      [
+        ['deliver', ids[0]!, '--to', 'http://127.0.0.1:9', '--backoff', '2m,soon'],
+        /--backoff takes durations between attempts, comma-separated, such as 2m,4m,8m,16m; got "2m,soon"/,
+      ],
       [['deliver', ids[0]!, '--to', 'http://127.0.0.1:9', '--speed', 'fast'], /--speed takes how many times faster/],
       [['deliver', ids[0]!, '--to', 'http://127.0.0.1:9', '--duplicates', '150%'], /--duplicates takes a share of the webhooks to send twice/],
     ];

@@ -40,14 +40,24 @@ function blocksOf(file: string, text: string): Block[] {
     let above = i - 1;
     while (above >= 0 && lines[above]!.trim() === '') above--;
     const marker = /^\s*<!--\s*(.*?)\s*-->\s*$/.exec(lines[above] ?? '')?.[1] ?? '';
-    const code = lines.slice(i + 1, end).map((line) => line.slice(Math.min(indent!.length, /^\s*/.exec(line)![0].length))).join('\n') + '\n';
+    const code =
+      lines
+        .slice(i + 1, end)
+        .map((line) => line.slice(Math.min(indent!.length, /^\s*/.exec(line)![0].length)))
+        .join('\n') + '\n';
     blocks.push({ file, line: i + 1, lang: lang!, marker, code });
     i = end;
   }
   return blocks;
 }
 
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+];
 const BLOCKS = (await Promise.all(DOCS.map(async (file) => blocksOf(file, await readFile(join(ROOT, file), 'utf8'))))).flat();
 const where = (block: Block) => `${block.file}:${block.line}`;
 
@@ -80,10 +90,13 @@ const helps = new Map<string, Promise<string>>();
 function helpOf(command: string[]): Promise<string> {
   const key = command.join(' ');
   if (!helps.has(key)) {
-    helps.set(key, runProcess(process.execPath, [BIN, ...command, '--help'], { cwd: ROOT }).then(({ code, stdout, stderr }) => {
-      if (code !== 0) throw new Error(`hook-catch ${key} --help exited ${code}: ${stderr}`);
-      return stdout;
-    }));
+    helps.set(
+      key,
+      runProcess(process.execPath, [BIN, ...command, '--help'], { cwd: ROOT }).then(({ code, stdout, stderr }) => {
+        if (code !== 0) throw new Error(`hook-catch ${key} --help exited ${code}: ${stderr}`);
+        return stdout;
+      }),
+    );
   }
   return helps.get(key)!;
 }
@@ -115,7 +128,8 @@ async function unknownWords(block: Block): Promise<string[]> {
       continue;
     }
     const help = await helpOf(command);
-    for (const flag of flags) if (!new RegExp(`(^|[ ,])${flag}\\b(?!-)`, 'm').test(help)) problems.push(`${where(block)}: hook-catch ${command.join(' ')} has no flag ${flag}`);
+    for (const flag of flags)
+      if (!new RegExp(`(^|[ ,])${flag}\\b(?!-)`, 'm').test(help)) problems.push(`${where(block)}: hook-catch ${command.join(' ')} has no flag ${flag}`);
   }
   return problems;
 }
@@ -177,7 +191,12 @@ interface Instance {
 
 /** `hook-catch start` on free ports, local-only, in `cwd` (so the other commands find it there), with the block's own flags. */
 async function startHookCatch(cwd: string, env: NodeJS.ProcessEnv, flags: string[]): Promise<Instance> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--inspector-port', '0', '--no-tunnel', '--json', ...flags], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--inspector-port', '0', '--no-tunnel', '--json', ...flags], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   cleanups.push(async () => {
     killGroup(child, 'SIGTERM');
@@ -238,7 +257,9 @@ async function providerStatus(): Promise<string> {
 function scriptOf(code: string): { script: string; startFlags: string[] | undefined; exported: Record<string, string> } {
   const lines = code.replace(/\\\n/g, ' ').split('\n');
   const transcript = lines.some((line) => line.startsWith('$ '));
-  const commands = (transcript ? lines.filter((line) => line.startsWith('$ ')).map((line) => line.slice(2)) : lines).filter((line) => line.trim() && !line.trim().startsWith('#'));
+  const commands = (transcript ? lines.filter((line) => line.startsWith('$ ')).map((line) => line.slice(2)) : lines).filter(
+    (line) => line.trim() && !line.trim().startsWith('#'),
+  );
   let startFlags: string[] | undefined;
   // What the block exports, `start` (which the test runs) is given too: `--verify 'hmac-sha256:$SECRET'`.
   const exported: Record<string, string> = {};
@@ -275,7 +296,9 @@ async function userFiles(cwd: string) {
 
 describe('the docs: every code block is run or checked', () => {
   it('every block has a handling (a marker comment above it, or a language the test runs)', () => {
-    const unhandled = BLOCKS.filter((block) => !kindOf(block)).map((block) => `${where(block)}: \`\`\`${block.lang} ${block.marker ? `<!-- ${block.marker} -->` : '(no marker)'}`);
+    const unhandled = BLOCKS.filter((block) => !kindOf(block)).map(
+      (block) => `${where(block)}: \`\`\`${block.lang} ${block.marker ? `<!-- ${block.marker} -->` : '(no marker)'}`,
+    );
     expect(unhandled).toEqual([]);
     // The README's first screen keeps its two commands and its worked example, which runs.
     expect(BLOCKS.filter((block) => block.file === 'README.md' && kindOf(block) === 'run')).toHaveLength(1);
@@ -293,7 +316,11 @@ describe('the docs: every code block is run or checked', () => {
       const flags = (startFlags ?? shellWords(markerFlags ?? '')).map((word) => word.replaceAll('localhost:3000', app));
       const hc = await startHookCatch(cwd, { ...env, ...exported }, flags);
       // A webhook of job a9199e4e is already in the store, as the examples that replay, deliver or export assume.
-      await fetch(`http://${hc.receiver}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jobId":"a9199e4e","status":"Completed"}' });
+      await fetch(`http://${hc.receiver}/webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"jobId":"a9199e4e","status":"Completed"}',
+      });
       const pointed = script
         .replace(/(localhost|127\.0\.0\.1):8080/g, hc.receiver)
         .replace(/(localhost|127\.0\.0\.1):4040/g, hc.inspector)
@@ -341,7 +368,10 @@ describe('the docs: every code block is run or checked', () => {
     const files = blocks.map((_, n) => `block-${n}.ts`);
     await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
     await Promise.all(blocks.map((block, n) => writeFile(join(project, files[n]!), block.code)));
-    const tsc = await runProcess(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, timeoutMs: 150_000 });
+    const tsc = await runProcess(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
+      cwd: project,
+      timeoutMs: 150_000,
+    });
     expect(tsc.code, `${blocks.map(where).join(', ')}:\n${tsc.stdout}${tsc.stderr}`).toBe(0);
 
     for (const block of ofKind('ts')) {
@@ -372,7 +402,12 @@ describe('the docs: every code block is run or checked', () => {
 
   it('every relative link of the README and docs/ reaches a file, and its #anchor a heading there', async () => {
     // GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
-    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
     const broken: string[] = [];
     for (const file of DOCS) {
       const text = await readFile(join(ROOT, file), 'utf8');
@@ -385,7 +420,10 @@ describe('the docs: every code block is run or checked', () => {
           continue;
         }
         if (anchor === undefined) continue;
-        const headings = (await readFile(linked, 'utf8')).split('\n').filter((line) => /^#{1,6} /.test(line)).map((line) => slug(line.replace(/^#+ /, '')));
+        const headings = (await readFile(linked, 'utf8'))
+          .split('\n')
+          .filter((line) => /^#{1,6} /.test(line))
+          .map((line) => slug(line.replace(/^#+ /, '')));
         if (!headings.includes(anchor)) broken.push(`${file}: ${target} (no heading with that anchor)`);
       }
     }

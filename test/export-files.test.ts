@@ -7,7 +7,11 @@ import { runCli, send, startHookCatch, tempDir } from './helpers/index.js';
 
 /** Sends a webhook to `path` and returns the id it was stored under. */
 async function deliver(hc: HookCatch, path: string, headers: Record<string, string> = {}): Promise<string> {
-  const reply = await send(`${hc.receiverUrl}${path}`, { method: 'POST', body: '{"event":"paid"}', headers: { 'Content-Type': 'application/json', ...headers } });
+  const reply = await send(`${hc.receiverUrl}${path}`, {
+    method: 'POST',
+    body: '{"event":"paid"}',
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
   expect(reply.status).toBe(200);
   return String(reply.headers['x-hook-catch-id']);
 }
@@ -15,7 +19,9 @@ async function deliver(hc: HookCatch, path: string, headers: Record<string, stri
 /** The name export gives this capture's fixture file (or, with `har`, the HAR file of `ids`). */
 async function nameOf(hc: HookCatch, ids: string[], ext: '.json' | '.har' = '.json'): Promise<string> {
   const first = (await hc.store.get(ids[0]!))!;
-  return ext === '.har' ? fixtureFileName(first.receivedAt, `${ids.length}-requests`, ids.at(-1)!, ext) : fixtureFileName(first.receivedAt, first.path, first.id);
+  return ext === '.har'
+    ? fixtureFileName(first.receivedAt, `${ids.length}-requests`, ids.at(-1)!, ext)
+    : fixtureFileName(first.receivedAt, first.path, first.id);
 }
 
 /** What an export must leave alone: a file, a folder with a file in it, and where a dangling link points. */

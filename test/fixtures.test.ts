@@ -152,7 +152,8 @@ describe('--format har', () => {
       expect(Number.isNaN(Date.parse(entry.startedDateTime))).toBe(false);
       const { request, response, timings } = entry;
       for (const key of ['method', 'url', 'httpVersion', 'cookies', 'headers', 'queryString', 'headersSize', 'bodySize']) expect(request).toHaveProperty(key);
-      for (const key of ['status', 'statusText', 'httpVersion', 'cookies', 'headers', 'content', 'redirectURL', 'headersSize', 'bodySize']) expect(response).toHaveProperty(key);
+      for (const key of ['status', 'statusText', 'httpVersion', 'cookies', 'headers', 'content', 'redirectURL', 'headersSize', 'bodySize'])
+        expect(response).toHaveProperty(key);
       expect(response.content).toHaveProperty('size');
       expect(response.content).toHaveProperty('mimeType');
       for (const key of ['send', 'wait', 'receive']) expect(typeof timings[key]).toBe('number');

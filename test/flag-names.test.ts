@@ -44,7 +44,7 @@ function commandOfFile(file: string): string | undefined {
 }
 
 describe('every flag a message names is a real flag', () => {
-  it('of some command; in a command\'s own files, of that command or of start (the running instance)', async () => {
+  it("of some command; in a command's own files, of that command or of start (the running instance)", async () => {
     const src = join(ROOT, 'src');
     const files = (await readdir(src, { recursive: true })).filter((file) => file.endsWith('.ts'));
     const wrong: string[] = [];
@@ -74,7 +74,11 @@ describe('every flag a message names is a real flag', () => {
     const delivered = await runCli(['deliver', '--job', 'slow-1', '--to', app.url, '--retries', '1', '--timeout', '200ms', '--dir', hc.dir]);
     expect(delivered.stdout + delivered.stderr).toMatch(/did not answer within 0\.2s \(raise it with --timeout\)/);
 
-    for (const [command, text] of [['start', forwardError], ['replay', replayed.stderr], ['deliver', delivered.stdout + delivered.stderr]] as const) {
+    for (const [command, text] of [
+      ['start', forwardError],
+      ['replay', replayed.stderr],
+      ['deliver', delivered.stdout + delivered.stderr],
+    ] as const) {
       for (const flag of flagsNamed(text)) expect(commands.get(command), `${command}: ${flag}`).toContain(flag);
     }
   });

@@ -19,7 +19,11 @@ async function deliverJobs(webhookUrl: string): Promise<string[]> {
   const ids: string[] = [];
   for (let seq = 0; seq < PER_JOB; seq++) {
     for (const jobId of JOBS) {
-      const reply = await send(webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jobId, seq, status: 'processing' }) });
+      const reply = await send(webhookUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jobId, seq, status: 'processing' }),
+      });
       expect(reply.status).toBe(200);
       ids.push(json(reply).id);
     }
@@ -47,7 +51,10 @@ async function killWithQueue(dir: string): Promise<{ ids: string[]; cli: Spawned
 }
 
 const seqsOf = (received: Recorded[], jobId: string) =>
-  received.map((r) => JSON.parse(r.body.toString())).filter((body) => body.jobId === jobId).map((body) => body.seq as number);
+  received
+    .map((r) => JSON.parse(r.body.toString()))
+    .filter((body) => body.jobId === jobId)
+    .map((body) => body.seq as number);
 
 describe('--forward-mode ack: forwards survive a crash', () => {
   it('after kill -9, the next start forwards every acknowledged capture not yet forwarded, in order per job, and says so', async () => {
@@ -74,7 +81,10 @@ describe('--forward-mode ack: forwards survive a crash', () => {
     const dir = await tempDir();
     const { ids } = await killWithQueue(dir);
     const plain = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel']);
-    await plain.printed(new RegExp(`${ids.length} captures kept before hook-catch last stopped were never forwarded, and --forward is not given now: marked "not forwarded"`), { stream: 'stderr' });
+    await plain.printed(
+      new RegExp(`${ids.length} captures kept before hook-catch last stopped were never forwarded, and --forward is not given now: marked "not forwarded"`),
+      { stream: 'stderr' },
+    );
     const [, inspector] = (await plain.printed(/Inspector\s+(http:\/\/\S+)/))!;
     for (const id of ids) {
       expect(json(await send(`${inspector}/api/requests/${id}`)).summary).toMatchObject({
@@ -99,7 +109,8 @@ describe('--forward-mode ack: forwards survive a crash', () => {
     const stuck = await recordingApp(() => 'hang');
     const hc = await startHookCatch({ forward: stuck.url, forwardMode: 'ack' });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(json(await send(`${hc.webhookUrl}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"jobId":"one","n":${i}}` })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push(json(await send(`${hc.webhookUrl}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"jobId":"one","n":${i}}` })).id);
     await stuck.got(1);
     await expect.poll(async () => json(await send(`${hc.inspectorUrl}/api/status`)).forward).toMatchObject({ waiting: 2, sending: 1 });
     expect(json(await send(`${hc.inspectorUrl}/api/requests/${ids[2]}`)).summary).toMatchObject({ forwardOwed: true });

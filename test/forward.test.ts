@@ -11,7 +11,7 @@ const post = (hc: HookCatch, path: string, body: string | Buffer, headers: Recor
 
 const summaryOf = async (hc: HookCatch, id: string) => json(await send(`${hc.inspectorUrl}/api/requests/${id}`)).summary;
 
-describe('--forward: the user\'s app answers the provider', () => {
+describe("--forward: the user's app answers the provider", () => {
   it("the sender gets the app's status, headers and body; the app gets the exact bytes; the capture keeps the app's status and latency", async () => {
     const app = await recordingApp(() => ({ status: 201, headers: { 'Content-Type': 'application/json', 'X-App': 'yes' }, body: '{"taken":true}' }));
     const hc = await startHookCatch({ forward: `${app.url}/app` });
@@ -50,7 +50,7 @@ describe('--forward: the user\'s app answers the provider', () => {
     expect(await summaryOf(hc, String(reply.headers['x-hook-catch-id']))).toMatchObject({ status: 504, forward: { status: null } });
   });
 
-  it("app answering 500: the provider sees 500 (and so retries), the job still gets its delivery", async () => {
+  it('app answering 500: the provider sees 500 (and so retries), the job still gets its delivery', async () => {
     const app = await recordingApp(() => ({ status: 500, body: 'handler crashed' }));
     const hc = await startHookCatch({ forward: app.url });
     const reply = await post(hc, '/webhook', '{"jobId":"j-500","status":"completed"}', { 'Content-Type': 'application/json' });
@@ -88,7 +88,21 @@ describe('--forward: the user\'s app answers the provider', () => {
     expect(cli.stdout()).toMatch(/Forward\s+http:\/\/127\.0\.0\.1:\d+\/\s+senders get your app's answer/);
     await send(`${receiver}/webhook`, { method: 'POST', body: 'x' });
     await cli.printed(/POST\s+\/webhook\s+202 .*→ app 202 \d+ ms/);
-    const jsonCli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', await tempDir(), '--no-tunnel', '--json', '--forward', app.url, '--forward-mode', 'ack']);
+    const jsonCli = spawnCli([
+      'start',
+      '--port',
+      '0',
+      '--inspector-port',
+      '0',
+      '--dir',
+      await tempDir(),
+      '--no-tunnel',
+      '--json',
+      '--forward',
+      app.url,
+      '--forward-mode',
+      'ack',
+    ]);
     const ready = await jsonCli.jsonLine((v) => v.type === 'ready');
     expect(ready.forward).toEqual({ url: `${app.url}/`, mode: 'ack' });
     await send(ready.webhookUrl, { method: 'POST', body: 'y' });
@@ -101,9 +115,22 @@ describe('--forward: the user\'s app answers the provider', () => {
     expect((await bad.exited).code).toBe(1);
     expect(bad.stderr().split('\n')[0]).toMatch(/^hook-catch: .*--forward must be an http:\/\/ or https:\/\/ URL; got "ftp:\/\/x"\.$/);
     const port = await freePort();
-    const loop = spawnCli(['start', '--port', String(port), '--inspector-port', '0', '--dir', await tempDir(), '--no-tunnel', '--forward', `http://localhost:${port}/app`]);
+    const loop = spawnCli([
+      'start',
+      '--port',
+      String(port),
+      '--inspector-port',
+      '0',
+      '--dir',
+      await tempDir(),
+      '--no-tunnel',
+      '--forward',
+      `http://localhost:${port}/app`,
+    ]);
     expect((await loop.exited).code).toBe(1);
-    expect(loop.stderr().trim()).toBe(`hook-catch: --forward http://localhost:${port}/app: http://localhost:${port} is this hook-catch itself (port ${port} is its own): sending there would loop. Give your app's URL.`);
+    expect(loop.stderr().trim()).toBe(
+      `hook-catch: --forward http://localhost:${port}/app: http://localhost:${port} is this hook-catch itself (port ${port} is its own): sending there would loop. Give your app's URL.`,
+    );
   });
 });
 

@@ -95,7 +95,8 @@ async function traced(traceFile: string, sockets = true): Promise<string> {
   for (const line of (await readFile(traceFile, 'utf8')).split('\n')) {
     const pid = /^(\d+) /.exec(line)?.[1] ?? '';
     if (/^\d+ +writev?\(\d+<[^>]*\.jsonl>/.test(line)) order += 'w';
-    else if (sockets && /^\d+ +writev?\((?![12]<)\d+<socket:/.test(line)) order += 'r'; // not stdout or stderr
+    else if (sockets && /^\d+ +writev?\((?![12]<)\d+<socket:/.test(line))
+      order += 'r'; // not stdout or stderr
     else if (/^\d+ +fdatasync\(\d+<[^>]*\.jsonl>/.test(line)) {
       if (line.includes('<unfinished')) {
         syncing.add(pid);

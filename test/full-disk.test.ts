@@ -22,7 +22,9 @@ echo "left:$(ls -A "$DISK/store" | tr '\\n' ' ')"`,
     expect(run.stdout()).toContain('left:\n');
     const lines = run.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hook-catch: Cannot start on .*store: the disk holding .*store is full \(ENOSPC\): free some space, or choose another folder with --dir\.$/);
+    expect(lines[0]).toMatch(
+      /^hook-catch: Cannot start on .*store: the disk holding .*store is full \(ENOSPC\): free some space, or choose another folder with --dir\.$/,
+    );
   });
 
   it('while running: 503s, one line when writing starts to fail, one when it recovers with the count, nothing lost that was acknowledged', async () => {
@@ -49,7 +51,11 @@ echo "left:$(ls -A "$DISK/store" | tr '\\n' ' ')"`,
     await run.printed(/the store writes again/, { stream: 'stderr' });
     run.child.kill('SIGTERM');
     await run.exited;
-    const lines = run.stderr().trim().split('\n').filter((l) => !/SIGTERM, stopping/.test(l) && l.trim());
+    const lines = run
+      .stderr()
+      .trim()
+      .split('\n')
+      .filter((l) => !/SIGTERM, stopping/.test(l) && l.trim());
     expect(lines).toEqual([
       expect.stringMatching(/^hook-catch: the store cannot write: the disk holding .* is full \(ENOSPC\).*answered 503 so that their senders retry/),
       'hook-catch: the store writes again; 21 requests were answered 503 meanwhile (their senders retry them).',
@@ -72,10 +78,14 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     const dir = await tempDir();
     await writeFile(join(dir, 'instance.json'), JSON.stringify(ready));
     const api = (method: string, path: string, body?: unknown) =>
-      send(`${ready.inspectorUrl}${path}`, { method, headers: body === undefined ? {} : { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      send(`${ready.inspectorUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const post = (body: string | Buffer) => send(ready.webhookUrl, { method: 'POST', body });
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(json((await post(`small ${i}`))).id);
+    for (let i = 0; i < 30; i++) ids.push(json(await post(`small ${i}`)).id);
     const big = json(await post(Buffer.alloc(3000, 'b'))).id;
     const fixture = json(await api('GET', `/api/requests/${big}/fixture`));
     expect((await api('POST', '/api/rules', { path: '/ruled', status: 202 })).status).toBe(201);
@@ -101,7 +111,8 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     // A deletion is a short line: deleted while it fits, refused once it does not, and the request stays.
     let deleted = 0;
     let reply: Reply;
-    while ((reply = await api('DELETE', `/api/requests/${ids[deleted]}`)).status === 200) expect(++deleted, 'a page holds a few deletions').toBeLessThan(ids.length);
+    while ((reply = await api('DELETE', `/api/requests/${ids[deleted]}`)).status === 200)
+      expect(++deleted, 'a page holds a few deletions').toBeLessThan(ids.length);
     refused(reply, `Request ${ids[deleted]} was not deleted`);
     expect((await api('GET', `/api/requests/${ids[deleted]}`)).status).toBe(200);
 
@@ -109,7 +120,10 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     const notRecorded = String.raw`\. Not recorded: the disk holding \S+store is full \(ENOSPC\): free some space, or choose another folder with --dir\.$`;
     const replayed = await api('POST', `/api/requests/${big}/replay`, { to: app.url });
     expect(replayed.status).toBe(200);
-    expect(json(replayed)).toMatchObject({ kept: false, replay: { of: big, result: { ok: true, status: 200 }, notKept: expect.stringMatching(/disk holding .* is full/) } });
+    expect(json(replayed)).toMatchObject({
+      kept: false,
+      replay: { of: big, result: { ok: true, status: 200 }, notKept: expect.stringMatching(/disk holding .* is full/) },
+    });
     expect(json(replayed).warning).toMatch(new RegExp(`^Sent to ${app.url}/webhook; your app answered 200 OK${notRecorded}`));
     expect(app.received).toHaveLength(1);
     expect(json(await api('GET', `/api/requests/${big}/replays`)).items).toEqual([]);
@@ -122,7 +136,10 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     const add = await runCli(['rules', 'add', '--respond', '500', '--dir', dir]);
     expect([add.code, add.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^hook-catch: The rule was not added: ${full.replace('$', '\\n$')}`))]);
     const expectCli = await runCli(['expect', 'j-cli', '--dir', dir]);
-    expect([expectCli.code, expectCli.stderr]).toEqual([1, expect.stringMatching(new RegExp(`^hook-catch: Job j-cli was not registered: ${full.replace('$', '\\n$')}`))]);
+    expect([expectCli.code, expectCli.stderr]).toEqual([
+      1,
+      expect.stringMatching(new RegExp(`^hook-catch: Job j-cli was not registered: ${full.replace('$', '\\n$')}`)),
+    ]);
     expect(run.stderr()).not.toMatch(/Inspector error|stack| {4}at /);
   }, 90_000);
 
@@ -130,14 +147,23 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
     const run = spawnOnSmallDisk('6m', `exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-tunnel --json`);
     const ready = await run.jsonLine<{ inspectorUrl: string }>((v) => v.type === 'ready');
     // Ten fixtures of 1 MB: the store writes them a few MB at a time, and the disk holds some of those writes.
-    const fixture = (i: number) => ({ format: 'hook-catch/fixture@1', method: 'POST', url: `/import/${i}`, headers: [], body: String(i).repeat(1_000_000), bodyEncoding: 'utf8' });
+    const fixture = (i: number) => ({
+      format: 'hook-catch/fixture@1',
+      method: 'POST',
+      url: `/import/${i}`,
+      headers: [],
+      body: String(i).repeat(1_000_000),
+      bodyEncoding: 'utf8',
+    });
     const reply = await send(`${ready.inspectorUrl}/api/requests/import`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ fixtures: Array.from({ length: 10 }, (_, i) => fixture(i)) }),
     });
     expect(reply.status).toBe(503);
-    const notImported = Number(/^(\d+) of 10 fixtures were not imported: it could not be saved, the disk holding \S+ is full \(ENOSPC\)/.exec(json(reply).error)?.[1]);
+    const notImported = Number(
+      /^(\d+) of 10 fixtures were not imported: it could not be saved, the disk holding \S+ is full \(ENOSPC\)/.exec(json(reply).error)?.[1],
+    );
     const listed = json(await send(`${ready.inspectorUrl}/api/requests`)).items;
     expect(notImported).toBeGreaterThan(0);
     expect(listed.length).toBeGreaterThan(0);
@@ -149,7 +175,17 @@ exec "$NODE" "$BIN" start --port 0 --inspector-port 0 --dir "$DISK/store" --no-t
   it('with no hook-catch running, rules add / remove, replay and import say in one line what was not done and why; nothing is sent', async () => {
     const app = await recordingApp();
     const fixture = join(await tempDir(), 'fixture.json');
-    await writeFile(fixture, JSON.stringify({ format: 'hook-catch/fixture@1', method: 'POST', url: '/webhook', headers: [['Content-Type', 'text/plain']], body: 'hello', bodyEncoding: 'utf8' }));
+    await writeFile(
+      fixture,
+      JSON.stringify({
+        format: 'hook-catch/fixture@1',
+        method: 'POST',
+        url: '/webhook',
+        headers: [['Content-Type', 'text/plain']],
+        body: 'hello',
+        bodyEncoding: 'utf8',
+      }),
+    );
     const cli = `"$NODE" "$BIN"`;
     const run = spawnOnSmallDisk(
       '1m',

@@ -50,8 +50,14 @@ describe('HAR: each entry holds the answer its sender got', () => {
   it("hook-catch's own answers (stored, and refused) are there byte for byte, headers in order", async () => {
     const hc = await startHookCatch();
     const raws = [
-      await rawRequest(hc.receiverPort, 'POST /webhook/a?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"event":"paid"}'),
-      await rawRequest(hc.receiverPort, Buffer.concat([Buffer.from('POST /webhook/bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n'), BINARY])),
+      await rawRequest(
+        hc.receiverPort,
+        'POST /webhook/a?x=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{"event":"paid"}',
+      ),
+      await rawRequest(
+        hc.receiverPort,
+        Buffer.concat([Buffer.from('POST /webhook/bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n'), BINARY]),
+      ),
       await rawExchange(hc.receiverPort, 'FOO /webhook HTTP/1.1\r\nHost: x\r\n\r\n'),
       await rawExchange(hc.receiverPort, 'POST /webhook HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{}'),
       await rawExchange(hc.receiverPort, 'CONNECT host.example:443 HTTP/1.1\r\nHost: host.example:443\r\n\r\n'),
@@ -74,7 +80,11 @@ describe('HAR: each entry holds the answer its sender got', () => {
     expect(entries[0]!.response.headers.map((h) => h.name)).toEqual(['Content-Type', 'Content-Length', 'X-Hook-Catch-Id']);
     expect(entries[4]!.response.headers.map((h) => h.name)).toEqual(['Content-Type', 'Content-Length', 'X-Hook-Catch-Id', 'Allow', 'Connection']);
     // The binary request body: base64, said so in the comment HAR 1.2 has for it.
-    expect(entries[1]!.request.postData).toMatchObject({ text: BINARY.toString('base64'), encoding: 'base64', comment: 'The body is not UTF-8: text is its base64.' });
+    expect(entries[1]!.request.postData).toMatchObject({
+      text: BINARY.toString('base64'),
+      encoding: 'base64',
+      comment: 'The body is not UTF-8: text is its base64.',
+    });
     expect(entries[0]!.request.postData).toEqual({ mimeType: 'application/json', text: '{"event":"paid"}', params: [] });
   });
 
@@ -92,12 +102,18 @@ describe('HAR: each entry holds the answer its sender got', () => {
     await expect.poll(async () => (await hc.store.get(ids[0]!))?.response.status).toBe(201);
 
     const [fromApp, fromRule, tooLarge] = await harOf(hc, ids);
-    for (const [entry, status] of [[fromApp, 201], [fromRule, 202], [tooLarge, 413]] as const) {
+    for (const [entry, status] of [
+      [fromApp, 201],
+      [fromRule, 202],
+      [tooLarge, 413],
+    ] as const) {
       expect(entry!.response).toMatchObject({ status, statusText: STATUS_CODES[status], bodySize: -1 });
       expect(entry!.response.headers).toEqual([{ name: 'X-Hook-Catch-Id', value: ids[[201, 202, 413].indexOf(status)] }]);
       expect(entry!.response.content).toEqual({ size: 0, mimeType: 'x-unknown', comment: 'Not kept by hook-catch.' });
     }
-    expect(fromApp!.comment).toBe(`hook-catch id ${ids[0]}; the answer: forwarded, and its sender got the app's answer: hook-catch keeps its status, not its headers or body`);
+    expect(fromApp!.comment).toBe(
+      `hook-catch id ${ids[0]}; the answer: forwarded, and its sender got the app's answer: hook-catch keeps its status, not its headers or body`,
+    );
     expect(fromRule!.comment).toMatch(/; the answer: answered by rule \S+: 202 Accepted: hook-catch keeps the status, not the rule's headers or body$/);
     expect(tooLarge!.comment).toMatch(/; the answer: its text named the --max-body limit of the time, which is not kept$/);
 
@@ -119,7 +135,11 @@ describe('HAR: each entry holds the answer its sender got', () => {
     const polled = (await hc.store.get(hc.jobs.get('p-1')!.deliveries[0]!.requestId))!;
     const id = (await send(`${hc.receiverUrl}/webhook`, { method: 'POST', body: '{}' })).headers['x-hook-catch-id'] as string;
     const fixture = (await send(`${hc.inspectorUrl}/api/requests/${id}/fixture`)).body.toString();
-    const imported = await send(`${hc.inspectorUrl}/api/requests/import`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"fixtures":[${fixture}]}` });
+    const imported = await send(`${hc.inspectorUrl}/api/requests/import`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: `{"fixtures":[${fixture}]}`,
+    });
     const [importedId] = JSON.parse(imported.body.toString()).ids;
 
     const [poll, copy] = await harOf(hc, [polled.id, importedId]);

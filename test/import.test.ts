@@ -18,7 +18,10 @@ function fixture(fields: Record<string, unknown> = {}) {
     path: '/webhook/imp-1',
     query: [['attempt', '2']],
     httpVersion: '1.1',
-    headers: [['Content-Type', 'application/json'], ['X-Dup', 'a']],
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['X-Dup', 'a'],
+    ],
     redacted: [],
     job: null,
     status: 200,
@@ -45,7 +48,12 @@ const BODY = '{"jobId":"imp-1","status":"completed","result":{"url":"/x"}}\n';
 const FILES = {
   'a-good.json': fixture({ body: BODY, bodySize: 5, contentType: 'text/plain', path: '/elsewhere' }),
   'b-method.json': fixture({ method: 'GET /x HTTP/1.1\r\nX-Injected: 1' }),
-  'c-header-value.json': fixture({ headers: [['Content-Type', 'application/json'], ['X-A', 'a\r\nX-Injected: 1']] }),
+  'c-header-value.json': fixture({
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['X-A', 'a\r\nX-Injected: 1'],
+    ],
+  }),
   'd-header-name.json': fixture({ headers: [['X A', '1']] }),
   'e-url.json': fixture({ url: '/x y' }),
   'f-base64.json': fixture({ bodyEncoding: 'base64', body: 'not base64!' }),
@@ -83,7 +91,13 @@ describe('import checks every field, and the size of the body, of each file', ()
       expect((await store.list()).items).toHaveLength(before + 2);
       const good = (await store.get(ids[0]!))!;
       // Sizes from the bytes, path and Content-Type from the request itself: not as the file says.
-      expect([good.body.toString(), good.bodySize, good.path, good.query, good.contentType]).toEqual([BODY, 61, '/webhook/imp-1', [['attempt', '2']], 'application/json']);
+      expect([good.body.toString(), good.bodySize, good.path, good.query, good.contentType]).toEqual([
+        BODY,
+        61,
+        '/webhook/imp-1',
+        [['attempt', '2']],
+        'application/json',
+      ]);
       const notKept = (await store.get(ids[1]!))!;
       expect([notKept.bodyDiscarded, notKept.bodySize, notKept.body.length]).toEqual([true, 40_000_000, 0]);
     });
@@ -142,9 +156,15 @@ describe('import into a running instance: the file is streamed, the limit follow
     expect(one.status).toBe(201);
     expect((await hc.store.get(json(one).ids[0]))!.bodySize).toBe(61);
     const batch = await importApi(hc, JSON.stringify({ fixtures: [fixture(), FILES['c-header-value.json']] }));
-    expect([batch.status, json(batch).error]).toEqual([400, 'fixture 2: "headers" item 2 ("X-A") has a value with a line break, control character or non-Latin-1 character ("a\\r\\nX-Injected: 1"); none of the 2 fixtures was imported.']);
+    expect([batch.status, json(batch).error]).toEqual([
+      400,
+      'fixture 2: "headers" item 2 ("X-A") has a value with a line break, control character or non-Latin-1 character ("a\\r\\nX-Injected: 1"); none of the 2 fixtures was imported.',
+    ]);
     expect((await hc.store.list()).items).toHaveLength(1);
     const chunked = await sendChunked(`${hc.inspectorUrl}/api/requests/import?name=big.json`, Buffer.alloc(1_002_001, 'x'));
-    expect([chunked.status, json(chunked).error]).toEqual([413, 'big.json is larger than a fixture file may be: with --max-body 1 kB, at most 1 MB (1,002,000 bytes); nothing was imported from it.']);
+    expect([chunked.status, json(chunked).error]).toEqual([
+      413,
+      'big.json is larger than a fixture file may be: with --max-body 1 kB, at most 1 MB (1,002,000 bytes); nothing was imported from it.',
+    ]);
   });
 });

@@ -20,7 +20,7 @@ function openSocket(port: number) {
       const timer = setTimeout(() => reject(new Error(`no ${n} responses in 15 s: ${received}`)), 15_000);
       const look = () => {
         const found = received.split(/(?=HTTP\/1\.1 )/).filter((r) => /\r\n\r\n\{.*\}\n$/s.test(r));
-        if (found.length >= n) return clearTimeout(timer), resolve(found);
+        if (found.length >= n) return (clearTimeout(timer), resolve(found));
         waiters.push(look);
       };
       look();
@@ -135,42 +135,45 @@ function killAtFirstRename(): string[] | null {
 }
 const KILL_AT_FIRST_RENAME = killAtFirstRename();
 
-describe.skipIf(KILL_AT_FIRST_RENAME === null)('a kill in the middle of a write (strace kills hook-catch between a file\'s temporary copy and its rename)', () => {
-  /** Runs the CLI until the kill; returns the temporary files it left in `folder`. */
-  async function killed(args: string[], folder: string): Promise<string[]> {
-    const { code, signal } = await spawnCli(args, { wrapper: KILL_AT_FIRST_RENAME! }).exited;
-    expect(signal ?? code).not.toBe(0);
-    return (await readdir(folder)).filter((name) => name.endsWith('.tmp'));
-  }
-
-  it('leaves a temporary file of rules.json, jobs.json or damaged lines kept aside; the next start removes it, and the real files are intact', async () => {
-    const dir = await tempDir();
-    const first = await startHookCatch({ dir });
-    await first.expect('job-1');
-    await first.rules.add({ status: 202 });
-    await first.close();
-    const start = ['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel'];
-    // The first file each run replaces: rules.json (`rules add` with no instance), jobs.json (start), a
-    // damaged line kept aside (start, before anything else, once the request log has one).
-    const cases = [
-      { left: /^\.rules\.json\.\d+\.tmp$/, run: () => killed(['rules', 'add', '--respond', '500', '--dir', dir], dir) },
-      { left: /^\.jobs\.json\.\d+\.tmp$/, run: () => killed(start, dir) },
-      {
-        left: /^\.00000001-[\w-]+\.jsonl\.\d+\.tmp$/,
-        run: async () => {
-          await appendFile(join(dir, 'requests', '00000001.jsonl'), '{"torn":\n');
-          return killed(start, join(dir, 'damaged'));
-        },
-      },
-    ];
-    for (const { left, run } of cases) {
-      expect(await run()).toEqual([expect.stringMatching(left)]);
-      const hc = await startHookCatch({ dir });
-      const everywhere = [...(await readdir(dir)), ...(await readdir(join(dir, 'damaged')).catch(() => []))];
-      expect(everywhere.filter((name) => name.endsWith('.tmp'))).toEqual([]);
-      expect(hc.rules.list().map((rule) => [rule.id, rule.status])).toEqual([['r1', 202]]);
-      expect(hc.jobs.get('job-1')?.source).toBe('expect');
-      await hc.close();
+describe.skipIf(KILL_AT_FIRST_RENAME === null)(
+  "a kill in the middle of a write (strace kills hook-catch between a file's temporary copy and its rename)",
+  () => {
+    /** Runs the CLI until the kill; returns the temporary files it left in `folder`. */
+    async function killed(args: string[], folder: string): Promise<string[]> {
+      const { code, signal } = await spawnCli(args, { wrapper: KILL_AT_FIRST_RENAME! }).exited;
+      expect(signal ?? code).not.toBe(0);
+      return (await readdir(folder)).filter((name) => name.endsWith('.tmp'));
     }
-  });
-});
+
+    it('leaves a temporary file of rules.json, jobs.json or damaged lines kept aside; the next start removes it, and the real files are intact', async () => {
+      const dir = await tempDir();
+      const first = await startHookCatch({ dir });
+      await first.expect('job-1');
+      await first.rules.add({ status: 202 });
+      await first.close();
+      const start = ['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel'];
+      // The first file each run replaces: rules.json (`rules add` with no instance), jobs.json (start), a
+      // damaged line kept aside (start, before anything else, once the request log has one).
+      const cases = [
+        { left: /^\.rules\.json\.\d+\.tmp$/, run: () => killed(['rules', 'add', '--respond', '500', '--dir', dir], dir) },
+        { left: /^\.jobs\.json\.\d+\.tmp$/, run: () => killed(start, dir) },
+        {
+          left: /^\.00000001-[\w-]+\.jsonl\.\d+\.tmp$/,
+          run: async () => {
+            await appendFile(join(dir, 'requests', '00000001.jsonl'), '{"torn":\n');
+            return killed(start, join(dir, 'damaged'));
+          },
+        },
+      ];
+      for (const { left, run } of cases) {
+        expect(await run()).toEqual([expect.stringMatching(left)]);
+        const hc = await startHookCatch({ dir });
+        const everywhere = [...(await readdir(dir)), ...(await readdir(join(dir, 'damaged')).catch(() => []))];
+        expect(everywhere.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+        expect(hc.rules.list().map((rule) => [rule.id, rule.status])).toEqual([['r1', 202]]);
+        expect(hc.jobs.get('job-1')?.source).toBe('expect');
+        await hc.close();
+      }
+    });
+  },
+);

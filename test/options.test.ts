@@ -30,6 +30,6 @@ describe('options and units', () => {
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(999_999)).toBe('1 MB');
     const help = await runCli(['start', '--help']);
-    expect(help.stdout.replace(/\s+/g, " ")).toContain("--max-body <size> largest body accepted; larger is answered 413 (default: 10mb)");
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--max-body <size> largest body accepted; larger is answered 413 (default: 10mb)');
   });
 });

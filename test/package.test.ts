@@ -49,7 +49,10 @@ describe('a clone runs hook-catch from its sources', () => {
     expect(again.code).toBe(0);
 
     // What it built serves: the receiver takes a webhook, the inspector its page.
-    const start = spawnCommand([process.execPath, join(checkout, 'bin', 'hook-catch.js'), 'start', '--port', '0', '--inspector-port', '0', '--no-tunnel', '--json'], { cwd: checkout });
+    const start = spawnCommand(
+      [process.execPath, join(checkout, 'bin', 'hook-catch.js'), 'start', '--port', '0', '--inspector-port', '0', '--no-tunnel', '--json'],
+      { cwd: checkout },
+    );
     const ready = await start.jsonLine<{ webhookUrl: string; inspectorUrl: string }>((line) => line.type === 'ready');
     expect((await send(ready.webhookUrl, { method: 'POST', body: '{"jobId":"clone-1"}' })).status).toBe(200);
     expect((await send(ready.inspectorUrl)).body.toString()).toMatch(/<html/i);
@@ -86,7 +89,9 @@ describe('the npm package', () => {
     expect(packed.code, packed.stderr).toBe(0);
     const [{ filename, files }] = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[$/m))) as [{ filename: string; files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['bin/hook-catch.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/program.js', 'dist/web/index.html', 'dist/web/main.js']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['bin/hook-catch.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/program.js', 'dist/web/index.html', 'dist/web/main.js']),
+    );
     expect(paths.filter((path) => /^(src|scripts|test|web)\//.test(path))).toEqual([]);
 
     const project = await installingProject(checkout, filename);
@@ -94,7 +99,9 @@ describe('the npm package', () => {
     expect(installed.code, installed.stderr).toBe(0);
     // npm 11 warns about a package's install scripts (a `prepare` among them): there is none.
     expect(installed.stdout + installed.stderr).not.toMatch(/install-scripts|prepare/);
-    const { scripts = {} } = JSON.parse(await readFile(join(project, 'node_modules', 'hook-catch', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const { scripts = {} } = JSON.parse(await readFile(join(project, 'node_modules', 'hook-catch', 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
     expect(Object.keys(scripts).filter((name) => /^(pre|post)?install$|^prepare$/.test(name))).toEqual([]);
     expect(existsSync(join(project, 'node_modules', 'hook-catch', 'src'))).toBe(false);
 

@@ -30,7 +30,8 @@ function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, time
   });
 }
 
-const webhook = (hc: HookCatch, body: object) => send(hc.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const webhook = (hc: HookCatch, body: object) =>
+  send(hc.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 async function everyFile(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -98,7 +99,9 @@ describe('expect --poll', () => {
   });
 
   it('a 429 with Retry-After is waited out; errors and a provider that is down show on the job and stop nothing', async () => {
-    const provider = await fakeProvider((_r, n) => (n === 1 ? { status: 429, headers: { 'Retry-After': '1' }, body: '{"error":"slow down"}' } : says('j-4', 'running')));
+    const provider = await fakeProvider((_r, n) =>
+      n === 1 ? { status: 429, headers: { 'Retry-After': '1' }, body: '{"error":"slow down"}' } : says('j-4', 'running'),
+    );
     const hc = await startHookCatch();
     await hc.expect('j-4', { poll: { url: `${provider.url}/jobs/{jobId}`, everyMs: 100 } });
     const limited = await jobReaches(hc, 'j-4', (j) => j.poll?.lastHttpStatus === 429);
@@ -124,7 +127,11 @@ describe('expect --poll', () => {
     await expect(hc.expect('x', { poll: { url: 'http://127.0.0.1:9/{jobId}', headers: ['X-Key: $HOOK_CATCH_TEST_UNSET'] } })).rejects.toThrow(
       '$HOOK_CATCH_TEST_UNSET is not set, neither in the shell that registers the job nor where hook-catch start runs; export it first.',
     );
-    const api = await send(`${hc.inspectorUrl}/api/jobs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 'y', poll: { url: 'ftp://x/{jobId}' } }) });
+    const api = await send(`${hc.inspectorUrl}/api/jobs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'y', poll: { url: 'ftp://x/{jobId}' } }),
+    });
     expect(api.status).toBe(400);
     expect(json(api).error).toBe('--poll takes an http:// or https:// URL; got ftp:.');
   });
@@ -135,14 +142,29 @@ describe('expect --poll from the command line', () => {
     const SECRET = 'sk-live-poll-7c2e91';
     let state = 'queued';
     const provider = await fakeProvider((request) =>
-      request.headers.authorization === `Bearer ${SECRET}` ? says('t-9', state, { output: state === 'completed' ? 'the result' : null }) : { status: 401, body: '{"error":"no key"}' },
+      request.headers.authorization === `Bearer ${SECRET}`
+        ? says('t-9', state, { output: state === 'completed' ? 'the result' : null })
+        : { status: 401, body: '{"error":"no key"}' },
     );
     const dir = await tempDir();
     const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir]);
     await cli.printed(/Waiting for webhooks/);
     const env = childEnv({ API_KEY: SECRET });
     const expectRun = await runCli(
-      ['expect', 't-9', '--poll', `${provider.url}/tasks/{jobId}?key=$API_KEY`, '--poll-header', 'Authorization: Bearer $API_KEY', '--every', '100ms', '--grace', '300ms', '--dir', dir],
+      [
+        'expect',
+        't-9',
+        '--poll',
+        `${provider.url}/tasks/{jobId}?key=$API_KEY`,
+        '--poll-header',
+        'Authorization: Bearer $API_KEY',
+        '--every',
+        '100ms',
+        '--grace',
+        '300ms',
+        '--dir',
+        dir,
+      ],
       { env },
     );
     expect(expectRun.code).toBe(0);
@@ -153,8 +175,13 @@ describe('expect --poll from the command line', () => {
     const waited = await runCli(['wait', 't-9', '--timeout', '30s', '--dir', dir]);
     expect(waited.code).toBe(4);
     expect(JSON.parse(waited.stdout)).toEqual({ jobId: 't-9', status: 'completed', output: 'the result' });
-    expect(waited.stderr).toBe('hook-catch: job t-9: webhook lost. Its provider said "completed" and no webhook came within 0.3s; printed is the provider\'s polled answer.\n');
-    await cli.printed(/warning: job t-9: its provider said "completed" at [\d:]+ and no webhook came within 0.3s: webhook lost. Its answer is kept: hook-catch show \w+/, { stream: 'stderr' });
+    expect(waited.stderr).toBe(
+      'hook-catch: job t-9: webhook lost. Its provider said "completed" and no webhook came within 0.3s; printed is the provider\'s polled answer.\n',
+    );
+    await cli.printed(
+      /warning: job t-9: its provider said "completed" at [\d:]+ and no webhook came within 0.3s: webhook lost. Its answer is kept: hook-catch show \w+/,
+      { stream: 'stderr' },
+    );
     const shown = await runCli(['show', /hook-catch show (\w+)/.exec(cli.stderr())![1]!, '--dir', dir]);
     expect(shown.stdout).toMatch(new RegExp(`^polled    ${provider.url}/tasks/t-9\\?key=\\$API_KEY for job t-9, answered in \\d+ ms`, 'm'));
     const jobs = await runCli(['jobs', '--dir', dir]);
@@ -163,7 +190,8 @@ describe('expect --poll from the command line', () => {
     const api = (await send(`${/Inspector (http:\S+)/.exec(cli.stdout())![1]}/api/jobs/t-9`)).body.toString();
     cli.child.kill('SIGINT');
     await cli.exited;
-    const everything = cli.stdout() + cli.stderr() + expectRun.stdout + waited.stdout + waited.stderr + jobs.stdout + shown.stdout + api + (await everyFile(dir));
+    const everything =
+      cli.stdout() + cli.stderr() + expectRun.stdout + waited.stdout + waited.stderr + jobs.stdout + shown.stdout + api + (await everyFile(dir));
     expect(everything).not.toContain(SECRET);
     expect(api).toContain('?key=$API_KEY');
   });
@@ -175,7 +203,23 @@ describe('expect --poll from the command line', () => {
     const env = childEnv({ RESTART_KEY: 'restart-key' });
     const first = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json'], { env });
     await first.jsonLine((v) => v.type === 'ready');
-    await runCli(['expect', 'r-1', '--poll', `${provider.url}/jobs/{jobId}`, '--poll-header', 'X-Api-Key: $RESTART_KEY', '--every', '100ms', '--grace', '10m', '--dir', dir], { env });
+    await runCli(
+      [
+        'expect',
+        'r-1',
+        '--poll',
+        `${provider.url}/jobs/{jobId}`,
+        '--poll-header',
+        'X-Api-Key: $RESTART_KEY',
+        '--every',
+        '100ms',
+        '--grace',
+        '10m',
+        '--dir',
+        dir,
+      ],
+      { env },
+    );
     await provider.polled(1);
     first.child.kill('SIGINT');
     await first.exited;

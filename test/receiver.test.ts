@@ -116,8 +116,7 @@ describe('receiver', () => {
     const hc = await startHookCatch({ maxBody: 1000 });
     const response = await rawRequest(
       hc.receiverPort,
-      'POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' +
-        `400\r\n${'a'.repeat(0x400)}\r\n400\r\n${'b'.repeat(0x400)}\r\n0\r\n\r\n`,
+      'POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n' + `400\r\n${'a'.repeat(0x400)}\r\n400\r\n${'b'.repeat(0x400)}\r\n0\r\n\r\n`,
     );
     expect(response).toMatch(/^HTTP\/1.1 413/);
     const page = await hc.store.list();
@@ -142,10 +141,7 @@ describe('receiver', () => {
 
   it('refuses an oversized body announced with Expect: 100-continue before it is sent', async () => {
     const hc = await startHookCatch({ maxBody: 1000 });
-    const response = await rawRequest(
-      hc.receiverPort,
-      'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n',
-    );
+    const response = await rawRequest(hc.receiverPort, 'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n');
     expect(response).toMatch(/^HTTP\/1.1 413/);
     expect(response).not.toMatch(/100 Continue/);
   });
@@ -182,7 +178,10 @@ describe('receiver', () => {
     expect(await cli.jsonLine((v) => v.type === 'store' && v.state === 'recovered')).toMatchObject({ refused: 1 });
     await cli.jsonLine((v) => v.type === 'request' && v.id === json(again).id);
     // Only the two acknowledged requests were ever reported as captured.
-    const captured = cli.stdout().split('\n').filter((line) => line.includes('"type":"request"'));
+    const captured = cli
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('"type":"request"'));
     expect(captured).toHaveLength(2);
     cli.child.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);

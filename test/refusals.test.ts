@@ -91,10 +91,7 @@ describe('receiver: headers', () => {
   it('keeps every header that fits the size limit: 1,100 small ones, then X-Signature', async () => {
     const hc = await startHookCatch();
     const filler = Array.from({ length: 1100 }, (_, i) => `X-Filler-${i}: v${i}\r\n`).join('');
-    const response = await rawRequest(
-      hc.receiverPort,
-      `POST /webhook HTTP/1.1\r\nHost: x\r\n${filler}X-Signature: t=1,v1=abc\r\nContent-Length: 2\r\n\r\n{}`,
-    );
+    const response = await rawRequest(hc.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\n${filler}X-Signature: t=1,v1=abc\r\nContent-Length: 2\r\n\r\n{}`);
     expect(statusOf(response)).toBe(200);
     const stored = await hc.store.get(idOf(response)!);
     expect(stored!.headers).toHaveLength(1 + 1100 + 2);
@@ -263,7 +260,11 @@ describe('hook-catch start: refusals in the terminal, --max-header-size', () => 
     const refused = await rawExchange(ready.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\nX-Big: ${big}${big}\r\n\r\n`);
     expect(statusOf(refused)).toBe(431);
     const line = await cli.jsonLine((v) => v.type === 'request' && v.refusal);
-    expect(line).toMatchObject({ id: idOf(refused), status: 431, refusal: { code: 'HPE_HEADER_OVERFLOW', reason: expect.stringMatching(/--max-header-size/) } });
+    expect(line).toMatchObject({
+      id: idOf(refused),
+      status: 431,
+      refusal: { code: 'HPE_HEADER_OVERFLOW', reason: expect.stringMatching(/--max-header-size/) },
+    });
     const help = await runCli(['start', '--help']);
     expect(help.stdout).toMatch(/--max-header-size <size>/);
   });

@@ -75,22 +75,26 @@ describe('replay sends a capture again, byte-exact', () => {
     expect(got.headers).toContainEqual(['Content-Encoding', 'gzip']);
   });
 
-  it.each(SCHEMES.map((scheme) => [scheme.name, scheme] as const))("%s: the provider's signature verifies at the target after replay", async (_name, scheme) => {
-    const hc = await startHookCatch();
-    const app = await recordingApp();
-    const secret = scheme.name.includes('webhook') || scheme.name === 'svix' ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : 'sk_test_secret_4eC39HqLyjWDarjtT1zdp7dc';
-    // Unicode and spacing a re-serializing tool would change: only the exact bytes verify.
-    const body = Buffer.from('{\n  "id": "evt_1",  "type": "job.completed",\n  "data": {"jobId": "sig-1", "note": "café ✓ \\u00e9"}\n}\n');
-    const id = await deliver(hc, '/webhook', body, { 'Content-Type': 'application/json', ...scheme.sign(body, secret) });
-    expect((await replayApi(hc, id, { to: app.url })).status).toBe(200);
-    const got = await app.got();
-    expect(scheme.verify(got.body, got.headers, secret)).toBe(true);
-    // The check can fail: one byte changed, or another secret, does not verify.
-    const changed = Buffer.from(got.body);
-    changed[changed.length - 2] = 0x20;
-    expect(scheme.verify(changed, got.headers, secret)).toBe(false);
-    expect(scheme.verify(got.body, got.headers, secret.replace(/.$/, 'A'))).toBe(false);
-  });
+  it.each(SCHEMES.map((scheme) => [scheme.name, scheme] as const))(
+    "%s: the provider's signature verifies at the target after replay",
+    async (_name, scheme) => {
+      const hc = await startHookCatch();
+      const app = await recordingApp();
+      const secret =
+        scheme.name.includes('webhook') || scheme.name === 'svix' ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : 'sk_test_secret_4eC39HqLyjWDarjtT1zdp7dc';
+      // Unicode and spacing a re-serializing tool would change: only the exact bytes verify.
+      const body = Buffer.from('{\n  "id": "evt_1",  "type": "job.completed",\n  "data": {"jobId": "sig-1", "note": "café ✓ \\u00e9"}\n}\n');
+      const id = await deliver(hc, '/webhook', body, { 'Content-Type': 'application/json', ...scheme.sign(body, secret) });
+      expect((await replayApi(hc, id, { to: app.url })).status).toBe(200);
+      const got = await app.got();
+      expect(scheme.verify(got.body, got.headers, secret)).toBe(true);
+      // The check can fail: one byte changed, or another secret, does not verify.
+      const changed = Buffer.from(got.body);
+      changed[changed.length - 2] = 0x20;
+      expect(scheme.verify(changed, got.headers, secret)).toBe(false);
+      expect(scheme.verify(got.body, got.headers, secret.replace(/.$/, 'A'))).toBe(false);
+    },
+  );
 });
 
 describe('hook-catch replay (CLI)', () => {
@@ -141,7 +145,24 @@ describe('hook-catch replay (CLI)', () => {
     const id = await deliver(hc, '/webhook', '{"jobId":"e-1"}', { 'Content-Type': 'application/json', 'X-Env': 'prod', 'X-Drop': 'me' });
     const file = join(await tempDir(), 'body.json');
     await writeFile(file, '{"jobId":"e-1","status":"failed","edited":true}');
-    const run = await runCli(['replay', id, '--to', app.url, '--dir', hc.dir, '-X', 'patch', '--set-header', 'X-Env: staging', '--set-header', 'X-New:1', '--remove-header', 'x-drop', '--body-file', file]);
+    const run = await runCli([
+      'replay',
+      id,
+      '--to',
+      app.url,
+      '--dir',
+      hc.dir,
+      '-X',
+      'patch',
+      '--set-header',
+      'X-Env: staging',
+      '--set-header',
+      'X-New:1',
+      '--remove-header',
+      'x-drop',
+      '--body-file',
+      file,
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('edited');
     const got = await app.got();
@@ -160,7 +181,7 @@ describe('hook-catch replay (CLI)', () => {
     expect(shown.stdout).toMatch(/PATCH http:\/\/127\.0\.0\.1:\d+\/webhook \(edited\)\s+→ 200 in \d+ ms/);
   });
 
-  it('--to falls back to the running instance\'s --forward URL, so `replay last` alone works', async () => {
+  it("--to falls back to the running instance's --forward URL, so `replay last` alone works", async () => {
     const app = await recordingApp();
     const hc = await startHookCatch({ forward: app.url, forwardMode: 'ack' });
     await deliver(hc, '/webhook/fw', 'payload');
@@ -195,9 +216,24 @@ describe('what is sent is framed by its own bytes, whatever the stored headers s
   async function wrongLengths(): Promise<string> {
     const dir = join(await tempDir(), 'fixtures');
     await mkdir(dir);
-    for (const [name, length] of [['short', '5'], ['long', '900']]) {
-      const headers = [['Host', 'provider.test'], ['Content-Type', 'application/json'], ['Content-Length', length]];
-      const fixture = { format: 'hook-catch/fixture@1', id: `${name}0000000000000000`, method: 'POST', url: `/webhook/${name}`, headers, bodyEncoding: 'utf8', body: BODY };
+    for (const [name, length] of [
+      ['short', '5'],
+      ['long', '900'],
+    ]) {
+      const headers = [
+        ['Host', 'provider.test'],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', length],
+      ];
+      const fixture = {
+        format: 'hook-catch/fixture@1',
+        id: `${name}0000000000000000`,
+        method: 'POST',
+        url: `/webhook/${name}`,
+        headers,
+        bodyEncoding: 'utf8',
+        body: BODY,
+      };
       await writeFile(join(dir, `${name}.json`), JSON.stringify(fixture));
     }
     return dir;
@@ -245,7 +281,10 @@ describe('what is sent is framed by its own bytes, whatever the stored headers s
   it('forward: a POST that came with no body and no Content-Length goes on with Content-Length: 0, not chunked', async () => {
     const app = await recordingApp();
     const hc = await startHookCatch({ forward: app.url });
-    const answer = await rawRequest(hc.receiverPort, `POST /webhook/empty HTTP/1.1\r\nHost: 127.0.0.1:${hc.receiverPort}\r\nX-Event: ping\r\nConnection: close\r\n\r\n`);
+    const answer = await rawRequest(
+      hc.receiverPort,
+      `POST /webhook/empty HTTP/1.1\r\nHost: 127.0.0.1:${hc.receiverPort}\r\nX-Event: ping\r\nConnection: close\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     const got = await app.got();
     expect(got.headers.filter(([n]) => /^(content-length|transfer-encoding)$/i.test(n))).toEqual([['Content-Length', '0']]);
@@ -279,7 +318,11 @@ describe('replay is safe', () => {
     const rebound = await replayApi(hc, id, { to: app.url }, { Host: 'attacker.example' });
     expect(rebound.status).toBe(403);
     // Through the receiver (and so the tunnel), the same call is only a captured request.
-    const viaReceiver = await send(`${hc.receiverUrl}/api/requests/${id}/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ to: app.url }) });
+    const viaReceiver = await send(`${hc.receiverUrl}/api/requests/${id}/replay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: app.url }),
+    });
     expect(viaReceiver.status).toBe(200);
     expect(json(viaReceiver).id).not.toBe(id);
     // The inspector's own page may.

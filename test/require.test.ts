@@ -47,7 +47,9 @@ describe("require('hook-catch'): CommonJS users", () => {
     const project = await commonJsProject();
     await writeFile(join(project, 'check.cts'), TYPED);
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const run = spawnCommand([process.execPath, tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--types', 'node', 'check.cts'], { cwd: project });
+    const run = spawnCommand([process.execPath, tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--types', 'node', 'check.cts'], {
+      cwd: project,
+    });
     const { code } = await run.exited;
     expect(run.stdout() + run.stderr()).toBe('');
     expect(code).toBe(0);

@@ -52,7 +52,12 @@ describe('response rules shape what the receiver answers; every request is still
   });
 
   it('a rule for a path prefix applies under it only; the longest prefix wins', async () => {
-    const hc = await startHookCatch({ rules: [{ path: '/billing', status: 503 }, { path: '/billing/refunds', status: 409 }] });
+    const hc = await startHookCatch({
+      rules: [
+        { path: '/billing', status: 503 },
+        { path: '/billing/refunds', status: 409 },
+      ],
+    });
     expect((await post(hc, '/billing/invoice', '{}')).status).toBe(503);
     expect((await post(hc, '/billing/refunds/1', '{}')).status).toBe(409);
     expect((await post(hc, '/webhook', '{}')).status).toBe(200);
@@ -87,7 +92,22 @@ describe('response rules shape what the receiver answers; every request is still
 
   it('CLI: start flags make a rule shown in the banner; `rules` lists, adds and removes on the running instance', async () => {
     const dir = await tempDir();
-    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel', '--respond', '503:busy', '--fail-first', '1', '--respond-path', '/hooks']);
+    const cli = spawnCli([
+      'start',
+      '--port',
+      '0',
+      '--inspector-port',
+      '0',
+      '--dir',
+      dir,
+      '--no-tunnel',
+      '--respond',
+      '503:busy',
+      '--fail-first',
+      '1',
+      '--respond-path',
+      '/hooks',
+    ]);
     const [, receiver] = await cli.printed(/Webhook\s+(http:\/\/\S+)\/webhook/);
     expect(cli.stdout()).toMatch(/Rules\s+r1 {2}\/hooks {2}first 1 of each job answered 500, then 503 Service Unavailable, body "busy"/);
     const first = await send(`${receiver}/hooks/a`, { method: 'POST', body: 'same' });
@@ -115,7 +135,9 @@ describe('response rules shape what the receiver answers; every request is still
     const hc = await startHookCatch();
     const refused = await api(hc, 'POST', '/api/rules', { status: 202, body: 'queued', headers: [['Content-Length', '99']] });
     expect(refused.status).toBe(400);
-    expect(json(refused).error).toBe('A rule cannot set Content-Length: hook-catch frames the answer itself (its Content-Length follows the body it sends). Leave it out.');
+    expect(json(refused).error).toBe(
+      'A rule cannot set Content-Length: hook-catch frames the answer itself (its Content-Length follows the body it sends). Leave it out.',
+    );
     expect(json(await api(hc, 'POST', '/api/rules', { headers: [['transfer-encoding', 'chunked']] })).error).toMatch(/cannot set transfer-encoding/);
     expect(json(await api(hc, 'POST', '/api/rules', { headers: [['Host', 'example.com']] })).error).toBe('Host means nothing in an answer. Leave it out.');
     expect(hc.rules.list()).toEqual([]);
@@ -123,16 +145,40 @@ describe('response rules shape what the receiver answers; every request is still
     const dir = await tempDir();
     const add = await runCli(['rules', 'add', '--respond', '200', '--respond-header', 'Content-Length: 5', '--dir', dir]);
     expect(add.code).toBe(1);
-    expect(add.stderr.split('\n')[0]).toMatch(/^hook-catch: option '--respond-header <name:value>' argument 'Content-Length: 5' is invalid\. A rule cannot set Content-Length: hook-catch frames the answer itself \(its Content-Length follows the body it sends\)\. Leave it out\.$/);
+    expect(add.stderr.split('\n')[0]).toMatch(
+      /^hook-catch: option '--respond-header <name:value>' argument 'Content-Length: 5' is invalid\. A rule cannot set Content-Length: hook-catch frames the answer itself \(its Content-Length follows the body it sends\)\. Leave it out\.$/,
+    );
     const started = await runCli(['start', '--respond', '200:ok', '--respond-header', 'Keep-Alive: timeout=5', '--dir', dir, '--no-tunnel']);
     expect(started.code).toBe(1);
     expect(started.stderr.split('\n')[0]).toMatch(/A rule cannot set Keep-Alive: hook-catch frames the answer itself/);
   });
 
-  it('a rule saved with a Content-Length (by an earlier version) answers with one length, hook-catch\'s own: the header is dropped with a warning', async () => {
+  it("a rule saved with a Content-Length (by an earlier version) answers with one length, hook-catch's own: the header is dropped with a warning", async () => {
     const dir = await tempDir();
-    const saved = { id: 'r1', path: null, status: 202, body: 'queued', headers: [['Content-Length', '99'], ['X-Rule', 'yes']], delayMs: 0, failFirst: 0, source: 'api', createdAt: '2026-12-01T00:00:00.000Z' };
-    const plain = { ...saved, id: 'r2', path: '/plain', body: null, headers: [['content-length', '3'], ['content-type', 'text/x-rule']] };
+    const saved = {
+      id: 'r1',
+      path: null,
+      status: 202,
+      body: 'queued',
+      headers: [
+        ['Content-Length', '99'],
+        ['X-Rule', 'yes'],
+      ],
+      delayMs: 0,
+      failFirst: 0,
+      source: 'api',
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    const plain = {
+      ...saved,
+      id: 'r2',
+      path: '/plain',
+      body: null,
+      headers: [
+        ['content-length', '3'],
+        ['content-type', 'text/x-rule'],
+      ],
+    };
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ version: 1, rules: [saved, plain] }));
     const hc = await startHookCatch({ dir });
     const answer = await rawExchange(hc.receiverPort, 'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');

@@ -69,7 +69,11 @@ describe('receiver: slow senders', () => {
     expect(shed).toBe(''); // closed, not answered: it never sent a request
     // Twenty more slow heads: each one past the cap closes the one waiting longest.
     for (let i = 0; i < 20; i++) slow.push(await slowHead(hc.receiverPort));
-    await firstSettled(slow.map((s) => s.closed), 20, WITHIN_MS);
+    await firstSettled(
+      slow.map((s) => s.closed),
+      20,
+      WITHIN_MS,
+    );
     const stillOpen = slow.filter((s) => !s.socket.destroyed && s.socket.readyState === 'open');
     expect(stillOpen.length).toBeLessThanOrEqual(10);
     expect(slow.slice(-5).every((s) => stillOpen.includes(s))).toBe(true); // the newest stay
@@ -92,7 +96,11 @@ describe('receiver: slow senders', () => {
     answer = '';
     const slow: Slow[] = [];
     for (let i = 0; i < 6; i++) slow.push(await slowHead(hc.receiverPort));
-    await firstSettled(slow.map((s) => s.closed), 3, WITHIN_MS);
+    await firstSettled(
+      slow.map((s) => s.closed),
+      3,
+      WITHIN_MS,
+    );
     body.write('}');
     await firstSettled([ended], 1, WITHIN_MS);
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
@@ -101,7 +109,10 @@ describe('receiver: slow senders', () => {
   it('reads the cap from the open-file limit, and says so in one line at most every interval', async () => {
     const dir = await tempDir();
     const limits = join(dir, 'limits');
-    await writeFile(limits, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n');
+    await writeFile(
+      limits,
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n',
+    );
     expect(defaultMaxConnections(limits)).toBe(857);
     expect(defaultMaxConnections(join(dir, 'none'))).toBeNull();
     const lines: string[] = [];

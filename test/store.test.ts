@@ -138,7 +138,12 @@ describe('request log', () => {
     }
     expect(log.count).toBe(25);
     const page = await log.list({ limit: 1000 });
-    expect(page.items.map((i) => i.id)).toEqual(sent.slice(35).reverse().map((r) => r.id));
+    expect(page.items.map((i) => i.id)).toEqual(
+      sent
+        .slice(35)
+        .reverse()
+        .map((r) => r.id),
+    );
     expect(await log.get(sent[34]!.id)).toBeNull();
     // 60 lines in files of 10: the first three files hold only dropped requests.
     expect((await segments(dir)).length).toBeLessThanOrEqual(4);
@@ -293,7 +298,8 @@ describe('the log line of a JSON body', () => {
       ['application/octet-stream', Buffer.from([0xff, 0x00, 0x7b]), 'base64'],
     ];
     const ids: string[] = [];
-    for (const [type, body] of bodies) ids.push((await send(`${hc.receiverUrl}/webhook`, { method: 'POST', headers: { 'Content-Type': type }, body })).headers['x-hook-catch-id'] as string);
+    for (const [type, body] of bodies)
+      ids.push((await send(`${hc.receiverUrl}/webhook`, { method: 'POST', headers: { 'Content-Type': type }, body })).headers['x-hook-catch-id'] as string);
     const lines = (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).trimEnd().split('\n');
     lines.forEach((line, i) => {
       const value = JSON.parse(line); // every line is one JSON object, as jq reads it

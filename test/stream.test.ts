@@ -26,9 +26,12 @@ function openStream(url: string, headers: Record<string, string> = {}) {
   /** Resolves with the messages so far once `count` of them pass `match`. */
   const received = (match: (m: any) => boolean, count = 1) =>
     new Promise<any[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${messages.filter(match).length} of ${count} messages in 30 s: ${JSON.stringify(messages)}`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${messages.filter(match).length} of ${count} messages in 30 s: ${JSON.stringify(messages)}`)),
+        30_000,
+      );
       const look = () => {
-        if (messages.filter(match).length >= count) return clearTimeout(timer), resolve(messages.filter(match));
+        if (messages.filter(match).length >= count) return (clearTimeout(timer), resolve(messages.filter(match)));
         waiters.push(look);
       };
       look();
@@ -86,7 +89,13 @@ describe('the live stream, /ws', () => {
     const first = await deliver(hc, { jobId: 's-1', status: 'done', secret });
     const second = await deliver(hc, { jobId: 's-1', status: 'done', secret });
     const [one, two] = await stream.received(isRequest, 2);
-    expect(one.request).toMatchObject({ id: first, method: 'POST', path: '/webhook', status: 200, job: { jobId: 's-1', attempt: 1, duplicate: false, statusWord: 'done', expected: true } });
+    expect(one.request).toMatchObject({
+      id: first,
+      method: 'POST',
+      path: '/webhook',
+      status: 200,
+      job: { jobId: 's-1', attempt: 1, duplicate: false, statusWord: 'done', expected: true },
+    });
     expect(two.request.job).toMatchObject({ jobId: 's-1', attempt: 2, duplicate: true });
     expect(JSON.stringify(stream.messages)).not.toContain(secret); // never a body
     expect(one.request).not.toHaveProperty('headers');
@@ -177,7 +186,7 @@ describe('the live stream, /ws', () => {
     await new Promise<void>((resolve) => {
       socket.on('data', function onData(d) {
         head += d.toString('latin1');
-        if (head.includes('\r\n\r\n')) (socket.off('data', onData), socket.pause(), resolve());
+        if (head.includes('\r\n\r\n')) socket.off('data', onData), socket.pause(), resolve();
       });
       socket.write(
         `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -192,7 +201,9 @@ describe('the live stream, /ws', () => {
     let sent = 0;
     while ((await clients()) === 1) {
       expect(sent, 'the stuck client should be dropped within 40,000 webhooks').toBeLessThan(40_000);
-      const batch = await Promise.all(Array.from({ length: 50 }, (_, i) => send(hc.webhookUrl, { method: 'POST', body: `{"n":${sent + i},"p":"${padding}"}` })));
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => send(hc.webhookUrl, { method: 'POST', body: `{"n":${sent + i},"p":"${padding}"}` })),
+      );
       for (const reply of batch) expect(reply.status).toBe(200);
       sent += batch.length;
     }
@@ -216,7 +227,11 @@ describe('the live stream tells forwards, replays and rule changes', () => {
     const id = await deliver(hc, { secret: 'body-text' });
     const [forwarded] = await stream.received((m) => m.type === 'forwarded');
     expect(forwarded).toMatchObject({ id, status: 200, forward: { status: 204 } });
-    await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ setHeaders: [['X-Again', '1']] }) });
+    await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ setHeaders: [['X-Again', '1']] }),
+    });
     const [replay] = await stream.received((m) => m.type === 'replay');
     expect(replay.replay).toMatchObject({ of: id, edited: true, method: 'POST', status: 204, to: `${app.url}/webhook` });
     await hc.rules.add({ status: 503 });

@@ -178,9 +178,7 @@ describe('public URL', () => {
     });
     // The same look does see the SDK once a token is found (pointed at a closed local port: it dials nowhere).
     const port = await closedPort();
-    const withToken = JSON.parse(
-      await runLibrary(script(await tempDir(), `, ngrokServerAddr: '127.0.0.1:${port}'`), { env: { NGROK_AUTHTOKEN: 'bogus' } }),
-    );
+    const withToken = JSON.parse(await runLibrary(script(await tempDir(), `, ngrokServerAddr: '127.0.0.1:${port}'`), { env: { NGROK_AUTHTOKEN: 'bogus' } }));
     expect(withToken.tunnel).toMatchObject({ status: 'failed', tokenSource: 'NGROK_AUTHTOKEN' });
     expect(withToken.ngrok).not.toEqual([]);
   });

@@ -45,7 +45,10 @@ function errors(config: string, roots: string[] | 'all', changes: Change[] = [])
   host.directoryExists = (path) => (path === GENERATED_DIR || path.startsWith(GENERATED_DIR + '/') ? true : (directoryExists?.(path) ?? true));
   const rootNames = roots === 'all' ? parsed.fileNames.filter((f) => !f.startsWith(GENERATED_DIR + '/')) : roots.map((f) => join(ROOT, f));
   const program = ts.createProgram({ rootNames, options: { ...parsed.options, noEmit: true }, host });
-  const checked = roots === 'all' ? program.getSourceFiles().filter((f) => !f.isDeclarationFile && !f.fileName.includes('/node_modules/')) : rootNames.map((f) => program.getSourceFile(f)!);
+  const checked =
+    roots === 'all'
+      ? program.getSourceFiles().filter((f) => !f.isDeclarationFile && !f.fileName.includes('/node_modules/'))
+      : rootNames.map((f) => program.getSourceFile(f)!);
   const found = checked.flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]);
   expect(applied.size, 'every change was made').toBe(changes.length);
   return found.map((d) => `${d.file ? relative(ROOT, source(d.file.fileName)) : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
@@ -69,7 +72,9 @@ describe('the wire contract: one declaration of what the inspector sends, read b
     expect(names).toEqual(expect.arrayContaining(['ListedRequest', 'RequestSummary', 'JobSummary', 'StreamMessage', 'Status', 'ResponseRule', 'ReplayRecord']));
     const again = pageSources().flatMap((file) => {
       const text = readFileSync(file, 'utf8');
-      return names.filter((name) => new RegExp(`^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|type\\s+${name}\\b[^=;]*=)`, 'm').test(text)).map((name) => `${relative(ROOT, file)} declares ${name}`);
+      return names
+        .filter((name) => new RegExp(`^\\s*(?:export\\s+)?(?:interface\\s+${name}\\b|type\\s+${name}\\b[^=;]*=)`, 'm').test(text))
+        .map((name) => `${relative(ROOT, file)} declares ${name}`);
     });
     expect(again).toEqual([]);
     // The page's record has every field the server's has (these three were missing from its hand copy).
@@ -85,17 +90,34 @@ describe('the wire contract: one declaration of what the inspector sends, read b
   it('a field taken out of the contract fails both the server that sends it and the page that reads it', () => {
     const noRefused: Change = { file: 'src/wire/jobs.ts', from: '  refused: boolean;\n}', to: '}' };
     expect(errors('tsconfig.json', ['src/jobs/registry.ts'], [noRefused]).join('\n')).toMatch(/^src\/jobs\/registry\.ts: .*'refused'/m);
-    const page = errors('web/tsconfig.json', 'all', [noRefused, { file: 'src/capture/shapes.ts', from: '  /** Only when the Content-Type says JSON and the body is not valid JSON. */\n  invalidJson?: true;\n', to: '' }]).join('\n');
+    const page = errors('web/tsconfig.json', 'all', [
+      noRefused,
+      {
+        file: 'src/capture/shapes.ts',
+        from: '  /** Set when the Content-Type says JSON but the body does not parse as JSON: see json-check.ts. */\n  invalidJson?: true;\n',
+        to: '',
+      },
+    ]).join('\n');
     expect(page).toMatch(/^web\/src\/jobs\.ts: .*'refused'/m);
     expect(page).toMatch(/^web\/src\/list-view\.ts: .*'invalidJson'/m);
   }, 180_000);
 
   it('an answer or a stream message the server shapes differently from the contract does not compile', () => {
-    const found = errors('tsconfig.json', ['src/inspector/stream.ts', 'src/inspector/requests-routes.ts'], [
-      { file: 'src/inspector/stream.ts', from: "({ type: 'forwardQueue', waiting, sending })", to: "({ type: 'forwardQueue', waiting, inFlight: sending })" },
-      { file: 'src/inspector/requests-routes.ts', from: 'res.json({ deleted: id } satisfies DeletedOne);', to: 'res.json({ deletedId: id } satisfies DeletedOne);' },
-    ]).join('\n');
-    expect(found).toMatch(/^src\/inspector\/stream\.ts: Type '\{ type: "forwardQueue"; waiting: number; inFlight: number; \}' is not assignable to type 'StreamMessage'/m);
+    const found = errors(
+      'tsconfig.json',
+      ['src/inspector/stream.ts', 'src/inspector/requests-routes.ts'],
+      [
+        { file: 'src/inspector/stream.ts', from: "({ type: 'forwardQueue', waiting, sending })", to: "({ type: 'forwardQueue', waiting, inFlight: sending })" },
+        {
+          file: 'src/inspector/requests-routes.ts',
+          from: 'res.json({ deleted: id } satisfies DeletedOne);',
+          to: 'res.json({ deletedId: id } satisfies DeletedOne);',
+        },
+      ],
+    ).join('\n');
+    expect(found).toMatch(
+      /^src\/inspector\/stream\.ts: Type '\{ type: "forwardQueue"; waiting: number; inFlight: number; \}' is not assignable to type 'StreamMessage'/m,
+    );
     expect(found).toMatch(/^src\/inspector\/requests-routes\.ts: .*'deletedId'/m);
   }, 180_000);
 });

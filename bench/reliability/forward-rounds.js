@@ -30,13 +30,22 @@ export async function forwardRounds({ seed, rounds, loadMs, connections, log }) 
       acked.push(...r.acked);
       if (round === plainAfter) r.plainRestart = await startWithoutForward(dir, base);
       hc = await startHookCatch({ dir, args: forwarding, logDir: base });
-      r.restartNotice = hc.stderr().trim().split('\n').find((line) => line.includes('Forwarding')) ?? null;
-      log(`forward kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged, ${r.queuedAtKill} waiting for their forward just before the kill${r.plainRestart ? `; started without --forward: ${r.plainRestart}` : ''}; restart: ${r.restartNotice ?? 'nothing owed'}`);
+      r.restartNotice =
+        hc
+          .stderr()
+          .trim()
+          .split('\n')
+          .find((line) => line.includes('Forwarding')) ?? null;
+      log(
+        `forward kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged, ${r.queuedAtKill} waiting for their forward just before the kill${r.plainRestart ? `; started without --forward: ${r.plainRestart}` : ''}; restart: ${r.restartNotice ?? 'nothing owed'}`,
+      );
       done.push({ ...r, acked: r.acked.length });
     }
     const drainMs = await drain(hc.inspectorUrl);
     const verdicts = await verdictsOf(hc.inspectorUrl, acked, app);
-    log(`forward kill -9: ${acked.length} acknowledged; ${verdicts.forwarded} forwarded, ${verdicts.marked} marked not forwarded, ${verdicts.unmarked} neither; drained in ${drainMs} ms`);
+    log(
+      `forward kill -9: ${acked.length} acknowledged; ${verdicts.forwarded} forwarded, ${verdicts.marked} marked not forwarded, ${verdicts.unmarked} neither; drained in ${drainMs} ms`,
+    );
     return { rounds: done, acked: acked.length, drainMs, ...verdicts, appReceived: app.received, appDuplicates: app.duplicates() };
   } finally {
     await hc.stop();
@@ -52,7 +61,18 @@ async function loadThenKill(hc, { seed, round, killAfterMs, connections }) {
   const counts = { sent: 0, errors: 0, noId: 0 };
   let killed = false;
   const jobId = (rng) => `fwd${round}-job${rng.int(0, 40)}`;
-  const senders = runSenders({ receiverUrl: hc.receiverUrl, agent, seed, part: `forward${round}`, connections, stop: () => killed, jobId, acked, counts, options: { large: false } });
+  const senders = runSenders({
+    receiverUrl: hc.receiverUrl,
+    agent,
+    seed,
+    part: `forward${round}`,
+    connections,
+    stop: () => killed,
+    jobId,
+    acked,
+    counts,
+    options: { large: false },
+  });
   await sleep(killAfterMs);
   const status = await api(`${hc.inspectorUrl}/api/status`, { timeoutMs: 5_000 });
   const queuedAtKill = status.json?.forward ? status.json.forward.waiting + status.json.forward.sending : null;
@@ -66,7 +86,11 @@ async function loadThenKill(hc, { seed, round, killAfterMs, connections }) {
 /** A start without --forward: it marks what is owed; its one line says how many. Stopped cleanly. */
 async function startWithoutForward(dir, base) {
   const plain = await startHookCatch({ dir, args: MAX_REQUESTS, logDir: base });
-  const line = plain.stderr().trim().split('\n').find((l) => l.includes('never forwarded'));
+  const line = plain
+    .stderr()
+    .trim()
+    .split('\n')
+    .find((l) => l.includes('never forwarded'));
   await plain.stop();
   return line ? `it marked ${/([\d,]+) captures? kept/.exec(line)?.[1] ?? '?'} not forwarded` : 'nothing was owed';
 }

@@ -49,13 +49,21 @@ exec "$@"`;
     });
     if (full.firstRefusalAt === null) throw new Error(`the ${diskMb} MB disk did not fill within ${fillLimitMs / 1000} s`);
     result.fillMs = Math.round(full.firstRefusalAt - t0);
-    result.fill = { sent: full.counts.sent, acked: full.acked.length, refused503: full.counts[503] ?? 0, other: otherCounts(full.counts), ackedWhileFull: full.ackedAfterFull };
+    result.fill = {
+      sent: full.counts.sent,
+      acked: full.acked.length,
+      refused503: full.counts[503] ?? 0,
+      other: otherCounts(full.counts),
+      ackedWhileFull: full.ackedAfterFull,
+    };
     // A registration cannot be saved either: 503, with a reason.
     result.registrationsWhileFull = await register(hc.inspectorUrl, 'disk-full', 10, apiAgent);
     // 2. Nothing answered 2xx is missing, while the disk is still full.
     const whileFull = await checkThroughApi(hc.inspectorUrl, full.acked, apiAgent);
     result.checkWhileFull = { checked: whileFull.checked, missing: whileFull.missing.length, different: whileFull.different.length };
-    log(`full disk: full after ${result.fillMs} ms (${full.acked.length} acknowledged); then ${result.fill.refused503} answered 503, ${full.ackedAfterFull} slipped in 2xx; registrations while full: ${JSON.stringify(result.registrationsWhileFull)}; acknowledged and missing: ${whileFull.missing.length}`);
+    log(
+      `full disk: full after ${result.fillMs} ms (${full.acked.length} acknowledged); then ${result.fill.refused503} answered 503, ${full.ackedAfterFull} slipped in 2xx; registrations while full: ${JSON.stringify(result.registrationsWhileFull)}; acknowledged and missing: ${whileFull.missing.length}`,
+    );
     // 3. Room again, without a restart: the filler goes.
     rmSync(inside(join(mountpoint, 'filler')));
     const after = { acked: [], counts: { sent: 0, errors: 0, noId: 0 } };
@@ -93,12 +101,18 @@ exec "$@"`;
     };
     result.alive = hc.alive();
     const events = storeEvents(hc.stdoutPath);
-    result.storeEvents = { failing: events.filter((e) => e.state === 'failing' && e.refused === undefined).length, recovered: events.filter((e) => e.state === 'recovered').length, lines: events.slice(0, 4) };
+    result.storeEvents = {
+      failing: events.filter((e) => e.state === 'failing' && e.refused === undefined).length,
+      recovered: events.filter((e) => e.state === 'recovered').length,
+      lines: events.slice(0, 4),
+    };
     result.stderr = hc.stderr().trim().split('\n').filter(Boolean);
     result.acked = all.length;
     result.lost = whileFull.missing.length + afterCheck.missing.length + fromFiles.missing.length;
     result.different = whileFull.different.length + afterCheck.different.length + fromFiles.different.length;
-    log(`full disk: after freeing ${fillerMb} MB, ${after.acked.length} of ${after.counts.sent} answered 2xx (${result.after.refused503} 503), registrations ${JSON.stringify(result.registrationsAfter)}; in the files: ${fromFiles.missing.length} missing, ${result.files.refusedButStored} refused but stored; store lines: ${result.storeEvents.failing} "cannot write", ${result.storeEvents.recovered} "writes again"`);
+    log(
+      `full disk: after freeing ${fillerMb} MB, ${after.acked.length} of ${after.counts.sent} answered 2xx (${result.after.refused503} 503), registrations ${JSON.stringify(result.registrationsAfter)}; in the files: ${fromFiles.missing.length} missing, ${result.files.refusedButStored} refused but stored; store lines: ${result.storeEvents.failing} "cannot write", ${result.storeEvents.recovered} "writes again"`,
+    );
   } finally {
     agent.destroy();
     apiAgent.destroy();

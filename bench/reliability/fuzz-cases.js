@@ -41,17 +41,47 @@ export function fuzzCase(seed, i, limits) {
       const n = rng.int(2, 4);
       const parts = Array.from({ length: n }, (_, k) => wellFormed(rng, `${i}.${k}`, limits, { small: true, keepOpen: k < n - 1 }));
       const bytes = Buffer.concat(parts.map((p) => p.bytes));
-      return { i, kind, chunks: split(rng, bytes), expect: 'ok', responses: parts.length, keepAlive: parts.every((p) => p.keepAlive), methods: parts.map((p) => p.method), checks: parts.map((p) => p.check) };
+      return {
+        i,
+        kind,
+        chunks: split(rng, bytes),
+        expect: 'ok',
+        responses: parts.length,
+        keepAlive: parts.every((p) => p.keepAlive),
+        methods: parts.map((p) => p.method),
+        checks: parts.map((p) => p.check),
+      };
     }
     case 'cut': {
       const whole = wellFormed(rng, i, limits, { small: true, body: true }).bytes;
       const bytes = whole.subarray(0, rng.int(1, whole.length - 1));
       const inHead = bytes.indexOf('\r\n\r\n') === -1;
-      return { i, kind, sub: inHead ? 'cut in the head' : 'cut in the body', chunks: [bytes], expect: 'cut', responses: 1, keepAlive: false, end: true, methods: [null], checks: [{ allowed: null }] };
+      return {
+        i,
+        kind,
+        sub: inHead ? 'cut in the head' : 'cut in the body',
+        chunks: [bytes],
+        expect: 'cut',
+        responses: 1,
+        keepAlive: false,
+        end: true,
+        methods: [null],
+        checks: [{ allowed: null }],
+      };
     }
     default: {
       const m = malformed(rng, i, limits);
-      return { i, kind, sub: m.sub, chunks: split(rng, m.bytes), expect: 'refused', responses: 1, keepAlive: false, methods: [m.method ?? null], checks: [{ allowed: m.allowed ?? null }] };
+      return {
+        i,
+        kind,
+        sub: m.sub,
+        chunks: split(rng, m.bytes),
+        expect: 'refused',
+        responses: 1,
+        keepAlive: false,
+        methods: [m.method ?? null],
+        checks: [{ allowed: m.allowed ?? null }],
+      };
     }
   }
 }
@@ -96,7 +126,9 @@ function randomPath(rng, i) {
 function randomHeaders(rng) {
   const headers = [];
   for (let k = rng.int(0, 25); k > 0; k--) {
-    const name = rng.chance(0.5) ? `X-${rng.text(rng.int(1, 30), TOKEN_CHARS)}` : rng.pick(['X-Dup', 'x-dup', 'X-DUP', 'Accept', 'User-Agent', 'X-Signature', 'Cookie', 'Via']);
+    const name = rng.chance(0.5)
+      ? `X-${rng.text(rng.int(1, 30), TOKEN_CHARS)}`
+      : rng.pick(['X-Dup', 'x-dup', 'X-DUP', 'Accept', 'User-Agent', 'X-Signature', 'Cookie', 'Via']);
     let value = rng.chance(0.1) ? '' : rng.text(rng.int(1, 200), VALUE_CHARS).trim();
     if (rng.chance(0.1)) value += Buffer.from(rng.bytes(rng.int(1, 6)).map((b) => 0x80 | b)).toString('latin1');
     headers.push([name, value]);
@@ -110,13 +142,43 @@ function randomBody(rng, limits, { small, overBodyLimit }) {
   return rng.weighted([
     [3, () => ({ body: Buffer.alloc(0), type: null, sub: 'empty' })],
     [4, () => ({ body: rng.bytes(rng.int(1, max)), type: 'application/octet-stream', sub: 'random-bytes' })],
-    [3, () => {
-      const json = JSON.stringify({ jobId: `fuzz-${rng.int(0, 50)}`, status: rng.pick(['done', 'running', 'failed']), data: rng.text(rng.int(0, max / 2), 'ab"\\{}[]:,ä') });
-      return { body: Buffer.from(json.slice(0, rng.int(1, json.length))), type: 'application/json', sub: 'truncated-json' };
-    }],
-    [2, () => ({ body: rng.bytes(rng.int(1, max)), type: 'application/json', encoding: rng.pick(['gzip', 'x-gzip', 'deflate', 'br', 'gzip, br']), sub: 'garbage-claiming-gzip' })],
-    [2, () => ({ body: gzipSync(JSON.stringify({ job_id: `fuzz-${rng.int(0, 50)}`, status: 'completed' })), type: 'application/json', encoding: 'gzip', sub: 'gzip-json' })],
-    [2, () => ({ body: Buffer.from(`job_id=fuzz-${rng.int(0, 50)}&status=done&x=${rng.text(rng.int(0, 100))}`), type: rng.chance(0.5) ? 'application/x-www-form-urlencoded' : null, sub: 'form' })],
+    [
+      3,
+      () => {
+        const json = JSON.stringify({
+          jobId: `fuzz-${rng.int(0, 50)}`,
+          status: rng.pick(['done', 'running', 'failed']),
+          data: rng.text(rng.int(0, max / 2), 'ab"\\{}[]:,ä'),
+        });
+        return { body: Buffer.from(json.slice(0, rng.int(1, json.length))), type: 'application/json', sub: 'truncated-json' };
+      },
+    ],
+    [
+      2,
+      () => ({
+        body: rng.bytes(rng.int(1, max)),
+        type: 'application/json',
+        encoding: rng.pick(['gzip', 'x-gzip', 'deflate', 'br', 'gzip, br']),
+        sub: 'garbage-claiming-gzip',
+      }),
+    ],
+    [
+      2,
+      () => ({
+        body: gzipSync(JSON.stringify({ job_id: `fuzz-${rng.int(0, 50)}`, status: 'completed' })),
+        type: 'application/json',
+        encoding: 'gzip',
+        sub: 'gzip-json',
+      }),
+    ],
+    [
+      2,
+      () => ({
+        body: Buffer.from(`job_id=fuzz-${rng.int(0, 50)}&status=done&x=${rng.text(rng.int(0, 100))}`),
+        type: rng.chance(0.5) ? 'application/x-www-form-urlencoded' : null,
+        sub: 'form',
+      }),
+    ],
     [2, () => ({ body: Buffer.from(rng.text(rng.int(1, max), 'abc äöü€中文🙂\n\r\t\u0000')), type: 'text/plain; charset=utf-8', sub: 'text' })],
     [5, () => ({ ...jsonEdge(rng), sub: 'json-edge' })],
   ])();
@@ -153,7 +215,18 @@ function jsonEdge(rng) {
  * chunked. Returns its bytes and what the store must hold for it.
  */
 function wellFormed(rng, i, limits, { nearHeaderLimit = false, overBodyLimit = false, small = false, body: needsBody = false, keepOpen = false }) {
-  const method = needsBody ? 'POST' : rng.weighted([[30, 'POST'], [8, 'GET'], [5, 'PUT'], [4, 'PATCH'], [4, 'DELETE'], [3, 'OPTIONS'], [3, 'HEAD'], [6, null]]) ?? rng.pick(GOOD_METHODS);
+  const method = needsBody
+    ? 'POST'
+    : (rng.weighted([
+        [30, 'POST'],
+        [8, 'GET'],
+        [5, 'PUT'],
+        [4, 'PATCH'],
+        [4, 'DELETE'],
+        [3, 'OPTIONS'],
+        [3, 'HEAD'],
+        [6, null],
+      ]) ?? rng.pick(GOOD_METHODS));
   const url = randomPath(rng, i);
   const headers = rng.chance(0.9) ? [['Host', `127.0.0.1:${rng.int(1, 65535)}`]] : [];
   headers.push(...randomHeaders(rng));
@@ -223,19 +296,34 @@ function malformed(rng, i, limits) {
     ['lf-only', () => `POST ${path} HTTP/1.1\nHost: x\nContent-Length: 2\n\n{}`],
     ['header-without-colon', () => `POST ${path} HTTP/1.1\r\nHost: x\r\n${rng.text(10)}\r\n\r\n`],
     ['space-in-header-name', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX ${rng.text(5)}: y\r\n\r\n`],
-    ['bad-char-in-header-name', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX-${rng.pick(['(', ')', '<', '>', '@', ',', ';', '"', '[', ']', '{', '}', '\x01'])}a: y\r\n\r\n`],
-    ['control-char-in-value', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX-A: a${String.fromCharCode(rng.pick([0, 1, 8, 0x7f, 11, 12]))}b\r\nContent-Length: 0\r\n\r\n`],
+    [
+      'bad-char-in-header-name',
+      () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX-${rng.pick(['(', ')', '<', '>', '@', ',', ';', '"', '[', ']', '{', '}', '\x01'])}a: y\r\n\r\n`,
+    ],
+    [
+      'control-char-in-value',
+      () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX-A: a${String.fromCharCode(rng.pick([0, 1, 8, 0x7f, 11, 12]))}b\r\nContent-Length: 0\r\n\r\n`,
+    ],
     ['nul-in-target', () => `POST ${path}\0x HTTP/1.1\r\nHost: x\r\n\r\n`],
     ['content-length-and-chunked', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`],
     ['two-content-lengths', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd`],
-    ['bad-content-length', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${rng.pick(['-1', 'abc', '1e3', '0x10', '99999999999999999999999'])}\r\n\r\n`],
-    ['transfer-encoding-not-chunked', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${rng.pick(['gzip', 'chunked, gzip', 'identity'])}\r\n\r\nabc`],
+    [
+      'bad-content-length',
+      () => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${rng.pick(['-1', 'abc', '1e3', '0x10', '99999999999999999999999'])}\r\n\r\n`,
+    ],
+    [
+      'transfer-encoding-not-chunked',
+      () => `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${rng.pick(['gzip', 'chunked, gzip', 'identity'])}\r\n\r\nabc`,
+    ],
     ['bad-chunk-size', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${rng.pick(['zz', '-1', '0x3', 'g'])}\r\nabc\r\n0\r\n\r\n`],
     ['chunk-longer-than-declared', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabcdef\r\n0\r\n\r\n`],
     ['obs-fold', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  folded\r\nContent-Length: 0\r\n\r\n`],
     ['tls-client-hello', () => Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03]), rng.bytes(rng.int(10, 200))])],
     ['connect', () => `CONNECT ${rng.text(8)}.example:443 HTTP/1.1\r\nHost: x\r\n\r\n`],
-    ['expect-unknown', () => `POST ${path} HTTP/1.1\r\nHost: x\r\nExpect: ${rng.pick(['bogus', '200-ok', 'continue', '101-switch'])}\r\nContent-Length: 2\r\n\r\n{}`],
+    [
+      'expect-unknown',
+      () => `POST ${path} HTTP/1.1\r\nHost: x\r\nExpect: ${rng.pick(['bogus', '200-ok', 'continue', '101-switch'])}\r\nContent-Length: 2\r\n\r\n{}`,
+    ],
     ['random-bytes', () => Buffer.concat([Buffer.from([rng.pick([0x00, 0x01, 0x7f, 0xff, 0x80, 0x20, 0x0b])]), rng.bytes(rng.int(5, 3000))])],
     ['huge-target', () => `GET /${rng.text(limits.maxHeaderSize + rng.int(1000, 20_000))} HTTP/1.1\r\nHost: x\r\n\r\n`],
     // 7 counted bytes a line (see counted()): the head is over the limit however node:http counts it.

@@ -45,7 +45,9 @@ export async function fuzz({ seed, count, connections, log }) {
   const alive = hc.alive();
   const status = alive ? await api(`${hc.inspectorUrl}/api/status`) : { status: 0 };
   const peakRssMb = alive ? peakRss(hc.pid) : null;
-  log(`fuzz: ${tally.cases} cases (${tally.requests} requests) in ${seconds.toFixed(1)} s; hook-catch ${alive ? 'alive' : `DIED (${JSON.stringify(hc.ended())})`}; ${tally.unanswered.length} unanswered, ${tally.unexpected.length} unexpected answers`);
+  log(
+    `fuzz: ${tally.cases} cases (${tally.requests} requests) in ${seconds.toFixed(1)} s; hook-catch ${alive ? 'alive' : `DIED (${JSON.stringify(hc.ended())})`}; ${tally.unanswered.length} unanswered, ${tally.unexpected.length} unexpected answers`,
+  );
   const storedBefore = status.json?.requests?.stored ?? null;
   await hc.stop();
   const stoppedCleanly = hc.ended();
@@ -84,7 +86,9 @@ export async function fuzz({ seed, count, connections, log }) {
     stderr: hc.stderr().trim().split('\n').filter(Boolean).slice(0, 10),
   };
   removeDir(base);
-  log(`fuzz: ${result.ids} answers with an id; in the files ${files.requests.size}; missing ${store.missing}, different ${store.different}; reopened with ${reopened.stored} (${result.reopenedSame ? 'the same' : 'NOT the same'})`);
+  log(
+    `fuzz: ${result.ids} answers with an id; in the files ${files.requests.size}; missing ${store.missing}, different ${store.different}; reopened with ${reopened.stored} (${result.reopenedSame ? 'the same' : 'NOT the same'})`,
+  );
   return result;
 }
 
@@ -152,7 +156,13 @@ function readAnswer({ status, headers, body }) {
   } catch {
     // not JSON
   }
-  return { status, id: headers['x-hook-catch-id'] ?? json?.id ?? null, ok: json?.ok ?? null, close: /close/i.test(headers.connection ?? ''), error: json?.error ?? null };
+  return {
+    status,
+    id: headers['x-hook-catch-id'] ?? json?.id ?? null,
+    ok: json?.ok ?? null,
+    close: /close/i.test(headers.connection ?? ''),
+    error: json?.error ?? null,
+  };
 }
 
 /** Every case's outcome, counted, and the ids to look for in the store. */
@@ -178,7 +188,10 @@ class Tally {
       const where = `case ${c.i} (${c.kind}${c.sub ? `: ${c.sub}` : ''}${c.responses > 1 ? `, request ${k + 1} of ${c.responses}` : ''})`;
       if (!r) {
         const unsent = outcome.unsent ? ' while it was still sending' : '';
-        if (c.expect !== 'cut') this.unanswered.push(`${where}: no answer, the connection ${outcome.how === 'timeout' ? `stayed silent for ${ANSWER_TIMEOUT_MS / 1000} s` : `closed${unsent}`}`);
+        if (c.expect !== 'cut')
+          this.unanswered.push(
+            `${where}: no answer, the connection ${outcome.how === 'timeout' ? `stayed silent for ${ANSWER_TIMEOUT_MS / 1000} s` : `closed${unsent}`}`,
+          );
         else this.cutAnswers[`${c.sub}: no answer`] = (this.cutAnswers[`${c.sub}: no answer`] ?? 0) + 1;
         return;
       }
@@ -186,7 +199,10 @@ class Tally {
       this.statuses[r.status] = (this.statuses[r.status] ?? 0) + 1;
       if (r.id) this.ids.set(r.id, { status: r.status, sent: r.status < 300 ? check.sent : null, where });
       if (c.expect === 'ok') {
-        if (!check.allowed.includes(r.status) || !r.id) this.unexpected.push(`${where}: answered ${r.status}${r.id ? '' : ' without an id'}, expected ${check.allowed.join(' or ')}${r.error ? `: ${r.error}` : ''}`);
+        if (!check.allowed.includes(r.status) || !r.id)
+          this.unexpected.push(
+            `${where}: answered ${r.status}${r.id ? '' : ' without an id'}, expected ${check.allowed.join(' or ')}${r.error ? `: ${r.error}` : ''}`,
+          );
       } else if (c.expect === 'refused') {
         if (r.status >= 200 && r.status < 300) this.acceptedMalformed[c.sub] = (this.acceptedMalformed[c.sub] ?? 0) + 1;
         else if (r.status === 503 || r.status < 400) this.unexpected.push(`${where}: answered ${r.status}: ${r.error}`);

@@ -56,7 +56,9 @@ export async function killRounds({ seed, rounds, loadMs, connections, log }) {
       });
       allAcked.push(...r.acked);
       allRegistrations.push(...r.registrations);
-      log(`kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged in ${r.loadMs} ms (${r.reqPerSec} req/s), ${r.registrations.length} registrations, ${r.inFlight} in flight at the kill; restart ${r.restartMs} ms; lost ${r.lost}, different ${r.different}, registrations lost ${r.lostRegistrations}, deliveries unmatched ${r.unmatchedDeliveries}`);
+      log(
+        `kill -9 round ${round}/${rounds}: ${r.acked.length} acknowledged in ${r.loadMs} ms (${r.reqPerSec} req/s), ${r.registrations.length} registrations, ${r.inFlight} in flight at the kill; restart ${r.restartMs} ms; lost ${r.lost}, different ${r.different}, registrations lost ${r.lostRegistrations}, deliveries unmatched ${r.unmatchedDeliveries}`,
+      );
       done.push({ ...r, acked: r.acked.length, registrations: r.registrations.length });
     }
   } finally {
@@ -83,7 +85,14 @@ export async function killRounds({ seed, rounds, loadMs, connections, log }) {
     recoveryWarnings,
     cliChecks: cli.checked,
     cliMismatches: cli.mismatches,
-    files: { lines: files.lines, badLines: files.badLines, damaged: files.damaged, missing: fromFiles.missing.length, different: fromFiles.different.length, examples: [...fromFiles.missing.slice(0, 5), ...fromFiles.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`)] },
+    files: {
+      lines: files.lines,
+      badLines: files.badLines,
+      damaged: files.damaged,
+      missing: fromFiles.missing.length,
+      different: fromFiles.different.length,
+      examples: [...fromFiles.missing.slice(0, 5), ...fromFiles.different.slice(0, 5).map((d) => `${d.id}: ${d.why}`)],
+    },
     // Stored though never answered: requests in flight at a kill, written before it (their senders retry: duplicates, not losses).
     storedUnanswered: [...files.requests.keys()].filter((id) => !ackedIds.has(id)).length,
     loadMs: total('loadMs'),
@@ -94,7 +103,9 @@ export async function killRounds({ seed, rounds, loadMs, connections, log }) {
   };
   result.reqPerSec = Math.round(result.acked / (result.loadMs / 1000));
   removeDir(base);
-  log(`kill -9: ${result.acked} acknowledged over ${rounds} rounds; from the files: ${fromFiles.missing.length} missing, ${fromFiles.different.length} different, ${files.badLines} unreadable lines; ${result.storedUnanswered} stored though unanswered`);
+  log(
+    `kill -9: ${result.acked} acknowledged over ${rounds} rounds; from the files: ${fromFiles.missing.length} missing, ${fromFiles.different.length} different, ${files.badLines} unreadable lines; ${result.storedUnanswered} stored though unanswered`,
+  );
   return result;
 }
 
@@ -115,7 +126,12 @@ async function loadThenKill(hc, { seed, round, killAfterMs, connections, dir, lo
   const registerLoop = async () => {
     while (!killed) {
       const id = `kill${round}-job${registering++}`;
-      const { status } = await api(`${hc.inspectorUrl}/api/jobs`, { method: 'POST', json: { id, label: `round ${round}` }, agent: apiAgent, timeoutMs: 10_000 });
+      const { status } = await api(`${hc.inspectorUrl}/api/jobs`, {
+        method: 'POST',
+        json: { id, label: `round ${round}` },
+        agent: apiAgent,
+        timeoutMs: 10_000,
+      });
       if (status === 201 || status === 200) registrations.push({ id, via: 'api' });
       await sleep(5);
     }
@@ -145,7 +161,9 @@ async function loadThenKill(hc, { seed, round, killAfterMs, connections, dir, lo
     reqPerSec: Math.round(acked.length / (loadMs / 1000)),
     // Sent and never answered: the kill cut them (a sender retries these).
     inFlight: counts.errors,
-    non2xx: Object.entries(counts).filter(([k]) => /^\d+$/.test(k)).reduce((n, [, v]) => n + v, 0),
+    non2xx: Object.entries(counts)
+      .filter(([k]) => /^\d+$/.test(k))
+      .reduce((n, [, v]) => n + v, 0),
     noId: counts.noId,
   };
 }
@@ -160,7 +178,8 @@ async function showBodies(dir, acked, rng) {
   const mismatches = [];
   for (const ack of picks) {
     const run = await runCli(['show', ack.id, '--body', '--dir', dir]);
-    if (run.code !== 0 || sha1(run.stdout) !== ack.bodySha1) mismatches.push(`show ${ack.id} --body: exit ${run.code}, ${run.stdout.length} bytes (sent ${ack.bodySize}) ${run.stderr.trim()}`);
+    if (run.code !== 0 || sha1(run.stdout) !== ack.bodySha1)
+      mismatches.push(`show ${ack.id} --body: exit ${run.code}, ${run.stdout.length} bytes (sent ${ack.bodySize}) ${run.stderr.trim()}`);
   }
   return { checked: picks.length, mismatches };
 }

@@ -6,7 +6,10 @@ const n = (x) => (x == null ? '–' : Math.round(x).toLocaleString('en-US'));
 
 /** "nothing acknowledged" when nothing acknowledged is missing or different, else the numbers, in bold. */
 function lostCell(missing, different, of, what, more = []) {
-  const head = missing + different === 0 ? `nothing acknowledged (0 of ${n(of)} ${what}` : `**${n(missing)} of ${n(of)} acknowledged ${what} missing, ${n(different)} different**`;
+  const head =
+    missing + different === 0
+      ? `nothing acknowledged (0 of ${n(of)} ${what}`
+      : `**${n(missing)} of ${n(of)} acknowledged ${what} missing, ${n(different)} different**`;
   const tail = more.filter(Boolean);
   return missing + different === 0 ? `${head}${tail.length ? `; ${tail.join('; ')}` : ''})` : `${head}${tail.length ? `; ${tail.join('; ')}` : ''}`;
 }
@@ -39,14 +42,18 @@ function forwardRow(w) {
 }
 
 function fuzzRow(f) {
-  const statuses = Object.entries(f.statuses).map(([s, c]) => `${s} ×${n(c)}`).join(', ');
+  const statuses = Object.entries(f.statuses)
+    .map(([s, c]) => `${s} ×${n(c)}`)
+    .join(', ');
   return [
     `seeded fuzz (seed ${f.seed})`,
     `${n(f.cases)} cases, ${n(f.requests)} requests from 32 sockets in ${f.seconds} s (${n(f.casesPerSec)} cases/s) against one instance; ${f.alive ? 'it never died' : '**it died**'}`,
     `stopped and reopened: ${f.reopenedSame ? `the same ${n(f.reopened.stored)} requests` : `**${n(f.reopened.stored)} requests, the files held ${n(f.files.requests)}**`}, ${f.reopened.warnings ? 'with a warning' : 'no warning'}`,
     `random methods, paths, odd and duplicate headers, heads within 3 kB of --max-header-size, bodies over --max-body, random / truncated-JSON / gzip-claimed / empty bodies, JSON at the edges of the log's \`bodyJson\` form, chunked, pipelined, 24 malformed forms, cut-off requests; answered ${statuses}`,
     lostCell(f.missing, f.different, f.ids, 'answers with an id', [
-      `2xx compared byte for byte: method, URL, headers, body (${Object.entries(f.bodyForms ?? {}).map(([form, c]) => `${n(c)} written ${form === 'json' ? 'as bodyJson' : `as ${form}`}`).join(', ')})`,
+      `2xx compared byte for byte: method, URL, headers, body (${Object.entries(f.bodyForms ?? {})
+        .map(([form, c]) => `${n(c)} written ${form === 'json' ? 'as bodyJson' : `as ${form}`}`)
+        .join(', ')})`,
       f.unanswered ? `**${n(f.unanswered)} requests got no answer**` : 'every request answered',
     ]),
   ];
@@ -77,13 +84,24 @@ function lorisRow(l) {
     `${n(l.connected)} slow sockets held; slow heads ${heads.closed ? `closed by hook-catch after ${heads.firstS}–${heads.lastS} s (${fmtStatuses(heads.answers)})` : `still open after ${l.heldSeconds} s`}, slow bodies ${l.slowBodiesClosed.closed ? `closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `still open after ${l.heldSeconds} s`}`,
     `${n(l.slowHeads)} sockets sending a head and ${n(l.slowBodies)} a body, a byte every 200–400 ms`,
     [
-      failed ? `**${n(failed)} normal requests failed** beside ${n(l.connected)} slow sockets (${l.beside.non2xx} non-2xx, ${l.beside.errors} errors, ${l.beside.timeouts} timeouts)` : `nothing acknowledged; no normal request failed beside ${n(l.connected)} slow sockets`,
-      limitedFailed ? `**under \`ulimit -n ${f.limit}\`: ${n(limitedFailed)} normal requests failed, ${n(f.beside.total)} answered**` : f ? `none under \`ulimit -n ${f.limit}\` either` : '',
-    ].filter(Boolean).join('; '),
+      failed
+        ? `**${n(failed)} normal requests failed** beside ${n(l.connected)} slow sockets (${l.beside.non2xx} non-2xx, ${l.beside.errors} errors, ${l.beside.timeouts} timeouts)`
+        : `nothing acknowledged; no normal request failed beside ${n(l.connected)} slow sockets`,
+      limitedFailed
+        ? `**under \`ulimit -n ${f.limit}\`: ${n(limitedFailed)} normal requests failed, ${n(f.beside.total)} answered**`
+        : f
+          ? `none under \`ulimit -n ${f.limit}\` either`
+          : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   ];
 }
 
-const fmtStatuses = (o) => Object.entries(o ?? {}).map(([s, c]) => `${s} ×${c}`).join(', ') || 'none';
+const fmtStatuses = (o) =>
+  Object.entries(o ?? {})
+    .map(([s, c]) => `${s} ×${c}`)
+    .join(', ') || 'none';
 
 export function table(results) {
   const rows = [];
@@ -102,7 +120,9 @@ export function notes(results) {
   const out = [];
   const { kill: k, fuzz: f, disk: d, loris: l } = results;
   if (k) {
-    out.push(`- kill -9: ${n(k.storedUnanswered)} requests were in the store though their sender never got an answer (in flight at the kill: a sender retries them, a duplicate, not a loss); ${n(k.duplicateIds)} ids given twice; unreadable lines in the files: ${n(k.files.badLines)}.`);
+    out.push(
+      `- kill -9: ${n(k.storedUnanswered)} requests were in the store though their sender never got an answer (in flight at the kill: a sender retries them, a duplicate, not a loss); ${n(k.duplicateIds)} ids given twice; unreadable lines in the files: ${n(k.files.badLines)}.`,
+    );
     if (k.non2xx || k.noId) out.push(`- kill -9: ${n(k.non2xx)} answers other than 2xx, ${n(k.noId)} 2xx without an id, before the kills.`);
     for (const w of k.recoveryWarnings) out.push(`- kill -9 round ${w.round}: the restart said: ${w.text.split('\n')[0]}`);
     for (const m of k.cliMismatches) out.push(`- kill -9: ${m}`);
@@ -111,21 +131,36 @@ export function notes(results) {
     if (f.unanswered) out.push(`- fuzz: ${n(f.unanswered)} requests got no answer: ${f.unansweredExamples.slice(0, 3).join('; ')}.`);
     if (f.unexpected) out.push(`- fuzz: ${n(f.unexpected)} unexpected answers: ${f.unexpectedExamples.slice(0, 3).join('; ')}.`);
     if (f.storedUnanswered) out.push(`- fuzz: ${n(f.storedUnanswered)} requests are in the store though their answer never arrived.`);
-    const cut = Object.entries(f.cutAnswers).map(([k2, v]) => `${k2} ×${n(v)}`).join(', ');
+    const cut = Object.entries(f.cutAnswers)
+      .map(([k2, v]) => `${k2} ×${n(v)}`)
+      .join(', ');
     if (cut) out.push(`- fuzz: requests whose sender closed its side before the end (cut-off) are answered but not kept: ${cut}.`);
-    const accepted = Object.entries(f.acceptedMalformed).map(([k2, v]) => `${k2} ×${n(v)}`).join(', ');
+    const accepted = Object.entries(f.acceptedMalformed)
+      .map(([k2, v]) => `${k2} ×${n(v)}`)
+      .join(', ');
     if (accepted) out.push(`- fuzz: malformed forms node:http accepted (answered 2xx and kept): ${accepted}.`);
-    const notKept = Object.entries(f.refusalsNotKept).map(([k2, v]) => `${k2} ×${n(v)}`).join(', ');
+    const notKept = Object.entries(f.refusalsNotKept)
+      .map(([k2, v]) => `${k2} ×${n(v)}`)
+      .join(', ');
     if (notKept) out.push(`- fuzz: refusals answered without an id (not kept): ${notKept}.`);
-    if (f.missing) out.push(`- fuzz: answered ids missing from the store, by status: ${JSON.stringify(f.missingByStatus)}; ${f.storeExamples.slice(0, 3).join('; ')}.`);
+    if (f.missing)
+      out.push(`- fuzz: answered ids missing from the store, by status: ${JSON.stringify(f.missingByStatus)}; ${f.storeExamples.slice(0, 3).join('; ')}.`);
     else if (f.different) out.push(`- fuzz: ${f.storeExamples.slice(0, 3).join('; ')}.`);
     out.push(`- fuzz: peak RSS of hook-catch ${n(f.peakRssMb)} MB.`);
   }
-  if (d) out.push(`- full disk: hook-catch's store lines (--json): ${n(d.storeEvents.failing)} "cannot write" and ${n(d.storeEvents.recovered)} "writes again" (a small request that fits between failures counts as writing again).`);
-  if (l) out.push(`- slow-loris: ${l.slowHeadsClosed.closed ? `the slow heads were answered ${fmtStatuses(l.slowHeadsClosed.answers)} and closed ${l.slowHeadsClosed.firstS}–${l.slowHeadsClosed.lastS} s after they opened (${l.slowHeadsClosed.kept ? `${n(l.slowHeadsClosed.kept)} kept with an id` : 'none kept: no id, nothing in the store'})` : `no slow head was closed within ${l.heldSeconds} s`}; ${l.slowBodiesClosed.closed ? `slow bodies closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `the ${n(l.slowBodies)} slow bodies were still open after ${l.heldSeconds} s`} (hook-catch's headers timeout is 10 s, checked every second; a body may take node:http's 300 s).`);
+  if (d)
+    out.push(
+      `- full disk: hook-catch's store lines (--json): ${n(d.storeEvents.failing)} "cannot write" and ${n(d.storeEvents.recovered)} "writes again" (a small request that fits between failures counts as writing again).`,
+    );
+  if (l)
+    out.push(
+      `- slow-loris: ${l.slowHeadsClosed.closed ? `the slow heads were answered ${fmtStatuses(l.slowHeadsClosed.answers)} and closed ${l.slowHeadsClosed.firstS}–${l.slowHeadsClosed.lastS} s after they opened (${l.slowHeadsClosed.kept ? `${n(l.slowHeadsClosed.kept)} kept with an id` : 'none kept: no id, nothing in the store'})` : `no slow head was closed within ${l.heldSeconds} s`}; ${l.slowBodiesClosed.closed ? `slow bodies closed after ${l.slowBodiesClosed.firstS}–${l.slowBodiesClosed.lastS} s` : `the ${n(l.slowBodies)} slow bodies were still open after ${l.heldSeconds} s`} (hook-catch's headers timeout is 10 s, checked every second; a body may take node:http's 300 s).`,
+    );
   if (l?.fdLimit) {
     const f = l.fdLimit;
-    out.push(`- slow-loris under \`ulimit -n ${f.limit}\`: past its connection cap (90% of the limit less 64) hook-catch closes the slow socket waiting longest for each new connection; with ${n(f.slowHeads)} slow heads it answered ${n(f.beside.total)} normal requests in ${l.seconds} s (${n(f.beside.errors)} connection errors, ${n(f.beside.timeouts)} timeouts), the inspector answered ${f.inspector}, and it printed ${f.stderr?.length ? `"${f.stderr[0]}"` : 'nothing'}; ${n(f.after.reqPerSec)} req/s once the slow sockets closed${f.alive ? ', without a restart' : ''}.`);
+    out.push(
+      `- slow-loris under \`ulimit -n ${f.limit}\`: past its connection cap (90% of the limit less 64) hook-catch closes the slow socket waiting longest for each new connection; with ${n(f.slowHeads)} slow heads it answered ${n(f.beside.total)} normal requests in ${l.seconds} s (${n(f.beside.errors)} connection errors, ${n(f.beside.timeouts)} timeouts), the inspector answered ${f.inspector}, and it printed ${f.stderr?.length ? `"${f.stderr[0]}"` : 'nothing'}; ${n(f.after.reqPerSec)} req/s once the slow sockets closed${f.alive ? ', without a restart' : ''}.`,
+    );
   }
   return out.join('\n');
 }

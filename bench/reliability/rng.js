@@ -3,13 +3,18 @@ import { createHash } from 'node:crypto';
 
 /** A generator for `seed` and any labels (a part's name, a case number): each label gives its own stream. */
 export function rngFor(seed, ...labels) {
-  const h = createHash('sha256').update([seed, ...labels].join('\0')).digest();
+  const h = createHash('sha256')
+    .update([seed, ...labels].join('\0'))
+    .digest();
   let a = h.readUInt32LE(0);
   let b = h.readUInt32LE(4);
   let c = h.readUInt32LE(8);
   let d = h.readUInt32LE(12);
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);

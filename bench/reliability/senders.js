@@ -22,7 +22,12 @@ export function webhook(seed, part, conn, seq, { jobId, maxBinary = 4096, large 
     [10, 'json'],
     [large ? 5 : 0, 'large-binary'],
   ]);
-  const method = rng.weighted([[80, 'POST'], [10, 'PUT'], [5, 'PATCH'], [5, 'DELETE']]);
+  const method = rng.weighted([
+    [80, 'POST'],
+    [10, 'PUT'],
+    [5, 'PATCH'],
+    [5, 'DELETE'],
+  ]);
   const path = `/${part}/${conn}/${seq}`;
   const url = rng.chance(0.2) ? `${path}?attempt=${rng.int(1, 9)}&q=${rng.text(8)}` : path;
   const headers = { 'X-Sender': `${conn}` };
@@ -56,7 +61,12 @@ export function webhook(seed, part, conn, seq, { jobId, maxBinary = 4096, large 
       break;
     default:
       headers['Content-Type'] = 'application/json';
-      body = Buffer.from(JSON.stringify({ event: `${part}-${conn}-${seq}`, items: Array.from({ length: rng.int(5, 200) }, () => rng.text(rng.int(5, 60), 'abcdefghij äö€🙂"')) }));
+      body = Buffer.from(
+        JSON.stringify({
+          event: `${part}-${conn}-${seq}`,
+          items: Array.from({ length: rng.int(5, 200) }, () => rng.text(rng.int(5, 60), 'abcdefghij äö€🙂"')),
+        }),
+      );
   }
   return { kind, method, url, path, headers, body, job };
 }

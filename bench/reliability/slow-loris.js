@@ -24,10 +24,14 @@ export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeco
     const openedAt = performance.now();
     const rng = rngFor(seed, 'loris');
     const opening = [];
-    for (let i = 0; i < slowHeads + slowBodies; i++) opening.push(openSlow(hc.receiverPort, i, i >= slowHeads ? 'body' : 'head', rng.int(200, 400), openedAt).then((s) => slow.push(s)));
+    for (let i = 0; i < slowHeads + slowBodies; i++)
+      opening.push(openSlow(hc.receiverPort, i, i >= slowHeads ? 'body' : 'head', rng.int(200, 400), openedAt).then((s) => slow.push(s)));
     await Promise.all(opening);
     result.connected = slow.filter((s) => s.connected).length;
-    result.connectFailures = slow.filter((s) => !s.connected).map((s) => s.error).slice(0, 5);
+    result.connectFailures = slow
+      .filter((s) => !s.connected)
+      .map((s) => s.error)
+      .slice(0, 5);
     log(`slow-loris: ${result.connected} slow sockets open (${slowHeads} sending a head, ${slowBodies} a body, a byte every 200-400 ms); normal traffic again`);
     result.beside = summary(await measure({ url, body, connections: 32, seconds }));
     result.ratioReqPerSec = round2(result.beside.reqPerSec / result.alone.reqPerSec);
@@ -43,7 +47,9 @@ export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeco
     const status = await api(`${hc.inspectorUrl}/api/status`);
     result.aliveAfter = hc.alive() && status.status === 200;
     result.stored = status.json?.requests?.stored ?? null;
-    log(`slow-loris: alone ${result.alone.reqPerSec} req/s p99 ${result.alone.p99Ms} ms; beside ${result.connected} slow sockets ${result.beside.reqPerSec} req/s p99 ${result.beside.p99Ms} ms (${result.beside.non2xx} non-2xx, ${result.beside.errors} errors, ${result.beside.timeouts} timeouts); after ${result.heldSeconds} s: slow heads closed by hook-catch ${result.slowHeadsClosed.closed}/${slowHeads} ${JSON.stringify(result.slowHeadsClosed.answers)}, slow bodies ${result.slowBodiesClosed.closed}/${slowBodies}`);
+    log(
+      `slow-loris: alone ${result.alone.reqPerSec} req/s p99 ${result.alone.p99Ms} ms; beside ${result.connected} slow sockets ${result.beside.reqPerSec} req/s p99 ${result.beside.p99Ms} ms (${result.beside.non2xx} non-2xx, ${result.beside.errors} errors, ${result.beside.timeouts} timeouts); after ${result.heldSeconds} s: slow heads closed by hook-catch ${result.slowHeadsClosed.closed}/${slowHeads} ${JSON.stringify(result.slowHeadsClosed.answers)}, slow bodies ${result.slowBodiesClosed.closed}/${slowBodies}`,
+    );
   } finally {
     for (const s of slow) s.stop();
     await hc.stop();
@@ -58,7 +64,12 @@ export async function slowLoris({ seed, slowHeads, slowBodies, seconds, holdSeco
 
 /** hook-catch under `ulimit -n limit`, with `slowHeads` slow sockets (more than the limit): normal traffic beside them, then without. */
 async function underFdLimit({ seed, base, seconds, limit, slowHeads, log }) {
-  const hc = await startHookCatch({ dir: join(base, 'store-limited'), args: ['--max-requests', '10000000'], logDir: base, prefix: ['sh', '-c', `ulimit -n ${limit} && exec "$@"`, 'sh'] });
+  const hc = await startHookCatch({
+    dir: join(base, 'store-limited'),
+    args: ['--max-requests', '10000000'],
+    logDir: base,
+    prefix: ['sh', '-c', `ulimit -n ${limit} && exec "$@"`, 'sh'],
+  });
   const url = `${hc.receiverUrl}/webhook`;
   const body = webhookPayload(0);
   const slow = [];
@@ -75,7 +86,9 @@ async function underFdLimit({ seed, base, seconds, limit, slowHeads, log }) {
     result.after = summary(await measure({ url, body, connections: 32, seconds }));
     result.alive = hc.alive();
     result.stderr = hc.stderr().trim().split('\n').filter(Boolean).slice(0, 5);
-    log(`slow-loris: under ulimit -n ${limit} beside ${slowHeads} slow heads: ${result.beside.reqPerSec} req/s (${result.beside.total} answered, ${result.beside.errors} errors, ${result.beside.timeouts} timeouts), inspector ${result.inspector}; once they closed: ${result.after.reqPerSec} req/s`);
+    log(
+      `slow-loris: under ulimit -n ${limit} beside ${slowHeads} slow heads: ${result.beside.reqPerSec} req/s (${result.beside.total} answered, ${result.beside.errors} errors, ${result.beside.timeouts} timeouts), inspector ${result.inspector}; once they closed: ${result.after.reqPerSec} req/s`,
+    );
   } finally {
     for (const s of slow) s.stop();
     await hc.stop();
@@ -100,7 +113,10 @@ async function openSlow(port, i, kind, everyMs, openedAt) {
   let received = '';
   socket.on('data', (d) => (received += d.toString('latin1')));
   socket.on('error', () => undefined);
-  const head = kind === 'head' ? `POST /slow/${i} HTTP/1.1\r\nHost: x\r\nX-Slow: ` : `POST /slow/${i} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n`;
+  const head =
+    kind === 'head'
+      ? `POST /slow/${i} HTTP/1.1\r\nHost: x\r\nX-Slow: `
+      : `POST /slow/${i} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n`;
   socket.write(head);
   const timer = setInterval(() => {
     if (!socket.destroyed && socket.writable) {
@@ -127,11 +143,27 @@ function closedSummary(list) {
   const answers = {};
   for (const s of closed) answers[s.answer] = (answers[s.answer] ?? 0) + 1;
   const times = closed.map((s) => s.closedAt / 1000).sort((a, b) => a - b);
-  return { closed: closed.length, of: list.length, answers, kept: closed.filter((s) => s.kept).length, firstS: times.length ? round2(times[0]) : null, lastS: times.length ? round2(times[times.length - 1]) : null };
+  return {
+    closed: closed.length,
+    of: list.length,
+    answers,
+    kept: closed.filter((s) => s.kept).length,
+    firstS: times.length ? round2(times[0]) : null,
+    lastS: times.length ? round2(times[times.length - 1]) : null,
+  };
 }
 
 function summary(load) {
-  return { reqPerSec: Math.round(load.reqPerSec), p50Ms: round2(load.p50Ms), p99Ms: round2(load.p99Ms), maxMs: round2(load.maxMs), total: load.total, non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts };
+  return {
+    reqPerSec: Math.round(load.reqPerSec),
+    p50Ms: round2(load.p50Ms),
+    p99Ms: round2(load.p99Ms),
+    maxMs: round2(load.maxMs),
+    total: load.total,
+    non2xx: load.non2xx,
+    errors: load.errors,
+    timeouts: load.timeouts,
+  };
 }
 
 const round2 = (n) => (n == null ? null : Math.round(n * 100) / 100);

@@ -18,7 +18,11 @@ export function readStoreFiles(dir, select = () => true) {
   const requests = new Map();
   let badLines = 0;
   let lines = 0;
-  const segments = existsSync(folder) ? readdirSync(folder).filter((n) => /^\d{8}\.jsonl$/.test(n)).sort() : [];
+  const segments = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((n) => /^\d{8}\.jsonl$/.test(n))
+        .sort()
+    : [];
   for (const name of segments) {
     const data = readFileSync(join(folder, name));
     let start = 0;
@@ -36,9 +40,10 @@ export function readStoreFiles(dir, select = () => true) {
         if (value && typeof value.deleted === 'string') requests.delete(value.deleted);
         else if (value && typeof value.id === 'string' && ('bodyJson' in value || typeof value.body === 'string') && select(value)) {
           // Quotes inside the head's strings are escaped: the first `,"bodyJson":` of a line is the field.
-          const body = 'bodyJson' in value
-            ? data.subarray(data.indexOf(BODY_JSON, start) + BODY_JSON.length, end - 1)
-            : Buffer.from(value.body, value.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+          const body =
+            'bodyJson' in value
+              ? data.subarray(data.indexOf(BODY_JSON, start) + BODY_JSON.length, end - 1)
+              : Buffer.from(value.body, value.bodyEncoding === 'base64' ? 'base64' : 'utf8');
           requests.set(value.id, {
             method: value.method,
             url: value.url,

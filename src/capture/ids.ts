@@ -55,8 +55,6 @@ export function decodeId(id: string): IdParts | null {
 
 export function encodeId(parts: IdParts): string {
   return (
-    parts.time.toString(36).padStart(TIME_WIDTH, '0') +
-    parts.seq.toString(36).padStart(SEQ_WIDTH, '0') +
-    parts.random.toString(36).padStart(RANDOM_WIDTH, '0')
+    parts.time.toString(36).padStart(TIME_WIDTH, '0') + parts.seq.toString(36).padStart(SEQ_WIDTH, '0') + parts.random.toString(36).padStart(RANDOM_WIDTH, '0')
   );
 }

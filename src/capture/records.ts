@@ -25,4 +25,3 @@ export interface Edits {
   /** A new body: Content-Length is computed again. */
   body?: Buffer;
 }
-

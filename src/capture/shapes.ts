@@ -175,7 +175,7 @@ export interface ReplayRecord {
   /** What was sent: for an edited replay, the body too (an unedited one sent the capture's exact bytes). */
   sent: SentRequest & Partial<EncodedBody> & { bodySize: number };
   /** The target's answer (its body at most DEFAULTS.keptAnswerBytes), or why there was none. */
-  result: AnsweredRecord | Omit<NotAnswered, 'ok'> & { ok: false };
+  result: AnsweredRecord | (Omit<NotAnswered, 'ok'> & { ok: false });
   /** Only on a replay that was sent but could not be kept in the store (a full disk): why. */
   notKept?: string;
 }

@@ -50,10 +50,7 @@ export interface CheckContext {
  * A scheme's reading of a request's signature headers, before any secret is tried: what is missing
  * or malformed, or what to compare.
  */
-export type Reading =
-  | { kind: 'missing'; header: string }
-  | { kind: 'malformed'; reason: string }
-  | Signed;
+export type Reading = { kind: 'missing'; header: string } | { kind: 'malformed'; reason: string } | Signed;
 
 export interface Signed {
   kind: 'signed';

@@ -17,7 +17,10 @@ export class Unreachable extends HookCatchError {}
 
 /** An answer of the API that is not 2xx, with its status. */
 export class ApiError extends HookCatchError {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -97,7 +100,11 @@ function upload<T>(instance: InstanceInfo, path: string, file: string, size: num
     });
     req.on('error', (error) => {
       if (answered) return;
-      reject(connected ? new HookCatchError(`hook-catch at ${instance.inspectorUrl} closed the connection before it answered (${describe(error)}).`) : unreachable(instance, error));
+      reject(
+        connected
+          ? new HookCatchError(`hook-catch at ${instance.inspectorUrl} closed the connection before it answered (${describe(error)}).`)
+          : unreachable(instance, error),
+      );
     });
     source.on('error', (error) => {
       req.destroy();

@@ -3,7 +3,10 @@ import { DEFAULT_REDACT } from '../fixtures/redact.js';
 
 /** `--redact a,b --redact c` and `--redact-default`, as one list of names. */
 export function redactList(flags: { redact?: string[]; redactDefault?: boolean }): string[] {
-  const names = (flags.redact ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+  const names = (flags.redact ?? [])
+    .flatMap((list) => list.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   return [...new Set([...names, ...(flags.redactDefault ? DEFAULT_REDACT : [])])];
 }
 

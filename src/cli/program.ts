@@ -44,7 +44,22 @@ export function buildProgram(): Command {
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [startCommand(), captureCommand(), listCommand(), showCommand(), replayCommand(), deliverCommand(), verifyCommand(), exportCommand(), importCommand(), urlCommand(), expectCommand(), jobsCommand(), waitCommand(), rulesCommand()]) {
+  for (const command of [
+    startCommand(),
+    captureCommand(),
+    listCommand(),
+    showCommand(),
+    replayCommand(),
+    deliverCommand(),
+    verifyCommand(),
+    exportCommand(),
+    importCommand(),
+    urlCommand(),
+    expectCommand(),
+    jobsCommand(),
+    waitCommand(),
+    rulesCommand(),
+  ]) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.

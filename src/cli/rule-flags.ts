@@ -7,10 +7,23 @@ import { checkedBy, collectChecked, duration, wholeNumber } from './args.js';
 /** The flags that make one response rule, the same on `start` and `rules add`. */
 export function addRuleFlags(command: Command, scope: string): Command {
   return command
-    .option('--respond <status[:body]>', `answer this status (and body) instead of 200, e.g. 503 or '202:{"queued":true}'${scope}`, checkedBy(parseRespond, '--respond'))
-    .option('--respond-header <name:value>', 'add this header to the answer (repeatable; not Content-Length or other framing headers, which hook-catch writes)', collectChecked(respondHeader, '--respond-header'))
+    .option(
+      '--respond <status[:body]>',
+      `answer this status (and body) instead of 200, e.g. 503 or '202:{"queued":true}'${scope}`,
+      checkedBy(parseRespond, '--respond'),
+    )
+    .option(
+      '--respond-header <name:value>',
+      'add this header to the answer (repeatable; not Content-Length or other framing headers, which hook-catch writes)',
+      collectChecked(respondHeader, '--respond-header'),
+    )
     .addOption(new Option('--delay <duration>', 'answer only after this long (the request is stored at once): 2s, 500ms').argParser(duration))
-    .addOption(new Option('--fail-first <n>', 'answer the first n deliveries of each job (of each distinct body when no job is named) 500, later ones normally').argParser(wholeNumber('--fail-first', 1)))
+    .addOption(
+      new Option(
+        '--fail-first <n>',
+        'answer the first n deliveries of each job (of each distinct body when no job is named) 500, later ones normally',
+      ).argParser(wholeNumber('--fail-first', 1)),
+    )
     .option('--respond-path <prefix>', 'apply the rule only to paths starting with this, e.g. /billing');
 }
 

@@ -24,7 +24,11 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
   command
     .addOption(new Option('-p, --port <port>', 'receiver port, 0 = any free port').default(DEFAULTS.port).argParser(port))
     .addOption(new Option('-H, --host <address>', 'address the receiver binds to (0.0.0.0 for the network)').default(DEFAULTS.host))
-    .addOption(new Option('-i, --inspector-port <port>', 'inspector page and API port (loopback only), 0 = any free port').default(DEFAULTS.inspectorPort).argParser(port))
+    .addOption(
+      new Option('-i, --inspector-port <port>', 'inspector page and API port (loopback only), 0 = any free port')
+        .default(DEFAULTS.inspectorPort)
+        .argParser(port),
+    )
     .addOption(dir)
     .addOption(new Option('--max-body <size>', 'largest body accepted; larger is answered 413').default(DEFAULTS.maxBody, '10mb').argParser(size))
     .addOption(
@@ -32,18 +36,33 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
         .default(DEFAULTS.maxHeaderSize, '64kb')
         .argParser(size),
     )
-    .addOption(new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)))
+    .addOption(
+      new Option('--max-requests <n>', 'requests kept; the oldest are dropped first').default(DEFAULTS.maxRequests).argParser(wholeNumber('--max-requests', 1)),
+    )
     .option('--fsync', 'acknowledge only once a request is on the disk itself (survives power loss; slower)');
   own?.(command);
   command
     .optionsGroup('Jobs:')
-    .option('--job-id-path <rule>', 'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last', collectChecked(parseRule, '--job-id-path'))
-    .addOption(new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration));
+    .option(
+      '--job-id-path <rule>',
+      'where your provider puts the job id, tried first (repeatable): body.response.request_id, header.x-job-id, query.jobId, path.last',
+      collectChecked(parseRule, '--job-id-path'),
+    )
+    .addOption(
+      new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration),
+    );
   command
     .optionsGroup('Your app (forward):')
-    .option('--forward <url>', "send every webhook on to your app too (its path and query go below this URL's path), byte-exact", checkedBy((value, flag) => (parseTarget(value, flag), value), '--forward'))
+    .option(
+      '--forward <url>',
+      "send every webhook on to your app too (its path and query go below this URL's path), byte-exact",
+      checkedBy((value, flag) => (parseTarget(value, flag), value), '--forward'),
+    )
     .addOption(
-      new Option('--forward-mode <mode>', "wait: the sender gets your app's answer (502/504 when it is down or slow); ack: 200 at once, forwarded in the background")
+      new Option(
+        '--forward-mode <mode>',
+        "wait: the sender gets your app's answer (502/504 when it is down or slow); ack: 200 at once, forwarded in the background",
+      )
         .choices(['wait', 'ack'])
         .default('wait'),
     )
@@ -65,7 +84,11 @@ function addVerifyFlags(command: Command): void {
       collect,
     )
     .option('--verify-header <name>', 'the header holding an hmac-sha256 / hmac-sha1 signature (default: found by name)')
-    .addOption(new Option('--verify-tolerance <duration>', 'how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix)').default(DEFAULTS.signatureToleranceSeconds * 1000, '5m').argParser(duration));
+    .addOption(
+      new Option('--verify-tolerance <duration>', 'how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix)')
+        .default(DEFAULTS.signatureToleranceSeconds * 1000, '5m')
+        .argParser(duration),
+    );
 }
 
 /** `--verify` texts to rules: read here, not by the flag parser, so that no message ever echoes a secret. */
@@ -87,7 +110,10 @@ function addTunnelFlags(command: Command): void {
     .option('--basic-auth <user:pass>', 'ask for this user and password on the public URL (repeatable)', collectChecked(checkBasicAuth, '--basic-auth'))
     .option('--allow-cidr <cidr>', 'accept public traffic only from these addresses (repeatable)', collect)
     .option('--deny-cidr <cidr>', 'refuse public traffic from these addresses (repeatable)', collect)
-    .option('--verify-webhook <provider>', "ngrok checks each webhook's signature at its edge and refuses bad ones (github, stripe, slack, …); --verify checks here and refuses nothing")
+    .option(
+      '--verify-webhook <provider>',
+      "ngrok checks each webhook's signature at its edge and refuses bad ones (github, stripe, slack, …); --verify checks here and refuses nothing",
+    )
     .option('--verify-webhook-secret <secret>', 'the signing secret for --verify-webhook')
     .addOption(
       new Option('--tunnel-timeout <duration>', 'give up on the tunnel after this long (20, 20s, 1m) and go on local-only')

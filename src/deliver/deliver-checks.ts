@@ -12,7 +12,10 @@ export interface SentSend {
 export function checkAcknowledged(sent: SentSend[]): Check {
   const problems = sent
     .filter(({ send }) => !send.acknowledged)
-    .map(({ label, send }) => `${label}${send.duplicate ? ' (duplicate)' : ''}: never acknowledged in ${send.attempts.length} attempts (${statuses(send.attempts)})`);
+    .map(
+      ({ label, send }) =>
+        `${label}${send.duplicate ? ' (duplicate)' : ''}: never acknowledged in ${send.attempts.length} attempts (${statuses(send.attempts)})`,
+    );
   return { ok: problems.length === 0, rule: 'every webhook finally acknowledged (2xx)', problems };
 }
 

@@ -17,7 +17,8 @@ export function parseBackoff(text: string, flag = '--backoff'): number[] {
 export function parseSpeed(text: string, flag = '--speed'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(text);
   const speed = match ? Number(match[1]) : NaN;
-  if (!Number.isFinite(speed) || speed <= 0) throw new HookCatchError(`${flag} takes how many times faster to run the schedule, such as 60x (2m becomes 2s); got "${text}".`);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new HookCatchError(`${flag} takes how many times faster to run the schedule, such as 60x (2m becomes 2s); got "${text}".`);
   return speed;
 }
 
@@ -25,7 +26,8 @@ export function parseSpeed(text: string, flag = '--speed'): number {
 export function parseShare(text: string, flag = '--duplicates'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);
   const share = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
-  if (!Number.isFinite(share) || share < 0 || share > 1) throw new HookCatchError(`${flag} takes a share of the webhooks to send twice: 0.2 or 20%; got "${text}".`);
+  if (!Number.isFinite(share) || share < 0 || share > 1)
+    throw new HookCatchError(`${flag} takes a share of the webhooks to send twice: 0.2 or 20%; got "${text}".`);
   return share;
 }
 

@@ -103,7 +103,10 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
   let order = 0;
   for (let n = 1; n <= options.attempts; n++) {
     if (n > 1) {
-      const aborted = await delay(gapBefore(n, options.backoffMs, options.speed), undefined, { signal: options.signal }).then(() => false, () => true);
+      const aborted = await delay(gapBefore(n, options.backoffMs, options.speed), undefined, { signal: options.signal }).then(
+        () => false,
+        () => true,
+      );
       if (aborted) break;
     }
     const out = outgoing(item.request, options.to);
@@ -117,7 +120,13 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
       : { attempt: n, at, status: null, failure: result.failure, error: result.error, latencyMs: result.latencyMs };
     attempts.push(record);
     const acknowledged = record.status !== null && record.status >= 200 && record.status < 300;
-    options.onProgress?.({ type: 'attempt', label: item.label, duplicate: planned.duplicate, attempt: record, willRetry: !acknowledged && n < options.attempts });
+    options.onProgress?.({
+      type: 'attempt',
+      label: item.label,
+      duplicate: planned.duplicate,
+      attempt: record,
+      willRetry: !acknowledged && n < options.attempts,
+    });
     if (acknowledged) {
       options.onProgress?.({ type: 'settled', label: item.label, duplicate: planned.duplicate, acknowledged: true });
       return { order, duplicate: planned.duplicate, attempts, acknowledged: true };

@@ -51,7 +51,10 @@ export class ForwardQueue {
   private loading = false;
   private closed = false;
 
-  constructor(private readonly limits: ForwardQueueLimits, private readonly deps: ForwardQueueDeps) {}
+  constructor(
+    private readonly limits: ForwardQueueLimits,
+    private readonly deps: ForwardQueueDeps,
+  ) {}
 
   /** Captures waiting to be sent (not those being sent; a few passed over may still count until reached). */
   get waiting(): number {

@@ -13,7 +13,8 @@ export function forwardWarner(url: URL, publicUrl: () => string | null, warn: (l
   return (request) => {
     if (warned) return;
     const out = outgoing(request, url);
-    const fix = (scheme: string) => `\`hook-catch replay ${shortId(request.id)} --resign ${scheme}\` sends it signed for your app's URL (said once, for the first such webhook).`;
+    const fix = (scheme: string) =>
+      `\`hook-catch replay ${shortId(request.id)} --resign ${scheme}\` sends it signed for your app's URL (said once, for the first such webhook).`;
     const line = urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: publicUrl() }, fix);
     if (!line) return;
     warned = true;

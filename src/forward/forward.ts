@@ -59,7 +59,10 @@ export class Forwarder {
   private readonly agent: HttpAgent;
   private readonly queue: ForwardQueue;
 
-  constructor(readonly options: ForwarderOptions, private readonly deps: ForwarderDeps) {
+  constructor(
+    readonly options: ForwarderOptions,
+    private readonly deps: ForwarderDeps,
+  ) {
     const agentOptions = { keepAlive: true, maxSockets: 64 };
     this.agent = options.url.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.insecure }) : new HttpAgent(agentOptions);
     this.queue = new ForwardQueue(
@@ -162,5 +165,12 @@ function relayOf(result: SendResult, id: string, options: ForwarderOptions): Rel
 
 function jsonAnswer(status: number, id: string, error: string): Relayed {
   const body = Buffer.from(JSON.stringify({ ok: false, id, error }) + '\n');
-  return { status, headers: [['Content-Type', 'application/json; charset=utf-8'], ['X-Hook-Catch-Id', id]], body };
+  return {
+    status,
+    headers: [
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['X-Hook-Catch-Id', id],
+    ],
+    body,
+  };
 }

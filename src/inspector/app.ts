@@ -75,7 +75,10 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));
   app.use('/api/requests', signatureRouter(deps.log, deps.publicUrl));
-  app.use('/api/requests', requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)));
+  app.use(
+    '/api/requests',
+    requestsRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)),
+  );
   app.use('/api/rules', rulesRouter(deps.rules));
   app.use('/api/jobs', jobsRouter(deps.jobs, deps.log));
   app.use('/api', (req, res) => {

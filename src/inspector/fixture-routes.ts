@@ -47,7 +47,13 @@ export function fixtureRouter(deps: FixtureDeps): express.Router {
 /** `redact=Name,Other`; the name `default` stands for the usual secrets (DEFAULT_REDACT, as --redact-default). */
 function redactOf(req: Request): string[] {
   const value = req.query.redact;
-  const names = typeof value === 'string' && value ? value.split(',').map((name) => name.trim()).filter(Boolean) : [];
+  const names =
+    typeof value === 'string' && value
+      ? value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean)
+      : [];
   return [...new Set(names.flatMap((name) => (name === 'default' ? DEFAULT_REDACT : [name])))];
 }
 

@@ -59,7 +59,8 @@ function takeBody(req: Request): unknown {
 
 /** The fixtures a request to import holds: one fixture file as it is, or several in {"fixtures": [...]}, all or none. */
 function fixturesOf(text: unknown, name: string, maxBody: number): LoadedFixture[] {
-  if (typeof text !== 'string' || text === '') throw new HookCatchError('POST /api/requests/import takes a hook-catch/fixture@1 file as it is, or {"fixtures": [<fixture objects>]}.');
+  if (typeof text !== 'string' || text === '')
+    throw new HookCatchError('POST /api/requests/import takes a hook-catch/fixture@1 file as it is, or {"fixtures": [<fixture objects>]}.');
   const value = parseJson(text, name) as { fixtures?: unknown };
   if (!Array.isArray(value?.fixtures)) return [readFixture(value, name, maxBody)];
   const list: unknown[] = value.fixtures;

@@ -25,7 +25,11 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
     const ttlMs = ttl === undefined ? undefined : durationOf(ttl, 'ttl');
     await jobs.ready;
     const existed = jobs.registry.get(String(id)) !== undefined;
-    const job = await jobs.expect(String(id), { label: typeof label === 'string' ? label : undefined, ttlMs, poll: poll === undefined || poll === null ? undefined : pollOf(poll) });
+    const job = await jobs.expect(String(id), {
+      label: typeof label === 'string' ? label : undefined,
+      ttlMs,
+      poll: poll === undefined || poll === null ? undefined : pollOf(poll),
+    });
     res.status(existed ? 200 : 201).json(job satisfies Job);
   });
 
@@ -70,14 +74,20 @@ export function jobsRouter(jobs: Jobs, log: RequestLog): express.Router {
 /** `"poll": {"url", "headers"?: ["K: V"] | [["K", "V"]], "every"?, "statusPath"?, "grace"?, "env"?: {"NAME": "value"}}`. */
 function pollOf(value: unknown): PollInput {
   const v = value as Record<string, unknown>;
-  if (typeof v !== 'object' || typeof v.url !== 'string') throw new HookCatchError('poll takes {"url": "https://…/{jobId}", "headers"?, "every"?, "statusPath"?, "grace"?, "env"?}.');
+  if (typeof v !== 'object' || typeof v.url !== 'string')
+    throw new HookCatchError('poll takes {"url": "https://…/{jobId}", "headers"?, "every"?, "statusPath"?, "grace"?, "env"?}.');
   const headers = v.headers ?? [];
-  if (!Array.isArray(headers) || !headers.every((h) => typeof h === 'string' || (Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === 'string')))) {
+  if (
+    !Array.isArray(headers) ||
+    !headers.every((h) => typeof h === 'string' || (Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === 'string')))
+  ) {
     throw new HookCatchError('poll.headers is a list of "Name: value" texts or [name, value] pairs.');
   }
   const env = v.env ?? {};
-  if (typeof env !== 'object' || env === null || !Object.values(env).every((x) => typeof x === 'string')) throw new HookCatchError('poll.env maps variable names to their values.');
-  if (v.statusPath !== undefined && v.statusPath !== null && typeof v.statusPath !== 'string') throw new HookCatchError('poll.statusPath is a rule such as body.data.state.');
+  if (typeof env !== 'object' || env === null || !Object.values(env).every((x) => typeof x === 'string'))
+    throw new HookCatchError('poll.env maps variable names to their values.');
+  if (v.statusPath !== undefined && v.statusPath !== null && typeof v.statusPath !== 'string')
+    throw new HookCatchError('poll.statusPath is a rule such as body.data.state.');
   return {
     url: v.url,
     headers: headers as PollInput['headers'],

@@ -101,12 +101,20 @@ function resignOf(value: unknown, url: string, rules: VerifyRule[]): ResignRule 
   if (value === undefined || value === false || value === null) return undefined;
   if (value === true) {
     const rule = rulesFor(rules, url)[0];
-    if (!rule) throw new HookCatchError(`No --verify of this hook-catch covers ${url.split('?')[0]}, so there is no secret to re-sign with: give "resign": {"scheme": "stripe", "secret": "…"}.`);
+    if (!rule)
+      throw new HookCatchError(
+        `No --verify of this hook-catch covers ${url.split('?')[0]}, so there is no secret to re-sign with: give "resign": {"scheme": "stripe", "secret": "…"}.`,
+      );
     return rule;
   }
   const given = value as { scheme?: unknown; secret?: unknown; header?: unknown };
-  if (typeof given !== 'object' || typeof given.secret !== 'string') throw new HookCatchError('resign is true (the --verify secret) or {"scheme"?, "secret", "header"?}.');
-  return checkVerify({ scheme: (given.scheme ?? 'auto') as VerifyInput['scheme'], secret: given.secret, header: typeof given.header === 'string' ? given.header : null });
+  if (typeof given !== 'object' || typeof given.secret !== 'string')
+    throw new HookCatchError('resign is true (the --verify secret) or {"scheme"?, "secret", "header"?}.');
+  return checkVerify({
+    scheme: (given.scheme ?? 'auto') as VerifyInput['scheme'],
+    secret: given.secret,
+    header: typeof given.header === 'string' ? given.header : null,
+  });
 }
 
 function text(value: unknown, name: string): string {

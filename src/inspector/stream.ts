@@ -127,11 +127,12 @@ export function createStream(deps: StreamDeps): Stream {
   // The forward queue changes with every capture under load: told at most every QUEUE_EVERY_MS, as it stands then.
   let queueNow: { waiting: number; sending: number } | null = null;
   const queueChanged = (queue: { waiting: number; sending: number }) => {
-    if (queueNow === null) setTimeout(() => {
-      const { waiting, sending } = queueNow!;
-      queueNow = null;
-      broadcast(() => ({ type: 'forwardQueue', waiting, sending }));
-    }, QUEUE_EVERY_MS).unref();
+    if (queueNow === null)
+      setTimeout(() => {
+        const { waiting, sending } = queueNow!;
+        queueNow = null;
+        broadcast(() => ({ type: 'forwardQueue', waiting, sending }));
+      }, QUEUE_EVERY_MS).unref();
     queueNow = queue;
   };
 

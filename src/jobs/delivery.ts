@@ -5,7 +5,13 @@ import { decodeId } from '../capture/ids.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
 
 /** A delivery of `request`: attempt 1 until it is attached to its job. Deliveries are many, so each holds little. */
-export function makeDelivery(request: CapturedRequest, matchedBy: string, status: PayloadStatus, statusWord: string | null, source: Delivery['source'] = 'webhook'): Delivery {
+export function makeDelivery(
+  request: CapturedRequest,
+  matchedBy: string,
+  status: PayloadStatus,
+  statusWord: string | null,
+  source: Delivery['source'] = 'webhook',
+): Delivery {
   return {
     requestId: request.id,
     receivedAt: request.receivedAt,

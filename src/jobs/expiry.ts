@@ -33,10 +33,13 @@ export class ExpiryTimer {
     if (at >= this.due) return;
     clearTimeout(this.timer);
     this.due = at;
-    this.timer = setTimeout(() => {
-      this.due = Infinity;
-      this.onDue();
-    }, Math.min(LONGEST_TIMER_MS, Math.max(0, at - this.now())));
+    this.timer = setTimeout(
+      () => {
+        this.due = Infinity;
+        this.onDue();
+      },
+      Math.min(LONGEST_TIMER_MS, Math.max(0, at - this.now())),
+    );
     this.timer.unref();
   }
 

@@ -31,8 +31,10 @@ export interface Extraction {
 export const LIMITS = { parseBytes: VIEW_BYTES, depth: 32, nodes: 20_000, idLength: 200 };
 
 const ID_KEYS = new Set(
-  ('jobid taskid requestid responseid transactionid executionid runid operationid predictionid batchid ' +
-    'correlationid idempotencykey generationid workflowid conversionid').split(' '),
+  (
+    'jobid taskid requestid responseid transactionid executionid runid operationid predictionid batchid ' +
+    'correlationid idempotencykey generationid workflowid conversionid'
+  ).split(' '),
 );
 const ID_PARENTS = new Set(['job', 'task', 'request', 'operation', 'prediction', 'run', 'execution']);
 /** `job_id`, `JobID`, `job-id` -> `jobid`. Keys repeat from payload to payload, so the answers are kept. */
@@ -53,9 +55,7 @@ export function parseRule(text: string, name = 'jobIdPaths'): JobIdRule {
     return { text, source, steps: source === 'header' ? [steps.join('.').toLowerCase()] : source === 'query' ? [steps.join('.')] : steps };
   }
   if (source === 'path' && steps.length === 1 && steps[0] === 'last') return { text, source, steps };
-  throw new HookCatchError(
-    `${name} "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last.`,
-  );
+  throw new HookCatchError(`${name} "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last.`);
 }
 
 /**

@@ -28,7 +28,11 @@ export function freshPoll(spec: PollSpec, before: JobPoll | undefined): JobPoll 
  * What a polled answer says of its job: the word at `statusPath` (`body.data.state`), else the
  * status the usual job rules find. A non-2xx answer says nothing.
  */
-export function pollStatus(request: CapturedRequest, statusPath: string | null, rules: JobIdRule[]): { status: PayloadStatus | null; statusWord: string | null } {
+export function pollStatus(
+  request: CapturedRequest,
+  statusPath: string | null,
+  rules: JobIdRule[],
+): { status: PayloadStatus | null; statusWord: string | null } {
   if (request.response.status < 200 || request.response.status >= 300) return { status: null, statusWord: null };
   if (statusPath) {
     const value = applyRule(parseRule(statusPath, '--status-path'), request, viewBody(request, LIMITS.parseBytes).value);

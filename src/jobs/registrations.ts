@@ -85,7 +85,10 @@ export class RegistrationFile {
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       if (options.readOnly) warnings.push(`${path} is damaged; \`hook-catch start\` keeps it aside and starts a new one.`);
-      else warnings.push(`${path} was damaged; it is kept aside in ${await setAside(dir, path)}. Jobs are rebuilt from the stored requests; register again the jobs still waiting (hook-catch expect).`);
+      else
+        warnings.push(
+          `${path} was damaged; it is kept aside in ${await setAside(dir, path)}. Jobs are rebuilt from the stored requests; register again the jobs still waiting (hook-catch expect).`,
+        );
       db.data = empty();
     }
     const file = new RegistrationFile(db, options.maxRegistrations);

@@ -159,7 +159,18 @@ export class JobRegistry {
     const delivery = job?.deliveries.find((d) => d.requestId === requestId);
     if (!job || !delivery) return null;
     const { matchedBy, attempt, duplicate, status, statusWord, source } = delivery;
-    return { jobId: job.id, jobStatus: job.status, expected: job.source === 'expect', matchedBy, attempt, duplicate, status, statusWord, source, refused: isRefused(delivery) };
+    return {
+      jobId: job.id,
+      jobStatus: job.status,
+      expected: job.source === 'expect',
+      matchedBy,
+      attempt,
+      duplicate,
+      status,
+      statusWord,
+      source,
+      refused: isRefused(delivery),
+    };
   }
 
   /** Stops the timers. */

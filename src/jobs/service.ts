@@ -139,7 +139,9 @@ function makeRegistration(id: string, opts: ExpectOptions, label: string | null,
 function checkVariables(spec: PollSpec, secrets: PollSecrets): void {
   const missing = variablesOf(spec).filter((name) => secrets.env[name] === undefined && process.env[name] === undefined);
   if (missing.length) {
-    throw new HookCatchError(`${missing.map((n) => `$${n}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set, neither in the shell that registers the job nor where hook-catch start runs; export ${missing.length === 1 ? 'it' : 'them'} first.`);
+    throw new HookCatchError(
+      `${missing.map((n) => `$${n}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set, neither in the shell that registers the job nor where hook-catch start runs; export ${missing.length === 1 ? 'it' : 'them'} first.`,
+    );
   }
 }
 

@@ -16,7 +16,10 @@ add('in_progress', 'inprogress progress running processing queued pending starte
 export function statusOfWord(value: string): PayloadStatus | null {
   const whole = WORDS[value.toLowerCase().replace(/[^a-z]/g, '')];
   if (whole) return whole;
-  const parts = value.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  const parts = value
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
   for (let i = parts.length - 1; i >= 0; i--) {
     const status = WORDS[parts[i]!];
     if (status) return status;

@@ -34,7 +34,13 @@ export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, 
 }
 
 /** `--forward` (wait mode): stored first, then sent to the app, whose answer goes back to the sender. */
-export function storeThenRelay(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, relay: (request: CapturedRequest) => Promise<Relayed>): void {
+export function storeThenRelay(
+  deps: KeepDeps,
+  request: CapturedRequest,
+  started: number,
+  res: ServerResponse,
+  relay: (request: CapturedRequest) => Promise<Relayed>,
+): void {
   // Kept with the capture: what its sender got is the app's answer, not hook-catch's (an export shows which).
   request.response.relayed = true;
   afterStore(deps, request, res, async () => {

@@ -75,7 +75,9 @@ export function shedReporter(max: number, warn: (text: string) => void, everyMs 
   let quietUntil = 0;
   let timer: NodeJS.Timeout | null = null;
   const say = () => {
-    warn(`${count} receiver connection${count === 1 ? '' : 's'} closed with no request in progress: ${max} were open, the most hook-catch keeps (maxConnections; by default set by the open-file limit, ulimit -n). Something holds connections open without sending requests.`);
+    warn(
+      `${count} receiver connection${count === 1 ? '' : 's'} closed with no request in progress: ${max} were open, the most hook-catch keeps (maxConnections; by default set by the open-file limit, ulimit -n). Something holds connections open without sending requests.`,
+    );
     count = 0;
     quietUntil = Date.now() + everyMs;
   };

@@ -15,9 +15,9 @@ export function checkEdits(edits: Edits): Edits {
   for (const [name, value] of [...(edits.headers ?? []), ...(edits.setHeaders ?? [])]) {
     checkHeader(name, value);
     // A Host set is sent as given (an app behind a virtual host): it must name one.
-    if (name.toLowerCase() === 'host' && !HOST.test(value)) throw new HookCatchError(`Host must name a host, such as app.test or app.test:8080; got "${value}".`);
+    if (name.toLowerCase() === 'host' && !HOST.test(value))
+      throw new HookCatchError(`Host must name a host, such as app.test or app.test:8080; got "${value}".`);
   }
   for (const name of edits.removeHeaders ?? []) checkHeader(name, '');
   return edits;
 }
-

@@ -48,7 +48,9 @@ export async function replayCapture(log: RequestLog, request: CapturedRequest, o
 export function notKeptWarning(record: ReplayRecord): string | null {
   if (record.notKept === undefined) return null;
   const { result } = record;
-  const went = result.ok ? `Sent to ${record.to}; your app answered ${`${result.status} ${result.statusText}`.trim()}` : `No answer from ${record.to} (${result.error.replace(/\.$/, '')})`;
+  const went = result.ok
+    ? `Sent to ${record.to}; your app answered ${`${result.status} ${result.statusText}`.trim()}`
+    : `No answer from ${record.to} (${result.error.replace(/\.$/, '')})`;
   return `${went}. Not recorded: ${record.notKept}.`;
 }
 
@@ -58,10 +60,18 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   if (loop) throw new HookCatchError(loop);
   const out = outgoing(request, options.to, options.edits);
   const resigned = options.resign ? await resignOutgoing(out, request.contentType, options.resign) : undefined;
-  const warning = resigned && SCHEMES[resigned].signsUrl ? null : urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, REPLAY_FIX);
+  const warning =
+    resigned && SCHEMES[resigned].signsUrl
+      ? null
+      : urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, REPLAY_FIX);
   if (warning) options.onWarning?.(warning);
   const at = new Date().toISOString();
-  const result = await send(out, { timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs, timeoutFlag: '--timeout', keepBytes: DEFAULTS.keptAnswerBytes, insecure: options.insecure });
+  const result = await send(out, {
+    timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs,
+    timeoutFlag: '--timeout',
+    keepBytes: DEFAULTS.keptAnswerBytes,
+    insecure: options.insecure,
+  });
   const record: ReplayRecord = {
     id: `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
     of: request.id,

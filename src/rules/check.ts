@@ -22,7 +22,8 @@ export function checkStatus(status: number, name: string): number {
 /** Checks a rule as the API or the flags give it, and fills in what was left out. */
 export function checkRule(input: RuleInput): Required<RuleInput> {
   const path = input.path ?? null;
-  if (path !== null && (typeof path !== 'string' || !path.startsWith('/'))) throw new HookCatchError(`A rule's path is a prefix starting with /, such as /billing; got "${path}".`);
+  if (path !== null && (typeof path !== 'string' || !path.startsWith('/')))
+    throw new HookCatchError(`A rule's path is a prefix starting with /, such as /billing; got "${path}".`);
   const status = checkStatus(input.status ?? 200, 'status');
   const body = input.body ?? null;
   if (body !== null && typeof body !== 'string') throw new HookCatchError("A rule's body is text.");

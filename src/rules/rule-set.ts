@@ -29,7 +29,10 @@ export class RuleSet {
   /** What was left out of the saved rules (framing headers), one line each; saved without it at the next change. */
   readonly warnings: string[];
 
-  constructor(saved: ResponseRule[], private readonly deps: RuleSetDeps) {
+  constructor(
+    saved: ResponseRule[],
+    private readonly deps: RuleSetDeps,
+  ) {
     const checked = withoutFramingHeaders(saved);
     this.rules = checked.rules;
     this.warnings = checked.warnings;

@@ -3,8 +3,18 @@ import type { Edits, SentRequest } from '../capture/records.js';
 
 /** Headers that belong to one connection, not to the request: never sent on (RFC 9110 §7.6.1), nor Host. */
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization',
-  'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect', 'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'host',
 ]);
 
 /** True for a header that describes a connection rather than a message (never passed on). */
@@ -39,7 +49,12 @@ export function outgoing(request: CapturedRequest, target: URL, edits: Edits = {
   const path = edits.path ?? request.url;
   const sent = framed(headers, body, method, hostSet(request.headers, edits) ?? target.host);
   // Edited when what goes out differs from what the capture alone would send (an edit that changes nothing is none).
-  const edited = Object.keys(edits).length > 0 && (method !== request.method || path !== request.url || !body.equals(request.body) || !samePairs(sent, framed(request.headers, request.body, request.method, target.host)));
+  const edited =
+    Object.keys(edits).length > 0 &&
+    (method !== request.method ||
+      path !== request.url ||
+      !body.equals(request.body) ||
+      !samePairs(sent, framed(request.headers, request.body, request.method, target.host)));
   return { url: joinTarget(target, path), method, headers: sent, body, path, edited };
 }
 

@@ -42,4 +42,5 @@ export function detectScheme(headers: [string, string][], header: string | null)
 }
 
 /** The header names that show a known scheme, for "no signature header" reasons. */
-export const KNOWN_HEADERS = 'Stripe-Signature, X-Hub-Signature-256, webhook-signature, svix-signature, X-Slack-Signature, X-Shopify-Hmac-Sha256, X-Twilio-Signature';
+export const KNOWN_HEADERS =
+  'Stripe-Signature, X-Hub-Signature-256, webhook-signature, svix-signature, X-Slack-Signature, X-Shopify-Hmac-Sha256, X-Twilio-Signature';

@@ -31,7 +31,10 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
     hooks.set(secret, hook);
     return hook;
   };
-  const signatureOf = (secret: string, id: string, timestamp: number, body: Buffer) => webhook(secret).sign(id, new Date(timestamp * 1000), body.toString('utf8')).slice(3);
+  const signatureOf = (secret: string, id: string, timestamp: number, body: Buffer) =>
+    webhook(secret)
+      .sign(id, new Date(timestamp * 1000), body.toString('utf8'))
+      .slice(3);
   /** Whether `secret` can be a key at all: a mismatch is also tried with the secrets of other rules (Stripe's whsec_… is not base64). */
   const usable = (secret: string) => {
     try {
@@ -53,7 +56,10 @@ function standardScheme(name: SchemeName, prefix: 'webhook' | 'svix'): Scheme {
       if (id === undefined) return { kind: 'missing', header: headers.id };
       if (ts === undefined) return { kind: 'missing', header: headers.timestamp };
       if (!/^\d+$/.test(ts.trim())) return { kind: 'malformed', reason: `${headers.timestamp} is not a unix time in seconds` };
-      const sent = list.split(' ').filter((entry) => entry.startsWith('v1,')).map((entry) => entry.slice(3));
+      const sent = list
+        .split(' ')
+        .filter((entry) => entry.startsWith('v1,'))
+        .map((entry) => entry.slice(3));
       if (sent.length === 0) return { kind: 'malformed', reason: `${headers.signature} has no v1, signature` };
       const timestamp = Number(ts.trim());
       return {

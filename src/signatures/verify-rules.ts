@@ -28,7 +28,8 @@ export function parseVerify(text: string, flag = '--verify', env: NodeJS.Process
   let path: string | null = null;
   if (rest.startsWith('/')) {
     const at = rest.indexOf('=');
-    if (at === -1) throw new HookCatchError(`${flag} takes [/PATH=]SCHEME[:SECRET], such as /billing=stripe:$STRIPE_WEBHOOK_SECRET; the path needs an = after it.`);
+    if (at === -1)
+      throw new HookCatchError(`${flag} takes [/PATH=]SCHEME[:SECRET], such as /billing=stripe:$STRIPE_WEBHOOK_SECRET; the path needs an = after it.`);
     path = rest.slice(0, at);
     rest = rest.slice(at + 1);
   }
@@ -60,10 +61,12 @@ export function fromEnv(name: string, flag: string, scheme: SchemeName | null, e
 /** Checks a rule as the library or the API gives it; the defaults filled in. Messages never hold the secret. */
 export function checkVerify(input: VerifyInput): VerifyRule {
   const scheme = input.scheme ?? 'auto';
-  if (scheme !== 'auto' && !isScheme(scheme)) throw new HookCatchError(`Unknown signature scheme "${scheme}": use one of ${SCHEME_NAMES.join(', ')} (or auto).`);
+  if (scheme !== 'auto' && !isScheme(scheme))
+    throw new HookCatchError(`Unknown signature scheme "${scheme}": use one of ${SCHEME_NAMES.join(', ')} (or auto).`);
   if (typeof input.secret !== 'string' || input.secret === '') throw new HookCatchError(`A --verify ${scheme} rule needs its signing secret.`);
   const path = input.path ?? null;
-  if (path !== null && (typeof path !== 'string' || !path.startsWith('/'))) throw new HookCatchError(`A --verify path is a prefix starting with /, such as /billing; got "${path}".`);
+  if (path !== null && (typeof path !== 'string' || !path.startsWith('/')))
+    throw new HookCatchError(`A --verify path is a prefix starting with /, such as /billing; got "${path}".`);
   const header = input.header ?? null;
   if (header !== null && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new HookCatchError(`"${header}" is not a header name.`);
   const toleranceSeconds = input.toleranceSeconds ?? DEFAULTS.signatureToleranceSeconds;
@@ -82,5 +85,11 @@ export function describeVerify(rule: Pick<VerifyRule, 'scheme' | 'path' | 'heade
 
 /** What status and the banner say of `--verify`: schemes and paths, never a secret. */
 export function verifyList(rules: VerifyRule[]) {
-  return rules.map((rule) => ({ scheme: rule.scheme, path: rule.path, header: rule.header, toleranceSeconds: rule.toleranceSeconds, text: describeVerify(rule) }));
+  return rules.map((rule) => ({
+    scheme: rule.scheme,
+    path: rule.path,
+    header: rule.header,
+    toleranceSeconds: rule.toleranceSeconds,
+    text: describeVerify(rule),
+  }));
 }

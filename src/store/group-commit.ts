@@ -87,7 +87,7 @@ export class GroupCommit<T> {
     sync((error) => {
       this.syncing = false;
       const failure = error && this.steps.failure(error, 'sync');
-      for (const p of batch) (failure ? p.reject(failure) : p.resolve());
+      for (const p of batch) failure ? p.reject(failure) : p.resolve();
       this.settled();
     });
   };

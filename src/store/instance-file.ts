@@ -35,8 +35,7 @@ export async function claimInstance(dir: string): Promise<void> {
     if (other && other.pid !== process.pid && isRunning(other.pid)) {
       const where = other.inspectorUrl ? `, inspector ${other.inspectorUrl}` : '';
       throw new HookCatchError(
-        `Another hook-catch is already running on ${dir} (pid ${other.pid}${where}). ` +
-          `Stop it first, or start this one with another --dir.`,
+        `Another hook-catch is already running on ${dir} (pid ${other.pid}${where}). ` + `Stop it first, or start this one with another --dir.`,
       );
     }
     await removeIfPresent(path);

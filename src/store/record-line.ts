@@ -175,7 +175,9 @@ function parseObject(text: string): Record<string, unknown> | null {
 function noteOf(v: Record<string, unknown>): NoteLine | null {
   if (typeof v.replayOf === 'string' && isRequestId(v.replayOf)) {
     const record = v.replay as ReplayRecord | undefined;
-    return record && typeof record === 'object' && typeof record.id === 'string' && record.of === v.replayOf ? { kind: 'replay', of: v.replayOf, record } : null;
+    return record && typeof record === 'object' && typeof record.id === 'string' && record.of === v.replayOf
+      ? { kind: 'replay', of: v.replayOf, record }
+      : null;
   }
   const forward = v.forward as ForwardInfo | undefined;
   if (typeof v.forwarded !== 'string' || typeof v.answered !== 'number' || !forward || typeof forward !== 'object') return null;

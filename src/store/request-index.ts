@@ -92,7 +92,12 @@ export class RequestIndex {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.statuses[i] = s.status;
-    this.flags[i] = (s.bodyDiscarded ? DISCARDED : 0) | (s.refusal ? REFUSED : 0) | (s.invalidJson ? INVALID_JSON : 0) | (s.forwardOwed ? FORWARD_OWED : 0) | (s.imported ? IMPORTED : 0);
+    this.flags[i] =
+      (s.bodyDiscarded ? DISCARDED : 0) |
+      (s.refusal ? REFUSED : 0) |
+      (s.invalidJson ? INVALID_JSON : 0) |
+      (s.forwardOwed ? FORWARD_OWED : 0) |
+      (s.imported ? IMPORTED : 0);
     if (s.refusal) this.refusals.set(i, s.refusal);
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);

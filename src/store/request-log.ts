@@ -57,11 +57,7 @@ export class RequestLog {
       write: (batch) => this.writeBatch(batch),
       sync: options.fsync ? (done) => this.writer.datasync(done) : null,
       failure: (error, during) =>
-        new StoreWriteError(
-          during === 'write'
-            ? storeProblem(error, dirname(folder))
-            : `syncing to the disk failed: ${storeProblem(error, dirname(folder))}`,
-        ),
+        new StoreWriteError(during === 'write' ? storeProblem(error, dirname(folder)) : `syncing to the disk failed: ${storeProblem(error, dirname(folder))}`),
     });
   }
 
@@ -135,7 +131,10 @@ export class RequestLog {
    * export of thousands costs a few reads, not one a request. Ids no longer stored are left out.
    */
   async getMany(ids: Iterable<string>): Promise<CapturedRequest[]> {
-    const entries = [...new Set(ids)].sort().map((id) => this.index.get(id)).filter((e): e is IndexEntry => e !== undefined);
+    const entries = [...new Set(ids)]
+      .sort()
+      .map((id) => this.index.get(id))
+      .filter((e): e is IndexEntry => e !== undefined);
     const byId = new Map(entries.map((entry) => [entry.summary.id, entry]));
     const requests: CapturedRequest[] = [];
     await this.withReader(async (reader) => {
@@ -264,7 +263,11 @@ export class RequestLog {
       this.writer.remove(segment);
       removed = true;
     }
-    if (removed) this.notes.prune((id) => this.index.get(id) !== undefined, (segment) => !this.index.segmentLive.has(segment));
+    if (removed)
+      this.notes.prune(
+        (id) => this.index.get(id) !== undefined,
+        (segment) => !this.index.segmentLive.has(segment),
+      );
   }
 
   private async withReader<T>(work: (reader: SegmentReader) => Promise<T>): Promise<T> {

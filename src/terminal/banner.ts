@@ -32,15 +32,18 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
     `  ${c.bold.cyan('hook-catch')} ${c.dim(info.version)}`,
     '',
     ...(info.publicWebhookUrl
-      ? [
-          row('Public', c.green.bold(info.publicWebhookUrl), publicNote(info.tunnel)),
-          row('Local', c.green(info.webhookUrl), 'any method and path is captured'),
-        ]
+      ? [row('Public', c.green.bold(info.publicWebhookUrl), publicNote(info.tunnel)), row('Local', c.green(info.webhookUrl), 'any method and path is captured')]
       : [row('Webhook', c.green(info.webhookUrl), 'any method and path is captured; local only')]),
     row('Inspector', c.cyan(info.inspectorUrl), 'open it in a browser: every webhook and job, live (API: /api)'),
     row('Store', info.dir, `${info.stored.toLocaleString('en-US')} kept, up to ${info.maxRequests.toLocaleString('en-US')}`),
     ...(info.forward
-      ? [row('Forward', c.green(info.forward.url), info.forward.mode === 'wait' ? "senders get your app's answer" : 'senders get 200 at once (--forward-mode ack)')]
+      ? [
+          row(
+            'Forward',
+            c.green(info.forward.url),
+            info.forward.mode === 'wait' ? "senders get your app's answer" : 'senders get 200 at once (--forward-mode ack)',
+          ),
+        ]
       : []),
     ...info.rules.map((rule, i) => row(i === 0 ? 'Rules' : '', c.magenta(describeRule(rule)), i === 0 ? 'hook-catch rules lists and removes them' : '')),
     ...info.verify.map((text, i) => row(i === 0 ? 'Verify' : '', text, i === 0 ? 'each signature is checked and its verdict kept' : '')),

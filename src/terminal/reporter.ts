@@ -40,7 +40,17 @@ const nothing = () => {};
 
 export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Reporter {
   if (mode === 'none') {
-    return { progress: nothing, ready: nothing, request: nothing, forwarded: nothing, unstored: nothing, webhookLost: nothing, tunnel: nothing, notice: nothing, warning: nothing };
+    return {
+      progress: nothing,
+      ready: nothing,
+      request: nothing,
+      forwarded: nothing,
+      unstored: nothing,
+      webhookLost: nothing,
+      tunnel: nothing,
+      notice: nothing,
+      warning: nothing,
+    };
   }
   const health = new StoreHealth();
   return mode === 'json' ? jsonReporter(stdout, stderr, health) : textReporter(mode, stdout, stderr, health);
@@ -55,9 +65,16 @@ function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, s
   const pretty = mode === 'pretty';
   const tellHealth = (news: HealthNews | null) => {
     if (!news) return;
-    if (news.kind === 'failing') err(e.red(`hook-catch: the store cannot write: ${news.reason}. Requests are answered 503 so that their senders retry; counting them until it recovers.`));
-    else if (news.kind === 'count') err(e.red(`hook-catch: the store still cannot write: ${news.refused.toLocaleString('en-US')} requests answered 503 so far.`));
-    else err(e.green(`hook-catch: the store writes again; ${news.refused.toLocaleString('en-US')} request${news.refused === 1 ? ' was' : 's were'} answered 503 meanwhile (their senders retry them).`));
+    if (news.kind === 'failing')
+      err(e.red(`hook-catch: the store cannot write: ${news.reason}. Requests are answered 503 so that their senders retry; counting them until it recovers.`));
+    else if (news.kind === 'count')
+      err(e.red(`hook-catch: the store still cannot write: ${news.refused.toLocaleString('en-US')} requests answered 503 so far.`));
+    else
+      err(
+        e.green(
+          `hook-catch: the store writes again; ${news.refused.toLocaleString('en-US')} request${news.refused === 1 ? ' was' : 's were'} answered 503 meanwhile (their senders retry them).`,
+        ),
+      );
   };
   return {
     progress: pretty ? (text) => err(e.dim(`hook-catch: ${text}`)) : nothing,

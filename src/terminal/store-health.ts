@@ -1,10 +1,7 @@
 /** How often the count of refused requests is told while the store cannot write. */
 const COUNT_EVERY_MS = 10_000;
 
-export type HealthNews =
-  | { kind: 'failing'; reason: string }
-  | { kind: 'count'; refused: number; reason: string }
-  | { kind: 'recovered'; refused: number };
+export type HealthNews = { kind: 'failing'; reason: string } | { kind: 'count'; refused: number; reason: string } | { kind: 'recovered'; refused: number };
 
 /**
  * Turns a run of requests the store could not keep into three kinds of news, not one line each:

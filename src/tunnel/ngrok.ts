@@ -49,9 +49,7 @@ export const openNgrokTunnel: OpenTunnel = async (options) => {
     ...(options.basicAuth?.length ? { basic_auth: options.basicAuth } : {}),
     ...(options.allowCidrs?.length ? { ip_restriction_allow_cidrs: options.allowCidrs } : {}),
     ...(options.denyCidrs?.length ? { ip_restriction_deny_cidrs: options.denyCidrs } : {}),
-    ...(options.verifyWebhook
-      ? { verify_webhook_provider: options.verifyWebhook.provider, verify_webhook_secret: options.verifyWebhook.secret }
-      : {}),
+    ...(options.verifyWebhook ? { verify_webhook_provider: options.verifyWebhook.provider, verify_webhook_secret: options.verifyWebhook.secret } : {}),
     ...(options.serverAddr ? { server_addr: options.serverAddr } : {}),
     onStatusChange: (status: string) => {
       if (up && (status === 'connected' || status === 'closed')) options.onStatus?.(status);
@@ -76,7 +74,11 @@ export const openNgrokTunnel: OpenTunnel = async (options) => {
   up = true;
   return {
     url,
-    close: () => withDeadline(listener.close().then(() => ngrok.disconnect()), CLOSE_DEADLINE_MS),
+    close: () =>
+      withDeadline(
+        listener.close().then(() => ngrok.disconnect()),
+        CLOSE_DEADLINE_MS,
+      ),
   };
 };
 
@@ -109,7 +111,10 @@ export function tunnelFailure(error: unknown, options: Pick<TunnelOptions, 'time
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.replace(/\s*error_code:.*$/, '').replace(/\.$/, '');
+  return text
+    .split('\n')[0]!
+    .replace(/\s*error_code:.*$/, '')
+    .replace(/\.$/, '');
 }
 
 function withDeadline(work: Promise<unknown>, ms: number): Promise<void> {

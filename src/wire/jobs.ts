@@ -141,7 +141,14 @@ export interface JobRequest {
   label?: string;
   /** A duration (`30m`) or milliseconds. */
   ttl?: string | number;
-  poll?: { url: string; headers?: (string | [string, string])[]; every?: string | number; grace?: string | number; statusPath?: string | null; env?: Record<string, string> };
+  poll?: {
+    url: string;
+    headers?: (string | [string, string])[];
+    every?: string | number;
+    grace?: string | number;
+    statusPath?: string | null;
+    env?: Record<string, string>;
+  };
 }
 
 /** How a wait for a job ended. */

@@ -30,7 +30,10 @@ export async function fakeProvider(answer: FakeProvider['answer']): Promise<Fake
     polled(count, timeoutMs = 20_000) {
       if (provider.requests.length >= count) return Promise.resolve(provider.requests[count - 1]!);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the provider was polled ${provider.requests.length} times, not ${count}, within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the provider was polled ${provider.requests.length} times, not ${count}, within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({ count, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
     },

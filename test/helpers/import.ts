@@ -27,7 +27,11 @@ export function fixtureOf(body: object, receivedAt = '2020-03-01T12:00:00.000Z')
 
 /** Imports fixtures through a running instance's API (as `hook-catch import` does); the new ids. */
 export async function importThrough(inspectorUrl: string, fixtures: object[]): Promise<string[]> {
-  const reply = await send(`${inspectorUrl}/api/requests/import`, { method: 'POST', body: JSON.stringify({ fixtures }), headers: { 'Content-Type': 'application/json' } });
+  const reply = await send(`${inspectorUrl}/api/requests/import`, {
+    method: 'POST',
+    body: JSON.stringify({ fixtures }),
+    headers: { 'Content-Type': 'application/json' },
+  });
   expect(reply.status).toBe(201);
   return json(reply).ids;
 }

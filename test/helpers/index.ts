@@ -172,7 +172,7 @@ export function spawnCommand(command: string[], options: SpawnOptions): Spawned 
     return exited;
   });
   /** Resolves with what `find` finds in the output so far, looking again on each new chunk; rejects on exit or timeout. */
-  const until = <T,>(find: () => T | undefined, what: string, timeoutMs: number) =>
+  const until = <T>(find: () => T | undefined, what: string, timeoutMs: number) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${what} in ${timeoutMs} ms; stdout: ${out} stderr: ${err}`)), timeoutMs);
       const look = () => {
@@ -189,7 +189,7 @@ export function spawnCommand(command: string[], options: SpawnOptions): Spawned 
       };
       look();
     });
-  const jsonLine = <T,>(match: (value: any) => boolean, timeoutMs = 30_000) =>
+  const jsonLine = <T>(match: (value: any) => boolean, timeoutMs = 30_000) =>
     until<T>(
       () => {
         for (const line of out.split('\n')) {

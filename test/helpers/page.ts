@@ -34,7 +34,12 @@ export const SCREENS: Viewport[] = [
 ];
 
 /** The inspector page of `hc` in a fresh browser context (1440×900 unless told); page errors fail the test that opened it. */
-export async function openInspector(browser: Browser, hc: HC, before?: (page: Page) => Promise<void>, viewport: Viewport = { width: 1440, height: 900 }): Promise<InspectorPage> {
+export async function openInspector(
+  browser: Browser,
+  hc: HC,
+  before?: (page: Page) => Promise<void>,
+  viewport: Viewport = { width: 1440, height: 900 },
+): Promise<InspectorPage> {
   const context = await browser.newContext({ viewport });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hc.inspectorUrl });
   later(() => context.close());
@@ -67,7 +72,7 @@ export async function deliver(hc: HC, body: string | Buffer, options: Delivery =
     headers: { 'Content-Type': options.type ?? 'application/json', ...options.headers },
   });
   expect(reply.status).toBe(options.status ?? 200);
-  return reply.headers['x-hook-catch-id'] as string ?? json(reply).id;
+  return (reply.headers['x-hook-catch-id'] as string) ?? json(reply).id;
 }
 
 export const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);

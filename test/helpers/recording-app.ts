@@ -68,6 +68,17 @@ export async function recordingApp(answer: (request: Recorded) => AppAnswer = ()
 
 /** The headers a replay or forward must carry: the captured ones less Host and hop-by-hop ones, in order. */
 export function passedOn(headers: [string, string][]): [string, string][] {
-  const hop = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'proxy-connection', 'proxy-authorization']);
+  const hop = new Set([
+    'host',
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'te',
+    'trailer',
+    'upgrade',
+    'expect',
+    'proxy-connection',
+    'proxy-authorization',
+  ]);
   return headers.filter(([name]) => !hop.has(name.toLowerCase()));
 }

@@ -164,7 +164,11 @@ describe('expect, jobs and wait from the command line', { timeout: 120_000 }, ()
     expect(created.status).toBe(201);
     const waited = (await (await fetch(`${api}/api/jobs/api-1/wait?timeout=100ms`)).json()) as any;
     expect(waited).toMatchObject({ outcome: 'timeout', job: { id: 'api-1', status: 'pending' }, request: null });
-    const foreign = await fetch(`${api}/api/jobs`, { method: 'POST', body: '{"id":"x"}', headers: { 'Content-Type': 'application/json', Origin: 'http://evil.example' } });
+    const foreign = await fetch(`${api}/api/jobs`, {
+      method: 'POST',
+      body: '{"id":"x"}',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://evil.example' },
+    });
     expect(foreign.status).toBe(403);
   });
 });

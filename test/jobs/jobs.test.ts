@@ -229,9 +229,20 @@ describe('job correlation: rules', () => {
 /** A captured POST to /hook whose body is `body` as JSON, for extract() alone. */
 const requestWith = (body: unknown) =>
   ({
-    id: '0mwt9vgst000pq8z3b', receivedAt: new Date().toISOString(), method: 'POST', url: '/hook', path: '/hook', query: [],
-    httpVersion: '1.1', headers: [], remoteAddress: null, contentType: 'application/json', bodySize: 0, bodyDiscarded: false,
-    response: { status: 200 }, body: Buffer.from(JSON.stringify(body)),
+    id: '0mwt9vgst000pq8z3b',
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    url: '/hook',
+    path: '/hook',
+    query: [],
+    httpVersion: '1.1',
+    headers: [],
+    remoteAddress: null,
+    contentType: 'application/json',
+    bodySize: 0,
+    bodyDiscarded: false,
+    response: { status: 200 },
+    body: Buffer.from(JSON.stringify(body)),
   }) as any;
 
 describe('job correlation: hostile bodies', () => {

@@ -13,7 +13,13 @@ interface HarFile {
     creator: { name: string; version: string };
     entries: {
       startedDateTime: string;
-      request: { method: string; url: string; headers: { name: string; value: string }[]; queryString: { name: string; value: string }[]; postData?: { mimeType: string; text: string; encoding?: string } };
+      request: {
+        method: string;
+        url: string;
+        headers: { name: string; value: string }[];
+        queryString: { name: string; value: string }[];
+        postData?: { mimeType: string; text: string; encoding?: string };
+      };
       response: { status: number };
     }[];
   };
@@ -32,7 +38,7 @@ interface FixtureFile {
 
 /** Clicks `link` and returns the file the browser downloaded, with the name it was offered under. */
 async function download(page: Page, link: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download', SHOWN), link.click(SHOWN)]) as [Download, undefined];
+  const [file] = (await Promise.all([page.waitForEvent('download', SHOWN), link.click(SHOWN)])) as [Download, undefined];
   return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }
 
@@ -77,7 +83,11 @@ describe('Export on the inspector page: the list as HAR, a request as a fixture'
     const githubBody = '{"action":"opened","note":"h\u00e9llo \u2713 \\u00e9","amounts":[1,2.50,null]}\n';
     const stripeBody = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x7b, 0x22, 0x0a, 0xc3, 0x28, 0x01]);
     const github = await deliver(hc, githubBody, { path: '/webhook/github?delivery=7&x=%20', headers: { 'X-GitHub-Event': 'issues', 'X-Trace': 'a' } });
-    const stripe = await deliver(hc, stripeBody, { path: '/webhook/stripe', type: 'application/octet-stream', headers: { 'Stripe-Signature': 't=1700000000,v1=5f1c0a4e9b' } });
+    const stripe = await deliver(hc, stripeBody, {
+      path: '/webhook/stripe',
+      type: 'application/octet-stream',
+      headers: { 'Stripe-Signature': 't=1700000000,v1=5f1c0a4e9b' },
+    });
     await row(page, github).waitFor(SHOWN);
     await row(page, stripe).waitFor(SHOWN);
 

@@ -18,10 +18,13 @@ interface Box {
 
 /** Where an element is drawn, in viewport pixels. */
 function box(page: Page, selector: string): Promise<Box> {
-  return page.locator(selector).first().evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+    });
 }
 
 /** The list and the selected request's detail: beside each other, both in view, the detail's top showing. */
@@ -230,11 +233,13 @@ describe('the inspector page at 1024×768, 1440×900 and 1920×1080', { timeout:
       expect(await brokenWords(page, '#detail .detail-head')).toEqual([]);
       expect(await brokenWords(page, '#detail table.headers td.k')).toEqual([]);
       const signatureName = page.locator('#detail table.headers td.k', { hasText: /^X-Hub-Signature-256$/ });
-      expect(await signatureName.evaluate((td) => {
-        const range = document.createRange();
-        range.selectNodeContents(td);
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
-      })).toBe(1);
+      expect(
+        await signatureName.evaluate((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+        }),
+      ).toBe(1);
 
       // The job id: whole in the detail (inside the pane), and copied by its button.
       const jobLink = page.locator('#detail .meta a[data-job]');

@@ -73,7 +73,10 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const page = await openInspector(browser(), hc);
     const body = '{"jobId": "job-2", "text": "héllo ✓ \\u00e9", "nested": {"list": [1, 2.50, true, null]}}';
     const length = Buffer.byteLength(body);
-    const raw = await rawRequest(hc.receiverPort, `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`);
+    const raw = await rawRequest(
+      hc.receiverPort,
+      `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Trace: a\r\nx-trace: b\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`,
+    );
     const id = /X-Hook-Catch-Id: (\w+)/i.exec(raw)![1]!;
     await row(page, id).click();
     await page.locator(`#detail[data-shown="${id}"] .tree`).waitFor(SHOWN);
@@ -236,7 +239,7 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     await expect.poll(() => row(page, early).locator('.c-job').innerText()).toBe('order-5');
   });
 
-  it("a job with many deliveries draws the first and the latest, and counts the rest", async () => {
+  it('a job with many deliveries draws the first and the latest, and counts the rest', async () => {
     const hc = await startHookCatch();
     const page = await openInspector(browser(), hc);
     await hc.expect('busy-job');
@@ -405,12 +408,19 @@ describe('the inspector page, in a real browser', { timeout: 120_000 }, () => {
     const hc = await startHookCatch();
     const page = await openInspector(browser(), hc);
     const ids = [
-      await deliver(hc, JSON.stringify({ jobId: '<img src=x onerror="window.pwned=1">', html: '<script>window.pwned=2</script>', tag: '<img src=x onerror=window.pwned=3>' })),
-      await deliver(hc, '<html><body><script>window.pwned=4</script><img src=x onerror="window.pwned=5"><iframe src="javascript:window.parent.pwned=6"></iframe></body></html>', {
-        type: 'text/html',
-        path: '/webhook/%3Cscript%3Ewindow.pwned=7%3C/script%3E',
-        headers: { 'X-Evil': '<img src=x onerror=window.pwned=8>' },
-      }),
+      await deliver(
+        hc,
+        JSON.stringify({ jobId: '<img src=x onerror="window.pwned=1">', html: '<script>window.pwned=2</script>', tag: '<img src=x onerror=window.pwned=3>' }),
+      ),
+      await deliver(
+        hc,
+        '<html><body><script>window.pwned=4</script><img src=x onerror="window.pwned=5"><iframe src="javascript:window.parent.pwned=6"></iframe></body></html>',
+        {
+          type: 'text/html',
+          path: '/webhook/%3Cscript%3Ewindow.pwned=7%3C/script%3E',
+          headers: { 'X-Evil': '<img src=x onerror=window.pwned=8>' },
+        },
+      ),
     ];
     for (const id of ids) {
       await row(page, id).click();

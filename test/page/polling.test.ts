@@ -12,7 +12,11 @@ const browser = useBrowser();
 const card = (page: InspectorPage, id: string) => page.locator(`.job[data-job="${id}"]`);
 
 /** The ids of job `id`'s polled answers, as the server has them. */
-const pollIds = (hc: HC, id: string) => hc.jobs.get(id)!.deliveries.filter((d) => d.source === 'poll').map((d) => d.requestId);
+const pollIds = (hc: HC, id: string) =>
+  hc.jobs
+    .get(id)!
+    .deliveries.filter((d) => d.source === 'poll')
+    .map((d) => d.requestId);
 
 describe('polling on the inspector page, in a real browser', { timeout: 120_000 }, () => {
   it('a lost webhook shows live (badge, line, timeline, row); a late webhook clears it and says how late it came', async () => {
@@ -70,7 +74,9 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     await expect.poll(() => job.getAttribute('data-status'), SHOWN).toBe('completed');
     const lag = hc.jobs.get('j-lost')!.poll!.webhookLagMs!;
     expect(lag).toBeGreaterThan(500);
-    await expect.poll(() => job.locator('.job-poll').innerText()).toMatch(/^polled \d+×: provider says "done" · webhook [\d.]+ (ms|s) after the provider's done$/);
+    await expect
+      .poll(() => job.locator('.job-poll').innerText())
+      .toMatch(/^polled \d+×: provider says "done" · webhook [\d.]+ (ms|s) after the provider's done$/);
     expect(await job.locator('.job-poll').getAttribute('class')).not.toContain('bad');
     // The status and the webhook's row may come in different frames: each is waited for.
     await expect.poll(() => job.locator('circle.tl-delivery').getAttribute('data-request')).toBe(late);
@@ -114,14 +120,20 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     const quiet = await fakeProvider(() => ({ status: 200, body: '{"phase":"rendering"}' }));
     const { hc, page } = await startWithPage();
     await hc.expect('quiet', { poll: { url: `${quiet.url}/jobs/{jobId}`, everyMs: 100 } });
-    await expect.poll(() => card(page, 'quiet').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: no status word we know in the answer \(say where it is: status at\) · next (in .+|now)$/);
+    await expect
+      .poll(() => card(page, 'quiet').locator('.job-poll').innerText(), SHOWN)
+      .toMatch(/^polled \d+×: no status word we know in the answer \(say where it is: status at\) · next (in .+|now)$/);
     await hc.expect('quiet', { poll: { url: `${quiet.url}/jobs/{jobId}`, everyMs: 100, statusPath: 'body.phase' } });
     await expect.poll(() => card(page, 'quiet').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: provider says "rendering"/);
     await hc.expect('down', { poll: { url: 'http://127.0.0.1:9/jobs/{jobId}', everyMs: 100 } });
     await hc.expect('busy', { poll: { url: `${limited.url}/jobs/{jobId}`, everyMs: 100 } });
-    await expect.poll(() => card(page, 'down').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled \d+×: http:\/\/127\.0\.0\.1:9 refused the connection.* · next (in .+|now)$/);
+    await expect
+      .poll(() => card(page, 'down').locator('.job-poll').innerText(), SHOWN)
+      .toMatch(/^polled \d+×: http:\/\/127\.0\.0\.1:9 refused the connection.* · next (in .+|now)$/);
     expect(await card(page, 'down').locator('.job-poll').getAttribute('class')).toContain('warn');
-    await expect.poll(() => card(page, 'busy').locator('.job-poll').innerText(), SHOWN).toMatch(/^polled 1×: rate-limited \(429\): next poll in 2m( 0s)?, as the provider asked$/);
+    await expect
+      .poll(() => card(page, 'busy').locator('.job-poll').innerText(), SHOWN)
+      .toMatch(/^polled 1×: rate-limited \(429\): next poll in 2m( 0s)?, as the provider asked$/);
     expect(page.errors).toEqual([]);
   });
 
@@ -138,7 +150,9 @@ describe('polling on the inspector page, in a real browser', { timeout: 120_000 
     await form.getByLabel('grace for the webhook').fill('1m');
     await form.getByLabel('headers to send').fill('X-Trace: from-page\nAuthorization: Bearer sk-page-literal-41');
     await form.getByRole('button', { name: 'Expect' }).click();
-    await expect.poll(() => form.locator('.register-error').innerText(), SHOWN).toBe('--poll not a url/{jobId} is not a URL; give the status endpoint, such as https://api.example.com/jobs/{jobId}.');
+    await expect
+      .poll(() => form.locator('.register-error').innerText(), SHOWN)
+      .toBe('--poll not a url/{jobId} is not a URL; give the status endpoint, such as https://api.example.com/jobs/{jobId}.');
     expect(hc.jobs.get('pj-1')).toBeUndefined();
 
     await form.getByLabel('status URL to poll').fill(`${provider.url}/tasks/{jobId}?v=2`);

@@ -89,7 +89,10 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     const hc = await startHookCatch();
     const app = await recordingApp(403);
     const page = await openInspector(browser(), hc);
-    const id = await deliver(hc, 'Body=hi&From=%2B15550001111', { path: '/twilio/sms', headers: { 'X-Twilio-Signature': 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const id = await deliver(hc, 'Body=hi&From=%2B15550001111', {
+      path: '/twilio/sms',
+      headers: { 'X-Twilio-Signature': 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     await row(page, id).click();
     const detail = page.locator(`#detail[data-shown="${id}"]`);
     await detail.getByLabel('replay target').fill(app.url);
@@ -187,7 +190,11 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     await row(page, id).click();
     const detail = page.locator(`#detail[data-shown="${id}"]`);
     await detail.locator('.replay-list h4', { hasText: 'No replays yet' }).waitFor(SHOWN);
-    const reply = await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ to: app.url, method: 'PATCH' }) });
+    const reply = await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: app.url, method: 'PATCH' }),
+    });
     expect(reply.status).toBe(200);
     const line = detail.locator(`ul.replays li[data-replay="${json(reply).replay.id}"]`);
     await line.waitFor(SHOWN);
@@ -211,7 +218,7 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     expect(page.errors).toEqual([]);
   });
 
-  it('start --forward in ack mode: the row gets the app\'s answer live when it comes', async () => {
+  it("start --forward in ack mode: the row gets the app's answer live when it comes", async () => {
     let release!: () => void;
     const app = await recordingApp(201, new Promise<void>((resolve) => (release = resolve)));
     later(() => release());
@@ -223,7 +230,14 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     expect(await row(page, id).locator('.badge.fwd').count()).toBe(0);
     await expect.poll(() => page.locator(`#detail[data-shown="${id}"] .meta`).innerText()).toContain('kept (yet)');
     release();
-    await expect.poll(() => row(page, id).locator('.badge.fwd').innerText().catch(() => '')).toMatch(/^→ 201/);
+    await expect
+      .poll(() =>
+        row(page, id)
+          .locator('.badge.fwd')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toMatch(/^→ 201/);
     await expect.poll(() => page.locator(`#detail[data-shown="${id}"] .meta`).innerText()).toContain('your app answered 201');
     expect(page.errors).toEqual([]);
   });
@@ -261,7 +275,14 @@ describe('replay, forward and response rules on the inspector page', { timeout: 
     expect(reply.status).toBe(503);
     expect(reply.headers['retry-after']).toBe('30');
     const shaped = reply.headers['x-hook-catch-id'] as string;
-    await expect.poll(() => row(page, shaped).locator('.c-status').innerText().catch(() => '')).toBe('503');
+    await expect
+      .poll(() =>
+        row(page, shaped)
+          .locator('.c-status')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('503');
 
     // What the API refuses is said in plain words, under the form.
     await panel.getByLabel('rule status').fill('abc');

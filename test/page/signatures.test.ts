@@ -32,7 +32,9 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     const hc = await startHookCatch({ verify: [{ scheme: 'github', secret: SECRET }] });
     const page = await openInspector(browser(), hc);
     const valid = await deliver(hc, pullRequest, { headers: { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': githubSignature(pullRequest) } });
-    const wrong = await deliver(hc, pullRequest, { headers: { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': githubSignature(pullRequest, 'another') } });
+    const wrong = await deliver(hc, pullRequest, {
+      headers: { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': githubSignature(pullRequest, 'another') },
+    });
     const unsigned = await deliver(hc, pullRequest, { headers: { 'X-GitHub-Event': 'pull_request' } });
 
     expect(await badgeOf(page, valid)).toEqual({ text: '✓ github', title: 'signature valid · github' });
@@ -43,8 +45,16 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     expect(missing.text).toBe('✗ github');
     expect(missing.title).toBe('signature invalid · github: signature header missing (X-Hub-Signature-256)');
     // Colors: green for valid, red for invalid; rows keep their height (the list is virtualized).
-    expect(await row(page, valid).locator('.badge.sig').evaluate((el) => el.classList.contains('valid'))).toBe(true);
-    expect(await row(page, wrong).locator('.badge.sig').evaluate((el) => el.classList.contains('invalid'))).toBe(true);
+    expect(
+      await row(page, valid)
+        .locator('.badge.sig')
+        .evaluate((el) => el.classList.contains('valid')),
+    ).toBe(true);
+    expect(
+      await row(page, wrong)
+        .locator('.badge.sig')
+        .evaluate((el) => el.classList.contains('invalid')),
+    ).toBe(true);
     const heights = await page.locator('.row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).offsetHeight));
     expect(new Set(heights).size).toBe(1);
 
@@ -68,7 +78,11 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     const unchecked = await badgeOf(page, unsigned);
     expect(unchecked.text).toBe('? unchecked');
     expect(unchecked.title).toMatch(/^signature not checked: no signature header of a known scheme/);
-    expect(await row(page, unsigned).locator('.badge.sig').evaluate((el) => el.classList.contains('unchecked'))).toBe(true);
+    expect(
+      await row(page, unsigned)
+        .locator('.badge.sig')
+        .evaluate((el) => el.classList.contains('unchecked')),
+    ).toBe(true);
     const detail = await openDetail(page, signed);
     expect(await detail.locator('.meta .sig-words').innerText()).toBe('valid · github, found from the headers');
     // No --verify on a path: no badge and no Signature line, but a secret can still be checked.
@@ -83,7 +97,16 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     await plainDetail.getByText('Check a secret', { exact: true }).click();
     await plainDetail.getByLabel('signing secret').fill(SECRET);
     await plainDetail.locator('[data-action=check-secret]').click();
-    await expect.poll(() => plainDetail.locator('.sig-out .sig-words').innerText().catch(() => ''), SHOWN).toBe('valid · github, found from the headers');
+    await expect
+      .poll(
+        () =>
+          plainDetail
+            .locator('.sig-out .sig-words')
+            .innerText()
+            .catch(() => ''),
+        SHOWN,
+      )
+      .toBe('valid · github, found from the headers');
     expect(page.errors).toEqual([]);
     expect(other.errors).toEqual([]);
   });
@@ -108,16 +131,36 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     expect(request.url()).toBe(`${hc.inspectorUrl}/api/requests/${id}/verify`);
     expect(request.method()).toBe('POST');
     expect(request.postDataJSON()).toEqual({ scheme: 'github', secret: 'rotated-secret' });
-    await expect.poll(() => out.locator('.sig-verdict').getAttribute('data-verdict').catch(() => null), SHOWN).toBe('valid');
+    await expect
+      .poll(
+        () =>
+          out
+            .locator('.sig-verdict')
+            .getAttribute('data-verdict')
+            .catch(() => null),
+        SHOWN,
+      )
+      .toBe('valid');
     expect(await out.locator('.sig-words').innerText()).toBe('valid · github');
 
     await form.getByLabel('signing secret').fill(SECRET);
     await form.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => out.locator('.sig-verdict').getAttribute('data-verdict').catch(() => null), SHOWN).toBe('invalid');
+    await expect
+      .poll(
+        () =>
+          out
+            .locator('.sig-verdict')
+            .getAttribute('data-verdict')
+            .catch(() => null),
+        SHOWN,
+      )
+      .toBe('invalid');
     expect(await out.locator('.sig-reason').innerText()).toBe('signed with another secret, or the body differs from what was signed');
 
     // The secrets typed are nowhere but in the input: not in the page's markup, the URL or storage.
-    const kept = await page.evaluate(() => [document.documentElement.outerHTML, location.href, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })].join('\n'));
+    const kept = await page.evaluate(() =>
+      [document.documentElement.outerHTML, location.href, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })].join('\n'),
+    );
     expect(kept).not.toContain('rotated-secret');
     expect(kept).not.toContain(SECRET);
     // Nothing was stored: the capture keeps the verdict it got when it arrived.
@@ -127,7 +170,16 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     await form.getByLabel('signature scheme').selectOption('hmac-sha256');
     await form.getByLabel('signature header').fill('not a header');
     await form.getByRole('button', { name: 'Check' }).click();
-    await expect.poll(() => out.getByRole('alert').innerText().catch(() => ''), SHOWN).toBe('"not a header" is not a header name.');
+    await expect
+      .poll(
+        () =>
+          out
+            .getByRole('alert')
+            .innerText()
+            .catch(() => ''),
+        SHOWN,
+      )
+      .toBe('"not a header" is not a header name.');
     expect(page.errors).toEqual([]);
   });
 
@@ -136,9 +188,11 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     const app = await recordingApp();
     const replayMessages: string[] = [];
     const page = await openInspector(browser(), hc, async (p) => {
-      p.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
-        if (String(payload).includes('"type":"replay"')) replayMessages.push(String(payload));
-      }));
+      p.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          if (String(payload).includes('"type":"replay"')) replayMessages.push(String(payload));
+        }),
+      );
     });
     const id = await deliver(hc, pullRequest, { headers: { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': githubSignature(pullRequest) } });
     await badgeOf(page, id);
@@ -171,7 +225,16 @@ describe('signature verdicts on the inspector page', { timeout: 120_000 }, () =>
     expect(await line.locator('.badge').allInnerTexts()).toEqual(['edited', 're-signed (github)']);
     // And when the capture is shown again, from the stored replay.
     await row(page, id).click();
-    await expect.poll(() => detail.locator('ul.replays li[data-resigned=github] .badge.resigned').innerText().catch(() => ''), SHOWN).toBe('re-signed (github)');
+    await expect
+      .poll(
+        () =>
+          detail
+            .locator('ul.replays li[data-resigned=github] .badge.resigned')
+            .innerText()
+            .catch(() => ''),
+        SHOWN,
+      )
+      .toBe('re-signed (github)');
 
     // A capture no --verify checked has nothing to re-sign with: no Re-sign in its dialog.
     const plain = await startHookCatch();

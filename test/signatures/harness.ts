@@ -67,8 +67,16 @@ export function useHookCatch(verify: VerifyInput[], output: 'pretty' | 'json') {
     },
     /** The same, the request target written exactly as given (node:http would percent-encode a ' in it). */
     async deliverRaw(target: string, body: string, headers: Sent, contentType: string): Promise<Delivery> {
-      const head = [`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${state.hc.receiverPort}`, `Content-Type: ${contentType}`, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
-      const answer = await rawRequest(state.hc.receiverPort, `${head.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const head = [
+        `POST ${target} HTTP/1.1`,
+        `Host: 127.0.0.1:${state.hc.receiverPort}`,
+        `Content-Type: ${contentType}`,
+        ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`),
+      ];
+      const answer = await rawRequest(
+        state.hc.receiverPort,
+        `${head.join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
       expect(answer).toMatch(/^HTTP\/1\.1 200 /);
       const { id } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string };
       const record = await state.hc.store.get(id);
@@ -115,7 +123,8 @@ export async function expectVerdictsShownAndNoSecrets(h: Harness, secrets: strin
     }
     const line = printed.split('\n').find((l) => l.includes(` ${shortId(id)}`))!;
     const scheme = signature!.scheme ?? 'signature';
-    const note = signature!.verdict === 'valid' ? `✓ ${scheme}` : signature!.verdict === 'invalid' ? `✗ ${scheme}: ${signature!.reason}` : `? ${scheme} unchecked`;
+    const note =
+      signature!.verdict === 'valid' ? `✓ ${scheme}` : signature!.verdict === 'invalid' ? `✗ ${scheme}: ${signature!.reason}` : `? ${scheme} unchecked`;
     expect(line).toContain(note);
   }
   await hc.close(); // everything written

@@ -88,7 +88,10 @@ export const stripe: Provider = {
   accepts: (payload, headers, secret) => tryTrue(() => stripeSdk.webhooks.constructEvent(payload, headers['Stripe-Signature'] ?? '', secret)),
   signatureHeaders: ['Stripe-Signature'],
   missing: 'Stripe-Signature',
-  malformed: { headers: { 'Stripe-Signature': 'v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd' }, reason: 'Stripe-Signature has no t= timestamp' },
+  malformed: {
+    headers: { 'Stripe-Signature': 'v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd' },
+    reason: 'Stripe-Signature has no t= timestamp',
+  },
 };
 
 export const github: Provider = {
@@ -102,14 +105,21 @@ export const github: Provider = {
   body: (n) => JSON.stringify({ action: 'completed', check_run: { id: n, name: 'ci ✓' }, repository: { full_name: 'acme/app' } }),
   json: true,
   timestamps: false,
-  sign: async (payload, secret) => ({ 'X-GitHub-Event': 'check_run', 'X-GitHub-Delivery': `d-${++msgCount}`, 'X-Hub-Signature-256': await octokitSign(secret, payload) }),
+  sign: async (payload, secret) => ({
+    'X-GitHub-Event': 'check_run',
+    'X-GitHub-Delivery': `d-${++msgCount}`,
+    'X-Hub-Signature-256': await octokitSign(secret, payload),
+  }),
   accepts: async (payload, headers, secret) => {
     const signature = headers['X-Hub-Signature-256'];
     return signature !== undefined && (await octokitVerify(secret, payload, signature));
   },
   signatureHeaders: ['X-Hub-Signature-256'],
   missing: 'X-Hub-Signature-256',
-  malformed: { headers: { 'X-Hub-Signature-256': 'sha1=0123456789abcdef0123456789abcdef01234567' }, reason: 'X-Hub-Signature-256 is not sha256= and 64 hex digits' },
+  malformed: {
+    headers: { 'X-Hub-Signature-256': 'sha1=0123456789abcdef0123456789abcdef01234567' },
+    reason: 'X-Hub-Signature-256 is not sha256= and 64 hex digits',
+  },
 };
 
 /** GitHub's legacy header: octokit no longer makes or checks SHA-1, so node:crypto with GitHub's published rule. */
@@ -204,7 +214,14 @@ const shopifies = new Map<string, Shopify>();
 const shopifyFor = (apiSecretKey: string) => {
   let api = shopifies.get(apiSecretKey);
   if (!api) {
-    api = shopifyApi({ apiKey: 'hook-catch-test', apiSecretKey, hostName: 'localhost', apiVersion: ApiVersion.January25, isEmbeddedApp: false, logger: { level: LogSeverity.Error } });
+    api = shopifyApi({
+      apiKey: 'hook-catch-test',
+      apiSecretKey,
+      hostName: 'localhost',
+      apiVersion: ApiVersion.January25,
+      isEmbeddedApp: false,
+      logger: { level: LogSeverity.Error },
+    });
     shopifies.set(apiSecretKey, api);
   }
   return api;
@@ -251,12 +268,16 @@ export const twilioForm: Provider = {
   json: false,
   timestamps: false,
   target: (path) => `${path}?source=hook-catch&x=1`,
-  sign: async (payload, secret, { url }) => ({ 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(secret, url, parseForm(payload) as Record<string, string>) }),
-  accepts: async (payload, headers, secret, { url }) => twilio.validateRequest(secret, headers['X-Twilio-Signature'] ?? '', url, parseForm(payload) as Record<string, string>),
+  sign: async (payload, secret, { url }) => ({
+    'X-Twilio-Signature': twilio.getExpectedTwilioSignature(secret, url, parseForm(payload) as Record<string, string>),
+  }),
+  accepts: async (payload, headers, secret, { url }) =>
+    twilio.validateRequest(secret, headers['X-Twilio-Signature'] ?? '', url, parseForm(payload) as Record<string, string>),
   signatureHeaders: ['X-Twilio-Signature'],
   missing: 'X-Twilio-Signature',
   malformed: { headers: { 'X-Twilio-Signature': 'bm90IGEgc2hhMQ==' }, reason: 'X-Twilio-Signature is not a base64 SHA-1 digest' },
-  mismatch: ({ receiverUrl, target }) => `signed with another secret, or for another URL (checked ${receiverUrl}${target}), or the body differs from what was signed`,
+  mismatch: ({ receiverUrl, target }) =>
+    `signed with another secret, or for another URL (checked ${receiverUrl}${target}), or the body differs from what was signed`,
 };
 
 /** Twilio's JSON body: not signed itself; its SHA-256 is the bodySHA256 parameter of the signed URL. */

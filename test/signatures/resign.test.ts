@@ -39,11 +39,23 @@ interface Provider {
 }
 
 const shopify = (secret: string) =>
-  shopifyApi({ apiKey: 'key', apiSecretKey: secret, scopes: [], hostName: 'localhost', apiVersion: ApiVersion.October24, isEmbeddedApp: false, logger: { level: 0 } });
+  shopifyApi({
+    apiKey: 'key',
+    apiSecretKey: secret,
+    scopes: [],
+    hostName: 'localhost',
+    apiVersion: ApiVersion.October24,
+    isEmbeddedApp: false,
+    logger: { level: 0 },
+  });
 
 async function shopifyValid(secret: string, recorded: Recorded): Promise<boolean> {
   const rawRequest = { headers: Object.fromEntries(recorded.headers.map(([n, v]) => [n.toLowerCase(), v])), method: recorded.method, url: recorded.url };
-  const result = await shopify(secret).webhooks.validate({ rawBody: recorded.body.toString('utf8'), rawRequest: rawRequest as never, rawResponse: {} as never });
+  const result = await shopify(secret).webhooks.validate({
+    rawBody: recorded.body.toString('utf8'),
+    rawRequest: rawRequest as never,
+    rawResponse: {} as never,
+  });
   return result.valid;
 }
 
@@ -85,7 +97,11 @@ const PROVIDERS: Provider[] = [
     sign(payload) {
       const id = 'msg_standard_1';
       const at = new Date();
-      return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new StandardWebhook(whsec).sign(id, at, payload) };
+      return {
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new StandardWebhook(whsec).sign(id, at, payload),
+      };
     },
     check(recorded) {
       try {
@@ -106,7 +122,11 @@ const PROVIDERS: Provider[] = [
     sign(payload) {
       const id = 'msg_svix_1';
       const at = new Date();
-      return { 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': `v1,bm90IHRoaXMgb25l ${new SvixWebhook(whsec).sign(id, at, payload)}` };
+      return {
+        'svix-id': id,
+        'svix-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'svix-signature': `v1,bm90IHRoaXMgb25l ${new SvixWebhook(whsec).sign(id, at, payload)}`,
+      };
     },
     check(recorded) {
       try {
@@ -126,13 +146,19 @@ const PROVIDERS: Provider[] = [
     edited: '{"type":"event_callback","event":{"type":"app_mention","text":"bye"}}',
     sign(payload) {
       const ts = Math.floor(Date.now() / 1000);
-      return { 'X-Slack-Request-Timestamp': String(ts), 'X-Slack-Signature': `v0=${createHmac('sha256', 'slack-signing-secret').update(`v0:${ts}:${payload}`).digest('hex')}` };
+      return {
+        'X-Slack-Request-Timestamp': String(ts),
+        'X-Slack-Signature': `v0=${createHmac('sha256', 'slack-signing-secret').update(`v0:${ts}:${payload}`).digest('hex')}`,
+      };
     },
     check: (recorded) =>
       isValidSlackRequest({
         signingSecret: 'slack-signing-secret',
         body: recorded.body.toString('utf8'),
-        headers: { 'x-slack-signature': header(recorded, 'x-slack-signature'), 'x-slack-request-timestamp': Number(header(recorded, 'x-slack-request-timestamp')) },
+        headers: {
+          'x-slack-signature': header(recorded, 'x-slack-signature'),
+          'x-slack-request-timestamp': Number(header(recorded, 'x-slack-request-timestamp')),
+        },
       }),
   },
   {
@@ -158,8 +184,16 @@ const PROVIDERS: Provider[] = [
     contentType: 'application/x-www-form-urlencoded',
     body: 'Body=hello&From=%2B15550001111&To=%2B15550002222&MessageSid=SM1',
     edited: 'Body=goodbye&From=%2B15550001111&To=%2B15550002222&MessageSid=SM1',
-    sign: (payload, url) => ({ 'X-Twilio-Signature': twilio.getExpectedTwilioSignature('twilio-auth-token', url, Object.fromEntries(new URLSearchParams(payload))) }),
-    check: (recorded, url) => twilio.validateRequest('twilio-auth-token', header(recorded, 'x-twilio-signature'), url, Object.fromEntries(new URLSearchParams(recorded.body.toString('utf8')))),
+    sign: (payload, url) => ({
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature('twilio-auth-token', url, Object.fromEntries(new URLSearchParams(payload))),
+    }),
+    check: (recorded, url) =>
+      twilio.validateRequest(
+        'twilio-auth-token',
+        header(recorded, 'x-twilio-signature'),
+        url,
+        Object.fromEntries(new URLSearchParams(recorded.body.toString('utf8'))),
+      ),
   },
   {
     scheme: 'twilio',
@@ -194,7 +228,11 @@ async function deliver(hc: HookCatch, provider: Provider): Promise<string> {
 }
 
 async function replayApi(hc: HookCatch, id: string, payload: object) {
-  const reply = await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload) });
+  const reply = await send(`${hc.inspectorUrl}/api/requests/${id}/replay`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   return { status: reply.status, body: json(reply) };
 }
 
@@ -230,7 +268,10 @@ describe('replay --resign: an edited webhook signed again passes the provider li
     const hc = await startHookCatch({ verify: [{ scheme: 'stripe', secret: stripe.secret }] });
     const app = await recordingApp();
     const old = Math.floor(Date.now() / 1000) - 3600;
-    const headers = { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSdk.webhooks.generateTestHeaderString({ payload: stripe.body, secret: stripe.secret, timestamp: old }) };
+    const headers = {
+      'Content-Type': 'application/json',
+      'Stripe-Signature': stripeSdk.webhooks.generateTestHeaderString({ payload: stripe.body, secret: stripe.secret, timestamp: old }),
+    };
     const id = json(await send(`${hc.receiverUrl}/stripe`, { method: 'POST', headers, body: stripe.body })).id;
     expect((await hc.store.get(id))!.signature).toEqual({ verdict: 'invalid', scheme: 'stripe', reason: 'timestamp 1 h old, tolerance 5 min' });
     await replayApi(hc, id, { to: app.url, resign: true });
@@ -275,7 +316,10 @@ describe('replay --resign on the command line', { timeout: 120_000 }, () => {
     const offline = await runCli(['replay', id, '--to', app.url, '--body-file', bodyFile, '--resign', 'github', '--dir', dir], { env });
     expect(offline.code).toBe(0);
     expect(await github.check(await app.got(2), '')).toBe(true);
-    const fixture = await runCli(['replay', '--file', join(dir, 'fixtures'), '--to', app.url, '--set-header', 'X-Extra: 1', '--resign', '$MY_SECRET', '--dir', dir], { env: { MY_SECRET: github.secret } });
+    const fixture = await runCli(
+      ['replay', '--file', join(dir, 'fixtures'), '--to', app.url, '--set-header', 'X-Extra: 1', '--resign', '$MY_SECRET', '--dir', dir],
+      { env: { MY_SECRET: github.secret } },
+    );
     expect(fixture.code).toBe(0);
     expect(await github.check(await app.got(3), '')).toBe(true);
 
@@ -283,7 +327,9 @@ describe('replay --resign on the command line', { timeout: 120_000 }, () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/^hook-catch: --resign for a capture with no hook-catch running on .+ needs the secret: --resign stripe:SECRET/);
     const unset = await runCli(['replay', id, '--to', app.url, '--resign', 'github', '--dir', dir]);
-    expect(unset.stderr.trim()).toBe('hook-catch: --resign: the environment variable GITHUB_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --resign github:SECRET.');
+    expect(unset.stderr.trim()).toBe(
+      'hook-catch: --resign: the environment variable GITHUB_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --resign github:SECRET.',
+    );
   });
 });
 
@@ -301,7 +347,9 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     const hc = await startHookCatch({ dir, verify: [{ scheme: 'twilio', secret: sms.secret }] });
     const app = await twilioApp();
     const id = await deliver(hc, sms);
-    const expected = warningFor(`${hc.receiverUrl}/twilio/sms`, `${app.url}/twilio/sms`) + 'add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).';
+    const expected =
+      warningFor(`${hc.receiverUrl}/twilio/sms`, `${app.url}/twilio/sms`) +
+      'add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).';
     const reply = await replayApi(hc, id, { to: app.url });
     expect(reply.body.replay.warning).toBe(expected);
     expect(reply.body.replay.result.status).toBe(403);
@@ -336,7 +384,10 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     const dir = await tempDir();
     const write = async (name: string, host: string) => {
       const headers = [['Host', host], ['Content-Type', sms.contentType], ...Object.entries(await sms.sign(sms.body, `http://${host}${sms.path}`))];
-      await writeFile(join(dir, name), JSON.stringify({ format: 'hook-catch/fixture@1', method: 'POST', url: sms.path, headers, bodyEncoding: 'utf8', body: sms.body }));
+      await writeFile(
+        join(dir, name),
+        JSON.stringify({ format: 'hook-catch/fixture@1', method: 'POST', url: sms.path, headers, bodyEncoding: 'utf8', body: sms.body }),
+      );
     };
     await write('here.json', `127.0.0.1:${app.port}`);
     const here = await runCli(['replay', '--file', join(dir, 'here.json'), '--to', app.url, '--dir', dir]);
@@ -344,7 +395,9 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     expect(here.code).toBe(0);
     await write('elsewhere.json', 'hooks.example.test');
     const elsewhere = await runCli(['replay', '--file', join(dir, 'elsewhere.json'), '--to', app.url, '--dir', dir]);
-    expect(elsewhere.stderr).toBe(`hook-catch: warning: ${warningFor(`http://hooks.example.test${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).\n`);
+    expect(elsewhere.stderr).toBe(
+      `hook-catch: warning: ${warningFor(`http://hooks.example.test${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign it for that URL (on the page: Re-sign, with --verify twilio).\n`,
+    );
     expect(elsewhere.code).toBe(2);
   });
 
@@ -357,7 +410,9 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     const run = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--dir', dir]);
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
-    expect(lines[0]).toBe(`hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign each attempt for that URL. The same for 1 more webhook.`);
+    expect(lines[0]).toBe(
+      `hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}add --resign twilio to sign each attempt for that URL. The same for 1 more webhook.`,
+    );
     expect(lines.slice(1).every((line) => /attempt 1: 403/.test(line))).toBe(true);
     const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--resign', 'twilio', '--json', '--dir', dir], { env: token });
     expect(resigned.stderr).toBe('');
@@ -379,7 +434,9 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
       return String(reply.headers['x-hook-catch-id']);
     };
     const first = await forwarded();
-    expect(said).toBe(`hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}\`hook-catch replay ${first.slice(-6)} --resign twilio\` sends it signed for your app's URL (said once, for the first such webhook).\n`);
+    expect(said).toBe(
+      `hook-catch: warning: ${warningFor(`${hc.receiverUrl}${sms.path}`, `${app.url}${sms.path}`)}\`hook-catch replay ${first.slice(-6)} --resign twilio\` sends it signed for your app's URL (said once, for the first such webhook).\n`,
+    );
     await forwarded();
     expect(app.received).toHaveLength(2);
     expect(said.split('\n').filter(Boolean)).toHaveLength(1);
@@ -427,7 +484,9 @@ describe("Twilio's invalid reason names the URL as the request came", () => {
     const headers = { 'Content-Type': sms.contentType, ...(await sms.sign(sms.body, 'https://elsewhere.example.test/twilio/sms')) };
     const direct = json(await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers, body: sms.body })).id;
     expect((await hc.store.get(direct))!.signature!.reason).toContain(`(checked ${hc.receiverUrl}/twilio/sms)`);
-    const tunneled = json(await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers: { ...headers, Host: 'hooks.example.test' }, body: sms.body })).id;
+    const tunneled = json(
+      await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers: { ...headers, Host: 'hooks.example.test' }, body: sms.body }),
+    ).id;
     expect((await hc.store.get(tunneled))!.signature!.reason).toContain('(checked https://hooks.example.test/twilio/sms)');
   });
 });

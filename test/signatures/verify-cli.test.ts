@@ -53,11 +53,17 @@ describe('start --verify', () => {
     const ready = await cli.jsonLine((v) => v.type === 'ready');
     expect(ready.verify).toEqual(['the scheme the headers show on every path']);
     const old = Math.floor(Date.now() / 1000) - 180;
-    await send(ready.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeHeader(STRIPE_SECRET, old) }, body: payload });
+    await send(ready.webhookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeHeader(STRIPE_SECRET, old) },
+      body: payload,
+    });
     const line = await cli.jsonLine((v) => v.type === 'request');
     expect(line.signature).toEqual({ verdict: 'invalid', scheme: 'stripe', detected: true, reason: 'timestamp 3 min old, tolerance 2 min' });
     const status = await (await fetch(`${ready.inspectorUrl}/api/status`)).text();
-    expect(JSON.parse(status).verify).toEqual([{ scheme: 'auto', path: null, header: null, toleranceSeconds: 120, text: 'the scheme the headers show on every path' }]);
+    expect(JSON.parse(status).verify).toEqual([
+      { scheme: 'auto', path: null, header: null, toleranceSeconds: 120, text: 'the scheme the headers show on every path' },
+    ]);
     cli.child.kill('SIGINT');
     await cli.exited;
     expect(cli.stdout() + cli.stderr() + status + (await everyFile(dir))).not.toContain(STRIPE_SECRET);
@@ -67,7 +73,9 @@ describe('start --verify', () => {
     const dir = await tempDir();
     const unset = await runCli(['start', '--port', '0', '--dir', dir, '--verify', 'stripe'], { env: childEnv({ STRIPE_WEBHOOK_SECRET: '' }) });
     expect(unset.code).toBe(1);
-    expect(unset.stderr).toBe('hook-catch: --verify: the environment variable STRIPE_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --verify stripe:SECRET.\n');
+    expect(unset.stderr).toBe(
+      'hook-catch: --verify: the environment variable STRIPE_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --verify stripe:SECRET.\n',
+    );
     const badSvix = await runCli(['start', '--port', '0', '--dir', dir, '--verify', 'svix:not*base64*at-all']);
     expect(badSvix.code).toBe(1);
     expect(badSvix.stderr).toBe("hook-catch: --verify svix: a Svix secret is whsec_ followed by base64, as the provider's dashboard shows it.\n");
@@ -80,7 +88,11 @@ describe('hook-catch verify <id> and POST /api/requests/:id/verify', () => {
   it('tries secrets on a stored capture: valid exits 0, invalid 2 with the reason, several secrets say which one signed it', async () => {
     const dir = await tempDir();
     const hc = await startHookCatch({ dir });
-    const reply = await send(`${hc.receiverUrl}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeHeader() }, body: payload });
+    const reply = await send(`${hc.receiverUrl}/webhook`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeHeader() },
+      body: payload,
+    });
     const id = json(reply).id;
     expect((await hc.store.get(id))!.signature).toBeUndefined(); // no --verify: no verdict kept
 
@@ -90,7 +102,9 @@ describe('hook-catch verify <id> and POST /api/requests/:id/verify', () => {
     const wrong = await runCli(['verify', 'last', '--scheme', 'stripe', '--secret', 'whsec_wrong', '--dir', dir]);
     expect(wrong.code).toBe(2);
     expect(wrong.stdout).toContain('✗ stripe: signed with another secret, or the body differs from what was signed');
-    const several = await runCli(['verify', id, '--secret', 'whsec_wrong', '--secret', '$THE_SECRET', '--json', '--dir', dir], { env: childEnv({ THE_SECRET: STRIPE_SECRET }) });
+    const several = await runCli(['verify', id, '--secret', 'whsec_wrong', '--secret', '$THE_SECRET', '--json', '--dir', dir], {
+      env: childEnv({ THE_SECRET: STRIPE_SECRET }),
+    });
     expect(several.code).toBe(0);
     const out = JSON.parse(several.stdout);
     expect(out.signature).toEqual({ verdict: 'valid', scheme: 'stripe', detected: true });

@@ -22,7 +22,12 @@ export function rawView(text: string | null, bytes: Uint8Array): HTMLElement {
     return h('p', { class: 'note' }, `Binary body (${size(bytes.length)}), not valid UTF-8: see Hex, or download it.`);
   }
   const cut = text.length > RAW_LIMIT;
-  return h('div', null, cut ? h('p', { class: 'note' }, `The first ${size(RAW_LIMIT)} characters of ${size(bytes.length)}: download the body for all of it.`) : null, h('pre', { class: 'raw' }, cut ? text.slice(0, RAW_LIMIT) : text));
+  return h(
+    'div',
+    null,
+    cut ? h('p', { class: 'note' }, `The first ${size(RAW_LIMIT)} characters of ${size(bytes.length)}: download the body for all of it.`) : null,
+    h('pre', { class: 'raw' }, cut ? text.slice(0, RAW_LIMIT) : text),
+  );
 }
 
 /** Offset, sixteen bytes in hex, and the printable ones as text. */
@@ -66,7 +71,19 @@ function node(key: string | null, value: unknown, path: JsonPath, leafView: Leaf
   const open = Array.isArray(value) ? '[' : '{';
   const close = Array.isArray(value) ? ']' : '}';
   const count = Array.isArray(value) ? `${entries.length} item${entries.length === 1 ? '' : 's'}` : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
-  const details = h('details', null, h('summary', null, label, label ? ': ' : null, h('span', { class: 'j-punct' }, open), h('span', { class: 'j-count' }, ` ${count} `), h('span', { class: 'j-punct' }, close)));
+  const details = h(
+    'details',
+    null,
+    h(
+      'summary',
+      null,
+      label,
+      label ? ': ' : null,
+      h('span', { class: 'j-punct' }, open),
+      h('span', { class: 'j-count' }, ` ${count} `),
+      h('span', { class: 'j-punct' }, close),
+    ),
+  );
   let drawn = false;
   const draw = () => {
     if (drawn) return;

@@ -108,13 +108,37 @@ export class DetailView {
 
     fill(
       this.deps.container,
-      h('div', { class: 'detail-head' },
+      h(
+        'div',
+        { class: 'detail-head' },
         r.summary.poll
-          ? h('div', { class: 'request-line', title: 'hook-catch asked the provider\'s status endpoint (expect --poll): below is its answer' }, h('span', { class: 'c-method m-polled' }, 'POLLED'), ' ', h('span', { class: 'url' }, r.summary.poll.url))
-          : h('div', { class: 'request-line' }, h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method), ' ', h('span', { class: 'url' }, r.url)),
-        h('div', { class: 'actions' },
-          h('button', { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } }, 'Copy body'),
-          h('button', { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } }, 'Copy as curl'),
+          ? h(
+              'div',
+              { class: 'request-line', title: "hook-catch asked the provider's status endpoint (expect --poll): below is its answer" },
+              h('span', { class: 'c-method m-polled' }, 'POLLED'),
+              ' ',
+              h('span', { class: 'url' }, r.summary.poll.url),
+            )
+          : h(
+              'div',
+              { class: 'request-line' },
+              h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
+              ' ',
+              h('span', { class: 'url' }, r.url),
+            ),
+        h(
+          'div',
+          { class: 'actions' },
+          h(
+            'button',
+            { attrs: { type: 'button' }, data: { action: 'copy-body' }, on: { click: () => copy(text ?? r.body, text === null ? 'body (base64)' : 'body') } },
+            'Copy body',
+          ),
+          h(
+            'button',
+            { attrs: { type: 'button' }, data: { action: 'copy-curl' }, on: { click: () => copy(this.curl(r, text), 'curl command') } },
+            'Copy as curl',
+          ),
           h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
           fixture,
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
@@ -128,7 +152,9 @@ export class DetailView {
       section('Replay', replays.el),
       section(
         `Body · ${size(r.bodySize)}${r.contentType ? ` · ${r.contentType}` : ''}`,
-        r.bodyDiscarded ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`) : this.body(text, bytes),
+        r.bodyDiscarded
+          ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`)
+          : this.body(text, bytes),
       ),
     );
   }
@@ -140,7 +166,11 @@ export class DetailView {
     const tab = this.tab && tabs.includes(this.tab) ? this.tab : text === null ? 'hex' : tabs[0]!;
     const bodyBox = h('div', { class: 'body-view' });
     const tabButtons = tabs.map((t) =>
-      h('button', { class: `tab${t === tab ? ' active' : ''}`, data: { tab: t }, attrs: { type: 'button', role: 'tab' }, on: { click: () => choose(t) } }, TAB_NAMES[t]),
+      h(
+        'button',
+        { class: `tab${t === tab ? ' active' : ''}`, data: { tab: t }, attrs: { type: 'button', role: 'tab' }, on: { click: () => choose(t) } },
+        TAB_NAMES[t],
+      ),
     );
     const choose = (t: BodyTab) => {
       this.tab = t;
@@ -148,7 +178,17 @@ export class DetailView {
       fill(bodyBox, t === 'tree' ? jsonTree(parsed.value) : t === 'raw' ? rawView(text, bytes) : hexView(bytes));
     };
     choose(tab);
-    return h('div', null, h('div', { class: 'tabs', attrs: { role: 'tablist' } }, ...tabButtons, parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null), bodyBox);
+    return h(
+      'div',
+      null,
+      h(
+        'div',
+        { class: 'tabs', attrs: { role: 'tablist' } },
+        ...tabButtons,
+        parsed.error ? h('span', { class: 'badge bad', title: parsed.error }, 'not valid JSON') : null,
+      ),
+      bodyBox,
+    );
   }
 
   private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
@@ -165,18 +205,39 @@ export class DetailView {
           ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
           ['From', r.remoteAddress ?? 'unknown'],
         ];
-    rows.push(
-      ['Id', r.id],
-      ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
-    );
+    rows.push(['Id', r.id], ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`]);
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
     if (job) {
       rows.push([
         'Job',
-        h('span', null,
-          h('a', { attrs: { href: '#' }, data: { job: job.jobId }, on: { click: (e) => { e.preventDefault(); this.deps.selectJob(job.jobId); } } }, job.jobId),
-          h('button', { class: 'copy', data: { action: 'copy-job' }, attrs: { type: 'button', 'aria-label': 'copy the job id' }, on: { click: () => copy(job.jobId, 'job id') } }, 'Copy'),
+        h(
+          'span',
+          null,
+          h(
+            'a',
+            {
+              attrs: { href: '#' },
+              data: { job: job.jobId },
+              on: {
+                click: (e) => {
+                  e.preventDefault();
+                  this.deps.selectJob(job.jobId);
+                },
+              },
+            },
+            job.jobId,
+          ),
+          h(
+            'button',
+            {
+              class: 'copy',
+              data: { action: 'copy-job' },
+              attrs: { type: 'button', 'aria-label': 'copy the job id' },
+              on: { click: () => copy(job.jobId, 'job id') },
+            },
+            'Copy',
+          ),
           ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · ${deliveryWords(job)} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
         ),
       ]);
@@ -231,7 +292,9 @@ function folded(title: string, body: Node, open: boolean): HTMLElement {
 const LONG_NAME = 40;
 
 function table(head: string[], rows: [string, string][], name: string): HTMLElement {
-  return h('table', { class: `kv ${name}` },
+  return h(
+    'table',
+    { class: `kv ${name}` },
     h('thead', null, h('tr', null, ...head.map((t) => h('th', null, t)))),
     h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: k.length > LONG_NAME ? 'k long' : 'k' }, k), h('td', { class: 'v' }, v)))),
   );

@@ -8,7 +8,11 @@ export function forwardBadge(forward: ForwardInfo): HTMLElement {
   if (forward.status === null) {
     return h('span', { class: 'badge fwd bad', title: `forwarding failed: ${forward.error ?? 'no answer'}` }, '→ failed');
   }
-  return h('span', { class: `badge fwd s${String(forward.status)[0]}`, title: `your app answered ${forward.status} in ${duration(forward.latencyMs)}` }, `→ ${forward.status} ${duration(forward.latencyMs)}`);
+  return h(
+    'span',
+    { class: `badge fwd s${String(forward.status)[0]}`, title: `your app answered ${forward.status} in ${duration(forward.latencyMs)}` },
+    `→ ${forward.status} ${duration(forward.latencyMs)}`,
+  );
 }
 
 /** The same in words, for the detail. */

@@ -54,31 +54,61 @@ export class HeaderView {
       s ? url('Public', s.publicWebhookUrl ?? null, tunnelHint(tunnel)) : null,
       s ? url('Local', s.webhookUrl ?? null, '') : null,
       s?.forward ? forwarding(s.forward) : null,
-      h('span', { class: 'states' },
+      h(
+        'span',
+        { class: 'states' },
         pill('tunnel', tunnelWord(tunnel), tunnelClass(tunnel), tunnel?.error ?? ''),
         pill('stream', this.stream.state, this.stream.state === 'connected' ? 'ok' : 'warn', this.stream.detail),
-        s ? h('span', { class: 'stored', data: { stored: String(this.stored) } }, `${this.stored.toLocaleString()} / ${s.requests.maxRequests.toLocaleString()} stored`) : null,
+        s
+          ? h(
+              'span',
+              { class: 'stored', data: { stored: String(this.stored) } },
+              `${this.stored.toLocaleString()} / ${s.requests.maxRequests.toLocaleString()} stored`,
+            )
+          : null,
       ),
     );
   }
 }
 
 function url(name: string, value: string | null, hint: string): HTMLElement {
-  return h('span', { class: 'url-box', data: { url: name.toLowerCase() } },
+  return h(
+    'span',
+    { class: 'url-box', data: { url: name.toLowerCase() } },
     h('span', { class: 'url-name' }, name),
     value ? h('code', { class: 'url-value' }, value) : h('span', { class: 'url-none', title: hint }, shortHint(hint)),
-    value ? h('button', { class: 'copy', attrs: { type: 'button', 'aria-label': `copy the ${name.toLowerCase()} webhook URL` }, on: { click: () => copy(value, `${name.toLowerCase()} URL`) } }, 'Copy') : null,
+    value
+      ? h(
+          'button',
+          {
+            class: 'copy',
+            attrs: { type: 'button', 'aria-label': `copy the ${name.toLowerCase()} webhook URL` },
+            on: { click: () => copy(value, `${name.toLowerCase()} URL`) },
+          },
+          'Copy',
+        )
+      : null,
   );
 }
 
 function forwarding(forward: NonNullable<Status['forward']>): HTMLElement {
   const how = forward.mode === 'wait' ? 'senders get its answer' : 'senders get 200 at once';
   const queued = (forward.waiting ?? 0) + (forward.sending ?? 0);
-  return h('span', { class: 'url-box', data: { url: 'forward' }, title: `every webhook goes on to your app; ${how}` },
+  return h(
+    'span',
+    { class: 'url-box', data: { url: 'forward' }, title: `every webhook goes on to your app; ${how}` },
     h('span', { class: 'url-name' }, 'Forward'),
     h('code', { class: 'url-value' }, forward.url),
     h('span', { class: 'url-none' }, forward.mode),
-    h('span', { class: `forward-queue${queued ? ' busy' : ''}`, data: { queued: String(queued) }, title: `${forward.waiting ?? 0} waiting, ${forward.sending ?? 0} being sent to your app` }, `queue ${queued.toLocaleString()}`),
+    h(
+      'span',
+      {
+        class: `forward-queue${queued ? ' busy' : ''}`,
+        data: { queued: String(queued) },
+        title: `${forward.waiting ?? 0} waiting, ${forward.sending ?? 0} being sent to your app`,
+      },
+      `queue ${queued.toLocaleString()}`,
+    ),
   );
 }
 

@@ -57,7 +57,14 @@ export class JobsView {
       return x < y ? 1 : x > y ? -1 : 0;
     });
     if (!jobs.length) {
-      fill(this.sections, h('p', { class: 'placeholder' }, 'No jobs yet. Register the id your API gave you above (or run `hook-catch expect <jobId>`); webhooks that name a job id show up here too.'));
+      fill(
+        this.sections,
+        h(
+          'p',
+          { class: 'placeholder' },
+          'No jobs yet. Register the id your API gave you above (or run `hook-catch expect <jobId>`); webhooks that name a job id show up here too.',
+        ),
+      );
       return;
     }
     const selected = this.deps.selected();
@@ -67,8 +74,19 @@ export class JobsView {
       const members = jobs.filter(section.holds);
       if (!members.length) continue;
       const cards = members.slice(0, SECTION_LIMIT).map((job) => this.cached(job, job.id === selected, now, kept));
-      const more = members.length > SECTION_LIMIT ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more: click a job id in the list to follow one`) : null;
-      drawn.push(h('section', { class: `job-section js-${section.key}`, data: { section: section.key } }, h('h3', null, `${section.title} `, h('span', { class: 'count' }, members.length)), ...cards, more));
+      const more =
+        members.length > SECTION_LIMIT
+          ? h('p', { class: 'note' }, `and ${members.length - SECTION_LIMIT} more: click a job id in the list to follow one`)
+          : null;
+      drawn.push(
+        h(
+          'section',
+          { class: `job-section js-${section.key}`, data: { section: section.key } },
+          h('h3', null, `${section.title} `, h('span', { class: 'count' }, members.length)),
+          ...cards,
+          more,
+        ),
+      );
     }
     this.sections.replaceChildren(...drawn);
     this.cards = kept;
@@ -108,7 +126,9 @@ export class JobsView {
           },
         },
       },
-      h('div', { class: 'job-head' },
+      h(
+        'div',
+        { class: 'job-head' },
         h('span', { class: 'job-id', title: job.id }, job.id),
         h('span', { class: `pill st-${job.status}` }, STATE_WORDS[job.status]),
       ),
@@ -131,7 +151,8 @@ function info(job: Job, now: number): string {
     parts.push(`waiting ${duration(now - start)}`, `expires in ${duration(Math.max(0, Date.parse(job.expiresAt) - now))}`);
   } else if (!counts.deliveries) {
     const last = job.history.at(-1);
-    if (job.status !== 'imported') parts.push(last && last.status !== 'pending' ? `no webhook in ${duration(Math.max(0, Date.parse(last.at) - start))}` : 'no webhook');
+    if (job.status !== 'imported')
+      parts.push(last && last.status !== 'pending' ? `no webhook in ${duration(Math.max(0, Date.parse(last.at) - start))}` : 'no webhook');
   } else {
     parts.push(counts.deliveries === 1 ? '1 delivery' : `${counts.deliveries} deliveries`);
     if (counts.refused) parts.push(refusedWords(counts));

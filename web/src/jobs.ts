@@ -46,7 +46,7 @@ export class JobsModel {
     } else if (message.event === 'status' && job.history.at(-1)?.status !== message.to) {
       // Its delivery, if one caused it, is told by the request message that follows. A lost webhook
       // is dated as the server dates it: when the grace after the provider's done ran out.
-      job.history.push({ status: message.to, at: message.to === 'webhook_lost' ? graceEnd(job) ?? new Date().toISOString() : new Date().toISOString() });
+      job.history.push({ status: message.to, at: message.to === 'webhook_lost' ? (graceEnd(job) ?? new Date().toISOString()) : new Date().toISOString() });
     }
     this.changed();
     return changedRequest;
@@ -61,7 +61,17 @@ export class JobsModel {
     const at = request.imported ? idTime(request.id) : request.receivedAt;
     let job = this.jobs.get(match.jobId);
     if (!job) {
-      job = { id: match.jobId, label: null, source: match.expected ? 'expect' : 'webhook', registeredAt: null, firstSeenAt: at, expiresAt: at, status: 'pending', history: [{ status: 'pending', at }], deliveries: [] };
+      job = {
+        id: match.jobId,
+        label: null,
+        source: match.expected ? 'expect' : 'webhook',
+        registeredAt: null,
+        firstSeenAt: at,
+        expiresAt: at,
+        status: 'pending',
+        history: [{ status: 'pending', at }],
+        deliveries: [],
+      };
       this.jobs.set(job.id, job);
     }
     if (job.status !== match.jobStatus) {
@@ -115,7 +125,15 @@ export class JobsModel {
 
   private merge(summary: JobSummary): Job {
     // The counts are worked out from the deliveries here (deliveryCounts), as the server works out its own.
-    const { deliveryCount: _count, refusedCount: _refused, refusedWith: _with, importedCount: _imported, lastDeliveryAt: _at, lastRequestId: _last, ...fields } = summary;
+    const {
+      deliveryCount: _count,
+      refusedCount: _refused,
+      refusedWith: _with,
+      importedCount: _imported,
+      lastDeliveryAt: _at,
+      lastRequestId: _last,
+      ...fields
+    } = summary;
     const known = this.jobs.get(summary.id);
     if (known) {
       Object.assign(known, fields);

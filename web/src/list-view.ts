@@ -156,7 +156,14 @@ export class ListView {
       },
       h('span', { class: 'c-time', title: r.receivedAt }, clock(r.receivedAt)),
       r.poll
-        ? h('span', { class: 'c-method m-polled', title: `polled ${r.poll.url} for job ${r.poll.jobId} (answered in ${Math.round(r.poll.latencyMs)} ms): the provider's status endpoint, not a webhook` }, 'POLLED')
+        ? h(
+            'span',
+            {
+              class: 'c-method m-polled',
+              title: `polled ${r.poll.url} for job ${r.poll.jobId} (answered in ${Math.round(r.poll.latencyMs)} ms): the provider's status endpoint, not a webhook`,
+            },
+            'POLLED',
+          )
         : h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
       h('span', { class: 'c-path', title: r.url }, h('span', { class: 'path-text' }, r.url), h('span', { class: 'c-badges' }, ...badges(r))),
       h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
@@ -165,7 +172,6 @@ export class ListView {
       jobCell(r, jobStatus, this.deps.selectJob),
     );
   }
-
 }
 
 function jobCell(r: ListedRequest, status: JobStatus | undefined, selectJob: (jobId: string) => void): HTMLElement {
@@ -190,17 +196,35 @@ function jobCell(r: ListedRequest, status: JobStatus | undefined, selectJob: (jo
 
 function shortType(type: string | null): string {
   if (!type) return '';
-  return type.split(';')[0]!.trim().replace(/^application\//, '');
+  return type
+    .split(';')[0]!
+    .trim()
+    .replace(/^application\//, '');
 }
 
 function badges(r: ListedRequest): HTMLElement[] {
   const out: HTMLElement[] = [];
   // Its time is when it was first received, elsewhere: the list goes by arrival here, so it may sit above newer times.
-  if (r.imported) out.push(h('span', { class: 'badge', title: `imported from a fixture: first received ${r.receivedAt}, stored here later. Shown with its job, not a live delivery.` }, 'imported'));
+  if (r.imported)
+    out.push(
+      h(
+        'span',
+        { class: 'badge', title: `imported from a fixture: first received ${r.receivedAt}, stored here later. Shown with its job, not a live delivery.` },
+        'imported',
+      ),
+    );
   const webhook = r.job?.source === 'webhook';
-  if (webhook && r.job!.attempt > 1) out.push(h('span', { class: 'badge warn', title: `the same body came ${r.job!.attempt} times` }, `retry ${r.job!.attempt}`));
+  if (webhook && r.job!.attempt > 1)
+    out.push(h('span', { class: 'badge warn', title: `the same body came ${r.job!.attempt} times` }, `retry ${r.job!.attempt}`));
   else if (webhook && r.job!.duplicate) out.push(h('span', { class: 'badge warn' }, 'duplicate'));
-  if (webhook && r.job!.refused) out.push(h('span', { class: 'badge bad', title: `answered ${r.status}: not an acknowledged delivery of job ${r.job!.jobId} (its provider will usually send it again)` }, 'not acknowledged'));
+  if (webhook && r.job!.refused)
+    out.push(
+      h(
+        'span',
+        { class: 'badge bad', title: `answered ${r.status}: not an acknowledged delivery of job ${r.job!.jobId} (its provider will usually send it again)` },
+        'not acknowledged',
+      ),
+    );
   if (r.invalidJson) out.push(h('span', { class: 'badge bad', title: 'the Content-Type says JSON but the body does not parse' }, 'not valid JSON'));
   if (r.bodyDiscarded) out.push(h('span', { class: 'badge bad', title: 'over --max-body: answered 413, body not kept' }, '413'));
   if (r.refusal) out.push(h('span', { class: 'badge bad', title: r.refusal.reason }, 'refused'));

@@ -206,7 +206,9 @@ function emptyList(): Node {
   if (list.hasFilters) return h('p', { class: 'placeholder' }, 'Nothing matches these filters.');
   const url = header.status?.webhookUrl ?? `${location.protocol}//127.0.0.1:8080/webhook`;
   const command = `curl -X POST ${url} -H 'Content-Type: application/json' -d '{"jobId":"job-1","status":"completed"}'`;
-  return h('div', { class: 'empty' },
+  return h(
+    'div',
+    { class: 'empty' },
     h('p', null, 'No webhooks yet. Point your provider at the webhook URL above, or send one now:'),
     h('pre', null, command),
     h('button', { attrs: { type: 'button' }, on: { click: () => copy(command, 'curl command') } }, 'Copy'),
@@ -241,10 +243,12 @@ async function boot(): Promise<void> {
     }
   }, 1000);
   setInterval(() => {
-    void getJson<Status>('/api/status').then((s) => {
-      header.setStatus(s);
-      list.setStored(s.requests.stored, s.requests.newestId);
-    }).catch(() => undefined);
+    void getJson<Status>('/api/status')
+      .then((s) => {
+        header.setStatus(s);
+        list.setStored(s.requests.stored, s.requests.newestId);
+      })
+      .catch(() => undefined);
   }, 15_000);
 }
 

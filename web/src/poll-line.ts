@@ -20,8 +20,15 @@ function pollWords(job: Job, poll: JobPoll, now: number): { text: string; tone: 
   const head = poll.count > 0 ? `polled ${poll.count}×` : poll.provider ? 'polled' : 'polling';
   const error = poll.error?.replace(/[.\s]+$/, '') ?? null;
   // A non-2xx answer says nothing about the job (the server keeps it as the provider's last, with no status).
-  const said = poll.provider && (poll.provider.status !== null || poll.provider.statusWord !== null) ? `provider says "${poll.provider.statusWord ?? poll.provider.status}"` : null;
-  const silent = !poll.provider ? 'no answer yet' : poll.statusPath ? `no status word at ${poll.statusPath} in the answer` : 'no status word we know in the answer (say where it is: status at)';
+  const said =
+    poll.provider && (poll.provider.status !== null || poll.provider.statusWord !== null)
+      ? `provider says "${poll.provider.statusWord ?? poll.provider.status}"`
+      : null;
+  const silent = !poll.provider
+    ? 'no answer yet'
+    : poll.statusPath
+      ? `no status word at ${poll.statusPath} in the answer`
+      : 'no status word we know in the answer (say where it is: status at)';
   // `polled 3×: provider says "running" · <error>`, or without a status, `polled 3×: <error>`.
   const parts = [`${head}: ${said ?? error ?? silent}`];
   if (said && error) parts.push(error);
@@ -43,8 +50,12 @@ function pollWords(job: Job, poll: JobPoll, now: number): { text: string; tone: 
 
 /** Everything else about the polling, for the line's tooltip. */
 function pollTitle(poll: JobPoll): string {
-  const lines = [`polls ${poll.url}`, `every ${duration(poll.everyMs)} at first (slower while nothing changes); the webhook has ${duration(poll.graceMs)} after the provider's done`];
+  const lines = [
+    `polls ${poll.url}`,
+    `every ${duration(poll.everyMs)} at first (slower while nothing changes); the webhook has ${duration(poll.graceMs)} after the provider's done`,
+  ];
   if (poll.statusPath) lines.push(`status read at ${poll.statusPath}`);
-  if (poll.lastPolledAt) lines.push(`last polled ${new Date(poll.lastPolledAt).toLocaleTimeString()}${poll.lastHttpStatus === null ? '' : `, answered ${poll.lastHttpStatus}`}`);
+  if (poll.lastPolledAt)
+    lines.push(`last polled ${new Date(poll.lastPolledAt).toLocaleTimeString()}${poll.lastHttpStatus === null ? '' : `, answered ${poll.lastHttpStatus}`}`);
   return lines.join('\n');
 }

@@ -20,23 +20,51 @@ export function registerForm(): HTMLFormElement {
   url.type = 'url';
   const every = input('every', 'poll every, such as 30s', '30s', 'poll-every');
   const grace = input('grace', 'grace for the webhook after the provider says done, such as 2m', '2m', 'poll-grace');
-  const statusPath = input('statusPath', 'where the status word is, such as body.data.state (optional)', 'status at: body.data.state (optional)', 'poll-status');
-  const headers = h('textarea', { class: 'poll-headers', attrs: { name: 'headers', rows: '2', spellcheck: 'false', placeholder: 'Authorization: Bearer $API_KEY', 'aria-label': 'headers to send, one "Name: value" a line' } });
+  const statusPath = input(
+    'statusPath',
+    'where the status word is, such as body.data.state (optional)',
+    'status at: body.data.state (optional)',
+    'poll-status',
+  );
+  const headers = h('textarea', {
+    class: 'poll-headers',
+    attrs: {
+      name: 'headers',
+      rows: '2',
+      spellcheck: 'false',
+      placeholder: 'Authorization: Bearer $API_KEY',
+      'aria-label': 'headers to send, one "Name: value" a line',
+    },
+  });
   const error = h('p', { class: 'note error register-error', attrs: { role: 'alert' } });
-  const details = h('details', { class: 'poll-fields' },
+  const details = h(
+    'details',
+    { class: 'poll-fields' },
     h('summary', null, 'Poll the provider too'),
-    h('div', { class: 'poll-body' },
+    h(
+      'div',
+      { class: 'poll-body' },
       url,
-      h('div', { class: 'poll-row' },
+      h(
+        'div',
+        { class: 'poll-row' },
         h('label', { title: 'ask this often at first (slower while nothing changes)' }, 'every ', every),
         h('label', { title: 'how long after the provider says done the webhook may take before the job is flagged webhook lost' }, 'grace ', grace),
       ),
       statusPath,
       headers,
-      h('p', { class: 'note' }, 'Headers: one "Name: value" a line. ', h('code', null, '$NAME'), ' reads that variable where hook-catch runs, so the secret is never stored or shown; a literal secret is kept in memory only (gone after a restart).'),
+      h(
+        'p',
+        { class: 'note' },
+        'Headers: one "Name: value" a line. ',
+        h('code', null, '$NAME'),
+        ' reads that variable where hook-catch runs, so the secret is never stored or shown; a literal secret is kept in memory only (gone after a restart).',
+      ),
     ),
   );
-  const form = h('form', { class: 'register', attrs: { 'aria-label': 'register a job', novalidate: '' } },
+  const form = h(
+    'form',
+    { class: 'register', attrs: { 'aria-label': 'register a job', novalidate: '' } },
     h('div', { class: 'register-row' }, id, label, ttl, h('button', { attrs: { type: 'submit' } }, 'Expect')),
     details,
     error,
@@ -49,7 +77,13 @@ export function registerForm(): HTMLFormElement {
     if (label.value.trim()) body.label = label.value.trim();
     if (ttl.value.trim()) body.ttl = ttl.value.trim();
     if (url.value.trim()) {
-      body.poll = { url: url.value.trim(), headers: headers.value.split('\n').map((line) => line.trim()).filter(Boolean) };
+      body.poll = {
+        url: url.value.trim(),
+        headers: headers.value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      };
       if (every.value.trim()) body.poll.every = every.value.trim();
       if (grace.value.trim()) body.poll.grace = grace.value.trim();
       if (statusPath.value.trim()) body.poll.statusPath = statusPath.value.trim();

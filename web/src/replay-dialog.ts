@@ -22,18 +22,27 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
   const resign = resignOption(record);
   const out = h('div', { class: 'replay-out', attrs: { 'aria-live': 'polite' } });
   const send = h('button', { class: 'primary', attrs: { type: 'submit' }, data: { action: 'send' } }, 'Send');
-  const form = h('form', { class: 'replay-form' },
+  const form = h(
+    'form',
+    { class: 'replay-form' },
     h('h2', null, 'Edit and replay ', h('code', null, record.id)),
     h('p', { class: 'note' }, 'The capture stays as it was received: the edited copy is kept with its replay.'),
     h('div', { class: 'line-edit' }, method, path),
     h('label', { class: 'field' }, h('span', null, 'Send to'), to),
     h('h3', null, 'Headers'),
-    h('p', { class: 'note' }, 'The connection headers (Connection, Transfer-Encoding…) are not passed on and Content-Length follows the body; the target gets its own Host unless you change it here.'),
+    h(
+      'p',
+      { class: 'note' },
+      'The connection headers (Connection, Transfer-Encoding…) are not passed on and Content-Length follows the body; the target gets its own Host unless you change it here.',
+    ),
     headers.el,
-    h('h3', null, 'Body'), body.el,
+    h('h3', null, 'Body'),
+    body.el,
     resign.el,
     out,
-    h('div', { class: 'dialog-buttons' },
+    h(
+      'div',
+      { class: 'dialog-buttons' },
       h('button', { attrs: { type: 'button' }, data: { action: 'cancel' }, on: { click: () => dialog.close() } }, 'Cancel'),
       send,
     ),
@@ -44,7 +53,14 @@ export function openReplayDialog(record: RequestRecord, target: string, sent: Se
     send.disabled = true;
     fill(out, h('p', { class: 'note' }, 'Sending…'));
     saveTarget(to.value);
-    const edits: ReplayRequest = { ...targetInput(to.value), method: method.value.trim(), path: path.value.trim(), headers: headers.pairs(), ...body.payload(), ...resign.payload() };
+    const edits: ReplayRequest = {
+      ...targetInput(to.value),
+      method: method.value.trim(),
+      path: path.value.trim(),
+      headers: headers.pairs(),
+      ...body.payload(),
+      ...resign.payload(),
+    };
     try {
       const replay = await sendReplay(record.id, edits);
       fill(out, resultView(replay));
@@ -72,8 +88,16 @@ function headerEditor(initial: [string, string][]): { el: HTMLElement; pairs: ()
   const addRow = (name: string, value: string) => {
     const n = input('header name', name, 'h-name');
     const v = input('header value', value, 'h-value');
-    const row = h('div', { class: 'header-row', data: { header: name } }, n, v,
-      h('button', { attrs: { type: 'button', 'aria-label': `remove header ${name || 'row'}` }, data: { action: 'remove-header' }, on: { click: () => row.remove() } }, '×'),
+    const row = h(
+      'div',
+      { class: 'header-row', data: { header: name } },
+      n,
+      v,
+      h(
+        'button',
+        { attrs: { type: 'button', 'aria-label': `remove header ${name || 'row'}` }, data: { action: 'remove-header' }, on: { click: () => row.remove() } },
+        '×',
+      ),
     );
     rows.append(row);
     return n;
@@ -96,9 +120,15 @@ function resignOption(record: RequestRecord): { el: HTMLElement | null; payload:
   const scheme = record.signature?.scheme;
   if (!scheme) return { el: null, payload: () => ({}) };
   const box = h('input', { attrs: { type: 'checkbox' }, data: { action: 'resign' } });
-  const el = h('div', { class: 'resign' },
+  const el = h(
+    'div',
+    { class: 'resign' },
     h('label', null, box, ` Re-sign (${scheme})`),
-    h('span', { class: 'note' }, `sign the body again with this hook-catch's --verify secret, timestamped now (an edited body no longer matches the signature it came with)`),
+    h(
+      'span',
+      { class: 'note' },
+      `sign the body again with this hook-catch's --verify secret, timestamped now (an edited body no longer matches the signature it came with)`,
+    ),
   );
   return { el, payload: () => (box.checked ? { resign: true } : {}) };
 }

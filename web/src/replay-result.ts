@@ -12,15 +12,25 @@ export function resultView(record: ReplayRecord): HTMLElement {
   const sent = h('span', { class: 'muted' }, ` · ${record.sent.method} ${record.to}`, record.resigned ? ` · re-signed (${record.resigned})` : '');
   const warning = record.warning ? h('p', { class: 'note warn', data: { warning: '' } }, record.warning) : null;
   if (!r.ok) {
-    return h('div', { class: 'replay-result failed', data: { status: 'failed', replay: record.id } },
+    return h(
+      'div',
+      { class: 'replay-result failed', data: { status: 'failed', replay: record.id } },
       h('div', { class: 'result-line' }, h('span', { class: 'c-status s5' }, 'no answer'), ` · ${duration(r.latencyMs)}`, sent),
       warning,
       h('p', { class: 'note error' }, r.error),
       notKept(record),
     );
   }
-  return h('div', { class: 'replay-result', data: { status: String(r.status), replay: record.id } },
-    h('div', { class: 'result-line' }, h('span', { class: `c-status s${String(r.status)[0]}` }, `${r.status} ${r.statusText}`), ` · ${duration(r.latencyMs)} · ${size(r.bodySize)}`, sent),
+  return h(
+    'div',
+    { class: 'replay-result', data: { status: String(r.status), replay: record.id } },
+    h(
+      'div',
+      { class: 'result-line' },
+      h('span', { class: `c-status s${String(r.status)[0]}` }, `${r.status} ${r.statusText}`),
+      ` · ${duration(r.latencyMs)} · ${size(r.bodySize)}`,
+      sent,
+    ),
     warning,
     answerBody(r.body, r.bodyEncoding, r.bodySize),
     notKept(record),
@@ -38,7 +48,9 @@ function answerBody(body: string, encoding: 'utf8' | 'base64', total: number): H
   const bytes = bodyBytes(body, encoding);
   const cut = bytes.length > SHOWN_BYTES || total > bytes.length;
   const text = bytes.length > SHOWN_BYTES ? new TextDecoder().decode(bytes.subarray(0, SHOWN_BYTES)) : body;
-  return h('div', null,
+  return h(
+    'div',
+    null,
     h('pre', { class: 'raw answer' }, text),
     cut ? h('p', { class: 'note' }, `The first ${size(Math.min(SHOWN_BYTES, bytes.length))} of ${size(total)}.`) : null,
   );
@@ -46,15 +58,24 @@ function answerBody(body: string, encoding: 'utf8' | 'base64', total: number): H
 
 /** One line of a capture's replays: when, method, where, edited or not, and what came back. */
 export function replayLine(s: ReplaySummary): HTMLElement {
-  const outcome = s.status === null
-    ? h('span', { class: 'c-status s5', title: s.error ?? '' }, `failed: ${s.error ?? 'no answer'}`)
-    : h('span', { class: `c-status s${String(s.status)[0]}` }, String(s.status));
-  return h('li', { data: { replay: s.id, edited: String(s.edited), ...(s.resigned && { resigned: s.resigned }) } },
+  const outcome =
+    s.status === null
+      ? h('span', { class: 'c-status s5', title: s.error ?? '' }, `failed: ${s.error ?? 'no answer'}`)
+      : h('span', { class: `c-status s${String(s.status)[0]}` }, String(s.status));
+  return h(
+    'li',
+    { data: { replay: s.id, edited: String(s.edited), ...(s.resigned && { resigned: s.resigned }) } },
     h('span', { class: 'c-time', title: s.at }, clock(s.at)),
     h('span', { class: `c-method m-${s.method.toLowerCase()}` }, s.method),
     h('span', { class: 'replay-to', title: s.to }, s.to),
     s.edited ? h('span', { class: 'badge warn', title: 'the method, path, headers or body were changed before sending' }, 'edited') : null,
-    s.resigned ? h('span', { class: 'badge resigned', title: `signed again (${s.resigned}) with this hook-catch's --verify secret, timestamped when sent` }, `re-signed (${s.resigned})`) : null,
+    s.resigned
+      ? h(
+          'span',
+          { class: 'badge resigned', title: `signed again (${s.resigned}) with this hook-catch's --verify secret, timestamped when sent` },
+          `re-signed (${s.resigned})`,
+        )
+      : null,
     outcome,
     h('span', { class: 'muted' }, duration(s.latencyMs)),
   );

@@ -17,7 +17,10 @@ export class ReplayPanel {
   private readonly heading = h('h4', null);
   private readonly replays = new Map<string, ReplaySummary>();
 
-  constructor(private readonly record: RequestRecord, defaultTarget: string) {
+  constructor(
+    private readonly record: RequestRecord,
+    defaultTarget: string,
+  ) {
     this.target = h('input', {
       class: 'replay-target',
       attrs: { type: 'url', 'aria-label': 'replay target', placeholder: defaultTarget || 'http://localhost:3000', autocomplete: 'off', spellcheck: 'false' },
@@ -25,10 +28,22 @@ export class ReplayPanel {
     });
     this.target.value = savedTarget(defaultTarget);
     for (const r of record.replays ?? []) this.replays.set(r.id, summaryOf(r));
-    this.el = h('div', { class: 'replay' },
-      h('div', { class: 'replay-bar' },
+    this.el = h(
+      'div',
+      { class: 'replay' },
+      h(
+        'div',
+        { class: 'replay-bar' },
         this.target,
-        h('button', { attrs: { type: 'button', title: 'Send this request again, unchanged, to the target' }, data: { action: 'replay' }, on: { click: () => void this.replay() } }, 'Replay'),
+        h(
+          'button',
+          {
+            attrs: { type: 'button', title: 'Send this request again, unchanged, to the target' },
+            data: { action: 'replay' },
+            on: { click: () => void this.replay() },
+          },
+          'Replay',
+        ),
         h('button', { attrs: { type: 'button' }, data: { action: 'edit-replay' }, on: { click: () => this.edit() } }, 'Edit and replay'),
       ),
       this.result,

@@ -23,7 +23,8 @@ export class RulesView {
 
   constructor(private readonly deps: RulesViewDeps) {
     deps.toggle.addEventListener('click', () => this.open(deps.container.hidden));
-    fill(deps.container,
+    fill(
+      deps.container,
       h('h3', null, 'Response rules'),
       h('p', { class: 'note' }, 'Every webhook is still captured; a rule changes what its sender is answered. The longest matching path prefix wins.'),
       this.list,
@@ -53,13 +54,31 @@ export class RulesView {
     const n = this.rules.length;
     fill(this.deps.toggle, n ? `Rules (${n})` : 'Rules');
     this.deps.toggle.classList.toggle('has-rules', n > 0);
-    this.deps.toggle.title = n ? `${n} response rule${n === 1 ? '' : 's'} in force: some webhooks are not answered 200` : 'Response rules: none, every webhook is answered 200';
+    this.deps.toggle.title = n
+      ? `${n} response rule${n === 1 ? '' : 's'} in force: some webhooks are not answered 200`
+      : 'Response rules: none, every webhook is answered 200';
     if (!n) return fill(this.list, h('li', { class: 'placeholder' }, 'No rules: every webhook is answered 200 {"ok":true}.'));
-    fill(this.list, ...this.rules.map((rule) => h('li', { data: { rule: rule.id } },
-      h('code', null, rule.id),
-      h('span', { class: 'rule-words' }, describeRule(rule)),
-      h('button', { class: 'danger', attrs: { type: 'button', 'aria-label': `remove rule ${rule.id}` }, data: { action: 'remove-rule' }, on: { click: () => void this.remove(rule.id) } }, 'Remove'),
-    )));
+    fill(
+      this.list,
+      ...this.rules.map((rule) =>
+        h(
+          'li',
+          { data: { rule: rule.id } },
+          h('code', null, rule.id),
+          h('span', { class: 'rule-words' }, describeRule(rule)),
+          h(
+            'button',
+            {
+              class: 'danger',
+              attrs: { type: 'button', 'aria-label': `remove rule ${rule.id}` },
+              data: { action: 'remove-rule' },
+              on: { click: () => void this.remove(rule.id) },
+            },
+            'Remove',
+          ),
+        ),
+      ),
+    );
   }
 
   private async remove(id: string): Promise<void> {
@@ -72,7 +91,8 @@ export class RulesView {
   }
 
   private form(): HTMLFormElement {
-    const field = (name: string, label: string, placeholder: string) => h('input', { class: `rule-${name}`, attrs: { name, placeholder, 'aria-label': label, autocomplete: 'off' } });
+    const field = (name: string, label: string, placeholder: string) =>
+      h('input', { class: `rule-${name}`, attrs: { name, placeholder, 'aria-label': label, autocomplete: 'off' } });
     const inputs = {
       status: field('status', 'rule status', 'status, e.g. 503'),
       path: field('path', 'rule path prefix', 'path prefix (all)'),
@@ -81,7 +101,13 @@ export class RulesView {
       header: field('header', 'rule header', 'Header: value'),
       body: field('body', 'rule body', 'body (default {"ok":…})'),
     };
-    const form = h('form', { class: 'rule-form', attrs: { 'aria-label': 'add a response rule' } }, ...Object.values(inputs), h('button', { attrs: { type: 'submit' } }, 'Add rule'), this.error);
+    const form = h(
+      'form',
+      { class: 'rule-form', attrs: { 'aria-label': 'add a response rule' } },
+      ...Object.values(inputs),
+      h('button', { attrs: { type: 'submit' } }, 'Add rule'),
+      this.error,
+    );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       fill(this.error);
@@ -109,7 +135,14 @@ function ruleBody(inputs: Record<'status' | 'path' | 'delay' | 'failFirst' | 'he
   if (v('header')) {
     const colon = v('header').indexOf(':');
     if (colon <= 0) throw new Error(`Write the header as Name: value, such as "Retry-After: 30"; got "${v('header')}".`);
-    body.headers = [[v('header').slice(0, colon).trim(), v('header').slice(colon + 1).trim()]];
+    body.headers = [
+      [
+        v('header').slice(0, colon).trim(),
+        v('header')
+          .slice(colon + 1)
+          .trim(),
+      ],
+    ];
   }
   return body;
 }

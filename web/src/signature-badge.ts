@@ -25,8 +25,12 @@ function signatureTitle(signature: SignatureVerdict): string {
 
 /** The verdict as the detail shows it: the badge, the words, and the reason in full on a line of its own. */
 export function verdictView(signature: SignatureVerdict): HTMLElement {
-  return h('span', { class: 'sig-verdict', data: { verdict: signature.verdict } },
-    signatureBadge(signature), ' ', h('span', { class: 'sig-words' }, verdictWords(signature)),
+  return h(
+    'span',
+    { class: 'sig-verdict', data: { verdict: signature.verdict } },
+    signatureBadge(signature),
+    ' ',
+    h('span', { class: 'sig-words' }, verdictWords(signature)),
     signature.reason ? h('span', { class: 'sig-reason' }, signature.reason) : null,
   );
 }

@@ -11,8 +11,14 @@ import { SCHEME_NAMES, type RequestRecord, type SignatureVerdict, type VerifyAns
  */
 export function signatureCheck(record: RequestRecord): HTMLElement {
   const scheme = schemeSelect(record.signature?.scheme ?? null);
-  const secret = h('input', { class: 'sig-secret', attrs: { type: 'password', 'aria-label': 'signing secret', placeholder: 'signing secret', autocomplete: 'off', spellcheck: 'false', required: '' } });
-  const header = h('input', { class: 'sig-header', attrs: { 'aria-label': 'signature header', placeholder: 'header (found by name)', autocomplete: 'off', spellcheck: 'false' } });
+  const secret = h('input', {
+    class: 'sig-secret',
+    attrs: { type: 'password', 'aria-label': 'signing secret', placeholder: 'signing secret', autocomplete: 'off', spellcheck: 'false', required: '' },
+  });
+  const header = h('input', {
+    class: 'sig-header',
+    attrs: { 'aria-label': 'signature header', placeholder: 'header (found by name)', autocomplete: 'off', spellcheck: 'false' },
+  });
   const check = h('button', { attrs: { type: 'submit' }, data: { action: 'check-secret' } }, 'Check');
   const out = h('div', { class: 'sig-out', attrs: { 'aria-live': 'polite' } });
   const showHeader = () => (header.hidden = !scheme.value.startsWith('hmac-'));
@@ -31,7 +37,9 @@ export function signatureCheck(record: RequestRecord): HTMLElement {
       check.disabled = false;
     }
   });
-  return h('div', { class: 'sig-check' },
+  return h(
+    'div',
+    { class: 'sig-check' },
     h('p', { class: 'note' }, 'The verdict a signing secret gives this capture, as it was received. The secret is not kept.'),
     form,
     out,
@@ -40,7 +48,9 @@ export function signatureCheck(record: RequestRecord): HTMLElement {
 
 /** The scheme to check under: auto (found from the headers) or one named, preselected to the capture's. */
 function schemeSelect(current: string | null): HTMLSelectElement {
-  const select = h('select', { class: 'sig-scheme', attrs: { 'aria-label': 'signature scheme' } },
+  const select = h(
+    'select',
+    { class: 'sig-scheme', attrs: { 'aria-label': 'signature scheme' } },
     h('option', { attrs: { value: 'auto' } }, 'auto (from the headers)'),
     ...SCHEME_NAMES.map((name) => h('option', { attrs: { value: name } }, name)),
   );

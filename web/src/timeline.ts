@@ -60,7 +60,10 @@ export function timeline(job: Job, now: number): SVGElement {
   if (shown.length < times.length) {
     // The deliveries between the first and the last ones drawn, as a count where they would be.
     const hidden = times.length - shown.length;
-    markers.push({ t: (times[0]! + times[shown[1]!]!) / 2, draw: (x: number) => [svg('text', { x, y: LINE_Y + 4, class: 'tl-more' }, `+${hidden}`, svg('title', {}, `${hidden} more deliveries`))] });
+    markers.push({
+      t: (times[0]! + times[shown[1]!]!) / 2,
+      draw: (x: number) => [svg('text', { x, y: LINE_Y + 4, class: 'tl-more' }, `+${hidden}`, svg('title', {}, `${hidden} more deliveries`))],
+    });
   }
   if (doneAt !== null && !markers.some((m) => m.key === 'done')) {
     // Its polled answer is no longer kept (or not drawn): the moment is still marked.
@@ -83,11 +86,18 @@ export function timeline(job: Job, now: number): SVGElement {
   if (doneX !== null && job.poll) parts.push(graceSpan(job, doneX, at('grace') ?? endX, graceOut !== null && Date.parse(graceOut) <= end));
   for (const [i, m] of markers.entries()) parts.push(...m.draw(x[i]!));
   if (final) {
-    const words = job.status === 'webhook_lost' ? `webhook lost ${clock(lostAt!)}: no webhook within ${duration(job.poll?.graceMs ?? 0)} of the provider's done` : `${STATE_WORDS[job.status]} ${clock(final.at)}`;
+    const words =
+      job.status === 'webhook_lost'
+        ? `webhook lost ${clock(lostAt!)}: no webhook within ${duration(job.poll?.graceMs ?? 0)} of the provider's done`
+        : `${STATE_WORDS[job.status]} ${clock(final.at)}`;
     parts.push(svg('path', { d: `M${endX} ${LINE_Y - 7}l7 7l-7 7l-7 -7z`, class: `tl-final st-${job.status}` }, svg('title', {}, words)));
   }
   parts.push(svg('text', { x: endX, y: height - 2, class: 'tl-span', 'text-anchor': 'end' }, `${final ? '' : 'waiting '}${duration(end - start)}`));
-  return svg('svg', { viewBox: `0 0 ${W} ${height}`, class: `timeline${polled ? ' polled' : ''}`, role: 'img', 'aria-label': `timeline of job ${job.id}` }, ...parts);
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${height}`, class: `timeline${polled ? ' polled' : ''}`, role: 'img', 'aria-label': `timeline of job ${job.id}` },
+    ...parts,
+  );
 }
 
 /** Webhooks are numbered 1, 2, 3 among themselves (polled answers and imports are not webhooks). */
@@ -99,14 +109,25 @@ function webhookNumbers(deliveries: Delivery[]): Map<Delivery, number> {
 
 function registeredMark(job: Job, x: number): SVGElement {
   const words = job.registeredAt ? `registered ${clock(job.registeredAt)}` : `first seen ${clock(job.firstSeenAt)} (never registered)`;
-  return svg('rect', { x: x - 5, y: LINE_Y - 5, width: 10, height: 10, class: job.registeredAt ? 'tl-registered' : 'tl-unregistered' }, svg('title', {}, words));
+  return svg(
+    'rect',
+    { x: x - 5, y: LINE_Y - 5, width: 10, height: 10, class: job.registeredAt ? 'tl-registered' : 'tl-unregistered' },
+    svg('title', {}, words),
+  );
 }
 
 function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number): SVGElement[] {
   const refused = isRefused(d);
   const marks = [
-    svg('circle', { cx: x, cy: LINE_Y, r: 5, class: `tl-delivery st-${d.status}${d.duplicate ? ' dup' : ''}${refused ? ' refused' : ''}`, 'data-request': d.requestId },
-      svg('title', {}, `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}${refused ? `, refused (answered ${d.answered}): not acknowledged` : ''}, ${since(sinceRegistered)}`)),
+    svg(
+      'circle',
+      { cx: x, cy: LINE_Y, r: 5, class: `tl-delivery st-${d.status}${d.duplicate ? ' dup' : ''}${refused ? ' refused' : ''}`, 'data-request': d.requestId },
+      svg(
+        'title',
+        {},
+        `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}${refused ? `, refused (answered ${d.answered}): not acknowledged` : ''}, ${since(sinceRegistered)}`,
+      ),
+    ),
     svg('text', { x, y: LINE_Y - 10, class: 'tl-label' }, d.attempt > 1 ? `×${d.attempt}` : String(n)),
   ];
   // A refused delivery is crossed out, in the dot's own color.
@@ -118,8 +139,11 @@ function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number
 function pollMark(d: Delivery, x: number, sinceRegistered: number, done: boolean): SVGElement[] {
   const word = d.statusWord ?? (done ? d.status : 'no status');
   const marks = [
-    svg('circle', { cx: x, cy: LINE_Y, r: 4, class: `tl-poll${done ? ' done' : ''}`, 'data-request': d.requestId },
-      svg('title', {}, `poll: the provider said "${word}"${done ? ' (the job ended)' : ''}, ${since(sinceRegistered)}`)),
+    svg(
+      'circle',
+      { cx: x, cy: LINE_Y, r: 4, class: `tl-poll${done ? ' done' : ''}`, 'data-request': d.requestId },
+      svg('title', {}, `poll: the provider said "${word}"${done ? ' (the job ended)' : ''}, ${since(sinceRegistered)}`),
+    ),
   ];
   if (done) marks.push(svg('text', { x, y: LINE_Y + 21, class: 'tl-poll-word' }, shorten(word)));
   return marks;
@@ -132,15 +156,22 @@ function providerDoneMark(job: Job, x: number): SVGElement {
 
 /** Where the grace ran out on a job a late webhook then settled. */
 function graceOutMark(job: Job, x: number, at: string): SVGElement {
-  return svg('line', { x1: x, y1: LINE_Y - 7, x2: x, y2: LINE_Y + 10, class: 'tl-grace-out' },
-    svg('title', {}, `grace ran out ${clock(at)}: no webhook within ${duration(job.poll!.graceMs)} of the provider's done (the webhook came later)`));
+  return svg(
+    'line',
+    { x1: x, y1: LINE_Y - 7, x2: x, y2: LINE_Y + 10, class: 'tl-grace-out' },
+    svg('title', {}, `grace ran out ${clock(at)}: no webhook within ${duration(job.poll!.graceMs)} of the provider's done (the webhook came later)`),
+  );
 }
 
 /** The grace the webhook had after the provider said done: a span under the line, red once it ran out. */
 function graceSpan(job: Job, fromX: number, toX: number, ranOut: boolean): SVGElement {
   const lost = ranOut && job.history.some((s) => s.status === 'webhook_lost');
   const words = `${duration(job.poll!.graceMs)} of grace for the webhook after the provider's done${lost ? ': it ran out' : ''}`;
-  return svg('line', { x1: fromX, y1: LINE_Y + 9, x2: Math.max(toX, fromX + 2), y2: LINE_Y + 9, class: `tl-grace${lost ? ' lost' : ''}` }, svg('title', {}, words));
+  return svg(
+    'line',
+    { x1: fromX, y1: LINE_Y + 9, x2: Math.max(toX, fromX + 2), y2: LINE_Y + 9, class: `tl-grace${lost ? ' lost' : ''}` },
+    svg('title', {}, words),
+  );
 }
 
 function shorten(word: string): string {
@@ -152,30 +183,55 @@ export function timelineWords(job: Job): HTMLElement {
   const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
   const numbers = webhookNumbers(job.deliveries);
   const doneAt = job.poll?.doneAt ?? null;
-  const items: { t: number; el: HTMLElement }[] = [{ t: -Infinity, el: h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`) }];
+  const items: { t: number; el: HTMLElement }[] = [
+    {
+      t: -Infinity,
+      el: h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`),
+    },
+  ];
   for (const d of job.deliveries) {
     const t = Date.parse(d.receivedAt);
     if (d.source === 'import') {
       // Listed where it arrived here: its own time is when it was first received, elsewhere.
-      items.push({ t: Date.parse(arrivedAt(d)), el: h('li', { class: 'tl-event import', data: { request: d.requestId } }, `imported: ${d.statusWord ?? d.status}, first received ${clock(d.receivedAt)} · not a live delivery`) });
+      items.push({
+        t: Date.parse(arrivedAt(d)),
+        el: h(
+          'li',
+          { class: 'tl-event import', data: { request: d.requestId } },
+          `imported: ${d.statusWord ?? d.status}, first received ${clock(d.receivedAt)} · not a live delivery`,
+        ),
+      });
       continue;
     }
-    const el = d.source === 'poll'
-      ? h('li', { class: 'tl-event poll', data: { request: d.requestId } },
-        `poll: the provider said "${d.statusWord ?? 'no status'}"`, d.receivedAt === doneAt ? ', the job ended' : '', ` · ${since(t - start)}`)
-      : h('li', { class: 'tl-event', data: { request: d.requestId } },
-        `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
-        d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
-        isRefused(d) ? ` · refused (answered ${d.answered}): not acknowledged` : '',
-        ` · ${since(t - start)} · found in ${d.matchedBy}`);
+    const el =
+      d.source === 'poll'
+        ? h(
+            'li',
+            { class: 'tl-event poll', data: { request: d.requestId } },
+            `poll: the provider said "${d.statusWord ?? 'no status'}"`,
+            d.receivedAt === doneAt ? ', the job ended' : '',
+            ` · ${since(t - start)}`,
+          )
+        : h(
+            'li',
+            { class: 'tl-event', data: { request: d.requestId } },
+            `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
+            d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
+            isRefused(d) ? ` · refused (answered ${d.answered}): not acknowledged` : '',
+            ` · ${since(t - start)} · found in ${d.matchedBy}`,
+          );
     items.push({ t, el });
   }
   const graceOut = graceEnd(job);
   if (graceOut && job.history.some((s) => s.status === 'webhook_lost')) {
-    items.push({ t: Date.parse(graceOut), el: h('li', { class: 'tl-lost' }, `no webhook by ${clock(graceOut)}, ${duration(job.poll!.graceMs)} after the provider's done: webhook lost`) });
+    items.push({
+      t: Date.parse(graceOut),
+      el: h('li', { class: 'tl-lost' }, `no webhook by ${clock(graceOut)}, ${duration(job.poll!.graceMs)} after the provider's done: webhook lost`),
+    });
   }
   const last = job.history.at(-1);
-  if (last && FINAL.has(job.status) && job.status !== 'webhook_lost') items.push({ t: Infinity, el: h('li', null, `${STATE_WORDS[job.status]} at ${clock(last.at)}`) });
+  if (last && FINAL.has(job.status) && job.status !== 'webhook_lost')
+    items.push({ t: Infinity, el: h('li', null, `${STATE_WORDS[job.status]} at ${clock(last.at)}`) });
   items.sort((a, b) => a.t - b.t);
   return h('ol', { class: 'tl-words' }, ...items.map((i) => i.el));
 }

@@ -63,7 +63,11 @@ export function savedCounts(ids: string[], matchOf: (id: string) => JobMatch | n
 /** `3 deliveries (1 duplicate, 1 refused), 2 polled answers`: what was saved, in words. */
 function savedWords(saved: SavedCounts): string {
   const notes = [saved.duplicates && plural(saved.duplicates, 'duplicate'), saved.refused && `${saved.refused} refused`].filter(Boolean);
-  const parts = [saved.deliveries || !(saved.polled || saved.imported || saved.other) ? `${deliveryWords(saved.deliveries)}${notes.length ? ` (${notes.join(', ')})` : ''}` : ''];
+  const parts = [
+    saved.deliveries || !(saved.polled || saved.imported || saved.other)
+      ? `${deliveryWords(saved.deliveries)}${notes.length ? ` (${notes.join(', ')})` : ''}`
+      : '',
+  ];
   if (saved.polled) parts.push(plural(saved.polled, 'polled answer'));
   if (saved.imported) parts.push(`${saved.imported} imported`);
   if (saved.other) parts.push(`${plural(saved.other, 'request')} of no job`);
@@ -121,7 +125,9 @@ export class CaptureReport {
     this.explain(result, target, signal);
     const blanked = result.redacted.length ? ` (blanked: ${result.redacted.join(', ')})` : '';
     const what = result.requests ? `: ${savedWords(result.saved)}` : '';
-    const saved = result.files.length ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${what}${blanked}` : 'nothing to save';
+    const saved = result.files.length
+      ? `saved ${plural(result.files.length, result.files.length === result.requests ? 'fixture' : 'file')} to ${resolve(out)}${what}${blanked}`
+      : 'nothing to save';
     (result.outcome === 'completed' ? this.progress : this.problem).call(this, `${saved}${exitCode ? ` (exit ${exitCode})` : ''}.`);
     // Even with --quiet: the files may be about to be committed.
     if (result.inClear.length) this.problem(inClearNote(result.inClear));
@@ -141,7 +147,8 @@ export class CaptureReport {
     if (outcome === 'interrupted') this.problem(`${signal ?? 'interrupted'}: stopped waiting; saving what came.`);
     const waiting = jobs.filter((job) => !isSettled(job));
     const expired = waiting.length > 0 && waiting.every((job) => job.status === 'expired');
-    if (outcome === 'timeout') this.problem(expired ? 'no delivery within --job-ttl: the jobs expired.' : `timed out after ${formatLimit(this.flags.timeoutMs)}.`);
+    if (outcome === 'timeout')
+      this.problem(expired ? 'no delivery within --job-ttl: the jobs expired.' : `timed out after ${formatLimit(this.flags.timeoutMs)}.`);
     if ('count' in target) {
       if (outcome !== 'completed') this.problem(`${plural(result.arrived, 'request')} of ${target.count} came.`);
       else this.progress(`${plural(target.count, 'request')} came.`);

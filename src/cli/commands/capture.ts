@@ -81,8 +81,12 @@ async function waitAndSave(hc: HookCatch, arrivals: Arrivals, options: CaptureOp
     result = { outcome, jobs: [], arrived: ids.length, settled: null };
   }
   const { requests, missing } = await requestsById(hc.store, ids);
-  if (missing.length) report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
-  const saved = savedCounts(requests.map((r) => r.id), (id) => hc.jobs.matchOf(id));
+  if (missing.length)
+    report.problem(`${missing.length} of the deliveries are no longer in the store (deleted, or dropped by --max-requests): ${missing.join(', ')}.`);
+  const saved = savedCounts(
+    requests.map((r) => r.id),
+    (id) => hc.jobs.matchOf(id),
+  );
   const { files, redacted, inClear } = requests.length
     ? await exportWithReport(requests, options.out, {
         redact: options.redact,
@@ -153,14 +157,23 @@ export function captureOptions(flags: OptionValues): CaptureOptions {
 
 export function captureCommand(): Command {
   const command = new Command('capture')
-    .description('start, print the webhook URL, wait for the expected jobs (or n requests), save them as fixtures, stop (exit 0 completed, 3 a job failed, 124 timed out)')
+    .description(
+      'start, print the webhook URL, wait for the expected jobs (or n requests), save them as fixtures, stop (exit 0 completed, 3 a job failed, 124 timed out)',
+    )
     .optionsGroup('Capture:')
     .option('-e, --expect <ids...>', 'job ids to wait for, until each has completed or failed (repeatable)')
     .addOption(new Option('-n, --count <n>', 'instead of --expect: wait for n requests').argParser(wholeNumber('--count', 1)))
     .requiredOption('-o, --out <dir>', 'the folder the fixtures are written into (created if needed)')
-    .addOption(new Option('-t, --timeout <duration>', 'give up after this long; what came is saved (exit 124)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
     .addOption(
-      new Option('--settle <duration>', 'with --expect: once every job settled, listen on until no delivery came for this long, so a duplicate sent a moment later is saved too (0: stop at once)')
+      new Option('-t, --timeout <duration>', 'give up after this long; what came is saved (exit 124)')
+        .default(DEFAULTS.waitTimeoutMs, '10m')
+        .argParser(duration),
+    )
+    .addOption(
+      new Option(
+        '--settle <duration>',
+        'with --expect: once every job settled, listen on until no delivery came for this long, so a duplicate sent a moment later is saved too (0: stop at once)',
+      )
         .default(DEFAULTS.captureSettleMs, '3s')
         .argParser(durationOrNone),
     )

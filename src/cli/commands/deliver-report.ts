@@ -25,7 +25,9 @@ export function reportText(report: DeliverReport, c: ChalkInstance): string {
     }
     const result = send.acknowledged ? c.green('acknowledged') : c.red('never acknowledged');
     const error = send.attempts.at(-1)?.error;
-    lines.push(`${head}${cells.map((cell, i) => cell.padEnd(width(i))).join('  ')}  ${result}${send.duplicate ? c.magenta(' (duplicate)') : ''}${!send.acknowledged && error ? c.dim(`  ${error}`) : ''}`);
+    lines.push(
+      `${head}${cells.map((cell, i) => cell.padEnd(width(i))).join('  ')}  ${result}${send.duplicate ? c.magenta(' (duplicate)') : ''}${!send.acknowledged && error ? c.dim(`  ${error}`) : ''}`,
+    );
   }
   lines.push('');
   for (const check of Object.values(report.checks)) lines.push(...checkLines(check, c));
@@ -62,7 +64,9 @@ export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boole
     const done = acknowledged + givenUp;
     const width = 24;
     const filled = total ? Math.round((done / total) * width) : width;
-    stderr.write(`\r\x1b[K${c.cyan('█'.repeat(filled))}${c.dim('░'.repeat(width - filled))} ${done}/${total} settled · ${acknowledged} acknowledged · ${retrying} waiting to retry${givenUp ? c.red(` · ${givenUp} given up`) : ''}`);
+    stderr.write(
+      `\r\x1b[K${c.cyan('█'.repeat(filled))}${c.dim('░'.repeat(width - filled))} ${done}/${total} settled · ${acknowledged} acknowledged · ${retrying} waiting to retry${givenUp ? c.red(` · ${givenUp} given up`) : ''}`,
+    );
   };
   return {
     event(event: DeliverProgress) {
@@ -72,7 +76,10 @@ export function progressReporter(stderr: NodeJS.WritableStream & { isTTY?: boole
         if (event.willRetry) retrying++;
         if (event.attempt.attempt > 1) retrying--;
         if (!stderr.isTTY && event.attempt.status !== null && event.attempt.status < 300 && event.attempt.status >= 200) return;
-        if (!stderr.isTTY) stderr.write(`hook-catch: ${event.label}${event.duplicate ? ' (duplicate)' : ''} attempt ${event.attempt.attempt}: ${event.attempt.status ?? event.attempt.failure}${event.willRetry ? ', will retry' : ''}\n`);
+        if (!stderr.isTTY)
+          stderr.write(
+            `hook-catch: ${event.label}${event.duplicate ? ' (duplicate)' : ''} attempt ${event.attempt.attempt}: ${event.attempt.status ?? event.attempt.failure}${event.willRetry ? ', will retry' : ''}\n`,
+          );
       } else {
         if (event.acknowledged) acknowledged++;
         else givenUp++;

@@ -39,7 +39,10 @@ export async function expectJob(id: string, options: ExpectCommandOptions, stdou
   const count = deliveryCounts(job).deliveries;
   const already = count ? ` It was already delivered ${count} time${count === 1 ? '' : 's'}: ${statusText(job.status, c)}.` : '';
   stdout.write(`Expecting job ${c.bold(job.id)}${job.label ? ` (${job.label})` : ''}; expires in ${until}.${already}\n`);
-  if (job.poll) stdout.write(`Polling ${job.poll.url} every ${formatDuration(job.poll.everyMs)} (backing off while nothing changes); a webhook later than ${formatDuration(job.poll.graceMs)} after the provider says done is flagged lost.\n`);
+  if (job.poll)
+    stdout.write(
+      `Polling ${job.poll.url} every ${formatDuration(job.poll.everyMs)} (backing off while nothing changes); a webhook later than ${formatDuration(job.poll.graceMs)} after the provider says done is flagged lost.\n`,
+    );
 }
 
 /**
@@ -64,13 +67,27 @@ export function expectCommand(): Command {
     .option('--json', 'print the job as JSON')
     .optionsGroup('Poll the provider too (catch a lost webhook):')
     .option('--poll <url>', "the provider's status endpoint, {jobId} filled in: https://api.example.com/jobs/{jobId}")
-    .option('--poll-header <name: value>', "a header to send (repeatable); '$API_KEY' in a value reads that variable, so the secret is never stored or printed", collect)
-    .addOption(new Option('--every <duration>', 'ask this often at first (backing off, with jitter, while nothing changes)').default(DEFAULTS.pollEveryMs, '30s').argParser(duration))
+    .option(
+      '--poll-header <name: value>',
+      "a header to send (repeatable); '$API_KEY' in a value reads that variable, so the secret is never stored or printed",
+      collect,
+    )
+    .addOption(
+      new Option('--every <duration>', 'ask this often at first (backing off, with jitter, while nothing changes)')
+        .default(DEFAULTS.pollEveryMs, '30s')
+        .argParser(duration),
+    )
     .option('--status-path <rule>', 'where the status word is when the usual job rules miss it: body.data.state')
-    .addOption(new Option('--grace <duration>', 'how long after the provider says done the webhook may take before the job is flagged webhook lost').default(DEFAULTS.pollGraceMs, '2m').argParser(duration))
+    .addOption(
+      new Option('--grace <duration>', 'how long after the provider says done the webhook may take before the job is flagged webhook lost')
+        .default(DEFAULTS.pollGraceMs, '2m')
+        .argParser(duration),
+    )
     .action(async (id: string, flags) => {
       if (!flags.poll && (flags.pollHeader || flags.statusPath)) throw new HookCatchError('--poll-header and --status-path go with --poll <url>.');
-      const poll = flags.poll ? { url: flags.poll, headers: flags.pollHeader ?? [], everyMs: flags.every, statusPath: flags.statusPath, graceMs: flags.grace } : undefined;
+      const poll = flags.poll
+        ? { url: flags.poll, headers: flags.pollHeader ?? [], everyMs: flags.every, statusPath: flags.statusPath, graceMs: flags.grace }
+        : undefined;
       await expectJob(id, { dir: flags.dir, label: flags.label, ttlMs: flags.ttl, json: flags.json, poll }, process.stdout);
     });
 }

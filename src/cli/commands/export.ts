@@ -33,7 +33,10 @@ export async function exportCommandRun(options: ExportCommandOptions, stdout: No
   });
   if (options.json) stdout.write(JSON.stringify({ files, count: requests.length }, null, 2) + '\n');
   else for (const file of files) stdout.write(file + '\n');
-  const what = options.format === 'har' ? `${requests.length} request${requests.length === 1 ? '' : 's'} in one HAR file` : `${files.length} fixture${files.length === 1 ? '' : 's'}`;
+  const what =
+    options.format === 'har'
+      ? `${requests.length} request${requests.length === 1 ? '' : 's'} in one HAR file`
+      : `${files.length} fixture${files.length === 1 ? '' : 's'}`;
   stderr.write(`hook-catch: exported ${what} to ${resolve(options.out)}${redacted.length ? ` (blanked: ${redacted.join(', ')})` : ''}\n`);
   if (inClear.length) stderr.write(`hook-catch: ${inClearNote(inClear)}\n`);
   return files;
@@ -52,7 +55,18 @@ export function exportCommand(): Command {
     .addOption(dirOption());
   return addFixtureFlags(command).action(async (ids: string[], flags) => {
     await exportCommandRun(
-      { dir: flags.dir, out: flags.out, ids, job: flags.job, last: flags.last, sinceMs: flags.since, search: flags.search, redact: redactList(flags), format: flags.format, json: flags.json },
+      {
+        dir: flags.dir,
+        out: flags.out,
+        ids,
+        job: flags.job,
+        last: flags.last,
+        sinceMs: flags.since,
+        search: flags.search,
+        redact: redactList(flags),
+        format: flags.format,
+        json: flags.json,
+      },
       process.stdout,
       process.stderr,
     );

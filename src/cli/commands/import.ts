@@ -22,7 +22,12 @@ interface Imported {
  * one. Each file is checked and imported on its own: a bad one is refused (one line naming it and
  * what is wrong) and the others go in; the command then exits 1.
  */
-export async function importCommandRun(path: string, options: { dir: string; json?: boolean; maxBody?: number }, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<Imported> {
+export async function importCommandRun(
+  path: string,
+  options: { dir: string; json?: boolean; maxBody?: number },
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<Imported> {
   const files = await fixtureFiles(path);
   const { imported, where } = await withInstanceOrStore(resolve(options.dir), {
     online: async (client) => ({ imported: await importThrough(client, files), where: `the hook-catch running on ${options.dir}` }),

@@ -39,12 +39,16 @@ function print(record: ReplayRecord, stdout: NodeJS.WritableStream): void {
   }
   const color = result.status < 300 ? c.green : result.status < 500 ? c.yellow : c.red;
   const type = result.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-  lines.push(`${c.bold('←')} ${color(`${result.status} ${result.statusText}`.trim())}  ${c.dim(`in ${Math.round(result.latencyMs)} ms, ${formatBytes(result.bodySize)}${type ? `, ${type}` : ''}`)}`);
+  lines.push(
+    `${c.bold('←')} ${color(`${result.status} ${result.statusText}`.trim())}  ${c.dim(`in ${Math.round(result.latencyMs)} ms, ${formatBytes(result.bodySize)}${type ? `, ${type}` : ''}`)}`,
+  );
   const body = decodeBody(result);
   if (body.length) {
-    const text = result.bodyEncoding === 'utf8' ? body.toString('utf8', 0, SHOWN_BYTES) : c.dim(`(${formatBytes(result.bodySize)} of binary; --json has it as base64)`);
+    const text =
+      result.bodyEncoding === 'utf8' ? body.toString('utf8', 0, SHOWN_BYTES) : c.dim(`(${formatBytes(result.bodySize)} of binary; --json has it as base64)`);
     lines.push(text);
-    if (result.bodyEncoding === 'utf8' && result.bodySize > SHOWN_BYTES) lines.push(c.dim(`… first ${formatBytes(SHOWN_BYTES)} of ${formatBytes(result.bodySize)} shown; --json for all of it`));
+    if (result.bodyEncoding === 'utf8' && result.bodySize > SHOWN_BYTES)
+      lines.push(c.dim(`… first ${formatBytes(SHOWN_BYTES)} of ${formatBytes(result.bodySize)} shown; --json for all of it`));
   }
   stdout.write(lines.join('\n') + '\n');
 }

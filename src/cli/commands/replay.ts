@@ -58,7 +58,16 @@ export async function replayFiles(path: string, options: ReplayCommandOptions, s
   const own = ownAddresses(client);
   const records: ReplayRecord[] = [];
   for (const fixture of fixtures) {
-    records.push(await replayFixture(fixture, to, { edits: options.edits, timeoutMs: options.timeoutMs, insecure: options.insecure, own, resign: givenResign(options, 'a fixture'), onWarning: warner(stderr) }));
+    records.push(
+      await replayFixture(fixture, to, {
+        edits: options.edits,
+        timeoutMs: options.timeoutMs,
+        insecure: options.insecure,
+        own,
+        resign: givenResign(options, 'a fixture'),
+        onWarning: warner(stderr),
+      }),
+    );
   }
   return report(records, options.json, stdout, stderr);
 }
@@ -97,7 +106,9 @@ function warner(stderr: NodeJS.WritableStream): (line: string) => void {
 /** `--resign` with its secret given; without one there is no running `--verify` to take it from. */
 function givenResign(options: ReplayCommandOptions, what: string): ResignRule | undefined {
   if (options.resign !== true) return options.resign;
-  throw new HookCatchError(`--resign for ${what} needs the secret: --resign stripe:SECRET (or '$NAME' for an environment variable; a scheme alone reads its own, such as STRIPE_WEBHOOK_SECRET).`);
+  throw new HookCatchError(
+    `--resign for ${what} needs the secret: --resign stripe:SECRET (or '$NAME' for an environment variable; a scheme alone reads its own, such as STRIPE_WEBHOOK_SECRET).`,
+  );
 }
 
 function noTarget(dir: string, running: boolean): HookCatchError {
@@ -128,7 +139,7 @@ async function readStdin(): Promise<Buffer> {
 
 export function replayCommand(): Command {
   return new Command('replay')
-    .description("send a stored request again to your app: same method, headers and exact body bytes (signatures still verify)")
+    .description('send a stored request again to your app: same method, headers and exact body bytes (signatures still verify)')
     .argument('[id]', 'a request id, its short id, or "last" (or --file)')
     .option('-f, --file <path>', 'send fixtures instead: a hook-catch/fixture@1 file, or every *.json in a folder')
     .option('-t, --to <url>', "where to send it; the captured path and query go below this URL's path (default: the running instance's --forward URL)")
@@ -141,11 +152,25 @@ export function replayCommand(): Command {
     .option('--set-header <name:value>', 'set a header (replacing one of that name) or add it (repeatable); a Host set is sent as given', collect)
     .option('--remove-header <name>', 'leave a header out (repeatable)', collect)
     .option('--body-file <file>', 'send this file as the body instead ("-" reads stdin); Content-Length follows it')
-    .option('--resign [scheme:secret]', "sign what is sent again, timestamped now, so your app's check passes on an edited body: alone, with the running hook-catch's --verify secret; or stripe:SECRET, '$NAME', a scheme alone (its own variable)")
-    .addHelpText('after', '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached\n(with --file, the worst of the fixtures sent).')
+    .option(
+      '--resign [scheme:secret]',
+      "sign what is sent again, timestamped now, so your app's check passes on an edited body: alone, with the running hook-catch's --verify secret; or stripe:SECRET, '$NAME', a scheme alone (its own variable)",
+    )
+    .addHelpText(
+      'after',
+      '\nExit status: 0 the target answered 2xx, 2 it answered another status, 1 it could not be reached\n(with --file, the worst of the fixtures sent).',
+    )
     .action(async (id: string | undefined, flags) => {
       const edits = await editsOf(flags);
-      const options = { dir: flags.dir, to: flags.to, timeoutMs: flags.timeout, insecure: flags.insecure, json: flags.json, edits, resign: resignFlag(flags.resign) };
+      const options = {
+        dir: flags.dir,
+        to: flags.to,
+        timeoutMs: flags.timeout,
+        insecure: flags.insecure,
+        json: flags.json,
+        edits,
+        resign: resignFlag(flags.resign),
+      };
       if (flags.file && id) throw new HookCatchError('Give a request id or --file, not both.');
       if (!flags.file && !id) throw new HookCatchError('Which request? Give its id (or "last"), or --file <fixture or folder>.');
       process.exitCode = flags.file

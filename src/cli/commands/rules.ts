@@ -64,10 +64,14 @@ export function rulesCommand(): Command {
       .action(async (flags) => printRules(await (await rulesOn(flags.dir)).list(), flags.json, process.stdout)),
     { isDefault: true },
   );
-  const add = new Command('add').description('add a rule; it applies from the next request, and is kept across restarts').addOption(dirOption()).option('--json', 'print the rule as JSON');
+  const add = new Command('add')
+    .description('add a rule; it applies from the next request, and is kept across restarts')
+    .addOption(dirOption())
+    .option('--json', 'print the rule as JSON');
   addRuleFlags(add, '').action(async (flags) => {
     const input = ruleFromFlags(flags);
-    if (!input) throw new HookCatchError('Say what to answer: --respond <status[:body]>, --respond-header, --delay or --fail-first (and --respond-path to scope it).');
+    if (!input)
+      throw new HookCatchError('Say what to answer: --respond <status[:body]>, --respond-header, --delay or --fail-first (and --respond-path to scope it).');
     const rule = await (await rulesOn(flags.dir)).add(input);
     printRules([rule], flags.json, process.stdout);
   });

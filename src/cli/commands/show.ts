@@ -76,7 +76,9 @@ function describeReplays(replays: ReplayRecord[], stdout: NodeJS.WritableStream)
   for (const replay of replays) {
     const { result } = replay;
     const answer = result.ok ? `${result.status} in ${Math.round(result.latencyMs)} ms` : c.red(result.error);
-    lines.push(`  ${formatTime(replay.at, true)}  ${replay.sent.method} ${replay.to}${replay.edited ? c.yellow(' (edited)') : ''}  ${c.bold('→')} ${answer}  ${c.dim(replay.id)}`);
+    lines.push(
+      `  ${formatTime(replay.at, true)}  ${replay.sent.method} ${replay.to}${replay.edited ? c.yellow(' (edited)') : ''}  ${c.bold('→')} ${answer}  ${c.dim(replay.id)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -94,12 +96,26 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
   const lines = [
     `${c.bold(request.method)} ${request.url}  ${c.dim(`HTTP/${request.httpVersion}`)}`,
     row('id', `${request.id} ${c.dim(`(short ${shortId(request.id)})`)}`),
-    row('received', `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}${request.imported ? c.cyan(' (imported from a fixture: first received then, stored here later)') : ''}`),
+    row(
+      'received',
+      `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}${request.imported ? c.cyan(' (imported from a fixture: first received then, stored here later)') : ''}`,
+    ),
     row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
-    ...(request.forward ? [row('forward', appNote(request.forward, c))] : request.forwardOwed ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))] : []),
+    ...(request.forward
+      ? [row('forward', appNote(request.forward, c))]
+      : request.forwardOwed
+        ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))]
+        : []),
     ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
-    ...(request.poll ? [row('polled', `${c.cyan(request.poll.url)} for job ${request.poll.jobId}, answered in ${Math.round(request.poll.latencyMs)} ms ${c.dim('(the headers and body below are the provider\'s answer)')}`)] : []),
+    ...(request.poll
+      ? [
+          row(
+            'polled',
+            `${c.cyan(request.poll.url)} for job ${request.poll.jobId}, answered in ${Math.round(request.poll.latencyMs)} ms ${c.dim("(the headers and body below are the provider's answer)")}`,
+          ),
+        ]
+      : []),
     ...(request.refusal ? [row('refused', c.yellow(`${request.refusal.reason} (${request.refusal.code})`))] : []),
     row('body', `${formatBytes(request.bodySize)}${request.contentType ? `, ${request.contentType}` : ''}`),
     '',

@@ -7,8 +7,7 @@ import { addStartFlags, toOptions } from '../start-flags.js';
 const EXIT_DEADLINE_MS = 2000;
 
 export function startCommand(): Command {
-  const command = new Command('start')
-    .description('receive webhooks on every path, keep each one, serve the inspector page and API');
+  const command = new Command('start').description('receive webhooks on every path, keep each one, serve the inspector page and API');
   addStartFlags(command, {
     own: (c) =>
       c

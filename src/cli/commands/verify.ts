@@ -38,13 +38,18 @@ export async function verifyCapture(ref: string, options: VerifyCommandOptions, 
   for (const rule of rules) verdicts.push(await checkStored(request, rule, publicUrl));
   const best = verdicts.find((v) => v.verdict === 'valid') ?? verdicts[0]!;
   if (options.json) {
-    stdout.write(JSON.stringify({ id: request.id, signature: best, ...(verdicts.length > 1 && { secrets: verdicts }), recorded: request.signature ?? null }, null, 2) + '\n');
+    stdout.write(
+      JSON.stringify({ id: request.id, signature: best, ...(verdicts.length > 1 && { secrets: verdicts }), recorded: request.signature ?? null }, null, 2) +
+        '\n',
+    );
   } else {
     const c = chalkFor(stdout);
     stdout.write(`${c.bold(`${request.method} ${request.url}`)}  ${c.dim(`${shortId(request.id)}, received ${formatTime(request.receivedAt, true)}`)}\n`);
     verdicts.forEach((verdict, i) => {
       const label = verdicts.length > 1 ? `secret ${i + 1}: ` : '';
-      stdout.write(`${label}${signatureNote(verdict, c)}${verdict.detected ? c.dim(' (scheme found from the headers)') : ''}${verdict.verdict === 'valid' && verdict.reason ? c.dim(`  ${verdict.reason}`) : ''}${verdict.verdict === 'unchecked' && verdict.reason ? c.dim(`: ${verdict.reason}`) : ''}\n`);
+      stdout.write(
+        `${label}${signatureNote(verdict, c)}${verdict.detected ? c.dim(' (scheme found from the headers)') : ''}${verdict.verdict === 'valid' && verdict.reason ? c.dim(`  ${verdict.reason}`) : ''}${verdict.verdict === 'unchecked' && verdict.reason ? c.dim(`: ${verdict.reason}`) : ''}\n`,
+      );
     });
     if (request.signature) stdout.write(c.dim(`verdict kept when it arrived: ${signatureNote(request.signature, c)}\n`));
   }
@@ -53,7 +58,10 @@ export async function verifyCapture(ref: string, options: VerifyCommandOptions, 
 
 function secretsOf(options: VerifyCommandOptions): string[] {
   if (options.secrets.length) return options.secrets.map((text) => secretOf(text, '--secret'));
-  if (options.scheme === 'auto') throw new HookCatchError(`Give the secret to check with: --secret SECRET (or --secret '$NAME' for an environment variable), or --scheme to read its own (${SECRET_ENV.stripe}, …).`);
+  if (options.scheme === 'auto')
+    throw new HookCatchError(
+      `Give the secret to check with: --secret SECRET (or --secret '$NAME' for an environment variable), or --scheme to read its own (${SECRET_ENV.stripe}, …).`,
+    );
   return [fromEnv(SECRET_ENV[options.scheme], '--secret', options.scheme)];
 }
 
@@ -62,16 +70,36 @@ export function verifyCommand(): Command {
     .description("check a stored request's signature with a secret, after the fact (to try secrets); nothing is stored")
     .argument('<id>', 'a request id, its short id, or "last"')
     .addOption(new Option('-s, --scheme <scheme>', 'the signing scheme; auto finds it from the headers').choices(['auto', ...SCHEME_NAMES]).default('auto'))
-    .option('--secret <secret>', "the signing secret; '$NAME' reads it from that environment variable; repeat to try several (default: the scheme's own variable, such as STRIPE_WEBHOOK_SECRET)", collect)
+    .option(
+      '--secret <secret>',
+      "the signing secret; '$NAME' reads it from that environment variable; repeat to try several (default: the scheme's own variable, such as STRIPE_WEBHOOK_SECRET)",
+      collect,
+    )
     .option('--header <name>', 'for hmac-sha256 / hmac-sha1: the header holding the signature')
-    .addOption(new Option('--tolerance <duration>', 'how old a signed timestamp may be, judged at the time it arrived').default(DEFAULTS.signatureToleranceSeconds * 1000, '5m').argParser(duration))
+    .addOption(
+      new Option('--tolerance <duration>', 'how old a signed timestamp may be, judged at the time it arrived')
+        .default(DEFAULTS.signatureToleranceSeconds * 1000, '5m')
+        .argParser(duration),
+    )
     .option('--json', 'print the verdict as JSON')
     .addOption(dirOption())
-    .addHelpText('after', `\nExit status: 0 valid, 2 invalid or unchecked, 1 an error.\nSecret variables: ${SCHEME_NAMES.filter((s) => s !== 'hmac-sha1').map((s) => `${s} ${SECRET_ENV[s]}`).join(', ')}.`)
+    .addHelpText(
+      'after',
+      `\nExit status: 0 valid, 2 invalid or unchecked, 1 an error.\nSecret variables: ${SCHEME_NAMES.filter((s) => s !== 'hmac-sha1')
+        .map((s) => `${s} ${SECRET_ENV[s]}`)
+        .join(', ')}.`,
+    )
     .action(async (id: string, flags) => {
       process.exitCode = await verifyCapture(
         id,
-        { dir: flags.dir, scheme: flags.scheme, secrets: flags.secret ?? [], header: flags.header ?? null, toleranceSeconds: flags.tolerance / 1000, json: flags.json },
+        {
+          dir: flags.dir,
+          scheme: flags.scheme,
+          secrets: flags.secret ?? [],
+          header: flags.header ?? null,
+          toleranceSeconds: flags.tolerance / 1000,
+          json: flags.json,
+        },
         process.stdout,
       );
     });

@@ -76,12 +76,18 @@ function finish(answer: WaitAnswer, options: WaitCommandOptions, stdout: NodeJS.
   }
   if (options.json) stdout.write(JSON.stringify(answer, null, 2) + '\n');
   else if (answer.request) stdout.write(decodeBody(answer.request));
-  if (outcome === 'timeout') stderr.write(`hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}${refusedNote(job)}).\n`);
-  if (outcome === 'delivered' && delivery && isRefused(delivery)) stderr.write(`hook-catch: job ${job.id}: this delivery was refused (answered ${delivery.answered}), so its provider will usually send it again.\n`);
+  if (outcome === 'timeout')
+    stderr.write(
+      `hook-catch: job ${job.id} did not ${options.any ? 'get a delivery' : 'complete'} within ${formatDuration(options.timeoutMs)} (it is ${job.status.replace('_', ' ')}${refusedNote(job)}).\n`,
+    );
+  if (outcome === 'delivered' && delivery && isRefused(delivery))
+    stderr.write(`hook-catch: job ${job.id}: this delivery was refused (answered ${delivery.answered}), so its provider will usually send it again.\n`);
   if (outcome === 'failed') stderr.write(`hook-catch: job ${job.id} failed (the payload says "${delivery?.statusWord ?? 'failed'}").\n`);
   if (outcome === 'lost') {
     const said = job.poll?.provider?.statusWord ?? 'it ended';
-    stderr.write(`hook-catch: job ${job.id}: webhook lost. Its provider said "${said}" and no webhook came within ${formatDuration(job.poll?.graceMs ?? 0)}; printed is the provider's polled answer.\n`);
+    stderr.write(
+      `hook-catch: job ${job.id}: webhook lost. Its provider said "${said}" and no webhook came within ${formatDuration(job.poll?.graceMs ?? 0)}; printed is the provider's polled answer.\n`,
+    );
   }
   return WAIT_EXIT[outcome];
 }
@@ -113,7 +119,11 @@ export function waitCommand(): Command {
         'Only a delivery answered 2xx counts: one refused by a response rule or by your app (--forward-mode wait) is waited past, since its provider retries it; the timeout message counts them',
     )
     .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
-    .addOption(new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)').default(DEFAULTS.waitTimeoutMs, '10m').argParser(duration))
+    .addOption(
+      new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)')
+        .default(DEFAULTS.waitTimeoutMs, '10m')
+        .argParser(duration),
+    )
     .option('--any', 'return on any delivery (a refused one too), not only a completed or failed one')
     .addOption(dirOption())
     .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')

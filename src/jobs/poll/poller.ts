@@ -91,13 +91,21 @@ export class Poller {
     const headers: [string, string][] = [['Host', url.host], ...request.headers];
     if (!given.has('user-agent')) headers.push(['User-Agent', `hook-catch/${VERSION}`]);
     if (!given.has('accept')) headers.push(['Accept', 'application/json, */*']);
-    const answer = await send({ url, method: 'GET', headers, body: Buffer.alloc(0), path: '', edited: false }, { timeoutMs: this.deps.timeoutMs, keepBytes: this.deps.maxBody });
+    const answer = await send(
+      { url, method: 'GET', headers, body: Buffer.alloc(0), path: '', edited: false },
+      { timeoutMs: this.deps.timeoutMs, keepBytes: this.deps.maxBody },
+    );
     watched.busy = false;
     if (this.closed || this.watched.get(jobId) !== watched) return;
     const count = (this.deps.registry.get(jobId)?.poll?.count ?? 0) + 1;
     if (!answer.ok) {
       watched.quiet++;
-      this.deps.registry.updatePoll(jobId, { count, lastPolledAt: new Date(at).toISOString(), lastHttpStatus: null, error: pollError(answer, url, this.deps.timeoutMs) });
+      this.deps.registry.updatePoll(jobId, {
+        count,
+        lastPolledAt: new Date(at).toISOString(),
+        lastHttpStatus: null,
+        error: pollError(answer, url, this.deps.timeoutMs),
+      });
       return this.schedule(jobId, this.backoff(watched));
     }
     const key = answerKey(answer);
@@ -108,7 +116,12 @@ export class Poller {
       await this.deps.keep(pollCapture(answer, { id: this.deps.nextId(), at, jobId, specUrl: watched.spec.url })).catch(() => undefined);
     } else watched.quiet++;
     const limited = answer.status === 429 ? (retryAfterMs(answer, this.deps.now()) ?? this.backoff(watched) * 2) : null;
-    const error = limited !== null ? `rate-limited (429): next poll in ${formatFlagDuration(limited)}, as the provider asked` : answer.status >= 400 ? `the status endpoint answered ${answer.status}` : null;
+    const error =
+      limited !== null
+        ? `rate-limited (429): next poll in ${formatFlagDuration(limited)}, as the provider asked`
+        : answer.status >= 400
+          ? `the status endpoint answered ${answer.status}`
+          : null;
     this.deps.registry.updatePoll(jobId, { count, lastPolledAt: new Date(at).toISOString(), lastHttpStatus: answer.status, error });
     const now = this.deps.registry.get(jobId);
     if (!now || finished(now)) return this.finish(jobId, now);

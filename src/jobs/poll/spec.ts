@@ -40,7 +40,8 @@ const VARIABLE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g;
 
 /** Checks a poll request; the spec to save and the secrets to keep in memory. */
 export function checkPoll(input: PollInput, jobId: string): { spec: PollSpec; secrets: PollSecrets } {
-  if (typeof input?.url !== 'string') throw new HookCatchError('poll needs a url: the provider\'s status endpoint, such as https://api.example.com/jobs/{jobId}.');
+  if (typeof input?.url !== 'string')
+    throw new HookCatchError("poll needs a url: the provider's status endpoint, such as https://api.example.com/jobs/{jobId}.");
   const url = input.url.replaceAll('{jobId}', encodeURIComponent(jobId));
   let parsed: URL;
   try {
@@ -84,14 +85,24 @@ export function variablesOf(spec: PollSpec): string[] {
  * The URL and headers to send, variables and secret literals filled in; or the reason they cannot
  * be (a variable set nowhere, a literal secret lost with a restart), in plain words.
  */
-export function expandPoll(spec: PollSpec, secrets: PollSecrets | undefined, env: NodeJS.ProcessEnv = process.env): { url: string; headers: [string, string][] } | { problem: string } {
+export function expandPoll(
+  spec: PollSpec,
+  secrets: PollSecrets | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; headers: [string, string][] } | { problem: string } {
   const missing = variablesOf(spec).filter((name) => secrets?.env[name] === undefined && env[name] === undefined);
-  if (missing.length) return { problem: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set where hook-catch start runs (nor given with the registration): register the job again (hook-catch expect … --poll) from a shell that has ${missing.length === 1 ? 'it' : 'them'}` };
+  if (missing.length)
+    return {
+      problem: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set where hook-catch start runs (nor given with the registration): register the job again (hook-catch expect … --poll) from a shell that has ${missing.length === 1 ? 'it' : 'them'}`,
+    };
   const fill = (text: string) => text.replace(VARIABLE, (_, name: string) => secrets?.env[name] ?? env[name] ?? '');
   const headers: [string, string][] = [];
   for (const [name, value] of spec.headers) {
     const literal = value === null ? secrets?.literals[name.toLowerCase()] : undefined;
-    if (value === null && literal === undefined) return { problem: `the ${name} header was given as a literal secret, which is not kept across restarts: register the job again, or give it as '${name}: $NAME'` };
+    if (value === null && literal === undefined)
+      return {
+        problem: `the ${name} header was given as a literal secret, which is not kept across restarts: register the job again, or give it as '${name}: $NAME'`,
+      };
     headers.push([name, value === null ? literal! : fill(value)]);
   }
   return { url: fill(spec.url), headers };
