@@ -1,6 +1,7 @@
 // The inspector page compiles the wire contract as it is, never a hand copy: src/wire/ and the files
 // of src/capture/ it is made of are copied into web/src/generated/ (not in git) before the page is
 // compiled, by `npm run build` and by the command's own build in a clone (build-from-source.js).
+// So is the code the page runs as the server does (SHARED): counting a job's deliveries.
 // The page's tsconfig takes no node types, so a contract file that needed node would not compile there.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
@@ -23,7 +24,10 @@ export function copyWire(root = '.') {
   return files;
 }
 
-/** The contract's files (below src/): src/wire/*.ts and, followed through, every file they import. */
+/** Code the page runs as the server does, copied with the contract (below src/; it may import the contract and src/capture/). */
+export const SHARED = ['jobs/counts.ts'];
+
+/** The contract's files (below src/): src/wire/*.ts, SHARED and, followed through, every file they import. */
 export function wireFiles(src) {
   const found = new Set();
   const visit = (file) => {
@@ -35,13 +39,14 @@ export function wireFiles(src) {
     }
     for (const [, spec] of text.matchAll(/^(?:import|export)\b[^'"]*\bfrom '([^']+)'/gm)) {
       const target = spec.startsWith('.') ? posix.join(posix.dirname(file), spec).replace(/\.js$/, '.ts') : null;
-      if (target === null || !/^(wire|capture)\//.test(target)) {
+      if (target === null || !(/^(wire|capture)\//.test(target) || SHARED.includes(target))) {
         throw new Error(`src/${file} imports ${spec}: the page compiles the wire contract, so it may import only src/wire/ and src/capture/.`);
       }
       visit(target);
     }
   };
   for (const name of readdirSync(join(src, 'wire')).sort()) if (name.endsWith('.ts')) visit(`wire/${name}`);
+  for (const file of SHARED) visit(file);
   return [...found].sort();
 }
 

@@ -1,8 +1,9 @@
 import { hash } from 'node:crypto';
 import { createInterner } from '../interner.js';
 import type { CapturedRequest } from '../capture/capture.js';
-import { decodeId } from '../capture/ids.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
+
+export { arrivedAt, isAcknowledged, isRefused } from './counts.js';
 
 /** A delivery of `request`: attempt 1 until it is attached to its job. Deliveries are many, so each holds little. */
 export function makeDelivery(
@@ -24,26 +25,6 @@ export function makeDelivery(
     source,
     answered: request.response.status,
   };
-}
-
-/** A webhook whose sender was answered 2xx: a delivery the provider counts as done. */
-export function isAcknowledged(d: Delivery): boolean {
-  return d.source === 'webhook' && d.answered >= 200 && d.answered < 300;
-}
-
-/** A webhook answered non-2xx (by a response rule, or by the app in `--forward-mode wait`): the provider will usually retry it. */
-export function isRefused(d: Delivery): boolean {
-  return d.source === 'webhook' && !(d.answered >= 200 && d.answered < 300);
-}
-
-/**
- * When a delivery came into this store: its receivedAt, except for an import, which keeps the time
- * it was first received and arrived here when its id was given (ids are made from the arrival time).
- */
-export function arrivedAt(d: Delivery): string {
-  if (d.source !== 'import') return d.receivedAt;
-  const id = decodeId(d.requestId);
-  return id ? new Date(id.time).toISOString() : d.receivedAt;
 }
 
 /** After a delivery arrived out of order (claimed, or derived at start-up beside live ones): attempts counted again. */

@@ -1,41 +1,10 @@
-import { isRefused } from './delivery.js';
+import { deliveryCounts, type DeliveryCounts } from './counts.js';
+
+export { deliveryCounts, type DeliveryCounts } from './counts.js';
 import type { Job } from './types.js';
 import type { JobSummary } from '../wire/jobs.js';
 
 export type { JobSummary } from '../wire/jobs.js';
-
-/**
- * What a job's deliveries come to: the one place they are counted, for `jobs`, the API, `wait`,
- * `capture` and (mirrored in web/src/jobs.ts) the page. A delivery is a webhook the provider sent;
- * polled answers and imported fixtures are kept beside, never counted as deliveries.
- */
-export interface DeliveryCounts {
-  /** Webhooks the provider sent, acknowledged or refused. */
-  deliveries: number;
-  /** Of those, the ones answered non-2xx. */
-  refused: number;
-  /** The distinct statuses the refused ones were answered, ascending (`[500]`). */
-  refusedWith: number[];
-  /** Imported fixtures matched to the job. */
-  imported: number;
-}
-
-export function deliveryCounts(job: Job): DeliveryCounts {
-  let deliveries = 0;
-  let refused = 0;
-  let imported = 0;
-  const statuses = new Set<number>();
-  for (const d of job.deliveries) {
-    if (d.source === 'import') imported++;
-    if (d.source !== 'webhook') continue;
-    deliveries++;
-    if (isRefused(d)) {
-      refused++;
-      statuses.add(d.answered);
-    }
-  }
-  return { deliveries, refused, refusedWith: [...statuses].sort((a, b) => a - b), imported };
-}
 
 /** `3 deliveries`, `1 delivery`, `no delivery`. */
 export function deliveryWords(n: number): string {

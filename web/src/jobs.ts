@@ -1,5 +1,10 @@
 import { getJson } from './api.js';
+import { decodeId } from './generated/capture/ids.js';
+import { isRefused } from './generated/jobs/counts.js';
 import type { Delivery, Job, JobList, JobMatch, JobMessage, JobSummary, ListedRequest } from './types.js';
+
+// Counted as the server counts them: the same code, copied by the build from src/jobs/counts.ts.
+export { arrivedAt, deliveryCounts, isRefused } from './generated/jobs/counts.js';
 
 /**
  * Every job the page knows, with its deliveries and history: loaded from the API, then kept
@@ -58,7 +63,8 @@ export class JobsModel {
     if (!match) return;
     if (this.pending) this.pending.push(() => this.delivered(request));
     // An import is dated by its arrival here, as the server dates what it changes.
-    const at = request.imported ? idTime(request.id) : request.receivedAt;
+    const arrived = request.imported ? decodeId(request.id) : null;
+    const at = arrived ? new Date(arrived.time).toISOString() : request.receivedAt;
     let job = this.jobs.get(match.jobId);
     if (!job) {
       job = {
@@ -149,42 +155,6 @@ export class JobsModel {
 export function graceEnd(job: Job): string | null {
   const poll = job.poll;
   return poll?.doneAt ? new Date(Date.parse(poll.doneAt) + poll.graceMs).toISOString() : null;
-}
-
-/**
- * What a job's deliveries come to, counted as the server counts them (src/jobs/summary.ts): a
- * delivery is a webhook the provider sent; polled answers and imports are not deliveries.
- */
-export function deliveryCounts(job: Job): { deliveries: number; refused: number; refusedWith: number[]; imported: number } {
-  let deliveries = 0;
-  let refused = 0;
-  let imported = 0;
-  const statuses = new Set<number>();
-  for (const d of job.deliveries) {
-    if (d.source === 'import') imported++;
-    if (d.source !== 'webhook') continue;
-    deliveries++;
-    if (isRefused(d)) {
-      refused++;
-      statuses.add(d.answered);
-    }
-  }
-  return { deliveries, refused, refusedWith: [...statuses].sort((a, b) => a - b), imported };
-}
-
-/** A webhook its sender was answered non-2xx (by a response rule, or by the app a forward waited for). */
-export function isRefused(d: Delivery): boolean {
-  return d.source === 'webhook' && !(d.answered >= 200 && d.answered < 300);
-}
-
-/** When a delivery came into this store: an import keeps its first time, and arrived when its id (made from the time) was given. */
-export function arrivedAt(d: Delivery): string {
-  return d.source === 'import' ? idTime(d.requestId) : d.receivedAt;
-}
-
-/** The time a request id was given (its first nine characters, base 36 milliseconds: src/capture/ids.ts). */
-function idTime(id: string): string {
-  return new Date(parseInt(id.slice(0, 9), 36)).toISOString();
 }
 
 function matchOf(job: Job, d: Delivery): JobMatch {
