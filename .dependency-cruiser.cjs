@@ -20,7 +20,9 @@ const FLOORS = [
   ['forward'],
   ['deliver'],
   ['receiver'], // the receiving server: capture, answer, rules, forward in wait mode
+  ['provider'], // the provider port: a reverse proxy to the provider that records each call (--provider)
   ['fixtures'], // fixture and HAR files, import and export
+  ['scenario'], // scenario@1 files: one async job, recorded (export --scenario)
   ['tunnel'], // the public URL
   ['terminal'], // the lines a user reads
   ['events', 'route'], // what a running hook-catch announces; the route every stored request takes
@@ -28,6 +30,7 @@ const FLOORS = [
   ['options'], // start()'s options, resolved and checked
   ['servers', 'teardown'],
   ['test-kit'],
+  ['mock'], // the provider double: plays scenarios back offline (hook-catch mock, mockProvider)
   ['start'], // the only module that knows all the parts
   ['cli'],
   ['index'], // the library's entry

@@ -3,7 +3,7 @@ import type { CaptureMarks, EncodedBody, RequestFields, RequestSummary } from '.
 import { encodeBody } from './encoded-body.js';
 
 // The JSON shapes of a capture are in shapes.ts (the page compiles them); here what holds its bytes.
-export type { CaptureMarks, PollInfo, Refusal, RequestFields, RequestSummary } from './shapes.js';
+export type { CaptureMarks, OutboundInfo, PollInfo, ProviderAnswer, Refusal, RequestFields, RequestSummary } from './shapes.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest extends RequestFields {
@@ -78,6 +78,7 @@ export function marksOf(request: CaptureMarks): CaptureMarks {
   if (request.forwardOwed) marks.forwardOwed = true;
   if (request.signature) marks.signature = request.signature;
   if (request.poll) marks.poll = request.poll;
+  if (request.outbound) marks.outbound = request.outbound;
   if (request.imported) marks.imported = true;
   return marks;
 }

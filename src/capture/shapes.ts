@@ -48,6 +48,12 @@ export interface CaptureMarks {
    * like a capture: then `headers` and `body` are the provider's answer and `response.status` its status.
    */
   poll?: PollInfo;
+  /**
+   * Set on a call the user's app made to its provider through hook-catch's provider port
+   * (`--provider`): then the capture is the app's request as it was sent on, `response.status` what
+   * the app got, and `answer` (on the full record) the provider's answer.
+   */
+  outbound?: OutboundInfo;
 }
 
 /** A capture without its body: every field the store keeps and the API sends (`CapturedRequest` adds the bytes). */
@@ -77,6 +83,52 @@ export interface RequestFields extends CaptureMarks {
    * `relayed`: the sender got the user's app's answer instead (`--forward` in wait mode).
    */
   response: { status: number; rule?: string; relayed?: true };
+  /** On a call through the provider port (`outbound`): the provider's answer, when there was one. */
+  answer?: ProviderAnswer;
+}
+
+/** What a call through the provider port was, and what came of it (see `CaptureMarks.outbound`). */
+export interface OutboundInfo {
+  /** The provider's base URL the call went to (`--provider`). */
+  provider: string;
+  /** `submit`: its answer named a job id; `poll`: it named a known job (path or query); `call`: anything else. */
+  role: 'submit' | 'poll' | 'call';
+  /** The job it submitted or polled. */
+  jobId?: string;
+  /** Where the job id was found in the answer (`body.jobId`), for a submit. */
+  idAt?: string;
+  /** The webhook URL the app gave the provider in a submit, as the app gave it. */
+  webhookUrl?: string;
+  /** Where that URL was (`query.webhook`, `body.webhook.url`). */
+  webhookUrlAt?: string;
+  /** With `--rewrite-webhook-url`: the URL the provider was given instead (hook-catch's public URL). */
+  rewrittenTo?: string;
+  /** From the start of the request to the end of the provider's answer. */
+  latencyMs: number;
+  /** Why the provider gave no answer (then the app got a 502 from hook-catch). */
+  error?: string;
+  /** The sha-256 (hex) of the request body, when its bytes were too large to keep (`bodyDiscarded`). */
+  bodySha256?: string;
+  /** For a multipart body not kept: its parts' names and sizes. */
+  parts?: BodyPart[];
+}
+
+/** One part of a multipart body, as a scenario keeps a large upload. */
+export interface BodyPart {
+  name: string | null;
+  filename?: string;
+  contentType?: string;
+  size: number;
+}
+
+/** The provider's answer to a call through the provider port, as the store keeps it (its body at most --max-body). */
+export interface ProviderAnswer extends EncodedBody {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  /** The whole answer's size; `truncated` when only its start is kept. */
+  bodySize: number;
+  truncated: boolean;
 }
 
 /** Which job's status endpoint was polled, where (variables left as `$NAME`), and how long it took. */

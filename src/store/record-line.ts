@@ -3,6 +3,7 @@ import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type Po
 import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
+import type { OutboundInfo, ProviderAnswer } from '../capture/shapes.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
@@ -52,9 +53,12 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     forwardOwed: request.forwardOwed,
     signature: request.signature,
     poll: request.poll,
+    outbound: request.outbound,
     httpVersion: request.httpVersion,
     query: request.query,
     headers: request.headers,
+    // A provider's answer (outbound calls) after the headers: start-up does not read it either.
+    answer: request.answer,
   };
   const { body } = request;
   if (body.length > 0 && isKnownJson(body) && body.indexOf(0x0a) === -1 && body.indexOf(0x0d) === -1) {
@@ -217,7 +221,23 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     ...flagsOf(v),
     ...signatureOf(v.signature),
     ...pollOf(v.poll),
+    ...outboundOf(v.outbound),
+    ...answerOf(v.answer),
   };
+}
+
+/** What a call through the provider port was; lines of received requests have none. */
+function outboundOf(value: unknown): { outbound?: OutboundInfo } {
+  const v = value as Partial<OutboundInfo> | null | undefined;
+  if (typeof v?.provider !== 'string' || (v.role !== 'submit' && v.role !== 'poll' && v.role !== 'call')) return {};
+  return { outbound: { ...(v as OutboundInfo), latencyMs: Number(v.latencyMs) || 0 } };
+}
+
+/** A provider's answer as stored with its call. */
+function answerOf(value: unknown): { answer?: ProviderAnswer } {
+  const v = value as Partial<ProviderAnswer> | null | undefined;
+  if (typeof v?.status !== 'number' || !Array.isArray(v.headers) || typeof v.body !== 'string' || !isEncoding(v.bodyEncoding)) return {};
+  return { answer: v as ProviderAnswer };
 }
 
 /** The yes-or-no marks a line holds (MARK_FLAGS): only `true` counts. */
