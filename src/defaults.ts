@@ -44,4 +44,12 @@ export const DEFAULTS = {
   pollGraceMs: 2 * 60_000,
   /** Requests per page: `hook-catch list --limit`, `GET /api/requests?limit=`. */
   pageSize: 50,
+  /** `start --provider`: the provider port, where the app sends its calls to the provider. */
+  providerPort: 8081,
+  /** How long the provider port waits for the provider's answer before it answers the app 504: 2 minutes (an upload's submit can be slow). */
+  providerTimeoutMs: 120_000,
+  /** `hook-catch mock --port`: where the provider double serves the recorded API. */
+  mockPort: 8082,
+  /** `mock --retries`/`--backoff` when a scenario recorded no retries: seed 003's schedule, 2, 4, 8 and 16 minutes after each failure. */
+  mockBackoffMs: [120_000, 240_000, 480_000, 960_000],
 } as const;
