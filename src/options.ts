@@ -118,6 +118,22 @@ export interface HookCatchOptions {
   /** Accept a self-signed TLS certificate from an https forward target. Default `false`. */
   insecure?: boolean;
   /**
+   * The provider's base URL (`https://api.example.com`): opens the provider port, a reverse proxy
+   * the app uses as its API base URL. Each call goes to the provider as it came and is kept with its
+   * answer; a submit whose answer names a job id registers the job. Default none.
+   */
+  provider?: string;
+  /** The provider port (0 = any free port). Default `8081`. */
+  providerPort?: number;
+  /**
+   * Replace a webhook URL the app gives in a submit that names its own machine
+   * (`http://localhost:3000/hooks`) with hook-catch's public URL (or the receiver's, with no tunnel),
+   * and forward each of that job's webhooks to the app's own URL. Default `false`.
+   */
+  rewriteWebhookUrl?: boolean;
+  /** How long the provider port waits for the provider's answer (then the app gets 504). Default `120000` ms. */
+  providerTimeoutMs?: number;
+  /**
    * Response rules of this start: what the receiver answers instead of 200 (status, body, headers,
    * delay, fail-first, per path prefix). They replace the rules the previous start set; rules added
    * while running (API, page, `hook-catch rules add`) are kept in the store folder. Default none.
@@ -159,6 +175,10 @@ export interface ResolvedOptions extends PublicUrlOptions {
   forwardMode: ForwardMode;
   forwardTimeoutMs: number;
   insecure: boolean;
+  provider: URL | null;
+  providerPort: number;
+  rewriteWebhookUrl: boolean;
+  providerTimeoutMs: number;
   rules: RuleInput[];
   verify: VerifyRule[];
 }
@@ -207,9 +227,22 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     forwardMode: checkForwardMode(options.forwardMode ?? 'wait'),
     forwardTimeoutMs: checkCount(options.forwardTimeoutMs ?? DEFAULTS.sendTimeoutMs, 'forwardTimeoutMs', 1),
     insecure: options.insecure ?? false,
+    provider: options.provider ? parseTarget(options.provider, 'provider') : null,
+    providerPort: checkPort(options.providerPort ?? DEFAULTS.providerPort, 'providerPort'),
+    rewriteWebhookUrl: checkRewrite(options),
+    providerTimeoutMs: checkCount(options.providerTimeoutMs ?? DEFAULTS.providerTimeoutMs, 'providerTimeoutMs', 1),
     rules: (options.rules ?? []).map(checkRule),
     verify: (options.verify ?? []).map(checkVerify),
   };
+}
+
+function checkRewrite(options: HookCatchOptions): boolean {
+  if (options.rewriteWebhookUrl && !options.provider) {
+    throw new HookCatchError(
+      'rewriteWebhookUrl (--rewrite-webhook-url) rewrites submits made through the provider port: give provider (--provider <url>) too.',
+    );
+  }
+  return options.rewriteWebhookUrl ?? false;
 }
 
 function checkForwardMode(mode: string): ForwardMode {

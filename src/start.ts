@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { HookCatchError, StoreWriteError } from './errors.js';
 import { createEvents, type HookCatchEvents } from './events.js';
-import { Forwarder } from './forward/forward.js';
+import type { Forwarder } from './forward/forward.js';
+import { createProviderPort } from './provider/provider-port.js';
 import { openForwarding, type Forwarding } from './forward/forwarding.js';
 import { loopReason, type OwnAddresses } from './send/target.js';
 import type { ReplayRecord } from './capture/records.js';
@@ -50,6 +51,8 @@ export interface HookCatch extends TestKit {
   publicUrl: string | null;
   /** `<publicUrl>/webhook`, or null when local-only. */
   publicWebhookUrl: string | null;
+  /** `provider`: the provider port's base URL, the app's API base URL while recording; undefined without `provider`. */
+  providerUrl?: string;
   /** The tunnel as it is now: how it was opened, connected or not, why it failed. */
   tunnel: PublicState;
   receiverPort: number;
@@ -201,15 +204,19 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   const here: Whereabouts = { startedAt: new Date() };
   let captured = 0;
   const own = (): OwnAddresses => ({ ports: here.info ? [here.info.receiverPort, here.info.inspectorPort] : [], publicUrl: here.publicState?.url ?? null });
+  // --rewrite-webhook-url forwards a rewritten job's webhooks to the app's own URL, with or without --forward.
   const forwarding = await openForwarding(
-    options.forward && {
-      url: options.forward,
-      mode: options.forwardMode,
-      timeoutMs: options.forwardTimeoutMs,
-      maxAnswer: options.maxBody,
-      insecure: options.insecure,
-    },
+    options.forward || options.rewriteWebhookUrl
+      ? {
+          url: options.forward,
+          mode: options.forward ? options.forwardMode : 'ack',
+          timeoutMs: options.forwardTimeoutMs,
+          maxAnswer: options.maxBody,
+          insecure: options.insecure,
+        }
+      : null,
     {
+      targetOf: options.rewriteWebhookUrl ? (request) => jobs.forwardTargetOf(request) : undefined,
       store,
       dir: options.dir,
       jobOf: (id) => jobs.registry.matchOf(id)?.jobId ?? null,
@@ -248,12 +255,39 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   jobs.startPolling(createPoller(options, parts, route));
   const baseUrl = () => here.publicState?.url ?? here.info?.receiverUrl ?? 'http://localhost';
   const servers = createServers(options, parts, forwarding, route, { own, baseUrl, port }, status);
+  const provider = options.provider && openProvider(options, parts, route, () => here.publicState?.url ?? here.info?.receiverUrl ?? baseUrl());
+  if (provider) teardown.add(() => provider.upstream.close());
   servers.inspectorServer.on('upgrade', stream.upgrade);
   if (options.maxConnections !== null)
     new ConnectionCap(options.maxConnections, shedReporter(options.maxConnections, reporter.warning)).watch(servers.receiverServer);
-  teardown.add(() => servers.drain.close([servers.receiverServer, servers.inspectorServer], options.closeGraceMs));
+  if (provider) servers.drain.track(provider.server);
+  const closing = [servers.receiverServer, servers.inspectorServer, ...(provider ? [provider.server] : [])];
+  teardown.add(() => servers.drain.close(closing, options.closeGraceMs));
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
-  return listenAndPublish(options, parts, servers, here, reporter, teardown);
+  return listenAndPublish(options, parts, { ...servers, providerServer: provider?.server ?? null }, here, reporter, teardown);
+}
+
+/** `--provider`: the provider port, whose calls are stored and routed like every capture. */
+function openProvider(options: ResolvedOptions, parts: Parts, route: Route, base: () => string) {
+  return createProviderPort(
+    {
+      provider: options.provider!,
+      maxBody: options.maxBody,
+      maxHeaderSize: options.maxHeaderSize,
+      timeoutMs: options.providerTimeoutMs,
+      rewriteTo: options.rewriteWebhookUrl ? base : null,
+    },
+    {
+      keep: async (call) => {
+        await parts.store.append(call);
+        route(call, 0);
+      },
+      nextId: parts.nextId,
+      now: options.now,
+      knownJob: (id) => parts.jobs.registry.get(id) !== undefined,
+      rules: options.jobIdRules,
+    },
+  );
 }
 
 /** What `GET /api/status` and the stream's first message say: where, how long up, the store, forwarding, rules, --verify. */
@@ -301,7 +335,7 @@ function createServers(
   const receiver = createReceiver({
     append: (request) => {
       // Marked in the same line, so that a forward that never ended is found again after a crash.
-      if (forwarding && Forwarder.forwards(request)) request.forwardOwed = true;
+      if (forwarding?.owes(request)) request.forwardOwed = true;
       return store.append(request);
     },
     maxBody: options.maxBody,
@@ -351,13 +385,14 @@ function createServers(
 async function listenAndPublish(
   options: ResolvedOptions,
   parts: Parts,
-  servers: ReturnType<typeof createServers>,
+  servers: ReturnType<typeof createServers> & { providerServer: Server | null },
   here: Whereabouts,
   reporter: Reporter,
   teardown: Teardown,
 ) {
   const receiverPort = await listen(servers.receiverServer, options.port, options.host, 'receiver', '--port');
   const inspectorPort = await listen(servers.inspectorServer, options.inspectorPort, options.inspectorHost, 'inspector', '--inspector-port');
+  const providerPort = servers.providerServer && (await listen(servers.providerServer, options.providerPort, options.host, 'provider port', '--provider-port'));
   const opened = await openPublicUrl(options, { host: options.host, port: receiverPort }, reporter.progress, (tunnelStatus) => {
     parts.events.emit('tunnel', tunnelStatus, here.publicState?.url ?? null);
   });
@@ -378,6 +413,7 @@ async function listenAndPublish(
     publicWebhookUrl: publicUrl && `${publicUrl}/webhook`,
     receiverPort,
     inspectorPort,
+    ...(providerPort !== null && { providerUrl: urlFor(options.host, providerPort), provider: options.provider!.href.replace(/\/$/, '') }),
   });
   const loop = options.forward && (await loopReason(options.forward, { ports: [receiverPort, inspectorPort], publicUrl }));
   if (loop) throw new HookCatchError(`--forward ${options.forward!.href}: ${loop}`);
@@ -390,6 +426,7 @@ async function listenAndPublish(
     stored: parts.store.count,
     maxRequests: options.maxRequests,
     forward: options.forward && { url: options.forward.href, mode: options.forwardMode },
+    rewriteWebhookUrl: options.rewriteWebhookUrl,
     rules: parts.rules.list(),
     verify: verifyList(parts.verifier.rules).map((rule) => rule.text),
   });

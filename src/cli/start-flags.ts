@@ -68,6 +68,19 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
     )
     .addOption(new Option('--forward-timeout <duration>', 'how long a forward waits for your app').default(DEFAULTS.sendTimeoutMs, '10s').argParser(duration))
     .option('--insecure', 'accept a self-signed TLS certificate from an https --forward target')
+    .optionsGroup('Your provider (record the whole job: point your app at the provider port):')
+    .option(
+      '--provider <url>',
+      "the provider's API base URL: opens the provider port, which sends your app's calls on and keeps each with its answer; a submit registers its job",
+      checkedBy((value, flag) => (parseTarget(value, flag), value), '--provider'),
+    )
+    .addOption(new Option('--provider-port <port>', 'where your app sends its API calls, 0 = any free port').default(DEFAULTS.providerPort).argParser(port))
+    .option('--rewrite-webhook-url', "give the provider hook-catch's URL in place of a local webhook URL in a submit, and forward that job's webhooks to it")
+    .addOption(
+      new Option('--provider-timeout <duration>', "how long the provider port waits for the provider's answer (then 504)")
+        .default(DEFAULTS.providerTimeoutMs, '2m')
+        .argParser(duration),
+    )
     .optionsGroup('What the receiver answers (a response rule; every request is still captured):');
   addRuleFlags(command, '');
   addVerifyFlags(command);
@@ -158,6 +171,10 @@ export function toOptions(flags: OptionValues): HookCatchOptions {
     forwardMode: flags.forwardMode,
     forwardTimeoutMs: flags.forwardTimeout,
     insecure: flags.insecure,
+    provider: flags.provider,
+    providerPort: flags.providerPort,
+    rewriteWebhookUrl: flags.rewriteWebhookUrl,
+    providerTimeoutMs: flags.providerTimeout,
     rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
     verify: verifyFromFlags(flags),
   };

@@ -12,7 +12,8 @@ import type { ForwardInfo, SendResult } from '../capture/records.js';
 export type ForwardMode = 'wait' | 'ack';
 
 export interface ForwarderOptions {
-  url: URL;
+  /** `--forward`: where every capture goes; null when only some jobs' webhooks are forwarded (`targetOf`). */
+  url: URL | null;
   mode: ForwardMode;
   timeoutMs: number;
   /** The largest answer passed back to a sender (the receiver's --max-body). */
@@ -31,6 +32,8 @@ export interface ForwarderDeps {
   jobOf: (id: string) => string | null;
   /** The number of captures waiting or being forwarded changed. */
   onQueue?: () => void;
+  /** Where a capture goes instead of `url` (a job's own webhook URL, `--rewrite-webhook-url`); null: to `url`. */
+  targetOf?: (request: CapturedRequest) => URL | null;
 }
 
 /** What the sender of a forwarded capture is answered. */
@@ -56,15 +59,13 @@ const WAITING_BYTES = 64 * 1024 * 1024;
  * ended when hook-catch stopped is made after the next start (`resume`): at least once.
  */
 export class Forwarder {
-  private readonly agent: HttpAgent;
+  private readonly agents: { http?: HttpAgent; https?: HttpsAgent } = {};
   private readonly queue: ForwardQueue;
 
   constructor(
     readonly options: ForwarderOptions,
     private readonly deps: ForwarderDeps,
   ) {
-    const agentOptions = { keepAlive: true, maxSockets: 64 };
-    this.agent = options.url.protocol === 'https:' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: !options.insecure }) : new HttpAgent(agentOptions);
     this.queue = new ForwardQueue(
       { concurrency: CONCURRENCY, memoryBytes: WAITING_BYTES, maxWaiting: MAX_WAITING },
       {
@@ -79,7 +80,12 @@ export class Forwarder {
 
   /** Whether a capture is forwarded: not one refused, cut off, imported, or polled (those are not webhooks to pass on). */
   static forwards(request: CapturedRequest): boolean {
-    return !request.refusal && !request.bodyDiscarded && !request.imported && !request.poll;
+    return !request.refusal && !request.bodyDiscarded && !request.imported && !request.poll && !request.outbound;
+  }
+
+  /** Where a capture would be forwarded; null when it is not (not a webhook to pass on, or no target for it). */
+  targetOf(request: CapturedRequest): URL | null {
+    return Forwarder.forwards(request) ? (this.deps.targetOf?.(request) ?? this.options.url) : null;
   }
 
   /** Captures waiting for their forward, and being forwarded now (in the background). */
@@ -111,7 +117,8 @@ export class Forwarder {
   /** Stops forwarding; what waits is not sent now (it stays owed in the store: the next start sends it). Idempotent. */
   close(): void {
     this.queue.close();
-    this.agent.destroy();
+    this.agents.http?.destroy();
+    this.agents.https?.destroy();
   }
 
   /** Keeps why a capture is not forwarded (with the status its sender got, read back when only its id waited). */
@@ -134,8 +141,22 @@ export class Forwarder {
   }
 
   private send(request: CapturedRequest): Promise<SendResult> {
-    const out = outgoing(request, this.options.url);
-    return send(out, { timeoutMs: this.options.timeoutMs, timeoutFlag: '--forward-timeout', keepBytes: this.options.maxAnswer + 1, agent: this.agent });
+    const target = this.deps.targetOf?.(request) ?? this.options.url;
+    if (!target) return Promise.resolve({ ok: false, failure: 'other', error: 'no forward target: its job has no webhook URL of its own', latencyMs: 0 });
+    const out = outgoing(request, target);
+    return send(out, {
+      timeoutMs: this.options.timeoutMs,
+      timeoutFlag: '--forward-timeout',
+      keepBytes: this.options.maxAnswer + 1,
+      agent: this.agentFor(target),
+    });
+  }
+
+  /** Keep-alive connections per scheme: the targets of a job's own webhook URL may be http or https. */
+  private agentFor(url: URL): HttpAgent {
+    const options = { keepAlive: true, maxSockets: 64 };
+    if (url.protocol === 'https:') return (this.agents.https ??= new HttpsAgent({ ...options, rejectUnauthorized: !this.options.insecure }));
+    return (this.agents.http ??= new HttpAgent(options));
   }
 }
 

@@ -20,11 +20,15 @@ export interface ForwardingDeps {
   /** The public URL, for the warning a forward target may earn (forward-warning.ts). */
   publicUrl: () => string | null;
   say: { notice(line: string): void; warning(line: string): void };
+  /** `--rewrite-webhook-url`: a job's own webhook URL, where its webhooks go (null: to `--forward`, if any). */
+  targetOf?: (request: CapturedRequest) => URL | null;
 }
 
 /** `--forward` for a running hook-catch: the forwarder, and the two places a capture meets it. */
 export interface Forwarding {
   forwarder: Forwarder;
+  /** Whether a capture is to be forwarded (marked `forwardOwed` as it is stored). */
+  owes: (request: CapturedRequest) => boolean;
   /** The receiver's relay in wait mode: the sender gets the app's answer. */
   relay: (request: CapturedRequest) => ReturnType<Forwarder['relay']>;
   /** The route's forward step: a capture answered some other way (ack mode, a response rule) is forwarded in the background. */
@@ -43,9 +47,11 @@ export async function openForwarding(options: ForwarderOptions | null, deps: For
     throw new HookCatchError(`Cannot start on ${deps.dir}: ${storeProblem(error, deps.dir)}.`);
   });
   if (!forwarder) return null;
-  const warn = forwardWarner(forwarder.options.url, deps.publicUrl, deps.say.warning);
+  const url = forwarder.options.url;
+  const warn = url ? forwardWarner(url, deps.publicUrl, deps.say.warning) : () => undefined;
   return {
     forwarder,
+    owes: (request) => forwarder.targetOf(request) !== null,
     relay: (request) => (warn(request), forwarder.relay(request)),
     background: (request) => {
       if (!request.forward && request.forwardOwed) {
@@ -64,6 +70,7 @@ function createForwarder(options: ForwarderOptions, deps: ForwardingDeps): Forwa
     load: (ids) => deps.store.getMany(ids),
     jobOf: deps.jobOf,
     onQueue: () => deps.onQueue(forwarder.queued),
+    targetOf: deps.targetOf,
   });
   return forwarder;
 }

@@ -12,10 +12,12 @@ export function makeDelivery(
   status: PayloadStatus,
   statusWord: string | null,
   source: Delivery['source'] = 'webhook',
+  /** The stored request, when `request` is a view of it (a call's answer): its id, time and what the app got. */
+  stored: CapturedRequest = request,
 ): Delivery {
   return {
-    requestId: request.id,
-    receivedAt: request.receivedAt,
+    requestId: stored.id,
+    receivedAt: stored.receivedAt,
     matchedBy: shared(matchedBy),
     status,
     statusWord: statusWord === null ? null : shared(statusWord),
@@ -23,7 +25,7 @@ export function makeDelivery(
     duplicate: false,
     bodyHash: bodyHash(request.body),
     source,
-    answered: request.response.status,
+    answered: stored.response.status,
   };
 }
 

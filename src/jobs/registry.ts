@@ -6,6 +6,7 @@ import { ClaimableDeliveries } from './claimable.js';
 import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } from './delivery.js';
 import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
+import { answerView, callStatus, submitOf } from './calls.js';
 
 export interface RegistryOptions {
   rules: JobIdRule[];
@@ -61,6 +62,7 @@ export class JobRegistry {
   /** Attaches a stored request to its job; null when it names none (or only ids no job has yet). */
   record(request: CapturedRequest): Job | null {
     if (request.poll) return this.recordPoll(request);
+    if (request.outbound) return this.recordCall(request);
     const { candidates, status, statusWord } = extract(request, this.options.rules, this.isRegistered);
     if (candidates.length === 0) return null;
     const chosen = this.choose(candidates);
@@ -102,6 +104,40 @@ export class JobRegistry {
     return job;
   }
 
+  /**
+   * A call the app made through the provider port: a submit registers its job (claiming the
+   * webhooks that named it first, as `expect` does); a status call is kept under its job like a
+   * polled answer, with what the provider said. Other calls name no job.
+   */
+  private recordCall(request: CapturedRequest): Job | null {
+    const { role, jobId } = request.outbound!;
+    if (!jobId || role === 'call') return null;
+    if (role === 'poll') {
+      const job = this.jobs.get(jobId);
+      if (!job) return null;
+      const { status, statusWord } = callStatus(request, this.options.rules);
+      this.jobOfRequest.set(request.id, job.id);
+      this.attach(job, makeDelivery(answerView(request), 'provider port', status ?? 'in_progress', statusWord, 'poll', request));
+      return job;
+    }
+    const at = request.receivedAt;
+    const job = this.jobs.get(jobId) ?? this.create(jobId, 'submit', at);
+    if (job.source === 'webhook') job.source = 'submit';
+    if (job.source === 'submit') {
+      job.registeredAt = at;
+      job.expiresAt = new Date(Date.parse(at) + this.options.ttlMs).toISOString();
+    }
+    job.submit = submitOf(request);
+    this.emit({ type: 'registered', job });
+    for (const { delivery, matchedBy } of this.claimable.of(jobId)) this.claim(job, delivery, matchedBy);
+    this.jobOfRequest.set(request.id, job.id);
+    this.attach(job, makeDelivery(request, request.outbound!.idAt ?? 'answer', 'in_progress', null, 'submit'));
+    if (job.status === 'expired' || job.status === 'imported') this.setStatus(job, 'pending', at);
+    this.refreshStatus(job, at);
+    this.expiry.consider(job);
+    return job;
+  }
+
   /** Changes what a job shows of its polling (the poller's count, errors, next time) and tells listeners. */
   updatePoll(id: string, change: Partial<JobPoll>): void {
     const job = this.jobs.get(id);
@@ -115,11 +151,11 @@ export class JobRegistry {
     return this.choose(extract(request, this.options.rules, this.isRegistered).candidates)?.id ?? null;
   }
 
-  private readonly isRegistered = (id: string): boolean => this.jobs.get(id)?.source === 'expect';
+  private readonly isRegistered = (id: string): boolean => registered(this.jobs.get(id));
 
   /** A registered job first, then a job seen before, then the first id that is not a bare `id`. */
   private choose(candidates: Candidate[]): Candidate | undefined {
-    return candidates.find((c) => this.jobs.get(c.id)?.source === 'expect') ?? candidates.find((c) => this.jobs.has(c.id)) ?? candidates.find((c) => !c.weak);
+    return candidates.find((c) => registered(this.jobs.get(c.id))) ?? candidates.find((c) => this.jobs.has(c.id)) ?? candidates.find((c) => !c.weak);
   }
 
   /** Registers a job (`hook-catch expect`). Deliveries that came first, under this id, are claimed now. */
@@ -162,7 +198,7 @@ export class JobRegistry {
     return {
       jobId: job.id,
       jobStatus: job.status,
-      expected: job.source === 'expect',
+      expected: registered(job),
       matchedBy,
       attempt,
       duplicate,
@@ -183,7 +219,7 @@ export class JobRegistry {
     const holder = this.jobOfRequest.get(delivery.requestId);
     if (holder === job.id) return;
     const donor = holder ? this.jobs.get(holder) : undefined;
-    if (donor?.source === 'expect') return; // already with a job someone registered
+    if (registered(donor)) return; // already with a job someone registered
     if (donor) this.detach(donor, delivery);
     delivery.matchedBy = `${matchedBy} (claimed on registration)`;
     this.attach(job, delivery);
@@ -285,7 +321,7 @@ export class JobRegistry {
 
   private remember(delivery: Delivery, candidates: Candidate[], jobId: string | null): void {
     if (jobId) this.jobOfRequest.set(delivery.requestId, jobId);
-    if (jobId && this.jobs.get(jobId)?.source === 'expect') return; // a registered job's delivery is never claimed away
+    if (jobId && registered(this.jobs.get(jobId))) return; // a registered job's delivery is never claimed away
     this.claimable.add(delivery, candidates, jobId);
   }
 
@@ -308,6 +344,11 @@ export class JobRegistry {
     if (this.silent) return;
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** A job someone or something registered (`expect`, or a submit through the provider port): not one only webhooks named. */
+function registered(job: Job | undefined): boolean {
+  return job !== undefined && job.source !== 'webhook';
 }
 
 /** When something last came into this store for the job (deliveries are in arrival order; an import's own time is older). */

@@ -55,6 +55,11 @@ export interface Jobs {
   /** Waits for a job that is known already; null when there is none by that id. */
   waitForKnown(id: string, options: WaitOptions): Promise<WaitResult | null>;
   onChange(listener: (event: JobEvent) => void): () => void;
+  /**
+   * `--rewrite-webhook-url`: where a webhook goes when its job's submit was rewritten: the app's own
+   * webhook URL (its origin: the webhook's path and query are the app's, kept in the rewrite). Null otherwise.
+   */
+  forwardTargetOf(request: CapturedRequest): URL | null;
   /** Polls the jobs registered with `poll` (those saved from before too, once derived) with this poller. */
   startPolling(poller: Poller): void;
   close(): Promise<void>;
@@ -102,6 +107,11 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
       return registry.get(id) ? copy(await waitForJob(registry, id, opts)) : null;
     },
     onChange: (listener) => registry.onChange(listener),
+    forwardTargetOf: (request) => {
+      const jobId = registry.matchOf(request.id)?.jobId ?? registry.jobIdOf(request);
+      const submit = jobId === null ? undefined : registry.get(jobId)?.submit;
+      return submit?.rewrittenTo && submit.webhookUrl ? new URL(new URL(submit.webhookUrl).origin) : null;
+    },
     startPolling: (given) => {
       poller = given;
       void ready.then(() => {

@@ -1,7 +1,7 @@
 import type { Delivery, Job, JobStatus } from '../wire/jobs.js';
 
 // A job's shapes are the wire contract's (src/wire/jobs.ts), declared there once: the API and the page send and read them as they are.
-export type { Delivery, Job, JobMatch, JobPoll, JobStatus, PayloadStatus, ProviderStatus, StatusChange } from '../wire/jobs.js';
+export type { Delivery, Job, JobMatch, JobPoll, JobStatus, JobSubmit, PayloadStatus, ProviderStatus, StatusChange } from '../wire/jobs.js';
 
 /** Every status, in the order a job can reach them (for `jobs --status` and `GET /api/jobs?status=`). */
 export const JOB_STATUSES: JobStatus[] = ['pending', 'in_progress', 'completed', 'failed', 'expired', 'webhook_lost', 'refused', 'imported'];

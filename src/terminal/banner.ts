@@ -18,6 +18,10 @@ export interface ReadyInfo {
   pid: number;
   /** `--forward`: where every capture goes, and whether its sender waits for the answer. */
   forward: { url: string; mode: 'wait' | 'ack' } | null;
+  /** `--provider`: the provider port (the app's API base URL) and the provider it sends calls on to. */
+  providerUrl?: string;
+  provider?: string;
+  rewriteWebhookUrl?: boolean;
   /** The response rules in force. */
   rules: ResponseRule[];
   /** `--verify`, in words (schemes and paths, never a secret). */
@@ -43,6 +47,12 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
             c.green(info.forward.url),
             info.forward.mode === 'wait' ? "senders get your app's answer" : 'senders get 200 at once (--forward-mode ack)',
           ),
+        ]
+      : []),
+    ...(info.providerUrl
+      ? [
+          row('Provider', `${c.green(info.providerUrl)} ${c.dim('→')} ${info.provider}`, "your app's API base URL: each call is kept with its answer"),
+          ...(info.rewriteWebhookUrl ? [row('', c.magenta("local webhook URLs in submits are rewritten to hook-catch's; their webhooks forwarded back"))] : []),
         ]
       : []),
     ...info.rules.map((rule, i) => row(i === 0 ? 'Rules' : '', c.magenta(describeRule(rule)), i === 0 ? 'hook-catch rules lists and removes them' : '')),

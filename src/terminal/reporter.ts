@@ -84,6 +84,9 @@ function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, s
     request: (request, _latency, match) => {
       tellHealth(health.stored());
       if (pretty) out(requestLine(summarize(request), c) + jobNote(match, c) + shapedNote(request.response.rule, c));
+      // A provider that cannot be reached is said even with --quiet: the app got a 502 it did not expect.
+      else if (request.outbound?.error)
+        err(e.yellow(`hook-catch: warning: ${request.method} ${request.url}: the provider gave no answer: ${request.outbound.error}`));
     },
     forwarded: pretty ? (id, note) => out(forwardLine(id, note, c)) : nothing,
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),

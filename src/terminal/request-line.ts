@@ -20,6 +20,7 @@ const METHOD_COLORS: Record<string, 'green' | 'blue' | 'yellow' | 'red' | 'magen
  * refused: `12:04:06  FOO     /webhook  501  34 B  -  k2m9xq  refused: unknown HTTP method FOO`
  */
 export function requestLine(request: RequestSummary, c: ChalkInstance, withDate = false): string {
+  if (request.outbound) return callLine(request, c, withDate);
   const time = formatTime(request.receivedAt, withDate);
   const method = request.poll ? c.cyan('POLLED ') : c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
   const status = request.status;
@@ -33,6 +34,25 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   // Its time is when it was first received, elsewhere: the mark says why it is out of time order.
   const imported = request.imported ? `  ${c.cyan('imported')}` : '';
   return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${signature}${forward}${refused}`;
+}
+
+/**
+ * A call the app made to its provider through the provider port:
+ * `12:04:05  → POST  /ai/v1/transcribe?webhook=…  200  41 ms  7hz2kq  submitted job a919…`, or
+ * `12:04:06  → POST  /v1/tasks  502  k2m9xq  provider unreachable: api.example.com refused the connection`.
+ */
+function callLine(request: RequestSummary, c: ChalkInstance, withDate: boolean): string {
+  const call = request.outbound!;
+  const time = formatTime(request.receivedAt, withDate);
+  const method = c.cyan(`→ ${request.method}`.padEnd(8));
+  const status = request.status;
+  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
+  const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
+  const head = `${c.dim(time)}  ${method}${url}  ${statusText}  ${c.dim(`${Math.round(call.latencyMs)} ms`)}  ${c.dim(shortId(request.id))}`;
+  if (call.error) return `${head}  ${c.red(`provider unreachable: ${call.error}`)}`;
+  const upload = request.bodyDiscarded ? `  ${c.dim(`${formatBytes(request.bodySize)} sent on, kept as its hash`)}` : '';
+  const rewritten = call.rewrittenTo ? `  ${c.magenta(`webhook URL → ${call.rewrittenTo}`)}` : '';
+  return `${head}${upload}${rewritten}`;
 }
 
 /** `✓ stripe`, `✗ github: signature header missing (X-Hub-Signature-256)`, `? unchecked`: the `--verify` verdict. */
@@ -66,6 +86,7 @@ export function shapedNote(rule: string | undefined, c: ChalkInstance): string {
 export function jobNote(match: JobMatch | null, c: ChalkInstance): string {
   if (!match) return '';
   const id = match.jobId.length > 24 ? `${match.jobId.slice(0, 23)}…` : match.jobId;
+  if (match.source === 'submit') return `  ${c.bold(`submitted job ${id}`)}${c.dim(` (${match.matchedBy})`)}`;
   if (match.source === 'poll') return `  ${c.bold(`job ${id}`)} ${c.cyan(`provider says ${match.statusWord ?? 'nothing we know'}`)}`;
   if (match.source === 'import') return `  ${c.bold(`job ${id}`)} ${c.cyan('imported (not a live delivery)')}`;
   const color = match.jobStatus === 'completed' ? c.green : match.jobStatus === 'failed' || match.jobStatus === 'refused' ? c.red : c.yellow;

@@ -35,9 +35,11 @@ export interface Delivery {
   /**
    * `webhook`: the provider sent it (a delivery); `poll`: hook-catch fetched it from the provider's
    * status endpoint; `import`: a fixture put in the store (`hook-catch import`), shown under its job
-   * but not a live delivery (it neither counts as an attempt nor moves the job's status).
+   * but not a live delivery (it neither counts as an attempt nor moves the job's status); `submit`:
+   * the app's call that submitted the job through the provider port (`--provider`). A `poll` is then
+   * also the app's own status call through that port.
    */
-  source: 'webhook' | 'poll' | 'import';
+  source: 'webhook' | 'poll' | 'import' | 'submit';
   /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. */
   answered: number;
 }
@@ -84,8 +86,11 @@ export interface StatusChange {
 export interface Job {
   id: string;
   label: string | null;
-  /** `expect`: registered by the user; `webhook`: seen in a webhook before (or without) registration. */
-  source: 'expect' | 'webhook';
+  /**
+   * `expect`: registered by the user; `submit`: registered by the app's submit through the provider
+   * port (`--provider`); `webhook`: seen in a webhook before (or without) registration.
+   */
+  source: 'expect' | 'webhook' | 'submit';
   registeredAt: string | null;
   firstSeenAt: string;
   /** When a job still waiting becomes `expired`. */
@@ -95,6 +100,21 @@ export interface Job {
   deliveries: Delivery[];
   /** Present when its status endpoint is polled (`expect --poll`). */
   poll?: JobPoll;
+  /** Present when the app submitted it through the provider port (`--provider`). */
+  submit?: JobSubmit;
+}
+
+/** How the app submitted a job through the provider port. */
+export interface JobSubmit {
+  /** The stored call (`hook-catch show <requestId>` shows the request and the provider's answer). */
+  requestId: string;
+  at: string;
+  /** The provider's base URL. */
+  provider: string;
+  /** The webhook URL the app gave the provider, as it gave it; null when it gave none. */
+  webhookUrl: string | null;
+  /** With `--rewrite-webhook-url`: the URL the provider was given instead; each of the job's webhooks is forwarded to `webhookUrl`. */
+  rewrittenTo: string | null;
 }
 
 /** A stored request's job, as lists and the terminal line show it. */

@@ -14,6 +14,9 @@ export interface InstanceInfo {
   publicWebhookUrl: string | null;
   receiverPort: number;
   inspectorPort: number;
+  /** `--provider`: the provider port's base URL (give it to the app as its API base URL), and the provider behind it. */
+  providerUrl?: string;
+  provider?: string;
 }
 
 /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */

@@ -29,11 +29,11 @@ const SECTION_LIMIT = 30;
 const SECTIONS: { key: string; title: string; holds: (job: Job) => boolean }[] = [
   { key: 'webhook_lost', title: 'Webhook lost', holds: (j) => j.status === 'webhook_lost' },
   { key: 'refused', title: 'Refused', holds: (j) => j.status === 'refused' },
-  { key: 'pending', title: 'Pending', holds: (j) => j.source === 'expect' && j.status === 'pending' },
-  { key: 'in_progress', title: 'In progress', holds: (j) => j.source === 'expect' && j.status === 'in_progress' },
-  { key: 'completed', title: 'Completed', holds: (j) => j.source === 'expect' && j.status === 'completed' },
-  { key: 'failed', title: 'Failed', holds: (j) => j.source === 'expect' && j.status === 'failed' },
-  { key: 'expired', title: 'Expired', holds: (j) => j.source === 'expect' && j.status === 'expired' },
+  { key: 'pending', title: 'Pending', holds: (j) => j.source !== 'webhook' && j.status === 'pending' },
+  { key: 'in_progress', title: 'In progress', holds: (j) => j.source !== 'webhook' && j.status === 'in_progress' },
+  { key: 'completed', title: 'Completed', holds: (j) => j.source !== 'webhook' && j.status === 'completed' },
+  { key: 'failed', title: 'Failed', holds: (j) => j.source !== 'webhook' && j.status === 'failed' },
+  { key: 'expired', title: 'Expired', holds: (j) => j.source !== 'webhook' && j.status === 'expired' },
   { key: 'unexpected', title: 'Not expected', holds: (j) => j.source === 'webhook' && j.status !== 'refused' && j.status !== 'imported' },
   { key: 'imported', title: 'Imported', holds: (j) => j.status === 'imported' },
 ];

@@ -161,7 +161,7 @@ function matchOf(job: Job, d: Delivery): JobMatch {
   return {
     jobId: job.id,
     jobStatus: job.status,
-    expected: job.source === 'expect',
+    expected: job.source !== 'webhook',
     matchedBy: d.matchedBy,
     attempt: d.attempt,
     duplicate: d.duplicate,
