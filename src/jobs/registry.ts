@@ -127,7 +127,8 @@ export class JobRegistry {
       job.registeredAt = at;
       job.expiresAt = new Date(Date.parse(at) + this.options.ttlMs).toISOString();
     }
-    job.submit = submitOf(request);
+    // A submit sent again (the same idempotency key, the same job) does not move the job's start.
+    job.submit ??= submitOf(request);
     this.emit({ type: 'registered', job });
     for (const { delivery, matchedBy } of this.claimable.of(jobId)) this.claim(job, delivery, matchedBy);
     this.jobOfRequest.set(request.id, job.id);

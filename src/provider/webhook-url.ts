@@ -55,8 +55,8 @@ export function rewrittenUrl(local: string, base: string): string {
   return `${base.replace(/\/+$/, '')}${app.pathname}${app.search}`;
 }
 
-/** The request target with one query parameter's value replaced (the rest byte for byte). */
-export function replaceInQuery(target: string, name: string, value: string): string {
+/** The request target with one query parameter's value replaced (the rest byte for byte); `raw`: the value as it is, not encoded. */
+export function replaceInQuery(target: string, name: string, value: string, raw = false): string {
   const q = target.indexOf('?');
   if (q === -1) return target;
   const pairs = target.slice(q + 1).split('&');
@@ -66,7 +66,7 @@ export function replaceInQuery(target: string, name: string, value: string): str
     const key = eq === -1 ? pair : pair.slice(0, eq);
     if (done || decode(key) !== name) return pair;
     done = true;
-    return `${key}=${encodeURIComponent(value)}`;
+    return `${key}=${raw ? value : encodeURIComponent(value)}`;
   });
   return `${target.slice(0, q)}?${out.join('&')}`;
 }

@@ -58,7 +58,7 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     query: request.query,
     headers: request.headers,
     // A provider's answer (outbound calls) after the headers: start-up does not read it either.
-    answer: request.answer,
+    answer: request.answer && storedAnswer(request.answer),
   };
   const { body } = request;
   if (body.length > 0 && isKnownJson(body) && body.indexOf(0x0a) === -1 && body.indexOf(0x0d) === -1) {
@@ -233,11 +233,20 @@ function outboundOf(value: unknown): { outbound?: OutboundInfo } {
   return { outbound: { ...(v as OutboundInfo), latencyMs: Number(v.latencyMs) || 0 } };
 }
 
-/** A provider's answer as stored with its call. */
+/**
+ * A provider's answer as its call's line holds it: its body under other names than the request's
+ * (`encoding`, `data`), so that the request's own `,"bodyEncoding":"` stays the only one in the line.
+ */
+function storedAnswer(answer: ProviderAnswer) {
+  const { body, bodyEncoding, ...head } = answer;
+  return { ...head, encoding: bodyEncoding, data: body };
+}
+
 function answerOf(value: unknown): { answer?: ProviderAnswer } {
-  const v = value as Partial<ProviderAnswer> | null | undefined;
-  if (typeof v?.status !== 'number' || !Array.isArray(v.headers) || typeof v.body !== 'string' || !isEncoding(v.bodyEncoding)) return {};
-  return { answer: v as ProviderAnswer };
+  const v = value as (Omit<ProviderAnswer, 'body' | 'bodyEncoding'> & { encoding: unknown; data: unknown }) | null | undefined;
+  if (typeof v?.status !== 'number' || !Array.isArray(v.headers) || typeof v.data !== 'string' || !isEncoding(v.encoding)) return {};
+  const { encoding, data, ...head } = v;
+  return { answer: { ...head, body: data, bodyEncoding: encoding } };
 }
 
 /** The yes-or-no marks a line holds (MARK_FLAGS): only `true` counts. */
