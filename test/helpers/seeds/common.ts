@@ -43,12 +43,13 @@ export const rawHeaders = (req: IncomingMessage): RawHeaders => {
   return headers;
 };
 
+/** The request's bytes; never rejects (a request cut short, e.g. at close, gives what came). */
 export const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
+  new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => resolve(Buffer.concat(chunks)));
   });
 
 /** The body as JSON, or undefined when it is not JSON. */
