@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedApp } from './helpers/seed-app.js';
-import { isLoopback, SEEDS, type SeedName, seedProvider } from './helpers/seed-providers.js';
+import { recordingApp } from './helpers/recording-app.js';
+import { isLoopback, type ProviderOptions, SEEDS, type SeedName, seedProvider } from './helpers/seed-providers.js';
 
 // The four fake seed providers and their apps, end to end with no hook-catch between them: the
 // harness the provider double's tests stand on. Everything stays on 127.0.0.1.
@@ -20,7 +21,7 @@ const SEED: Record<SeedName, { words: [string, string, string]; signed: boolean;
 
 const SIGNED = SEEDS.filter((seed) => SEED[seed].signed);
 
-async function pair(seed: SeedName, options: { backoffMs?: number[] } = {}) {
+async function pair(seed: SeedName, options: ProviderOptions = {}) {
   const provider = await seedProvider(seed, options);
   const app = await seedApp(seed, { apiBase: provider.url });
   return { provider, app };
@@ -157,6 +158,23 @@ describe('the tasks seed', () => {
     const { jobId } = await app.submit();
     expect((await provider.complete(jobId!, 'failure')).map((d) => d.status)).toEqual([500, 500, 500, 500, 500]);
     await expect(provider.delivered(1, 10)).rejects.toThrow(`had 0 of 1 webhook attempts answered 2xx (attempts: ${jobId} #1 → 500;`);
+  });
+
+  it('records an attempt it cannot send (an https:// URL) and retries it, instead of throwing', async () => {
+    const { provider, app } = await pair('tasks', { backoffMs: [1, 1, 1, 1] });
+    const { jobId } = await app.submit();
+    const attempts = await provider.complete(jobId!, 'success', { to: 'https://127.0.0.1:1/in' });
+    expect(attempts.map((d) => [d.attempt, d.status, d.error])).toEqual([1, 2, 3, 4, 5].map((n) => [n, null, expect.stringMatching(/https/)]));
+  });
+
+  it('gives up on an attempt the receiver never answers after attemptTimeoutMs', async () => {
+    const silent = await recordingApp(() => 'hang');
+    const { provider, app } = await pair('tasks', { backoffMs: [], attemptTimeoutMs: 50 });
+    const { jobId } = await app.submit();
+    expect(await provider.complete(jobId!, 'success', { to: `${silent.url}/in` })).toEqual([
+      expect.objectContaining({ status: null, error: 'no answer in time' }),
+    ]);
+    await silent.got(1, 10_000);
   });
 
   it('answers the same taskId to the same idempotencyKey', async () => {

@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type ServerResponse } from 'node:http';
+import { type ClientRequest, createServer, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { later } from '../index.js';
 import { isLoopback, parseJson, type RawHeaders, rawHeaders, readBody, type SeedName, waiting } from './common.js';
@@ -154,18 +154,20 @@ export async function startProvider(shape: Shape, apiKey: string, secret: string
     const delivery: Delivery = { jobId: job.id, url: to, attempt: n, duplicate, headers, body, status: null };
     if (!isLoopback(to)) return Promise.resolve({ ...delivery, error: `not sent: ${to} is not on 127.0.0.1 (the seed providers never dial out)` });
     return new Promise((resolve) => {
+      let req: ClientRequest | undefined;
+      const abort = () => (req?.destroy(), done(null, 'the provider was closed'));
       const done = (status: number | null, error?: string) => (
         stoppers.delete(abort), resolve(error ? { ...delivery, status, error } : { ...delivery, status })
       );
-      const req = httpRequest(to, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Length': String(body.length) },
-        timeout: options.attemptTimeoutMs ?? 10_000,
-      });
-      const abort = () => (req.destroy(), done(null, 'the provider was closed'));
+      try {
+        req = httpRequest(to, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, timeout: options.attemptTimeoutMs ?? 10_000 });
+      } catch (error) {
+        // An https:// or malformed URL: node:http cannot send it.
+        return done(null, (error as Error).message);
+      }
       stoppers.add(abort);
       req.on('response', (res) => (res.resume(), res.on('end', () => done(res.statusCode!))));
-      req.on('timeout', () => req.destroy(new Error('no answer in time')));
+      req.on('timeout', () => req!.destroy(new Error('no answer in time')));
       req.on('error', (error) => done(null, error.message));
       req.end(body);
     });
