@@ -5,7 +5,7 @@ import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
 import type { PublicUrlOptions } from './tunnel/public-url.js';
 import type { ForwardMode } from './forward/forward.js';
-import { parseTarget } from './send/target.js';
+import { parseProviderUrl, parseTarget } from './send/target.js';
 import { checkRule } from './rules/check.js';
 import type { RuleInput } from './rules/types.js';
 import { checkVerify } from './signatures/verify-rules.js';
@@ -227,7 +227,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     forwardMode: checkForwardMode(options.forwardMode ?? 'wait'),
     forwardTimeoutMs: checkCount(options.forwardTimeoutMs ?? DEFAULTS.sendTimeoutMs, 'forwardTimeoutMs', 1),
     insecure: options.insecure ?? false,
-    provider: options.provider ? parseTarget(options.provider, 'provider') : null,
+    provider: options.provider ? parseProviderUrl(options.provider, 'provider') : null,
     providerPort: checkPort(options.providerPort ?? DEFAULTS.providerPort, 'providerPort'),
     rewriteWebhookUrl: checkRewrite(options),
     providerTimeoutMs: checkCount(options.providerTimeoutMs ?? DEFAULTS.providerTimeoutMs, 'providerTimeoutMs', 1),

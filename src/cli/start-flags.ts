@@ -4,7 +4,7 @@ import { parseRule } from '../jobs/extract.js';
 import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
 import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
-import { parseTarget } from '../send/target.js';
+import { parseProviderUrl, parseTarget } from '../send/target.js';
 import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
 import { parseVerify } from '../signatures/verify-rules.js';
 
@@ -72,7 +72,7 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
     .option(
       '--provider <url>',
       "the provider's API base URL: opens the provider port, which sends your app's calls on and keeps each with its answer; a submit registers its job",
-      checkedBy((value, flag) => (parseTarget(value, flag), value), '--provider'),
+      checkedBy((value, flag) => (parseProviderUrl(value, flag), value), '--provider'),
     )
     .addOption(new Option('--provider-port <port>', 'where your app sends its API calls, 0 = any free port').default(DEFAULTS.providerPort).argParser(port))
     .option('--rewrite-webhook-url', "give the provider hook-catch's URL in place of a local webhook URL in a submit, and forward that job's webhooks to it")

@@ -55,3 +55,16 @@ async function isThisMachine(hostname: string): Promise<boolean> {
     return false; // a name that does not resolve is not us; sending says it cannot be found
   }
 }
+
+/**
+ * A provider's API base URL (`--provider`): a URL with its scheme said, since an API key must not
+ * go out over plain http because a scheme was left out.
+ */
+export function parseProviderUrl(text: string, flag: string): URL {
+  if (!/^https?:\/\//i.test(text)) {
+    throw new HookCatchError(`${flag} must be the API's base URL with its scheme, such as https://api.example.com; got "${text}".`);
+  }
+  const url = parseTarget(text, flag);
+  if (url.search || url.hash) throw new HookCatchError(`${flag} is a base URL: no query or fragment; got "${text}".`);
+  return url;
+}

@@ -1,4 +1,4 @@
-import type { PollInfo, Refusal, RequestSummary } from '../capture/capture.js';
+import type { CaptureMarks, Refusal, RequestSummary } from '../capture/capture.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
@@ -43,8 +43,11 @@ export class RequestIndex {
   private remotes: (string | null)[] = [];
   /** Signature verdicts (`--verify`), mostly the same few objects shared. */
   private signatures: (SignatureVerdict | null)[] = [];
-  /** What polled answers (`expect --poll`) were polled for: few, so the other slots hold null. */
-  private polls: (PollInfo | null)[] = [];
+  /**
+   * What polled answers (`expect --poll`) were polled for, and what calls through the provider port
+   * were (`outbound`): few among webhooks, so the other slots hold null.
+   */
+  private polls: (Pick<CaptureMarks, 'poll' | 'outbound'> | null)[] = [];
   private idTimes = new Float64Array(this.capacity);
   private idSeqs = new Uint16Array(this.capacity);
   private idRandoms = new Uint32Array(this.capacity);
@@ -84,7 +87,7 @@ export class RequestIndex {
     this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
     this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
-    this.polls[i] = s.poll ?? null;
+    this.polls[i] = s.poll ? { poll: s.poll } : s.outbound ? { outbound: s.outbound } : null;
     const time = Date.parse(s.receivedAt);
     this.received[i] = Number.isNaN(time) ? 0 : time;
     this.bodySizes[i] = s.bodySize;
@@ -211,7 +214,7 @@ export class RequestIndex {
         ...(this.flags[i]! & FORWARD_OWED ? { forwardOwed: true as const } : {}),
         ...(this.flags[i]! & IMPORTED ? { imported: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
-        ...(this.polls[i] && { poll: this.polls[i] }),
+        ...this.polls[i],
         ...this.notes(id),
       },
       segment: this.segments[i]!,
