@@ -104,8 +104,9 @@ function requestOf(request: CapturedRequest, options: ScenarioOptions): Scenario
     bodySize: request.bodySize,
   };
   if (!request.bodyDiscarded && request.body.length <= options.maxBodyBytes) return { ...out, ...encodeBody(request.body) };
-  out.omitted = { contentType: request.contentType, sha256: request.outbound?.bodySha256 ?? '' };
+  out.omitted = { contentType: request.contentType };
   if (request.bodyDiscarded) {
+    if (request.outbound?.bodySha256) out.omitted.sha256 = request.outbound.bodySha256;
     if (request.outbound?.parts) out.omitted.parts = request.outbound.parts;
     return out;
   }

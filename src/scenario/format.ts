@@ -62,7 +62,7 @@ export interface ScenarioRequest extends Partial<EncodedBody> {
   headers: [string, string][];
   bodySize: number;
   /** Set when the body's bytes are not in the file (a large upload): then `body` is absent. */
-  omitted?: { contentType: string | null; sha256: string; parts?: BodyPart[] };
+  omitted?: { contentType: string | null; sha256?: string; parts?: BodyPart[] };
 }
 
 /** The provider's answer to a call. */

@@ -66,11 +66,13 @@ export function exportCommand(): Command {
     .option('--keep-bodies', 'with --scenario: keep large request bodies (uploads) as bytes, not as size and hash');
   return addFixtureFlags(command).action(async (ids: string[], flags) => {
     if (flags.scenario) {
+      if (ids.length) throw new HookCatchError(`export --scenario writes whole jobs: name them with --job <job id>, not as request ids ("${ids[0]}").`);
+      if (flags.format === 'har') throw new HookCatchError('export --scenario writes scenario files; --format har is for requests. Use one or the other.');
       await scenarioCommandRun(
         {
           dir: flags.dir,
           out: flags.out,
-          jobs: [...(flags.job ?? []), ...ids],
+          jobs: flags.job ?? [],
           redact: redactList(flags),
           keep: redactList({ redact: flags.keep }),
           keepBodies: flags.keepBodies,
