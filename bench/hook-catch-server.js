@@ -62,6 +62,7 @@ process.stdout.write(
     ready: true,
     port: hc.receiverPort,
     inspectorPort: hc.inspectorPort,
+    providerPort: hc.providerUrl ? Number(new URL(hc.providerUrl).port) : null,
     startMs,
     jobsReadyMs,
     stored: hc.store.count,

@@ -83,6 +83,7 @@ export function targets(rows) {
   const big = row('hook-catch-1mib-32');
   const wait = rows.find((r) => r.key === 'hook-catch-wait-200' && r.p99Ms != null);
   const ready = rows.find((r) => r.key === 'hook-catch-ready-50k-5k-jobs' && r.startMs != null);
+  const proxy = rows.find((r) => r.key === 'provider-port' && r.proxied);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -131,6 +132,8 @@ export function targets(rows) {
       ' ms',
       () => `median of ${ready.starts.length}, slowest ${Math.round(ready.startMaxMs)} ms; jobs derived ${Math.round(ready.jobsReadyMs)} ms`,
     ],
+    ['the provider port adds < 1 ms at p50 (one call at a time)', [proxy], () => proxy.addedP50Ms, '<', 1, ' ms'],
+    ['the provider port adds < 5 ms at p99 (one call at a time)', [proxy], () => proxy.addedP99Ms, '<', 5, ' ms'],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { killAll } from './children.js';
 import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS, rssFit } from './large-bodies.js';
 import { pinning, pinningWords, pinRunner } from './pin.js';
+import { PROVIDER_SCENARIO, providerPortLines } from './provider-port.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
@@ -34,6 +35,7 @@ const ALL_SCENARIOS = [
   ...LARGE_BODY_SCENARIOS, // 1 MiB and 10 MB bodies (large-bodies.js)
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
   STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
+  PROVIDER_SCENARIO, // an app's calls through the provider port against straight to its provider (provider-port.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -110,7 +112,7 @@ addRatios(rows);
 addThroughput(rows);
 const checks = targets(rows);
 // The rows of the table: an autocannon run each; the others report in lines of their own.
-const ownLines = { [WAIT_SCENARIO.key]: waitLines, [STARTUP_SCENARIO.key]: startupLines, 'disk-1mib': () => [] }; // the disk row: in largeBodyLines
+const ownLines = { [WAIT_SCENARIO.key]: waitLines, [STARTUP_SCENARIO.key]: startupLines, [PROVIDER_SCENARIO.key]: providerPortLines, 'disk-1mib': () => [] }; // the disk row: in largeBodyLines
 const loadRows = rows.filter((r) => !ownLines[r.key]);
 
 const out = [

@@ -27,3 +27,17 @@ export type { PollInput } from './jobs/poll/spec.js';
 export type { JobPoll, ProviderStatus } from './jobs/types.js';
 export { deliver, type DeliverOptions } from './deliver/deliver.js';
 export type { DeliverItem, DeliverReport, WebhookReport, SendReport, AttemptRecord, Check } from './deliver/deliver-types.js';
+export { exportScenarios, type ScenarioExport, type ScenarioExportOptions } from './scenario/write.js';
+export {
+  SCENARIO_FORMAT,
+  REDACTED,
+  type Scenario,
+  type ScenarioStep,
+  type SubmitStep,
+  type PollStep,
+  type WebhookStep,
+  type ScenarioRequest,
+  type ScenarioAnswer,
+} from './scenario/format.js';
+export type { OutboundInfo, ProviderAnswer, BodyPart } from './capture/shapes.js';
+export type { JobSubmit } from './jobs/types.js';

@@ -4,6 +4,7 @@ import { inside } from '../fixtures/file-name.js';
 import { diffableJson } from '../fixtures/fixture.js';
 import { writeExportFile } from '../fixtures/write-file.js';
 import type { JobRegistry } from '../jobs/registry.js';
+import { readJobsOffline } from '../jobs/offline.js';
 import type { Job } from '../jobs/types.js';
 import { ensurePrivateDir } from '../store/files.js';
 import type { RequestLog } from '../store/request-log.js';
@@ -30,8 +31,21 @@ export interface ScenarioExport {
 /** Bodies up to this go into a scenario as bytes: a JSON submit fits, a media upload does not. */
 export const SCENARIO_BODY_BYTES = 256_000;
 
+/**
+ * The library's `export --scenario`: reads the store in `from` (a running hook-catch's too, without
+ * changing it) and writes one `<job id>.scenario.json` per job into `out`.
+ */
+export async function exportScenarios(from: string, out: string, options: ScenarioExportOptions = {}): Promise<ScenarioExport> {
+  const { registry, log } = await readJobsOffline(from);
+  try {
+    return await writeScenarios(registry, log, out, options);
+  } finally {
+    await log.close();
+  }
+}
+
 /** Writes one `<job id>.scenario.json` per job into `dir` (created owner-only if needed). */
-export async function exportScenarios(registry: JobRegistry, log: RequestLog, dir: string, options: ScenarioExportOptions = {}): Promise<ScenarioExport> {
+export async function writeScenarios(registry: JobRegistry, log: RequestLog, dir: string, options: ScenarioExportOptions = {}): Promise<ScenarioExport> {
   const jobs = pickJobs(registry, options.jobs);
   await ensureFolder(dir);
   const files: string[] = [];

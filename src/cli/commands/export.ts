@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { HookCatchError } from '../../errors.js';
 import { exportWithReport } from '../../fixtures/export.js';
-import { exportScenarios } from '../../scenario/write.js';
+import { writeScenarios } from '../../scenario/write.js';
 import { inClearNote } from '../../fixtures/redact.js';
 import { selectRequests, type Selection } from '../../fixtures/select.js';
 import { readJobsOffline } from '../../jobs/offline.js';
@@ -116,7 +116,7 @@ export interface ScenarioCommandOptions {
 export async function scenarioCommandRun(options: ScenarioCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<string[]> {
   const { registry, log, warnings } = await readJobsOffline(options.dir);
   writeWarnings(stderr, warnings);
-  const { files, redacted } = await exportScenarios(registry, log, options.out, {
+  const { files, redacted } = await writeScenarios(registry, log, options.out, {
     jobs: options.jobs,
     redact: options.redact,
     keep: options.keep,
