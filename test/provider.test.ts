@@ -220,3 +220,27 @@ async function storedBody(hc: HookCatch, n: number): Promise<Buffer> {
   const calls = page.items.filter((s) => s.outbound).reverse();
   return (await hc.store.get(calls[n]!.id))!.body;
 }
+
+describe('a lost webhook, told by the app own status calls', () => {
+  it('the status call says the job ended and no webhook comes within the grace period: webhook_lost, said once', async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.setHeader('Content-Type', 'application/json');
+      res.end(req.method === 'POST' ? '{"taskId":"t-lost"}' : '{"taskId":"t-lost","status":"completed"}');
+    });
+    const url = await listening(upstream);
+    let clock = Date.now();
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => (text += chunk));
+    const hc = await startHookCatch({ provider: url, providerPort: 0, now: () => clock, output: 'pretty', stdout: out, stderr: out });
+    await send(`${hc.providerUrl}/v1/tasks`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    await send(`${hc.providerUrl}/v1/tasks/t-lost`);
+    const ended = await jobReaches(hc, 't-lost', (j) => j.submit?.ended != null);
+    expect(ended.status).toBe('pending');
+    expect(ended.submit!.ended).toMatchObject({ status: 'completed', statusWord: 'completed' });
+    clock += 3 * 60_000;
+    expect(hc.jobs.get('t-lost')!.status).toBe('webhook_lost');
+    await expect.poll(() => text, { timeout: 15_000 }).toMatch(/job t-lost: its provider said "completed" at .* no webhook came within 2m 0s: webhook lost/);
+  });
+});

@@ -34,5 +34,6 @@ export function submitOf(call: CapturedRequest): JobSubmit {
     provider: outbound.provider,
     webhookUrl: outbound.webhookUrl ?? null,
     rewrittenTo: outbound.rewrittenTo ?? null,
+    ended: null,
   };
 }

@@ -1,3 +1,4 @@
+import { providerEnd } from './ended.js';
 import type { Job, JobStatus } from './types.js';
 
 /**
@@ -63,9 +64,9 @@ export class LostTimer {
   ) {}
 
   consider(job: Job): void {
-    const doneAt = job.poll?.doneAt;
-    if (this.stopped || !doneAt || this.timers.has(job.id) || job.status === 'completed' || job.status === 'failed') return;
-    const due = Date.parse(doneAt) + job.poll!.graceMs;
+    const end = providerEnd(job);
+    if (this.stopped || !end || this.timers.has(job.id) || job.status === 'completed' || job.status === 'failed') return;
+    const due = Date.parse(end.at) + end.graceMs;
     const wait = Math.min(LONGEST_TIMER_MS, Math.max(0, due - this.now()));
     const timer = setTimeout(() => {
       this.timers.delete(job.id);

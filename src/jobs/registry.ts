@@ -7,6 +7,7 @@ import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } 
 import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
 import { answerView, callStatus, submitOf } from './calls.js';
+import { providerEnd } from './ended.js';
 
 export interface RegistryOptions {
   rules: JobIdRule[];
@@ -116,8 +117,12 @@ export class JobRegistry {
       const job = this.jobs.get(jobId);
       if (!job) return null;
       const { status, statusWord } = callStatus(request, this.options.rules);
+      if (job.submit && !job.submit.ended && status && status !== 'in_progress') {
+        job.submit.ended = { status, statusWord, at: request.receivedAt, requestId: request.id };
+      }
       this.jobOfRequest.set(request.id, job.id);
       this.attach(job, makeDelivery(answerView(request), 'provider port', status ?? 'in_progress', statusWord, 'poll', request));
+      this.lost.consider(job);
       return job;
     }
     const at = request.receivedAt;
@@ -293,10 +298,10 @@ export class JobRegistry {
 
   /** The provider said the job ended, its grace ran out, and no webhook said so: `webhook_lost`. */
   private loseIfDue(job: Job): void {
-    const doneAt = job.poll?.doneAt;
+    const end = providerEnd(job);
     // A refused webhook came: it was not lost (the job says refused, which needs the look).
-    if (!doneAt || job.status === 'completed' || job.status === 'failed' || job.status === 'webhook_lost' || job.status === 'refused') return;
-    const due = Date.parse(doneAt) + job.poll!.graceMs;
+    if (!end || job.status === 'completed' || job.status === 'failed' || job.status === 'webhook_lost' || job.status === 'refused') return;
+    const due = Date.parse(end.at) + end.graceMs;
     if (due <= this.options.now()) this.setStatus(job, 'webhook_lost', new Date(due).toISOString());
   }
 

@@ -1,6 +1,7 @@
 import { describe } from '../errors.js';
 import type { Job, JobMatch } from '../jobs/types.js';
 import { jobSummary } from '../jobs/summary.js';
+import { providerEnd } from '../jobs/ended.js';
 import { shortId } from '../capture/ids.js';
 import { formatDuration, formatTime } from '../units.js';
 import { summarize, type CapturedRequest } from '../capture/capture.js';
@@ -125,11 +126,10 @@ function jsonReporter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
 
 /** `job a1: its provider said completed at 14:02:11 and no webhook came within 2m: webhook lost. …` */
 function lostLine(job: Job): string {
-  const poll = job.poll!;
-  const said = poll.provider?.statusWord ?? poll.provider?.status ?? 'it ended';
-  const at = poll.doneAt ? formatTime(poll.doneAt) : '?';
-  const kept = poll.provider ? ` Its answer is kept: hook-catch show ${shortId(poll.provider.requestId)}` : '';
-  return `job ${job.id}: its provider said "${said}" at ${at} and no webhook came within ${formatDuration(poll.graceMs)}: webhook lost.${kept}`;
+  const end = providerEnd(job);
+  const at = end ? formatTime(end.at) : '?';
+  const kept = end?.requestId ? ` Its answer is kept: hook-catch show ${shortId(end.requestId)}` : '';
+  return `job ${job.id}: its provider said "${end?.said ?? 'it ended'}" at ${at} and no webhook came within ${formatDuration(end?.graceMs ?? 0)}: webhook lost.${kept}`;
 }
 
 function jsonJob(match: JobMatch) {

@@ -115,6 +115,11 @@ export interface JobSubmit {
   webhookUrl: string | null;
   /** With `--rewrite-webhook-url`: the URL the provider was given instead; each of the job's webhooks is forwarded to `webhookUrl`. */
   rewrittenTo: string | null;
+  /**
+   * The first of the app's status calls whose answer said the job ended (completed or failed):
+   * from then on its webhook has the grace period (2 min) to come before the job is `webhook_lost`.
+   */
+  ended: ProviderStatus | null;
 }
 
 /** A stored request's job, as lists and the terminal line show it. */
