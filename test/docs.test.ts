@@ -62,7 +62,13 @@ const BLOCKS = (await Promise.all(DOCS.map(async (file) => blocksOf(file, await 
 const where = (block: Block) => `${block.file}:${block.line}`;
 
 /** The examples another test file runs as written, and the file that runs each. */
-const RUN_ELSEWHERE: Record<string, string> = { vitest: 'test/readme-example.test.ts', 'github-actions': 'test/ci-recipe.test.ts' };
+const RUN_ELSEWHERE: Record<string, string> = {
+  vitest: 'test/readme-example.test.ts',
+  'github-actions': 'test/ci-recipe.test.ts',
+  'provider-double-record': 'test/provider-double-example.test.ts',
+  'provider-double-export': 'test/provider-double-example.test.ts',
+  'provider-double-test': 'test/provider-double-example.test.ts',
+};
 
 type Kind = 'run' | 'checked' | 'ts' | 'json' | 'elsewhere' | 'map';
 
