@@ -27,3 +27,6 @@ export type { PollInput } from './jobs/poll/spec.js';
 export type { JobPoll, ProviderStatus } from './jobs/types.js';
 export { deliver, type DeliverOptions } from './deliver/deliver.js';
 export type { DeliverItem, DeliverReport, WebhookReport, SendReport, AttemptRecord, Check } from './deliver/deliver-types.js';
+export { mockProvider, type MockProvider } from './mock/index.js';
+export type { MockOptions, MockEvent, MockSummary, MockJobSummary, MockSendSummary, UnmatchedRequest, Closest } from './mock/types.js';
+export { SCENARIO_FORMAT, REDACTED, type Scenario, type ScenarioStep, type SubmitStep, type PollStep, type WebhookStep } from './scenario/format.js';
