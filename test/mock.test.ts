@@ -111,3 +111,169 @@ describe('mockProvider: a submit, its polls and its webhooks', () => {
     expect(summary.jobs[0]!.sends.map((s) => s.duplicate)).toEqual([false, false, true, false]);
   });
 });
+
+describe('mockProvider: signatures, retries, many jobs', () => {
+  const whsec = `whsec_${Buffer.from('a signing key of thirty-two b!!!').toString('base64')}`;
+  const signed = (scheme: string, headers: [string, string][]) =>
+    transcribeScenario({
+      webhooks: [{ atMs: 10, body: `{"id":"evt_1","object":"event","data":{"jobId":"${RECORDED_ID}"}}`, scheme, headers: [['Content-Type', 'application/json'], ...headers] }],
+    });
+
+  it('signs each webhook again (Standard Webhooks, checked by its own library); a redacted signature is never sent', { timeout: 30_000 }, async () => {
+    const { Webhook } = await import('standardwebhooks');
+    const scenario = signed('standard-webhooks', [
+      ['webhook-id', 'msg_2a'],
+      ['webhook-timestamp', '1764583200'],
+      ['webhook-signature', '[redacted]'],
+    ]);
+    const app = await recordingApp();
+    // Without a secret: the redacted signature header is left out, the rest goes as recorded.
+    const plain = await mock({ scenarios: [scenario], speed: Infinity });
+    await submit(plain, app.url);
+    await plain.done();
+    expect(header(app.received[0]!, 'webhook-signature')).toEqual([]);
+    expect(header(app.received[0]!, 'webhook-id')).toEqual(['msg_2a']);
+    // With --resign (the scheme named by the recording): fresh headers the provider's library accepts.
+    const resigning = await mock({ scenarios: [scenario], speed: Infinity, resign: { scheme: 'auto', secret: whsec, header: null } });
+    const { id } = await submit(resigning, app.url);
+    await resigning.done();
+    const got = app.received[1]!;
+    const headers = Object.fromEntries(got.headers.map(([n, v]) => [n.toLowerCase(), v]));
+    expect(() => new Webhook(whsec).verify(got.body.toString(), headers)).not.toThrow();
+    expect(JSON.parse(got.body.toString()).data.jobId).toBe(id);
+  });
+
+  it('signs each webhook again for Stripe (checked by constructEvent)', { timeout: 30_000 }, async () => {
+    const { default: Stripe } = await import('stripe');
+    const app = await recordingApp();
+    const scenario = signed('stripe', [['Stripe-Signature', '[redacted]']]);
+    const provider = await mock({ scenarios: [scenario], speed: Infinity, resign: { scheme: 'stripe', secret: 'whsec_test_secret', header: null } });
+    const { id } = await submit(provider, app.url);
+    await provider.done();
+    const got = app.received[0]!;
+    const event = new Stripe('sk_test_not_used').webhooks.constructEvent(got.body.toString(), header(got, 'Stripe-Signature')[0]!, 'whsec_test_secret');
+    expect((event.data as unknown as { jobId: string }).jobId).toBe(id);
+  });
+
+  it('retries a webhook the app did not acknowledge: the provider schedule after the recorded retries, or --retries/--backoff', { timeout: 30_000 }, async () => {
+    let failures = 2;
+    const app = await recordingApp(() => (failures-- > 0 ? { status: 500 } : { status: 200 }));
+    const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
+    await submit(provider, app.url);
+    const summary = await provider.done();
+    expect(summary.jobs[0]!.sends.map((s) => s.attempts.map((a) => a.status))).toEqual([[500, 500, 200], [200]]);
+    expect(summary.webhooks).toEqual({ sent: 2, acknowledged: 2, givenUp: 0, notSent: 0 });
+    // An app that never acknowledges: given up after --retries attempts in all.
+    const down = await recordingApp(() => ({ status: 503 }));
+    const strict = await mock({ scenarios: [transcribeScenario()], speed: Infinity, retries: 2, backoffMs: [1000] });
+    await submit(strict, down.url);
+    const given = await strict.done();
+    expect(given.jobs[0]!.sends.map((s) => s.attempts.length)).toEqual([2, 2]);
+    expect(given.webhooks).toEqual({ sent: 2, acknowledged: 0, givenUp: 2, notSent: 0 });
+  });
+
+  it('plays a recorded retry as recorded, and not at all when the app acknowledged the first attempt', { timeout: 30_000 }, async () => {
+    const body = `{"jobId":"${RECORDED_ID}","status":"Success"}`;
+    const webhooks = [
+      { atMs: 100, body },
+      { atMs: 200, body, attempt: 2 },
+    ];
+    let first = true;
+    const app = await recordingApp(() => (first ? ((first = false), { status: 502 }) : { status: 200 }));
+    const provider = await mock({ scenarios: [transcribeScenario({ webhooks })], speed: Infinity });
+    await submit(provider, app.url);
+    expect((await provider.done()).jobs[0]!.sends.map((s) => s.attempts.map((a) => a.status))).toEqual([[502, 200]]);
+    const happy = await recordingApp();
+    const again = await mock({ scenarios: [transcribeScenario({ webhooks })], speed: Infinity });
+    await submit(again, happy.url);
+    await again.done();
+    expect(happy.received).toHaveLength(1);
+  });
+
+  it('plays 100 jobs submitted at once, each with its own id and its own webhooks', { timeout: 60_000 }, async () => {
+    const app = await recordingApp();
+    const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
+    const ids = (await Promise.all(Array.from({ length: 100 }, () => submit(provider, app.url)))).map((s) => s.id);
+    expect(new Set(ids).size).toBe(100);
+    await app.got(200);
+    const summary = await provider.done();
+    expect(summary.jobs).toHaveLength(100);
+    expect(summary.webhooks.acknowledged).toBe(200);
+    const byId = new Map<string, string[]>();
+    for (const r of app.received) {
+      const { jobId, status } = JSON.parse(r.body.toString());
+      byId.set(jobId, [...(byId.get(jobId) ?? []), status]);
+    }
+    expect([...byId.keys()].sort()).toEqual([...ids].sort());
+    for (const statuses of byId.values()) expect(statuses).toEqual(['InProgress', 'Success']);
+  });
+
+  it('sends webhooks to --webhook-url, and none when no URL is known (said in an event and the summary)', { timeout: 30_000 }, async () => {
+    const app = await recordingApp();
+    const elsewhere = await mock({ scenarios: [transcribeScenario()], speed: Infinity, webhookUrl: `${app.url}/override` });
+    await submit(elsewhere, 'http://127.0.0.1:1/never');
+    await elsewhere.done();
+    expect(app.received.map((r) => r.url)).toEqual(['/override', '/override']);
+    const nowhere = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
+    const told = nextEvent(nowhere, (event) => event.type === 'no-webhook-url');
+    await send(`${nowhere.url}/ai/v1/transcribe?webhook=not-a-url`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: LIVE_SUBMIT_BODY });
+    expect(await told).toMatchObject({ type: 'no-webhook-url', webhooks: 2 });
+    expect((await nowhere.done()).webhooks).toEqual({ sent: 0, acknowledged: 0, givenUp: 0, notSent: 2 });
+  });
+});
+
+describe('mockProvider: matching', () => {
+  const post = (provider: MockProvider, path: string, body: string) => send(`${provider.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+
+  it('answers a request that matches nothing 501, naming the closest recorded requests and why each did not match', { timeout: 30_000 }, async () => {
+    const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
+    const told = nextEvent(provider, (event) => event.type === 'unmatched');
+    const extraKey = await post(provider, `${SUBMIT_PATH('http://127.0.0.1:1/')}&lang=en`, LIVE_SUBMIT_BODY);
+    expect(extraKey.status).toBe(501);
+    const answer = json(extraKey);
+    expect(answer.error).toMatch(/no recorded request matches POST \/ai\/v1\/transcribe/);
+    expect(answer.closest[0]).toEqual({ scenario: 'scenario 1', request: 'POST /ai/v1/transcribe', why: 'query key `lang` was not in the recording' });
+    expect(answer.closest.length).toBeLessThanOrEqual(3);
+    expect(await told).toMatchObject({ type: 'unmatched', method: 'POST' });
+    const shape = json(await post(provider, SUBMIT_PATH('http://127.0.0.1:1/'), '{"model":1,"audio":{"url":"x"},"extra":true}'));
+    expect(shape.closest[0].why).toBe(
+      'body field `body.model` is a number; the recording\'s is a string; body field `body.extra` was not in the recording; body field `body.requestedAt` is missing (the recording has it)',
+    );
+    const unknownJob = json(await poll(provider, 'b0000000-0000-0000-0000-000000000000'));
+    expect(unknownJob.closest[0]).toEqual({
+      scenario: 'scenario 1',
+      request: 'GET /ai/status/v1/jobs/{id}',
+      why: '`b0000000-0000-0000-0000-000000000000` is not a job id this mock gave out (submit a job first)',
+    });
+    const summary = provider.summary();
+    expect(summary.unmatchedCount).toBe(3);
+    expect(summary.unmatched[0]).toMatchObject({ method: 'POST', url: expect.stringContaining('lang=en') });
+  });
+
+  it('lets a scenario widen (ignoreQuery, ignoreBody) and narrow (exactBody) the match', { timeout: 30_000 }, async () => {
+    const wide = await mock({ scenarios: [transcribeScenario({ match: { ignoreQuery: ['lang'], ignoreBody: ['metadata'] } })], speed: Infinity });
+    expect((await post(wide, `${SUBMIT_PATH('http://127.0.0.1:1/')}&lang=en`, LIVE_SUBMIT_BODY.replace('{', '{"metadata":{"a":1},'))).status).toBe(201);
+    const narrow = await mock({ scenarios: [transcribeScenario({ match: { exactBody: ['model'] } })], speed: Infinity });
+    const other = json(await post(narrow, SUBMIT_PATH('http://127.0.0.1:1/'), LIVE_SUBMIT_BODY));
+    expect(other.closest[0].why).toBe('body field `body.model` is "whisper-small"; the scenario wants "whisper-large" (exactBody)');
+    expect((await post(narrow, SUBMIT_PATH('http://127.0.0.1:1/'), LIVE_SUBMIT_BODY.replace('whisper-small', 'whisper-large'))).status).toBe(201);
+  });
+
+  it('serves scenarios of the same submit in turn: the first unused, then round-robin', { timeout: 30_000 }, async () => {
+    const a = transcribeScenario({ id: 'job_aaaa1111' });
+    const b = transcribeScenario({ id: 'job_bbbb2222' });
+    const provider = await mock({ scenarios: await scenarioDir({ 'a.json': a, 'b.json': b }), speed: Infinity });
+    for (let n = 0; n < 3; n++) await submit(provider, 'http://127.0.0.1:1/');
+    expect(provider.summary().jobs.map((job) => [job.scenario, job.recordedId])).toEqual([
+      ['a.json', 'job_aaaa1111'],
+      ['b.json', 'job_bbbb2222'],
+      ['a.json', 'job_aaaa1111'],
+    ]);
+  });
+
+  it('refuses what is not a scenario, in one line naming the file', async () => {
+    const dir = await scenarioDir({ 'fixture.json': { format: 'hook-catch/fixture@1' } as never });
+    await expect(mockProvider({ scenarios: dir, port: 0 })).rejects.toThrow(/fixture\.json is not a hook-catch\/scenario@1 file \(its format is "hook-catch\/fixture@1"\)/);
+    await expect(mockProvider({ scenarios: `${dir}/missing.json`, port: 0 })).rejects.toThrow(/missing\.json: no such file or folder\./);
+  });
+});
