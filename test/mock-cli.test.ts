@@ -19,7 +19,11 @@ describe('hook-catch mock', () => {
     expect((await send(`${url}/nothing/here`)).status).toBe(501);
     const id: string = json(await submit(url, `${app.url}/hook`)).jobId;
     expect((await cli.exited).code).toBe(2);
-    const lines = cli.stdout().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = cli
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['listening', 'unmatched', 'submit', 'webhook', 'webhook', 'job-done', 'summary']);
     const summary = lines.at(-1);
     expect(summary).toMatchObject({ exitCode: 2, polls: 0, unmatchedCount: 1, webhooks: { sent: 2, acknowledged: 2 } });
@@ -74,6 +78,8 @@ describe('hook-catch mock', () => {
     const cli = spawnCli(['mock', good, '--port', String(port)]);
     expect((await cli.exited).code).toBe(1);
     busy.close();
-    expect(cli.stderr()).toBe(`hook-catch: Port ${port} on 127.0.0.1 is already in use, so the provider double cannot listen there. Choose another with --port <port> (--port 0 picks any free port).\n`);
+    expect(cli.stderr()).toBe(
+      `hook-catch: Port ${port} on 127.0.0.1 is already in use, so the provider double cannot listen there. Choose another with --port <port> (--port 0 picks any free port).\n`,
+    );
   });
 });

@@ -82,7 +82,7 @@ describe('mockProvider: a submit, its polls and its webhooks', () => {
     // Real time (1x): the final webhook is a minute away, so the polls come before it.
     const slow = await mock({ scenarios: [transcribeScenario({ webhooks: [{ atMs: 60_000, body: `{"jobId":"${RECORDED_ID}","status":"Success"}` }] })] });
     const early = await submit(slow, app.url);
-    expect(json((await poll(slow, early.id))).status).toBe('InProgress');
+    expect(json(await poll(slow, early.id)).status).toBe('InProgress');
     await slow.close();
     await slow.close(); // idempotent
     expect(slow.summary().jobs[0]!.sends).toEqual([expect.objectContaining({ attempts: [], notSent: 'stopped' })]);
@@ -116,7 +116,14 @@ describe('mockProvider: signatures, retries, many jobs', () => {
   const whsec = `whsec_${Buffer.from('a signing key of thirty-two b!!!').toString('base64')}`;
   const signed = (scheme: string, headers: [string, string][]) =>
     transcribeScenario({
-      webhooks: [{ atMs: 10, body: `{"id":"evt_1","object":"event","data":{"jobId":"${RECORDED_ID}"}}`, scheme, headers: [['Content-Type', 'application/json'], ...headers] }],
+      webhooks: [
+        {
+          atMs: 10,
+          body: `{"id":"evt_1","object":"event","data":{"jobId":"${RECORDED_ID}"}}`,
+          scheme,
+          headers: [['Content-Type', 'application/json'], ...headers],
+        },
+      ],
     });
 
   it('signs each webhook again (Standard Webhooks, checked by its own library); a redacted signature is never sent', { timeout: 30_000 }, async () => {
@@ -155,7 +162,9 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     expect((event.data as unknown as { jobId: string }).jobId).toBe(id);
   });
 
-  it('retries a webhook the app did not acknowledge: the provider schedule after the recorded retries, or --retries/--backoff', { timeout: 30_000 }, async () => {
+  it('retries a webhook the app did not acknowledge: the provider schedule after the recorded retries, or --retries/--backoff', {
+    timeout: 30_000,
+  }, async () => {
     let failures = 2;
     const app = await recordingApp(() => (failures-- > 0 ? { status: 500 } : { status: 200 }));
     const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
@@ -216,14 +225,19 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     expect(app.received.map((r) => r.url)).toEqual(['/override', '/override']);
     const nowhere = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
     const told = nextEvent(nowhere, (event) => event.type === 'no-webhook-url');
-    await send(`${nowhere.url}/ai/v1/transcribe?webhook=not-a-url`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: LIVE_SUBMIT_BODY });
+    await send(`${nowhere.url}/ai/v1/transcribe?webhook=not-a-url`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: LIVE_SUBMIT_BODY,
+    });
     expect(await told).toMatchObject({ type: 'no-webhook-url', webhooks: 2 });
     expect((await nowhere.done()).webhooks).toEqual({ sent: 0, acknowledged: 0, givenUp: 0, notSent: 2 });
   });
 });
 
 describe('mockProvider: matching', () => {
-  const post = (provider: MockProvider, path: string, body: string) => send(`${provider.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+  const post = (provider: MockProvider, path: string, body: string) =>
+    send(`${provider.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 
   it('answers a request that matches nothing 501, naming the closest recorded requests and why each did not match', { timeout: 30_000 }, async () => {
     const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
@@ -237,7 +251,7 @@ describe('mockProvider: matching', () => {
     expect(await told).toMatchObject({ type: 'unmatched', method: 'POST' });
     const shape = json(await post(provider, SUBMIT_PATH('http://127.0.0.1:1/'), '{"model":1,"audio":{"url":"x"},"extra":true}'));
     expect(shape.closest[0].why).toBe(
-      'body field `body.model` is a number; the recording\'s is a string; body field `body.extra` was not in the recording; body field `body.requestedAt` is missing (the recording has it)',
+      "body field `body.model` is a number; the recording's is a string; body field `body.extra` was not in the recording; body field `body.requestedAt` is missing (the recording has it)",
     );
     const unknownJob = json(await poll(provider, 'b0000000-0000-0000-0000-000000000000'));
     expect(unknownJob.closest[0]).toEqual({
@@ -273,7 +287,9 @@ describe('mockProvider: matching', () => {
 
   it('refuses what is not a scenario, in one line naming the file', async () => {
     const dir = await scenarioDir({ 'fixture.json': { format: 'hook-catch/fixture@1' } as never });
-    await expect(mockProvider({ scenarios: dir, port: 0 })).rejects.toThrow(/fixture\.json is not a hook-catch\/scenario@1 file \(its format is "hook-catch\/fixture@1"\)/);
+    await expect(mockProvider({ scenarios: dir, port: 0 })).rejects.toThrow(
+      /fixture\.json is not a hook-catch\/scenario@1 file \(its format is "hook-catch\/fixture@1"\)/,
+    );
     await expect(mockProvider({ scenarios: `${dir}/missing.json`, port: 0 })).rejects.toThrow(/missing\.json: no such file or folder\./);
   });
 });

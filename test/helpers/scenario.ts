@@ -26,7 +26,9 @@ type PollSpec = { atMs: number; word: 'InProgress' | 'Success' | 'Failed' };
  * `{"jobId":"<id>"}` (and a Location), status polls `GET /ai/status/v1/jobs/<id>`, and webhooks.
  * The default: a poll InProgress at 500 ms, webhooks at 1 s (progress) and 2 s (Success), a poll Success at 2.5 s.
  */
-export function transcribeScenario(options: { id?: string; webhooks?: WebhookSpec[]; polls?: PollSpec[]; match?: Scenario['match']; submitBody?: string } = {}): Scenario {
+export function transcribeScenario(
+  options: { id?: string; webhooks?: WebhookSpec[]; polls?: PollSpec[]; match?: Scenario['match']; submitBody?: string } = {},
+): Scenario {
   const id = options.id ?? RECORDED_ID;
   const webhooks = options.webhooks ?? [
     { atMs: 1000, body: `{"jobId":"${id}","status":"InProgress","progress":50}`, status: 'in_progress' },
@@ -43,7 +45,11 @@ export function transcribeScenario(options: { id?: string; webhooks?: WebhookSpe
     request: { method: 'GET', url: `/ai/status/v1/jobs/${id}`, headers: [['Authorization', REDACTED]], bodySize: 0 },
     answer: {
       status: 200,
-      headers: [['Content-Type', 'application/json'], ['Content-Length', '999'], ['X-Job', id]],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '999'],
+        ['X-Job', id],
+      ],
       latencyMs: 12,
       ...json(`{"jobId":"${id}","status":"${spec.word}"}`),
     },
@@ -77,7 +83,14 @@ export function transcribeScenario(options: { id?: string; webhooks?: WebhookSpe
   return {
     format: SCENARIO_FORMAT,
     createdBy: 'test',
-    job: { id, label: null, provider: 'https://api.seed.example', status: 'completed', submittedAt: '2026-12-01T10:00:00Z', webhookUrl: 'https://rec.example/webhook' },
+    job: {
+      id,
+      label: null,
+      provider: 'https://api.seed.example',
+      status: 'completed',
+      submittedAt: '2026-12-01T10:00:00Z',
+      webhookUrl: 'https://rec.example/webhook',
+    },
     ...(options.match && { match: options.match }),
     redacted: ['header Authorization'],
     steps: [
@@ -96,7 +109,11 @@ export function transcribeScenario(options: { id?: string; webhooks?: WebhookSpe
         },
         answer: {
           status: 201,
-          headers: [['Content-Type', 'application/json'], ['Location', `/ai/status/v1/jobs/${id}`], ['Transfer-Encoding', 'chunked']],
+          headers: [
+            ['Content-Type', 'application/json'],
+            ['Location', `/ai/status/v1/jobs/${id}`],
+            ['Transfer-Encoding', 'chunked'],
+          ],
           latencyMs: 80,
           ...json(`{"jobId":"${id}"}`),
         },

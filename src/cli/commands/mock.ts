@@ -50,7 +50,7 @@ const failed = (summary: MockSummary) => summary.unmatchedCount > 0 || summary.w
 export function mockCommand(): Command {
   const backoff = DEFAULTS.mockBackoffMs.map(formatFlagDuration).join(',');
   return new Command('mock')
-    .description('play a provider back from scenario files (export --scenario), offline: its API on a local port, its webhooks to your app')
+    .description('play a provider back offline from recorded scenario files (hook-catch/scenario@1): its API on a local port, its webhooks to your app')
     .argument('<paths...>', 'hook-catch/scenario@1 files, or folders of them (every *.json)')
     .addOption(new Option('-p, --port <port>', 'where the API is served (0 = any free port)').default(DEFAULTS.mockPort).argParser(port))
     .addOption(new Option('-H, --host <address>', 'address to listen on').default(DEFAULTS.host))
