@@ -21,7 +21,7 @@ export async function loadScenarios(input: string | string[] | Scenario[]): Prom
     else for (const file of await filesOf(item)) loaded.push({ name: basename(file), scenario: checkScenario(await readJson(file), file) });
   }
   if (loaded.length === 0)
-    throw new HookCatchError('No scenarios to play: give scenario files or a folder of them (hook-catch export --scenario writes them).');
+    throw new HookCatchError('No scenarios to play: give scenario files or a folder of them (hook-catch export writes them from a recording).');
   return loaded;
 }
 
@@ -32,7 +32,7 @@ async function filesOf(path: string): Promise<string[]> {
   });
   if (!info.isDirectory()) return [path];
   const names = (await readdir(path)).filter((name) => name.endsWith('.json')).sort();
-  if (names.length === 0) throw new HookCatchError(`${path} holds no *.json scenario files (hook-catch export --scenario writes them).`);
+  if (names.length === 0) throw new HookCatchError(`${path} holds no *.json scenario files (hook-catch export writes them from a recording).`);
   return names.map((name) => join(path, name));
 }
 
@@ -54,7 +54,7 @@ export function checkScenario(value: unknown, where: string): Scenario {
   if (typeof scenario !== 'object' || scenario === null) throw bad('it is not a JSON object');
   if (scenario.format !== SCENARIO_FORMAT) {
     const said = typeof scenario.format === 'string' ? `its format is "${scenario.format}"` : 'it has no "format"';
-    throw new HookCatchError(`${where} is not a ${SCENARIO_FORMAT} file (${said}); hook-catch export --scenario writes them.`);
+    throw new HookCatchError(`${where} is not a ${SCENARIO_FORMAT} file (${said}); hook-catch export writes them from a recording.`);
   }
   if (typeof scenario.job?.id !== 'string' || scenario.job.id === '') throw bad('job.id is missing');
   if (!Array.isArray(scenario.steps) || scenario.steps[0]?.kind !== 'submit') throw bad('its first step is not the submit');
