@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { mockProvider, type MockEvent, type MockOptions, type MockProvider } from '../src/index.js';
 import { json, later, send } from './helpers/index.js';
@@ -108,6 +110,20 @@ describe('mockProvider: a submit, its polls and its webhooks', () => {
     await submit(provider, app.url);
     const summary = await provider.done();
     expect(app.received.map((r) => JSON.parse(r.body.toString()).seq)).toEqual([2, 1, 2, 3]);
+    // The next webhook waits for the app's answer to the one before: a slow app never has two at once.
+    let inFlight = 0;
+    let most = 0;
+    const slow = createServer((req, res) => {
+      most = Math.max(most, ++inFlight);
+      req.resume();
+      req.on('end', () => setTimeout(() => (inFlight--, res.end('ok')), 20));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    later(() => new Promise((resolve) => slow.close(resolve)));
+    const again = await mock({ scenarios: [transcribeScenario({ webhooks })], speed: Infinity });
+    await submit(again, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`);
+    await again.done();
+    expect(most).toBe(1);
     expect(summary.jobs[0]!.sends.map((s) => s.duplicate)).toEqual([false, false, true, false]);
   });
 });
