@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { mockProvider, type MockEvent, type MockOptions, type MockProvider } from '../src/index.js';
+import { mockProvider, type MockEvent, type MockOptions, type MockProvider, type SubmitStep } from '../src/index.js';
 import { json, later, send } from './helpers/index.js';
 import { recordingApp, type Recorded } from './helpers/recording-app.js';
 import { LIVE_SUBMIT_BODY, RECORDED_ID, scenarioDir, SUBMIT_PATH, transcribeScenario } from './helpers/scenario.js';
@@ -157,7 +157,7 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     expect(header(app.received[0]!, 'webhook-signature')).toEqual([]);
     expect(header(app.received[0]!, 'webhook-id')).toEqual(['msg_2a']);
     // With --resign (the scheme named by the recording): fresh headers the provider's library accepts.
-    const resigning = await mock({ scenarios: [scenario], speed: Infinity, resign: { scheme: 'auto', secret: whsec, header: null } });
+    const resigning = await mock({ scenarios: [scenario], speed: Infinity, resign: { secret: whsec } });
     const { id } = await submit(resigning, app.url);
     await resigning.done();
     const got = app.received[1]!;
@@ -170,7 +170,7 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     const { default: Stripe } = await import('stripe');
     const app = await recordingApp();
     const scenario = signed('stripe', [['Stripe-Signature', '[redacted]']]);
-    const provider = await mock({ scenarios: [scenario], speed: Infinity, resign: { scheme: 'stripe', secret: 'whsec_test_secret', header: null } });
+    const provider = await mock({ scenarios: [scenario], speed: Infinity, resign: { scheme: 'stripe', secret: 'whsec_test_secret' } });
     const { id } = await submit(provider, app.url);
     await provider.done();
     const got = app.received[0]!;
@@ -231,6 +231,19 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     }
     expect([...byId.keys()].sort()).toEqual([...ids].sort());
     for (const statuses of byId.values()) expect(statuses).toEqual(['InProgress', 'Success']);
+  });
+
+  it('reads the webhook URL where the recording found it in the submit: a body field', { timeout: 30_000 }, async () => {
+    const app = await recordingApp();
+    const scenario = transcribeScenario({ submitBody: '{"model":"m","callback":{"url":"https://rec.example/webhook"}}' });
+    const submitStep = scenario.steps[0] as SubmitStep;
+    submitStep.request.url = '/ai/v1/transcribe';
+    submitStep.webhookUrlAt = 'body.callback.url';
+    const provider = await mock({ scenarios: [scenario], speed: Infinity });
+    const answer = await send(`${provider.url}/ai/v1/transcribe`, { method: 'POST', body: `{"model":"n","callback":{"url":"${app.url}/from-body"}}` });
+    expect(answer.status).toBe(201);
+    await provider.done();
+    expect(app.received.map((r) => r.url)).toEqual(['/from-body', '/from-body']);
   });
 
   it('sends webhooks to --webhook-url, and none when no URL is known (said in an event and the summary)', { timeout: 30_000 }, async () => {
@@ -307,5 +320,9 @@ describe('mockProvider: matching', () => {
       /fixture\.json is not a hook-catch\/scenario@1 file \(its format is "hook-catch\/fixture@1"\)/,
     );
     await expect(mockProvider({ scenarios: `${dir}/missing.json`, port: 0 })).rejects.toThrow(/missing\.json: no such file or folder\./);
+    // A webhook with no signature header and no recorded scheme cannot be signed again with a secret alone: said before serving.
+    await expect(mockProvider({ scenarios: [transcribeScenario()], port: 0, resign: { secret: 'shh' } })).rejects.toThrow(
+      /^scenario 1, webhook 1: Cannot re-sign: .*name the scheme, such as stripe:SECRET\.$/,
+    );
   });
 });

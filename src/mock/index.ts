@@ -2,6 +2,7 @@ import { DEFAULTS } from '../defaults.js';
 import { HookCatchError } from '../errors.js';
 import { parseTarget } from '../send/target.js';
 import { listen, urlFor } from '../servers.js';
+import { checkVerify } from '../signatures/verify-rules.js';
 import { loadScenarios } from './load.js';
 import { planOf } from './plan.js';
 import { Playback } from './playback.js';
@@ -34,20 +35,15 @@ export async function mockProvider(options: MockOptions): Promise<MockProvider> 
   if (!(speed > 0)) throw new HookCatchError('speed is how many times faster than recorded to play: a number above 0 (Infinity: instant).');
   if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 1))
     throw new HookCatchError('retries is the number of attempts per webhook in all: a whole number of at least 1.');
+  const resign = options.resign && checkVerify(options.resign);
   const plans = (await loadScenarios(options.scenarios)).map(planOf);
-  if (options.resign)
-    for (const plan of plans)
-      await checkResign(
-        plan.name,
-        plan.recordedId,
-        plan.sends.flatMap((s) => [s.first, ...s.retries]),
-        options.resign,
-      );
+  // Every webhook can be signed again before anything is served: else one line now, not a failure mid-run.
+  for (const plan of resign ? plans : []) await checkResign(plan, resign!);
   const playback = new Playback(plans, {
     speed,
     retries: options.retries,
     backoffMs: options.backoffMs,
-    resign: options.resign,
+    resign,
     timeoutMs: options.timeoutMs ?? DEFAULTS.sendTimeoutMs,
     webhookUrl: options.webhookUrl === undefined ? undefined : parseTarget(options.webhookUrl, '--webhook-url'),
   });

@@ -1,5 +1,5 @@
 import type { AttemptRecord } from '../deliver/deliver-types.js';
-import type { ResignRule } from '../signatures/resign.js';
+import type { VerifyInput } from '../capture/signature.js';
 import type { Scenario } from '../scenario/format.js';
 import type { Closest } from './router.js';
 
@@ -15,8 +15,8 @@ export interface MockOptions {
   host?: string;
   /** How many times faster than recorded the webhooks and retries go: 1 (real time, the default), 10, or Infinity (`instant`: no waits, the recorded order kept). */
   speed?: number;
-  /** Sign every webhook again with this secret (a scheme `auto` signs under the scheme the recording carried). */
-  resign?: ResignRule;
+  /** Sign every webhook again with this secret, under `scheme` (default `auto`: the scheme the recording carried, else the one its headers show). */
+  resign?: Pick<VerifyInput, 'scheme' | 'secret' | 'header'>;
   /** Send every webhook here instead of the URL the app's submit named. */
   webhookUrl?: string;
   /** Attempts per webhook in all, as a provider counts them; given (or `backoffMs` given), it replaces the recorded retries. */

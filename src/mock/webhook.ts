@@ -6,6 +6,7 @@ import { REDACTED, type WebhookStep } from '../scenario/format.js';
 import { framed, type Outgoing } from '../send/outgoing.js';
 import type { ResignRule } from '../signatures/resign.js';
 import { replaceBytes, replaceInHeaders } from './ids.js';
+import type { Plan } from './plan.js';
 
 /**
  * A recorded webhook as it goes to `to` for a played job: the recorded method, headers (in their
@@ -32,14 +33,16 @@ function ruleFor(step: WebhookStep, rule: ResignRule): ResignRule {
 
 const contentTypeOf = (headers: [string, string][]) => headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null;
 
-/** Before serving: every webhook can be signed again with `resign` (else one line naming the scenario and the webhook). */
-export async function checkResign(name: string, recordedId: string, steps: WebhookStep[], resign: ResignRule): Promise<void> {
-  for (const [i, step] of steps.entries()) {
-    try {
-      await webhookOut(step, recordedId, recordedId, new URL('http://127.0.0.1/'), resign);
-    } catch (error) {
-      if (error instanceof HookCatchError) throw new HookCatchError(`${name}, webhook ${i + 1}: ${error.message}`);
-      throw error;
+/** Before serving: every webhook of `plan` can be signed again with `resign` (else one line naming the scenario and the webhook). */
+export async function checkResign(plan: Plan, resign: ResignRule): Promise<void> {
+  for (const send of plan.sends) {
+    for (const step of [send.first, ...send.retries]) {
+      try {
+        await webhookOut(step, plan.recordedId, plan.recordedId, new URL('http://127.0.0.1/'), resign);
+      } catch (error) {
+        if (error instanceof HookCatchError) throw new HookCatchError(`${plan.name}, webhook ${send.number}: ${error.message}`);
+        throw error;
+      }
     }
   }
 }
