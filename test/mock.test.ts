@@ -1,41 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { mockProvider, type MockEvent, type MockOptions, type MockProvider, type SubmitStep } from '../src/index.js';
+import type { SubmitStep } from '../src/index.js';
 import { json, later, send } from './helpers/index.js';
-import { recordingApp, type Recorded } from './helpers/recording-app.js';
-import { LIVE_SUBMIT_BODY, RECORDED_ID, scenarioDir, SUBMIT_PATH, transcribeScenario } from './helpers/scenario.js';
+import { header, mock, nextEvent, poll, submit } from './helpers/mock.js';
+import { recordingApp } from './helpers/recording-app.js';
+import { LIVE_SUBMIT_BODY, RECORDED_ID, transcribeScenario } from './helpers/scenario.js';
 
 // The provider double, through the library: a real mock on port 0, a real local "app" that submits,
 // polls and receives the webhooks. Nothing dials out; nothing sleeps (events are awaited).
-
-async function mock(options: MockOptions): Promise<MockProvider> {
-  const provider = await mockProvider({ port: 0, ...options });
-  later(() => provider.close());
-  return provider;
-}
-
-/** The app submits a job to the mock, naming `webhookUrl`; the fresh job id from the answer. */
-async function submit(provider: MockProvider, webhookUrl: string, body = LIVE_SUBMIT_BODY) {
-  const reply = await send(`${provider.url}${SUBMIT_PATH(webhookUrl)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-  return { reply, id: reply.status === 201 ? (json(reply).jobId as string) : '' };
-}
-
-const poll = (provider: MockProvider, id: string) => send(`${provider.url}/ai/status/v1/jobs/${id}`, { headers: { Authorization: 'Bearer live' } });
-const header = (r: Recorded, name: string) => r.headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-
-/** Resolves with the first event `match` accepts. */
-function nextEvent(provider: MockProvider, match: (event: MockEvent) => boolean, timeoutMs = 20_000): Promise<MockEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no such event within ${timeoutMs} ms`)), timeoutMs);
-    const stop = provider.onEvent((event) => {
-      if (!match(event)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(event);
-    });
-  });
-}
 
 describe('mockProvider: a submit, its polls and its webhooks', () => {
   it('gives a fresh job id of the same form, in the answer, its Location, the polls and the webhooks; all else byte-exact', { timeout: 30_000 }, async () => {
@@ -261,68 +234,5 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     });
     expect(await told).toMatchObject({ type: 'no-webhook-url', webhooks: 2 });
     expect((await nowhere.done()).webhooks).toEqual({ sent: 0, acknowledged: 0, givenUp: 0, notSent: 2 });
-  });
-});
-
-describe('mockProvider: matching', () => {
-  const post = (provider: MockProvider, path: string, body: string) =>
-    send(`${provider.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-
-  it('answers a request that matches nothing 501, naming the closest recorded requests and why each did not match', { timeout: 30_000 }, async () => {
-    const provider = await mock({ scenarios: [transcribeScenario()], speed: Infinity });
-    const told = nextEvent(provider, (event) => event.type === 'unmatched');
-    const extraKey = await post(provider, `${SUBMIT_PATH('http://127.0.0.1:1/')}&lang=en`, LIVE_SUBMIT_BODY);
-    expect(extraKey.status).toBe(501);
-    const answer = json(extraKey);
-    expect(answer.error).toMatch(/no recorded request matches POST \/ai\/v1\/transcribe/);
-    expect(answer.closest[0]).toEqual({ scenario: 'scenario 1', request: 'POST /ai/v1/transcribe', why: 'query key `lang` was not in the recording' });
-    expect(answer.closest.length).toBeLessThanOrEqual(3);
-    expect(await told).toMatchObject({ type: 'unmatched', method: 'POST' });
-    const shape = json(await post(provider, SUBMIT_PATH('http://127.0.0.1:1/'), '{"model":1,"audio":{"url":"x"},"extra":true}'));
-    expect(shape.closest[0].why).toBe(
-      "body field `body.model` is a number; the recording's is a string; body field `body.extra` was not in the recording; body field `body.requestedAt` is missing (the recording has it)",
-    );
-    const unknownJob = json(await poll(provider, 'b0000000-0000-0000-0000-000000000000'));
-    expect(unknownJob.closest[0]).toEqual({
-      scenario: 'scenario 1',
-      request: 'GET /ai/status/v1/jobs/{id}',
-      why: '`b0000000-0000-0000-0000-000000000000` is not a job id this mock gave out (submit a job first)',
-    });
-    const summary = provider.summary();
-    expect(summary.unmatchedCount).toBe(3);
-    expect(summary.unmatched[0]).toMatchObject({ method: 'POST', url: expect.stringContaining('lang=en') });
-  });
-
-  it('lets a scenario widen (ignoreQuery, ignoreBody) and narrow (exactBody) the match', { timeout: 30_000 }, async () => {
-    const wide = await mock({ scenarios: [transcribeScenario({ match: { ignoreQuery: ['lang'], ignoreBody: ['metadata'] } })], speed: Infinity });
-    expect((await post(wide, `${SUBMIT_PATH('http://127.0.0.1:1/')}&lang=en`, LIVE_SUBMIT_BODY.replace('{', '{"metadata":{"a":1},'))).status).toBe(201);
-    const narrow = await mock({ scenarios: [transcribeScenario({ match: { exactBody: ['model'] } })], speed: Infinity });
-    const other = json(await post(narrow, SUBMIT_PATH('http://127.0.0.1:1/'), LIVE_SUBMIT_BODY));
-    expect(other.closest[0].why).toBe('body field `body.model` is "whisper-small"; the scenario wants "whisper-large" (exactBody)');
-    expect((await post(narrow, SUBMIT_PATH('http://127.0.0.1:1/'), LIVE_SUBMIT_BODY.replace('whisper-small', 'whisper-large'))).status).toBe(201);
-  });
-
-  it('serves scenarios of the same submit in turn: the first unused, then round-robin', { timeout: 30_000 }, async () => {
-    const a = transcribeScenario({ id: 'job_aaaa1111' });
-    const b = transcribeScenario({ id: 'job_bbbb2222' });
-    const provider = await mock({ scenarios: await scenarioDir({ 'a.json': a, 'b.json': b }), speed: Infinity });
-    for (let n = 0; n < 3; n++) await submit(provider, 'http://127.0.0.1:1/');
-    expect(provider.summary().jobs.map((job) => [job.scenario, job.recordedId])).toEqual([
-      ['a.json', 'job_aaaa1111'],
-      ['b.json', 'job_bbbb2222'],
-      ['a.json', 'job_aaaa1111'],
-    ]);
-  });
-
-  it('refuses what is not a scenario, in one line naming the file', async () => {
-    const dir = await scenarioDir({ 'fixture.json': { format: 'hook-catch/fixture@1' } as never });
-    await expect(mockProvider({ scenarios: dir, port: 0 })).rejects.toThrow(
-      /fixture\.json is not a hook-catch\/scenario@1 file \(its format is "hook-catch\/fixture@1"\)/,
-    );
-    await expect(mockProvider({ scenarios: `${dir}/missing.json`, port: 0 })).rejects.toThrow(/missing\.json: no such file or folder\./);
-    // A webhook with no signature header and no recorded scheme cannot be signed again with a secret alone: said before serving.
-    await expect(mockProvider({ scenarios: [transcribeScenario()], port: 0, resign: { secret: 'shh' } })).rejects.toThrow(
-      /^scenario 1, webhook 1: Cannot re-sign: .*name the scheme, such as stripe:SECRET\.$/,
-    );
   });
 });
