@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { splitTarget } from '../capture/capture.js';
+import { describe } from '../errors.js';
 import { recordedAnswer, unmatchedAnswer, type Answer } from './answer.js';
 import { playSends, type Delivering, type PlayedJob } from './deliveries.js';
 import { IdIssuer } from './ids.js';
@@ -72,7 +73,12 @@ export class Playback {
     this.emit({ type: 'submit', scenario: plan.name, method, url, recordedId: plan.recordedId, id, webhookUrl: webhookUrl?.href ?? null });
     const ctx: Delivering = { ...this.options, agent: this.agent, signal: this.stop.signal, emit: (event) => this.emit(event) };
     // The webhooks start once the app has the job id (its submit answered), as a provider's would.
-    const then = () => void playSends(job, plan.sends, ctx).finally(() => this.settle(job));
+    const then = () =>
+      void playSends(job, plan.sends, ctx)
+        .catch((error) => {
+          for (const send of job.sends) if (!send.acknowledged) send.notSent ??= `not sent: ${describe(error)}`;
+        })
+        .finally(() => this.settle(job));
     return { answer: recordedAnswer(plan.submit.answer, plan.recordedId, id), then };
   }
 

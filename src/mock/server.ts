@@ -16,7 +16,8 @@ export function mockServer(playback: Playback): Server {
         const headers: [string, string][] = [];
         for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
         const { answer, then } = playback.handle(req.method ?? 'GET', req.url ?? '/', headers, Buffer.concat(chunks));
-        if (then) res.once('finish', then);
+        // On close, not finish: an app that hung up before the answer still submitted the job.
+        if (then) res.once('close', then);
         res.writeHead(answer.status, [...answer.headers.flat(), 'Content-Length', String(answer.body.length)]);
         res.end(answer.body);
       } catch (error) {
