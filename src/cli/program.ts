@@ -15,6 +15,7 @@ import { startCommand } from './commands/start.js';
 import { urlCommand } from './commands/url.js';
 import { verifyCommand } from './commands/verify.js';
 import { deliverCommand } from './commands/deliver.js';
+import { mockCommand } from './commands/mock.js';
 import { waitCommand } from './commands/wait.js';
 
 const EXAMPLES = `
@@ -33,6 +34,7 @@ Examples:
   $ hook-catch verify last --secret '$STRIPE_WEBHOOK_SECRET'   try a secret on a stored webhook
   $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50%
                                            rehearse a provider's retries and duplicates against your app
+  $ hook-catch mock scenarios/ --speed instant   play recorded jobs back offline: the provider's API and its webhooks
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
     showCommand(),
     replayCommand(),
     deliverCommand(),
+    mockCommand(),
     verifyCommand(),
     exportCommand(),
     importCommand(),

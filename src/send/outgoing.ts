@@ -92,7 +92,7 @@ const NO_BODY_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE',
  * (else last). A method that carries content says its length even when it is 0 (RFC 9110 §8.6), so
  * the framing is never chunked: the app reads exactly the bytes sent.
  */
-function framed(headers: [string, string][], body: Buffer, method: string, host: string): [string, string][] {
+export function framed(headers: [string, string][], body: Buffer, method: string, host: string): [string, string][] {
   const named = connectionTokens(headers);
   const sent: [string, string][] = [];
   let hostAt = -1;
