@@ -124,7 +124,7 @@ export async function scenarioCommandRun(options: ScenarioCommandOptions, stdout
   });
   if (options.json) stdout.write(`${JSON.stringify({ files, count: files.length, redacted }, null, 2)}\n`);
   else for (const file of files) stdout.write(`${file}\n`);
-  const note = redacted.length ? ` (redacted: ${redacted.join(', ')}; hook-catch mock --resign signs webhooks again)` : '';
+  const note = redacted.length ? ` (redacted: ${redacted.join(', ')}; hook-catch mock signs webhooks again when given the secret)` : '';
   stderr.write(`hook-catch: exported ${files.length} scenario${files.length === 1 ? '' : 's'} to ${resolve(options.out)}${note}\n`);
   return files;
 }
