@@ -10,6 +10,7 @@ import { killAll } from './children.js';
 import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS, rssFit } from './large-bodies.js';
 import { pinning, pinningWords, pinRunner } from './pin.js';
 import { PROVIDER_SCENARIO, providerPortLines } from './provider-port.js';
+import { MOCK_SCENARIO, mockLines } from './mock-playback.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
@@ -36,6 +37,7 @@ const ALL_SCENARIOS = [
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
   STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
   PROVIDER_SCENARIO, // an app's calls through the provider port against straight to its provider (provider-port.js)
+  MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -112,7 +114,13 @@ addRatios(rows);
 addThroughput(rows);
 const checks = targets(rows);
 // The rows of the table: an autocannon run each; the others report in lines of their own.
-const ownLines = { [WAIT_SCENARIO.key]: waitLines, [STARTUP_SCENARIO.key]: startupLines, [PROVIDER_SCENARIO.key]: providerPortLines, 'disk-1mib': () => [] }; // the disk row: in largeBodyLines
+const ownLines = {
+  [WAIT_SCENARIO.key]: waitLines,
+  [STARTUP_SCENARIO.key]: startupLines,
+  [PROVIDER_SCENARIO.key]: providerPortLines,
+  [MOCK_SCENARIO.key]: mockLines,
+  'disk-1mib': () => [],
+}; // the disk row: in largeBodyLines
 const loadRows = rows.filter((r) => !ownLines[r.key]);
 
 const out = [
