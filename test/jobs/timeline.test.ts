@@ -69,7 +69,9 @@ describe('a job through the provider port, as a timeline', { timeout: 120_000 },
       'webhook POST',
     ]);
     await showsCalls(dir, json);
-    // The list marks it as submitted through the provider port.
+    // The list marks it as submitted through the provider port, and its JSON says how.
+    const listed = JSON.parse((await runCli(['jobs', '--json', '--dir', dir])).stdout);
+    expect(listed).toEqual([expect.objectContaining({ id: jobId, source: 'submit', submit: json.submit })]);
     const table = await runCli(['jobs', '--dir', dir]);
     expect(table.stdout).toMatch(new RegExp(`^${jobId}\\s+completed\\s+2 deliveries \\(1 refused: 500\\)\\s+\\S+ \\S+  submitted$`, 'm'));
     const closed = closing.splice(0);
