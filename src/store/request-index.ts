@@ -1,4 +1,4 @@
-import type { PollInfo, Refusal, RequestSummary } from '../capture/capture.js';
+import type { OutboundInfo, PollInfo, Refusal, RequestSummary } from '../capture/capture.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
@@ -45,6 +45,8 @@ export class RequestIndex {
   private signatures: (SignatureVerdict | null)[] = [];
   /** What polled answers (`expect --poll`) were polled for: few, so the other slots hold null. */
   private polls: (PollInfo | null)[] = [];
+  /** What the app's calls through the provider port were (`--provider`); null for the requests received. */
+  private outbounds: (OutboundInfo | null)[] = [];
   private idTimes = new Float64Array(this.capacity);
   private idSeqs = new Uint16Array(this.capacity);
   private idRandoms = new Uint32Array(this.capacity);
@@ -85,6 +87,7 @@ export class RequestIndex {
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
     this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
     this.polls[i] = s.poll ?? null;
+    this.outbounds[i] = s.outbound ?? null;
     const time = Date.parse(s.receivedAt);
     this.received[i] = Number.isNaN(time) ? 0 : time;
     this.bodySizes[i] = s.bodySize;
@@ -178,6 +181,7 @@ export class RequestIndex {
     this.remotes = [];
     this.signatures = [];
     this.polls = [];
+    this.outbounds = [];
     this.refusals.clear();
     this.segmentLive.clear();
   }
@@ -212,6 +216,7 @@ export class RequestIndex {
         ...(this.flags[i]! & IMPORTED ? { imported: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
         ...(this.polls[i] && { poll: this.polls[i] }),
+        ...(this.outbounds[i] && { outbound: this.outbounds[i] }),
         ...this.notes(id),
       },
       segment: this.segments[i]!,
@@ -265,7 +270,7 @@ export class RequestIndex {
     this.lengths = move(this.lengths, (n) => new Uint32Array(n));
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls'] as const) {
+    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls', 'outbounds'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));

@@ -74,6 +74,12 @@ describe('a job through the provider port, as a timeline', { timeout: 120_000 },
     expect(listed).toEqual([expect.objectContaining({ id: jobId, source: 'submit', submit: json.submit })]);
     const table = await runCli(['jobs', '--dir', dir]);
     expect(table.stdout).toMatch(new RegExp(`^${jobId}\\s+completed\\s+2 deliveries \\(1 refused: 500\\)\\s+\\S+ \\S+  submitted$`, 'm'));
+    // `list` shows the app's calls as the terminal line does.
+    const stored = (await runCli(['list', '--dir', dir])).stdout.split('\n');
+    expect(stored.find((l) => l.includes('/ai/v1/'))).toMatch(
+      / {2}→ POST {2}\/ai\/v1\/transcribe\?webhook=\S+ {2}200 {2}\d+ ms {2}\w{6} {2}webhook URL → http:\/\/127\.0\.0\.1:\d+\/hooks\/ai$/,
+    );
+    expect(stored.find((l) => l.includes('/ai/status/'))).toMatch(/ {2}→ GET {3}\/ai\/status\/v1\/jobs\/\S+ {2}200 {2}\d+ ms {2}\w{6}$/);
     const closed = closing.splice(0);
     for (const c of closed.reverse()) await c.close();
     expect((await runCli(['jobs', jobId, '--dir', dir])).stdout).toBe(printed.stdout);

@@ -35,13 +35,20 @@ describe('a job through the provider port on the inspector page, in a real brows
     expect(await card.locator('circle.tl-delivery').count()).toBe(2);
 
     await card.click();
+    // The list marks the app's calls to its provider.
+    await expect.poll(() => page.locator(`.row[data-id="${submit}"] .c-method`).innerText(), SHOWN).toBe('→POST');
+    expect(await page.locator(`.row[data-id="${poll}"] .c-method`).getAttribute('title')).toMatch(
+      /^your app's call to http:\/\/127\.0\.0\.1:\d+ \(status of job \S+\), answered in \d+ ms$/,
+    );
     await expect.poll(() => card.locator('.tl-words li').count(), SHOWN).toBe(5);
     const words = await card.locator('.tl-words li').allInnerTexts();
     expect(words[0]).toMatch(
       /^submitted: POST \/ai\/v1\/transcribe → 200 · \+0 ms · job id in body\.jobId · webhook URL http:\/\/127\.0\.0\.1:\d+\/hooks\/ai, given to the provider as http:\/\/127\.0\.0\.1:\d+\/hooks\/ai$/,
     );
     expect(words[1]).toMatch(new RegExp(`^polled: GET /ai/status/v1/jobs/${jobId.slice(0, 20)}\\S* → 200 InProgress · \\+\\d+ ms$`));
-    expect(words[2]).toMatch(/^delivery 1: Success \(completed\) · POST \/hooks\/ai · answered 500, refused: not acknowledged · \+\S+ m?s · found in body\.jobId$/);
+    expect(words[2]).toMatch(
+      /^delivery 1: Success \(completed\) · POST \/hooks\/ai · answered 500, refused: not acknowledged · \+\S+ m?s · found in body\.jobId$/,
+    );
     expect(words[3]).toMatch(/^delivery 2: Success \(completed\) · duplicate, attempt 2 · POST \/hooks\/ai · answered 200 · \+\S+ m?s · found in body\.jobId$/);
     expect(words[4]).toMatch(/^completed at [\d:.]+ · \+\S+ m?s$/);
 
@@ -54,7 +61,9 @@ describe('a job through the provider port on the inspector page, in a real brows
     const meta = await detail.locator('.meta').innerText();
     expect(meta).toMatch(/Provider answered\s+200 OK in \d+ ms/);
     expect(meta).toMatch(new RegExp(`Call\\s+submit of job ${jobId} \\(job id in body\\.jobId\\) · to ${provider.url}`));
-    expect(meta).toMatch(/Webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/hooks\/ai \(query\.webhook\), given to the provider as http:\/\/127\.0\.0\.1:\d+\/hooks\/ai/);
+    expect(meta).toMatch(
+      /Webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/hooks\/ai \(query\.webhook\), given to the provider as http:\/\/127\.0\.0\.1:\d+\/hooks\/ai/,
+    );
     // The app's request (its credential), then the provider's answer below it: status, headers, body.
     expect(await detail.locator('table.headers').innerText()).toContain('Bearer ai_test_key_7f3c');
     const answer = detail.locator('[data-part=answer]');
@@ -72,7 +81,16 @@ describe('a job through the provider port on the inspector page, in a real brows
     // by its arrival, the server by the delivery: only the end's time may differ).
     await page.reload();
     await card.click();
-    await expect.poll(() => card.locator('.tl-words li').allInnerTexts().then((w) => w.slice(0, 4)), SHOWN).toEqual(words.slice(0, 4));
+    await expect
+      .poll(
+        () =>
+          card
+            .locator('.tl-words li')
+            .allInnerTexts()
+            .then((w) => w.slice(0, 4)),
+        SHOWN,
+      )
+      .toEqual(words.slice(0, 4));
     expect(page.errors).toEqual([]);
   });
 });
