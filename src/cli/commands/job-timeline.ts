@@ -34,7 +34,9 @@ export function describeJob(job: Job, c: ChalkInstance): string {
 }
 
 export function timelineLines(job: Job, c: ChalkInstance): string[] {
-  const entries = job.deliveries.map((d, i) => entryOf(d, i, job, c));
+  // Webhooks are numbered among themselves (status calls and imports are not webhooks).
+  let webhooks = 0;
+  const entries = job.deliveries.map((d) => entryOf(d, d.source === 'webhook' ? ++webhooks : 0, job, c));
   if (!job.submit && job.registeredAt) entries.push({ t: Date.parse(job.registeredAt), what: 'registered', text: c.dim('(expect)') });
   entries.sort((a, b) => a.t - b.t);
   const start = job.submit ? Date.parse(job.submit.at) : (entries[0]?.t ?? Date.parse(job.firstSeenAt));
@@ -49,7 +51,7 @@ export function timelineLines(job: Job, c: ChalkInstance): string[] {
   return lines.map((l) => l.trimEnd());
 }
 
-function entryOf(d: Delivery, i: number, job: Job, c: ChalkInstance): Entry {
+function entryOf(d: Delivery, n: number, job: Job, c: ChalkInstance): Entry {
   const t = Date.parse(arrivedAt(d));
   const sent = `${d.method} ${cut(d.path)}`;
   if (d.source === 'submit') return { t, what: 'submitted', text: `${sent} → ${httpStatus(d.answered, c)} ${c.dim(`(${submitNotes(job, d)})`)}` };
@@ -59,7 +61,6 @@ function entryOf(d: Delivery, i: number, job: Job, c: ChalkInstance): Entry {
   }
   const word = d.statusWord ?? d.status;
   if (d.source === 'import') return { t, what: 'imported', text: `${sent}  ${word}  ${c.cyan('not a live delivery')}` };
-  const n = job.deliveries.slice(0, i + 1).filter((x) => x.source === 'webhook').length;
   const what = `webhook #${n}${d.duplicate ? ` (retry ${d.attempt})` : ''}`;
   const refused = isRefused(d) ? ` ${c.red('(refused)')}` : '';
   return { t, what, text: `${sent}  ${word}  answered ${httpStatus(d.answered, c)}${refused}` };
