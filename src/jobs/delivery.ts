@@ -26,6 +26,8 @@ export function makeDelivery(
     bodyHash: bodyHash(request.body),
     source,
     answered: stored.response.status,
+    method: shared(stored.method),
+    path: sharedPath(stored.path),
   };
 }
 
@@ -53,3 +55,5 @@ function bodyHash(body: Buffer): string {
 
 /** One copy of the strings that repeat from delivery to delivery (`body.jobId`, `Completed`). */
 const shared = createInterner();
+/** Webhook paths repeat too; a status call's path (its job id in it) does not, so it does not crowd the words out. */
+const sharedPath = createInterner();

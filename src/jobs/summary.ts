@@ -44,5 +44,6 @@ export function jobSummary(job: Job): JobSummary {
     lastDeliveryAt: last?.receivedAt ?? null,
     lastRequestId: last?.requestId ?? null,
     ...(job.poll && { poll: job.poll }),
+    ...(job.submit && { submit: job.submit }),
   };
 }

@@ -57,6 +57,8 @@ function submitDelivery(request: CapturedRequest): Delivery {
     bodyHash: '',
     source: 'submit',
     answered: request.response.status,
+    method: request.method,
+    path: request.path,
   };
 }
 

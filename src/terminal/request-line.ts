@@ -23,8 +23,7 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   if (request.outbound) return callLine(request, c, withDate);
   const time = formatTime(request.receivedAt, withDate);
   const method = request.poll ? c.cyan('POLLED ') : c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
-  const status = request.status;
-  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
+  const statusText = httpStatus(request.status, c);
   const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
   const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
   const type = request.contentType ? request.contentType.split(';')[0]! : '-';
@@ -45,14 +44,18 @@ function callLine(request: RequestSummary, c: ChalkInstance, withDate: boolean):
   const call = request.outbound!;
   const time = formatTime(request.receivedAt, withDate);
   const method = c.cyan(`→ ${request.method}`.padEnd(8));
-  const status = request.status;
-  const statusText = status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
+  const statusText = httpStatus(request.status, c);
   const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
   const head = `${c.dim(time)}  ${method}${url}  ${statusText}  ${c.dim(`${Math.round(call.latencyMs)} ms`)}  ${c.dim(shortId(request.id))}`;
   if (call.error) return `${head}  ${c.red(`provider unreachable: ${call.error}`)}`;
   const upload = request.bodyDiscarded ? `  ${c.dim(`${formatBytes(request.bodySize)} sent on, kept as its hash`)}` : '';
   const rewritten = call.rewrittenTo ? `  ${c.magenta(`webhook URL → ${call.rewrittenTo}`)}` : '';
   return `${head}${upload}${rewritten}`;
+}
+
+/** An HTTP status coloured: green 1xx–2xx, yellow 3xx–4xx, red 5xx. */
+export function httpStatus(status: number, c: ChalkInstance): string {
+  return status < 300 ? c.green(String(status)) : status < 500 ? c.yellow(String(status)) : c.red(String(status));
 }
 
 /** `✓ stripe`, `✗ github: signature header missing (X-Hub-Signature-256)`, `? unchecked`: the `--verify` verdict. */

@@ -42,6 +42,9 @@ export interface Delivery {
   source: 'webhook' | 'poll' | 'import' | 'submit';
   /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. */
   answered: number;
+  /** The stored request's method and path (no query: it may hold a key), so a timeline can say what was sent. */
+  method: string;
+  path: string;
 }
 
 /** What the provider's status endpoint said last, and when it first said the job ended. */

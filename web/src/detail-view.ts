@@ -6,6 +6,7 @@ import { fill, h } from './dom.js';
 import { fixtureHref, type RedactChoice } from './export.js';
 import { dateTime, duration, size, STATE_WORDS } from './format.js';
 import { forwardBadge, forwardWords } from './forward-badge.js';
+import { answerSection, callRows } from './call-view.js';
 import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
 import { signatureCheck } from './signature-check.js';
@@ -122,6 +123,7 @@ export class DetailView {
           : h(
               'div',
               { class: 'request-line' },
+              r.summary.outbound ? h('span', { class: 'm-call', title: 'your app called its provider through the provider port' }, '→ ') : null,
               h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
               ' ',
               h('span', { class: 'url' }, r.url),
@@ -156,6 +158,13 @@ export class DetailView {
           ? h('p', { class: 'note error' }, `Over --max-body: answered 413 and not kept (${size(r.bodySize)} announced or sent).`)
           : this.body(text, bytes),
       ),
+      r.summary.outbound
+        ? answerSection(
+            r,
+            (t, b) => this.body(t, b),
+            (rows) => table(['Name', 'Value'], rows, 'answer-headers'),
+          )
+        : null,
     );
   }
 
@@ -200,11 +209,13 @@ export class DetailView {
           ['Provider answered', h('span', null, answered, ` in ${duration(poll.latencyMs)}`)],
           ['From', r.remoteAddress ?? 'unknown'],
         ]
-      : [
-          ['Received', h('span', null, `${dateTime(r.receivedAt)} `, iso(r.receivedAt), r.summary.imported ? ', imported from a fixture since' : '')],
-          ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
-          ['From', r.remoteAddress ?? 'unknown'],
-        ];
+      : r.summary.outbound
+        ? callRows(r, iso(r.receivedAt))
+        : [
+            ['Received', h('span', null, `${dateTime(r.receivedAt)} `, iso(r.receivedAt), r.summary.imported ? ', imported from a fixture since' : '')],
+            ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
+            ['From', r.remoteAddress ?? 'unknown'],
+          ];
     rows.push(['Id', r.id], ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`]);
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
@@ -238,7 +249,7 @@ export class DetailView {
             },
             'Copy',
           ),
-          ` · ${STATE_WORDS[job.jobStatus]} · ${poll ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · ${deliveryWords(job)} · found in ${job.matchedBy}${job.expected ? '' : ' · not expected'}`,
+          ` · ${STATE_WORDS[job.jobStatus]} · ${matchWords(job, Boolean(poll))}${job.expected ? '' : ' · not expected'}`,
         ),
       ]);
     }
@@ -298,6 +309,13 @@ function table(head: string[], rows: [string, string][], name: string): HTMLElem
     h('thead', null, h('tr', null, ...head.map((t) => h('th', null, t)))),
     h('tbody', null, ...rows.map(([k, v]) => h('tr', null, h('td', { class: k.length > LONG_NAME ? 'k long' : 'k' }, k), h('td', { class: 'v' }, v)))),
   );
+}
+
+/** What the request says of its job, and how it was found: a submit, a status call's answer, a webhook's attempt. */
+function matchWords(job: JobMatch, polled: boolean): string {
+  if (job.source === 'submit') return `its submit · job id in ${job.matchedBy}`;
+  if (job.source === 'poll' && !polled) return `the app's status call · the provider said ${job.statusWord ?? 'no status'}`;
+  return `${polled ? 'the provider said' : 'delivery said'} ${job.statusWord ?? job.status} · ${deliveryWords(job)} · found in ${job.matchedBy}`;
 }
 
 /** What this request is to its job: `attempt 2 (duplicate)`, `refused: not acknowledged`, `imported, not a live delivery`. */

@@ -3,7 +3,8 @@ import { duration, STATE_WORDS } from './format.js';
 import { arrivedAt, deliveryCounts, type JobsModel } from './jobs.js';
 import { pollLine } from './poll-line.js';
 import { registerForm } from './register-form.js';
-import { timeline, timelineWords } from './timeline.js';
+import { timeline } from './timeline.js';
+import { timelineWords } from './timeline-words.js';
 import type { Job } from './types.js';
 
 export interface JobsViewDeps {
@@ -12,6 +13,8 @@ export interface JobsViewDeps {
   /** The selected job (its deliveries filter the list), or null. */
   selected: () => string | null;
   select: (jobId: string | null) => void;
+  /** Opens a stored request in the detail (a timeline entry was clicked). */
+  open: (requestId: string) => void;
 }
 
 interface DrawnCard {
@@ -109,6 +112,13 @@ export class JobsView {
     return card.el;
   }
 
+  /** A timeline entry (or marker) opens its request; anywhere else on the card (un)selects the job. */
+  private pressed(target: EventTarget | null, jobId: string, selected: boolean): void {
+    const request = target instanceof Element ? target.closest('[data-request]')?.getAttribute('data-request') : null;
+    if (request) this.deps.open(request);
+    else this.deps.select(selected ? null : jobId);
+  }
+
   private card(job: Job, selected: boolean, now: number): HTMLElement {
     return h(
       'article',
@@ -117,11 +127,11 @@ export class JobsView {
         data: { job: job.id, status: job.status },
         attrs: { tabindex: '0', 'aria-pressed': String(selected) },
         on: {
-          click: () => this.deps.select(selected ? null : job.id),
+          click: (e) => this.pressed(e.target, job.id, selected),
           keydown: (e) => {
             if (e.key === 'Enter' || e.key === ' ') {
               e.preventDefault();
-              this.deps.select(selected ? null : job.id);
+              this.pressed(e.target, job.id, selected);
             }
           },
         },

@@ -70,7 +70,7 @@ export class JobsModel {
       job = {
         id: match.jobId,
         label: null,
-        source: match.expected ? 'expect' : 'webhook',
+        source: match.source === 'submit' ? 'submit' : match.expected ? 'expect' : 'webhook',
         registeredAt: null,
         firstSeenAt: at,
         expiresAt: at,
@@ -95,6 +95,8 @@ export class JobsModel {
       bodyHash: '',
       source: match.source,
       answered: request.status,
+      method: request.method,
+      path: request.path,
     });
     this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     this.changed();

@@ -3,7 +3,7 @@ import { clock, size, STATE_WORDS } from './format.js';
 import { forwardBadge } from './forward-badge.js';
 import { signatureBadge } from './signature-badge.js';
 import type { RequestList } from './requests.js';
-import type { JobStatus, ListedRequest } from './types.js';
+import type { JobStatus, ListedRequest, OutboundInfo } from './types.js';
 
 export interface ListViewDeps {
   list: RequestList;
@@ -164,7 +164,9 @@ export class ListView {
             },
             'POLLED',
           )
-        : h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
+        : r.outbound
+          ? h('span', { class: `c-method m-${r.method.toLowerCase()}`, title: callTitle(r.outbound) }, h('span', { class: 'm-call' }, '→'), r.method)
+          : h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
       h('span', { class: 'c-path', title: r.url }, h('span', { class: 'path-text' }, r.url), h('span', { class: 'c-badges' }, ...badges(r))),
       h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
       h('span', { class: 'c-size' }, r.bodyDiscarded ? `${size(r.bodySize)}!` : size(r.bodySize)),
@@ -231,4 +233,11 @@ function badges(r: ListedRequest): HTMLElement[] {
   if (r.signature) out.push(signatureBadge(r.signature));
   if (r.forward) out.push(forwardBadge(r.forward));
   return out;
+}
+
+/** A call through the provider port, in the method cell's tooltip. */
+function callTitle(call: OutboundInfo): string {
+  const job = call.jobId ? ` (${call.role === 'submit' ? 'submitted' : 'status of'} job ${call.jobId})` : '';
+  const how = call.error ? `, no answer: ${call.error}` : `, answered in ${Math.round(call.latencyMs)} ms`;
+  return `your app's call to ${call.provider}${job}${how}`;
 }

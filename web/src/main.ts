@@ -50,7 +50,7 @@ const detail = new DetailView({
   forwardUrl: () => header.status?.forward?.url ?? '',
 });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
-const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob });
+const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
 
 let frameQueued = false;
 let firstRowsMarked = false;

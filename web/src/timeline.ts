@@ -1,6 +1,6 @@
-import { h, svg } from './dom.js';
+import { svg } from './dom.js';
 import { clock, duration, STATE_WORDS } from './format.js';
-import { arrivedAt, graceEnd, isRefused } from './jobs.js';
+import { graceEnd, isRefused } from './jobs.js';
 import type { Delivery, Job } from './types.js';
 
 const W = 300;
@@ -12,7 +12,7 @@ const LINE_Y = 26;
 /** Markers closer than this are spread apart (a retry a second after its first attempt stays visible). */
 const MIN_GAP = 14;
 /** States a timeline ends on (a late webhook may still clear a lost one: it is drawn on, then). */
-const FINAL = new Set(['completed', 'failed', 'expired', 'webhook_lost', 'imported']);
+export const FINAL = new Set(['completed', 'failed', 'expired', 'webhook_lost', 'imported']);
 /** At most this many deliveries are drawn (the first and the latest): more would not fit apart. */
 const MOST_DOTS = 14;
 
@@ -38,7 +38,8 @@ interface Marker {
  */
 export function timeline(job: Job, now: number): SVGElement {
   const registered = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  const deliveries = job.deliveries.filter((d) => d.source !== 'import');
+  // The submit is the registration's square; imports are told in words.
+  const deliveries = job.deliveries.filter((d) => d.source !== 'import' && d.source !== 'submit');
   const times = deliveries.map((d) => Date.parse(d.receivedAt));
   const start = Math.min(registered, ...times);
   const final = FINAL.has(job.status) ? job.history.at(-1) : undefined;
@@ -101,19 +102,21 @@ export function timeline(job: Job, now: number): SVGElement {
 }
 
 /** Webhooks are numbered 1, 2, 3 among themselves (polled answers and imports are not webhooks). */
-function webhookNumbers(deliveries: Delivery[]): Map<Delivery, number> {
+export function webhookNumbers(deliveries: Delivery[]): Map<Delivery, number> {
   const numbers = new Map<Delivery, number>();
   for (const d of deliveries) if (d.source === 'webhook') numbers.set(d, numbers.size + 1);
   return numbers;
 }
 
 function registeredMark(job: Job, x: number): SVGElement {
-  const words = job.registeredAt ? `registered ${clock(job.registeredAt)}` : `first seen ${clock(job.firstSeenAt)} (never registered)`;
-  return svg(
-    'rect',
-    { x: x - 5, y: LINE_Y - 5, width: 10, height: 10, class: job.registeredAt ? 'tl-registered' : 'tl-unregistered' },
-    svg('title', {}, words),
-  );
+  const submit = job.deliveries.find((d) => d.source === 'submit');
+  const words = submit
+    ? `submitted ${clock(submit.receivedAt)}: ${submit.method} ${submit.path} → ${submit.answered}`
+    : job.registeredAt
+      ? `registered ${clock(job.registeredAt)}`
+      : `first seen ${clock(job.firstSeenAt)} (never registered)`;
+  const attrs = { x: x - 5, y: LINE_Y - 5, width: 10, height: 10, class: job.registeredAt ? 'tl-registered' : 'tl-unregistered' };
+  return svg('rect', submit ? { ...attrs, 'data-request': submit.requestId } : attrs, svg('title', {}, words));
 }
 
 function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number): SVGElement[] {
@@ -178,65 +181,7 @@ function shorten(word: string): string {
   return word.length > 12 ? `${word.slice(0, 11)}…` : word;
 }
 
-/** The same life in words, for the selected job. */
-export function timelineWords(job: Job): HTMLElement {
-  const start = Date.parse(job.registeredAt ?? job.firstSeenAt);
-  const numbers = webhookNumbers(job.deliveries);
-  const doneAt = job.poll?.doneAt ?? null;
-  const items: { t: number; el: HTMLElement }[] = [
-    {
-      t: -Infinity,
-      el: h('li', null, job.registeredAt ? `registered at ${clock(job.registeredAt)}` : `first seen at ${clock(job.firstSeenAt)}, never registered`),
-    },
-  ];
-  for (const d of job.deliveries) {
-    const t = Date.parse(d.receivedAt);
-    if (d.source === 'import') {
-      // Listed where it arrived here: its own time is when it was first received, elsewhere.
-      items.push({
-        t: Date.parse(arrivedAt(d)),
-        el: h(
-          'li',
-          { class: 'tl-event import', data: { request: d.requestId } },
-          `imported: ${d.statusWord ?? d.status}, first received ${clock(d.receivedAt)} · not a live delivery`,
-        ),
-      });
-      continue;
-    }
-    const el =
-      d.source === 'poll'
-        ? h(
-            'li',
-            { class: 'tl-event poll', data: { request: d.requestId } },
-            `poll: the provider said "${d.statusWord ?? 'no status'}"`,
-            d.receivedAt === doneAt ? ', the job ended' : '',
-            ` · ${since(t - start)}`,
-          )
-        : h(
-            'li',
-            { class: 'tl-event', data: { request: d.requestId } },
-            `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
-            d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
-            isRefused(d) ? ` · refused (answered ${d.answered}): not acknowledged` : '',
-            ` · ${since(t - start)} · found in ${d.matchedBy}`,
-          );
-    items.push({ t, el });
-  }
-  const graceOut = graceEnd(job);
-  if (graceOut && job.history.some((s) => s.status === 'webhook_lost')) {
-    items.push({
-      t: Date.parse(graceOut),
-      el: h('li', { class: 'tl-lost' }, `no webhook by ${clock(graceOut)}, ${duration(job.poll!.graceMs)} after the provider's done: webhook lost`),
-    });
-  }
-  const last = job.history.at(-1);
-  if (last && FINAL.has(job.status) && job.status !== 'webhook_lost')
-    items.push({ t: Infinity, el: h('li', null, `${STATE_WORDS[job.status]} at ${clock(last.at)}`) });
-  items.sort((a, b) => a.t - b.t);
-  return h('ol', { class: 'tl-words' }, ...items.map((i) => i.el));
-}
-
-function since(ms: number): string {
+export function since(ms: number): string {
   return ms >= 0 ? `+${duration(ms)}` : `${duration(-ms)} before registration`;
 }
 

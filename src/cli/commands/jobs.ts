@@ -7,7 +7,10 @@ import { dirOption } from '../args.js';
 import { writeWarnings } from '../output.js';
 import { statusText } from '../job-status.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
-import type { JobList } from '../../wire/jobs.js';
+import type { Job, JobList } from '../../wire/jobs.js';
+import { HookCatchError } from '../../errors.js';
+import { ApiError } from '../client.js';
+import { describeJob } from './job-timeline.js';
 
 export interface JobsCommandOptions {
   dir: string;
@@ -34,9 +37,14 @@ export async function listJobs(options: JobsCommandOptions, stdout: NodeJS.Writa
     const deliveries = job.refusedCount ? c.red(counts) : counts;
     stdout.write(
       `${job.id.padEnd(width)}  ${statusText(job.status, c).padEnd(22)}  ${deliveries.padEnd(13)}  ${c.dim(formatTime(when, true))}` +
-        `${job.label ? `  ${job.label}` : ''}${job.source === 'webhook' ? c.dim('  (not expected)') : ''}${job.poll ? `  ${pollNote(job.poll, c)}` : ''}\n`,
+        `${job.label ? `  ${job.label}` : ''}${sourceNote(job, c)}${job.poll ? `  ${pollNote(job.poll, c)}` : ''}\n`,
     );
   }
+}
+
+/** `  (not expected)` for a job only webhooks named, `  submitted` for one the app submitted through the provider port. */
+function sourceNote(job: JobSummary, c: ReturnType<typeof chalkFor>): string {
+  return job.source === 'webhook' ? c.dim('  (not expected)') : job.source === 'submit' ? c.cyan('  submitted') : '';
 }
 
 async function readJobs(options: JobsCommandOptions, stderr: NodeJS.WritableStream): Promise<JobSummary[]> {
@@ -62,13 +70,39 @@ export function pollNote(poll: JobPoll, c: ReturnType<typeof chalkFor>): string 
   return c.cyan(`polled ${poll.count}×: ${said}${lag}`) + error;
 }
 
+/** `hook-catch jobs <id>`: one job's timeline, or with --json the job as the API gives it. */
+export async function showJob(id: string, options: JobsCommandOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
+  const job = await readJob(options.dir, id, stderr);
+  if (!job) throw new HookCatchError(`No job ${id} in ${options.dir}. \`hook-catch jobs\` lists the jobs known.`);
+  stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
+}
+
+/** One job with its deliveries: as the running instance has it, or worked out from the store; null when none has that id. */
+export async function readJob(dir: string, id: string, stderr: NodeJS.WritableStream): Promise<Job | null> {
+  return withInstanceOrStore(dir, {
+    online: (client) =>
+      client.api<Job>('GET', `/api/jobs/${encodeURIComponent(id)}`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }),
+    offline: async (store) => {
+      const { registry, warnings } = await store.jobs();
+      writeWarnings(stderr, warnings);
+      return registry.get(id) ?? null;
+    },
+  });
+}
+
 export function jobsCommand(): Command {
   return new Command('jobs')
-    .description('list the jobs, most recently active first')
+    .description("list the jobs, most recently active first; with a job id, that job's timeline")
+    .argument('[id]', 'a job id: its submit, status calls and webhooks in time order, then its state')
     .addOption(new Option('--status <status>', 'only jobs in this state').choices(JOB_STATUSES))
     .addOption(dirOption())
-    .option('--json', 'print the jobs as JSON')
-    .action(async (flags) => {
-      await listJobs({ dir: flags.dir, status: flags.status, json: flags.json }, process.stdout, process.stderr);
+    .option('--json', 'print the jobs (or the job, with its deliveries) as JSON')
+    .action(async (id: string | undefined, flags) => {
+      const options = { dir: flags.dir, status: flags.status, json: flags.json };
+      if (id === undefined) await listJobs(options, process.stdout, process.stderr);
+      else await showJob(id, options, process.stdout, process.stderr);
     });
 }

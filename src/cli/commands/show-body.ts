@@ -11,13 +11,17 @@ const AS_SENT = '`--body` gives the bytes as sent';
  * The Body section of `show`: what the body says (decompressed; a form as its fields; JSON indented),
  * with a dim note whenever that is not the stored bytes. The stored bytes never change.
  */
-export function bodyLines(request: CapturedRequest, c: ChalkInstance): string[] {
+export function bodyLines(
+  request: CapturedRequest,
+  c: ChalkInstance,
+  binary = c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`),
+): string[] {
   const view = viewBody(request);
   const note = noteOn(view, request.body.length);
   const heading = c.bold('Body') + (note ? `  ${c.dim(note)}` : '');
   if (view.format === 'form') return [heading, ...formLines(view, c)];
   const shown = view.bytes ?? request.body;
-  if (!isUtf8(shown)) return [heading, c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`)];
+  if (!isUtf8(shown)) return [heading, binary];
   return [heading, readable(shown.toString('utf8'))];
 }
 

@@ -13,6 +13,9 @@ import { dirOption } from '../args.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { RequestRecord } from '../../wire/requests.js';
 import { bodyLines } from './show-body.js';
+import { answerLines, answeredNote, callRows } from './show-call.js';
+import { describeJob } from './job-timeline.js';
+import { readJob } from './jobs.js';
 
 export interface ShowOptions {
   dir: string;
@@ -22,11 +25,16 @@ export interface ShowOptions {
 }
 
 /** `hook-catch show <id>`: one stored request in full. */
-export async function showRequest(ref: string, options: ShowOptions, stdout: NodeJS.WritableStream) {
+export async function showRequest(ref: string, options: ShowOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream = process.stderr) {
   const { log } = await openForReading(options.dir);
   const request = await log.get(ref);
   if (!request) {
-    throw new HookCatchError(`No stored request matches "${ref}" in ${options.dir}. \`hook-catch list\` shows what is stored.`);
+    // A job id names no request: its timeline, as `jobs <id>` shows it.
+    const job = options.body ? null : await readJob(options.dir, ref, stderr);
+    if (job) return void stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
+    throw new HookCatchError(
+      `No stored request matches "${ref}" in ${options.dir}, and no job has that id. \`hook-catch list\` shows what is stored, \`hook-catch jobs\` the jobs.`,
+    );
   }
   if (options.body) {
     stdout.write(request.body);
@@ -61,6 +69,8 @@ async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
 function jobLine(match: JobMatch, answered: number, c: ReturnType<typeof chalkFor>): string {
   const said = match.statusWord ?? match.status;
   const state = `the job is ${match.jobStatus.replace('_', ' ')}${match.expected ? '' : ' (not expected)'}`;
+  if (match.source === 'submit') return `${match.jobId}: its submit (job id at ${match.matchedBy}); ${state}`;
+  if (match.source === 'poll' && match.matchedBy === 'provider port') return `${match.jobId}: the app's status call, the provider said "${said}"; ${state}`;
   if (match.source === 'poll') return `${match.jobId}: a polled answer, the provider said "${said}"; ${state}`;
   if (match.source === 'import') return `${match.jobId}: ${c.cyan('imported, not a live delivery')} ("${said}"); ${state}`;
   const which = match.duplicate ? `retry ${match.attempt} (duplicate)` : 'delivery';
@@ -100,12 +110,16 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
       'received',
       `${formatTime(request.receivedAt, true)} from ${request.remoteAddress ?? 'unknown'}${request.imported ? c.cyan(' (imported from a fixture: first received then, stored here later)') : ''}`,
     ),
-    row('answered', `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}`),
+    row(
+      'answered',
+      `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}${request.outbound ? c.dim(answeredNote(request)) : ''}`,
+    ),
     ...(request.forward
       ? [row('forward', appNote(request.forward, c))]
       : request.forwardOwed
         ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))]
         : []),
+    ...(request.outbound ? callRows(request, c).map(([label, value]) => row(label, value)) : []),
     ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.poll
@@ -132,12 +146,13 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
       lines.push(bodyEncoding === 'utf8' ? body : c.dim(`(binary; save it with: hook-catch show ${shortId(request.id)} --body > file)`));
     } else lines.push(...bodyLines(request, c));
   }
+  if (request.outbound) lines.push(...answerLines(request, c));
   return lines.join('\n') + '\n';
 }
 export function showCommand(): Command {
   return new Command('show')
-    .description('show one stored request: its headers and body')
-    .argument('<id>', 'a request id, the short id from the log (its last characters), or "last"')
+    .description("show one stored request: its headers and body (a call through the provider port: also the provider's answer); or a job's timeline")
+    .argument('<id>', 'a request id, the short id from the log (its last characters), "last", or a job id')
     .addOption(dirOption())
     .option('--body', 'write only the exact body bytes (for files and pipes)')
     .option('--json', 'print the whole record as JSON (body as text, or base64 when binary) and its replays')
