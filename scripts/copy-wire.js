@@ -3,7 +3,7 @@
 // compiled, by `npm run build` and by the command's own build in a clone (build-from-source.js).
 // So is the code the page runs as the server does (SHARED): counting a job's deliveries.
 // The page's tsconfig takes no node types, so a contract file that needed node would not compile there.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,14 +14,31 @@ export const GENERATED = 'web/src/generated';
 export function copyWire(root = '.') {
   const src = join(root, 'src');
   const files = wireFiles(src);
-  rmSync(join(root, GENERATED), { recursive: true, force: true });
+  // A copy that has not changed is not written again: its time stays older than dist/, so that the
+  // command in a clone does not build again after a type check (bin/hook-catch.js compares times).
+  for (const stale of existing(join(root, GENERATED)).filter((file) => !files.includes(file))) rmSync(join(root, GENERATED, stale));
   for (const file of files) {
     const target = join(root, GENERATED, file);
     mkdirSync(dirname(target), { recursive: true });
     const header = `// Generated from src/${file} by scripts/copy-wire.js at each build: do not edit here, edit src/${file}.\n`;
-    writeFileSync(target, header + readFileSync(join(src, file), 'utf8'));
+    const text = header + readFileSync(join(src, file), 'utf8');
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== text) writeFileSync(target, text);
   }
   return files;
+}
+
+/** The files below `dir` (paths below it, with /), none when it is not there. */
+function existing(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) =>
+      posix.join(
+        ...join(entry.parentPath, entry.name)
+          .slice(dir.length + 1)
+          .split(/[\\/]/),
+      ),
+    );
 }
 
 /** Code the page runs as the server does, copied with the contract (below src/; it may import the contract and src/capture/). */

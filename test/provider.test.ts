@@ -244,3 +244,21 @@ describe('a lost webhook, told by the app own status calls', () => {
     await expect.poll(() => text, { timeout: 15_000 }).toMatch(/job t-lost: its provider said "completed" at .* no webhook came within 2m 0s: webhook lost/);
   });
 });
+
+describe('hook-catch url --provider', () => {
+  it("prints the provider port's URL for the app's API base URL, and says when there is none", async () => {
+    const upstream = createServer((req, res) => res.end('{}'));
+    const url = await listening(upstream);
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir, provider: url, providerPort: 0 });
+    const printed = await runCli(['url', '--provider', '--dir', dir]);
+    expect(printed.stdout.trim()).toBe(hc.providerUrl);
+    const all = await runCli(['url', '--json', '--dir', dir]);
+    expect(JSON.parse(all.stdout).providerUrl).toBe(hc.providerUrl);
+    const other = await tempDir();
+    await startHookCatch({ dir: other });
+    const none = await runCli(['url', '--provider', '--dir', other]);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe('hook-catch: The running hook-catch has no provider port: start it with --provider <your API base URL>.');
+  });
+});

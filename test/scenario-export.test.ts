@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/types.js';
 import type { Scenario } from '../src/scenario/format.js';
@@ -13,7 +14,9 @@ import { SEED_KEYS, seedProvider, type SeedName } from './helpers/seed-providers
 // file (checked against the schema that ships in schema/), credentials redacted, steps in time order.
 
 const schema = JSON.parse(await readFile(join(ROOT, 'schema', 'scenario@1.schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validate = ajv.compile(schema);
 
 function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { HookCatchError } from '../../errors.js';
 import { dirOption } from '../args.js';
 import { ensureRegistered } from '../client.js';
 import { connect } from '../instance-or-store.js';
@@ -10,6 +11,8 @@ export interface UrlOptions {
   json?: boolean;
   /** A job id: the URL becomes `…/webhook/<id>`, and the job is registered so that the URL names it. */
   tag?: string;
+  /** The provider port's URL (`start --provider`): the app's API base URL while recording. */
+  provider?: boolean;
 }
 
 /**
@@ -19,6 +22,11 @@ export interface UrlOptions {
 export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream) {
   const client = await connect(options.dir);
   const { instance } = client;
+  if (options.provider) {
+    if (!instance.providerUrl) throw new HookCatchError('The running hook-catch has no provider port: start it with --provider <your API base URL>.');
+    stdout.write(options.json ? `${JSON.stringify({ providerUrl: instance.providerUrl, provider: instance.provider })}\n` : `${instance.providerUrl}\n`);
+    return;
+  }
   if (options.tag) await ensureRegistered(client, options.tag);
   const suffix = options.tag ? `/${encodeURIComponent(options.tag)}` : '';
   const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook${suffix}` : null;
@@ -32,6 +40,7 @@ export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStrea
         publicUrl: instance.publicUrl,
         receiverUrl: instance.receiverUrl,
         inspectorUrl: instance.inspectorUrl,
+        providerUrl: instance.providerUrl ?? null,
       }) + '\n',
     );
     return;
@@ -48,8 +57,9 @@ export function urlCommand(): Command {
     .addOption(dirOption())
     .option('--local', 'the local webhook URL even when there is a public one')
     .option('--tag <jobId>', 'a per-job URL, …/webhook/<jobId>, for providers that take one per request (registers the job)')
+    .option('--provider', "the provider port's URL (start --provider), for your app's API base URL: API_BASE=$(hook-catch url --provider)")
     .option('--json', 'all the URLs as JSON')
     .action(async (flags) => {
-      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json, tag: flags.tag }, process.stdout, process.stderr);
+      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json, tag: flags.tag, provider: flags.provider }, process.stdout, process.stderr);
     });
 }
