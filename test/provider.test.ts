@@ -247,7 +247,7 @@ describe('a lost webhook, told by the app own status calls', () => {
 
 describe('hook-catch url --provider', () => {
   it("prints the provider port's URL for the app's API base URL, and says when there is none", async () => {
-    const upstream = createServer((req, res) => res.end('{}'));
+    const upstream = createServer((_req, res) => res.end('{}'));
     const url = await listening(upstream);
     const dir = await tempDir();
     const hc = await startHookCatch({ dir, provider: url, providerPort: 0 });
