@@ -205,11 +205,13 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   let captured = 0;
   const own = (): OwnAddresses => ({ ports: here.info ? [here.info.receiverPort, here.info.inspectorPort] : [], publicUrl: here.publicState?.url ?? null });
   // --rewrite-webhook-url forwards a rewritten job's webhooks to the app's own URL, with or without --forward.
+  // Which URL is its job's: so the jobs are derived first, before an owed forward is sent or a webhook taken.
+  if (options.rewriteWebhookUrl) await jobs.ready;
   const forwarding = await openForwarding(
     options.forward || options.rewriteWebhookUrl
       ? {
           url: options.forward,
-          mode: options.forward ? options.forwardMode : 'ack',
+          mode: options.forwardMode,
           timeoutMs: options.forwardTimeoutMs,
           maxAnswer: options.maxBody,
           insecure: options.insecure,
@@ -345,6 +347,7 @@ function createServers(
     onStoreFailed: (request, error) => events.emit('unstored', request, error),
     shape: (request) => (rules.active ? rules.shape(request) : null),
     relay: forwarding && options.forwardMode === 'wait' ? forwarding.relay : undefined,
+    relays: forwarding ? forwarding.owes : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
   });
   const drain = new Drain();

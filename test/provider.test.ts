@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/types.js';
 import type { HookCatch } from '../src/start.js';
-import { json, later, runCli, send, startHookCatch, tempDir } from './helpers/index.js';
+import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 import { seedApp } from './helpers/seed-app.js';
 import { SEEDS, seedProvider, type SeedName } from './helpers/seed-providers.js';
 
@@ -260,5 +260,56 @@ describe('hook-catch url --provider', () => {
     const none = await runCli(['url', '--provider', '--dir', other]);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe('hook-catch: The running hook-catch has no provider port: start it with --provider <your API base URL>.');
+  });
+});
+
+describe('--rewrite-webhook-url alone', () => {
+  it('a webhook of no rewritten job is answered 200 by hook-catch and sent nowhere', async () => {
+    const upstream = createServer((req, res) => res.end('{}'));
+    const url = await listening(upstream);
+    const hc = await startHookCatch({ provider: url, providerPort: 0, rewriteWebhookUrl: true });
+    const reply = await send(`${hc.receiverUrl}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jobId":"other"}' });
+    expect(reply.status).toBe(200);
+    const stored = await hc.store.get(json(reply).id);
+    expect(stored).toMatchObject({ response: { status: 200 } });
+    expect(stored!.forward).toBeUndefined();
+    expect(stored!.forwardOwed).toBeUndefined();
+  });
+});
+
+describe('--rewrite-webhook-url across a crash', () => {
+  it("a webhook whose forward had not ended at kill -9 is forwarded to its job's own URL at the next start", async () => {
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"jobId":"j-owed"}');
+    });
+    const url = await listening(upstream);
+    // The app: its first webhook hangs (hook-catch is killed meanwhile), then it answers.
+    const got: string[] = [];
+    const app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        got.push(`${req.url} ${body}`);
+        if (got.length > 1) res.end('ok');
+      });
+    });
+    const appUrl = await listening(app);
+    later(() => app.closeAllConnections());
+    const dir = await tempDir();
+    const flags = ['--provider', url, '--rewrite-webhook-url', '--dir', dir, '--no-tunnel', '--port', '0', '--inspector-port', '0', '--provider-port', '0'];
+    const cli = spawnCli(['start', ...flags, '--json']);
+    const ready = await cli.jsonLine<{ providerUrl: string; receiverUrl: string }>((v) => v.type === 'ready');
+    await send(`${ready.providerUrl}/jobs?callback_url=${encodeURIComponent(`${appUrl}/hooks/j`)}`, { method: 'POST', body: '{}' });
+    // The provider's webhook waits for the app's answer (--forward-mode wait, the default), which never comes.
+    const hook = send(`${ready.receiverUrl}/hooks/j`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jobId":"j-owed"}' });
+    hook.catch(() => undefined);
+    await expect.poll(() => got.length, { timeout: 15_000 }).toBe(1);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    await startHookCatch({ dir, provider: url, providerPort: 0, rewriteWebhookUrl: true });
+    await expect.poll(() => got.length, { timeout: 15_000 }).toBe(2);
+    expect(got[1]).toBe('/hooks/j {"jobId":"j-owed"}');
   });
 });

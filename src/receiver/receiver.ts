@@ -27,6 +27,8 @@ export interface ReceiverDeps {
   shape?: (request: CapturedRequest) => Shaped | null;
   /** `--forward` in wait mode: sends the stored request to the user's app, whose answer its sender gets. */
   relay?: (request: CapturedRequest) => Promise<Relayed>;
+  /** Which requests `relay` takes (a webhook of a job whose submit was rewritten, with --rewrite-webhook-url alone); default all. */
+  relays?: (request: CapturedRequest) => boolean;
   /** `--verify`: the signature verdict recorded with the request (null: no rule covers it). Never rejects. */
   check?: (request: CapturedRequest) => Promise<SignatureVerdict | null>;
 }
@@ -67,7 +69,7 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
     if (ok && (deps.shape || deps.relay)) {
       const shaped = deps.shape?.(request) ?? null;
       if (shaped) return storeThenAnswerByRule(deps, request, started, res, shaped);
-      if (deps.relay) return storeThenRelay(deps, request, started, res, deps.relay);
+      if (deps.relay && (deps.relays?.(request) ?? true)) return storeThenRelay(deps, request, started, res, deps.relay);
     }
     const body = ok ? { ok, id: request.id } : { ok, id: request.id, error: tooLarge };
     storeThenAnswer(deps, request, started, (status, text) => answer(res, status, text), body);
