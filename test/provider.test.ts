@@ -265,7 +265,7 @@ describe('hook-catch url --provider', () => {
 
 describe('--rewrite-webhook-url alone', () => {
   it('a webhook of no rewritten job is answered 200 by hook-catch and sent nowhere', async () => {
-    const upstream = createServer((req, res) => res.end('{}'));
+    const upstream = createServer((_req, res) => res.end('{}'));
     const url = await listening(upstream);
     const hc = await startHookCatch({ provider: url, providerPort: 0, rewriteWebhookUrl: true });
     const reply = await send(`${hc.receiverUrl}/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jobId":"other"}' });
