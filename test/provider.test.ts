@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/types.js';
@@ -311,5 +311,27 @@ describe('--rewrite-webhook-url across a crash', () => {
     await startHookCatch({ dir, provider: url, providerPort: 0, rewriteWebhookUrl: true });
     await expect.poll(() => got.length, { timeout: 15_000 }).toBe(2);
     expect(got[1]).toBe('/hooks/j {"jobId":"j-owed"}');
+  });
+});
+
+describe('an app that goes away mid-request', () => {
+  it('leaves hook-catch serving (a submit cut short while it was read to rewrite it reaches nobody)', async () => {
+    const calls: string[] = [];
+    const upstream = createServer((req, res) => {
+      calls.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.end('{}');
+    });
+    const url = await listening(upstream);
+    const hc = await startHookCatch({ provider: url, providerPort: 0, rewriteWebhookUrl: true });
+    const { port } = new URL(hc.providerUrl!);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"callback_url":"http://localhost:3000/h"');
+    await new Promise((resolve) => setImmediate(resolve));
+    socket.destroy();
+    const after = await send(`${hc.providerUrl}/status`);
+    expect(after.status).toBe(200);
+    expect(calls).toEqual(['GET /status']);
   });
 });

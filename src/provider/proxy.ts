@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { splitTarget, type CapturedRequest } from '../capture/capture.js';
 import { encodeBody } from '../capture/encoded-body.js';
+import { describe } from '../errors.js';
 import { explain } from '../send/send.js';
 import { formatDuration } from '../units.js';
 import { BodyTap } from './body-tap.js';
@@ -31,7 +32,12 @@ export interface ProxyDeps {
  */
 export function createProxy(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    void proxyCall(req, res, deps);
+    proxyCall(req, res, deps).catch((error: unknown) => {
+      // Reading a submit to rewrite it failed (the app went away mid-body): nothing reached the provider.
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(`${JSON.stringify({ ok: false, error: `hook-catch could not read the request to send it on: ${describe(error)}` })}\n`);
+    });
   };
 }
 
@@ -44,30 +50,53 @@ async function proxyCall(req: IncomingMessage, res: ServerResponse, deps: ProxyD
   const rewrite: Rewrite | null = deps.rewriteTo ? await planRewrite(req, target, contentType, tap, deps.maxBody, deps.rewriteTo) : null;
   const upstream = deps.upstream.open(req.method ?? 'GET', rewrite?.target ?? target, req.rawHeaders, rewrite?.body ? rewrite.body.length : null);
   const answerTap = new BodyTap(deps.maxBody, null);
-  let answered: { status: number; statusText: string; headers: [string, string][] } | null = null;
-  let failure: string | null = null;
-  let appStatus = 0;
+  const exchanged = exchange(upstream, res, answerTap, deps);
+  if (rewrite?.body) upstream.end(rewrite.body);
+  else
+    req
+      .on('data', (chunk: Buffer) => tap.push(chunk))
+      .on('error', (error) => upstream.destroy(error))
+      .pipe(upstream);
+  const { appStatus, failure, answered } = await exchanged;
+  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+  const call = callRecord(req, target, contentType, tap, { startedAt, latencyMs, appStatus, failure, answered, answerTap, rewrite }, deps);
+  await deps.keep(call).catch(() => undefined);
+  if (!res.writableEnded) res.end();
+}
 
-  const done = new Promise<void>((resolve) => {
+type Answered = { status: number; statusText: string; headers: [string, string][] };
+
+/**
+ * The provider's answer streamed to the app as it comes (all but its end, which waits for the call
+ * to be stored), or the app's 502 / 504 saying why there was none. Resolves when the exchange is over.
+ */
+function exchange(
+  upstream: ClientRequest,
+  res: ServerResponse,
+  answerTap: BodyTap,
+  deps: ProxyDeps,
+): Promise<{ appStatus: number; failure: string | null; answered: Answered | null }> {
+  const out = { appStatus: 0, failure: null as string | null, answered: null as Answered | null };
+  return new Promise((resolve) => {
     const fail = (error: unknown) => {
-      if (failure !== null) return;
+      if (out.failure !== null) return;
       const timedOut = error instanceof Error && error.message === TIMED_OUT;
-      failure = whyNot(error, deps.upstream.base, deps.timeoutMs, timedOut);
+      out.failure = whyNot(error, deps.upstream.base, deps.timeoutMs, timedOut);
       upstream.destroy();
       if (!res.headersSent) {
-        appStatus = timedOut ? 504 : 502;
-        const body = `${JSON.stringify({ ok: false, error: `hook-catch could not get an answer from the provider: ${failure}` })}\n`;
-        res.writeHead(appStatus, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        out.appStatus = timedOut ? 504 : 502;
+        const body = `${JSON.stringify({ ok: false, error: `hook-catch could not get an answer from the provider: ${out.failure}` })}\n`;
+        res.writeHead(out.appStatus, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
         res.end(body);
       } else res.destroy();
-      resolve();
+      resolve(out);
     };
     upstream.setTimeout(deps.timeoutMs, () => upstream.destroy(new Error(TIMED_OUT)));
     upstream.on('error', fail);
     upstream.on('response', (answer) => {
-      appStatus = answer.statusCode ?? 502;
-      answered = { status: appStatus, statusText: answer.statusMessage ?? '', headers: pairs(answer.rawHeaders) };
-      res.writeHead(appStatus, answer.statusMessage, answerHeaders(answer));
+      out.appStatus = answer.statusCode ?? 502;
+      out.answered = { status: out.appStatus, statusText: answer.statusMessage ?? '', headers: pairs(answer.rawHeaders) };
+      res.writeHead(out.appStatus, answer.statusMessage, answerHeaders(answer));
       answer.on('data', (chunk: Buffer) => {
         answerTap.push(chunk);
         if (!res.write(chunk)) {
@@ -76,28 +105,16 @@ async function proxyCall(req: IncomingMessage, res: ServerResponse, deps: ProxyD
         }
       });
       answer.on('error', fail);
-      answer.on('end', () => resolve());
+      answer.on('end', () => resolve(out));
     });
     // The app went away before the answer: the provider's call is cut too.
     res.on('close', () => {
-      if (!res.writableFinished && failure === null) {
-        failure = 'the app closed the connection before the answer came';
-        upstream.destroy();
-        resolve();
-      }
+      if (res.writableFinished || out.failure !== null) return;
+      out.failure = 'the app closed the connection before the answer came';
+      upstream.destroy();
+      resolve(out);
     });
   });
-  if (rewrite?.body) upstream.end(rewrite.body);
-  else
-    req
-      .on('data', (chunk: Buffer) => tap.push(chunk))
-      .on('error', (error) => upstream.destroy(error))
-      .pipe(upstream);
-  await done;
-  const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-  const call = callRecord(req, target, contentType, tap, { startedAt, latencyMs, appStatus, failure, answered, answerTap, rewrite }, deps);
-  await deps.keep(call).catch(() => undefined);
-  if (!res.writableEnded) res.end();
 }
 
 const TIMED_OUT = 'hook-catch: the provider did not answer in time';
@@ -114,7 +131,7 @@ interface Outcome {
   latencyMs: number;
   appStatus: number;
   failure: string | null;
-  answered: { status: number; statusText: string; headers: [string, string][] } | null;
+  answered: Answered | null;
   answerTap: BodyTap;
   rewrite: Rewrite | null;
 }
