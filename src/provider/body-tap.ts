@@ -25,9 +25,13 @@ export class BodyTap {
     this.size += chunk.length;
     this.hash.update(chunk);
     this.parts?.push(chunk);
-    if (this.keptBytes <= this.keepBytes) {
+    if (this.size <= this.keepBytes) {
       this.chunks.push(chunk);
       this.keptBytes += chunk.length;
+    } else if (this.chunks.length) {
+      // Too large to keep: let go of what was held, so that an upload of any size costs no memory.
+      this.chunks.length = 0;
+      this.keptBytes = 0;
     }
   }
 
