@@ -50,6 +50,8 @@ export const DEFAULTS = {
   providerTimeoutMs: 120_000,
   /** `hook-catch mock --port`: where the provider double serves the recorded API. */
   mockPort: 8082,
+  /** The mock events a running hook-catch keeps in memory for the page (`/api/mock/events`): the newest. */
+  mockEventsKept: 500,
   /** `mock --retries`/`--backoff` when a scenario recorded no retries: seed 003's schedule, 2, 4, 8 and 16 minutes after each failure. */
   mockBackoffMs: [120_000, 240_000, 480_000, 960_000],
 } as const;

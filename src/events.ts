@@ -5,6 +5,7 @@ import type { ReplayRecord } from './capture/records.js';
 import type { ResponseRule } from './rules/types.js';
 import type { ForwardNote } from './store/record-line.js';
 import type { TunnelStatus } from './tunnel/ngrok.js';
+import type { KeptMockEvent } from './wire/mock.js';
 
 /**
  * What a running hook-catch announces. Data flows one way: the receiver stores a request, then
@@ -32,6 +33,8 @@ export interface HookCatchEventMap {
   rules: [rules: ResponseRule[]];
   /** The tunnel dropped (`closed`, ngrok retries) or came back (`connected`). */
   tunnel: [status: TunnelStatus, publicUrl: string | null];
+  /** A running `hook-catch mock` on this folder reported what it did (kept in memory for the page). */
+  mock: [event: KeptMockEvent];
 }
 
 export type HookCatchEvents = EventEmitter<HookCatchEventMap>;

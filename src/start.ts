@@ -378,7 +378,17 @@ function createServers(
     onImported: (request: CapturedRequest) => route(request, 0),
     baseUrl: where.baseUrl,
   };
-  const inspector = createInspector({ log: store, jobs, rules, replay, fixtures, port: where.port, status, publicUrl: () => where.own().publicUrl });
+  const inspector = createInspector({
+    log: store,
+    jobs,
+    rules,
+    replay,
+    fixtures,
+    port: where.port,
+    status,
+    publicUrl: () => where.own().publicUrl,
+    onMockEvent: (event) => events.emit('mock', event),
+  });
   const inspectorServer: Server = createServer(drain.wrap(inspector));
   drain.track(inspectorServer);
   return { receiverServer, inspectorServer, drain };

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { json, send, spawnCli } from './helpers/index.js';
+import { json, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 import { recordingApp } from './helpers/recording-app.js';
 import { LIVE_SUBMIT_BODY, scenarioDir, SUBMIT_PATH, transcribeScenario } from './helpers/scenario.js';
 
@@ -81,5 +81,32 @@ describe('hook-catch mock', () => {
     expect(cli.stderr()).toBe(
       `hook-catch: Port ${port} on 127.0.0.1 is already in use, so the provider double cannot listen there. Choose another with --port <port> (--port 0 picks any free port).\n`,
     );
+  });
+
+  it('--dir with no hook-catch running there: one line says the page will not show the calls, and it plays', { timeout: 60_000 }, async () => {
+    const app = await recordingApp();
+    const dir = await scenarioDir({ 'transcribe.json': transcribeScenario() });
+    const store = await tempDir();
+    const cli = spawnCli(['mock', dir, '--port', '0', '--speed', 'instant', '--until-done', '--dir', store]);
+    const [, url] = await cli.printed(/on (http:\/\/\S+), played at instant/);
+    const id: string = json(await submit(url!, app.url)).jobId;
+    expect((await cli.exited).code).toBe(0);
+    const lines = cli.stdout().split('\n');
+    expect(lines[1]).toBe(`no hook-catch running on ${store}: the page will not show these calls`);
+    expect(lines.filter((line) => line.includes('the page'))).toHaveLength(1);
+    expect(cli.stdout()).toContain(`job ${id}: every webhook acknowledged`);
+    expect(cli.stderr()).toBe('');
+  });
+
+  it('--no-report beside a running hook-catch: nothing said, nothing reported', { timeout: 60_000 }, async () => {
+    const hc = await startHookCatch();
+    const app = await recordingApp();
+    const dir = await scenarioDir({ 'transcribe.json': transcribeScenario() });
+    const cli = spawnCli(['mock', dir, '--port', '0', '--speed', 'instant', '--until-done', '--dir', hc.dir, '--no-report']);
+    const [, url] = await cli.printed(/on (http:\/\/\S+), played at instant/);
+    await submit(url!, app.url);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout()).not.toContain('the page');
+    expect(json(await send(`${hc.inspectorUrl}/api/mock/events`)).items).toEqual([]);
   });
 });

@@ -8,11 +8,13 @@ import { jobsRouter } from './jobs-routes.js';
 import { requestsRouter } from './requests-routes.js';
 import { replayRouter, type ReplayDeps } from './replay-routes.js';
 import { rulesRouter } from './rules-routes.js';
+import { mockRouter } from './mock-routes.js';
 import { signatureRouter } from './signature-routes.js';
 import type { FixtureDeps } from './fixture-deps.js';
 import { fixtureRouter } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { ApiIndex, Status } from '../wire/status.js';
+import type { KeptMockEvent } from '../wire/mock.js';
 
 export interface InspectorDeps {
   log: RequestLog;
@@ -26,6 +28,8 @@ export interface InspectorDeps {
   status: () => Status;
   /** The public URL now (Twilio signs the URL a webhook was sent to). */
   publicUrl: () => string | null;
+  /** A running `hook-catch mock` reported an event (the live stream tells it). */
+  onMockEvent: (event: KeptMockEvent) => void;
 }
 
 const ENDPOINTS = [
@@ -51,6 +55,8 @@ const ENDPOINTS = [
   'POST /api/rules {"status"?, "body"?, "headers"?, "delay"?, "failFirst"?, "path"?}',
   'DELETE /api/rules/:id',
   'DELETE /api/rules',
+  'GET /api/mock/events (the last 500 calls a running hook-catch mock reported)',
+  'POST /api/mock/events {"events": [...]} (what hook-catch mock reports)',
 ];
 
 /**
@@ -81,6 +87,7 @@ export function createInspector(deps: InspectorDeps): express.Express {
   );
   app.use('/api/rules', rulesRouter(deps.rules));
   app.use('/api/jobs', jobsRouter(deps.jobs, deps.log));
+  app.use('/api/mock', mockRouter(deps.onMockEvent));
   app.use('/api', (req, res) => {
     res.status(404).json({ error: `No such API endpoint: ${req.method} ${req.originalUrl}` });
   });

@@ -54,7 +54,7 @@ const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `forwarded`, `forwardQueue`, `replay`, `rules`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
+ * `job`, `forwarded`, `forwardQueue`, `replay`, `rules`, `mock`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
  * messages in order, at most one frame every FLUSH_EVERY_MS per client: a burst costs a few writes,
  * not one a message. A client that connects with `?after=<id>` first gets every request stored
  * after it, in order, then live events: no gap and no duplicate, also across a restart. A client
@@ -123,6 +123,7 @@ export function createStream(deps: StreamDeps): Stream {
   deps.events.on('rules', (rules) => broadcast(() => ({ type: 'rules', rules })));
   deps.events.on('deleted', (id) => broadcast(() => ({ type: 'deleted', id })));
   deps.events.on('cleared', (count) => broadcast(() => ({ type: 'cleared', count })));
+  deps.events.on('mock', (event) => broadcast(() => ({ type: 'mock', event })));
 
   // The forward queue changes with every capture under load: told at most every QUEUE_EVERY_MS, as it stands then.
   let queueNow: { waiting: number; sending: number } | null = null;

@@ -6,6 +6,7 @@
 // each other and src/capture/shapes.ts, and nothing of node.
 export type * from '../capture/shapes.js';
 export type * from './jobs.js';
+export type * from './mock.js';
 export type * from './replay.js';
 export type * from './requests.js';
 export type * from './rules.js';

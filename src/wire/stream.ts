@@ -1,6 +1,7 @@
 // The live stream (`GET /ws`): each frame is a JSON array of these messages, in order.
 import type { ForwardInfo } from '../capture/shapes.js';
 import type { Delivery, JobStatus, JobSummary } from './jobs.js';
+import type { KeptMockEvent } from './mock.js';
 import type { ReplaySummary } from './replay.js';
 import type { ListedRequest } from './requests.js';
 import type { ResponseRule } from './rules.js';
@@ -27,4 +28,6 @@ export type StreamMessage =
   | { type: 'forwardQueue'; waiting: number; sending: number }
   | { type: 'replay'; replay: ReplaySummary }
   | { type: 'rules'; rules: ResponseRule[] }
+  /** A running `hook-catch mock` on this folder did something (a submit, a poll, a webhook, an unmatched request). */
+  | { type: 'mock'; event: KeptMockEvent }
   | JobMessage;

@@ -8,6 +8,7 @@ import { JobsModel } from './jobs.js';
 import { JobsView } from './jobs-view.js';
 import { wireLayout } from './layout.js';
 import { ListView } from './list-view.js';
+import { MockView } from './mock-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
 import { RulesView } from './rules-view.js';
@@ -50,6 +51,7 @@ const detail = new DetailView({
   forwardUrl: () => header.status?.forward?.url ?? '',
 });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
+const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
 const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
 
 let frameQueued = false;
@@ -75,6 +77,7 @@ function frame(): void {
   letGoIfHidden();
   if (jobsDirty) drawJobs();
   drawCounts();
+  mockView.render();
   exportMenu.draw();
   if (!firstRowsMarked && list.rows.length) {
     firstRowsMarked = true;
@@ -118,6 +121,7 @@ function apply(messages: StreamMessage[]): void {
         void list.reload();
         void jobs.load().catch(() => undefined); // jobs registered or settled while away
         void rules.load().catch(() => undefined);
+        void mockView.load().catch(() => undefined); // a restarted hook-catch kept none
       }
     } else if (m.type === 'deleted') {
       if (listView.selectedId === m.id) listView.move(1);
@@ -140,6 +144,8 @@ function apply(messages: StreamMessage[]): void {
       detail.replayed(m.replay);
     } else if (m.type === 'rules') {
       rules.set(m.rules);
+    } else if (m.type === 'mock') {
+      mockView.add([m.event]);
     } else if (m.type === 'job') {
       const changed = jobs.apply(m);
       if (changed) list.matched(changed.requestId, changed.match);
@@ -235,6 +241,10 @@ async function boot(): Promise<void> {
   });
   void jobs.load().catch((error) => toast(`Cannot load jobs: ${(error as Error).message}`, 'error'));
   void rules.load().catch((error) => toast(`Cannot load the response rules: ${(error as Error).message}`, 'error'));
+  void mockView
+    .load()
+    .then(schedule)
+    .catch((error) => toast(`Cannot load the mock's calls: ${(error as Error).message}`, 'error'));
   // Pending jobs count down; the stored count drifts when retention drops the oldest.
   setInterval(() => {
     if ([...jobs.jobs.values()].some((j) => j.status === 'pending' || j.status === 'in_progress')) {
