@@ -109,4 +109,18 @@ describe('hook-catch mock', () => {
     expect(cli.stdout()).not.toContain('the page');
     expect(json(await send(`${hc.inspectorUrl}/api/mock/events`)).items).toEqual([]);
   });
+
+  it('the hook-catch on --dir stops while the mock plays: the mock plays on, saying nothing of it', { timeout: 60_000 }, async () => {
+    const hc = await startHookCatch();
+    const app = await recordingApp();
+    const dir = await scenarioDir({ 'transcribe.json': transcribeScenario() });
+    const cli = spawnCli(['mock', dir, '--port', '0', '--speed', 'instant', '--until-done', '--dir', hc.dir]);
+    const [, url] = await cli.printed(/on (http:\/\/\S+), played at instant/);
+    await cli.printed(/the inspector page at http:\/\/127\.0\.0\.1:\d+ shows these calls\n/);
+    await hc.close();
+    const id: string = json(await submit(url!, app.url)).jobId;
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout()).toContain(`job ${id}: every webhook acknowledged`);
+    expect(cli.stderr()).toBe('');
+  });
 });
