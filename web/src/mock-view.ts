@@ -57,8 +57,10 @@ export class MockView {
   render(): void {
     if (!this.dirty) return;
     const n = this.events.length;
+    const label = `Mock (${n})`;
     this.deps.toggle.hidden = n === 0;
-    fill(this.deps.toggle, `Mock (${n})`);
+    // While the panel is closed this runs each frame with events coming: the same text costs no layout.
+    if (this.deps.toggle.textContent !== label) fill(this.deps.toggle, label);
     if (this.deps.container.hidden) return;
     this.dirty = false;
     fill(this.list, ...this.events.toReversed().map(eventRow));
