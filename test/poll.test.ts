@@ -3,32 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/jobs/types.js';
 import type { HookCatch } from '../src/start.js';
-import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
+import { childEnv, jobReaches, json, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 import { fakeProvider, says } from './helpers/fake-provider.js';
 
 // Polling a provider's status endpoint beside the webhook (`expect --poll`), against fake providers
 // on local ports: a webhook that never comes is flagged lost, a late one clears it, each answer is
 // kept, a 429 is respected, and secrets given as $NAME never reach the store or the terminal.
-
-/** Resolves once job `id` passes `test` (checked now and on every job event). */
-function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const job = hc.jobs.get(id);
-      if (!job || !test(job)) return false;
-      clearTimeout(timer);
-      hc.events.off('job', check);
-      resolve(job);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      hc.events.off('job', check);
-      reject(new Error(`job ${id} did not get there within ${timeoutMs} ms: ${JSON.stringify(hc.jobs.get(id))}`));
-    }, timeoutMs);
-    hc.events.on('job', check);
-    check();
-  });
-}
 
 const webhook = (hc: HookCatch, body: object) =>
   send(hc.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { mockProvider } from '../src/mock/index.js';
-import type { Job } from '../src/jobs/types.js';
 import type { Scenario, WebhookStep } from '../src/scenario/format.js';
 import { exportScenarios } from '../src/scenario/write.js';
-import type { HookCatch } from '../src/start.js';
-import { later, startHookCatch, tempDir } from './helpers/index.js';
+import { jobReaches, later, startHookCatch, tempDir } from './helpers/index.js';
 import { seedApp, type SeedApp } from './helpers/seed-app.js';
 import { SEED_SECRETS, SEEDS, seedProvider, type SeedName } from './helpers/seed-providers.js';
 
@@ -17,21 +15,6 @@ import { SEED_SECRETS, SEEDS, seedProvider, type SeedName } from './helpers/seed
 // request nobody recorded.
 
 const SCHEMES: Partial<Record<SeedName, 'standard-webhooks' | 'stripe'>> = { ai: 'standard-webhooks', tasks: 'stripe' };
-
-function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const job = hc.jobs.get(id);
-      if (!job || !test(job)) return;
-      clearTimeout(timer);
-      hc.events.off('job', check);
-      resolve(job);
-    };
-    const timer = setTimeout(() => reject(new Error(`job ${id} did not get there: ${JSON.stringify(hc.jobs.get(id))}`)), timeoutMs);
-    hc.events.on('job', check);
-    check();
-  });
-}
 
 interface Recording {
   jobId: string;

@@ -3,9 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../src/jobs/types.js';
 import type { HookCatch } from '../src/start.js';
-import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
+import { jobReaches, json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 import { seedApp } from './helpers/seed-app.js';
 import { SEEDS, seedProvider, type SeedName } from './helpers/seed-providers.js';
 
@@ -13,25 +12,6 @@ import { SEEDS, seedProvider, type SeedName } from './helpers/seed-providers.js'
 // back as they were answered, each kept with its answer; a submit registers its job, a status call
 // is kept under it, and --rewrite-webhook-url brings a local webhook URL's webhooks home. Real fake
 // providers of the four seed APIs, real apps, on local ports.
-
-/** Resolves once job `id` passes `test` (checked now and on every job event). */
-function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const job = hc.jobs.get(id);
-      if (!job || !test(job)) return;
-      clearTimeout(timer);
-      hc.events.off('job', check);
-      resolve(job);
-    };
-    const timer = setTimeout(() => {
-      hc.events.off('job', check);
-      reject(new Error(`job ${id} did not get there within ${timeoutMs} ms: ${JSON.stringify(hc.jobs.get(id))}`));
-    }, timeoutMs);
-    hc.events.on('job', check);
-    check();
-  });
-}
 
 /** Where each seed's answer names the job, and where its submit names the webhook URL. */
 const SHAPES: Record<SeedName, { idAt: string; webhookUrlAt: string }> = {

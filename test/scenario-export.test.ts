@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../src/jobs/types.js';
 import type { Scenario } from '../src/scenario/format.js';
-import type { HookCatch } from '../src/start.js';
-import { ROOT, runCli, startHookCatch, tempDir } from './helpers/index.js';
+import { jobReaches, ROOT, runCli, startHookCatch, tempDir } from './helpers/index.js';
 import { seedApp } from './helpers/seed-app.js';
 import { SEED_KEYS, seedProvider, type SeedName } from './helpers/seed-providers.js';
 
@@ -17,21 +15,6 @@ const schema = JSON.parse(await readFile(join(ROOT, 'schema', 'scenario@1.schema
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats.default(ajv);
 const validate = ajv.compile(schema);
-
-function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const job = hc.jobs.get(id);
-      if (!job || !test(job)) return;
-      clearTimeout(timer);
-      hc.events.off('job', check);
-      resolve(job);
-    };
-    const timer = setTimeout(() => reject(new Error(`job ${id} did not get there: ${JSON.stringify(hc.jobs.get(id))}`)), timeoutMs);
-    hc.events.on('job', check);
-    check();
-  });
-}
 
 /** One job of `seed` recorded whole: submit, a status call, the webhook (the app failing it once when `failOnce`), a last status call. */
 async function record(seed: SeedName, dir: string, options: { media?: Buffer; failOnce?: boolean } = {}) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { start, type HookCatch } from '../../src/start.js';
+import type { Job } from '../../src/jobs/types.js';
 import type { HookCatchOptions } from '../../src/options.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/hook-catch.js', import.meta.url));
@@ -246,5 +247,24 @@ export function rawExchange(port: number, bytes: string | Buffer): Promise<strin
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(out));
     socket.write(bytes);
+  });
+}
+
+/** Resolves once job `id` passes `test` (checked now and on every job event); rejects, saying where it stands, after `timeoutMs`. */
+export function jobReaches(hc: HookCatch, id: string, test: (job: Job) => boolean, timeoutMs = 20_000): Promise<Job> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const job = hc.jobs.get(id);
+      if (!job || !test(job)) return;
+      clearTimeout(timer);
+      hc.events.off('job', check);
+      resolve(job);
+    };
+    const timer = setTimeout(() => {
+      hc.events.off('job', check);
+      reject(new Error(`job ${id} did not get there within ${timeoutMs} ms: ${JSON.stringify(hc.jobs.get(id))}`));
+    }, timeoutMs);
+    hc.events.on('job', check);
+    check();
   });
 }
