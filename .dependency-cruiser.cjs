@@ -16,6 +16,7 @@ const FLOORS = [
   ['send'], // the shared HTTP sender (replay, forward, deliver, polls)
   ['rules'], // response rules and rules.json
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
+  ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
   ['replay'],
   ['forward'],
   ['deliver'],

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { type EventRule, parseEventRule } from './event-types/event-type.js';
 import { DEFAULTS } from './defaults.js';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
@@ -90,6 +91,12 @@ export interface HookCatchOptions {
    * `header.x-job-id`, `query.jobId`, `path.last`. Default none.
    */
   jobIdPaths?: string[];
+  /**
+   * Where your own provider names each webhook's event type, tried before what hook-catch knows:
+   * `body.kind`, `header.x-acme-event`, `acme=body.resource+body.action` (a provider name first, parts
+   * joined with `.`). Default none.
+   */
+  eventPaths?: string[];
   /** How long a registered job may wait for its webhook before it is expired. Default 7 days. */
   jobTtlMs?: number;
   /** Jobs kept; the ones idle longest are forgotten first. Default `5000`. */
@@ -164,6 +171,7 @@ export interface ResolvedOptions extends PublicUrlOptions {
   stderr: NodeJS.WritableStream;
   closeGraceMs: number;
   jobIdRules: JobIdRule[];
+  eventRules: EventRule[];
   jobTtlMs: number;
   maxJobs: number;
   headersTimeoutMs: number;
@@ -219,6 +227,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     ngrokServerAddr: options.ngrokServerAddr || undefined,
     openTunnel: options.openTunnel ?? openNgrokTunnel,
     jobIdRules: (options.jobIdPaths ?? []).map((rule) => parseRule(rule, 'jobIdPaths')),
+    eventRules: (options.eventPaths ?? []).map((rule) => parseEventRule(rule, 'eventPaths')),
     jobTtlMs: checkCount(options.jobTtlMs ?? DEFAULTS.jobTtlMs, 'jobTtlMs', 1),
     maxJobs: checkCount(options.maxJobs ?? DEFAULTS.maxJobs, 'maxJobs', 1),
     streamBufferBytes: checkCount(options.streamBufferBytes ?? DEFAULTS.streamBufferBytes, 'streamBufferBytes', 1),

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createEventTyper } from './event-types/event-type.js';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -334,6 +335,7 @@ function createServers(
   status: () => Status,
 ) {
   const { store, jobs, rules, events, nextId } = parts;
+  const eventOf = createEventTyper(options.eventRules);
   const receiver = createReceiver({
     append: (request) => {
       // Marked in the same line, so that a forward that never ended is found again after a crash.
@@ -349,6 +351,7 @@ function createServers(
     relay: forwarding && options.forwardMode === 'wait' ? forwarding.relay : undefined,
     relays: forwarding ? forwarding.owes : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
+    eventOf,
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).
@@ -376,6 +379,7 @@ function createServers(
     nextId,
     maxBody: options.maxBody,
     onImported: (request: CapturedRequest) => route(request, 0),
+    eventOf,
     baseUrl: where.baseUrl,
   };
   const inspector = createInspector({

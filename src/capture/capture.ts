@@ -3,7 +3,7 @@ import type { CaptureMarks, EncodedBody, RequestFields, RequestSummary } from '.
 import { encodeBody } from './encoded-body.js';
 
 // The JSON shapes of a capture are in shapes.ts (the page compiles them); here what holds its bytes.
-export type { CaptureMarks, OutboundInfo, PollInfo, ProviderAnswer, Refusal, RequestFields, RequestSummary } from './shapes.js';
+export type { CaptureMarks, EventType, OutboundInfo, PollInfo, ProviderAnswer, Refusal, RequestFields, RequestSummary } from './shapes.js';
 
 /** One request as hook-catch received it. The body is the exact bytes: never parsed, never re-encoded. */
 export interface CapturedRequest extends RequestFields {
@@ -80,6 +80,7 @@ export function marksOf(request: CaptureMarks): CaptureMarks {
   if (request.poll) marks.poll = request.poll;
   if (request.outbound) marks.outbound = request.outbound;
   if (request.imported) marks.imported = true;
+  if (request.event) marks.event = request.event;
   return marks;
 }
 

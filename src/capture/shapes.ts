@@ -54,6 +54,34 @@ export interface CaptureMarks {
    * the app got, and `answer` (on the full record) the provider's answer.
    */
   outbound?: OutboundInfo;
+  /** What kind of event the capture is, where one could be told as it arrived (see src/event-types/). */
+  event?: EventType;
+}
+
+/** Stored captures of one event type (`GET /api/event-types`, the page's event filter). */
+export interface EventCount {
+  type: string;
+  provider?: string;
+  count: number;
+  /** The newest capture of this type. */
+  lastId: string;
+  lastAt: string;
+}
+
+/** The event types stored, most captures first, and how many captures have none that could be told. */
+export interface EventCounts {
+  items: EventCount[];
+  untyped: number;
+}
+
+/** A capture's event type and where it was read. */
+export interface EventType {
+  /** The event as its sender names it: `payment_intent.succeeded`, `issues.opened`, `orders/create`, `Succeeded`. */
+  type: string;
+  /** Who sent it, when a header or the body says so: `github`, `stripe`, `shopify`, `slack`, `standard-webhooks` … */
+  provider?: string;
+  /** Where the type was read: `header X-Shopify-Topic`, `body.type`, `body.status (status word)`, `rule body.kind`. */
+  from: string;
 }
 
 /** A capture without its body: every field the store keeps and the API sends (`CapturedRequest` adds the bytes). */

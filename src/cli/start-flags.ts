@@ -1,4 +1,5 @@
 import { type Command, Option, type OptionValues } from 'commander';
+import { parseEventRule } from '../event-types/event-type.js';
 import { HookCatchError } from '../errors.js';
 import { parseRule } from '../jobs/extract.js';
 import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
@@ -50,6 +51,13 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
     )
     .addOption(
       new Option('--job-ttl <duration>', 'how long a job may wait for its webhook before it is expired').default(DEFAULTS.jobTtlMs, '7d').argParser(duration),
+    );
+  command
+    .optionsGroup('Payloads:')
+    .option(
+      '--event-path <rule>',
+      'where your own provider names the event type, tried first (repeatable): body.kind, header.x-acme-event, acme=body.resource+body.action',
+      collectChecked(parseEventRule, '--event-path'),
     );
   command
     .optionsGroup('Your app (forward):')
@@ -166,6 +174,7 @@ export function toOptions(flags: OptionValues): HookCatchOptions {
     requireTunnel: flags.requireTunnel,
     ngrokServerAddr: flags.ngrokServerAddr,
     jobIdPaths: flags.jobIdPath,
+    eventPaths: flags.eventPath,
     jobTtlMs: flags.jobTtl,
     forward: flags.forward,
     forwardMode: flags.forwardMode,

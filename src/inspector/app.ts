@@ -15,6 +15,7 @@ import { fixtureRouter } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { ApiIndex, Status } from '../wire/status.js';
 import type { KeptMockEvent } from '../wire/mock.js';
+import type { EventCounts } from '../wire/requests.js';
 
 export interface InspectorDeps {
   log: RequestLog;
@@ -36,7 +37,8 @@ const ENDPOINTS = [
   'GET / (the inspector page)',
   'GET /ws?after= (live stream, WebSocket)',
   'GET /api/status',
-  'GET /api/requests?limit=&before=&q=&method=&path=&job=',
+  'GET /api/requests?limit=&before=&q=&method=&path=&job=&event=',
+  'GET /api/event-types (the event types stored, with how many of each)',
   'GET /api/requests/:id',
   'GET /api/requests/:id/body',
   'DELETE /api/requests/:id',
@@ -45,7 +47,7 @@ const ENDPOINTS = [
   'GET /api/requests/:id/replays',
   'POST /api/requests/:id/verify {"secret", "scheme"?, "header"?, "toleranceSeconds"?} (the verdict; nothing stored)',
   'GET /api/requests/:id/fixture?redact=Name,…|default (a hook-catch/fixture@1 file)',
-  'GET /api/export.har?q=&method=&path=&job=&redact= (the list as HAR 1.2)',
+  'GET /api/export.har?q=&method=&path=&job=&event=&redact= (the list as HAR 1.2)',
   'POST /api/requests/import?name= <a hook-catch/fixture@1 file as it is> or {"fixtures": [...]}',
   'POST /api/jobs {"id","label"?,"ttl"?}',
   'GET /api/jobs?status=&full=1',
@@ -77,6 +79,9 @@ export function createInspector(deps: InspectorDeps): express.Express {
   });
   app.get('/api/status', (_req, res) => {
     res.json(deps.status() satisfies Status);
+  });
+  app.get('/api/event-types', (_req, res) => {
+    res.json(deps.log.eventCounts() satisfies EventCounts);
   });
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));

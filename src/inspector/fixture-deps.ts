@@ -1,6 +1,7 @@
 import type { CapturedRequest } from '../capture/capture.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { MatchOf } from './summaries.js';
+import type { EventTyper } from '../event-types/event-type.js';
 
 /** What the fixture and import routes need of a running hook-catch. */
 export interface FixtureDeps {
@@ -14,4 +15,6 @@ export interface FixtureDeps {
   maxBody: number;
   /** The base URL HAR entries are made absolute with (the public webhook URL's origin, or the receiver's). */
   baseUrl: () => string;
+  /** Tells an imported capture's event type as the receiver does (--event-path included). */
+  eventOf?: EventTyper;
 }

@@ -29,7 +29,7 @@ export function importRouter(deps: FixtureDeps): express.Router {
     try {
       const fixtures = fixturesOf(takeBody(req), nameOf(req), deps.maxBody);
       // Those stored are announced even when the disk took only some of them.
-      const stored = await importFixtures(deps.log, fixtures, deps.nextId, deps.onImported);
+      const stored = await importFixtures(deps.log, fixtures, deps.nextId, deps.onImported, deps.eventOf);
       res.status(201).json({ ids: stored.map((request) => request.id) } satisfies ImportAnswer);
     } catch (error) {
       if (!(error instanceof FixtureRefused)) throw error;

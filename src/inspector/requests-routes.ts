@@ -74,6 +74,7 @@ export function parseQuery(req: Request, matchOf: MatchOf): RequestQuery {
     method: text('method'),
     path: text('path'),
     q: text('q'),
+    event: text('event'),
     where: ofJob(text('job'), matchOf),
   };
 }

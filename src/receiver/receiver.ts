@@ -11,6 +11,7 @@ import { formatBytes } from '../units.js';
 import { afterDrain } from './drain.js';
 import { lingerWhenClosed } from './linger.js';
 import type { SignatureVerdict } from '../capture/signature.js';
+import type { EventType } from '../capture/shapes.js';
 
 export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */
@@ -31,6 +32,8 @@ export interface ReceiverDeps {
   relays?: (request: CapturedRequest) => boolean;
   /** `--verify`: the signature verdict recorded with the request (null: no rule covers it). Never rejects. */
   check?: (request: CapturedRequest) => Promise<SignatureVerdict | null>;
+  /** Tells the event type of a request as it arrives (the user's --event-path rules, then what hook-catch knows). */
+  eventOf?: (request: CapturedRequest) => EventType | null;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -119,6 +122,8 @@ export function createReceiver(deps: ReceiverDeps): Receiver {
       const request = captureRequest(req, { id: deps.nextId(), receivedAt, body, bodySize: size, bodyDiscarded: false, status: 200 });
       // Only a body received whole is judged: a refusal's body is the bytes that were refused, not a body.
       if (isInvalidJson(request)) request.invalidJson = true;
+      const event = deps.eventOf?.(request);
+      if (event) request.event = event;
       keep(res, request, started);
     };
     req.on('data', onData);

@@ -3,7 +3,7 @@ import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type Po
 import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
-import type { OutboundInfo, ProviderAnswer } from '../capture/shapes.js';
+import type { EventType, OutboundInfo, ProviderAnswer } from '../capture/shapes.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
@@ -54,6 +54,7 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     signature: request.signature,
     poll: request.poll,
     outbound: request.outbound,
+    event: request.event,
     httpVersion: request.httpVersion,
     query: request.query,
     headers: request.headers,
@@ -222,8 +223,16 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     ...signatureOf(v.signature),
     ...pollOf(v.poll),
     ...outboundOf(v.outbound),
+    ...eventOf(v.event),
     ...answerOf(v.answer),
   };
+}
+
+/** A capture's event type; lines written before hook-catch told event types, and captures of no known event, have none. */
+function eventOf(value: unknown): { event?: EventType } {
+  const v = value as Partial<EventType> | null | undefined;
+  if (typeof v?.type !== 'string' || typeof v.from !== 'string') return {};
+  return { event: typeof v.provider === 'string' ? { type: v.type, provider: v.provider, from: v.from } : { type: v.type, from: v.from } };
 }
 
 /** What a call through the provider port was; lines of received requests have none. */

@@ -1,4 +1,4 @@
-import type { CaptureMarks, Refusal, RequestSummary } from '../capture/capture.js';
+import type { CaptureMarks, EventType, Refusal, RequestSummary } from '../capture/capture.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
@@ -48,6 +48,8 @@ export class RequestIndex {
    * were (`outbound`): few among webhooks, so the other slots hold null.
    */
   private polls: (Pick<CaptureMarks, 'poll' | 'outbound'> | null)[] = [];
+  /** Event types, the same few objects shared. */
+  private events: (EventType | null)[] = [];
   private idTimes = new Float64Array(this.capacity);
   private idSeqs = new Uint16Array(this.capacity);
   private idRandoms = new Uint32Array(this.capacity);
@@ -88,6 +90,7 @@ export class RequestIndex {
     this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
     this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
     this.polls[i] = s.poll ? { poll: s.poll } : s.outbound ? { outbound: s.outbound } : null;
+    this.events[i] = s.event ? shareEvent(s.event) : null;
     const time = Date.parse(s.receivedAt);
     this.received[i] = Number.isNaN(time) ? 0 : time;
     this.bodySizes[i] = s.bodySize;
@@ -181,6 +184,7 @@ export class RequestIndex {
     this.remotes = [];
     this.signatures = [];
     this.polls = [];
+    this.events = [];
     this.refusals.clear();
     this.segmentLive.clear();
   }
@@ -215,6 +219,7 @@ export class RequestIndex {
         ...(this.flags[i]! & IMPORTED ? { imported: true as const } : {}),
         ...(this.signatures[i] && { signature: this.signatures[i] }),
         ...this.polls[i],
+        ...(this.events[i] && { event: this.events[i] }),
         ...this.notes(id),
       },
       segment: this.segments[i]!,
@@ -268,7 +273,7 @@ export class RequestIndex {
     this.lengths = move(this.lengths, (n) => new Uint32Array(n));
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls'] as const) {
+    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls', 'events'] as const) {
       (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
@@ -289,4 +294,14 @@ function shareVerdict(verdict: SignatureVerdict): SignatureVerdict {
   if (known) return known;
   if (verdicts.size < 4096) verdicts.set(key, verdict);
   return verdict;
+}
+
+const events = new Map<string, EventType>();
+/** One copy of each event type that repeats, up to a few thousand different ones. */
+function shareEvent(event: EventType): EventType {
+  const key = `${event.provider ?? ''}|${event.type}|${event.from}`;
+  const known = events.get(key);
+  if (known) return known;
+  if (events.size < 4096) events.set(key, event);
+  return event;
 }

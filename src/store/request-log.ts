@@ -9,7 +9,8 @@ import { Notes } from './notes.js';
 import { deletedLine, forwardLine, replayLine, requestLine, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { entriesOldestFirst, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
+import { entriesOldestFirst, eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
+import type { EventCounts } from '../capture/shapes.js';
 import { listSegments, SegmentWriter } from './segment-files.js';
 import { SegmentReader } from './segment-reader.js';
 
@@ -141,6 +142,11 @@ export class RequestLog {
       for await (const batch of reader.inOrder(entries)) for (const request of batch) requests.push(withNotes(request, byId.get(request.id)!));
     });
     return requests;
+  }
+
+  /** The event types stored and how many of each (from the index: no file is read). */
+  eventCounts(): EventCounts {
+    return eventCounts(this.index);
   }
 
   /** A page of summaries, newest first, filtered (see RequestQuery). */

@@ -1,6 +1,8 @@
 import { DEFAULTS } from '../defaults.js';
 import type { CapturedRequest, RequestSummary } from '../capture/capture.js';
+import type { EventCount, EventCounts } from '../capture/shapes.js';
 import { isRequestId } from '../capture/ids.js';
+import { eventFilter } from '../capture/event-match.js';
 import type { IndexEntry, RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
 
@@ -15,6 +17,8 @@ export interface RequestQuery {
   path?: string;
   /** Only requests whose URL, headers or text body contain this (any case). */
   q?: string;
+  /** Only these event types: a name, a family by its start (`issues`), or a `*` pattern; several: any. */
+  event?: string | string[];
   /**
    * Only requests whose summary passes this test (the inspector's `job` filter, for one). It runs
    * before `q`, so a request it leaves out is never read from disk.
@@ -35,12 +39,14 @@ export async function listPage(index: RequestIndex, reader: SegmentReader, query
   const limit = Math.min(Math.max(query.limit ?? DEFAULTS.pageSize, 1), 1000);
   const method = query.method?.toUpperCase();
   const needle = query.q?.toLowerCase();
+  const ofEvent = query.event === undefined ? null : eventFilter(typeof query.event === 'string' ? [query.event] : query.event);
   const items: RequestSummary[] = [];
   let more = false;
   for (const entry of index.newestFirst(query.before)) {
     const s = entry.summary;
     if (method && s.method !== method) continue;
     if (query.path && !s.path.startsWith(query.path)) continue;
+    if (ofEvent && !ofEvent(s.event)) continue;
     if (query.where && !query.where(s)) continue;
     if (needle) {
       const full = await reader.read(entry);
@@ -76,4 +82,23 @@ export function summariesAfter(index: RequestIndex, after: string, limit: number
 /** The entries stored now, oldest first, each looked up as it is reached (one dropped meanwhile is skipped). */
 export function* entriesOldestFirst(index: RequestIndex): Generator<IndexEntry | undefined> {
   for (const id of index.ids()) yield index.get(id);
+}
+
+/** How many stored captures there are of each event type, most first, and how many have none. */
+export function eventCounts(index: RequestIndex): EventCounts {
+  const byKey = new Map<string, EventCount>();
+  let untyped = 0;
+  for (const entry of index.newestFirst()) {
+    const { event, id, receivedAt } = entry.summary;
+    if (!event) {
+      untyped++;
+      continue;
+    }
+    const key = `${event.provider ?? ''} ${event.type}`;
+    const known = byKey.get(key);
+    if (known) known.count++;
+    else byKey.set(key, { type: event.type, ...(event.provider && { provider: event.provider }), count: 1, lastId: id, lastAt: receivedAt });
+  }
+  const items = [...byKey.values()].sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1));
+  return { items, untyped };
 }

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { JobMatch } from '../jobs/types.js';
-import type { RequestSummary } from '../capture/capture.js';
+import type { EventType, RequestSummary } from '../capture/capture.js';
 import { shortId } from '../capture/ids.js';
 import { formatBytes, formatTime } from '../units.js';
 import type { ForwardInfo } from '../capture/records.js';
@@ -32,7 +32,8 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const signature = request.signature ? `  ${signatureNote(request.signature, c)}` : '';
   // Its time is when it was first received, elsewhere: the mark says why it is out of time order.
   const imported = request.imported ? `  ${c.cyan('imported')}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${signature}${forward}${refused}`;
+  const event = request.event ? `  ${eventNote(request.event, c)}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${event}${signature}${forward}${refused}`;
 }
 
 /**
@@ -51,6 +52,11 @@ function callLine(request: RequestSummary, c: ChalkInstance, withDate: boolean):
   const upload = request.bodyDiscarded ? `  ${c.dim(`${formatBytes(request.bodySize)} sent on, kept as its hash`)}` : '';
   const rewritten = call.rewrittenTo ? `  ${c.magenta(`webhook URL → ${call.rewrittenTo}`)}` : '';
   return `${head}${upload}${rewritten}`;
+}
+
+/** `github issues.opened`, `stripe payment_intent.succeeded`, `Succeeded`: a capture's event type. */
+export function eventNote(event: EventType, c: ChalkInstance): string {
+  return event.provider ? `${c.dim(event.provider)} ${c.bold(event.type)}` : c.bold(event.type);
 }
 
 /** An HTTP status coloured: green 1xx–2xx, yellow 3xx–4xx, red 5xx. */

@@ -1,4 +1,5 @@
 // The stored requests as the inspector API and the stream send them (`/api/requests…`).
+export type { EventCount, EventCounts, EventType } from '../capture/shapes.js';
 import type { EncodedBody, ReplayRecord, RequestFields, RequestSummary, SchemeName, SignatureVerdict } from '../capture/shapes.js';
 import type { JobMatch } from './jobs.js';
 

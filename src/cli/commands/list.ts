@@ -39,9 +39,10 @@ export function listCommand(): Command {
     .option('-m, --method <method>', 'only this method')
     .option('--path <prefix>', 'only paths starting with this')
     .option('-s, --search <text>', 'only requests whose URL, headers or body contain this text')
+    .option('-e, --event <type...>', 'only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
     .option('--json', 'print the page as JSON')
     .action(async (flags) => {
-      const { dir, limit, before, method, path, search, json } = flags;
-      await listRequests({ dir, limit, before, method, path, q: search, json }, process.stdout, process.stderr);
+      const { dir, limit, before, method, path, search, event, json } = flags;
+      await listRequests({ dir, limit, before, method, path, q: search, event, json }, process.stdout, process.stderr);
     });
 }

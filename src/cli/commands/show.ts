@@ -5,7 +5,7 @@ import { formatBytes, formatTime } from '../../units.js';
 import { shortId } from '../../capture/ids.js';
 import { openForReading } from '../../store/open-readonly.js';
 import { chalkFor } from '../../terminal/reporter.js';
-import { appNote, signatureNote } from '../../terminal/request-line.js';
+import { appNote, eventNote, signatureNote } from '../../terminal/request-line.js';
 import type { ReplayRecord } from '../../capture/records.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
@@ -121,6 +121,7 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
         : []),
     ...(request.outbound ? callRows(request, c).map(([label, value]) => row(label, value)) : []),
     ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
+    ...(request.event ? [row('event', `${eventNote(request.event, c)}${c.dim(`  (from ${request.event.from})`)}`)] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.poll
       ? [
