@@ -330,3 +330,36 @@ describe('the log line of a JSON body', () => {
     expect((await log.list({ q: 'café' })).items.map((s) => s.id)).toEqual([ids[0]]);
   });
 });
+
+describe('the event type and what was found in a body after it was answered', () => {
+  it('keeps the event type in the line, and schema and drift notes beside it, across a restart', async () => {
+    const dir = await tempDir();
+    const first = await openLog(dir);
+    const stored = request('{"type":"invoice.paid"}', { event: { type: 'invoice.paid', provider: 'stripe', from: 'body.type (Stripe-Signature)' } });
+    const other = request('{"a":1}');
+    await first.log.append(stored);
+    await first.log.append(other);
+    await first.log.appendAnalysis(stored.id, {
+      schema: { verdict: 'invalid', against: 'webhooks.invoicePaid', errors: ['amount: expected integer, got string "12"'] },
+    });
+    await first.log.appendAnalysis(stored.id, {
+      drift: { event: 'invoice.paid', changes: [{ path: 'amount', change: 'type', was: 'integer', now: 'string' }] },
+    });
+    const check = async (log: RequestLog) => {
+      const page = await log.list({ event: 'invoice' });
+      expect(page.items.map((item) => item.id)).toEqual([stored.id]);
+      expect(page.items[0]).toMatchObject({
+        event: { type: 'invoice.paid', provider: 'stripe' },
+        schema: { verdict: 'invalid' },
+        drift: { changes: [{ path: 'amount' }] },
+      });
+      const read = await log.get(stored.id);
+      expect(read?.schema?.errors).toEqual(['amount: expected integer, got string "12"']);
+      expect(read?.drift?.event).toBe('invoice.paid');
+      expect(log.eventCounts()).toEqual({ items: [expect.objectContaining({ type: 'invoice.paid', provider: 'stripe', count: 1 })], untyped: 1 });
+    };
+    await check(first.log);
+    await first.log.close();
+    await check((await openLog(dir)).log);
+  });
+});

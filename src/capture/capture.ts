@@ -81,6 +81,8 @@ export function marksOf(request: CaptureMarks): CaptureMarks {
   if (request.outbound) marks.outbound = request.outbound;
   if (request.imported) marks.imported = true;
   if (request.event) marks.event = request.event;
+  if (request.schema) marks.schema = request.schema;
+  if (request.drift) marks.drift = request.drift;
   return marks;
 }
 

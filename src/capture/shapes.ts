@@ -56,6 +56,39 @@ export interface CaptureMarks {
   outbound?: OutboundInfo;
   /** What kind of event the capture is, where one could be told as it arrived (see src/event-types/). */
   event?: EventType;
+  /** Its body checked against the user's schema (`start --schema`), after it was answered. */
+  schema?: SchemaVerdict;
+  /** Fields of its body that differ from every earlier capture of its event type: new, missing, or of another type. */
+  drift?: DriftInfo;
+}
+
+/** What hook-catch concluded about a capture's body against the user's schema (`--schema`). */
+export interface SchemaVerdict {
+  /** `valid`: it matches; `invalid`: it does not (see `errors`); `unchecked`: it could not be checked (see `reason`). */
+  verdict: 'valid' | 'invalid' | 'unchecked';
+  /** Which schema it was checked against, in the spec's words (`webhooks.orderCreated`, `$defs.IssuesOpened`). */
+  against?: string;
+  /** For an invalid one: the first few errors, each a JSON path and plain words (`data.object.amount: expected integer, got string "12"`). */
+  errors?: string[];
+  /** Why it is unchecked (no schema for its event type, a body that is not JSON). */
+  reason?: string;
+}
+
+/** How a capture's body differs from the earlier captures of its event type. */
+export interface DriftInfo {
+  /** The event type it was compared within. */
+  event: string;
+  changes: FieldChange[];
+}
+
+/** One field that drifted: `new` (never seen before), `missing` (every earlier sample had it), `type` (its type changed). */
+export interface FieldChange {
+  /** The field's JSON path (`data.object.amount`, `items[].sku`). */
+  path: string;
+  change: 'new' | 'missing' | 'type';
+  /** For `type`: the types seen before (`integer`) and now (`string`). */
+  was?: string;
+  now?: string;
 }
 
 /** Stored captures of one event type (`GET /api/event-types`, the page's event filter). */

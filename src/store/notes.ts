@@ -1,5 +1,5 @@
 import type { RequestSummary } from '../capture/capture.js';
-import type { ForwardNote } from './record-line.js';
+import type { AnalysisNote, ForwardNote } from './record-line.js';
 
 /** Where a line is in the segment files. */
 export interface LineAt {
@@ -16,9 +16,16 @@ export interface LineAt {
 export class Notes {
   private readonly forwards = new Map<string, ForwardNote>();
   private readonly replays = new Map<string, LineAt[]>();
+  private readonly analyses = new Map<string, AnalysisNote>();
 
   setForward(id: string, note: ForwardNote): void {
     this.forwards.set(id, note);
+  }
+
+  /** A later note adds to an earlier one of the same capture (a drift after a schema verdict). */
+  addAnalysis(id: string, note: AnalysisNote): void {
+    const known = this.analyses.get(id);
+    this.analyses.set(id, known ? { ...known, ...note } : note);
   }
 
   addReplay(of: string, at: LineAt): void {
@@ -30,8 +37,10 @@ export class Notes {
   /** What a capture's summary shows of its notes: its forward, and the status its sender got (unchanged by a forward never sent). */
   summaryOf(id: string): Partial<RequestSummary> | undefined {
     const note = this.forwards.get(id);
-    if (!note) return undefined;
-    return note.forward.notSent ? { forward: note.forward } : { status: note.answered, forward: note.forward };
+    const analysis = this.analyses.get(id);
+    if (!note) return analysis;
+    const forwarded = note.forward.notSent ? { forward: note.forward } : { status: note.answered, forward: note.forward };
+    return analysis ? { ...analysis, ...forwarded } : forwarded;
   }
 
   hasForward(id: string): boolean {
@@ -45,6 +54,7 @@ export class Notes {
   /** Forgets the notes of captures that are gone and of lines in files that are gone. */
   prune(alive: (id: string) => boolean, segmentGone: (segment: number) => boolean): void {
     for (const id of this.forwards.keys()) if (!alive(id)) this.forwards.delete(id);
+    for (const id of this.analyses.keys()) if (!alive(id)) this.analyses.delete(id);
     for (const [id, list] of this.replays) {
       const kept = list.filter((at) => !segmentGone(at.segment));
       if (!alive(id) || kept.length === 0) this.replays.delete(id);
@@ -54,6 +64,7 @@ export class Notes {
 
   clear(): void {
     this.forwards.clear();
+    this.analyses.clear();
     this.replays.clear();
   }
 }

@@ -3,7 +3,7 @@ import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type Po
 import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
-import type { EventType, OutboundInfo, ProviderAnswer } from '../capture/shapes.js';
+import type { DriftInfo, EventType, FieldChange, OutboundInfo, ProviderAnswer, SchemaVerdict } from '../capture/shapes.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
 
 /** A request as it is written in the log: the record with its body encoded as JSON text. */
@@ -17,7 +17,13 @@ export interface ForwardNote {
 }
 
 /** A line that adds to a capture stored earlier: a replay of it, or its forward's answer. */
-export type NoteLine = { kind: 'replay'; of: string; record: ReplayRecord } | ({ kind: 'forwarded'; id: string } & ForwardNote);
+export type NoteLine =
+  | { kind: 'replay'; of: string; record: ReplayRecord }
+  | ({ kind: 'forwarded'; id: string } & ForwardNote)
+  | ({ kind: 'analysis'; id: string } & AnalysisNote);
+
+/** What was found in a capture's body after it was answered: its schema verdict, its drift. A later note adds to an earlier one. */
+export type AnalysisNote = Pick<CaptureMarks, 'schema' | 'drift'>;
 
 /**
  * One line of a request-log segment: a captured request, a tombstone for a deleted one, or a note
@@ -91,6 +97,10 @@ export function replayLine(record: ReplayRecord): Buffer {
   return Buffer.from(JSON.stringify({ replayOf: record.of, replay: record }) + '\n');
 }
 
+export function analysisLine(id: string, note: AnalysisNote): Buffer {
+  return Buffer.from(JSON.stringify({ analysis: id, schema: note.schema, drift: note.drift }) + '\n');
+}
+
 export function forwardLine(id: string, note: ForwardNote): Buffer {
   return Buffer.from(JSON.stringify({ forwarded: id, answered: note.answered, forward: note.forward }) + '\n');
 }
@@ -100,7 +110,7 @@ export function parseLine(text: string): LogLine | null {
   const value = parseObject(text);
   if (!value) return null;
   if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
-  if ('replayOf' in value || 'forwarded' in value) return noteOf(value);
+  if ('replayOf' in value || 'forwarded' in value || 'analysis' in value) return noteOf(value);
   const head = storedHead(value);
   if (!head) return null;
   // A body written as a JSON value: its text is the line's, from after the field name to the closing brace.
@@ -120,7 +130,7 @@ const BODY_JSON_TEXT = ',"bodyJson":';
 /** Before the body (the only raw JSON in a line), so the first of these in a line is the field itself. */
 const BODY_JSON = Buffer.from(BODY_JSON_TEXT);
 /** Notes start with their kind (and may hold bodies of their own): read whole. */
-const NOTE_START = /^\{"(replayOf|forwarded)":/;
+const NOTE_START = /^\{"(replayOf|forwarded|analysis)":/;
 const LINE_END = Buffer.from('"}');
 
 /**
@@ -184,12 +194,37 @@ function noteOf(v: Record<string, unknown>): NoteLine | null {
       ? { kind: 'replay', of: v.replayOf, record }
       : null;
   }
+  if (typeof v.analysis === 'string') {
+    if (!isRequestId(v.analysis)) return null;
+    const schema = schemaOf(v.schema);
+    const drift = driftOf(v.drift);
+    return { kind: 'analysis', id: v.analysis, ...(schema && { schema }), ...(drift && { drift }) };
+  }
   const forward = v.forward as ForwardInfo | undefined;
   if (typeof v.forwarded !== 'string' || typeof v.answered !== 'number' || !forward || typeof forward !== 'object') return null;
   const info: ForwardInfo = { status: typeof forward.status === 'number' ? forward.status : null, latencyMs: Number(forward.latencyMs) || 0 };
   if (typeof forward.error === 'string') info.error = forward.error;
   if (forward.notSent === true) info.notSent = true;
   return { kind: 'forwarded', id: v.forwarded, answered: v.answered, forward: info };
+}
+
+function schemaOf(value: unknown): SchemaVerdict | undefined {
+  const v = value as Partial<SchemaVerdict> | null | undefined;
+  if (v?.verdict !== 'valid' && v?.verdict !== 'invalid' && v?.verdict !== 'unchecked') return undefined;
+  const verdict: SchemaVerdict = { verdict: v.verdict };
+  if (typeof v.against === 'string') verdict.against = v.against;
+  if (Array.isArray(v.errors)) verdict.errors = v.errors.filter((e): e is string => typeof e === 'string');
+  if (typeof v.reason === 'string') verdict.reason = v.reason;
+  return verdict;
+}
+
+function driftOf(value: unknown): DriftInfo | undefined {
+  const v = value as Partial<DriftInfo> | null | undefined;
+  if (typeof v?.event !== 'string' || !Array.isArray(v.changes)) return undefined;
+  const changes = v.changes.filter(
+    (c): c is FieldChange => typeof c?.path === 'string' && (c.change === 'new' || c.change === 'missing' || c.change === 'type'),
+  );
+  return { event: v.event, changes };
 }
 
 const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v === 'base64';

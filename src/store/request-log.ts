@@ -6,7 +6,7 @@ import { ensurePrivateDir, storeProblem } from './files.js';
 import { GroupCommit, type Pending } from './group-commit.js';
 import type { ReplayRecord } from '../capture/records.js';
 import { Notes } from './notes.js';
-import { deletedLine, forwardLine, replayLine, requestLine, type ForwardNote, type NoteLine } from './record-line.js';
+import { analysisLine, deletedLine, forwardLine, replayLine, requestLine, type AnalysisNote, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
 import { entriesOldestFirst, eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
@@ -92,6 +92,11 @@ export class RequestLog {
     return this.enqueue(replayLine(record), { note: { kind: 'replay', of: record.of, record } });
   }
 
+  /** Keeps what was found in a capture's body after it was answered (schema verdict, drift); resolves once it is in the file. */
+  appendAnalysis(id: string, note: AnalysisNote): Promise<void> {
+    return this.enqueue(analysisLine(id, note), { note: { kind: 'analysis', id, ...note } });
+  }
+
   /** Keeps what a capture's forward answered (and so what its sender got); resolves once it is in the file. */
   appendForward(id: string, note: ForwardNote): Promise<void> {
     return this.enqueue(forwardLine(id, note), { note: { kind: 'forwarded', id, ...note } });
@@ -174,6 +179,8 @@ export class RequestLog {
           const note = this.notes.summaryOf(request.id);
           if (note?.status !== undefined) request.response.status = note.status;
           if (note?.forward) request.forward = note.forward;
+          if (note?.schema) request.schema = note.schema;
+          if (note?.drift) request.drift = note.drift;
         }
         yield batch;
       }
@@ -254,6 +261,8 @@ export class RequestLog {
 
   private note(note: NoteLine, at: { segment: number; offset: number; length: number }): void {
     if (note.kind === 'replay') this.notes.addReplay(note.of, at);
+    else if (note.kind === 'analysis')
+      this.notes.addAnalysis(note.id, { ...(note.schema && { schema: note.schema }), ...(note.drift && { drift: note.drift }) });
     else this.notes.setForward(note.id, note);
   }
 
@@ -322,6 +331,8 @@ export class RequestLog {
 function withNotes(request: CapturedRequest, entry: IndexEntry): CapturedRequest {
   request.response.status = entry.summary.status;
   if (entry.summary.forward) request.forward = entry.summary.forward;
+  if (entry.summary.schema) request.schema = entry.summary.schema;
+  if (entry.summary.drift) request.drift = entry.summary.drift;
   return request;
 }
 
