@@ -1,5 +1,6 @@
 import { viewBody } from '../capture/body-view.js';
 import type { CapturedRequest } from '../capture/capture.js';
+import { HookCatchError } from '../errors.js';
 import { knownJson } from '../capture/parsed-json.js';
 import type { EventType } from '../capture/shapes.js';
 import { applyRule, type JobIdRule, parseRule } from '../jobs/extract.js';
@@ -24,8 +25,14 @@ export function parseEventRule(text: string, name = 'eventPaths'): EventRule {
   const eq = text.indexOf('=');
   const provider = eq > 0 ? text.slice(0, eq).trim() : undefined;
   const rest = eq > 0 ? text.slice(eq + 1) : text;
-  const parts = rest.split('+').map((part) => parseRule(part.trim(), name));
-  return { text, ...(provider && { provider }), parts };
+  try {
+    const parts = rest.split('+').map((part) => parseRule(part.trim(), name));
+    return { text, ...(provider && { provider }), parts };
+  } catch {
+    throw new HookCatchError(
+      `${name} "${text}" is not a rule hook-catch knows; use body.<key>.<key>…, header.<name>, query.<name> or path.last, several joined with +, optionally after a provider name and = (acme=body.resource+body.action).`,
+    );
+  }
 }
 
 export type EventTyper = (request: CapturedRequest) => EventType | null;
