@@ -42,7 +42,7 @@ function existing(dir) {
 }
 
 /** Code the page runs as the server does, copied with the contract (below src/; it may import the contract and src/capture/). */
-export const SHARED = ['jobs/counts.ts'];
+export const SHARED = ['jobs/counts.ts', 'capture/event-match.ts'];
 
 /** The contract's files (below src/): src/wire/*.ts, SHARED and, followed through, every file they import. */
 export function wireFiles(src) {

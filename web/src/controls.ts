@@ -14,11 +14,12 @@ export function wireToolbar({ list, selectedJob, selectJob }: ToolbarDeps): void
   const q = byId<HTMLInputElement>('q');
   const method = byId<HTMLSelectElement>('method');
   const path = byId<HTMLInputElement>('path');
+  const event = byId<HTMLSelectElement>('event');
   let timer: number | undefined;
   const changed = () => {
     window.clearTimeout(timer);
     timer = window.setTimeout(() => {
-      list.filters = { q: q.value.trim(), method: method.value, path: path.value.trim(), job: selectedJob() ?? '' };
+      list.filters = { q: q.value.trim(), method: method.value, path: path.value.trim(), job: selectedJob() ?? '', event: event.value };
       void list.reload();
     }, 200);
   };
@@ -26,6 +27,7 @@ export function wireToolbar({ list, selectedJob, selectJob }: ToolbarDeps): void
   q.addEventListener('input', changed);
   path.addEventListener('input', changed);
   method.addEventListener('change', changed);
+  event.addEventListener('change', changed);
   byId('job-chip-clear').addEventListener('click', () => selectJob(null));
   byId('pause').addEventListener('click', () => list.pause(!list.paused));
   byId('clear').addEventListener('click', async () => {

@@ -9,6 +9,7 @@ import { forwardBadge, forwardWords } from './forward-badge.js';
 import { answerSection, callRows } from './call-view.js';
 import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
+import { eventBadge } from './event-types.js';
 import { signatureCheck } from './signature-check.js';
 import type { ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
 
@@ -218,6 +219,7 @@ export class DetailView {
           ];
     rows.push(['Id', r.id], ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`]);
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
+    if (r.event) rows.push(['Event', h('span', null, eventBadge(r.event), ` ${r.event.provider ? `${r.event.provider} · ` : ''}from ${r.event.from}`)]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
     if (job) {
       rows.push([

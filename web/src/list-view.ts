@@ -2,6 +2,7 @@ import { h, fill } from './dom.js';
 import { clock, size, STATE_WORDS } from './format.js';
 import { forwardBadge } from './forward-badge.js';
 import { signatureBadge } from './signature-badge.js';
+import { eventBadge } from './event-types.js';
 import type { RequestList } from './requests.js';
 import type { JobStatus, ListedRequest, OutboundInfo } from './types.js';
 
@@ -206,6 +207,7 @@ function shortType(type: string | null): string {
 
 function badges(r: ListedRequest): HTMLElement[] {
   const out: HTMLElement[] = [];
+  if (r.event) out.push(eventBadge(r.event));
   // Its time is when it was first received, elsewhere: the list goes by arrival here, so it may sit above newer times.
   if (r.imported)
     out.push(

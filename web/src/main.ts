@@ -1,6 +1,7 @@
 import { getJson, sendJson } from './api.js';
 import { copy, toast } from './clipboard.js';
 import { DetailView } from './detail-view.js';
+import { EventSelect } from './event-types.js';
 import { byId, h } from './dom.js';
 import { ExportMenu, RedactChoice } from './export.js';
 import { HeaderView } from './header-view.js';
@@ -52,6 +53,7 @@ const detail = new DetailView({
 });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
+const eventSelect = new EventSelect(byId<HTMLSelectElement>('event'));
 const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
 
 let frameQueued = false;
@@ -102,6 +104,7 @@ function apply(messages: StreamMessage[]): void {
   let batch: ListedRequest[] = [];
   const flush = () => {
     if (batch.length) list.arrived(batch);
+    if (batch.length) eventSelect.saw(batch);
     for (const r of batch) jobs.delivered(r);
     batch = [];
   };
@@ -227,6 +230,7 @@ async function boot(): Promise<void> {
   wireKeys({ move: (delta) => listView.move(delta) });
   header.render();
   const status = getJson<Status>('/api/status').then((s) => header.setStatus(s));
+  void eventSelect.load();
   await Promise.all([list.reload(), status]).catch((error) => toast(`Cannot reach hook-catch: ${(error as Error).message}`, 'error'));
   openStream({
     messages: (frameMessages) => {

@@ -1,4 +1,5 @@
 import { getJson, query } from './api.js';
+import { eventFilter } from './generated/capture/event-match.js';
 import type { ForwardInfo, JobMatch, ListedRequest, RequestPage } from './types.js';
 
 export interface Filters {
@@ -8,9 +9,11 @@ export interface Filters {
   /** Paths that start with this. */
   path: string;
   job: string;
+  /** One event type, or a family by its start (`issues`), as `?event=` takes it. */
+  event: string;
 }
 
-export const NO_FILTERS: Filters = { q: '', method: '', path: '', job: '' };
+export const NO_FILTERS: Filters = { q: '', method: '', path: '', job: '', event: '' };
 /** The smallest request id: "everything after nothing". */
 export const FIRST_ID = '0'.repeat(18);
 const PAGE = 200;
@@ -44,7 +47,7 @@ export class RequestList {
   constructor(private readonly changed: () => void) {}
 
   get hasFilters(): boolean {
-    return Boolean(this.filters.q || this.filters.method || this.filters.path || this.filters.job);
+    return Boolean(this.filters.q || this.filters.method || this.filters.path || this.filters.job || this.filters.event);
   }
 
   get complete(): boolean {
@@ -187,13 +190,14 @@ export class RequestList {
     if (this.filters.q && requests.length) this.refreshTop();
   }
 
-  /** The filters the page can check without the body: method, path and job. */
+  /** The filters the page can check without the body: method, path, job and event type. */
   private matchesHere(r: ListedRequest): boolean {
     const f = this.filters;
     if (f.q) return false;
     if (f.method && r.method !== f.method.toUpperCase()) return false;
     if (f.path && !r.path.startsWith(f.path)) return false;
     if (f.job && r.job?.jobId !== f.job) return false;
+    if (f.event && !eventFilter([f.event])?.(r.event)) return false;
     return true;
   }
 
