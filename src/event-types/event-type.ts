@@ -37,7 +37,12 @@ export function parseEventRule(text: string, name = 'eventPaths'): EventRule {
 
 export type EventTyper = (request: CapturedRequest) => EventType | null;
 
-const KNOWN_LENGTHS = new Set([...KNOWN_PROVIDERS.keys(), ...GENERIC_HEADERS].map((name) => name.length));
+/**
+ * A header name's length and first letter, as a number: only names whose sign is one of these are
+ * lower-cased and looked up, so the usual headers (Content-Type, User-Agent …) cost a comparison.
+ */
+const signOf = (name: string) => name.length * 128 + (name.charCodeAt(0) | 0x20);
+const KNOWN_SIGNS = new Set([...KNOWN_PROVIDERS.keys(), ...GENERIC_HEADERS].map(signOf));
 const GENERIC = new Set(GENERIC_HEADERS);
 const BODY_KEYS = ['type', 'event_type', 'eventType', 'event'];
 
@@ -69,7 +74,7 @@ function ruleType(rule: EventRule, request: CapturedRequest, body: () => unknown
 function fromHeaders(request: CapturedRequest, body: () => unknown): EventType | null {
   let provider: string | undefined;
   for (const [name, value] of request.headers) {
-    if (!KNOWN_LENGTHS.has(name.length)) continue;
+    if (!KNOWN_SIGNS.has(signOf(name))) continue;
     const lower = name.toLowerCase();
     const known = KNOWN_PROVIDERS.get(lower);
     if (known) {
@@ -114,20 +119,29 @@ function statusWordIn(object: Record<string, unknown>): EventType | null {
   for (const key in object) {
     const value = object[key];
     if (typeof value === 'string') {
-      if (isStatusKey(normalized(key)) && statusOfWord(value) && word(value)) return eventType(value, undefined, `body.${key} (status word)`);
+      if (isStatusField(key) && statusOfWord(value) && word(value)) return eventType(value, undefined, `body.${key} (status word)`);
     } else if (below === null && typeof value === 'object' && value !== null && !Array.isArray(value)) below = [key, value as Record<string, unknown>];
   }
   if (!below) return null;
   for (const key in below[1]) {
     const value = below[1][key];
-    if (typeof value === 'string' && isStatusKey(normalized(key)) && statusOfWord(value) && word(value)) {
+    if (typeof value === 'string' && isStatusField(key) && statusOfWord(value) && word(value)) {
       return eventType(value, undefined, `body.${below[0]}.${key} (status word)`);
     }
   }
   return null;
 }
 
-const normalized = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Whether a body key holds a status (`status`, `State`, `job_status`); keys repeat, so the answers are kept. */
+const statusKeys = new Map<string, boolean>();
+function isStatusField(key: string): boolean {
+  let known = statusKeys.get(key);
+  if (known === undefined) {
+    known = isStatusKey(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    if (statusKeys.size < 10_000) statusKeys.set(key, known);
+  }
+  return known;
+}
 
 /**
  * The parsed body: the receiver's parse of a JSON body, or a form's fields (GitHub's `payload=`
