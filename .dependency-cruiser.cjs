@@ -12,6 +12,7 @@ const FLOORS = [
   ['capture'], // what a request is: the capture, ids, body views, records, headers
   ['wire'], // the wire contract: every API answer and stream message, types only
   ['store'], // the request log on disk
+  ['diff'], // structural diffs of two captures: bodies (JSON, forms, text, bytes) and headers
   ['signatures'], // signature schemes and verdicts
   ['send'], // the shared HTTP sender (replay, forward, deliver, polls)
   ['rules'], // response rules and rules.json

@@ -15,6 +15,7 @@ import { startCommand } from './commands/start.js';
 import { urlCommand } from './commands/url.js';
 import { verifyCommand } from './commands/verify.js';
 import { deliverCommand } from './commands/deliver.js';
+import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
 import { waitCommand } from './commands/wait.js';
 
@@ -28,6 +29,7 @@ Examples:
   $ hook-catch jobs --status failed        the jobs whose payload said they failed
   $ hook-catch list --method POST -n 20    the 20 newest POSTs in the store
   $ hook-catch show last --body > payload  the newest request's exact body bytes
+  $ hook-catch diff 7hz2kq last --headers  what changed between two deliveries (exit 1 when they differ)
   $ hook-catch replay last --to http://localhost:3000   send it again to your app, byte-exact
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
   $ hook-catch start --verify stripe:whsec_…   a signature verdict on each webhook (✓, or ✗ and why)
@@ -51,6 +53,7 @@ export function buildProgram(): Command {
     captureCommand(),
     listCommand(),
     showCommand(),
+    diffCommand(),
     replayCommand(),
     deliverCommand(),
     mockCommand(),

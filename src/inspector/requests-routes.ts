@@ -1,11 +1,13 @@
 import express, { type Request, type Response } from 'express';
 import { HookCatchError, notSaved } from '../errors.js';
 import { summarize, toJsonRecord } from '../capture/capture.js';
+import { diffCaptures } from '../diff/captures.js';
 import type { RequestLog, RequestQuery } from '../store/request-log.js';
 import { listed, type MatchOf } from './summaries.js';
 import type { DeletedAll, DeletedOne, ErrorAnswer, RequestPage, RequestRecord } from '../wire/requests.js';
+import type { CaptureDiff } from '../wire/diff.js';
 
-/** `/api/requests`: list, read one (record or exact body bytes), delete one or all. */
+/** `/api/requests`: list, read one (record or exact body bytes), diff two, delete one or all. */
 export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Router {
   const router = express.Router();
 
@@ -36,6 +38,15 @@ export function requestsRouter(log: RequestLog, matchOf: MatchOf): express.Route
       'X-Hook-Catch-Content-Type': request.contentType ?? '',
     });
     res.end(request.body);
+  });
+
+  // `?headers=1`: the headers are compared too.
+  router.get('/:a/diff/:b', async (req, res) => {
+    const [a, b] = [req.params.a as string, req.params.b as string];
+    const [x, y] = await Promise.all([log.get(a), log.get(b)]);
+    if (!x || !y) return notFound(res, x ? b : a);
+    const headers = req.query.headers === '1' || req.query.headers === 'true';
+    res.json(diffCaptures(x, y, { headers }) satisfies CaptureDiff);
   });
 
   router.delete('/:id', async (req, res) => {

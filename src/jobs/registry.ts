@@ -200,7 +200,7 @@ export class JobRegistry {
     const job = jobId === undefined ? undefined : this.get(jobId);
     const delivery = job?.deliveries.find((d) => d.requestId === requestId);
     if (!job || !delivery) return null;
-    const { matchedBy, attempt, duplicate, status, statusWord, source } = delivery;
+    const { matchedBy, attempt, duplicate, bodyHash, status, statusWord, source } = delivery;
     return {
       jobId: job.id,
       jobStatus: job.status,
@@ -208,6 +208,7 @@ export class JobRegistry {
       matchedBy,
       attempt,
       duplicate,
+      bodyHash,
       status,
       statusWord,
       source,

@@ -5,6 +5,7 @@
 // these files as they are (the build copies them into web/src/generated/): they import nothing but
 // each other and src/capture/shapes.ts, and nothing of node.
 export type * from '../capture/shapes.js';
+export type * from './diff.js';
 export type * from './jobs.js';
 export type * from './mock.js';
 export type * from './replay.js';

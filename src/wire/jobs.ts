@@ -135,6 +135,8 @@ export interface JobMatch {
   matchedBy: string;
   attempt: number;
   duplicate: boolean;
+  /** As the delivery's: the start of its body's sha-256, so that a page can tell which earlier delivery a duplicate repeats. */
+  bodyHash: string;
   /** What this delivery's payload said. */
   status: PayloadStatus;
   statusWord: string | null;

@@ -49,7 +49,9 @@ describe('a job through the provider port on the inspector page, in a real brows
     expect(words[2]).toMatch(
       /^delivery 1: Success \(completed\) · POST \/hooks\/ai · answered 500, refused: not acknowledged · \+\S+ m?s · found in body\.jobId$/,
     );
-    expect(words[3]).toMatch(/^delivery 2: Success \(completed\) · duplicate, attempt 2 · POST \/hooks\/ai · answered 200 · \+\S+ m?s · found in body\.jobId$/);
+    expect(words[3]).toMatch(
+      /^delivery 2: Success \(completed\) · duplicate, attempt 2, identical body · POST \/hooks\/ai · answered 200 · \+\S+ m?s · found in body\.jobId diff with previous$/,
+    );
     expect(words[4]).toMatch(/^completed at [\d:.]+ · \+\S+ m?s$/);
 
     // An entry opens its request; the job stays selected.

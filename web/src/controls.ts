@@ -40,8 +40,8 @@ export function wireToolbar({ list, selectedJob, selectJob }: ToolbarDeps): void
   });
 }
 
-/** Keys: j / k or the arrows move through the list, / focuses the filter, Esc leaves a field. */
-export function wireKeys({ move }: { move: (delta: number) => void }): void {
+/** Keys: j / k or the arrows move through the list, / focuses the filter, Esc leaves a field (elsewhere it calls `cancel`: a Compare ends). */
+export function wireKeys({ move, cancel }: { move: (delta: number) => void; cancel: () => void }): void {
   document.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
     if (target.matches('input, textarea, select')) {
@@ -58,6 +58,8 @@ export function wireKeys({ move }: { move: (delta: number) => void }): void {
     } else if (e.key === 'k' || e.key === 'ArrowUp') {
       e.preventDefault();
       move(-1);
+    } else if (e.key === 'Escape') {
+      cancel();
     }
   });
 }

@@ -2,6 +2,7 @@ import { getJson } from './api.js';
 import { bodyBytes, hexView, jsonTree, rawView } from './body-views.js';
 import { copy } from './clipboard.js';
 import { curlCommand } from './curl.js';
+import { diffView } from './diff-view.js';
 import { fill, h } from './dom.js';
 import { fixtureHref, type RedactChoice } from './export.js';
 import { dateTime, duration, size, STATE_WORDS } from './format.js';
@@ -11,7 +12,7 @@ import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
 import { eventBadge } from './event-types.js';
 import { signatureCheck } from './signature-check.js';
-import type { ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
+import type { CaptureDiff, ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
 
 export interface DetailDeps {
   container: HTMLElement;
@@ -19,6 +20,10 @@ export interface DetailDeps {
   receiverUrl: () => string;
   remove: (id: string) => void;
   selectJob: (jobId: string) => void;
+  /** Starts comparing this request with another one, picked next in the list. */
+  compare: (id: string) => void;
+  /** Opens a request (one side of a diff) as if picked in the list. */
+  open: (id: string) => void;
   /** Where a replay goes unless the user typed another target: the instance's --forward URL, or ''. */
   forwardUrl: () => string;
   /** Whether the Fixture download blanks secret headers (the Export menu's choice). */
@@ -42,6 +47,8 @@ export class DetailView {
   private tab: BodyTab | null = null;
   private abort: AbortController | null = null;
   private live: Live | null = null;
+  /** The two requests whose diff is shown (or being fetched), or null. */
+  private diffing: [string, string] | null = null;
 
   constructor(private readonly deps: DetailDeps) {
     this.blank();
@@ -52,19 +59,36 @@ export class DetailView {
 
   async show(id: string): Promise<void> {
     this.current = id;
+    this.diffing = null;
+    const record = await this.fetch<RequestRecord>(`/api/requests/${encodeURIComponent(id)}`);
+    if (record && this.current === id) this.draw(record);
+  }
+
+  /** What differs from request `a` to request `b` (bodies and headers), side by side, in place of a request. */
+  async showDiff(a: string, b: string): Promise<void> {
+    const shown = this.current;
+    this.current = null;
+    this.live = null;
+    this.diffing = [a, b];
+    const diff = await this.fetch<CaptureDiff>(`/api/requests/${encodeURIComponent(a)}/diff/${encodeURIComponent(b)}?headers=1`);
+    if (!diff || this.diffing?.[0] !== a || this.diffing[1] !== b) return;
+    delete this.deps.container.dataset.shown;
+    const back = () => (shown ? this.deps.open(shown) : this.blank());
+    fill(this.deps.container, diffView(diff, { open: this.deps.open, close: back }));
+  }
+
+  /** An API answer for what is to be shown now, or null when something else was asked for meanwhile (or it failed: then said). */
+  private async fetch<T>(path: string): Promise<T | null> {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    let record: RequestRecord;
     try {
-      record = await getJson<RequestRecord>(`/api/requests/${encodeURIComponent(id)}`, abort.signal);
+      const answer = await getJson<T>(path, abort.signal);
+      return abort.signal.aborted ? null : answer;
     } catch (error) {
-      if (abort.signal.aborted) return;
-      fill(this.deps.container, h('p', { class: 'note error' }, (error as Error).message));
-      return;
+      if (!abort.signal.aborted) fill(this.deps.container, h('p', { class: 'note error' }, (error as Error).message));
+      return null;
     }
-    if (abort.signal.aborted || this.current !== id) return;
-    this.draw(record);
   }
 
   /** A capture's background forward ended (`forwarded` stream message). */
@@ -86,13 +110,14 @@ export class DetailView {
 
   /** The request was deleted (here or elsewhere). */
   gone(id: string): void {
-    if (this.current === id) this.blank();
+    if (this.current === id || this.diffing?.includes(id)) this.blank();
   }
 
   /** Shows no request: `why`, or how to pick one. */
   blank(why = 'Select a request to see its headers and body. Keys: j / k to move, / to filter.'): void {
     this.current = null;
     this.live = null;
+    this.diffing = null;
     this.abort?.abort();
     delete this.deps.container.dataset.shown;
     fill(this.deps.container, h('p', { class: 'placeholder' }, why));
@@ -144,6 +169,15 @@ export class DetailView {
           ),
           h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
           fixture,
+          h(
+            'button',
+            {
+              attrs: { type: 'button', title: 'Compare with another request: pick it in the list next (Esc cancels)' },
+              data: { action: 'compare' },
+              on: { click: () => this.deps.compare(r.id) },
+            },
+            'Compare',
+          ),
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),

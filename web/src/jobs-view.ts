@@ -15,6 +15,8 @@ export interface JobsViewDeps {
   select: (jobId: string | null) => void;
   /** Opens a stored request in the detail (a timeline entry was clicked). */
   open: (requestId: string) => void;
+  /** Shows what differs from request `a` to request `b` (a delivery's "diff with previous"). */
+  diff: (a: string, b: string) => void;
 }
 
 interface DrawnCard {
@@ -112,8 +114,13 @@ export class JobsView {
     return card.el;
   }
 
-  /** A timeline entry (or marker) opens its request; anywhere else on the card (un)selects the job. */
+  /** A delivery's diff button diffs it, a timeline entry (or marker) opens its request; anywhere else on the card (un)selects the job. */
   private pressed(target: EventTarget | null, jobId: string, selected: boolean): void {
+    const diff = target instanceof Element ? target.closest<HTMLElement>('[data-diff-from]') : null;
+    if (diff) {
+      this.deps.diff(diff.dataset.diffFrom!, diff.dataset.diffTo!);
+      return;
+    }
     const request = target instanceof Element ? target.closest('[data-request]')?.getAttribute('data-request') : null;
     if (request) this.deps.open(request);
     else this.deps.select(selected ? null : jobId);

@@ -23,6 +23,7 @@ interface Drawn {
   request: ListedRequest;
   jobStatus: JobStatus | undefined;
   selected: boolean;
+  compared: boolean;
 }
 
 /** Rows a frame draws beyond the visible ones, above and below. */
@@ -34,6 +35,8 @@ const OVERSCAN = 8;
  */
 export class ListView {
   selectedId: string | null = null;
+  /** The request a Compare started from, while the other one is being picked. */
+  comparedId: string | null = null;
   private readonly spacer: HTMLElement;
   private readonly rowHeight: number;
   /** The row at the top of the view at the last drawing, and where the list was scrolled then. */
@@ -97,10 +100,11 @@ export class ListView {
       const r = rows[i]!;
       const jobStatus = r.job ? (this.deps.jobStatus(r.job.jobId) ?? r.job.jobStatus) : undefined;
       const selected = r.id === this.selectedId;
+      const compared = r.id === this.comparedId;
       let drawn = this.drawn.get(r.id);
-      if (!drawn || drawn.request !== r || drawn.jobStatus !== jobStatus || drawn.selected !== selected) {
+      if (!drawn || drawn.request !== r || drawn.jobStatus !== jobStatus || drawn.selected !== selected || drawn.compared !== compared) {
         drawn?.el.remove();
-        drawn = { el: this.row(r, selected, jobStatus), request: r, jobStatus, selected };
+        drawn = { el: this.row(r, selected, jobStatus, compared), request: r, jobStatus, selected, compared };
         this.spacer.append(drawn.el);
       }
       drawn.el.style.top = `${i * this.rowHeight}px`;
@@ -146,11 +150,11 @@ export class ListView {
     return container.scrollTop; // as the browser clamped it
   }
 
-  private row(r: ListedRequest, selected: boolean, jobStatus: JobStatus | undefined): HTMLElement {
+  private row(r: ListedRequest, selected: boolean, jobStatus: JobStatus | undefined, compared: boolean): HTMLElement {
     return h(
       'div',
       {
-        class: `row${selected ? ' selected' : ''}${r.status >= 400 ? ' refused' : ''}`,
+        class: `row${selected ? ' selected' : ''}${compared ? ' compared' : ''}${r.status >= 400 ? ' refused' : ''}`,
         data: { id: r.id },
         attrs: { role: 'option', 'aria-selected': String(selected) },
         on: { click: () => this.deps.select(r.id) },

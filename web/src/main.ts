@@ -49,12 +49,16 @@ const detail = new DetailView({
   receiverUrl: () => header.status?.receiverUrl ?? '',
   remove: deleteRequest,
   selectJob,
+  compare: startCompare,
+  open: openRequest,
   forwardUrl: () => header.status?.forward?.url ?? '',
 });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
 const eventSelect = new EventSelect(byId<HTMLSelectElement>('event'));
-const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
+const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: openRequest, diff: showDiff });
+/** The request a Compare started from, while the user picks the other one in the list; null otherwise. */
+let comparing: string | null = null;
 
 let frameQueued = false;
 let firstRowsMarked = false;
@@ -127,10 +131,12 @@ function apply(messages: StreamMessage[]): void {
         void mockView.load().catch(() => undefined); // a restarted hook-catch kept none
       }
     } else if (m.type === 'deleted') {
+      if (comparing === m.id) endCompare();
       if (listView.selectedId === m.id) listView.move(1);
       list.removed(m.id);
       detail.gone(m.id);
     } else if (m.type === 'cleared') {
+      endCompare();
       list.cleared();
       listView.selectedId = null;
       detail.blank();
@@ -189,9 +195,51 @@ function setText(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** A row was picked (clicked, or moved to with the keys): shown, or while comparing, diffed with the first. */
 function selectRequest(id: string): void {
+  if (comparing !== null) {
+    const from = comparing;
+    if (id === from) {
+      toast('Pick another request to compare with this one (Esc cancels).');
+      return;
+    }
+    listView.selectedId = id;
+    showDiff(from, id);
+    return;
+  }
   listView.selectedId = id;
   void detail.show(id);
+  schedule();
+}
+
+/** Shows a request in the detail, whatever was going on (a request of a diff, a timeline entry). */
+function openRequest(id: string): void {
+  endCompare();
+  selectRequest(id);
+}
+
+/** Compare: the next row picked is diffed with `id`. */
+function startCompare(id: string): void {
+  comparing = id;
+  listView.comparedId = id;
+  byId('compare-from').textContent = id.slice(-6);
+  byId('compare-bar').hidden = false;
+  byId('list').focus();
+  schedule();
+}
+
+function endCompare(): void {
+  if (comparing === null) return;
+  comparing = null;
+  listView.comparedId = null;
+  byId('compare-bar').hidden = true;
+  schedule();
+}
+
+/** What differs from request `a` to request `b`, in the detail. */
+function showDiff(a: string, b: string): void {
+  endCompare();
+  void detail.showDiff(a, b);
   schedule();
 }
 
@@ -227,7 +275,8 @@ function emptyList(): Node {
 async function boot(): Promise<void> {
   wireLayout();
   wireToolbar({ list, selectedJob: () => selectedJob, selectJob });
-  wireKeys({ move: (delta) => listView.move(delta) });
+  wireKeys({ move: (delta) => listView.move(delta), cancel: endCompare });
+  byId('compare-cancel').addEventListener('click', endCompare);
   header.render();
   const status = getJson<Status>('/api/status').then((s) => header.setStatus(s));
   void eventSelect.load();

@@ -57,9 +57,30 @@ function entry(job: Job, d: Delivery, numbers: Map<Delivery, number>, offset: nu
   return item(
     '',
     `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
-    d.duplicate ? ` · duplicate, attempt ${d.attempt}` : '',
+    d.duplicate ? ` · duplicate, attempt ${d.attempt}, identical body` : '',
     ` · ${d.method} ${cut(d.path)} · ${refused} · ${since(offset)} · found in ${d.matchedBy}`,
+    ...diffButton(job, d),
   );
+}
+
+/**
+ * `diff with previous` on each webhook after the first: with the delivery before it, or for a
+ * duplicate with the earlier one of the same body (so its diff says what the retry changed: headers).
+ */
+function diffButton(job: Job, d: Delivery): (HTMLElement | string)[] {
+  const webhooks = job.deliveries.filter((w) => w.source === 'webhook');
+  const before = webhooks.slice(0, webhooks.indexOf(d));
+  const previous = d.duplicate ? before.findLast((w) => w.bodyHash === d.bodyHash) : before.at(-1);
+  if (!previous) return [];
+  const what = d.duplicate ? 'the same body sent before: what the retry changed in its headers' : 'the delivery before it';
+  return [
+    ' ',
+    h(
+      'button',
+      { class: 'diff-prev', attrs: { type: 'button', title: `compare with ${what}` }, data: { diffFrom: previous.requestId, diffTo: d.requestId } },
+      'diff with previous',
+    ),
+  ];
 }
 
 /** `POST /ai/v1/transcribe → 200`: what the app sent, and the provider's status. */
