@@ -59,7 +59,8 @@ describe('imported fixtures and jobs', { timeout: 120_000 }, () => {
     await hc.close();
     const listed = (await runCli(['list', '--dir', hc.dir])).stdout.trimEnd().split('\n');
     expect(listed.map((line) => /\s([0-9a-z]{6})(\s|$)/.exec(line.slice(20))![1])).toEqual([old, b, a].map((id) => shortId(id!)));
-    expect(listed[0]).toMatch(/^2020-03-01 .* imported$/);
+    // Marked imported, then its event type (the fixture's status word).
+    expect(listed[0]).toMatch(/^2020-03-01 .* imported {2}\S+$/);
     expect(listed[1]).not.toContain('imported');
     const jobs = (await runCli(['jobs', '--dir', hc.dir])).stdout;
     expect(jobs).toMatch(/^order-a\s+completed\s+1 delivery, 1 imported\s.*\norder-b\s+completed\s+1 delivery\s/);
