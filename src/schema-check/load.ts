@@ -102,7 +102,13 @@ async function readDocument(path: string, file: string): Promise<unknown> {
     return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
     const what = extname(path).toLowerCase() === '.json' ? 'not valid JSON' : 'not valid YAML';
-    throw bad(file, `${what}: ${firstLine(error)}`);
+    // yaml's own code (`BAD_INDENT: `) and the colon before its excerpt go: the line and column stay.
+    throw bad(
+      file,
+      `${what}: ${firstLine(error)
+        .replace(/^[A-Z_]+: /, '')
+        .replace(/:$/, '')}`,
+    );
   }
 }
 
