@@ -85,6 +85,7 @@ export function targets(rows) {
   const ready = rows.find((r) => r.key === 'hook-catch-ready-50k-5k-jobs' && r.startMs != null);
   const proxy = rows.find((r) => r.key === 'provider-port' && r.proxied);
   const mock = rows.find((r) => r.key === 'mock-1000-jobs' && r.seconds != null);
+  const schema = rows.find((r) => r.key === 'schema-check-1kb' && r.validUs != null);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -136,6 +137,15 @@ export function targets(rows) {
     ['the provider port adds < 1 ms at p50 (one call at a time)', [proxy], () => proxy.addedP50Ms, '<', 1, ' ms'],
     ['the provider port adds < 5 ms at p99 (one call at a time)', [proxy], () => proxy.addedP99Ms, '<', 5, ' ms'],
     ['mock --speed instant plays 1,000 jobs (submit, 2 polls, 2 webhooks each) < 5 s', [mock], () => mock.seconds, '<', 5, ' s'],
+    [
+      'a schema check (start --schema) of a 1 kB body <= 20 µs',
+      [schema],
+      () => schema.validUs,
+      '<=',
+      20,
+      ' µs',
+      () => `${schema.invalidUs.toFixed(1)} µs for an invalid one, its errors in words`,
+    ],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };
