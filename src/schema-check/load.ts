@@ -23,7 +23,7 @@ export async function loadSpec(file: string): Promise<Spec> {
   });
   if (found.isDirectory()) return folderSpec(file);
   const doc = await readDocument(file, file);
-  if (!isObject(doc)) throw bad(file, 'it holds no object: give an OpenAPI 3.1 document, a JSON Schema, or the output of hook-catch types --lang json-schema');
+  if (!isObject(doc)) throw bad(file, 'it holds no object: give an OpenAPI 3.1 document, a JSON Schema, or the JSON Schema output of hook-catch types');
   if ('openapi' in doc || 'swagger' in doc) return openApiSpec(doc, file);
   if ('x-hook-catch-events' in doc) return typesSpec(doc, file);
   const compiler = compilerFor(doc, file);
