@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SchemaVerdict } from '../../src/capture/shapes.js';
 import { startHookCatch, tempDir } from '../helpers/index.js';
-import { deliver, openInspector, row, SHOWN, useBrowser } from '../helpers/page.js';
+import { deliver, openDetail, openInspector, row, SHOWN, useBrowser } from '../helpers/page.js';
 
 const browser = useBrowser();
 
@@ -15,13 +15,6 @@ async function badgeOf(page: Page, id: string): Promise<{ text: string; title: s
   const badge = row(page, id).locator('.badge.schema');
   await badge.waitFor(SHOWN);
   return { text: await badge.innerText(), title: await badge.getAttribute('title'), verdict: await badge.getAttribute('data-verdict') };
-}
-
-async function openDetail(page: Page, id: string) {
-  await row(page, id).click();
-  const detail = page.locator(`#detail[data-shown="${id}"]`);
-  await detail.waitFor(SHOWN);
-  return detail;
 }
 
 describe('schema verdicts on the inspector page', { timeout: 120_000 }, () => {
