@@ -85,7 +85,7 @@ const BOUND_WORDS: Record<string, string> = { minimum: 'at least', maximum: 'at 
 
 /**
  * `/data/object/amount` as `data.object.amount`, an item of an array as `items[0]`, a name that is
- * not a plain word as `["two words"]`; the body itself is `body`.
+ * not a plain word as `["two words"]`; the body itself is `body` (and `body[0]`, `body["two words"]` start with it).
  */
 export function jsonPath(pointer: string, body: unknown): string {
   if (pointer === '') return 'body';
@@ -98,7 +98,7 @@ export function jsonPath(pointer: string, body: unknown): string {
     else path += `[${JSON.stringify(key)}]`;
     value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return path;
+  return path.startsWith('[') ? `body${path}` : path;
 }
 
 /** `string "12"`, `number 12.5`, `null`, `an object`, `an array`: a value with its JSON type. */
