@@ -63,27 +63,29 @@ async function specFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-/** Delivers a JSON body; resolves with its id once its verdict is kept in the store (the `analysis` event). */
+/** Delivers a JSON body; resolves with its id once its verdict is kept in the store (the `analysis` event; 20 s at most). */
 async function deliver(hc: HookCatch, body: unknown, headers: Record<string, string> = {}): Promise<string> {
-  const kept = new Map<string, SchemaVerdict | undefined>();
-  const waiting = new Promise<void>((resolve) => {
-    const listener = (id: string, note: { schema?: SchemaVerdict }) => {
-      kept.set(id, note.schema);
-      if (answeredId && kept.has(answeredId)) hc.events.off('analysis', listener), resolve();
-    };
-    hc.events.on('analysis', listener);
-    later(() => hc.events.off('analysis', listener));
-  });
-  let answeredId: string | null = null;
-  const reply = await send(`${hc.receiverUrl}/webhook`, {
-    method: 'POST',
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-  expect(reply.status).toBe(200);
-  answeredId = json(reply).id as string;
-  if (!kept.has(answeredId)) await waiting;
-  return answeredId;
+  const kept = new Set<string>();
+  let answered: (() => void) | null = null;
+  const listener = (id: string) => (kept.add(id), answered?.());
+  hc.events.on('analysis', listener);
+  try {
+    const reply = await send(`${hc.receiverUrl}/webhook`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
+    expect(reply.status).toBe(200);
+    const id = json(reply).id as string;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no verdict kept for ${id} within 20 s`)), 20_000);
+      answered = () => kept.has(id) && (clearTimeout(timer), resolve());
+      answered();
+    });
+    return id;
+  } finally {
+    hc.events.off('analysis', listener);
+  }
 }
 
 async function summaryOf(hc: HookCatch, id: string) {
