@@ -75,6 +75,7 @@ describe('a schema error in plain words', () => {
         ref: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
       },
       if: { properties: { kind: { const: 'refund' } }, required: ['kind'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's then keyword, not a promise
       then: { required: ['reason'] },
     };
     expect(errorsOf(schema, { payment: { cash: 1 }, ref: true, kind: 'refund' })).toEqual([
