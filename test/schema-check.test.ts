@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SchemaVerdict } from '../src/capture/shapes.js';
+import { COMPILED_AT_START } from '../src/schema-check/load.js';
 import type { HookCatch } from '../src/start.js';
 import { json, later, runCli, send, spawnCli, startHookCatch, tempDir } from './helpers/index.js';
 
@@ -155,6 +156,27 @@ describe('start --schema: an OpenAPI 3.1 file with webhooks', () => {
       verdict: 'invalid',
       against: 'webhooks.order.created',
       errors: ['body: missing required field "data"', 'type: expected "order.created", got "something.else"'],
+    });
+  });
+});
+
+describe('start --schema: a spec of many webhooks', () => {
+  it('compiles each schema when first used (not all at start); one that cannot be leaves its captures unchecked, saying why', async () => {
+    const webhooks: Record<string, unknown> = {};
+    const body = (schema: object) => ({ post: { requestBody: { content: { 'application/json': { schema } } } } });
+    for (let i = 0; i <= COMPILED_AT_START; i++) webhooks[`event.${i}`] = body({ type: 'object', required: [`field${i}`] });
+    webhooks['broken.one'] = body({ $ref: '#/components/schemas/Nowhere' });
+    const spec = { openapi: '3.1.0', info: { title: 'Many', version: '1' }, webhooks, components: { schemas: {} } };
+    const hc = await startHookCatch({ schema: await specFile('many.json', JSON.stringify(spec)) });
+    const ok = await deliver(hc, { type: 'event.3', field3: 1 });
+    const bad = await deliver(hc, { type: 'event.7' });
+    const broken = await deliver(hc, { type: 'broken.one' });
+    expect((await summaryOf(hc, ok)).schema).toEqual({ verdict: 'valid', against: 'webhooks.event.3' });
+    expect((await summaryOf(hc, bad)).schema).toEqual({ verdict: 'invalid', against: 'webhooks.event.7', errors: ['body: missing required field "field7"'] });
+    expect((await summaryOf(hc, broken)).schema).toEqual({
+      verdict: 'unchecked',
+      against: 'webhooks.broken.one',
+      reason: 'its schema $ref "#/components/schemas/Nowhere" points at nothing in it',
     });
   });
 });

@@ -3,6 +3,7 @@ import type { CapturedRequest } from '../capture/capture.js';
 import { knownJson } from '../capture/parsed-json.js';
 import type { SchemaVerdict } from '../capture/shapes.js';
 import type { Spec, Target } from './spec.js';
+import { compileProblem } from './validator.js';
 
 // A capture's body against the user's spec (`--schema`): valid, invalid with the first few errors,
 // or unchecked and why. A JSON body the receiver parsed is not parsed again (parsed-json.ts); a
@@ -16,7 +17,13 @@ export function checkCapture(spec: Spec, request: CapturedRequest): SchemaVerdic
   if ('reason' in target) return { verdict: 'unchecked', reason: target.reason };
   const body = bodyOf(request);
   if ('reason' in body) return { verdict: 'unchecked', against: target.against, reason: body.reason };
-  const errors = target.validator.errorsOf(body.value);
+  let errors: string[] | null;
+  try {
+    errors = target.validator.errorsOf(body.value);
+  } catch (error) {
+    // A large spec's schema, compiled at its first use (load.ts), that cannot be.
+    return { verdict: 'unchecked', against: target.against, reason: `its schema ${compileProblem(error)}` };
+  }
   return errors ? { verdict: 'invalid', against: target.against, errors } : validOf(target);
 }
 

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, HookCatchError } from '../errors.js';
 import { isObject, webhookSchemas } from './openapi.js';
 import { specOver, type Spec, type Target } from './spec.js';
-import { createCompiler, dialectOf, type Compiler, type Dialect } from './validator.js';
+import { compileProblem, createCompiler, dialectOf, type Compiler, type Dialect } from './validator.js';
 
 // `--schema FILE`: an OpenAPI 3.1 document with a `webhooks` section, the output of
 // `hook-catch types --lang json-schema` (`x-hook-catch-events`), one JSON Schema (for every
@@ -29,7 +29,7 @@ export async function loadSpec(file: string): Promise<Spec> {
   const compiler = compilerFor(doc, file);
   const name = basename(file);
   add(compiler, doc, KEY, true, file, name);
-  return specOver(file, 'a JSON Schema for every capture', [{ name, against: name, pins: [], validator: compile(compiler, KEY, file, name) }], 'schema');
+  return specOver(file, 'a JSON Schema for every capture', [{ name, against: name, pins: [], validator: compile(compiler, KEY, file, name, 1) }], 'schema');
 }
 
 function openApiSpec(doc: Record<string, unknown>, file: string): Spec {
@@ -45,10 +45,10 @@ function openApiSpec(doc: Record<string, unknown>, file: string): Spec {
   add(compiler, doc, KEY, false, file, 'the document');
   const targets = found.map(({ name, pointer, pins }) => {
     const against = `webhooks.${name}`;
-    return { name, against, pins, validator: compile(compiler, `${KEY}#${pointer}`, file, against) };
+    return { name, against, pins, validator: compile(compiler, `${KEY}#${pointer}`, file, against, found.length) };
   });
   const skipped = without.length ? ` (${without.length} without a JSON body schema, not checked)` : '';
-  return specOver(file, `OpenAPI ${version}, ${count(found.length, 'webhook')}${skipped}`, targets, 'webhook');
+  return specOver(file, `OpenAPI ${version}, ${count(found.length, 'webhook')}${skipped}${asUsed(found.length)}`, targets, 'webhook');
 }
 
 /** `hook-catch types --lang json-schema`: `x-hook-catch-events` maps each event type to its `$ref` in `$defs`. */
@@ -61,10 +61,10 @@ function typesSpec(doc: Record<string, unknown>, file: string): Spec {
     const ref = isObject(entry) ? entry.$ref : undefined;
     if (typeof ref !== 'string' || !ref.startsWith('#/')) throw bad(file, `x-hook-catch-events["${event}"] has no $ref into the document ("#/$defs/…")`);
     const against = ref.slice(2).split('/').map(decodeURIComponent).join('.');
-    return { name: event, against, pins: [], validator: compile(compiler, `${KEY}${ref}`, file, against) };
+    return { name: event, against, pins: [], validator: compile(compiler, `${KEY}${ref}`, file, against, Object.keys(events).length) };
   });
   if (targets.length === 0) throw bad(file, 'its x-hook-catch-events names no event type');
-  return specOver(file, `hook-catch types output, ${count(targets.length, 'event type')}`, targets, 'schema');
+  return specOver(file, `hook-catch types output, ${count(targets.length, 'event type')}${asUsed(targets.length)}`, targets, 'schema');
 }
 
 /** A folder of JSON Schemas, one per event type, named after it: `issues.opened.json`, `invoice.paid.schema.yaml`. */
@@ -88,9 +88,9 @@ async function folderSpec(folder: string): Promise<Spec> {
     name: name.replace(SCHEMA_FILE, ''),
     against: name,
     pins: [],
-    validator: compile(compiler, `${KEY}:${encodeURIComponent(name)}`, join(folder, name), name),
+    validator: compile(compiler, `${KEY}:${encodeURIComponent(name)}`, join(folder, name), name, loaded.length),
   }));
-  return specOver(folder, `a folder of ${count(targets.length, 'schema')}, one per event type`, targets, 'schema');
+  return specOver(folder, `a folder of ${count(targets.length, 'schema')}, one per event type${asUsed(targets.length)}`, targets, 'schema');
 }
 
 /** A file's document: JSON for `.json`, else YAML (which reads JSON too). */
@@ -130,24 +130,23 @@ function add(compiler: Compiler, doc: Record<string, unknown>, key: string, asSc
   }
 }
 
-function compile(compiler: Compiler, ref: string, file: string, what: string) {
+/**
+ * A spec of more schemas than this is compiled as each is first used, not all at start (each costs a
+ * few ms: hundreds would hold the start for seconds); one that cannot be then leaves its captures
+ * unchecked, with the reason.
+ */
+export const COMPILED_AT_START = 50;
+
+function compile(compiler: Compiler, ref: string, file: string, what: string, count: number) {
   try {
-    return compiler.compile(ref);
+    return compiler.compile(ref, count > COMPILED_AT_START);
   } catch (error) {
     throw bad(file, `${what}: ${compileProblem(error)}`);
   }
 }
 
-/** Ajv's reason a schema cannot be used, in a user's words (a `$ref` to nothing, a keyword used wrong). */
-function compileProblem(error: unknown): string {
-  const missing = (error as { missingRef?: string }).missingRef;
-  if (missing) return `$ref "${missing.replace(/^hook-catch:spec(:[^#]*)?/, '')}" points at nothing in it`;
-  const message = firstLine(error);
-  if (message.startsWith('schema is invalid: ')) return `is not a valid JSON Schema: ${message.slice('schema is invalid: '.length).replace(/\bdata\//g, '')}`;
-  return `cannot be used as a JSON Schema: ${message}`;
-}
-
 const firstLine = (error: unknown) => describe(error).split('\n')[0]!.trim();
+const asUsed = (n: number) => (n > COMPILED_AT_START ? ', each compiled when first used' : '');
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function bad(file: string, what: string): HookCatchError {

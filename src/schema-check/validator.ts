@@ -24,13 +24,27 @@ export function dialectOf(schema: unknown): Dialect | null {
 export interface Compiler {
   /** Adds a whole document (an OpenAPI file is one, not itself a schema: it is not checked as one). */
   add(document: AnySchema, key: string, asSchema: boolean): void;
-  /** A validator of the schema at `ref` (`<key>#/webhooks/…`). Throws Ajv's error when it cannot be compiled. */
-  compile(ref: string): Validator;
+  /**
+   * A validator of the schema at `ref` (`<key>#/webhooks/…`). Throws Ajv's error when it cannot be
+   * compiled: now, or with `later`, at its first use (a spec of hundreds of webhooks is not compiled
+   * whole at start: a few ms each).
+   */
+  compile(ref: string, later?: boolean): Validator;
 }
 
 /** Checks a value: null when it is valid, else the first few errors in plain words. */
 export interface Validator {
+  /** Throws when the schema, compiled at its first use, cannot be (see compileProblem). */
   errorsOf(value: unknown): string[] | null;
+}
+
+/** Ajv's reason a schema cannot be used, in a user's words (a `$ref` to nothing, a keyword used wrong). */
+export function compileProblem(error: unknown): string {
+  const missing = (error as { missingRef?: string }).missingRef;
+  if (missing) return `$ref "${missing.replace(/^hook-catch:spec(:[^#]*)?/, '')}" points at nothing in it`;
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  if (message.startsWith('schema is invalid: ')) return `is not a valid JSON Schema: ${message.slice('schema is invalid: '.length).replace(/\bdata\//g, '')}`;
+  return `cannot be used as a JSON Schema: ${message}`;
 }
 
 export function createCompiler(dialect: Dialect): Compiler {
@@ -48,11 +62,12 @@ export function createCompiler(dialect: Dialect): Compiler {
       fast.addSchema(document, key, undefined, asSchema);
       documents.push([document, key, asSchema]);
     },
-    compile(ref) {
-      const check = fast.compile({ $ref: ref });
+    compile(ref, later = false) {
+      let check: ValidateFunction | null = later ? null : fast.compile({ $ref: ref });
       let explain: ValidateFunction | null = null;
       return {
         errorsOf(value) {
+          check ??= fast.compile({ $ref: ref });
           if (check(value)) return null;
           explain ??= fullAjv().compile({ $ref: ref });
           explain(value);
