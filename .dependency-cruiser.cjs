@@ -18,6 +18,7 @@ const FLOORS = [
   ['rules'], // response rules and rules.json
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
   ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
+  ['schema-check'], // a capture's body against the user's spec (--schema, check --schema): OpenAPI webhooks, JSON Schemas
   ['replay'],
   ['forward'],
   ['deliver'],

@@ -86,6 +86,7 @@ export function targets(rows) {
   const proxy = rows.find((r) => r.key === 'provider-port' && r.proxied);
   const mock = rows.find((r) => r.key === 'mock-1000-jobs' && r.seconds != null);
   const typing = rows.find((r) => r.key === 'event-typing' && r.maxUs != null);
+  const schema = rows.find((r) => r.key === 'schema-check-1kb' && r.validUs != null);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.6 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.6, '×'],
     ['hook-catch p99 at 32 conns <= 2 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 2, '×'],
@@ -138,6 +139,15 @@ export function targets(rows) {
     ['the provider port adds < 5 ms at p99 (one call at a time)', [proxy], () => proxy.addedP99Ms, '<', 5, ' ms'],
     ['mock --speed instant plays 1,000 jobs (submit, 2 polls, 2 webhooks each) < 5 s', [mock], () => mock.seconds, '<', 5, ' s'],
     ['event typing costs <= 2 µs a request on the hot path (the slowest kind of delivery)', [typing], () => typing.maxUs, '<=', 2, ' µs'],
+    [
+      'a schema check (start --schema) of a 1 kB body <= 20 µs',
+      [schema],
+      () => schema.validUs,
+      '<=',
+      20,
+      ' µs',
+      () => `${schema.invalidUs.toFixed(1)} µs for an invalid one, its errors in words`,
+    ],
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

@@ -14,6 +14,7 @@ import { MOCK_SCENARIO, mockLines } from './mock-playback.js';
 import { EVENT_TYPING_SCENARIO, eventTypingLines } from './event-typing.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
+import { SCHEMA_SCENARIO, schemaLines } from './schema-check.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
 import { STARTUP_SCENARIO, startupLines } from './startup.js';
 import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
@@ -40,6 +41,7 @@ const ALL_SCENARIOS = [
   PROVIDER_SCENARIO, // an app's calls through the provider port against straight to its provider (provider-port.js)
   MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
   EVENT_TYPING_SCENARIO, // what telling a capture's event type costs per request (event-typing.js)
+  SCHEMA_SCENARIO, // start --schema: one 1 kB body checked against an OpenAPI spec (schema-check.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -122,6 +124,7 @@ const ownLines = {
   [PROVIDER_SCENARIO.key]: providerPortLines,
   [MOCK_SCENARIO.key]: mockLines,
   [EVENT_TYPING_SCENARIO.key]: eventTypingLines,
+  [SCHEMA_SCENARIO.key]: schemaLines,
   'disk-1mib': () => [],
 }; // the disk row: in largeBodyLines
 const loadRows = rows.filter((r) => !ownLines[r.key]);

@@ -43,3 +43,4 @@ export type { OutboundInfo, ProviderAnswer, BodyPart } from './capture/shapes.js
 export type { JobSubmit } from './jobs/types.js';
 export { mockProvider, type MockProvider } from './mock/index.js';
 export type { MockOptions, MockEvent, MockSummary, MockJobSummary, MockSendSummary, UnmatchedRequest, Closest } from './mock/types.js';
+export type { SchemaVerdict } from './capture/shapes.js';

@@ -154,6 +154,14 @@ export interface HookCatchOptions {
    * stored or printed. Nothing is refused for a bad signature. Default none.
    */
   verify?: VerifyInput[];
+  /**
+   * Check each capture's body against your spec once it is stored and answered, and keep the verdict
+   * with it (valid, invalid with the first errors as JSON paths, or unchecked and why): an OpenAPI
+   * 3.1 file with a `webhooks` section, the output of `hook-catch types --lang json-schema`, one
+   * JSON Schema for every capture, or a folder of JSON Schemas named after their event types
+   * (`issues.opened.json`); JSON or YAML. Read at start: a file that cannot be used fails it. Default none.
+   */
+  schema?: string;
 }
 
 export interface ResolvedOptions extends PublicUrlOptions {
@@ -189,6 +197,8 @@ export interface ResolvedOptions extends PublicUrlOptions {
   providerTimeoutMs: number;
   rules: RuleInput[];
   verify: VerifyRule[];
+  /** The spec file or folder as given (read by start()). */
+  schema: string | null;
 }
 
 export { DEFAULTS } from './defaults.js';
@@ -242,6 +252,7 @@ export function resolveOptions(options: HookCatchOptions = {}): ResolvedOptions 
     providerTimeoutMs: checkCount(options.providerTimeoutMs ?? DEFAULTS.providerTimeoutMs, 'providerTimeoutMs', 1),
     rules: (options.rules ?? []).map(checkRule),
     verify: (options.verify ?? []).map(checkVerify),
+    schema: options.schema || null,
   };
 }
 

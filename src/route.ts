@@ -7,6 +7,8 @@ export type Route = (request: CapturedRequest, latencyMs: number) => void;
 export interface RouteSteps {
   /** Matches the request to its job (and announces what changed for the job). */
   jobs: (request: CapturedRequest) => void;
+  /** `--schema`: checks the capture's body, marks the verdict on it (for the stream and the terminal) and keeps it in the store. */
+  check: ((request: CapturedRequest) => void) | null;
   /** Sends a capture answered before its forward was made to the user's app (`--forward`), in the background. */
   forward: ((request: CapturedRequest) => void) | null;
   /** The page's live stream: told first which request is on its way (its job's news travel in its message), then the request with its job. */
@@ -19,14 +21,16 @@ export interface RouteSteps {
 
 /**
  * The route of every stored request (received, polled or imported), in this order: the jobs first,
- * so that the stream and the terminal show each request with its job; then the forward, the stream,
- * the terminal, and the library's event. Written here as code, not as the order in which listeners
+ * so that the stream and the terminal show each request with its job; then the schema check (its
+ * sender was answered already: it waits for none of this), the forward, the stream, the terminal,
+ * and the library's event. Written here as code, not as the order in which listeners
  * happened to be added.
  */
 export function createRoute(steps: RouteSteps): Route {
   return (request, latencyMs) => {
     steps.stream.routing(request.id);
     steps.jobs(request);
+    steps.check?.(request);
     steps.forward?.(request);
     steps.stream.request(request);
     steps.terminal?.(request, latencyMs);

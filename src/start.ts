@@ -1,5 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createEventTyper } from './event-types/event-type.js';
+import { loadSpec } from './schema-check/load.js';
+import { checkOnArrival } from './schema-check/on-arrival.js';
+import type { Spec } from './schema-check/spec.js';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +97,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   }
   const reporter = createReporter(options.output, options.stdout, options.stderr);
   try {
+    const spec = options.schema === null ? null : await loadSpec(options.schema); // a spec that cannot be used stops the start here
     const events = createEvents();
     const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
@@ -102,7 +106,7 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
     const verifier = createVerifier(options.verify, () => publicUrl());
     // One id generator for everything stored (received, imported, polled): ids only go up in a store.
     const nextId = createIdGenerator(Date.now, store.lastId);
-    const running = await serve(options, { store, jobs, rules, events, verifier, nextId }, reporter, teardown);
+    const running = await serve(options, { store, jobs, rules, events, verifier, nextId, spec }, reporter, teardown);
     publicUrl = () => running.publicState.url;
     const own = () => ({ ports: [running.info.receiverPort, running.info.inspectorPort], publicUrl: running.publicState.url });
     return {
@@ -175,6 +179,8 @@ interface Parts {
   events: HookCatchEvents;
   verifier: Verifier;
   nextId: () => string;
+  /** `--schema`: the user's spec, each capture's body is checked against. */
+  spec: Spec | null;
 }
 
 /** Where this instance is, once it listens: filled in by listenAndPublish, read by status and the loop checks. */
@@ -249,6 +255,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   });
   const route = createRoute({
     jobs: (request) => (captured++, jobs.record(request)),
+    check: parts.spec && checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note)),
     forward: forwarding?.background ?? null,
     stream,
     // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
@@ -446,6 +453,7 @@ async function listenAndPublish(
     rewriteWebhookUrl: options.rewriteWebhookUrl,
     rules: parts.rules.list(),
     verify: verifyList(parts.verifier.rules).map((rule) => rule.text),
+    ...(parts.spec && { schema: `${parts.spec.file}: ${parts.spec.description}` }),
   });
   return { info, publicState };
 }

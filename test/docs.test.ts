@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // Every fenced code block of README.md and docs/*.md is run or checked here. What a block is
 // decides how: the HTML comment on the line above it (`<!-- run -->`, `<!-- not run: why -->`,
-// `<!-- output -->`, `<!-- example: name -->`, `<!-- map: … -->`), or its language (ts, json).
+// `<!-- output -->`, `<!-- example: name -->`, `<!-- map: … -->`, `<!-- file: name -->`), or its language (ts, json).
+// A `file:` block is a file the user writes (a spec): it is put, under its name, where each run block
+// of the same page runs, before hook-catch starts.
 // A block with neither fails the test: none is skipped in silence.
 // (Self-contained on purpose: it reads the docs, runs the built CLI, and needs no test helper.)
 
@@ -70,7 +72,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   'provider-double-test': 'test/provider-double-example.test.ts',
 };
 
-type Kind = 'run' | 'checked' | 'ts' | 'json' | 'elsewhere' | 'map';
+type Kind = 'run' | 'checked' | 'ts' | 'json' | 'elsewhere' | 'map' | 'file';
 
 /** How a block is tested, or undefined when nothing handles it. */
 function kindOf(block: Block): Kind | undefined {
@@ -79,6 +81,7 @@ function kindOf(block: Block): Kind | undefined {
   if (lang === 'sh' && /^not run: \S/.test(marker)) return 'checked';
   if (lang === 'text' && marker === 'output') return 'checked';
   if (lang === 'text' && marker.startsWith('map:')) return 'map';
+  if (/^file: [\w.-]+$/.test(marker)) return 'file';
   const example = /^example: ([\w-]+)$/.exec(marker)?.[1];
   if (example && RUN_ELSEWHERE[example]) return 'elsewhere';
   if (lang === 'ts' && !marker) return 'ts';
@@ -295,6 +298,9 @@ __waits=()
 // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${...}, not JavaScript's
 const EPILOGUE = '\nfor __wait in "${__waits[@]}"; do wait "$__wait"; done\n';
 
+/** The name a `<!-- file: name -->` block is written under. */
+const fileName = (block: Block) => /^file: (.+)$/.exec(block.marker)![1]!;
+
 /** The files an example names as if they were the user's: a body to send instead of a capture's. */
 async function userFiles(cwd: string) {
   await writeFile(join(cwd, 'failed.json'), '{"jobId":"a9199e4e","status":"failed"}\n');
@@ -317,6 +323,7 @@ describe('the docs: every code block is run or checked', () => {
       const app = await yourApp();
       const provider = await providerStatus();
       await userFiles(cwd);
+      for (const file of ofKind('file').filter((f) => f.file === block.file)) await writeFile(join(cwd, fileName(file)), file.code);
       const { script, startFlags, exported } = scriptOf(block.code);
       const markerFlags = /^run, started as: hook-catch start ?(.*)$/.exec(block.marker)?.[1];
       const flags = (startFlags ?? shellWords(markerFlags ?? '')).map((word) => word.replaceAll('localhost:3000', app));
@@ -397,6 +404,14 @@ describe('the docs: every code block is run or checked', () => {
       const test = await readFile(join(ROOT, RUN_ELSEWHERE[name]!), 'utf8');
       expect(test, `${RUN_ELSEWHERE[name]} reads ${where(block)}`).toContain(block.file.replace(/^docs\//, ''));
       expect(test).toContain(name);
+    }
+  });
+
+  it('every file a page gives is used by a block of that page that runs', () => {
+    const files = ofKind('file');
+    for (const file of files) {
+      const users = ofKind('run').filter((block) => block.file === file.file && block.code.includes(fileName(file)));
+      expect(users.length, `${where(file)}: no run block of ${file.file} names ${fileName(file)}`).toBeGreaterThan(0);
     }
   });
 

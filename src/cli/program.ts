@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { captureCommand } from './commands/capture.js';
+import { checkCommand } from './commands/check.js';
 import { expectCommand } from './commands/expect.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -34,6 +35,8 @@ Examples:
   $ hook-catch start --forward http://localhost:3000    every webhook also goes to your app
   $ hook-catch start --verify stripe:whsec_…   a signature verdict on each webhook (✓, or ✗ and why)
   $ hook-catch verify last --secret '$STRIPE_WEBHOOK_SECRET'   try a secret on a stored webhook
+  $ hook-catch start --schema openapi.yaml   check each webhook's body against your spec (✓, or ✗ and where)
+  $ hook-catch check --schema openapi.yaml   the stored webhooks against it, for CI (exit 1 when one is invalid)
   $ hook-catch deliver --job a9199e4e --to http://localhost:3000 --speed 60x --duplicates 50%
                                            rehearse a provider's retries and duplicates against your app
   $ hook-catch mock scenarios/ --speed instant   play recorded jobs back offline: the provider's API and its webhooks
@@ -58,6 +61,7 @@ export function buildProgram(): Command {
     deliverCommand(),
     mockCommand(),
     verifyCommand(),
+    checkCommand(),
     exportCommand(),
     importCommand(),
     urlCommand(),

@@ -58,6 +58,10 @@ export function addStartFlags(command: Command, { dir = dirOption(), own }: Star
       '--event-path <rule>',
       'where your own provider names the event type, tried first (repeatable): body.kind, header.x-acme-event, acme=body.resource+body.action',
       collectChecked(parseEventRule, '--event-path'),
+    )
+    .option(
+      '--schema <file>',
+      "check each webhook's body against your spec and keep the verdict: an OpenAPI 3.1 file with webhooks, a JSON Schema, a folder of them per event type, or hook-catch types output (JSON or YAML)",
     );
   command
     .optionsGroup('Your app (forward):')
@@ -186,5 +190,6 @@ export function toOptions(flags: OptionValues): HookCatchOptions {
     providerTimeoutMs: flags.providerTimeout,
     rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
     verify: verifyFromFlags(flags),
+    schema: flags.schema,
   };
 }

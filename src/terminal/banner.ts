@@ -26,6 +26,8 @@ export interface ReadyInfo {
   rules: ResponseRule[];
   /** `--verify`, in words (schemes and paths, never a secret). */
   verify: string[];
+  /** `--schema`: the spec and what it holds (`openapi.yaml: OpenAPI 3.1.0, 3 webhooks`). */
+  schema?: string;
 }
 
 /** What `start` shows once it is ready: where to send webhooks, where to look, where they are kept. */
@@ -57,6 +59,7 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
       : []),
     ...info.rules.map((rule, i) => row(i === 0 ? 'Rules' : '', c.magenta(describeRule(rule)), i === 0 ? 'hook-catch rules lists and removes them' : '')),
     ...info.verify.map((text, i) => row(i === 0 ? 'Verify' : '', text, i === 0 ? 'each signature is checked and its verdict kept' : '')),
+    ...(info.schema ? [row('Schema', info.schema, 'each body is checked against it and its verdict kept')] : []),
     '',
     c.dim('  Waiting for webhooks. Ctrl-C to stop.'),
     '',

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { JobMatch } from '../jobs/types.js';
 import type { EventType, RequestSummary } from '../capture/capture.js';
+import type { SchemaVerdict } from '../capture/shapes.js';
 import { shortId } from '../capture/ids.js';
 import { formatBytes, formatTime } from '../units.js';
 import type { ForwardInfo } from '../capture/records.js';
@@ -30,10 +31,11 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   const refused = request.refusal ? `  ${c.yellow.bold(`refused: ${request.refusal.reason}`)}` : '';
   const forward = request.forward ? `  ${appNote(request.forward, c)}` : '';
   const signature = request.signature ? `  ${signatureNote(request.signature, c)}` : '';
+  const schema = request.schema ? `  ${schemaNote(request.schema, c)}` : '';
   // Its time is when it was first received, elsewhere: the mark says why it is out of time order.
   const imported = request.imported ? `  ${c.cyan('imported')}` : '';
   const event = request.event ? `  ${eventNote(request.event, c)}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${event}${signature}${forward}${refused}`;
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${event}${signature}${schema}${forward}${refused}`;
 }
 
 /**
@@ -70,6 +72,17 @@ export function signatureNote(signature: SignatureVerdict, c: ChalkInstance): st
   if (signature.verdict === 'valid') return c.green(`✓ ${scheme}`);
   if (signature.verdict === 'invalid') return c.red(`✗ ${scheme}: ${signature.reason ?? 'invalid'}`);
   return c.dim(`? ${scheme} unchecked`);
+}
+
+/**
+ * `✓ schema`, `✗ schema: data.object.amount: expected integer, got string "12" (+2 more)`,
+ * `? schema unchecked`: the `--schema` verdict (the first error only: `show` has them all).
+ */
+export function schemaNote(schema: SchemaVerdict, c: ChalkInstance): string {
+  if (schema.verdict === 'valid') return c.green('✓ schema');
+  if (schema.verdict === 'unchecked') return c.dim('? schema unchecked');
+  const [first, ...more] = schema.errors ?? [];
+  return c.red(`✗ schema${first ? `: ${first}` : ''}`) + (more.length ? c.dim(` (+${more.length} more)`) : '');
 }
 
 /** `→ app 200 12 ms`, `→ app unreachable` : what the user's app answered a forwarded capture. */

@@ -77,6 +77,14 @@ export async function deliver(hc: HC, body: string | Buffer, options: Delivery =
 
 export const row = (page: Page, id: string) => page.locator(`.row[data-id="${id}"]`);
 
+/** Opens a capture in the detail and returns the detail once it shows that capture. */
+export async function openDetail(page: Page, id: string) {
+  await row(page, id).click();
+  const detail = page.locator(`#detail[data-shown="${id}"]`);
+  await detail.waitFor(SHOWN);
+  return detail;
+}
+
 /** The ids of the rows drawn, top to bottom. */
 export const rowIds = (page: Page) =>
   page.locator('.row').evaluateAll((rows) => (rows as HTMLElement[]).sort((a, b) => a.offsetTop - b.offsetTop).map((r) => r.dataset.id!));

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startHookCatch } from '../helpers/index.js';
-import { deliver, openInspector, row, SHOWN, useBrowser } from '../helpers/page.js';
+import { deliver, openDetail, openInspector, row, SHOWN, useBrowser } from '../helpers/page.js';
 import { recordingApp } from '../helpers/recording-app.js';
 
 const browser = useBrowser();
@@ -17,14 +17,6 @@ async function badgeOf(page: Page, id: string): Promise<{ text: string; title: s
   const badge = row(page, id).locator('.badge.sig');
   await badge.waitFor(SHOWN);
   return { text: await badge.innerText(), title: await badge.getAttribute('title') };
-}
-
-/** Opens a capture in the detail and returns the detail once it shows that capture. */
-async function openDetail(page: Page, id: string) {
-  await row(page, id).click();
-  const detail = page.locator(`#detail[data-shown="${id}"]`);
-  await detail.waitFor(SHOWN);
-  return detail;
 }
 
 describe('signature verdicts on the inspector page', { timeout: 120_000 }, () => {

@@ -9,10 +9,11 @@ import { dateTime, duration, size, STATE_WORDS } from './format.js';
 import { forwardBadge, forwardWords } from './forward-badge.js';
 import { answerSection, callRows } from './call-view.js';
 import { ReplayPanel } from './replay-view.js';
+import { schemaView } from './schema-badge.js';
 import { verdictView } from './signature-badge.js';
 import { eventBadge } from './event-types.js';
 import { signatureCheck } from './signature-check.js';
-import type { CaptureDiff, ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
+import type { CaptureDiff, ForwardInfo, JobMatch, ReplaySummary, RequestRecord, StreamMessage } from './types.js';
 
 export interface DetailDeps {
   container: HTMLElement;
@@ -37,6 +38,8 @@ interface Live {
   forward: HTMLElement;
   replays: ReplayPanel;
   fixture: HTMLAnchorElement;
+  /** The Schema row's value: empty until a verdict is known. */
+  schema: HTMLElement;
 }
 
 type BodyTab = 'tree' | 'raw' | 'hex';
@@ -98,6 +101,13 @@ export class DetailView {
     fill(this.live.forward, ...forwardParts(forward, ''));
   }
 
+  /** What was found in a capture's body after it was answered (`analysis` stream message): its schema verdict. */
+  analysed(message: Extract<StreamMessage, { type: 'analysis' }>): void {
+    if (this.live?.id !== message.id || !message.schema) return;
+    fill(this.live.schema, schemaView(message.schema));
+    for (const el of this.deps.container.querySelectorAll('.schema-row')) el.removeAttribute('hidden');
+  }
+
   /** A capture was replayed (`replay` stream message). */
   replayed(replay: ReplaySummary): void {
     if (this.live?.id === replay.of) this.live.replays.add(replay);
@@ -131,7 +141,8 @@ export class DetailView {
     const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
     const replays = new ReplayPanel(r, this.deps.forwardUrl());
     const fixture = this.fixtureLink(h('a', { class: 'button', data: { action: 'fixture' }, attrs: { download: '' } }, 'Fixture'), r.id);
-    this.live = { id: r.id, answered, forward, replays, fixture };
+    const schema = h('span', null, ...(r.schema ? [schemaView(r.schema)] : []));
+    this.live = { id: r.id, answered, forward, replays, fixture, schema };
 
     fill(
       this.deps.container,
@@ -181,7 +192,7 @@ export class DetailView {
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),
-      this.meta(r, bytes.length, answered, forward),
+      this.meta(r, bytes.length, answered, forward, schema),
       r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
       section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
       r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
@@ -235,7 +246,7 @@ export class DetailView {
     );
   }
 
-  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
+  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement, schema: HTMLElement): HTMLElement {
     const job = r.summary.job;
     const poll = r.summary.poll;
     const rows: [string, Node | string][] = poll
@@ -289,7 +300,10 @@ export class DetailView {
         ),
       ]);
     }
-    return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+    // The Schema row is there from the start, hidden until a verdict is known (it may come after the capture is shown).
+    const hidden: Record<string, string> = r.schema ? {} : { hidden: '' };
+    const schemaRow = [h('dt', { class: 'schema-row', attrs: hidden }, 'Schema'), h('dd', { class: 'schema-row', attrs: hidden }, schema)];
+    return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]), ...schemaRow);
   }
 
   /** The Fixture link's target and title, with the redact choice as it is now. */

@@ -1,6 +1,7 @@
 import { h, fill } from './dom.js';
 import { clock, size, STATE_WORDS } from './format.js';
 import { forwardBadge } from './forward-badge.js';
+import { schemaBadge } from './schema-badge.js';
 import { signatureBadge } from './signature-badge.js';
 import { eventBadge } from './event-types.js';
 import type { RequestList } from './requests.js';
@@ -237,6 +238,7 @@ function badges(r: ListedRequest): HTMLElement[] {
   if (r.bodyDiscarded) out.push(h('span', { class: 'badge bad', title: 'over --max-body: answered 413, body not kept' }, '413'));
   if (r.refusal) out.push(h('span', { class: 'badge bad', title: r.refusal.reason }, 'refused'));
   if (r.signature) out.push(signatureBadge(r.signature));
+  if (r.schema) out.push(schemaBadge(r.schema));
   if (r.forward) out.push(forwardBadge(r.forward));
   return out;
 }

@@ -147,6 +147,9 @@ function apply(messages: StreamMessage[]): void {
     } else if (m.type === 'forwarded') {
       list.forwarded(m.id, m.status, m.forward);
       detail.forwarded(m.id, m.status, m.forward);
+    } else if (m.type === 'analysis') {
+      list.analysed(m);
+      detail.analysed(m);
     } else if (m.type === 'forwardQueue') {
       header.setForwardQueue(m.waiting, m.sending);
     } else if (m.type === 'replay') {

@@ -1,6 +1,6 @@
 import { getJson, query } from './api.js';
 import { eventFilter } from './generated/capture/event-match.js';
-import type { ForwardInfo, JobMatch, ListedRequest, RequestPage } from './types.js';
+import type { ForwardInfo, JobMatch, ListedRequest, RequestPage, StreamMessage } from './types.js';
 
 export interface Filters {
   /** Text in the URL, headers or body (searched by the server). */
@@ -167,6 +167,12 @@ export class RequestList {
   /** A capture's background forward ended: what the user's app answered, and what its sender got. */
   forwarded(requestId: string, status: number, forward: ForwardInfo): void {
     this.patch(requestId, { status, forward });
+  }
+
+  /** What was found in a capture's body after it was listed (its schema verdict, its drift): laid over its row. */
+  analysed(message: Extract<StreamMessage, { type: 'analysis' }>): void {
+    const { type: _type, id, ...found } = message;
+    this.patch(id, found);
   }
 
   /** Changes a listed (or held) row: a new object, so that the list draws it again. */

@@ -100,6 +100,14 @@ function signatureLine(signature: NonNullable<CapturedRequest['signature']>, c: 
   return signatureNote(signature, c) + reason + detected;
 }
 
+/** `✓ valid against webhooks.orderCreated`, or the verdict then each error on a line of its own, or why it is unchecked. */
+function schemaRows(schema: NonNullable<CapturedRequest['schema']>, c: ReturnType<typeof chalkFor>): string[] {
+  const against = schema.against ? c.dim(` against ${schema.against}`) : '';
+  if (schema.verdict === 'valid') return [c.green('✓ valid') + against];
+  if (schema.verdict === 'unchecked') return [c.dim(`? unchecked: ${schema.reason ?? 'no reason kept'}`)];
+  return [c.red('✗ invalid') + against, ...(schema.errors ?? []).map((error) => c.red(`  ${error}`))];
+}
+
 function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout: NodeJS.WritableStream): string {
   const c = chalkFor(stdout);
   const row = (label: string, value: string) => `${c.dim(label.padEnd(10))}${value}`;
@@ -123,6 +131,7 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
     ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
     ...(request.event ? [row('event', `${eventNote(request.event, c)}${c.dim(`  (from ${request.event.from})`)}`)] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
+    ...(request.schema ? schemaRows(request.schema, c).map((text, i) => row(i === 0 ? 'schema' : '', text)) : []),
     ...(request.poll
       ? [
           row(
