@@ -17,6 +17,7 @@ const FLOORS = [
   ['rules'], // response rules and rules.json
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
   ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
+  ['drift'], // payload drift: a field model per event type, new, missing and retyped fields, drift.json
   ['replay'],
   ['forward'],
   ['deliver'],

@@ -3,7 +3,7 @@ import type { JobEvent } from './jobs/types.js';
 import type { CapturedRequest } from './capture/capture.js';
 import type { ReplayRecord } from './capture/records.js';
 import type { ResponseRule } from './rules/types.js';
-import type { ForwardNote } from './store/record-line.js';
+import type { AnalysisNote, ForwardNote } from './store/record-line.js';
 import type { TunnelStatus } from './tunnel/ngrok.js';
 import type { KeptMockEvent } from './wire/mock.js';
 
@@ -25,6 +25,8 @@ export interface HookCatchEventMap {
   job: [event: JobEvent];
   /** A capture forwarded in the background (`--forward-mode ack`, or answered by a rule) got its answer from the app. */
   forwarded: [id: string, note: ForwardNote];
+  /** Something was found in a stored capture's body after it was answered (its drift), and kept beside it. */
+  analysis: [id: string, note: AnalysisNote];
   /** The background forwards waiting and being sent changed (`--forward`). */
   forwardQueue: [queued: { waiting: number; sending: number }];
   /** A capture was sent again (replay) and the record kept. */

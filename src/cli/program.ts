@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { captureCommand } from './commands/capture.js';
+import { checkCommand } from './commands/check.js';
 import { expectCommand } from './commands/expect.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -37,6 +38,7 @@ Examples:
   $ hook-catch mock scenarios/ --speed instant   play recorded jobs back offline: the provider's API and its webhooks
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
+  $ hook-catch check --against test/fixtures   do the stored captures still have the fixtures' fields?
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
                                            CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 
@@ -55,6 +57,7 @@ export function buildProgram(): Command {
     deliverCommand(),
     mockCommand(),
     verifyCommand(),
+    checkCommand(),
     exportCommand(),
     importCommand(),
     urlCommand(),

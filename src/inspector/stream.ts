@@ -54,7 +54,7 @@ const FRAME_MESSAGES = 1000;
 
 /**
  * The live stream of the inspector, `GET /ws`: small JSON summaries, never bodies (`request`,
- * `job`, `forwarded`, `forwardQueue`, `replay`, `rules`, `mock`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
+ * `job`, `forwarded`, `analysis`, `forwardQueue`, `replay`, `rules`, `mock`, `tunnel`, `status`, `deleted`, `cleared`, and `reset`). Each frame is a JSON array of
  * messages in order, at most one frame every FLUSH_EVERY_MS per client: a burst costs a few writes,
  * not one a message. A client that connects with `?after=<id>` first gets every request stored
  * after it, in order, then live events: no gap and no duplicate, also across a restart. A client
@@ -118,6 +118,7 @@ export function createStream(deps: StreamDeps): Stream {
   });
   deps.events.on('tunnel', (status, publicUrl) => broadcast(() => ({ type: 'tunnel', status, publicUrl })));
   deps.events.on('forwarded', (id, note) => broadcast(() => ({ type: 'forwarded', id, status: note.answered, forward: note.forward })));
+  deps.events.on('analysis', (id, note) => broadcast(() => ({ type: 'analysis', id, ...note })));
   deps.events.on('forwardQueue', (queue) => queueChanged(queue));
   deps.events.on('replayed', (record) => broadcast(() => ({ type: 'replay', replay: replaySummary(record) })));
   deps.events.on('rules', (rules) => broadcast(() => ({ type: 'rules', rules })));

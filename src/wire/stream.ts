@@ -1,5 +1,5 @@
 // The live stream (`GET /ws`): each frame is a JSON array of these messages, in order.
-import type { ForwardInfo } from '../capture/shapes.js';
+import type { DriftInfo, ForwardInfo, SchemaVerdict } from '../capture/shapes.js';
 import type { Delivery, JobStatus, JobSummary } from './jobs.js';
 import type { KeptMockEvent } from './mock.js';
 import type { ReplaySummary } from './replay.js';
@@ -26,6 +26,8 @@ export type StreamMessage =
   /** What the app answered a capture forwarded in the background; `status` is what its sender was answered. */
   | { type: 'forwarded'; id: string; status: number; forward: ForwardInfo }
   | { type: 'forwardQueue'; waiting: number; sending: number }
+  /** A verdict on a capture's body made after the capture was streamed: its schema verdict, its drift (each as in its summary). */
+  | { type: 'analysis'; id: string; schema?: SchemaVerdict; drift?: DriftInfo }
   | { type: 'replay'; replay: ReplaySummary }
   | { type: 'rules'; rules: ResponseRule[] }
   /** A running `hook-catch mock` on this folder did something (a submit, a poll, a webhook, an unmatched request). */

@@ -9,8 +9,9 @@ import { forwardBadge, forwardWords } from './forward-badge.js';
 import { answerSection, callRows } from './call-view.js';
 import { ReplayPanel } from './replay-view.js';
 import { verdictView } from './signature-badge.js';
+import { driftView } from './drift-badge.js';
 import { signatureCheck } from './signature-check.js';
-import type { ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
+import type { DriftInfo, ForwardInfo, JobMatch, ReplaySummary, RequestRecord } from './types.js';
 
 export interface DetailDeps {
   container: HTMLElement;
@@ -29,6 +30,8 @@ interface Live {
   id: string;
   answered: HTMLElement;
   forward: HTMLElement;
+  /** The Drift row's value (the row is hidden while there is none). */
+  drift: HTMLElement;
   replays: ReplayPanel;
   fixture: HTMLAnchorElement;
 }
@@ -73,6 +76,14 @@ export class DetailView {
     fill(this.live.forward, ...forwardParts(forward, ''));
   }
 
+  /** Something was found in a capture's body after it was shown (`analysis` stream message): its drift. */
+  analysed(id: string, found: { drift?: DriftInfo }): void {
+    if (this.live?.id !== id || !found.drift) return;
+    fill(this.live.drift, driftView(found.drift));
+    const dd = this.live.drift.parentElement;
+    for (const el of [dd, dd?.previousElementSibling]) el?.removeAttribute('hidden');
+  }
+
   /** A capture was replayed (`replay` stream message). */
   replayed(replay: ReplaySummary): void {
     if (this.live?.id === replay.of) this.live.replays.add(replay);
@@ -103,9 +114,10 @@ export class DetailView {
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
     const answered = h('span', null, String(r.response.status));
     const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
+    const drift = h('span', { class: 'drift' }, r.drift ? driftView(r.drift) : null);
     const replays = new ReplayPanel(r, this.deps.forwardUrl());
     const fixture = this.fixtureLink(h('a', { class: 'button', data: { action: 'fixture' }, attrs: { download: '' } }, 'Fixture'), r.id);
-    this.live = { id: r.id, answered, forward, replays, fixture };
+    this.live = { id: r.id, answered, forward, drift, replays, fixture };
 
     fill(
       this.deps.container,
@@ -146,7 +158,7 @@ export class DetailView {
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),
-      this.meta(r, bytes.length, answered, forward),
+      this.meta(r, bytes.length, answered, forward, drift),
       r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
       section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
       r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
@@ -200,7 +212,7 @@ export class DetailView {
     );
   }
 
-  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement): HTMLElement {
+  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement, drift: HTMLElement): HTMLElement {
     const job = r.summary.job;
     const poll = r.summary.poll;
     const rows: [string, Node | string][] = poll
@@ -219,6 +231,7 @@ export class DetailView {
     rows.push(['Id', r.id], ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`]);
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
+    rows.push(['Drift', drift]);
     if (job) {
       rows.push([
         'Job',
@@ -253,7 +266,14 @@ export class DetailView {
         ),
       ]);
     }
-    return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+    const list = h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
+    // The Drift row is there from the start, hidden until a drift is found (it may come after the capture is shown).
+    const driftRow = [drift.parentElement!, drift.parentElement!.previousElementSibling!];
+    for (const el of driftRow) {
+      el.classList.add('drift-row');
+      if (!drift.childNodes.length) el.setAttribute('hidden', '');
+    }
+    return list;
   }
 
   /** The Fixture link's target and title, with the redact choice as it is now. */

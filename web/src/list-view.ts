@@ -2,6 +2,7 @@ import { h, fill } from './dom.js';
 import { clock, size, STATE_WORDS } from './format.js';
 import { forwardBadge } from './forward-badge.js';
 import { signatureBadge } from './signature-badge.js';
+import { driftBadge } from './drift-badge.js';
 import type { RequestList } from './requests.js';
 import type { JobStatus, ListedRequest, OutboundInfo } from './types.js';
 
@@ -232,6 +233,7 @@ function badges(r: ListedRequest): HTMLElement[] {
   if (r.refusal) out.push(h('span', { class: 'badge bad', title: r.refusal.reason }, 'refused'));
   if (r.signature) out.push(signatureBadge(r.signature));
   if (r.forward) out.push(forwardBadge(r.forward));
+  if (r.drift?.changes.length) out.push(driftBadge(r.drift));
   return out;
 }
 

@@ -138,6 +138,10 @@ function apply(messages: StreamMessage[]): void {
     } else if (m.type === 'forwarded') {
       list.forwarded(m.id, m.status, m.forward);
       detail.forwarded(m.id, m.status, m.forward);
+    } else if (m.type === 'analysis') {
+      const found = { ...(m.schema && { schema: m.schema }), ...(m.drift && { drift: m.drift }) };
+      list.analysed(m.id, found);
+      detail.analysed(m.id, found);
     } else if (m.type === 'forwardQueue') {
       header.setForwardQueue(m.waiting, m.sending);
     } else if (m.type === 'replay') {

@@ -166,6 +166,11 @@ export class RequestList {
     this.patch(requestId, { status, forward });
   }
 
+  /** Something was found in a capture's body after it was listed (its drift). */
+  analysed(requestId: string, found: Pick<ListedRequest, 'schema' | 'drift'>): void {
+    this.patch(requestId, found);
+  }
+
   /** Changes a listed (or held) row: a new object, so that the list draws it again. */
   private patch(requestId: string, change: Partial<ListedRequest>): void {
     const held = this.held.findIndex((r) => r.id === requestId);
