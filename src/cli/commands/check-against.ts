@@ -121,8 +121,9 @@ function print(report: CheckAgainstReport, stdout: NodeJS.WritableStream, stderr
   const fixtures = `${count} fixture${count === 1 ? '' : 's'} in ${report.against} (${eventTypes.join(', ')})`;
   const skipped = report.notCompared.map((n) => `${n.count} ${n.reason}`).join(', ');
   const notCompared = skipped ? `; not compared: ${skipped}` : '';
+  const compared = `${report.compared} capture${report.compared === 1 ? '' : 's'} compared`;
   const verdict = report.drifted.length
-    ? e.yellow(`${report.drifted.length} of ${report.compared} compared captures drift from the ${fixtures}${notCompared}.`)
-    : e.green(`${report.compared} compared captures match the ${fixtures}${notCompared}.`);
+    ? e.yellow(`Drift: ${report.drifted.length} of ${compared} ${report.drifted.length === 1 ? 'differs' : 'differ'} from the ${fixtures}${notCompared}.`)
+    : e.green(`No drift: ${compared} with the ${fixtures}${notCompared}.`);
   stderr.write(`${verdict}\n`);
 }
