@@ -84,21 +84,17 @@ describe('payload drift', () => {
     await hc.close();
     expect(existsSync(join(dir, 'drift.json'))).toBe(true);
 
-    // Restarted, the model read from drift.json: neither field is new again.
+    // Restarted, the model read from drift.json: the first capture is compared with what came before, and neither field is new again.
     hc = await startHookCatch({ dir });
     drifts = toldBy(hc);
-    const afterRestart = await deliver(hc, withCoupon(7, { gift: false }));
-    expect((await drifts.driftOf(withCoupon(8, { note: 'n' }))).changes).toEqual([{ path: 'note', change: 'new' }]);
-    expect(drifts.told.has(afterRestart)).toBe(false);
+    expect((await drifts.driftOf(withCoupon(7, { gift: false, note: 'n' }))).changes).toEqual([{ path: 'note', change: 'new' }]);
     await hc.close();
 
     // Restarted without drift.json: the model is built again from the store, and what was told (kept beside the captures) is not told again.
     await rm(join(dir, 'drift.json'));
     hc = await startHookCatch({ dir });
     drifts = toldBy(hc);
-    const rebuilt = await deliver(hc, withCoupon(9, { gift: true, note: 'm' }));
-    expect((await drifts.driftOf(withCoupon(10, { rush: true }))).changes).toEqual([{ path: 'rush', change: 'new' }]);
-    expect(drifts.told.has(rebuilt)).toBe(false);
+    expect((await drifts.driftOf(withCoupon(8, { gift: true, note: 'm', rush: true }))).changes).toEqual([{ path: 'rush', change: 'new' }]);
   });
 
   it('the first few samples give no "missing"; integer and number, or null and a value, are no change of type', async () => {
