@@ -1,5 +1,5 @@
 import type { DriftInfo, FieldChange } from '../capture/shapes.js';
-import { parentOf, sameKind, type Kind, type Sample } from './sample.js';
+import { KIND, kindWords, NUMBERS, parentOf, type Kind, type Sample } from './sample.js';
 
 // What the captures of each event type looked like so far: per field (its JSON path), the types
 // seen there and in how many samples it was, and how many samples there were. A new sample is
@@ -14,8 +14,8 @@ export const MAX_EVENT_TYPES = 200;
 export const MAX_FIELDS = 500;
 
 interface Field {
-  /** The types seen, in the order they came. */
-  kinds: Kind[];
+  /** The types seen (KIND bits). */
+  kinds: number;
   /** In how many samples it was. */
   seen: number;
 }
@@ -26,6 +26,9 @@ interface EventModel {
   /** What was already said: `new items[].sku`, `missing issue.body`, `type amount`. */
   said: Set<string>;
 }
+
+/** The types a field's known types stand for: a whole number stands for any number, and a fraction for a whole one. */
+const widened = (kinds: number) => (kinds & NUMBERS ? kinds | NUMBERS : kinds);
 
 /** The model as it is kept in drift.json. */
 export interface ModelDocument {
@@ -63,20 +66,22 @@ export class DriftModel {
       if (once) model.said.add(key);
       changes.push(change);
     };
-    for (const [path, kinds] of sample.paths) {
+    for (const [path, kinds] of sample) {
+      if (path === '') continue;
       const field = model.fields.get(path);
       if (!field) {
         if (model.fields.size < MAX_FIELDS && !insideNew(path, model, kinds)) say({ path, change: 'new' });
         continue;
       }
-      const known = field.kinds.filter((k) => k !== 'null');
-      const now = [...kinds].filter((k) => k !== 'null');
-      if (known.length && now.some((k) => !known.some((was) => sameKind(was, k))))
-        say({ path, change: 'type', was: known.join(' or '), now: now.join(' or ') });
+      // null is no type of its own: a field that is sometimes null has not changed type.
+      const known = field.kinds & ~KIND.null;
+      const now = kinds & ~KIND.null;
+      if (known && now & ~widened(known)) say({ path, change: 'type', was: kindWords(known), now: kindWords(now) });
     }
     if (model.samples >= this.minMissing) {
       for (const [path, field] of model.fields) {
-        if (field.seen === model.samples && !sample.paths.has(path) && !path.endsWith('[]') && sample.objects.has(parentOf(path))) {
+        // Only where its parent is an object in this sample: an absent parent is said itself, and an empty list has no items to lack fields.
+        if (field.seen === model.samples && !sample.has(path) && !path.endsWith('[]') && (sample.get(parentOf(path)) ?? 0) & KIND.object) {
           say({ path, change: 'missing' });
         }
       }
@@ -93,15 +98,13 @@ export class DriftModel {
       this.events.set(event, model);
     }
     model.samples++;
-    for (const [path, kinds] of sample.paths) {
-      let field = model.fields.get(path);
-      if (!field) {
-        if (model.fields.size >= MAX_FIELDS) continue;
-        field = { kinds: [], seen: 0 };
-        model.fields.set(path, field);
-      }
-      field.seen++;
-      for (const kind of kinds) if (!field.kinds.includes(kind)) field.kinds.push(kind);
+    for (const [path, kinds] of sample) {
+      if (path === '') continue;
+      const field = model.fields.get(path);
+      if (field) {
+        field.seen++;
+        field.kinds |= kinds;
+      } else if (model.fields.size < MAX_FIELDS) model.fields.set(path, { kinds, seen: 1 });
     }
   }
 
@@ -120,7 +123,7 @@ export class DriftModel {
     const events: ModelDocument['events'] = {};
     for (const [event, model] of this.events) {
       const fields: Record<string, [number, Kind[]]> = {};
-      for (const [path, field] of model.fields) fields[path] = [field.seen, field.kinds];
+      for (const [path, field] of model.fields) fields[path] = [field.seen, kindWords(field.kinds).split(' or ') as Kind[]];
       events[event] = { samples: model.samples, fields, said: [...model.said] };
     }
     return { version: 1, events };
@@ -134,7 +137,10 @@ export class DriftModel {
     for (const [event, kept] of Object.entries(doc.events).slice(0, MAX_EVENT_TYPES)) {
       if (typeof kept?.samples !== 'number' || typeof kept.fields !== 'object' || !Array.isArray(kept.said)) throw new SyntaxError('not a drift model');
       const fields = new Map<string, Field>();
-      for (const [path, [seen, kinds]] of Object.entries(kept.fields).slice(0, MAX_FIELDS)) fields.set(path, { seen, kinds });
+      for (const [path, [seen, kinds]] of Object.entries(kept.fields).slice(0, MAX_FIELDS)) {
+        if (typeof seen !== 'number' || !Array.isArray(kinds)) throw new SyntaxError('not a drift model');
+        fields.set(path, { seen, kinds: kinds.reduce((bits: number, kind) => bits | (KIND[kind as Kind] ?? 0), 0) });
+      }
       model.events.set(event, { samples: kept.samples, fields, said: new Set(kept.said.filter((s) => typeof s === 'string')) });
     }
     return model;
@@ -146,8 +152,8 @@ export class DriftModel {
  * fields too). Array items are no field of their own: a list that was always empty and now has
  * objects names their fields (`new items[].sku`), not `items[]`.
  */
-function insideNew(path: string, model: EventModel, kinds: Set<Kind>): boolean {
-  if (path.endsWith('[]') && [...kinds].every((k) => k === 'object' || k === 'array')) return true;
+function insideNew(path: string, model: EventModel, kinds: number): boolean {
+  if (path.endsWith('[]') && !(kinds & ~(KIND.object | KIND.array))) return true;
   for (let up = parentOf(path); up !== ''; up = parentOf(up)) {
     if (model.fields.has(up)) return false;
     if (!up.endsWith('[]')) return true;

@@ -1,9 +1,13 @@
 // One body as drift sees it: every field's JSON path with the JSON types found there. Array items
 // share one path (`items[].sku`): a field is in a sample when any item has it. The walk is bounded
 // (depth, fields, values looked at), so that a hostile body costs no more than a large honest one.
+// Types are bits of a number (a field's types are their union): this runs for every capture.
 
-/** The JSON types drift tells apart; `integer` and `number` are one kind when compared (see sameKind). */
-export type Kind = 'string' | 'integer' | 'number' | 'boolean' | 'null' | 'object' | 'array';
+/** The JSON types drift tells apart, one bit each; `integer` and `number` are one kind when compared (NUMBERS). */
+export const KIND = { integer: 1, number: 2, string: 4, boolean: 8, null: 16, object: 32, array: 64 } as const;
+export type Kind = keyof typeof KIND;
+/** A whole number and a fraction are both numbers: an amount of 12 one day and 12.5 the next has not changed type. */
+export const NUMBERS = KIND.integer | KIND.number;
 
 /** Fields this deep (the top level is 1) are not looked into. */
 export const MAX_DEPTH = 12;
@@ -16,54 +20,56 @@ const MAX_ITEMS = 100;
 /** A path longer than this is not kept (a key made of a whole document is not a field name). */
 const MAX_PATH_LENGTH = 300;
 
-export interface Sample {
-  /** Each path found, with the types seen there. */
-  paths: Map<string, Set<Kind>>;
-  /** The paths that held an object: their fields are expected to be there (see parentOf). */
-  objects: Set<string>;
-}
+/** Each path found in a body, with the types seen there (KIND bits). The body itself is '' (an object) when it is one. */
+export type Sample = Map<string, number>;
 
 /** The fields of a parsed body; null when it is not an object or an array (a bare string has no fields). */
 export function sampleOf(body: unknown): Sample | null {
   if (typeof body !== 'object' || body === null) return null;
-  const sample: Sample = { paths: new Map(), objects: new Set() };
+  const sample: Sample = new Map();
   let budget = MAX_VALUES;
-  const add = (path: string, kind: Kind): boolean => {
-    const kinds = sample.paths.get(path);
-    if (kinds) kinds.add(kind);
-    else if (sample.paths.size < MAX_SAMPLE_PATHS && path.length <= MAX_PATH_LENGTH) sample.paths.set(path, new Set([kind]));
-    else return false;
-    return true;
-  };
   const walk = (value: unknown, path: string, depth: number) => {
-    if (budget-- <= 0 || !add(path, kindOf(value)) || depth >= MAX_DEPTH) return;
-    if (Array.isArray(value)) {
-      for (const item of value.slice(0, MAX_ITEMS)) walk(item, `${path}[]`, depth + 1);
-    } else if (typeof value === 'object' && value !== null) {
-      sample.objects.add(path);
-      for (const key in value) walk((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+    if (budget-- <= 0) return;
+    const kind = kindOf(value);
+    const known = sample.get(path);
+    if (known !== undefined) sample.set(path, known | kind);
+    else if (sample.size < MAX_SAMPLE_PATHS && path.length <= MAX_PATH_LENGTH) sample.set(path, kind);
+    else return;
+    if (depth >= MAX_DEPTH) return;
+    if (kind === KIND.array) {
+      const items = value as unknown[];
+      for (let i = 0; i < items.length && i < MAX_ITEMS; i++) walk(items[i], `${path}[]`, depth + 1);
+    } else if (kind === KIND.object) {
+      for (const key in value as object) walk((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
     }
   };
   // The body itself is the root (''), not a field: its fields start without a dot.
-  if (Array.isArray(body)) for (const item of body.slice(0, MAX_ITEMS)) walk(item, '[]', 1);
+  if (Array.isArray(body)) for (let i = 0; i < body.length && i < MAX_ITEMS; i++) walk(body[i], '[]', 1);
   else {
-    sample.objects.add('');
+    sample.set('', KIND.object);
     for (const key in body) walk((body as Record<string, unknown>)[key], key, 1);
   }
   return sample;
 }
 
-export function kindOf(value: unknown): Kind {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  if (typeof value === 'boolean') return 'boolean';
-  return typeof value === 'object' ? 'object' : 'string';
+export function kindOf(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return KIND.string;
+    case 'number':
+      return Number.isInteger(value) ? KIND.integer : KIND.number;
+    case 'boolean':
+      return KIND.boolean;
+    case 'object':
+      return value === null ? KIND.null : Array.isArray(value) ? KIND.array : KIND.object;
+    default:
+      return KIND.string;
+  }
 }
 
-/** `integer` and `number` are one kind: an amount sent as 12 one day and 12.5 the next has not changed type. */
-export function sameKind(a: Kind, b: Kind): boolean {
-  return a === b || ((a === 'integer' || a === 'number') && (b === 'integer' || b === 'number'));
+/** The types of `kinds` in words: `integer`, `integer or string`. */
+export function kindWords(kinds: number): string {
+  return (Object.keys(KIND) as Kind[]).filter((name) => kinds & KIND[name]).join(' or ');
 }
 
 /** The path one level up: `a.b` → `a`, `a[]` → `a`, `a[].b` → `a[]`, `b` → '' (the body). */

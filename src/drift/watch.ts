@@ -51,6 +51,8 @@ export function watchDrift(deps: DriftWatchDeps): DriftWatch {
   let changed = false;
   let saveTimer: NodeJS.Timeout | null = null;
   let saveFailed = false;
+  /** Set by close(): a model still being built is given up (and not saved: the next start builds it again). */
+  let closing = false;
 
   const save = async () => {
     saveTimer = null;
@@ -88,7 +90,8 @@ export function watchDrift(deps: DriftWatchDeps): DriftWatch {
     }
   };
 
-  const ready = load(file, deps.store, deps.warning).then((loaded) => {
+  const ready = load(file, deps.store, deps.warning, () => closing).then((loaded) => {
+    if (closing) return;
     model = loaded.model;
     if (loaded.builtUpTo !== undefined) scheduleSave();
     const queued = waiting!;
@@ -110,6 +113,7 @@ export function watchDrift(deps: DriftWatchDeps): DriftWatch {
     },
     ready,
     async close() {
+      closing = true;
       await work;
       if (saveTimer) clearTimeout(saveTimer);
       await save();
@@ -122,6 +126,7 @@ async function load(
   file: PrivateJsonFile<ModelDocument>,
   store: RequestLog,
   warning: (text: string) => void,
+  stopped: () => boolean,
 ): Promise<{ model: DriftModel; builtUpTo?: string }> {
   try {
     const kept = await file.read();
@@ -131,17 +136,22 @@ async function load(
   }
   const builtUpTo = store.lastId ?? '';
   try {
-    return { model: await buildFrom(store), builtUpTo };
+    return { model: await buildFrom(store, stopped), builtUpTo };
   } catch (error) {
     warning(`the payload drift model could not be built from the stored requests (${describe(error)}); it starts empty.`);
     return { model: new DriftModel(), builtUpTo };
   }
 }
 
-/** Every stored capture drift looks at joins the model, oldest first; drift already kept beside them counts as said. */
-export async function buildFrom(store: RequestLog): Promise<DriftModel> {
+/**
+ * Every stored capture drift looks at joins the model, oldest first; drift already kept beside them
+ * counts as said. It reads the whole store (at most --max-requests captures): 10,000 take about half
+ * a second, in batches, between which the receiver goes on. `stopped`: give up (hook-catch is closing).
+ */
+export async function buildFrom(store: RequestLog, stopped: () => boolean = () => false): Promise<DriftModel> {
   const model = new DriftModel();
   for await (const batch of store.readAll()) {
+    if (stopped()) break;
     for (const request of batch) {
       if (!comparable(request)) continue;
       const sample = sampleOf(bodyOf(request));
