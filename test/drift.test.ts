@@ -158,6 +158,7 @@ describe('list --drift, ?drift=1 and the terminal line', () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout.trim().split('\n')).toHaveLength(1);
     expect(listed.stdout).toContain('drift: new field order.items[].color');
+    expect((await runCli(['show', id, '--dir', dir])).stdout).toMatch(/\ndrift\s+new field order\.items\[\]\.color\n/);
     const page = json(await send(`${inspector}/api/requests?drift=1`));
     expect(page.items.map((s: { id: string }) => s.id)).toEqual([id]);
     expect(page.items[0].drift.changes).toEqual([{ path: 'order.items[].color', change: 'new' }]);
