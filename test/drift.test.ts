@@ -167,6 +167,14 @@ describe('list --drift, ?drift=1 and the terminal line', () => {
     expect(bad.status).toBe(400);
     expect(json(bad).error).toBe('drift must be 1 (only those) or 0; got "yes".');
   });
+
+  it('start --json prints the drift as a line of its own', async () => {
+    const cli = spawnCli(['start', '--port', '0', '--inspector-port', '0', '--dir', await tempDir(), '--no-tunnel', '--json']);
+    const { webhookUrl } = await cli.jsonLine((v) => v.type === 'ready');
+    for (let i = 1; i <= 3; i++) await send(webhookUrl, { method: 'POST', body: order({ n: i }), headers: { 'Content-Type': 'application/json' } });
+    const { id } = json(await send(webhookUrl, { method: 'POST', body: order({ n: 4, m: 1 }), headers: { 'Content-Type': 'application/json' } }));
+    expect(await cli.jsonLine((v) => v.type === 'drift')).toEqual({ type: 'drift', id, event: 'order.paid', changes: [{ path: 'm', change: 'new' }] });
+  });
 });
 
 describe('hook-catch check --against', () => {
