@@ -19,6 +19,7 @@ const FLOORS = [
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
   ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
   ['schema-check'], // a capture's body against the user's spec (--schema, check --schema): OpenAPI webhooks, JSON Schemas
+  ['drift'], // payload drift: a field model per event type, new, missing and retyped fields, drift.json
   ['replay'],
   ['forward'],
   ['deliver'],

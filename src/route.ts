@@ -17,13 +17,15 @@ export interface RouteSteps {
   terminal: ((request: CapturedRequest, latencyMs: number) => void) | null;
   /** Last: the library's `request` event, for what a user's code listens to. */
   announce: (request: CapturedRequest, latencyMs: number) => void;
+  /** After all that, in the background: its body compared with the earlier ones of its event type (payload drift). */
+  drift: ((request: CapturedRequest) => void) | null;
 }
 
 /**
  * The route of every stored request (received, polled or imported), in this order: the jobs first,
  * so that the stream and the terminal show each request with its job; then the schema check (its
  * sender was answered already: it waits for none of this), the forward, the stream, the terminal,
- * and the library's event. Written here as code, not as the order in which listeners
+ * the library's event, and last its payload's drift (told later, in the background). Written here as code, not as the order in which listeners
  * happened to be added.
  */
 export function createRoute(steps: RouteSteps): Route {
@@ -35,5 +37,6 @@ export function createRoute(steps: RouteSteps): Route {
     steps.stream.request(request);
     steps.terminal?.(request, latencyMs);
     steps.announce(request, latencyMs);
+    steps.drift?.(request);
   };
 }

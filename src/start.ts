@@ -29,6 +29,7 @@ import type { Job } from './jobs/types.js';
 import type { WaitOptions, WaitResult } from './jobs/wait.js';
 import { resolveOptions, type HookCatchOptions, type ResolvedOptions } from './options.js';
 import { createRoute, type Route } from './route.js';
+import { watchDrift } from './drift/watch.js';
 import { createIdGenerator } from './capture/ids.js';
 import { createReceiver } from './receiver/receiver.js';
 import { Drain, listen, urlFor } from './servers.js';
@@ -196,6 +197,7 @@ function wireEvents(events: HookCatchEvents, store: RequestLog, jobs: Jobs, repo
   events.on('unstored', (request, error) => reporter.unstored(request, error));
   events.on('tunnel', (status, url) => reporter.tunnel(status, url));
   events.on('forwarded', (id, note) => reporter.forwarded(id, note));
+  events.on('analysis', (id, note) => note.drift && reporter.drift(id, note.drift));
   jobs.onChange((event) => events.emit('job', event));
   jobs.onChange((event) => {
     if (event.type === 'status' && event.to === 'webhook_lost') reporter.webhookLost(event.job);
@@ -253,6 +255,14 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     status,
     sendBufferBytes: options.streamBufferBytes,
   });
+  const drift = watchDrift({
+    store,
+    dir: options.dir,
+    fsync: options.fsync,
+    warning: reporter.warning,
+    onDrift: (id, found) => parts.events.emit('analysis', id, { drift: found }),
+  });
+  teardown.add(() => drift.close()); // before the store closes: the drift under way is kept
   const route = createRoute({
     jobs: (request) => (captured++, jobs.record(request)),
     check: parts.spec && checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note)),
@@ -261,6 +271,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').
     terminal: options.output === 'none' ? null : (request, latencyMs) => reporter.request(request, latencyMs, jobs.registry.matchOf(request.id)),
     announce: (request, latencyMs) => parts.events.emit('request', request, latencyMs),
+    drift: drift.observe,
   });
   jobs.startPolling(createPoller(options, parts, route));
   const baseUrl = () => here.publicState?.url ?? here.info?.receiverUrl ?? 'http://localhost';

@@ -42,6 +42,7 @@ Examples:
   $ hook-catch mock scenarios/ --speed instant   play recorded jobs back offline: the provider's API and its webhooks
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
+  $ hook-catch check --against test/fixtures   do the stored captures still have the fixtures' fields?
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
                                            CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 

@@ -147,7 +147,7 @@ function isStatusField(key: string): boolean {
  * The parsed body: the receiver's parse of a JSON body, or a form's fields (GitHub's `payload=`
  * form: the payload). A JSON body sent compressed is read through body-view (bounded).
  */
-function bodyOf(request: CapturedRequest): unknown {
+export function bodyOf(request: CapturedRequest): unknown {
   const { body } = request;
   if (body.length === 0 || request.bodyDiscarded) return undefined;
   const known = knownJson(body);

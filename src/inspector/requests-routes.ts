@@ -86,8 +86,16 @@ export function parseQuery(req: Request, matchOf: MatchOf): RequestQuery {
     path: text('path'),
     q: text('q'),
     event: text('event'),
+    drift: flag(text('drift'), 'drift'),
     where: ofJob(text('job'), matchOf),
   };
+}
+
+/** A yes-or-no query parameter: `1` or `true` is yes, `0`, `false` or none is no. */
+function flag(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '0' || value === 'false') return undefined;
+  if (value === '1' || value === 'true') return true;
+  throw new HookCatchError(`${name} must be 1 (only those) or 0; got "${value}".`);
 }
 
 /** Only the requests matched to job `jobId`; no test when none is asked for. */

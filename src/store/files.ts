@@ -54,11 +54,11 @@ async function makeDir(path: string, depth = 0): Promise<boolean> {
 }
 
 /**
- * The temporary files of what hook-catch writes whole (writeFileAtomic): instance.json, jobs.json
- * and rules.json in the store folder, and the damaged lines kept aside in `damaged/`. Only these:
+ * The temporary files of what hook-catch writes whole (writeFileAtomic): instance.json, jobs.json,
+ * rules.json and drift.json in the store folder, and the damaged lines kept aside in `damaged/`. Only these:
  * `--dir .` may hold other tools' files, which are not ours to remove.
  */
-const TEMP_NAME = /^\.(?:instance\.json|jobs\.json|rules\.json|\d{8}-[\w-]+\.jsonl)\.(\d+)\.tmp$/;
+const TEMP_NAME = /^\.(?:instance\.json|jobs\.json|rules\.json|drift\.json|\d{8}-[\w-]+\.jsonl)\.(\d+)\.tmp$/;
 
 function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

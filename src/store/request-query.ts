@@ -19,6 +19,8 @@ export interface RequestQuery {
   q?: string;
   /** Only these event types: a name, a family by its start (`issues`), or a `*` pattern; several: any. */
   event?: string | string[];
+  /** Only captures whose body drifted from the earlier ones of their event type (a new, missing or retyped field). */
+  drift?: boolean;
   /**
    * Only requests whose summary passes this test (the inspector's `job` filter, for one). It runs
    * before `q`, so a request it leaves out is never read from disk.
@@ -47,6 +49,7 @@ export async function listPage(index: RequestIndex, reader: SegmentReader, query
     if (method && s.method !== method) continue;
     if (query.path && !s.path.startsWith(query.path)) continue;
     if (ofEvent && !ofEvent(s.event)) continue;
+    if (query.drift && !s.drift?.changes.length) continue;
     if (query.where && !query.where(s)) continue;
     if (needle) {
       const full = await reader.read(entry);

@@ -8,7 +8,8 @@ import { summarize, type CapturedRequest } from '../capture/capture.js';
 import type { TunnelStatus } from '../tunnel/ngrok.js';
 import { banner, type ReadyInfo } from './banner.js';
 import { chalkFor } from './color.js';
-import { forwardLine, jobNote, requestLine, shapedNote } from './request-line.js';
+import { driftLine, forwardLine, jobNote, requestLine, shapedNote } from './request-line.js';
+import type { DriftInfo } from '../capture/shapes.js';
 import type { ForwardNote } from '../store/record-line.js';
 import { StoreHealth, type HealthNews } from './store-health.js';
 
@@ -27,6 +28,8 @@ export interface Reporter {
   request(request: CapturedRequest, latencyMs: number, match: JobMatch | null): void;
   /** A capture forwarded in the background got the app's answer. */
   forwarded(id: string, note: ForwardNote): void;
+  /** A capture's body differs from the earlier ones of its event type (told once per field). */
+  drift(id: string, drift: DriftInfo): void;
   /** The store could not keep a request (answered 503). */
   unstored(request: CapturedRequest, error: unknown): void;
   /** A polled job's provider said it ended and its webhook did not come within the grace period. */
@@ -46,6 +49,7 @@ export function createReporter(mode: OutputMode, stdout: NodeJS.WritableStream, 
       ready: nothing,
       request: nothing,
       forwarded: nothing,
+      drift: nothing,
       unstored: nothing,
       webhookLost: nothing,
       tunnel: nothing,
@@ -90,6 +94,7 @@ function textReporter(mode: 'pretty' | 'quiet', stdout: NodeJS.WritableStream, s
         err(e.yellow(`hook-catch: warning: ${request.method} ${request.url}: the provider gave no answer: ${request.outbound.error}`));
     },
     forwarded: pretty ? (id, note) => out(forwardLine(id, note, c)) : nothing,
+    drift: pretty ? (id, drift) => out(driftLine(id, drift, c)) : nothing,
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
     webhookLost: (job) => err(e.yellow(`hook-catch: warning: ${lostLine(job)}`)),
     tunnel: (status, url) =>
@@ -118,6 +123,7 @@ function jsonReporter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
       out({ type: 'request', ...summarize(request), latencyMs: Math.round(latencyMs * 100) / 100, job: match && jsonJob(match), ...(rule && { rule }) });
     },
     forwarded: (id, note) => out({ type: 'forwarded', id, status: note.answered, forward: note.forward }),
+    drift: (id, drift) => out({ type: 'drift', id, ...drift }),
     unstored: (_request, error) => tellHealth(health.failed(describe(error))),
     webhookLost: (job) => out({ type: 'job', event: 'webhook_lost', job: jobSummary(job), message: lostLine(job) }),
     tunnel: (status, publicUrl) => out({ type: 'tunnel', status, publicUrl }),

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { JobMatch } from '../jobs/types.js';
 import type { EventType, RequestSummary } from '../capture/capture.js';
-import type { SchemaVerdict } from '../capture/shapes.js';
+import type { DriftInfo, FieldChange, SchemaVerdict } from '../capture/shapes.js';
 import { shortId } from '../capture/ids.js';
 import { formatBytes, formatTime } from '../units.js';
 import type { ForwardInfo } from '../capture/records.js';
@@ -35,7 +35,8 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   // Its time is when it was first received, elsewhere: the mark says why it is out of time order.
   const imported = request.imported ? `  ${c.cyan('imported')}` : '';
   const event = request.event ? `  ${eventNote(request.event, c)}` : '';
-  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${event}${signature}${schema}${forward}${refused}`;
+  const drift = request.drift?.changes.length ? `  ${c.yellow(`drift: ${changesText(request.drift.changes)}`)}` : '';
+  return `${c.dim(time)}  ${method} ${url}  ${statusText}  ${size}  ${c.dim(type)}  ${c.dim(shortId(request.id))}${imported}${event}${signature}${schema}${forward}${refused}${drift}`;
 }
 
 /**
@@ -97,6 +98,24 @@ export function appNote(forward: ForwardInfo, c: ChalkInstance): string {
 /** `  7hz2kq → app 200 12 ms`: a forward done in the background (`--forward-mode ack`, or a rule answered). */
 export function forwardLine(id: string, note: ForwardNote, c: ChalkInstance): string {
   return `${' '.repeat(10)}${c.dim(`forwarded ${shortId(id)}`)} ${appNote(note.forward, c)}`;
+}
+
+/** `          drift  issues.opened  new field issue.labels[].color; missing issue.body  7hz2kq`: found after the capture's own line. */
+export function driftLine(id: string, drift: DriftInfo, c: ChalkInstance): string {
+  return `${' '.repeat(10)}${c.yellow('drift')}  ${c.bold(drift.event)}  ${changesText(drift.changes)}  ${c.dim(shortId(id))}`;
+}
+
+/** `new field a.b; missing c; type d: integer → string`, at most a few fields named, then how many more. */
+export function changesText(changes: FieldChange[], most = 6): string {
+  const named = changes.slice(0, most).map(changeText);
+  const more = changes.length > most ? `; and ${changes.length - most} more` : '';
+  return named.join('; ') + more;
+}
+
+export function changeText(change: FieldChange): string {
+  if (change.change === 'new') return `new field ${change.path}`;
+  if (change.change === 'missing') return `missing ${change.path}`;
+  return `type ${change.path} ${change.was ?? '?'} → ${change.now ?? '?'}`;
 }
 
 /** `  (rule r1: 500 on purpose, delivery 1 of job t-1 (fail-first 2))` */

@@ -11,6 +11,7 @@ import { answerSection, callRows } from './call-view.js';
 import { ReplayPanel } from './replay-view.js';
 import { schemaView } from './schema-badge.js';
 import { verdictView } from './signature-badge.js';
+import { driftView } from './drift-badge.js';
 import { eventBadge } from './event-types.js';
 import { signatureCheck } from './signature-check.js';
 import type { CaptureDiff, ForwardInfo, JobMatch, ReplaySummary, RequestRecord, StreamMessage } from './types.js';
@@ -36,6 +37,8 @@ interface Live {
   id: string;
   answered: HTMLElement;
   forward: HTMLElement;
+  /** The Drift row's value (the row is hidden while there is none). */
+  drift: HTMLElement;
   replays: ReplayPanel;
   fixture: HTMLAnchorElement;
   /** The Schema row's value: empty until a verdict is known. */
@@ -101,11 +104,18 @@ export class DetailView {
     fill(this.live.forward, ...forwardParts(forward, ''));
   }
 
-  /** What was found in a capture's body after it was answered (`analysis` stream message): its schema verdict. */
+  /** What was found in a capture's body after it was answered (`analysis` stream message): its schema verdict, its drift. */
   analysed(message: Extract<StreamMessage, { type: 'analysis' }>): void {
-    if (this.live?.id !== message.id || !message.schema) return;
-    fill(this.live.schema, schemaView(message.schema));
-    for (const el of this.deps.container.querySelectorAll('.schema-row')) el.removeAttribute('hidden');
+    if (this.live?.id !== message.id) return;
+    if (message.schema) {
+      fill(this.live.schema, schemaView(message.schema));
+      for (const el of this.deps.container.querySelectorAll('.schema-row')) el.removeAttribute('hidden');
+    }
+    if (message.drift) {
+      fill(this.live.drift, driftView(message.drift));
+      const dd = this.live.drift.parentElement;
+      for (const el of [dd, dd?.previousElementSibling]) el?.removeAttribute('hidden');
+    }
   }
 
   /** A capture was replayed (`replay` stream message). */
@@ -139,10 +149,11 @@ export class DetailView {
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
     const answered = h('span', null, String(r.response.status));
     const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
+    const drift = h('span', { class: 'drift' }, r.drift ? driftView(r.drift) : null);
     const replays = new ReplayPanel(r, this.deps.forwardUrl());
     const fixture = this.fixtureLink(h('a', { class: 'button', data: { action: 'fixture' }, attrs: { download: '' } }, 'Fixture'), r.id);
     const schema = h('span', null, ...(r.schema ? [schemaView(r.schema)] : []));
-    this.live = { id: r.id, answered, forward, replays, fixture, schema };
+    this.live = { id: r.id, answered, forward, drift, replays, fixture, schema };
 
     fill(
       this.deps.container,
@@ -192,7 +203,7 @@ export class DetailView {
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),
-      this.meta(r, bytes.length, answered, forward, schema),
+      this.meta(r, bytes.length, answered, forward, schema, drift),
       r.refusal ? h('p', { class: 'note error' }, `Refused (${r.refusal.code}): ${r.refusal.reason}`) : null,
       section(`Headers (${r.headers.length})`, table(['Name', 'Value'], r.headers, 'headers')),
       r.query.length ? section(`Query (${r.query.length})`, table(['Name', 'Value'], r.query, 'query')) : null,
@@ -246,7 +257,7 @@ export class DetailView {
     );
   }
 
-  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement, schema: HTMLElement): HTMLElement {
+  private meta(r: RequestRecord, bytes: number, answered: HTMLElement, forward: HTMLElement, schema: HTMLElement, drift: HTMLElement): HTMLElement {
     const job = r.summary.job;
     const poll = r.summary.poll;
     const rows: [string, Node | string][] = poll
@@ -266,6 +277,7 @@ export class DetailView {
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.event) rows.push(['Event', h('span', null, eventBadge(r.event), ` ${r.event.provider ? `${r.event.provider} · ` : ''}from ${r.event.from}`)]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
+    rows.push(['Drift', drift]);
     if (job) {
       rows.push([
         'Job',
@@ -303,7 +315,14 @@ export class DetailView {
     // The Schema row is there from the start, hidden until a verdict is known (it may come after the capture is shown).
     const hidden: Record<string, string> = r.schema ? {} : { hidden: '' };
     const schemaRow = [h('dt', { class: 'schema-row', attrs: hidden }, 'Schema'), h('dd', { class: 'schema-row', attrs: hidden }, schema)];
-    return h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]), ...schemaRow);
+    const list = h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]), ...schemaRow);
+    // The Drift row is there from the start, hidden until a drift is found (it may come after the capture is shown).
+    const driftRow = [drift.parentElement!, drift.parentElement!.previousElementSibling!];
+    for (const el of driftRow) {
+      el.classList.add('drift-row');
+      if (!drift.childNodes.length) el.setAttribute('hidden', '');
+    }
+    return list;
   }
 
   /** The Fixture link's target and title, with the redact choice as it is now. */

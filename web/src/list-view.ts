@@ -4,6 +4,7 @@ import { forwardBadge } from './forward-badge.js';
 import { schemaBadge } from './schema-badge.js';
 import { signatureBadge } from './signature-badge.js';
 import { eventBadge } from './event-types.js';
+import { driftBadge } from './drift-badge.js';
 import type { RequestList } from './requests.js';
 import type { JobStatus, ListedRequest, OutboundInfo } from './types.js';
 
@@ -240,6 +241,7 @@ function badges(r: ListedRequest): HTMLElement[] {
   if (r.signature) out.push(signatureBadge(r.signature));
   if (r.schema) out.push(schemaBadge(r.schema));
   if (r.forward) out.push(forwardBadge(r.forward));
+  if (r.drift?.changes.length) out.push(driftBadge(r.drift));
   return out;
 }
 

@@ -1,30 +1,47 @@
 import { Command } from 'commander';
 import { HookCatchError } from '../../errors.js';
 import { dirOption } from '../args.js';
+import { checkAgainst } from './check-against.js';
 import { checkSchema } from './check-schema.js';
 
+/**
+ * `hook-catch check`: stored captures against a reference, offline, for CI: your spec (`--schema`,
+ * check-schema.ts) and your fixtures (`--against`, payload drift: check-against.ts), or both.
+ */
 export function checkCommand(): Command {
   return new Command('check')
-    .description("check stored webhooks' bodies against your spec, offline (for CI: exit 1 when one is invalid)")
+    .description("check stored webhooks' bodies against your spec (--schema) or your fixtures (--against), offline; for CI")
     .argument('[ids...]', 'request ids, short ids or "last" (default: every stored webhook)')
     .option(
       '--schema <file>',
       'the spec: an OpenAPI 3.1 file with webhooks, a JSON Schema, a folder of them per event type, or hook-catch types output (JSON or YAML)',
     )
-    .option('-e, --event <type...>', 'only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
+    .option('--against <path>', 'a folder of hook-catch/fixture@1 files (or one file): new, missing or retyped fields against the fixtures of each event type')
+    .option('-e, --event <type...>', 'with --schema: only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
     .option('--json', 'print the verdicts as JSON')
     .addOption(dirOption())
     .addHelpText(
       'after',
-      '\nExit status: 0 every webhook checked is valid (unchecked ones, with no schema for their event type, do not fail), 1 one is invalid or an error.',
+      '\nExit status: 0 every webhook checked is valid and none drifts from the fixtures (unchecked ones, with no schema for their event type, do not fail), 1 one is invalid or drifts, or an error.',
     )
     .action(async (ids: string[], flags) => {
-      if (!flags.schema)
-        throw new HookCatchError('Give the spec to check against: hook-catch check --schema openapi.yaml (or a JSON Schema, or a folder of them).');
-      process.exitCode = await checkSchema(
-        { dir: flags.dir, schema: flags.schema, refs: ids, events: flags.event ?? [], json: flags.json },
-        process.stdout,
-        process.stderr,
-      );
+      if (!flags.schema && !flags.against) {
+        throw new HookCatchError('Give what to check against: hook-catch check --schema openapi.yaml (your spec), or --against test/fixtures (your fixtures).');
+      }
+      if (flags.schema && flags.against && flags.json) {
+        throw new HookCatchError('--json prints one report: give --schema or --against, one at a time.');
+      }
+      let code = 0;
+      if (flags.schema) {
+        code = await checkSchema(
+          { dir: flags.dir, schema: flags.schema, refs: ids, events: flags.event ?? [], json: flags.json },
+          process.stdout,
+          process.stderr,
+        );
+      }
+      if (flags.against) {
+        code = Math.max(code, await checkAgainst({ dir: flags.dir, against: flags.against, ids, json: flags.json }, process.stdout, process.stderr));
+      }
+      process.exitCode = code;
     });
 }

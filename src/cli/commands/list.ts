@@ -40,9 +40,10 @@ export function listCommand(): Command {
     .option('--path <prefix>', 'only paths starting with this')
     .option('-s, --search <text>', 'only requests whose URL, headers or body contain this text')
     .option('-e, --event <type...>', 'only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
+    .option('--drift', 'only captures whose body drifted from the earlier ones of their event type (a new, missing or retyped field)')
     .option('--json', 'print the page as JSON')
     .action(async (flags) => {
-      const { dir, limit, before, method, path, search, event, json } = flags;
-      await listRequests({ dir, limit, before, method, path, q: search, event, json }, process.stdout, process.stderr);
+      const { dir, limit, before, method, path, search, event, drift, json } = flags;
+      await listRequests({ dir, limit, before, method, path, q: search, event, drift, json }, process.stdout, process.stderr);
     });
 }

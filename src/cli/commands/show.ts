@@ -5,7 +5,7 @@ import { formatBytes, formatTime } from '../../units.js';
 import { shortId } from '../../capture/ids.js';
 import { openForReading } from '../../store/open-readonly.js';
 import { chalkFor } from '../../terminal/reporter.js';
-import { appNote, eventNote, signatureNote } from '../../terminal/request-line.js';
+import { appNote, changesText, eventNote, signatureNote } from '../../terminal/request-line.js';
 import type { ReplayRecord } from '../../capture/records.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
@@ -132,6 +132,7 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
     ...(request.event ? [row('event', `${eventNote(request.event, c)}${c.dim(`  (from ${request.event.from})`)}`)] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.schema ? schemaRows(request.schema, c).map((text, i) => row(i === 0 ? 'schema' : '', text)) : []),
+    ...(request.drift?.changes.length ? [row('drift', c.yellow(changesText(request.drift.changes, Infinity)))] : []),
     ...(request.poll
       ? [
           row(
