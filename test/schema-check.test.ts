@@ -326,7 +326,7 @@ describe('hook-catch check --schema', () => {
     const noId = await runCli(['check', 'zzzzzz', '--schema', schema, '--dir', dir]);
     const badSpec = await runCli(['check', '--schema', join(dir, 'nope.yaml'), '--dir', dir]);
     for (const [run, message] of [
-      [noSpec, /Give the spec to check against: hook-catch check --schema/],
+      [noSpec, /Give what to check against: hook-catch check --schema openapi\.yaml \(your spec\), or --against/],
       [noId, /No stored request matches "zzzzzz"/],
       [badSpec, /--schema .*nope\.yaml: no such file or folder\./],
     ] as const) {
@@ -349,7 +349,7 @@ describe('the CLI shows the verdict', () => {
     await cli.printed(/✗ schema: data\.object\.amount: expected integer, got string "12" \(\+1 more\)/);
     await expect
       .poll(async () => (await runCli(['list', '--dir', join(dir, 'store')])).stdout)
-      .toMatch(/order\.created {2}✗ schema: data\.object\.amount: expected integer, got string "12" \(\+1 more\)\n.*order\.created {2}✓ schema/);
+      .toMatch(/order\.created {2}✗ schema: data\.object\.amount: expected integer, got string "12" \(\+1 more\)[^\n]*\n.*order\.created {2}✓ schema/);
     const show = await runCli(['show', 'last', '--dir', join(dir, 'store')]);
     expect(show.stdout).toContain('schema    ✗ invalid against webhooks.order.created\n');
     expect(show.stdout).toContain('            data.object.status: expected one of "completed", "failed", got "done"\n');
