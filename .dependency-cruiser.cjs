@@ -17,6 +17,7 @@ const FLOORS = [
   ['rules'], // response rules and rules.json
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
   ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
+  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['replay'],
   ['forward'],
   ['deliver'],

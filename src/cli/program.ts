@@ -17,6 +17,7 @@ import { verifyCommand } from './commands/verify.js';
 import { deliverCommand } from './commands/deliver.js';
 import { mockCommand } from './commands/mock.js';
 import { waitCommand } from './commands/wait.js';
+import { typesCommand } from './commands/types.js';
 
 const EXAMPLES = `
 Examples:
@@ -37,6 +38,7 @@ Examples:
   $ hook-catch mock scenarios/ --speed instant   play recorded jobs back offline: the provider's API and its webhooks
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
+  $ hook-catch types --lang zod --out src/webhooks.ts   one zod schema per event type, from every capture
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
                                            CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 
@@ -62,6 +64,7 @@ export function buildProgram(): Command {
     jobsCommand(),
     waitCommand(),
     rulesCommand(),
+    typesCommand(),
   ]) {
     program.addCommand(command);
   }
