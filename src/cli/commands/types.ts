@@ -29,7 +29,10 @@ export async function typesCommandRun(options: TypesOptions, stdout: NodeJS.Writ
     log,
     webhooks.map((s) => s.id),
   );
-  if (set.groups.length === 0) throw new HookCatchError(`None of the ${set.captures} matching captures has a JSON or form body: nothing to infer types from.`);
+  if (set.groups.length === 0) {
+    const which = set.captures === 1 ? 'The 1 matching capture has no' : `None of the ${set.captures} matching captures has a`;
+    throw new HookCatchError(`${which} JSON or form body: nothing to infer types from.`);
+  }
   const { text, types } = renderTypes(set, options.lang);
   if (options.out) await writeExportFile(options.out, text);
   else stdout.write(text);
