@@ -12,6 +12,7 @@ import { MockView } from './mock-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
 import { RulesView } from './rules-view.js';
+import { TypesView } from './types-view.js';
 import { openStream } from './stream.js';
 import { wireKeys, wireToolbar } from './controls.js';
 import type { ListedRequest, Status, StreamMessage } from './types.js';
@@ -52,6 +53,7 @@ const detail = new DetailView({
 });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
+new TypesView({ container: byId('types'), toggle: byId('types-toggle') });
 const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
 
 let frameQueued = false;
