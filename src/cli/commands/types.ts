@@ -4,6 +4,7 @@ import { HookCatchError } from '../../errors.js';
 import { selectSummaries } from '../../fixtures/select.js';
 import { writeExportFile } from '../../fixtures/write-file.js';
 import { readJobsOffline } from '../../jobs/offline.js';
+import { openForReading } from '../../store/open-readonly.js';
 import { collectPayloads, PayloadCollector, renderTypes, summaryLine, TYPE_LANGS, type TypeLang } from '../../payload-types/index.js';
 import { dirOption, sinceDuration } from '../args.js';
 import { writeWarnings } from '../output.js';
@@ -19,9 +20,10 @@ export interface TypesOptions {
 
 /** `hook-catch types`: one type per event type, inferred from every matching stored capture. */
 export async function typesCommandRun(options: TypesOptions, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<void> {
-  const { registry, log, warnings } = await readJobsOffline(options.dir);
+  // The jobs are derived from the whole store: only when --job asks for them.
+  const { log, warnings, matchOf } = options.job?.length ? await withJobs(options.dir) : { ...(await openForReading(options.dir)), matchOf: () => null };
   writeWarnings(stderr, warnings);
-  const summaries = await selectSummaries(log, (id) => registry.matchOf(id), { event: options.event, job: options.job, sinceMs: options.sinceMs });
+  const summaries = await selectSummaries(log, matchOf, { event: options.event, job: options.job, sinceMs: options.sinceMs });
   const webhooks = summaries.filter(PayloadCollector.isWebhook);
   if (webhooks.length === 0)
     throw new HookCatchError(`No stored webhook matches${filtersText(options)}: nothing to infer types from. \`hook-catch list\` shows what is stored.`);
@@ -37,6 +39,11 @@ export async function typesCommandRun(options: TypesOptions, stdout: NodeJS.Writ
   if (options.out) await writeExportFile(options.out, text);
   else stdout.write(text);
   stderr.write(`hook-catch: ${summaryLine(set, types)}${options.out ? `; written to ${resolve(options.out)}` : ''}\n`);
+}
+
+async function withJobs(dir: string) {
+  const { registry, log, warnings } = await readJobsOffline(dir);
+  return { log, warnings, matchOf: (id: string) => registry.matchOf(id) };
 }
 
 function filtersText(options: TypesOptions): string {
