@@ -17,13 +17,13 @@ const FLOORS = [
   ['rules'], // response rules and rules.json
   ['jobs'], // job correlation, jobs.json, waiting, polling (jobs/poll)
   ['event-types'], // what kind of event a capture is (headers, body fields, status words, --event-path)
-  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['replay'],
   ['forward'],
   ['deliver'],
   ['receiver'], // the receiving server: capture, answer, rules, forward in wait mode
   ['provider'], // the provider port: a reverse proxy to the provider that records each call (--provider)
   ['fixtures'], // fixture and HAR files, import and export
+  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['scenario'], // scenario@1 files: one async job, recorded (export --scenario)
   ['tunnel'], // the public URL
   ['terminal'], // the lines a user reads

@@ -11,12 +11,12 @@ import { addThroughput, largeBodyLines, LARGE_BODY_SCENARIOS, rssFit } from './l
 import { pinning, pinningWords, pinRunner } from './pin.js';
 import { PROVIDER_SCENARIO, providerPortLines } from './provider-port.js';
 import { MOCK_SCENARIO, mockLines } from './mock-playback.js';
-import { TYPES_SCENARIO, typesLines } from './payload-types.js';
 import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
 import { STARTUP_SCENARIO, startupLines } from './startup.js';
 import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
+import { TYPES_SCENARIO, typesLines } from './payload-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--quick') ? 2 : 8));
@@ -38,8 +38,8 @@ const ALL_SCENARIOS = [
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
   STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
   PROVIDER_SCENARIO, // an app's calls through the provider port against straight to its provider (provider-port.js)
-  MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
   TYPES_SCENARIO, // hook-catch types over 10,000 captures of 20 event types (payload-types.js)
+  MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -120,8 +120,8 @@ const ownLines = {
   [WAIT_SCENARIO.key]: waitLines,
   [STARTUP_SCENARIO.key]: startupLines,
   [PROVIDER_SCENARIO.key]: providerPortLines,
-  [MOCK_SCENARIO.key]: mockLines,
   [TYPES_SCENARIO.key]: typesLines,
+  [MOCK_SCENARIO.key]: mockLines,
   'disk-1mib': () => [],
 }; // the disk row: in largeBodyLines
 const loadRows = rows.filter((r) => !ownLines[r.key]);

@@ -125,7 +125,6 @@ const normalized = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 /**
  * The parsed body: the receiver's parse of a JSON body, or a form's fields (GitHub's `payload=`
  * form: the payload). A JSON body sent compressed is read through body-view (bounded).
- * Undefined when there is none (also what the payload types read, src/payload-types/).
  */
 export function bodyOf(request: CapturedRequest): unknown {
   const { body } = request;

@@ -1,8 +1,7 @@
 import { type Request, Router } from 'express';
 import { HookCatchError } from '../errors.js';
-import { selectSummaries } from '../fixtures/select.js';
 import type { JobMatch } from '../jobs/types.js';
-import { collectPayloads, PayloadCollector, renderTypes, summaryLine, TYPE_LANGS, type TypeLang } from '../payload-types/index.js';
+import { renderTypes, storedPayloads, summaryLine, TYPE_LANGS, type TypeLang } from '../payload-types/index.js';
 import type { RequestLog } from '../store/request-log.js';
 import type { TypesAnswer } from '../wire/payload-types.js';
 
@@ -14,11 +13,7 @@ export function typesRouter(log: RequestLog, matchOf: (id: string) => JobMatch |
     const text = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
     const event = text('event');
     const job = text('job');
-    const summaries = await selectSummaries(log, matchOf, { event: event === undefined ? undefined : [event], job });
-    const set = await collectPayloads(
-      log,
-      summaries.filter(PayloadCollector.isWebhook).map((s) => s.id),
-    );
+    const set = await storedPayloads(log, matchOf, { event: event === undefined ? undefined : [event], job });
     const { text: code, types } = set.groups.length > 0 ? renderTypes(set, lang) : { text: '', types: [] };
     res.json({ lang, text: code, types, captures: set.captures, leftOut: set.leftOut, summary: summaryLine(set, types) } satisfies TypesAnswer);
   });

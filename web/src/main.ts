@@ -51,9 +51,9 @@ const detail = new DetailView({
   selectJob,
   forwardUrl: () => header.status?.forward?.url ?? '',
 });
+new TypesView({ container: byId('types'), toggle: byId('types-toggle') });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
-new TypesView({ container: byId('types'), toggle: byId('types-toggle') });
 const jobsView = new JobsView({ model: jobs, container: byId('jobs'), selected: () => selectedJob, select: selectJob, open: selectRequest });
 
 let frameQueued = false;

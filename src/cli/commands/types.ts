@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { HookCatchError } from '../../errors.js';
-import { selectSummaries } from '../../fixtures/select.js';
 import { writeExportFile } from '../../fixtures/write-file.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import { openForReading } from '../../store/open-readonly.js';
-import { collectPayloads, PayloadCollector, renderTypes, summaryLine, TYPE_LANGS, type TypeLang } from '../../payload-types/index.js';
+import { renderTypes, storedPayloads, summaryLine, TYPE_LANGS, type TypeLang } from '../../payload-types/index.js';
 import { dirOption, sinceDuration } from '../args.js';
 import { writeWarnings } from '../output.js';
 
@@ -23,14 +22,9 @@ export async function typesCommandRun(options: TypesOptions, stdout: NodeJS.Writ
   // The jobs are derived from the whole store: only when --job asks for them.
   const { log, warnings, matchOf } = options.job?.length ? await withJobs(options.dir) : { ...(await openForReading(options.dir)), matchOf: () => null };
   writeWarnings(stderr, warnings);
-  const summaries = await selectSummaries(log, matchOf, { event: options.event, job: options.job, sinceMs: options.sinceMs });
-  const webhooks = summaries.filter(PayloadCollector.isWebhook);
-  if (webhooks.length === 0)
+  const set = await storedPayloads(log, matchOf, { event: options.event, job: options.job, sinceMs: options.sinceMs });
+  if (set.captures === 0)
     throw new HookCatchError(`No stored webhook matches${filtersText(options)}: nothing to infer types from. \`hook-catch list\` shows what is stored.`);
-  const set = await collectPayloads(
-    log,
-    webhooks.map((s) => s.id),
-  );
   if (set.groups.length === 0) {
     const which = set.captures === 1 ? 'The 1 matching capture has no' : `None of the ${set.captures} matching captures has a`;
     throw new HookCatchError(`${which} JSON or form body: nothing to infer types from.`);
