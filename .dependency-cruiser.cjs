@@ -23,11 +23,11 @@ const FLOORS = [
   ['receiver'], // the receiving server: capture, answer, rules, forward in wait mode
   ['provider'], // the provider port: a reverse proxy to the provider that records each call (--provider)
   ['fixtures'], // fixture and HAR files, import and export
-  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['scenario'], // scenario@1 files: one async job, recorded (export --scenario)
   ['tunnel'], // the public URL
   ['terminal'], // the lines a user reads
   ['events', 'route'], // what a running hook-catch announces; the route every stored request takes
+  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['inspector'], // the API, the page and the live stream
   ['options'], // start()'s options, resolved and checked
   ['servers', 'teardown'],
