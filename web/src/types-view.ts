@@ -34,7 +34,7 @@ export class TypesView {
   );
   private readonly summary = h('p', { class: 'note', attrs: { 'aria-live': 'polite' } });
   private readonly counts = h('ul', { class: 'type-counts', attrs: { 'aria-label': 'event types and their samples' } });
-  private readonly code = h('pre', { class: 'raw types-code', attrs: { tabindex: '0', 'aria-label': 'the types' } });
+  private readonly code = h('pre', { class: 'types-code', attrs: { tabindex: '0', 'aria-label': 'the types' } });
 
   constructor(private readonly deps: TypesViewDeps) {
     deps.toggle.addEventListener('click', () => this.open(deps.container.hidden));
