@@ -30,6 +30,7 @@ const FLOORS = [
   ['tunnel'], // the public URL
   ['terminal'], // the lines a user reads
   ['events', 'route'], // what a running hook-catch announces; the route every stored request takes
+  ['payload-types'], // types inferred from captures' payloads: the merged shapes, TypeScript, zod, JSON Schema
   ['inspector'], // the API, the page and the live stream
   ['options'], // start()'s options, resolved and checked
   ['servers', 'teardown'],

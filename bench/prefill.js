@@ -27,8 +27,8 @@ export async function prefill(dir, count, maxRequests = 100_000) {
   return { stored, ms: performance.now() - t0 };
 }
 
-function fakeRequest(id, n) {
-  const body = Buffer.from(webhookPayload(n));
+/** A stored request as the receiver makes one, of delivery `n` (or with `body`). */
+export function fakeRequest(id, n, body = Buffer.from(webhookPayload(n))) {
   return {
     id,
     receivedAt: new Date().toISOString(),

@@ -84,6 +84,7 @@ export function targets(rows) {
   const wait = rows.find((r) => r.key === 'hook-catch-wait-200' && r.p99Ms != null);
   const ready = rows.find((r) => r.key === 'hook-catch-ready-50k-5k-jobs' && r.startMs != null);
   const proxy = rows.find((r) => r.key === 'provider-port' && r.proxied);
+  const types = rows.find((r) => r.key === 'types-10k' && r.seconds != null);
   const mock = rows.find((r) => r.key === 'mock-1000-jobs' && r.seconds != null);
   const typing = rows.find((r) => r.key === 'event-typing' && r.maxUs != null);
   const schema = rows.find((r) => r.key === 'schema-check-1kb' && r.validUs != null);
@@ -137,6 +138,7 @@ export function targets(rows) {
     ],
     ['the provider port adds < 1 ms at p50 (one call at a time)', [proxy], () => proxy.addedP50Ms, '<', 1, ' ms'],
     ['the provider port adds < 5 ms at p99 (one call at a time)', [proxy], () => proxy.addedP99Ms, '<', 5, ' ms'],
+    ['`types` over 10,000 captures of 20 event types < 5 s (the slowest language)', [types], () => Math.max(...Object.values(types.seconds)), '<', 5, ' s'],
     ['mock --speed instant plays 1,000 jobs (submit, 2 polls, 2 webhooks each) < 5 s', [mock], () => mock.seconds, '<', 5, ' s'],
     ['event typing costs <= 2 µs a request on the hot path (the slowest kind of delivery)', [typing], () => typing.maxUs, '<=', 2, ' µs'],
     [

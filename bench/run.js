@@ -18,6 +18,7 @@ import { SCHEMA_SCENARIO, schemaLines } from './schema-check.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
 import { STARTUP_SCENARIO, startupLines } from './startup.js';
 import { WAIT_SCENARIO, waitLines } from './wait-latency.js';
+import { TYPES_SCENARIO, typesLines } from './payload-types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--quick') ? 2 : 8));
@@ -39,6 +40,7 @@ const ALL_SCENARIOS = [
   WAIT_SCENARIO, // webhook acknowledged -> `wait` returning (wait-latency.js)
   STARTUP_SCENARIO, // start-up with 50,000 stored and 5,000 jobs (startup.js)
   PROVIDER_SCENARIO, // an app's calls through the provider port against straight to its provider (provider-port.js)
+  TYPES_SCENARIO, // hook-catch types over 10,000 captures of 20 event types (payload-types.js)
   MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
   EVENT_TYPING_SCENARIO, // what telling a capture's event type costs per request (event-typing.js)
   SCHEMA_SCENARIO, // start --schema: one 1 kB body checked against an OpenAPI spec (schema-check.js)
@@ -122,6 +124,7 @@ const ownLines = {
   [WAIT_SCENARIO.key]: waitLines,
   [STARTUP_SCENARIO.key]: startupLines,
   [PROVIDER_SCENARIO.key]: providerPortLines,
+  [TYPES_SCENARIO.key]: typesLines,
   [MOCK_SCENARIO.key]: mockLines,
   [EVENT_TYPING_SCENARIO.key]: eventTypingLines,
   [SCHEMA_SCENARIO.key]: schemaLines,

@@ -59,3 +59,16 @@ export function collectChecked(check: (value: string, name: string) => unknown, 
   const one = checkedBy(check, flag);
   return (value: string, previous: string[] = []) => (one(value), [...previous, value]);
 }
+
+/** `--since`: a duration back from now (`2h`), or a time (`2026-05-01T09:00:00Z`); the milliseconds back from now either way. */
+export function sinceDuration(value: string): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) throw new InvalidArgumentError(`"${value}" is not a time: give one such as 2026-05-01T09:00:00Z, or a duration such as 2h.`);
+    if (at > Date.now()) throw new InvalidArgumentError(`${value} is in the future: give a time that has passed, or a duration such as 2h.`);
+    return Date.now() - at;
+  }
+  const ms = parseDuration(value);
+  if (!Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('give a duration such as 30m, 2h or 7d, or a time such as 2026-05-01T09:00:00Z.');
+  return ms;
+}

@@ -19,6 +19,7 @@ import { deliverCommand } from './commands/deliver.js';
 import { diffCommand } from './commands/diff.js';
 import { mockCommand } from './commands/mock.js';
 import { waitCommand } from './commands/wait.js';
+import { typesCommand } from './commands/types.js';
 
 const EXAMPLES = `
 Examples:
@@ -43,6 +44,7 @@ Examples:
   $ hook-catch start --fail-first 2        the first 2 deliveries of each job get 500 (retry rehearsal)
   $ hook-catch export --job a9199e4e --out test/fixtures --redact-default   its webhooks as fixtures
   $ hook-catch check --against test/fixtures   do the stored captures still have the fixtures' fields?
+  $ hook-catch types --lang zod --out src/webhooks.ts   one zod schema per event type, from every capture
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
                                            CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 
@@ -70,6 +72,7 @@ export function buildProgram(): Command {
     jobsCommand(),
     waitCommand(),
     rulesCommand(),
+    typesCommand(),
   ]) {
     program.addCommand(command);
   }

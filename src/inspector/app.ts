@@ -10,6 +10,7 @@ import { replayRouter, type ReplayDeps } from './replay-routes.js';
 import { rulesRouter } from './rules-routes.js';
 import { mockRouter } from './mock-routes.js';
 import { signatureRouter } from './signature-routes.js';
+import { typesRouter } from './types-routes.js';
 import type { FixtureDeps } from './fixture-deps.js';
 import { fixtureRouter } from './fixture-routes.js';
 import type { RuleSet } from '../rules/rule-set.js';
@@ -39,6 +40,7 @@ const ENDPOINTS = [
   'GET /api/status',
   'GET /api/requests?limit=&before=&q=&method=&path=&job=&event=',
   'GET /api/event-types (the event types stored, with how many of each)',
+  'GET /api/types?lang=ts|zod|json-schema&event=&job= (one payload type per event type, inferred from the stored webhooks, with their sample counts)',
   'GET /api/requests/:id',
   'GET /api/requests/:id/body',
   'DELETE /api/requests/:id',
@@ -83,6 +85,10 @@ export function createInspector(deps: InspectorDeps): express.Express {
   app.get('/api/event-types', (_req, res) => {
     res.json(deps.log.eventCounts() satisfies EventCounts);
   });
+  app.use(
+    '/api/types',
+    typesRouter(deps.log, (id) => deps.jobs.registry.matchOf(id)),
+  );
   app.use('/api', fixtureRouter(deps.fixtures));
   app.use('/api/requests', replayRouter(deps.replay));
   app.use('/api/requests', signatureRouter(deps.log, deps.publicUrl));

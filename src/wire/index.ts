@@ -8,6 +8,7 @@ export type * from '../capture/shapes.js';
 export type * from './diff.js';
 export type * from './jobs.js';
 export type * from './mock.js';
+export type * from './payload-types.js';
 export type * from './replay.js';
 export type * from './requests.js';
 export type * from './rules.js';

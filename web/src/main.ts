@@ -13,6 +13,7 @@ import { MockView } from './mock-view.js';
 import { FIRST_ID, RequestList } from './requests.js';
 import { Pacer } from './pacing.js';
 import { RulesView } from './rules-view.js';
+import { TypesView } from './types-view.js';
 import { openStream } from './stream.js';
 import { wireKeys, wireToolbar } from './controls.js';
 import type { ListedRequest, Status, StreamMessage } from './types.js';
@@ -53,6 +54,7 @@ const detail = new DetailView({
   open: openRequest,
   forwardUrl: () => header.status?.forward?.url ?? '',
 });
+new TypesView({ container: byId('types'), toggle: byId('types-toggle') });
 const rules = new RulesView({ container: byId('rules'), toggle: byId('rules-toggle') });
 const mockView = new MockView({ container: byId('mock'), toggle: byId('mock-toggle') });
 const eventSelect = new EventSelect(byId<HTMLSelectElement>('event'));
