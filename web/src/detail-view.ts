@@ -191,15 +191,6 @@ export class DetailView {
           ),
           h('a', { class: 'button', attrs: { href: `/api/requests/${encodeURIComponent(r.id)}/body`, download: `${r.id}.bin` } }, 'Download'),
           fixture,
-          h(
-            'button',
-            {
-              attrs: { type: 'button', title: 'Compare with another request: pick it in the list next (Esc cancels)' },
-              data: { action: 'compare' },
-              on: { click: () => this.deps.compare(r.id) },
-            },
-            'Compare',
-          ),
           h('button', { class: 'danger', attrs: { type: 'button' }, data: { action: 'delete' }, on: { click: () => this.deps.remove(r.id) } }, 'Delete'),
         ),
       ),
@@ -273,7 +264,21 @@ export class DetailView {
             ['Answered', r.response.rule ? h('span', null, answered, ` by ${r.response.rule}`) : answered],
             ['From', r.remoteAddress ?? 'unknown'],
           ];
-    rows.push(['Id', r.id], ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`]);
+    // Compare sits beside the id (the actions above keep to one line at 1440 px).
+    const compare = h(
+      'button',
+      {
+        class: 'copy',
+        attrs: { type: 'button', title: 'Compare with another request: pick it in the list next (Esc cancels)' },
+        data: { action: 'compare' },
+        on: { click: () => this.deps.compare(r.id) },
+      },
+      'Compare',
+    );
+    rows.push(
+      ['Id', h('span', null, r.id, ' ', compare)],
+      ['Size', `${size(r.bodySize)}${bytes !== r.bodySize ? ` (${bytes} bytes kept)` : ''} · HTTP/${r.httpVersion}`],
+    );
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.event) rows.push(['Event', h('span', null, eventBadge(r.event), ` ${r.event.provider ? `${r.event.provider} · ` : ''}from ${r.event.from}`)]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
