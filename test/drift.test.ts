@@ -217,15 +217,15 @@ describe('hook-catch check --against', () => {
     const hc = await startHookCatch();
     await deliver(hc, order({ a: 1 }));
     const none = await runCli(['check', '--against', join(hc.dir, 'nowhere'), '--dir', hc.dir]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^hook-catch: Cannot read \S+nowhere: .+\.\n$/);
     const untyped = await fixtureFolder([{ no: 'type' }]);
     const useless = await runCli(['check', '--against', untyped, '--dir', hc.dir]);
-    expect(useless.code).toBe(1);
+    expect(useless.code).toBe(2);
     expect(useless.stderr).toMatch(/^hook-catch: No fixture in \S+ has an event type hook-catch can tell and a JSON body.*\n$/);
     const fixtures = await fixtureFolder([{ type: 'order.paid', a: 1 }]);
     const missing = await runCli(['check', 'zzzzzz', '--against', fixtures, '--dir', hc.dir]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^hook-catch: No stored request matches "zzzzzz".*\n$/);
   });
 });

@@ -319,7 +319,7 @@ describe('hook-catch check --schema', () => {
     expect(JSON.parse(orders.stdout).items.map((item: any) => item.id)).toEqual([ids[0], ids[1]]);
   });
 
-  it('says what is wrong in one line, exit 1: no --schema, an id not stored, a spec that cannot be used', async () => {
+  it('says what is wrong in one line, exit 2: no --schema, an id not stored, a spec that cannot be used', async () => {
     const schema = await specFile('openapi.yaml', OPENAPI);
     const { dir } = await storeWith([{ body: ORDER_OK }]);
     const noSpec = await runCli(['check', '--dir', dir]);
@@ -330,7 +330,7 @@ describe('hook-catch check --schema', () => {
       [noId, /No stored request matches "zzzzzz"/],
       [badSpec, /--schema .*nope\.yaml: no such file or folder\./],
     ] as const) {
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(message);
     }
