@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, runCli, send, startHookCatch, type Reply } from './helpers/index.js';
 import type { HookCatch } from '../src/index.js';
@@ -157,7 +159,7 @@ describe('event types', () => {
     expect(github.event).toMatchObject({ type: 'push', provider: 'github' });
   });
 
-  it('shows the event type on the terminal line, in show and list --event, from the store after a restart', async () => {
+  it('shows the event type in show, and list --event and export --event take it, from the store after a restart', async () => {
     const hc = await startHookCatch();
     const dir = hc.dir;
     await deliver(hc, '/hooks', DELIVERIES[2]!);
@@ -169,6 +171,12 @@ describe('event types', () => {
     expect(list.stdout).not.toContain('payment_intent');
     const all = await runCli(['list', '--dir', dir, '--json', '-e', 'payment_intent.succeeded']);
     expect(JSON.parse(all.stdout).items.map((item: { event: { type: string } }) => item.event.type)).toEqual(['payment_intent.succeeded']);
+    const out = join(dir, 'fixtures');
+    const exported = await runCli(['export', '--dir', dir, '--out', out, '--event', 'orders']);
+    expect(exported.code).toBe(0);
+    const files = await readdir(out);
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(await readFile(join(out, files[0]!), 'utf8')).headers).toContainEqual(['X-Shopify-Topic', 'orders/create']);
     const show = await runCli(['show', 'last', '--dir', dir]);
     expect(show.stdout).toMatch(/event\s+shopify orders\/create\s+\(from header X-Shopify-Topic\)/);
   });

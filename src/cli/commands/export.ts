@@ -54,6 +54,7 @@ export function exportCommand(): Command {
     .addOption(new Option('--last <n>', 'only the newest n').argParser(wholeNumber('--last', 1)))
     .addOption(new Option('--since <duration>', 'only those from the last 10m, 2h, 1d …').argParser(duration))
     .option('-s, --search <text>', 'only those whose URL, headers or body contain this')
+    .option('-e, --event <type...>', 'only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
     .option('--json', 'print the files written as JSON')
     .addOption(dirOption())
     .optionsGroup('Scenarios (the provider double: hook-catch mock plays them back):')
@@ -92,6 +93,7 @@ export function exportCommand(): Command {
         last: flags.last,
         sinceMs: flags.since,
         search: flags.search,
+        event: flags.event,
         redact: redactList(flags),
         format: flags.format,
         json: flags.json,
