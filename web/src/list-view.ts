@@ -213,7 +213,6 @@ function shortType(type: string | null): string {
 
 function badges(r: ListedRequest): HTMLElement[] {
   const out: HTMLElement[] = [];
-  if (r.event) out.push(eventBadge(r.event));
   // Its time is when it was first received, elsewhere: the list goes by arrival here, so it may sit above newer times.
   if (r.imported)
     out.push(
@@ -242,6 +241,8 @@ function badges(r: ListedRequest): HTMLElement[] {
   if (r.schema) out.push(schemaBadge(r.schema));
   if (r.forward) out.push(forwardBadge(r.forward));
   if (r.drift?.changes.length) out.push(driftBadge(r.drift));
+  // Last: what kind of event it is; the marks that call for attention come first where the cell is narrow.
+  if (r.event) out.push(eventBadge(r.event));
   return out;
 }
 
