@@ -107,15 +107,8 @@ export class DetailView {
   /** What was found in a capture's body after it was answered (`analysis` stream message): its schema verdict, its drift. */
   analysed(message: Extract<StreamMessage, { type: 'analysis' }>): void {
     if (this.live?.id !== message.id) return;
-    if (message.schema) {
-      fill(this.live.schema, schemaView(message.schema));
-      for (const el of this.deps.container.querySelectorAll('.schema-row')) el.removeAttribute('hidden');
-    }
-    if (message.drift) {
-      fill(this.live.drift, driftView(message.drift));
-      const dd = this.live.drift.parentElement;
-      for (const el of [dd, dd?.previousElementSibling]) el?.removeAttribute('hidden');
-    }
+    if (message.schema) showRow(this.live.schema, schemaView(message.schema));
+    if (message.drift) showRow(this.live.drift, driftView(message.drift));
   }
 
   /** A capture was replayed (`replay` stream message). */
@@ -282,7 +275,6 @@ export class DetailView {
     if (forward.childNodes.length) rows.push(['Forwarded', forward]);
     if (r.event) rows.push(['Event', h('span', null, eventBadge(r.event), ` ${r.event.provider ? `${r.event.provider} · ` : ''}from ${r.event.from}`)]);
     if (r.signature) rows.push(['Signature', verdictView(r.signature)]);
-    rows.push(['Drift', drift]);
     if (job) {
       rows.push([
         'Job',
@@ -317,16 +309,9 @@ export class DetailView {
         ),
       ]);
     }
-    // The Schema row is there from the start, hidden until a verdict is known (it may come after the capture is shown).
-    const hidden: Record<string, string> = r.schema ? {} : { hidden: '' };
-    const schemaRow = [h('dt', { class: 'schema-row', attrs: hidden }, 'Schema'), h('dd', { class: 'schema-row', attrs: hidden }, schema)];
-    const list = h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]), ...schemaRow);
-    // The Drift row is there from the start, hidden until a drift is found (it may come after the capture is shown).
-    const driftRow = [drift.parentElement!, drift.parentElement!.previousElementSibling!];
-    for (const el of driftRow) {
-      el.classList.add('drift-row');
-      if (!drift.childNodes.length) el.setAttribute('hidden', '');
-    }
+    // What is found in the body after the capture is shown (its schema verdict, its drift) has its row from the start, hidden until then.
+    const later = [...laterRow('Schema', 'schema-row', schema), ...laterRow('Drift', 'drift-row', drift)];
+    const list = h('dl', { class: 'meta' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]), ...later);
     return list;
   }
 
@@ -397,4 +382,17 @@ function deliveryWords(job: JobMatch): string {
   if (job.source === 'import') return 'imported, not a live delivery';
   const attempt = `attempt ${job.attempt}${job.duplicate ? ' (duplicate)' : ''}`;
   return job.refused ? `${attempt} · refused: not acknowledged` : attempt;
+}
+
+/** A row of the detail's list for what may be found later: hidden while `content` is empty. */
+function laterRow(label: string, cls: string, content: HTMLElement): HTMLElement[] {
+  const attrs: Record<string, string> = content.childNodes.length ? {} : { hidden: '' };
+  return [h('dt', { class: cls, attrs }, label), h('dd', { class: cls, attrs }, content)];
+}
+
+/** Fills a later row's content and shows the row. */
+function showRow(content: HTMLElement, view: Node): void {
+  fill(content, view);
+  const dd = content.parentElement;
+  for (const el of [dd, dd?.previousElementSibling]) el?.removeAttribute('hidden');
 }
