@@ -27,9 +27,12 @@ let waiting = [];
 let lines = 0;
 let bytes = 0;
 
-/** One line's buffers: what the body is, a JSON text or not, decides how it is spliced in. */
+/**
+ * One line's buffers. A JSON body goes in as its bytes, unless it holds a line break (JSON allows
+ * them between values), which would split the line; any other body as a JSON string of its text.
+ */
 function lineOf(req, body) {
-  let json = body.length > 0;
+  let json = body.length > 0 && body.indexOf(0x0a) === -1 && body.indexOf(0x0d) === -1;
   if (json) {
     try {
       JSON.parse(body.toString('utf8'));
@@ -40,7 +43,6 @@ function lineOf(req, body) {
   const head =
     `{"time":"${new Date().toISOString()}","method":${JSON.stringify(req.method)},"url":${JSON.stringify(req.url)},` +
     `"headers":${JSON.stringify(req.rawHeaders)},${json ? '"body":' : '"bodyText":'}`;
-  // A body that is not JSON is kept as a JSON string (the text as decoded), so the line stays one JSON value.
   return [Buffer.from(head), json ? body : Buffer.from(JSON.stringify(body.toString('utf8'))), END];
 }
 
