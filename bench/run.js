@@ -4,7 +4,8 @@
 // the bench's own peer folder (peer-install.js: the only time the bench uses the network).
 // Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/latest.json.
 // BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2; BENCH_ONLY=key,… picks rows;
-// BENCH_PIN=0 runs unpinned (by default each server is on one CPU, the load generator on another: pin.js).
+// BENCH_PIN=0 runs unpinned (by default each server is on one CPU, the load generator on another: pin.js);
+// BENCH_PEERS_DIR=path puts the installed peers there.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
