@@ -4,19 +4,31 @@
 //   loop-delay  the delays since the last reset                          -> {"maxMs":…,"p99Ms":…,…}
 // and any `more` a server adds (a name -> a function of the rest of the line, answering a value or a
 // promise of one). When stdin ends (the runner went away), `stop` is called.
+// A server whose stdout is its own log (a sample server printing each payload) writes its ready line
+// and answers to CONTROL_FD instead, through `controlLine` (bench/children.js: `stdoutLog`).
 import { closeSync, openSync, readSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 const RESOLUTION_MS = 1;
+export const CONTROL_FD = 3;
 
-export function answerRunner(stop, more = {}) {
+let control;
+/** Writes one JSON line to the runner on CONTROL_FD (opened on first use). */
+export function controlLine(value) {
+  control ??= new Socket({ fd: CONTROL_FD, readable: false, writable: true });
+  control.write(JSON.stringify(value) + '\n');
+}
+
+/** `controlFd`: answer on CONTROL_FD, not stdout (see above). */
+export function answerRunner(stop, more = {}, { controlFd = false } = {}) {
   // A timer every millisecond; each tick records how long it really took. A stall of the loop (a
   // long synchronous task) delays the next tick by that long, so the longest one shows up in `max`.
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   const own = ownStallProbe();
-  const reply = (value) => process.stdout.write(JSON.stringify(value) + '\n');
+  const reply = controlFd ? controlLine : (value) => process.stdout.write(JSON.stringify(value) + '\n');
   const commands = createInterface({ input: process.stdin });
   commands.on('line', (line) => {
     const command = line.trim();

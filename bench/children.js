@@ -3,26 +3,39 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { CONTROL_FD } from './child-control.js';
 import { pinnedCommand } from './pin.js';
 
 const live = new Set();
 /** Each live child's stdout, line by line: its ready line, then its answers to `ask`. */
 const lineReaders = new Map();
+/** How many bytes each child with `stdoutLog` printed to its stdout. */
+const logBytes = new Map();
 
 /**
  * Runs `node <script> ...args` and resolves with the first JSON line it prints. `cpu`: the CPU it is
  * pinned to (bench/pin.js; ignored when the run is unpinned); without it, it runs where this process does.
+ * `stdoutLog`: the child's stdout is its own log (a sample server printing each payload, as to a
+ * terminal), so it reports on CONTROL_FD (child-control.js) instead, and its stdout is read as fast
+ * as it comes and dropped (counted: stdoutBytes), so that its writes never wait for a full pipe.
  */
-export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = false, cpu } = {}) {
+export function runNode(script, args = [], { timeoutMs = 60_000, waitForExit = false, cpu, stdoutLog = false } = {}) {
   const t0 = performance.now();
   const [command, argv] = pinnedCommand(cpu, script, args);
-  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stdio = ['pipe', 'pipe', 'inherit'];
+  if (stdoutLog) stdio[CONTROL_FD] = 'pipe';
+  const child = spawn(command, argv, { stdio });
   live.add(child);
-  const lines = createInterface({ input: child.stdout });
+  if (stdoutLog) {
+    logBytes.set(child, 0);
+    child.stdout.on('data', (chunk) => logBytes.set(child, logBytes.get(child) + chunk.length));
+  }
+  const lines = createInterface({ input: stdoutLog ? child.stdio[CONTROL_FD] : child.stdout });
   lineReaders.set(child, lines);
   child.on('exit', () => {
     live.delete(child);
     lineReaders.delete(child);
+    logBytes.delete(child);
   });
   return new Promise((resolve, reject) => {
     let reported = null;
@@ -84,6 +97,11 @@ export function ask(child, command, timeoutMs = 10_000) {
     child.once('exit', onExit);
     child.stdin.write(`${command}\n`);
   });
+}
+
+/** Bytes a live child started with `stdoutLog` has printed to its stdout so far. */
+export function stdoutBytes(child) {
+  return logBytes.get(child) ?? null;
 }
 
 /** Peak resident set size of a live process, in MB (VmHWM from /proc). */

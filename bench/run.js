@@ -1,7 +1,11 @@
-// `npm run bench`: hook-catch against a bare node:http server, every server in its own child process,
-// all on 127.0.0.1. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/latest.json.
+// `npm run bench`: hook-catch against a bare node:http server, the durable floor (the least a catcher
+// that writes every request before answering does) and two peers (a provider's express sample server,
+// mockttp), every server in its own child process, all on 127.0.0.1. mockttp is installed once into
+// the bench's own peer folder (peer-install.js: the only time the bench uses the network).
+// Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/latest.json.
 // BENCH_SECONDS=n sets the measured run length (default 8); --quick means 2; BENCH_ONLY=key,… picks rows;
-// BENCH_PIN=0 runs unpinned (by default each server is on one CPU, the load generator on another: pin.js).
+// BENCH_PIN=0 runs unpinned (by default each server is on one CPU, the load generator on another: pin.js);
+// BENCH_PEERS_DIR=path puts the installed peers there.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,7 +16,8 @@ import { pinning, pinningWords, pinRunner } from './pin.js';
 import { PROVIDER_SCENARIO, providerPortLines } from './provider-port.js';
 import { MOCK_SCENARIO, mockLines } from './mock-playback.js';
 import { EVENT_TYPING_SCENARIO, eventTypingLines } from './event-typing.js';
-import { addRatios, hadErrors, table, targetLines, targets } from './report.js';
+import { PEER_SCENARIOS, peerLines } from './peers.js';
+import { addRatios, hadErrors, streamedNote, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SCHEMA_SCENARIO, schemaLines } from './schema-check.js';
 import { SIGNED_RULES_SCENARIO, signedRulesNote } from './signed-rules.js';
@@ -26,6 +31,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? (process.argv.includes('--qu
 const ALL_SCENARIOS = [
   { key: 'bare-1', name: 'bare node:http', server: 'bare', connections: 1 },
   { key: 'bare-32', name: 'bare node:http', server: 'bare', connections: 32 },
+  ...PEER_SCENARIOS, // the durable floor, the express sample, mockttp (peers.js)
   { key: 'hook-catch-1', name: 'hook-catch, empty store', server: 'hook-catch', connections: 1 },
   { key: 'hook-catch-32', name: 'hook-catch, empty store', server: 'hook-catch', connections: 32 },
   { key: 'hook-catch-10k-32', name: 'hook-catch, 10,000 stored', server: 'hook-catch', connections: 32, stored: 10_000 },
@@ -166,8 +172,10 @@ for (const r of rows.filter((r) => r.server === 'hook-catch' && r.load)) {
       `captured ${r.capturedSinceStart.toLocaleString('en-US')} (warm-up included), so ${dropped.toLocaleString('en-US')} oldest were dropped (maxRequests)`,
     );
   if (r.key === SIGNED_RULES_SCENARIO.key && r.checked) notes.push(signedRulesNote(r));
+  if (r.streamed) notes.push(streamedNote(r));
   if (notes.length) out.push(`- ${r.name}, ${r.connections} conns: ${notes.join('; ')}`);
 }
+out.push(...peerLines(rows));
 out.push(...largeBodyLines(rows));
 for (const r of rows) if (ownLines[r.key]) out.push(...ownLines[r.key](r));
 out.push('', targetLines(checks));

@@ -1,14 +1,16 @@
-// One row of `npm run bench`: a server child (bare node:http or hook-catch, pinned to the server's
-// CPU), a warm-up, the measured autocannon run, then what the child says about its event loop and memory.
+// One row of `npm run bench`: a server child (bare node:http, the durable floor, a peer or hook-catch,
+// pinned to the server's CPU), a warm-up, the measured autocannon run, then what the child says about
+// its event loop and memory.
 import { rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ask, peakRssMb, runNode, stop } from './children.js';
+import { ask, peakRssMb, runNode, stdoutBytes, stop } from './children.js';
 import { largeBody } from './large-bodies.js';
 import { measure } from './load.js';
 import { jobDeliveries, webhookPayload } from './payload.js';
+import { MOCKTTP, peerFolder, RowSkipped } from './peer-install.js';
 import { LOAD_CPU, SERVER_CPU } from './pin.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,6 +18,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 // oldest are dropped as new ones arrive, as in a full store in real use). An empty store is not capped.
 export const UNCAPPED = 10_000_000;
 export const SMALL_BODY = webhookPayload(0);
+
+/**
+ * The kinds of server a scenario names (`server`): the script in bench/; `dir`: it gets a temp folder
+ * for its files; `args(s, row, dir, log)`: its arguments (may throw RowSkipped: the row is reported
+ * as skipped); `stdoutLog`: its stdout is its own log (children.js); `after(child)`: what it says
+ * after the measured run, added to the row.
+ */
+const SERVERS = {
+  bare: { script: 'bare-server.js' },
+  'hook-catch': { script: 'hook-catch-server.js', dir: true, args: hookCatchArgs },
+  floor: { script: 'durable-floor.js', dir: true, args: (_s, _row, dir) => [dir], after: (child) => ask(child, 'written') },
+  express: { script: 'express-sample.js', stdoutLog: true, after: (child) => ({ loggedBytes: stdoutBytes(child) }) },
+  // Recording every request, mockttp takes a while to hand them all over after a long run.
+  mockttp: { script: 'mockttp-peer.js', args: async (_s, _row, _dir, log) => [await peerFolder(MOCKTTP, log)], after: (child) => ask(child, 'seen', 60_000) },
+};
 
 /**
  * Runs scenario `s` (see ALL_SCENARIOS in run.js); `ctx`: { seconds, log, tempDirs }. Besides the
@@ -39,15 +56,14 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
   let dir;
   let reader;
   try {
-    let script = join(here, 'bare-server.js');
-    let args = [];
-    if (s.server === 'hook-catch') {
+    const kind = SERVERS[s.server];
+    if (!kind) throw new Error(`no server kind "${s.server}"; the kinds are ${Object.keys(SERVERS).join(', ')}`);
+    if (kind.dir) {
       dir = await mkdtemp(join(tmpdir(), 'hook-catch-bench-'));
       tempDirs.add(dir);
-      script = join(here, 'hook-catch-server.js');
-      args = await hookCatchArgs(s, row, dir, log);
     }
-    const started = await runNode(script, args, { cpu: SERVER_CPU });
+    const args = (await kind.args?.(s, row, dir, log)) ?? [];
+    const started = await runNode(join(here, kind.script), args, { cpu: SERVER_CPU, stdoutLog: kind.stdoutLog });
     child = started.child;
     row.readyMs = started.readyMs;
     row.startMs = started.info.startMs ?? null;
@@ -60,7 +76,7 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
       });
     if (s.streamReader) reader = (await runNode(join(here, 'stream-reader.js'), [`ws://127.0.0.1:${started.info.inspectorPort}/ws`], { cpu: LOAD_CPU })).child;
     log(`  ready in ${Math.round(started.readyMs)} ms; warm-up 1 s, then ${seconds} s at ${s.connections} connection(s)`);
-    row.load = await measure({
+    const load = await measure({
       url: `http://127.0.0.1:${started.info.port}/webhook`,
       body,
       headers: s.headers?.(body),
@@ -70,9 +86,13 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
       timeoutS: s.timeoutS,
       afterWarmup: () => ask(child, 'reset'),
     });
+    // A server that stops answering (and so has no error to count) fails its row rather than read as 0 req/s.
+    if (!load.total) throw new Error(`no request was answered in the ${seconds} s measured run`);
+    row.load = load;
     row.loopDelay = await ask(child, 'loop-delay');
     if (reader) row.streamed = await ask(reader, 'count');
     row.peakRssMb = peakRssMb(child.pid);
+    if (kind.after) Object.assign(row, await kind.after(child));
     if (s.server === 'hook-catch') {
       const inspectorUrl = `http://127.0.0.1:${started.info.inspectorPort}`;
       const status = await (await fetch(`${inspectorUrl}/api/status`, { signal: AbortSignal.timeout(15_000) })).json();
@@ -81,8 +101,13 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
       if (s.check) row.checked = await s.check(inspectorUrl);
     }
   } catch (error) {
-    row.error = error instanceof Error ? error.message : String(error);
-    log(`  FAILED: ${row.error}`);
+    if (error instanceof RowSkipped) {
+      row.skipped = error.message;
+      log(`  skipped: ${row.skipped}`);
+    } else {
+      row.error = error instanceof Error ? error.message : String(error);
+      log(`  FAILED: ${row.error}`);
+    }
   } finally {
     if (reader) await stop(reader);
     if (child) await stop(child);
