@@ -17,6 +17,7 @@ export function addRatios(rows) {
     if (bare) {
       row.vsBareReqPerSec = row.load.reqPerSec / bare.load.reqPerSec;
       row.vsBareP99 = row.load.p99Ms / bare.load.p99Ms;
+      if (row.cpuUsPerReq && bare.cpuUsPerReq) row.vsBareCpu = row.cpuUsPerReq / bare.cpuUsPerReq;
     }
     const empty = byKey['hook-catch-32'];
     if (row.connections === 32 && row !== empty && empty?.load && row.bodyBytes === empty.bodyBytes) {
@@ -37,6 +38,8 @@ export function table(rows) {
     'p99 loop delay ms',
     'longest stall less CPU waits ms',
     'Peak RSS MB',
+    'CPU µs/req',
+    'CPU/req vs bare',
     'req/s vs bare',
     'p99 vs bare',
     'req/s vs empty store',
@@ -57,11 +60,13 @@ export function table(rows) {
           fmt(r.loopDelay?.p99Ms, 2),
           fmt(r.loopDelay?.maxOwnMs, 1),
           fmt(r.peakRssMb, 1),
+          fmt(r.cpuUsPerReq, 1),
+          ratio(r.vsBareCpu),
           ratio(r.vsBareReqPerSec),
           ratio(r.vsBareP99),
           ratio(r.vsEmptyReqPerSec),
         ]
-      : ['–', '–', '–', '–', '–', '–', '–', '', '', ''];
+      : ['–', '–', '–', '–', '–', '–', '–', '–', '', '', '', ''];
     const errors = r.error ? `FAILED: ${r.error}` : hadErrors(r) ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : '0';
     const startMs = r.startMs == null ? '–' : fmtInt(r.startMs);
     const readyMs = r.readyMs == null ? '–' : fmtInt(r.readyMs);
