@@ -65,7 +65,10 @@ process.stdout.write(report(profile, load, Number(values.top)) + `\nprofile: ${j
 function report(profile, load, top) {
   const selfUs = new Map();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
   const fns = new Map();
   const kinds = new Map();
   let total = 0;
