@@ -1,7 +1,7 @@
 // What both benchmark servers share: event-loop delay probes, and the runner's commands, one a
 // line on stdin, each answered with one JSON line on stdout (after the ready line):
 //   reset       forget the delays seen so far (sent after the warm-up)   -> {"reset":true}
-//   loop-delay  the delays since the last reset                          -> {"maxMs":…,"p99Ms":…,…}
+//   loop-delay  the delays since the last reset, and the CPU time used    -> {"maxMs":…,"p99Ms":…,…,"cpuMs":…}
 // and any `more` a server adds (a name -> a function of the rest of the line, answering a value or a
 // promise of one). When stdin ends (the runner went away), `stop` is called.
 // A server whose stdout is its own log (a sample server printing each payload) writes its ready line
@@ -28,6 +28,9 @@ export function answerRunner(stop, more = {}, { controlFd = false } = {}) {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   const own = ownStallProbe();
+  // CPU time (user + system, all threads) since the last reset: per request, what a server costs
+  // whether or not the machine is busy with other work (the req/s of a shared machine varies).
+  let cpuAt = process.cpuUsage();
   const reply = controlFd ? controlLine : (value) => process.stdout.write(JSON.stringify(value) + '\n');
   const commands = createInterface({ input: process.stdin });
   commands.on('line', (line) => {
@@ -35,9 +38,11 @@ export function answerRunner(stop, more = {}, { controlFd = false } = {}) {
     if (command === 'reset') {
       histogram.reset();
       own.reset();
+      cpuAt = process.cpuUsage();
       reply({ reset: true });
     } else if (command === 'loop-delay') {
-      reply({ ...loopDelay(histogram), maxOwnMs: own.maxMs() });
+      const cpu = process.cpuUsage(cpuAt);
+      reply({ ...loopDelay(histogram), maxOwnMs: own.maxMs(), cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (Object.hasOwn(more, command.split(' ')[0])) {
       const [name, ...rest] = command.split(' ');
       Promise.resolve()

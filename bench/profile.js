@@ -2,7 +2,7 @@
 // the bench (bench/hook-catch-server.js, pinned to the server CPU) under `node --cpu-prof`, autocannon
 // sends the 1 kB JSON at 32 connections for PROFILE_SECONDS (default 5), then the profile is read:
 // the self time of each function, and what it adds up to per kind of work (ours by folder, node's
-// HTTP, the file system, GC, idle). Usage: node bench/profile.js [--options JSON] [--body-bytes N] [--top N]
+// HTTP, the file system, GC, idle). Usage: node bench/profile.js [--options JSON] [--body-bytes N] [--top N] [--server bare]
 // The .cpuprofile is kept (its path is printed) for Chrome DevTools' Performance panel.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     top: { type: 'string', default: '25' },
     headers: { type: 'string', default: '{}' },
+    // `bare`: the bare node:http row's server instead, to see what node:http itself costs per request.
+    server: { type: 'string', default: 'hook-catch' },
   },
 });
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
@@ -34,8 +36,9 @@ pinRunner();
 const dir = mkdtempSync(join(tmpdir(), 'hook-catch-profile-'));
 const profDir = mkdtempSync(join(tmpdir(), 'hook-catch-cpuprofile-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const script = join(here, 'hook-catch-server.js');
-const [command, argv] = pinnedCommand(SERVER_CPU, script, ['--dir', dir, '--max-requests', '10000000', '--options', values.options]);
+const bare = values.server === 'bare';
+const script = join(here, bare ? 'bare-server.js' : 'hook-catch-server.js');
+const [command, argv] = pinnedCommand(SERVER_CPU, script, bare ? [] : ['--dir', dir, '--max-requests', '10000000', '--options', values.options]);
 // The node flags go before the script, after taskset's own arguments when pinned.
 const at = argv.indexOf(script);
 const child = spawn(command, [...argv.slice(0, at), '--cpu-prof', '--cpu-prof-dir', profDir, ...argv.slice(at)], { stdio: ['pipe', 'pipe', 'inherit'] });

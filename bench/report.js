@@ -17,6 +17,7 @@ export function addRatios(rows) {
     if (bare) {
       row.vsBareReqPerSec = row.load.reqPerSec / bare.load.reqPerSec;
       row.vsBareP99 = row.load.p99Ms / bare.load.p99Ms;
+      if (row.cpuUsPerReq && bare.cpuUsPerReq) row.vsBareCpu = row.cpuUsPerReq / bare.cpuUsPerReq;
     }
     const empty = byKey['hook-catch-32'];
     if (row.server === 'hook-catch' && row.connections === 32 && row !== empty && empty?.load && row.bodyBytes === empty.bodyBytes) {
@@ -37,6 +38,8 @@ export function table(rows) {
     'p99 loop delay ms',
     'longest stall less CPU waits ms',
     'Peak RSS MB',
+    'CPU µs/req',
+    'CPU/req vs bare',
     'req/s vs bare',
     'p99 vs bare',
     'req/s vs empty store',
@@ -57,11 +60,13 @@ export function table(rows) {
           fmt(r.loopDelay?.p99Ms, 2),
           fmt(r.loopDelay?.maxOwnMs, 1),
           fmt(r.peakRssMb, 1),
+          fmt(r.cpuUsPerReq, 1),
+          ratio(r.vsBareCpu),
           ratio(r.vsBareReqPerSec),
           ratio(r.vsBareP99),
           ratio(r.vsEmptyReqPerSec),
         ]
-      : ['–', '–', '–', '–', '–', '–', '–', '', '', ''];
+      : ['–', '–', '–', '–', '–', '–', '–', '–', '', '', '', ''];
     const errors = r.error
       ? `FAILED: ${r.error}`
       : r.skipped
@@ -83,6 +88,7 @@ export function targets(rows) {
   const hc = row('hook-catch-32');
   const hc50 = row('hook-catch-50k-32');
   const jobs = row('hook-catch-5k-jobs-32');
+  const streamed = row('hook-catch-stream-32');
   const signed = row('hook-catch-rules-verify-32');
   const disk = rows.find((r) => r.key === 'disk-1mib' && r.bytesPerSec);
   const big = row('hook-catch-1mib-32');
@@ -122,6 +128,10 @@ export function targets(rows) {
     ],
     ['peak RSS with 50,000 stored < 150 MB', [hc50], () => hc50.peakRssMb, '<', 150, ' MB'],
     ['longest event-loop stall with 5,000 jobs under 5 ms', [jobs], () => jobs.loopDelay?.maxMs, '<', 5, ' ms', () => lessCpuWaits(jobs)],
+    // Kept from before: a full store and a page on the stream cost the receiver little.
+    ['req/s with 50,000 stored >= 0.9 × empty-store req/s', [hc50, hc], () => hc50.vsEmptyReqPerSec, '>=', 0.9, '×'],
+    ['start() with 50,000 stored < 1000 ms', [hc50], () => hc50.startMs, '<', 1000, ' ms'],
+    ['req/s with a /ws reader >= 0.95 × empty-store req/s', [streamed, hc], () => streamed.vsEmptyReqPerSec, '>=', 0.95, '×', () => streamedNote(streamed)],
     ['peak RSS with 1 MiB bodies at 32 conns < 200 MB', [big], () => big.peakRssMb, '<', 200, ' MB'],
     [
       'ack -> `wait` returning, p99 at 200 webhooks/s, under 20 ms',

@@ -154,6 +154,9 @@ if (loadRows.length) {
       'processes is taken off (Linux /proc/self/schedstat): most, not all, of what a busy machine adds (a wait to be woken ' +
       'or for the host to run a virtual CPU stays in); compare with the bare rows.',
     '',
+    "CPU µs/req: the CPU time (user and system, every thread) the server's process used during the measured run, " +
+      'per request answered: what a request costs that server, which a machine busy with other work changes less than req/s.',
+    '',
   );
 }
 for (const r of rows.filter((r) => r.load && hadErrors(r))) {

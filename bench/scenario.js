@@ -90,6 +90,8 @@ export async function runScenario(s, { seconds, log, tempDirs }) {
     if (!load.total) throw new Error(`no request was answered in the ${seconds} s measured run`);
     row.load = load;
     row.loopDelay = await ask(child, 'loop-delay');
+    // The measured run's requests over the CPU the server used meanwhile (the answer comes just after the run).
+    if (row.loopDelay.cpuMs != null && row.load.total > 0) row.cpuUsPerReq = (row.loopDelay.cpuMs * 1000) / row.load.total;
     if (reader) row.streamed = await ask(reader, 'count');
     row.peakRssMb = peakRssMb(child.pid);
     if (kind.after) Object.assign(row, await kind.after(child));

@@ -123,6 +123,19 @@ describe('payload drift', () => {
     expect(drifts.told.size).toBe(1);
   });
 
+  it('deliveries of one shape, one after another, each count: a field they all had is missing from the next, and drift.json counts every sample', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir });
+    const drifts = toldBy(hc);
+    for (let i = 1; i <= 5; i++) await deliver(hc, order({ order: { id: i, total: 12 + i, items: [{ sku: `s${i}` }] } }));
+    expect((await drifts.driftOf(order({ order: { id: 6, items: [{ sku: 's6' }] } }))).changes).toEqual([{ path: 'order.total', change: 'missing' }]);
+    await hc.close();
+    const model = JSON.parse(await readFile(join(dir, 'drift.json'), 'utf8')).events['order.paid'];
+    expect(model.samples).toBe(6);
+    expect(model.fields['order.total']).toEqual([5, ['integer']]);
+    expect(model.fields['order.items[].sku']).toEqual([6, ['string']]);
+  });
+
   it('a hostile body grows the model only so far (fields per event type, depth)', async () => {
     const dir = await tempDir();
     const hc = await startHookCatch({ dir });

@@ -25,6 +25,8 @@ interface EventModel {
   fields: Map<string, Field>;
   /** What was already said: `new items[].sku`, `missing issue.body`, `type amount`. */
   said: Set<string>;
+  /** The sample observed last and its fields in the model: the next sample of the same shape learns through it (see observe). */
+  last: { sample: Sample; fields: Field[] } | null;
 }
 
 /** The types a field's known types stand for: a whole number stands for any number, and a fraction for a whole one. */
@@ -47,8 +49,18 @@ export class DriftModel {
 
   /** How `sample` differs from the earlier samples of `event`, each change not said before; then it joins them. */
   observe(event: string, sample: Sample): DriftInfo | null {
+    const known = this.events.get(event);
+    // The same shape as the sample just learned (as most deliveries of one event type are) has no
+    // field that is new, retyped or missing: it only counts again, without a look at the model.
+    if (known?.last && sameShape(known.last.sample, sample)) {
+      known.samples++;
+      for (const field of known.last.fields) field.seen++;
+      return null;
+    }
     const changes = this.compare(event, sample, true);
     this.learn(event, sample);
+    const model = this.events.get(event);
+    if (model) model.last = { sample, fields: fieldsOf(model, sample) };
     return changes.length ? { event, changes } : null;
   }
 
@@ -94,10 +106,11 @@ export class DriftModel {
     let model = this.events.get(event);
     if (!model) {
       if (this.events.size >= MAX_EVENT_TYPES) return;
-      model = { samples: 0, fields: new Map(), said: new Set() };
+      model = { samples: 0, fields: new Map(), said: new Set(), last: null };
       this.events.set(event, model);
     }
     model.samples++;
+    model.last = null;
     for (const [path, kinds] of sample) {
       if (path === '') continue;
       const field = model.fields.get(path);
@@ -141,7 +154,7 @@ export class DriftModel {
         if (typeof seen !== 'number' || !Array.isArray(kinds)) throw new SyntaxError('not a drift model');
         fields.set(path, { seen, kinds: kinds.reduce((bits: number, kind) => bits | (KIND[kind as Kind] ?? 0), 0) });
       }
-      model.events.set(event, { samples: kept.samples, fields, said: new Set(kept.said.filter((s) => typeof s === 'string')) });
+      model.events.set(event, { samples: kept.samples, fields, said: new Set(kept.said.filter((s) => typeof s === 'string')), last: null });
     }
     return model;
   }
@@ -159,4 +172,21 @@ function insideNew(path: string, model: EventModel, kinds: number): boolean {
     if (!up.endsWith('[]')) return true;
   }
   return false;
+}
+
+/** Whether two samples have the same fields with the same types. */
+function sameShape(a: Sample, b: Sample): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, kinds] of b) if (a.get(path) !== kinds) return false;
+  return true;
+}
+
+/** The model's fields that `sample` has (those it learned: past MAX_FIELDS, not all are there). */
+function fieldsOf(model: EventModel, sample: Sample): Field[] {
+  const fields: Field[] = [];
+  for (const path of sample.keys()) {
+    const field = path === '' ? undefined : model.fields.get(path);
+    if (field) fields.push(field);
+  }
+  return fields;
 }

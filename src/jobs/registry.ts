@@ -255,7 +255,8 @@ export class JobRegistry {
     job.deliveries.push(delivery);
     if (last && last.requestId > delivery.requestId) renumber(job);
     else {
-      const previous = job.deliveries.findLast((d) => d !== delivery && d.source === delivery.source && d.bodyHash === delivery.bodyHash);
+      // The hash first: it tells nearly every earlier delivery apart at its first character.
+      const previous = job.deliveries.findLast((d) => d.bodyHash === delivery.bodyHash && d.source === delivery.source && d !== delivery);
       delivery.attempt = (previous?.attempt ?? 0) + 1;
       delivery.duplicate = delivery.source === 'webhook' && delivery.attempt > 1;
     }

@@ -28,6 +28,7 @@ export function isInvalidJson(request: CheckedBody): boolean {
 /** `application/json` or any `+json` type (`application/vnd.api+json`), parameters ignored, in any case. */
 export function isJsonType(contentType: string | null): boolean {
   if (contentType === null) return false;
+  if (contentType === 'application/json') return true; // what nearly every webhook says: no string is made
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return type === 'application/json' || (type.endsWith('+json') && type.includes('/'));
 }

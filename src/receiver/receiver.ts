@@ -10,6 +10,7 @@ import { createRefusals } from './refusals.js';
 import { formatBytes } from '../units.js';
 import { afterDrain } from './drain.js';
 import { lingerWhenClosed } from './linger.js';
+import { afterAnswers } from './after-answers.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import type { EventType } from '../capture/shapes.js';
 
@@ -51,7 +52,8 @@ export interface Receiver {
 }
 
 /** The receiver's hot path: plain node:http, bytes -> store -> answer -> event. It never interprets a body. */
-export function createReceiver(deps: ReceiverDeps): Receiver {
+export function createReceiver(given: ReceiverDeps): Receiver {
+  const deps: ReceiverDeps = { ...given, onCaptured: afterAnswers(given.onCaptured) };
   const { maxBody } = deps;
   const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
 
