@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, spawnCommand, tempDir } from './helpers/index.js';
+
+// The quick commands load only what they need: the module loader's hooks (helpers/loads/) write down
+// every module a command imports, so a command that loads the server, the whole store or a heavy
+// package for nothing fails here, without any test timing anything.
+
+const RECORDER = fileURLToPath(new URL('./helpers/loads/record.mjs', import.meta.url));
+
+interface Loaded {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** hook-catch's own files, below the package: `dist/cli/program.js`. */
+  files: string[];
+  /** The packages loaded, by name. */
+  packages: string[];
+  /** Node's built-in modules loaded beyond those an empty script loads. */
+  builtins: string[];
+}
+
+/** Runs `node <args>` with the recorder preloaded; what it printed, and what it loaded. */
+async function recorded(args: string[]) {
+  const out = join(await tempDir(), 'loads.txt');
+  const child = spawnCommand([process.execPath, '--import', RECORDER, ...args], { env: { RECORD_LOADS: out } });
+  const { code } = await child.exited;
+  const lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { code, stdout: child.stdout(), stderr: child.stderr(), lines };
+}
+
+let baseline: Promise<Set<string>> | undefined;
+/** The built-in modules Node (and the recorder) load for an empty script. */
+const emptyScriptBuiltins = () => (baseline ??= recorded(['-e', '0']).then(({ lines }) => new Set(lines.filter((line) => line.startsWith('builtin ')))));
+
+/** Runs hook-catch (bin/hook-catch.js, as a user does) with `args`. */
+async function loadsOf(args: string[]): Promise<Loaded> {
+  const [{ code, stdout, stderr, lines }, empty] = await Promise.all([recorded([BIN, ...args]), emptyScriptBuiltins()]);
+  const urls = lines.filter((line) => line.startsWith('file:')).map((url) => fileURLToPath(url));
+  const packages = urls.flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? []);
+  const files = urls.filter((path) => path.startsWith(ROOT) && !path.includes('/node_modules/')).map((path) => path.slice(ROOT.length).replaceAll('\\', '/'));
+  const builtins = lines.filter((line) => line.startsWith('builtin ') && !empty.has(line)).map((line) => line.slice('builtin '.length));
+  return { code, stdout, stderr, files, packages: [...new Set(packages)], builtins };
+}
+
+// Several CLI runs each: on a busy shared machine they get more time than the default.
+describe('what a quick command loads', { timeout: 120_000 }, () => {
+  it('--version loads nothing of hook-catch but its package.json, and no package', async () => {
+    for (const flag of ['--version', '-v']) {
+      const loaded = await loadsOf([flag]);
+      expect(loaded.code).toBe(0);
+      expect(loaded.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+      expect(loaded.files.filter((file) => file.startsWith('dist/'))).toEqual([]);
+      expect(loaded.packages).toEqual([]);
+    }
+  });
+});
