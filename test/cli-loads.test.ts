@@ -2,13 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, spawnCommand, tempDir } from './helpers/index.js';
+import { BIN, ROOT, send, spawnCommand, startHookCatch, tempDir } from './helpers/index.js';
 
 // The quick commands load only what they need: the module loader's hooks (helpers/loads/) write down
 // every module a command imports, so a command that loads the server, the whole store or a heavy
 // package for nothing fails here, without any test timing anything.
 
 const RECORDER = fileURLToPath(new URL('./helpers/loads/record.mjs', import.meta.url));
+
+/** The packages only a running instance, a check or a signature needs: no quick command loads one. */
+const HEAVY_PACKAGES = ['express', 'ws', 'ajv', 'ajv-formats', 'yaml', '@ngrok/ngrok', 'lowdb', 'standardwebhooks', '@octokit/webhooks-methods'];
+
+/** Parts of hook-catch no quick command needs: the server and its parts, the jobs, the schemes, the checks. */
+const HEAVY_PARTS =
+  /^dist\/(start|servers|options|inspector\/|receiver\/|provider\/|forward\/|jobs\/(registry|offline)|signatures\/schemes|schema-check\/|drift\/|mock\/)/;
 
 interface Loaded {
   code: number | null;
@@ -45,6 +52,19 @@ async function loadsOf(args: string[]): Promise<Loaded> {
   return { code, stdout, stderr, files, packages: [...new Set(packages)], builtins };
 }
 
+/** What a quick command loaded that it should not have: a heavy package, a heavy part, fetch's client. */
+function needless(loaded: Loaded): string[] {
+  return [
+    ...loaded.packages.filter((name) => HEAVY_PACKAGES.includes(name)),
+    ...loaded.files.filter((file) => HEAVY_PARTS.test(file)),
+    ...loaded.builtins.filter((name) => /undici/.test(name)),
+  ];
+}
+
+/** The store's modules loaded beyond those that read instance.json (and check that its process runs). */
+const storeBeyondInstanceFile = (loaded: Loaded) =>
+  loaded.files.filter((file) => file.startsWith('dist/store/') && !/\/(instance-file|files|alive)\.js$/.test(file));
+
 // Several CLI runs each: on a busy shared machine they get more time than the default.
 describe('what a quick command loads', { timeout: 120_000 }, () => {
   it('--version loads nothing of hook-catch but its package.json, and no package', async () => {
@@ -55,5 +75,40 @@ describe('what a quick command loads', { timeout: 120_000 }, () => {
       expect(loaded.files.filter((file) => file.startsWith('dist/'))).toEqual([]);
       expect(loaded.packages).toEqual([]);
     }
+  });
+
+  it("--help loads each command's flags, not what any command does", async () => {
+    const loaded = await loadsOf(['--help']);
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toContain('Examples:');
+    expect(loaded.packages).toEqual(['commander']);
+    expect(needless(loaded)).toEqual([]);
+    // What a command does is in commands/<name>.ts; its flags and help in commands/<name>-command.ts.
+    const commands = loaded.files.filter((file) => file.startsWith('dist/cli/commands/'));
+    expect(commands.filter((file) => file.endsWith('-command.js'))).toHaveLength(18);
+    expect(commands.filter((file) => !/-(command|exit)\.js$/.test(file))).toEqual([]);
+  });
+
+  it('expect and wait (on a job already done) talk to the running instance, and load neither the store nor fetch', async () => {
+    const hc = await startHookCatch();
+    const delivered = await send(`${hc.receiverUrl}/webhook`, {
+      method: 'POST',
+      body: '{"jobId":"loads-1","status":"completed"}',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(delivered.status).toBe(200);
+
+    const waited = await loadsOf(['wait', 'loads-1', '--dir', hc.dir]);
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toBe('{"jobId":"loads-1","status":"completed"}');
+    expect(needless(waited)).toEqual([]);
+    expect(storeBeyondInstanceFile(waited)).toEqual([]);
+
+    const expected = await loadsOf(['expect', 'loads-2', '--dir', hc.dir]);
+    expect(expected.code).toBe(0);
+    expect(expected.stdout).toMatch(/^Expecting job loads-2; expires in /);
+    expect(needless(expected)).toEqual([]);
+    expect(storeBeyondInstanceFile(expected)).toEqual([]);
+    expect(hc.jobs.get('loads-2')?.source).toBe('expect');
   });
 });

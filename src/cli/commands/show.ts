@@ -1,15 +1,13 @@
-import { Command } from 'commander';
 import { toJsonRecord, type CapturedRequest } from '../../capture/capture.js';
 import { HookCatchError } from '../../errors.js';
 import { formatBytes, formatTime } from '../../units.js';
 import { shortId } from '../../capture/ids.js';
 import { openForReading } from '../../store/open-readonly.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { appNote, changesText, eventNote, signatureNote } from '../../terminal/request-line.js';
 import type { ReplayRecord } from '../../capture/records.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
-import { dirOption } from '../args.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { RequestRecord } from '../../wire/requests.js';
 import { bodyLines } from './show-body.js';
@@ -159,15 +157,4 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
   }
   if (request.outbound) lines.push(...answerLines(request, c));
   return lines.join('\n') + '\n';
-}
-export function showCommand(): Command {
-  return new Command('show')
-    .description("show one stored request: its headers and body (a call through the provider port: also the provider's answer); or a job's timeline")
-    .argument('<id>', 'a request id, the short id from the log (its last characters), "last", or a job id')
-    .addOption(dirOption())
-    .option('--body', 'write only the exact body bytes (for files and pipes)')
-    .option('--json', 'print the whole record as JSON (body as text, or base64 when binary) and its replays')
-    .action(async (id: string, flags) => {
-      await showRequest(id, { dir: flags.dir, body: flags.body, json: flags.json }, process.stdout);
-    });
 }
