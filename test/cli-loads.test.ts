@@ -111,4 +111,24 @@ describe('what a quick command loads', { timeout: 120_000 }, () => {
     expect(storeBeyondInstanceFile(expected)).toEqual([]);
     expect(hc.jobs.get('loads-2')?.source).toBe('expect');
   });
+
+  it('list -n 1 and show last --body read the store, and load nothing else: show last --body only the end of the log', async () => {
+    const hc = await startHookCatch();
+    const body = '{"jobId":"loads-3","status":"completed"}';
+    expect((await send(`${hc.receiverUrl}/webhook`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
+    await hc.close();
+
+    const listed = await loadsOf(['list', '-n', '1', '--dir', hc.dir]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/ POST +\/webhook +200 /);
+    expect(needless(listed)).toEqual([]);
+    expect(listed.files.filter((file) => file.startsWith('dist/jobs/'))).toEqual([]);
+
+    const shown = await loadsOf(['show', 'last', '--body', '--dir', hc.dir]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toBe(body);
+    expect(needless(shown)).toEqual([]);
+    expect(shown.packages).toEqual(['commander']);
+    expect(shown.files.filter((file) => /^dist\/(jobs\/|store\/request-log)/.test(file))).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
-import { HookCatchError } from '../errors.js';
 import { readJobsOffline } from '../jobs/offline.js';
 import { RuleSet } from '../rules/rule-set.js';
 import type { OwnAddresses } from '../send/target.js';
-import { hasStore, type RequestLog } from '../store/request-log.js';
+import { mustHaveStore } from '../store/files.js';
+import type { RequestLog } from '../store/request-log.js';
 import { openRulesFile } from '../rules/rules-file.js';
 import { withWritableStore } from '../store/writable.js';
 import type { Client } from './client.js';
@@ -45,7 +45,7 @@ function offlineStore(dir: string): OfflineStore {
     jobs: () => readJobsOffline(dir),
     write: (what, work) => withWritableStore(dir, what, work),
     async rules() {
-      if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
+      await mustHaveStore(dir);
       const saved = await openRulesFile(dir, false);
       return new RuleSet(saved.rules, { save: saved.save, jobIdOf: () => null });
     },

@@ -9,6 +9,8 @@ export function showCommand(): Command {
     .option('--body', 'write only the exact body bytes (for files and pipes)')
     .option('--json', 'print the whole record as JSON (body as text, or base64 when binary) and its replays')
     .action(async (id: string, flags) => {
+      // The newest one's bytes need only the end of the log, and nothing else loaded.
+      if (flags.body && id === 'last') return (await import('./show-newest.js')).writeNewestBody(flags.dir, process.stdout);
       const { showRequest } = await import('./show.js');
       await showRequest(id, { dir: flags.dir, body: flags.body, json: flags.json }, process.stdout);
     });

@@ -1,19 +1,15 @@
 import { toJsonRecord, type CapturedRequest } from '../../capture/capture.js';
-import { HookCatchError } from '../../errors.js';
 import { formatBytes, formatTime } from '../../units.js';
 import { shortId } from '../../capture/ids.js';
 import { openForReading } from '../../store/open-readonly.js';
 import { chalkFor } from '../../terminal/color.js';
 import { appNote, changesText, eventNote, signatureNote } from '../../terminal/request-line.js';
 import type { ReplayRecord } from '../../capture/records.js';
-import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
-import { withInstanceOrStore } from '../instance-or-store.js';
 import type { RequestRecord } from '../../wire/requests.js';
 import { bodyLines } from './show-body.js';
 import { answerLines, answeredNote, callRows } from './show-call.js';
-import { describeJob } from './job-timeline.js';
-import { readJob } from './jobs.js';
+import { noSuchRequest } from './show-newest.js';
 
 export interface ShowOptions {
   dir: string;
@@ -28,11 +24,12 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
   const request = await log.get(ref);
   if (!request) {
     // A job id names no request: its timeline, as `jobs <id>` shows it.
-    const job = options.body ? null : await readJob(options.dir, ref, stderr);
-    if (job) return void stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
-    throw new HookCatchError(
-      `No stored request matches "${ref}" in ${options.dir}, and no job has that id. \`hook-catch list\` shows what is stored, \`hook-catch jobs\` the jobs.`,
-    );
+    const job = options.body ? null : await (await import('./jobs.js')).readJob(options.dir, ref, stderr);
+    if (job) {
+      const { describeJob } = await import('./job-timeline.js');
+      return void stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
+    }
+    throw noSuchRequest(ref, options.dir);
   }
   if (options.body) {
     stdout.write(request.body);
@@ -47,8 +44,12 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
   stdout.write(describeRequest(request, job, stdout) + describeReplays(replays, stdout));
 }
 
-/** The job a request was matched to: as the running instance has it, or worked out from the store when none runs. */
+/**
+ * The job a request was matched to: as the running instance has it, or worked out from the store when
+ * none runs. The jobs are loaded here, when shown (`show --body` needs none of them).
+ */
 async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
+  const [{ readJobsOffline }, { withInstanceOrStore }] = await Promise.all([import('../../jobs/offline.js'), import('../instance-or-store.js')]);
   // Also when the instance cannot say (gone meanwhile): the store is read beside it.
   const fromStore = async () => (await readJobsOffline(dir)).registry.matchOf(id);
   return withInstanceOrStore(dir, {
