@@ -1,4 +1,5 @@
 // Turns the scenario results into ratios, a Markdown table and PASS/MISS lines for the targets.
+import { CLI_COMMANDS } from './cli-startup.js';
 
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmt = (n, digits) => (n == null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
@@ -104,6 +105,7 @@ export function targets(rows) {
   ];
   const overPeer = ([, p]) => hc.load.reqPerSec / p.load.reqPerSec;
   const schema = rows.find((r) => r.key === 'schema-check-1kb' && r.validUs != null);
+  const cli = rows.find((r) => r.key === 'cli-startup' && r.medianMs);
   const checks = [
     ['hook-catch req/s at 32 conns >= 0.8 × bare', [hc, bare], () => hc.vsBareReqPerSec, '>=', 0.8, '×'],
     ['hook-catch p99 at 32 conns <= 1.5 × bare p99', [hc, bare], () => hc.vsBareP99, '<=', 1.5, '×'],
@@ -175,6 +177,12 @@ export function targets(rows) {
       ' µs',
       () => `${schema.invalidUs.toFixed(1)} µs for an invalid one, its errors in words`,
     ],
+    // The quick commands (cli-startup.js), each within its limit of `node -e 1`: 50 ms for --version and --help, 100 ms for the others.
+    ...Object.entries(CLI_COMMANDS).map(([key, what]) => {
+      const limit = key === 'version' || key === 'help' ? 50 : 100;
+      const detail = () => `${Math.round(cli.medianMs[key])} ms against ${Math.round(cli.medianMs.node)} ms`;
+      return [`${what} within ${limit} ms of \`node -e 1\` (median)`, [cli], () => cli.overMs[key], '<=', limit, ' ms', detail];
+    }),
   ];
   return checks.map(([name, needs, get, op, limit, unit, detail = () => undefined]) => {
     if (needs.some((r) => !r)) return { name, pass: false, value: null, note: 'no data' };

@@ -17,6 +17,7 @@ import { PROVIDER_SCENARIO, providerPortLines } from './provider-port.js';
 import { MOCK_SCENARIO, mockLines } from './mock-playback.js';
 import { EVENT_TYPING_SCENARIO, eventTypingLines } from './event-typing.js';
 import { PEER_SCENARIOS, peerLines } from './peers.js';
+import { CLI_STARTUP_SCENARIO, cliStartupLines } from './cli-startup.js';
 import { addRatios, hadErrors, streamedNote, table, targetLines, targets } from './report.js';
 import { runScenario, SMALL_BODY } from './scenario.js';
 import { SCHEMA_SCENARIO, schemaLines } from './schema-check.js';
@@ -50,6 +51,7 @@ const ALL_SCENARIOS = [
   MOCK_SCENARIO, // hook-catch mock playing 1,000 jobs to a local app (mock-playback.js)
   EVENT_TYPING_SCENARIO, // what telling a capture's event type costs per request (event-typing.js)
   SCHEMA_SCENARIO, // start --schema: one 1 kB body checked against an OpenAPI spec (schema-check.js)
+  CLI_STARTUP_SCENARIO, // the quick commands, spawn to exit, against node -e 1 (cli-startup.js)
 ];
 // BENCH_ONLY=bare-32,hook-catch-32 runs only those rows (while tuning; the table in docs/performance.md is a full run).
 const only = process.env.BENCH_ONLY?.split(',');
@@ -134,6 +136,7 @@ const ownLines = {
   [MOCK_SCENARIO.key]: mockLines,
   [EVENT_TYPING_SCENARIO.key]: eventTypingLines,
   [SCHEMA_SCENARIO.key]: schemaLines,
+  [CLI_STARTUP_SCENARIO.key]: cliStartupLines,
   'disk-1mib': () => [],
 }; // the disk row: in largeBodyLines
 const loadRows = rows.filter((r) => !ownLines[r.key]);

@@ -30,25 +30,43 @@ export function buildIfStale(root) {
 /** Why dist/ must be built, or null when every output is newer than its source. */
 export function staleness(root) {
   if (!existsSync(join(root, 'dist'))) return 'the first run in this clone';
-  for (const [source, output] of pairs(root)) {
-    const built = mtimeOf(output);
-    if (built === undefined) return `${relative(root, output)} is missing`;
-    if (mtimeOf(source) > built) return `${relative(root, source)} changed since the last build`;
+  for (const config of CONFIGS) {
+    const base = dirname(join(root, config));
+    const { rootDir, outDir } = JSON.parse(readFileSync(join(root, config), 'utf8')).compilerOptions;
+    const why = staleIn(root, join(base, rootDir), join(base, outDir));
+    if (why) return why;
+  }
+  for (const file of WEB_ASSETS) {
+    const why = staleOutput(root, join(root, 'web', file), join(root, 'dist/web', file));
+    if (why) return why;
   }
   return null;
 }
 
-/** Each source file with the file the build makes of it, as the tsconfigs' rootDir and outDir say. */
-function* pairs(root) {
-  for (const config of CONFIGS) {
-    const base = dirname(join(root, config));
-    const { rootDir, outDir } = JSON.parse(readFileSync(join(root, config), 'utf8')).compilerOptions;
-    for (const file of readdirSync(join(base, rootDir), { recursive: true })) {
-      if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
-      yield [join(base, rootDir, file), join(base, outDir, file.replace(/\.ts$/, '.js'))];
+/**
+ * The first source below `source` whose output below `output` (as the tsconfigs' rootDir and outDir
+ * say) is missing or older. Every run of the command in a clone makes this check before anything
+ * else, so it is kept lean: one stat of each file, paths joined as strings (no normalizing).
+ */
+function staleIn(root, source, output) {
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const { name } = entry;
+    if (entry.isDirectory()) {
+      const why = staleIn(root, `${source}/${name}`, `${output}/${name}`);
+      if (why) return why;
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      const why = staleOutput(root, `${source}/${name}`, `${output}/${name.slice(0, -3)}.js`);
+      if (why) return why;
     }
   }
-  for (const file of WEB_ASSETS) yield [join(root, 'web', file), join(root, 'dist/web', file)];
+  return null;
+}
+
+function staleOutput(root, source, output) {
+  const built = mtimeOf(output);
+  if (built === undefined) return `${relative(root, output)} is missing`;
+  if (mtimeOf(source) > built) return `${relative(root, source)} changed since the last build`;
+  return null;
 }
 
 function mtimeOf(path) {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type EventRule, parseEventRule } from './event-types/event-type.js';
 import { DEFAULTS } from './defaults.js';
+import { checkBasicAuth, checkPublicUrl } from './tunnel/url-checks.js';
 import { HookCatchError } from './errors.js';
 import { parseRule, type JobIdRule } from './jobs/extract.js';
 import { openNgrokTunnel, type OpenTunnel } from './tunnel/ngrok.js';
@@ -268,24 +269,6 @@ function checkRewrite(options: HookCatchOptions): boolean {
 function checkForwardMode(mode: string): ForwardMode {
   if (mode !== 'wait' && mode !== 'ack') throw new HookCatchError(`forwardMode is 'wait' or 'ack'; got "${mode}".`);
   return mode;
-}
-
-export function checkPublicUrl(url: string, name: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new HookCatchError(`${name} must be a full URL such as https://hooks.example.com; got "${url}".`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new HookCatchError(`${name} must start with https:// or http://; got "${url}".`);
-  }
-  return url.replace(/\/+$/, '');
-}
-
-export function checkBasicAuth(pair: string, name: string): string {
-  if (!/^[^:]+:.+$/.test(pair)) throw new HookCatchError(`${name} takes user:password; got "${pair}".`);
-  return pair;
 }
 
 function checkVerifyWebhook(verify: { provider: string; secret: string }) {

@@ -17,7 +17,7 @@ function flagsOf(command: Command): Set<string> {
   return new Set(['--help', ...own, ...command.commands.flatMap((sub) => [...flagsOf(sub)])]);
 }
 
-const program = buildProgram();
+const program = await buildProgram();
 const commands = new Map(program.commands.map((command) => [command.name(), flagsOf(command)]));
 const anyCommand = flagsOf(program);
 

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest } from '../src/capture/capture.js';
 import { createIdGenerator } from '../src/capture/ids.js';
+import { readNewest } from '../src/store/newest.js';
+import { openForReading } from '../src/store/open-readonly.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
-import { TEXT_BYTES } from '../src/store/record-line.js';
+import { requestLine, TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
-import { later, tempDir } from './helpers/index.js';
+import { later, runCli, tempDir } from './helpers/index.js';
 
 const nextId = createIdGenerator();
 
@@ -361,5 +363,72 @@ describe('the event type and what was found in a body after it was answered', ()
     await check(first.log);
     await first.log.close();
     await check((await openLog(dir)).log);
+  });
+});
+
+/** The newest request's id and body as read from the end, and as opening the log reads them. */
+async function bothWays(dir: string) {
+  const fast = await readNewest(dir);
+  const whole = await (await openForReading(dir)).log.get('last');
+  return { fast: fast && { id: fast.id, body: fast.body.toString('latin1') }, whole: whole && { id: whole.id, body: whole.body.toString('latin1') } };
+}
+
+// `show last --body` reads the newest request from the end of the log (store/newest.ts) rather than
+// opening the log, which reads every line: it must find the very request opening the log finds.
+describe('the newest request, read from the end of the log', () => {
+  it('is the one opening the log finds: past deletions, notes, damage and empty files, in any of the segment files', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir, { segmentLines: 3 });
+    const kept = [request('{"n":1}'), request(Buffer.from([0, 255, 10, 13])), request('{"n":3}'), request('')];
+    for (const r of kept) await log.append(r);
+    expect(await bothWays(dir)).toEqual({ fast: { id: kept[3]!.id, body: '' }, whole: { id: kept[3]!.id, body: '' } });
+
+    // Deleted: the one before it, in an older file, found past the tombstones and the notes after them.
+    await log.delete(kept[3]!.id);
+    await log.delete(kept[2]!.id);
+    await log.appendForward(kept[1]!.id, { answered: 200, forward: { status: 200, latencyMs: 3 } });
+    await log.appendAnalysis(kept[1]!.id, { drift: { event: 'x', changes: [] } });
+    expect((await readdir(join(dir, 'requests'))).length).toBeGreaterThan(1);
+    const second = { id: kept[1]!.id, body: '\x00\xff\n\r' };
+    expect(await bothWays(dir)).toEqual({ fast: second, whole: second });
+
+    // A torn last write and a damaged line are skipped, as opening the log skips them.
+    await log.close();
+    const file = join(dir, 'requests', (await readdir(join(dir, 'requests'))).sort().at(-1)!);
+    await appendFile(
+      file,
+      `{"id":"broken",garbage\n${Buffer.concat(requestLine(request('{"torn":true}')))
+        .toString()
+        .slice(0, 60)}`,
+    );
+    expect(await bothWays(dir)).toEqual({ fast: second, whole: second });
+  });
+
+  it('finds a body longer than what it reads at once, and says when nothing is stored', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    expect(await readNewest(dir)).toBeNull();
+    const big = request(`{"data":"${'x'.repeat(300_000)}"}`);
+    await log.append(big);
+    await log.append(request(Buffer.alloc(200_000, 7)));
+    await log.delete((await log.list({ limit: 1 })).items[0]!.id);
+    expect((await readNewest(dir))!.body.equals(big.body)).toBe(true);
+  });
+
+  it('show last --body writes its bytes; with no store, or none stored, it says so as before', async () => {
+    const dir = await tempDir();
+    expect(await runCli(['show', 'last', '--body', '--dir', dir])).toMatchObject({
+      code: 1,
+      stderr: `hook-catch: No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.\n`,
+    });
+    const { log } = await openLog(dir);
+    expect(await runCli(['show', 'last', '--body', '--dir', dir])).toMatchObject({
+      code: 1,
+      stderr: `hook-catch: No stored request matches "last" in ${dir}, and no job has that id. \`hook-catch list\` shows what is stored, \`hook-catch jobs\` the jobs.\n`,
+    });
+    await log.append(request(Buffer.from([1, 2, 3, 0, 10])));
+    const shown = await runCli(['show', 'last', '--body', '--dir', dir]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdoutBytes.equals(Buffer.from([1, 2, 3, 0, 10]))).toBe(true);
   });
 });

@@ -1,55 +1,18 @@
-import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HookCatchError } from '../errors.js';
 import { readJobsOffline } from '../jobs/offline.js';
 import { RuleSet } from '../rules/rule-set.js';
 import type { OwnAddresses } from '../send/target.js';
-import { readInstance } from '../store/instance-file.js';
-import { hasStore, type RequestLog } from '../store/request-log.js';
+import { mustHaveStore } from '../store/files.js';
+import type { RequestLog } from '../store/request-log.js';
 import { openRulesFile } from '../rules/rules-file.js';
 import { withWritableStore } from '../store/writable.js';
-import { clientFor, type Client } from './client.js';
+import type { Client } from './client.js';
+import { runningOn } from './instance.js';
 import type { Status } from '../wire/status.js';
 
 // The one place a command learns whether hook-catch is running on its --dir: its work then goes
 // through the running instance's API, or, when none runs, is done on the store itself. Reading the
 // store (list, show, verify, export) needs no decision: it is read-only, beside an instance or not.
-
-/** The running instance on `dir` (its addresses and its API), or null when none runs there. */
-export async function runningOn(dir: string): Promise<Client | null> {
-  const instance = await readInstance(resolve(dir));
-  return instance && clientFor(instance);
-}
-
-/** The running instance on `dir`, for the commands that need one (expect, url): none running says how to start one. */
-export async function connect(dir: string): Promise<Client> {
-  const client = await runningOn(dir);
-  if (!client) throw notRunning(dir);
-  return client;
-}
-
-export function notRunning(dir: string): HookCatchError {
-  return new HookCatchError(`No hook-catch is running on ${dir}. Start one with \`hook-catch start\` (or point at it with --dir).`);
-}
-
-/** How often `waitForInstance` looks for instance.json. */
-const LOOK_EVERY_MS = 100;
-
-/**
- * The instance on `dir`, waiting for one to start until `deadline` (epoch ms): a script may run
- * `wait` before `start` is up. `onWaiting` is called once, when there is none yet.
- */
-export async function waitForInstance(dir: string, deadline: number, onWaiting: () => void): Promise<Client | null> {
-  let told = false;
-  for (;;) {
-    const client = await runningOn(dir);
-    if (client) return client;
-    if (Date.now() >= deadline) return null;
-    if (!told) onWaiting();
-    told = true;
-    await sleep(Math.min(LOOK_EVERY_MS, Math.max(1, deadline - Date.now())));
-  }
-}
+// Finding the running instance (instance.ts) is apart, for the commands that need nothing else.
 
 /** What a command does either way. */
 export interface Ways<T> {
@@ -82,7 +45,7 @@ function offlineStore(dir: string): OfflineStore {
     jobs: () => readJobsOffline(dir),
     write: (what, work) => withWritableStore(dir, what, work),
     async rules() {
-      if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
+      await mustHaveStore(dir);
       const saved = await openRulesFile(dir, false);
       return new RuleSet(saved.rules, { save: saved.save, jobIdOf: () => null });
     },

@@ -1,5 +1,5 @@
 import type { JobStatus } from '../jobs/types.js';
-import type { chalkFor } from '../terminal/reporter.js';
+import type { chalkFor } from '../terminal/color.js';
 
 const BAD = new Set<JobStatus>(['failed', 'expired', 'webhook_lost', 'refused']);
 

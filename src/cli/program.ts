@@ -1,25 +1,7 @@
 import { Command } from 'commander';
 import { HookCatchError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { captureCommand } from './commands/capture.js';
-import { checkCommand } from './commands/check.js';
-import { expectCommand } from './commands/expect.js';
-import { exportCommand } from './commands/export.js';
-import { importCommand } from './commands/import.js';
-import { jobsCommand } from './commands/jobs.js';
-import { listCommand } from './commands/list.js';
-import { replayCommand } from './commands/replay.js';
-import { rulesCommand } from './commands/rules.js';
 import { exitQuietlyOnClosedPipe } from './output.js';
-import { showCommand } from './commands/show.js';
-import { startCommand } from './commands/start.js';
-import { urlCommand } from './commands/url.js';
-import { verifyCommand } from './commands/verify.js';
-import { deliverCommand } from './commands/deliver.js';
-import { diffCommand } from './commands/diff.js';
-import { mockCommand } from './commands/mock.js';
-import { waitCommand } from './commands/wait.js';
-import { typesCommand } from './commands/types.js';
 
 const EXAMPLES = `
 Examples:
@@ -48,32 +30,44 @@ Examples:
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
                                            CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
 
-export function buildProgram(): Command {
+/**
+ * Each command's definition (its flags and help: commands/*-command.ts), in the order the help
+ * lists them. A definition loads only what reading its flags needs; what the command does is
+ * loaded when it runs.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./commands/start-command.js')).startCommand(),
+  capture: async () => (await import('./commands/capture-command.js')).captureCommand(),
+  list: async () => (await import('./commands/list-command.js')).listCommand(),
+  show: async () => (await import('./commands/show-command.js')).showCommand(),
+  diff: async () => (await import('./commands/diff-command.js')).diffCommand(),
+  replay: async () => (await import('./commands/replay-command.js')).replayCommand(),
+  deliver: async () => (await import('./commands/deliver-command.js')).deliverCommand(),
+  mock: async () => (await import('./commands/mock-command.js')).mockCommand(),
+  verify: async () => (await import('./commands/verify-command.js')).verifyCommand(),
+  check: async () => (await import('./commands/check-command.js')).checkCommand(),
+  export: async () => (await import('./commands/export-command.js')).exportCommand(),
+  import: async () => (await import('./commands/import-command.js')).importCommand(),
+  url: async () => (await import('./commands/url-command.js')).urlCommand(),
+  expect: async () => (await import('./commands/expect-command.js')).expectCommand(),
+  jobs: async () => (await import('./commands/jobs-command.js')).jobsCommand(),
+  wait: async () => (await import('./commands/wait-command.js')).waitCommand(),
+  rules: async () => (await import('./commands/rules-command.js')).rulesCommand(),
+  types: async () => (await import('./commands/types-command.js')).typesCommand(),
+};
+
+/**
+ * The program; with `only`, the name of a command, with that command alone (what running it needs:
+ * the program's help, `help`, an unknown command and its suggestion take them all).
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('hook-catch')
     .description('Catch, keep and inspect webhooks from asynchronous APIs.')
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXAMPLES);
-  for (const command of [
-    startCommand(),
-    captureCommand(),
-    listCommand(),
-    showCommand(),
-    diffCommand(),
-    replayCommand(),
-    deliverCommand(),
-    mockCommand(),
-    verifyCommand(),
-    checkCommand(),
-    exportCommand(),
-    importCommand(),
-    urlCommand(),
-    expectCommand(),
-    jobsCommand(),
-    waitCommand(),
-    rulesCommand(),
-    typesCommand(),
-  ]) {
+  const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS);
+  for (const command of await Promise.all(names.map((name) => COMMANDS[name]!()))) {
     program.addCommand(command);
   }
   // Every command, not only the program, reports a bad flag as one `hook-catch:` line.
@@ -89,7 +83,8 @@ export function buildProgram(): Command {
 export async function run(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe();
   try {
-    await buildProgram().parseAsync(argv);
+    // The first word is the command (the program itself takes no flag but --version and --help).
+    await (await buildProgram(argv[2])).parseAsync(argv);
   } catch (error) {
     if (error instanceof HookCatchError) {
       process.stderr.write(`hook-catch: ${error.message}\n`);

@@ -1,13 +1,12 @@
-import { type Command, Option, type OptionValues } from 'commander';
+import { type Command, Option } from 'commander';
 import { parseEventRule } from '../event-types/event-type.js';
-import { HookCatchError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
 import { parseRule } from '../jobs/extract.js';
-import { checkBasicAuth, checkPublicUrl, DEFAULTS, type HookCatchOptions, type OutputMode } from '../options.js';
+import { checkBasicAuth, checkPublicUrl } from '../tunnel/url-checks.js';
 import { checkedBy, collect, collectChecked, dirOption, duration, port, size, wholeNumber } from './args.js';
-import { addRuleFlags, ruleFromFlags } from './rule-flags.js';
+import { addRuleFlags } from './rule-flags.js';
 import { parseProviderUrl, parseTarget } from '../send/target.js';
-import { SCHEME_NAMES, type VerifyInput } from '../capture/signature.js';
-import { parseVerify } from '../signatures/verify-rules.js';
+import { SCHEME_NAMES } from '../capture/signature.js';
 
 /** What differs between the commands that take start's flags. */
 export interface StartFlagsOptions {
@@ -116,15 +115,6 @@ function addVerifyFlags(command: Command): void {
     );
 }
 
-/** `--verify` texts to rules: read here, not by the flag parser, so that no message ever echoes a secret. */
-function verifyFromFlags(flags: OptionValues): VerifyInput[] {
-  return (flags.verify ?? []).map((text: string) => ({
-    ...parseVerify(text),
-    header: flags.verifyHeader ?? null,
-    toleranceSeconds: flags.verifyTolerance / 1000,
-  }));
-}
-
 function addTunnelFlags(command: Command): void {
   command
     .optionsGroup('Public URL (ngrok):')
@@ -147,49 +137,4 @@ function addTunnelFlags(command: Command): void {
     )
     .option('--require-tunnel', 'exit 1 instead of going on local-only when no tunnel can be opened (for CI)')
     .option('--ngrok-server-addr <host:port>', 'advanced: the ngrok service to connect to (self-hosted or test endpoints)');
-}
-
-/** Commander's flags to the library's options (the names differ only where a flag reads better). */
-export function toOptions(flags: OptionValues): HookCatchOptions {
-  const output: OutputMode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'pretty';
-  const verify = flags.verifyWebhook || flags.verifyWebhookSecret;
-  if (verify && !(flags.verifyWebhook && flags.verifyWebhookSecret)) {
-    throw new HookCatchError('--verify-webhook <provider> needs --verify-webhook-secret <secret> too (and the other way round).');
-  }
-  return {
-    port: flags.port,
-    host: flags.host,
-    inspectorPort: flags.inspectorPort,
-    dir: flags.dir,
-    maxBody: flags.maxBody,
-    maxHeaderSize: flags.maxHeaderSize,
-    maxRequests: flags.maxRequests,
-    fsync: flags.fsync,
-    output,
-    tunnel: flags.tunnel,
-    authtoken: flags.authtoken,
-    publicUrl: flags.publicUrl,
-    domain: flags.domain,
-    basicAuth: flags.basicAuth,
-    allowCidrs: flags.allowCidr,
-    denyCidrs: flags.denyCidr,
-    verifyWebhook: verify ? { provider: flags.verifyWebhook ?? '', secret: flags.verifyWebhookSecret ?? '' } : undefined,
-    tunnelTimeoutMs: flags.tunnelTimeout,
-    requireTunnel: flags.requireTunnel,
-    ngrokServerAddr: flags.ngrokServerAddr,
-    jobIdPaths: flags.jobIdPath,
-    eventPaths: flags.eventPath,
-    jobTtlMs: flags.jobTtl,
-    forward: flags.forward,
-    forwardMode: flags.forwardMode,
-    forwardTimeoutMs: flags.forwardTimeout,
-    insecure: flags.insecure,
-    provider: flags.provider,
-    providerPort: flags.providerPort,
-    rewriteWebhookUrl: flags.rewriteWebhookUrl,
-    providerTimeoutMs: flags.providerTimeout,
-    rules: [ruleFromFlags(flags)].filter((rule) => rule !== null),
-    verify: verifyFromFlags(flags),
-    schema: flags.schema,
-  };
 }

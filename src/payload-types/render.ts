@@ -1,12 +1,12 @@
-import type { PayloadTypeCount, TypesLang } from '../wire/payload-types.js';
+import type { PayloadTypeCount } from '../wire/payload-types.js';
 import type { PayloadSet } from './collect.js';
 import { jsonSchemaOf } from './json-schema.js';
 import { counted, samplesText, type TypedGroup, typedGroups } from './typed.js';
 import { typescriptOf } from './typescript.js';
 import { zodOf } from './zod.js';
+import type { TypeLang } from './langs.js';
 
-export type TypeLang = TypesLang;
-export const TYPE_LANGS: readonly TypeLang[] = ['ts', 'zod', 'json-schema'];
+export { TYPE_LANGS, type TypeLang } from './langs.js';
 
 /** What `types` made: the text in the language asked for, and each type with its samples. */
 export interface RenderedTypes {

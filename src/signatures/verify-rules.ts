@@ -2,19 +2,9 @@ import { HookCatchError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { SCHEMES } from './schemes.js';
 import { SCHEME_NAMES, type SchemeName, type VerifyInput, type VerifyRule } from '../capture/signature.js';
+import { SECRET_ENV } from './secret-env.js';
 
-/** The environment variable each scheme's secret is read from when `--verify SCHEME` gives none. */
-export const SECRET_ENV: Record<SchemeName, string> = {
-  stripe: 'STRIPE_WEBHOOK_SECRET',
-  github: 'GITHUB_WEBHOOK_SECRET',
-  'standard-webhooks': 'WEBHOOK_SECRET',
-  svix: 'SVIX_WEBHOOK_SECRET',
-  slack: 'SLACK_SIGNING_SECRET',
-  shopify: 'SHOPIFY_API_SECRET',
-  twilio: 'TWILIO_AUTH_TOKEN',
-  'hmac-sha256': 'HOOK_CATCH_HMAC_SECRET',
-  'hmac-sha1': 'HOOK_CATCH_HMAC_SECRET',
-};
+export { SECRET_ENV } from './secret-env.js';
 
 const isScheme = (text: string): text is SchemeName => (SCHEME_NAMES as readonly string[]).includes(text);
 

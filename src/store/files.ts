@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StoreWriteError } from '../errors.js';
+import { HookCatchError, StoreWriteError } from '../errors.js';
 import { isRunning } from './alive.js';
 
 /** Captured webhooks carry secrets: what hook-catch creates is readable by its owner only. */
@@ -144,4 +144,18 @@ export function storeProblem(error: unknown, dir: string): string {
       return `${text}${code && !text.includes(code) ? ` (${code})` : ''}; check ${dir}, or choose another folder with --dir`;
     }
   }
+}
+
+/** True when `dir` holds a request log (for commands that only read). */
+export async function hasStore(dir: string): Promise<boolean> {
+  try {
+    return (await stat(join(dir, 'requests'))).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** For the commands that work on a store with no instance running: says what to do when `dir` holds none. */
+export async function mustHaveStore(dir: string): Promise<void> {
+  if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
 }

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { summarize, type CapturedRequest, type RequestSummary } from '../capture/capture.js';
 import { HookCatchError, StoreWriteError } from '../errors.js';
@@ -334,13 +333,4 @@ function withNotes(request: CapturedRequest, entry: IndexEntry): CapturedRequest
   if (entry.summary.schema) request.schema = entry.summary.schema;
   if (entry.summary.drift) request.drift = entry.summary.drift;
   return request;
-}
-
-/** True when `dir` holds a request log (for commands that only read). */
-export async function hasStore(dir: string): Promise<boolean> {
-  try {
-    return (await stat(join(dir, 'requests'))).isDirectory();
-  } catch {
-    return false;
-  }
 }

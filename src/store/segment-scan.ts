@@ -73,7 +73,8 @@ export async function scanSegment(path: string, onLine: (line: IndexLine, offset
   return { damaged, tornTail, missingNewline, size: base };
 }
 
-function blank(buffer: Buffer, start: number, end: number): boolean {
+/** A line of spaces: damage blanked when the file was mended. */
+export function blank(buffer: Buffer, start: number, end: number): boolean {
   if (buffer[start] !== SPACE) return false;
   for (let i = start + 1; i < end; i++) if (buffer[i] !== SPACE) return false;
   return true;

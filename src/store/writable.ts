@@ -1,7 +1,7 @@
 import { HookCatchError, UnavailableError } from '../errors.js';
-import { storeProblem } from './files.js';
+import { mustHaveStore, storeProblem } from './files.js';
 import { claimInstance, releaseInstance } from './instance-file.js';
-import { hasStore, RequestLog } from './request-log.js';
+import { RequestLog } from './request-log.js';
 
 /**
  * Runs `work` on the request log of `dir` with no hook-catch running there (replay and import
@@ -10,7 +10,7 @@ import { hasStore, RequestLog } from './request-log.js';
  * cannot be taken (a full disk), nothing is done, and `what` says what was not.
  */
 export async function withWritableStore<T>(dir: string, what: string, work: (log: RequestLog) => Promise<T>): Promise<T> {
-  if (!(await hasStore(dir))) throw new HookCatchError(`No hook-catch store in ${dir}. Start one with \`hook-catch start\`, or point at it with --dir.`);
+  await mustHaveStore(dir);
   await claimInstance(dir).catch((error: unknown) => {
     throw error instanceof HookCatchError ? error : new UnavailableError(`${what}: ${storeProblem(error, dir)}.`);
   });

@@ -1,16 +1,14 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Command, Option, type OptionValues } from 'commander';
-import { DEFAULTS } from '../../defaults.js';
+import type { OptionValues } from 'commander';
 import { HookCatchError, describe } from '../../errors.js';
 import { exportWithReport } from '../../fixtures/export.js';
 import { requestsById } from '../../fixtures/select.js';
 import type { HookCatchOptions } from '../../options.js';
 import { start, type HookCatch } from '../../start.js';
 import { NO_TOKEN_NOTICE } from '../../tunnel/public-url.js';
-import { duration, durationOrNone, wholeNumber } from '../args.js';
-import { addFixtureFlags, redactList } from '../fixture-flags.js';
-import { addStartFlags, toOptions } from '../start-flags.js';
+import { redactList } from '../fixture-flags.js';
+import { toOptions } from '../start-options.js';
 import { CaptureReport, savedCounts, type CaptureResult, type Target } from './capture-report.js';
 import { isSettled, jobsOutcome, settleTime, waitForCount, waitForJobs, watchArrivals, type Arrivals, type Settled, type WaitLimits } from './capture-wait.js';
 
@@ -33,9 +31,6 @@ interface IO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }
-
-/** After Ctrl-C or SIGTERM, whatever hangs, the process is gone this long after. */
-const EXIT_DEADLINE_MS = 10_000;
 
 /**
  * `hook-catch capture`: starts hook-catch, publishes the webhook URL, waits for the expected jobs
@@ -153,50 +148,4 @@ export function captureOptions(flags: OptionValues): CaptureOptions {
     format: flags.format,
     start: toOptions({ ...flags, json: false, quiet: false }),
   };
-}
-
-export function captureCommand(): Command {
-  const command = new Command('capture')
-    .description(
-      'start, print the webhook URL, wait for the expected jobs (or n requests), save them as fixtures, stop (exit 0 completed, 3 a job failed, 124 timed out)',
-    )
-    .optionsGroup('Capture:')
-    .option('-e, --expect <ids...>', 'job ids to wait for, until each has completed or failed (repeatable)')
-    .addOption(new Option('-n, --count <n>', 'instead of --expect: wait for n requests').argParser(wholeNumber('--count', 1)))
-    .requiredOption('-o, --out <dir>', 'the folder the fixtures are written into (created if needed)')
-    .addOption(
-      new Option('-t, --timeout <duration>', 'give up after this long; what came is saved (exit 124)')
-        .default(DEFAULTS.waitTimeoutMs, '10m')
-        .argParser(duration),
-    )
-    .addOption(
-      new Option(
-        '--settle <duration>',
-        'with --expect: once every job settled, listen on until no delivery came for this long, so a duplicate sent a moment later is saved too (0: stop at once)',
-      )
-        .default(DEFAULTS.captureSettleMs, '3s')
-        .argParser(durationOrNone),
-    )
-    .option('--url-file <file>', 'also write the webhook URL into this file, once it can be used (the public one when there is a tunnel)');
-  addFixtureFlags(command)
-    .option('--json', 'stdout: a JSON line when ready and one when done, instead of the URL and the fixture paths')
-    .option('-q, --quiet', 'no progress on stderr, only what goes wrong')
-    .optionsGroup('How hook-catch runs (as `start`):');
-  const dir = new Option('-d, --dir <path>', 'folder holding the store (default: a temporary folder, removed at the end)');
-  addStartFlags(command, { dir });
-  return command.action(async (flags) => {
-    const options = captureOptions(flags);
-    const interrupt = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (interrupt.signal.aborted) process.exit(130);
-      interrupt.abort(signal);
-      setTimeout(() => process.exit(130), EXIT_DEADLINE_MS).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    const code = await captureRun(options, { stdout: process.stdout, stderr: process.stderr }, interrupt.signal);
-    process.exitCode = code;
-    // Whatever might still hold the process (a tunnel being torn down), it ends with this code.
-    setTimeout(() => process.exit(code), EXIT_DEADLINE_MS).unref();
-  });
 }

@@ -9,7 +9,7 @@ import { fixtureRequest } from '../../fixtures/fixture.js';
 import { readFixtures } from '../../fixtures/import.js';
 import { openForReading } from '../../store/open-readonly.js';
 import type { RequestLog } from '../../store/request-log.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { changesText } from '../../terminal/request-line.js';
 import { writeWarnings } from '../output.js';
 

@@ -1,7 +1,7 @@
 import { shortId } from '../../capture/ids.js';
 import { loadSpec } from '../../schema-check/load.js';
 import { checkStored, type StoredCheck } from '../../schema-check/stored.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { formatTime } from '../../units.js';
 
 /** 0 every capture checked is valid (unchecked ones do not fail), 1 one is invalid. */

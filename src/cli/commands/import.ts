@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
 import { DEFAULTS } from '../../defaults.js';
 import { FixtureRefused } from '../../fixtures/check.js';
 import { fixtureFileSize, loadFixture } from '../../fixtures/fixture.js';
 import { fixtureFiles, importFixtures } from '../../fixtures/import.js';
 import { createIdGenerator } from '../../capture/ids.js';
 import type { RequestLog } from '../../store/request-log.js';
-import { dirOption, size } from '../args.js';
 import { ApiError, type Client } from '../client.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { ImportAnswer } from '../../wire/requests.js';
@@ -76,21 +74,4 @@ async function importInto(log: RequestLog, files: string[], maxBody: number): Pr
     }
   }
   return imported;
-}
-
-export function importCommand(): Command {
-  return new Command('import')
-    .description('put fixtures (a file, or every *.json in a folder) back into the store, as new captures')
-    .argument('<path>', 'a fixture file or a folder of them')
-    .option('--json', 'print the new ids (and the files refused) as JSON')
-    .addOption(
-      new Option('--max-body <size>', 'largest body imported when no hook-catch is running (a running one applies its own --max-body)')
-        .default(DEFAULTS.maxBody, '10mb')
-        .argParser(size),
-    )
-    .addOption(dirOption())
-    .action(async (path: string, flags) => {
-      const { refused } = await importCommandRun(path, { dir: flags.dir, json: flags.json, maxBody: flags.maxBody }, process.stdout, process.stderr);
-      if (refused.length) process.exitCode = 1;
-    });
 }

@@ -1,9 +1,7 @@
-import { Command, Option } from 'commander';
 import { countsWords, jobSummary, type JobSummary } from '../../jobs/summary.js';
-import { JOB_STATUSES, type JobPoll, type JobStatus } from '../../jobs/types.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import type { JobPoll, JobStatus } from '../../jobs/types.js';
+import { chalkFor } from '../../terminal/color.js';
 import { formatDuration, formatTime } from '../../units.js';
-import { dirOption } from '../args.js';
 import { writeWarnings } from '../output.js';
 import { statusText } from '../job-status.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
@@ -91,18 +89,4 @@ export async function readJob(dir: string, id: string, stderr: NodeJS.WritableSt
       return registry.get(id) ?? null;
     },
   });
-}
-
-export function jobsCommand(): Command {
-  return new Command('jobs')
-    .description("list the jobs, most recently active first; with a job id, that job's timeline")
-    .argument('[id]', 'a job id: its submit, status calls and webhooks in time order, then its state')
-    .addOption(new Option('--status <status>', 'only jobs in this state').choices(JOB_STATUSES))
-    .addOption(dirOption())
-    .option('--json', 'print the jobs (or the job, with its deliveries) as JSON')
-    .action(async (id: string | undefined, flags) => {
-      const options = { dir: flags.dir, status: flags.status, json: flags.json };
-      if (id === undefined) await listJobs(options, process.stdout, process.stderr);
-      else await showJob(id, options, process.stdout, process.stderr);
-    });
 }

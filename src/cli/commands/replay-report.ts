@@ -2,7 +2,7 @@ import { decodeBody } from '../../capture/encoded-body.js';
 import { shortId } from '../../capture/ids.js';
 import type { ReplayRecord } from '../../capture/records.js';
 import { notKeptWarning } from '../../replay/replay.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { formatBytes } from '../../units.js';
 
 /** What the target's answer means for the exit code: 0 a 2xx, 2 another status, 1 no answer. */

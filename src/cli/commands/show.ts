@@ -1,21 +1,15 @@
-import { Command } from 'commander';
 import { toJsonRecord, type CapturedRequest } from '../../capture/capture.js';
-import { HookCatchError } from '../../errors.js';
 import { formatBytes, formatTime } from '../../units.js';
 import { shortId } from '../../capture/ids.js';
 import { openForReading } from '../../store/open-readonly.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { appNote, changesText, eventNote, signatureNote } from '../../terminal/request-line.js';
 import type { ReplayRecord } from '../../capture/records.js';
-import { readJobsOffline } from '../../jobs/offline.js';
 import type { JobMatch } from '../../jobs/types.js';
-import { dirOption } from '../args.js';
-import { withInstanceOrStore } from '../instance-or-store.js';
 import type { RequestRecord } from '../../wire/requests.js';
 import { bodyLines } from './show-body.js';
 import { answerLines, answeredNote, callRows } from './show-call.js';
-import { describeJob } from './job-timeline.js';
-import { readJob } from './jobs.js';
+import { noSuchRequest } from './show-newest.js';
 
 export interface ShowOptions {
   dir: string;
@@ -30,11 +24,12 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
   const request = await log.get(ref);
   if (!request) {
     // A job id names no request: its timeline, as `jobs <id>` shows it.
-    const job = options.body ? null : await readJob(options.dir, ref, stderr);
-    if (job) return void stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
-    throw new HookCatchError(
-      `No stored request matches "${ref}" in ${options.dir}, and no job has that id. \`hook-catch list\` shows what is stored, \`hook-catch jobs\` the jobs.`,
-    );
+    const job = options.body ? null : await (await import('./jobs.js')).readJob(options.dir, ref, stderr);
+    if (job) {
+      const { describeJob } = await import('./job-timeline.js');
+      return void stdout.write(options.json ? JSON.stringify(job, null, 2) + '\n' : describeJob(job, chalkFor(stdout)));
+    }
+    throw noSuchRequest(ref, options.dir);
   }
   if (options.body) {
     stdout.write(request.body);
@@ -49,8 +44,12 @@ export async function showRequest(ref: string, options: ShowOptions, stdout: Nod
   stdout.write(describeRequest(request, job, stdout) + describeReplays(replays, stdout));
 }
 
-/** The job a request was matched to: as the running instance has it, or worked out from the store when none runs. */
+/**
+ * The job a request was matched to: as the running instance has it, or worked out from the store when
+ * none runs. The jobs are loaded here, when shown (`show --body` needs none of them).
+ */
 async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
+  const [{ readJobsOffline }, { withInstanceOrStore }] = await Promise.all([import('../../jobs/offline.js'), import('../instance-or-store.js')]);
   // Also when the instance cannot say (gone meanwhile): the store is read beside it.
   const fromStore = async () => (await readJobsOffline(dir)).registry.matchOf(id);
   return withInstanceOrStore(dir, {
@@ -159,15 +158,4 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
   }
   if (request.outbound) lines.push(...answerLines(request, c));
   return lines.join('\n') + '\n';
-}
-export function showCommand(): Command {
-  return new Command('show')
-    .description("show one stored request: its headers and body (a call through the provider port: also the provider's answer); or a job's timeline")
-    .argument('<id>', 'a request id, the short id from the log (its last characters), "last", or a job id')
-    .addOption(dirOption())
-    .option('--body', 'write only the exact body bytes (for files and pipes)')
-    .option('--json', 'print the whole record as JSON (body as text, or base64 when binary) and its replays')
-    .action(async (id: string, flags) => {
-      await showRequest(id, { dir: flags.dir, body: flags.body, json: flags.json }, process.stdout);
-    });
 }

@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
 import { HookCatchError } from '../../errors.js';
 import { writeExportFile } from '../../fixtures/write-file.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import { openForReading } from '../../store/open-readonly.js';
-import { renderTypes, storedPayloads, summaryLine, TYPE_LANGS, type TypeLang } from '../../payload-types/index.js';
-import { dirOption, sinceDuration } from '../args.js';
+import { renderTypes, storedPayloads, summaryLine, type TypeLang } from '../../payload-types/index.js';
 import { writeWarnings } from '../output.js';
 
 export interface TypesOptions {
@@ -47,24 +45,4 @@ function filtersText(options: TypesOptions): string {
     ...(options.sinceMs !== undefined ? ['--since'] : []),
   ];
   return parts.length ? ` ${parts.join(', ')}` : '';
-}
-
-export function typesCommand(): Command {
-  return new Command('types')
-    .description('infer one payload type per event type from every matching stored capture, as TypeScript, zod or JSON Schema')
-    .option('-e, --event <type...>', 'only these event types: a name, a family (issues takes issues.opened) or a pattern (*.succeeded)')
-    .option('--job <id...>', "only these jobs' deliveries")
-    .addOption(
-      new Option('--since <duration|time>', 'only captures from the last 30m, 2h, 7d …, or since a time (2026-05-01T09:00:00Z)').argParser(sinceDuration),
-    )
-    .addOption(new Option('--lang <lang>', 'what to write').choices(TYPE_LANGS).default('ts'))
-    .option('-o, --out <file>', 'write to this file (else to stdout)')
-    .addOption(dirOption())
-    .action(async (flags) => {
-      await typesCommandRun(
-        { dir: flags.dir, event: flags.event, job: flags.job, sinceMs: flags.since, lang: flags.lang, out: flags.out },
-        process.stdout,
-        process.stderr,
-      );
-    });
 }

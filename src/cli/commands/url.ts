@@ -1,8 +1,6 @@
-import { Command } from 'commander';
 import { HookCatchError } from '../../errors.js';
-import { dirOption } from '../args.js';
 import { ensureRegistered } from '../client.js';
-import { connect } from '../instance-or-store.js';
+import { connect } from '../instance.js';
 
 export interface UrlOptions {
   dir: string;
@@ -49,17 +47,4 @@ export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStrea
     stderr.write('hook-catch: no public URL (no tunnel is open); this is the local webhook URL.\n');
   }
   stdout.write(`${options.local || !publicWebhookUrl ? localWebhookUrl : publicWebhookUrl}\n`);
-}
-
-export function urlCommand(): Command {
-  return new Command('url')
-    .description("print the running instance's webhook URL (public when there is a tunnel) for scripts")
-    .addOption(dirOption())
-    .option('--local', 'the local webhook URL even when there is a public one')
-    .option('--tag <jobId>', 'a per-job URL, …/webhook/<jobId>, for providers that take one per request (registers the job)')
-    .option('--provider', "the provider port's URL (start --provider), for your app's API base URL: API_BASE=$(hook-catch url --provider)")
-    .option('--json', 'all the URLs as JSON')
-    .action(async (flags) => {
-      await printUrl({ dir: flags.dir, local: flags.local, json: flags.json, tag: flags.tag, provider: flags.provider }, process.stdout, process.stderr);
-    });
 }

@@ -1,16 +1,13 @@
-import { Command, Option } from 'commander';
 import { HookCatchError } from '../../errors.js';
-import { DEFAULTS } from '../../defaults.js';
 import { shortId } from '../../capture/ids.js';
 import { formatTime } from '../../units.js';
 import { checkStored } from '../../signatures/verifier.js';
 import { checkVerify, fromEnv, secretOf, SECRET_ENV } from '../../signatures/verify-rules.js';
-import { SCHEME_NAMES, type SchemeName, type SignatureVerdict } from '../../capture/signature.js';
+import type { SchemeName, SignatureVerdict } from '../../capture/signature.js';
 import { openForReading } from '../../store/open-readonly.js';
-import { chalkFor } from '../../terminal/reporter.js';
+import { chalkFor } from '../../terminal/color.js';
 import { signatureNote } from '../../terminal/request-line.js';
-import { collect, dirOption, duration } from '../args.js';
-import { runningOn } from '../instance-or-store.js';
+import { runningOn } from '../instance.js';
 
 /** 0 the signature is valid, 2 it is not (or could not be checked). */
 export const VERIFY_EXIT = { valid: 0, notValid: 2 } as const;
@@ -63,44 +60,4 @@ function secretsOf(options: VerifyCommandOptions): string[] {
       `Give the secret to check with: --secret SECRET (or --secret '$NAME' for an environment variable), or --scheme to read its own (${SECRET_ENV.stripe}, …).`,
     );
   return [fromEnv(SECRET_ENV[options.scheme], '--secret', options.scheme)];
-}
-
-export function verifyCommand(): Command {
-  return new Command('verify')
-    .description("check a stored request's signature with a secret, after the fact (to try secrets); nothing is stored")
-    .argument('<id>', 'a request id, its short id, or "last"')
-    .addOption(new Option('-s, --scheme <scheme>', 'the signing scheme; auto finds it from the headers').choices(['auto', ...SCHEME_NAMES]).default('auto'))
-    .option(
-      '--secret <secret>',
-      "the signing secret; '$NAME' reads it from that environment variable; repeat to try several (default: the scheme's own variable, such as STRIPE_WEBHOOK_SECRET)",
-      collect,
-    )
-    .option('--header <name>', 'for hmac-sha256 / hmac-sha1: the header holding the signature')
-    .addOption(
-      new Option('--tolerance <duration>', 'how old a signed timestamp may be, judged at the time it arrived')
-        .default(DEFAULTS.signatureToleranceSeconds * 1000, '5m')
-        .argParser(duration),
-    )
-    .option('--json', 'print the verdict as JSON')
-    .addOption(dirOption())
-    .addHelpText(
-      'after',
-      `\nExit status: 0 valid, 2 invalid or unchecked, 1 an error.\nSecret variables: ${SCHEME_NAMES.filter((s) => s !== 'hmac-sha1')
-        .map((s) => `${s} ${SECRET_ENV[s]}`)
-        .join(', ')}.`,
-    )
-    .action(async (id: string, flags) => {
-      process.exitCode = await verifyCapture(
-        id,
-        {
-          dir: flags.dir,
-          scheme: flags.scheme,
-          secrets: flags.secret ?? [],
-          header: flags.header ?? null,
-          toleranceSeconds: flags.tolerance / 1000,
-          json: flags.json,
-        },
-        process.stdout,
-      );
-    });
 }

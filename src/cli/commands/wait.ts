@@ -1,14 +1,11 @@
-import { Command, Option } from 'commander';
-import { DEFAULTS } from '../../defaults.js';
 import { decodeBody } from '../../capture/encoded-body.js';
 import { HookCatchError } from '../../errors.js';
 import { countsWords, deliveryCounts } from '../../jobs/summary.js';
 import { isRefused } from '../../jobs/delivery.js';
 import type { Job } from '../../jobs/types.js';
 import { formatDuration } from '../../units.js';
-import { dirOption, duration } from '../args.js';
 import { ensureRegistered, Unreachable, type Client } from '../client.js';
-import { waitForInstance } from '../instance-or-store.js';
+import { waitForInstance } from '../instance.js';
 import type { WaitAnswer } from '../../wire/jobs.js';
 
 export interface WaitCommandOptions {
@@ -110,25 +107,4 @@ function timedOutWithoutInstance(id: string, options: WaitCommandOptions, stderr
 function showProgress(stderr: NodeJS.WriteStream, id: string, started: number, options: WaitCommandOptions): void {
   const what = options.any ? 'any delivery' : 'completion';
   stderr.write(`\r\x1b[Khook-catch: waiting for ${what} of job ${id}… ${formatDuration(Date.now() - started)} of ${formatDuration(options.timeoutMs)}`);
-}
-
-export function waitCommand(): Command {
-  return new Command('wait')
-    .description(
-      'block until a job completes and print its payload (exit 0 completed, 3 failed, 4 webhook lost, 124 timed out, 1 other). ' +
-        'Only a delivery answered 2xx counts: one refused by a response rule or by your app (--forward-mode wait) is waited past, since its provider retries it; the timeout message counts them',
-    )
-    .argument('<jobId>', 'the job to wait for (registered now if it is not yet)')
-    .addOption(
-      new Option('-t, --timeout <duration>', 'give up after this long (also waits this long for `start`)')
-        .default(DEFAULTS.waitTimeoutMs, '10m')
-        .argParser(duration),
-    )
-    .option('--any', 'return on any delivery (a refused one too), not only a completed or failed one')
-    .addOption(dirOption())
-    .option('--json', 'print the outcome, the job and the whole request as JSON instead of the body')
-    .action(async (id: string, flags) => {
-      const options = { dir: flags.dir, timeoutMs: flags.timeout, any: flags.any, json: flags.json };
-      process.exitCode = await waitForJob(id, options, process.stdout, process.stderr);
-    });
 }
