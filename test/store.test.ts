@@ -8,6 +8,7 @@ import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js'
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
+import { LARGE_BODY_BYTES } from '../src/capture/body-view.js';
 import { later, tempDir } from './helpers/index.js';
 
 const nextId = createIdGenerator();
@@ -108,6 +109,17 @@ describe('request log', () => {
     expect(size()).toBeGreaterThan(before + FLUSH_BYTES); // both written before this turn ends
     await Promise.all([first, second]);
     expect(log.count).toBe(3);
+  });
+
+  it("writes a large body's line at once, within the turn, while its bytes are fresh", async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    await log.append(request('first'));
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const before = readFileSync(file).length;
+    const written = log.append(request(Buffer.alloc(LARGE_BODY_BYTES + 1, 0x61), { contentType: 'text/plain' }));
+    expect(readFileSync(file).length).toBeGreaterThan(before + LARGE_BODY_BYTES);
+    await written;
   });
 
   it('writes a large text body that is not spliced as base64 (cheaper than escaping it) and reads it back byte for byte', async () => {
@@ -328,6 +340,80 @@ describe('the log line of a JSON body', () => {
     expect([isKnownJson(spliced.body), knownJson(spliced.body)]).toEqual([true, JSON.parse(String(bodies[0]![1]))]);
     expect(isKnownJson((await log.get(ids[4]!))!.body)).toBe(false);
     expect((await log.list({ q: 'café' })).items.map((s) => s.id)).toEqual([ids[0]]);
+  });
+});
+
+describe('the log line of a large body', () => {
+  const pad = 'x'.repeat(TEXT_BYTES);
+  const lineOf = async (dir: string, i: number) => (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).split('\n')[i]!;
+
+  it('a large body that looks like JSON goes into its line as it came, unparsed, with its length; read back byte for byte, also after a restart', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const bodies = [
+      `{"jobId":"big-1","pad":"${pad}","note":"caf\u00e9 \\"q\\""}`,
+      // The fields a body could hold cannot fool the reader: the first marker in a line is the field.
+      `{"bodyLength":1,"bodyJson":{"x":1},"bodyEncoding":"base64","body":"x","query":[],"pad":"${pad}"}`,
+      `  [1,2,"${pad}"]`,
+      // Not valid JSON (its line is not either): read back by its length all the same.
+      `{"a":1,"bodyJson":{"b":2},"bodyLength":3,"pad":"${pad}", "café`,
+    ];
+    const sent = bodies.map((body) => request(body));
+    await Promise.all(sent.map((r) => log.append(r)));
+    for (const [i, body] of bodies.entries()) {
+      const line = await lineOf(dir, i);
+      expect(line.indexOf(`,"bodyLength":${Buffer.byteLength(body)},`)).toBeGreaterThan(-1);
+      expect(line.indexOf('"bodyLength"')).toBeLessThan(line.indexOf('"query":'));
+      expect(line.endsWith(`,"bodyJson":${body}}`)).toBe(true);
+      // The line of a valid body is JSON, as jq reads it; the other is not.
+      if (i < 3) expect(JSON.parse(line).bodyJson).toEqual(JSON.parse(body));
+      else expect(() => JSON.parse(line)).toThrow();
+    }
+    const check = async (read: RequestLog) => {
+      for (const r of sent) expect((await read.get(r.id))!.body.equals(r.body)).toBe(true);
+      expect((await read.getMany(sent.map((r) => r.id))).map((r) => r.body.toString())).toEqual(bodies);
+      expect((await read.list({ q: 'CAFÉ' })).items.map((s) => s.id)).toEqual([sent[3]!.id, sent[0]!.id]);
+    };
+    await check(log);
+    await log.close();
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toEqual([]);
+    expect(again.count).toBe(bodies.length);
+    await check(again);
+  });
+
+  it('a large body with a line break, not UTF-8, or not shaped like JSON goes in as base64', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const bodies = [
+      `{"pad":"${pad}",\n"b":1}`,
+      `{"pad":"${pad}",\r"b":1}`,
+      Buffer.concat([Buffer.from(`{"pad":"${pad}"`), Buffer.from([0xff, 0x7d])]),
+      `<pad>${pad}</pad>`,
+    ];
+    const sent = bodies.map((body) => request(body));
+    for (const r of sent) await log.append(r);
+    for (const i of bodies.keys()) expect(JSON.parse(await lineOf(dir, i)).bodyEncoding).toBe('base64');
+    for (const r of sent) expect((await log.get(r.id))!.body.equals(r.body)).toBe(true);
+  });
+
+  it("a large body's line cut short is set aside at recovery, even where the cut ends with a closing brace", async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const kept = [request('{"n":1}'), request(`{"n":2,"pad":"${pad}"}`)];
+    for (const r of kept) await log.append(r);
+    await log.close();
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const { requestLine } = await import('../src/store/record-line.js');
+    const line = Buffer.concat(requestLine(request(`{"a":{"b":1},"pad":"${pad}"}`)));
+    const torn = line.subarray(0, line.indexOf('{"b":1}') + '{"b":1}'.length); // ends with `}`, as a whole line does
+    await appendFile(file, torn);
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Recovered 2 records .* 1 damaged line /);
+    expect(again.count).toBe(2);
+    for (const r of kept) expect((await again.get(r.id))!.body.equals(r.body)).toBe(true);
+    expect(await readFile(join(dir, 'damaged', (await readdir(join(dir, 'damaged')))[0]!), 'utf8')).toBe(`${torn.toString()}\n`);
   });
 });
 
