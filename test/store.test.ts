@@ -3,36 +3,14 @@ import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest } from '../src/capture/capture.js';
-import { createIdGenerator } from '../src/capture/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
 import { LARGE_BODY_BYTES } from '../src/capture/body-view.js';
-import { later, tempDir } from './helpers/index.js';
+import { capturedRequest, later, tempDir } from './helpers/index.js';
 
-const nextId = createIdGenerator();
-
-function request(body: string | Buffer, extra: Partial<CapturedRequest> = {}): CapturedRequest {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  return {
-    id: nextId(),
-    receivedAt: new Date().toISOString(),
-    method: 'POST',
-    url: '/webhook',
-    path: '/webhook',
-    query: [],
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'application/json']],
-    remoteAddress: '127.0.0.1',
-    contentType: 'application/json',
-    bodySize: bytes.length,
-    bodyDiscarded: false,
-    response: { status: 200 },
-    body: bytes,
-    ...extra,
-  };
-}
+const request = capturedRequest;
 
 async function openLog(dir: string, options: Partial<RequestLogOptions> = {}) {
   const opened = await RequestLog.open(dir, { maxRequests: 10_000, fsync: false, ...options });
@@ -193,7 +171,7 @@ describe('request log', () => {
     expect((await log.get(r.id.slice(-6)))!.id).toBe(r.id);
     expect((await log.get('last'))!.id).toBe(r.id);
     expect(await log.get('zzzzzzzz')).toBeNull();
-    const twin = request('twin', { id: `${nextId().slice(0, -6)}${r.id.slice(-6)}` });
+    const twin = request('twin', { id: `${request('').id.slice(0, -6)}${r.id.slice(-6)}` });
     await log.append(twin);
     await expect(log.get(r.id.slice(-6))).rejects.toThrow(/matches 2 requests/);
   });
