@@ -68,7 +68,8 @@ function parseLine(data, start, end) {
   const at = data.indexOf(BODY_JSON, start);
   if (at !== -1 && at < end) {
     const head = parseJson(`${data.toString('utf8', start, at)}}`);
-    if (head && 'bodyLength' in head) return head.bodyLength === end - 1 - (at + BODY_JSON.length) && data[end - 1] === 0x7d ? { ...head, bodyJson: null } : null;
+    if (head && 'bodyLength' in head)
+      return head.bodyLength === end - 1 - (at + BODY_JSON.length) && data[end - 1] === 0x7d ? { ...head, bodyJson: null } : null;
   }
   return parseJson(data.toString('utf8', start, end));
 }
