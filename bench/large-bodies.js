@@ -113,6 +113,8 @@ async function newestCapture(inspectorUrl) {
 }
 
 const mb = (bytes) => bytes / 1e6;
+/** How much of a body hook-catch looks into (VIEW_BYTES, docs/jobs.md): a larger one names no job. */
+const LOOKED_INTO_BYTES = 1_000_000;
 const int = (n) => Math.round(n).toLocaleString('en-US');
 
 /** Bytes per second of each large-body row, and hook-catch's against bare at the same size and connections. */
@@ -156,7 +158,8 @@ export function largeBodyLines(rows) {
   for (const r of rows.filter((r) => r.load && r.bytesPerSec != null)) {
     const vsDisk = r.vsDiskBytesPerSec == null ? '' : `, ${r.vsDiskBytesPerSec.toFixed(2)}× the disk`;
     const vs = r.vsBareBytesPerSec == null ? '' : `, ${r.vsBareBytesPerSec.toFixed(2)}× bare${vsDisk}`;
-    const matched = r.checked ? `; job named in the body ${r.checked.jobMatched ? 'matched' : 'NOT matched'} (newest capture)` : '';
+    const notMatched = r.bodyBytes > LOOKED_INTO_BYTES ? 'not matched, as meant: over the 1 MB hook-catch looks into' : 'NOT matched';
+    const matched = r.checked ? `; job named in the body ${r.checked.jobMatched ? 'matched' : notMatched} (newest capture)` : '';
     const sent = `${int(r.load.total)} bodies in the measured run${matched}`;
     out.push(
       `- ${r.name}, ${r.connections} conns: ${(mb(r.bytesPerSec)).toFixed(0)} MB/s (${r.load.reqPerSec.toFixed(1)} req/s × ${int(r.bodyBytes)} B${vs}), p99 ${r.load.p99Ms.toFixed(0)} ms, peak RSS ${r.peakRssMb?.toFixed(0)} MB; ${sent}`,

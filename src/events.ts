@@ -25,8 +25,11 @@ export interface HookCatchEventMap {
   job: [event: JobEvent];
   /** A capture forwarded in the background (`--forward-mode ack`, or answered by a rule) got its answer from the app. */
   forwarded: [id: string, note: ForwardNote];
-  /** What was found in a capture's body after it was answered (its `--schema` verdict, its drift) is kept in the store. */
-  analysis: [id: string, note: AnalysisNote];
+  /**
+   * What was found in a capture's body after it was answered (its `--schema` verdict, its drift) is kept in the store.
+   * (A large body's JSON check and event type, told before the capture is announced, come with its `request` event.)
+   */
+  analysis: [id: string, note: Pick<AnalysisNote, 'schema' | 'drift'>];
   /** The background forwards waiting and being sent changed (`--forward`). */
   forwardQueue: [queued: { waiting: number; sending: number }];
   /** A capture was sent again (replay) and the record kept. */

@@ -370,6 +370,8 @@ function createServers(
     relays: forwarding ? forwarding.owes : undefined,
     check: parts.verifier.rules.length ? (request) => parts.verifier.checkCapture(request) : undefined,
     eventOf,
+    // A store that cannot write loses these marks, not the capture (it was answered 2xx, and is kept).
+    keepLate: (id, marks) => void store.appendAnalysis(id, marks).catch(() => undefined),
   });
   const drain = new Drain();
   // Every request is captured: one without a Host header too (node:http would answer it 400 unseen).

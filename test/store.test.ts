@@ -3,37 +3,16 @@ import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CapturedRequest } from '../src/capture/capture.js';
-import { createIdGenerator } from '../src/capture/ids.js';
 import { readNewest } from '../src/store/newest.js';
 import { openForReading } from '../src/store/open-readonly.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { requestLine, TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
-import { later, runCli, tempDir } from './helpers/index.js';
+import { LARGE_BODY_BYTES } from '../src/capture/body-view.js';
+import { capturedRequest, later, runCli, tempDir } from './helpers/index.js';
 
-const nextId = createIdGenerator();
-
-function request(body: string | Buffer, extra: Partial<CapturedRequest> = {}): CapturedRequest {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  return {
-    id: nextId(),
-    receivedAt: new Date().toISOString(),
-    method: 'POST',
-    url: '/webhook',
-    path: '/webhook',
-    query: [],
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'application/json']],
-    remoteAddress: '127.0.0.1',
-    contentType: 'application/json',
-    bodySize: bytes.length,
-    bodyDiscarded: false,
-    response: { status: 200 },
-    body: bytes,
-    ...extra,
-  };
-}
+const request = capturedRequest;
 
 async function openLog(dir: string, options: Partial<RequestLogOptions> = {}) {
   const opened = await RequestLog.open(dir, { maxRequests: 10_000, fsync: false, ...options });
@@ -112,6 +91,17 @@ describe('request log', () => {
     expect(log.count).toBe(3);
   });
 
+  it("writes a large body's line at once, within the turn, while its bytes are fresh", async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    await log.append(request('first'));
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const before = readFileSync(file).length;
+    const written = log.append(request(Buffer.alloc(LARGE_BODY_BYTES + 1, 0x61), { contentType: 'text/plain' }));
+    expect(readFileSync(file).length).toBeGreaterThan(before + LARGE_BODY_BYTES);
+    await written;
+  });
+
   it('writes a large text body that is not spliced as base64 (cheaper than escaping it) and reads it back byte for byte', async () => {
     const dir = await tempDir();
     const { log } = await openLog(dir);
@@ -183,7 +173,7 @@ describe('request log', () => {
     expect((await log.get(r.id.slice(-6)))!.id).toBe(r.id);
     expect((await log.get('last'))!.id).toBe(r.id);
     expect(await log.get('zzzzzzzz')).toBeNull();
-    const twin = request('twin', { id: `${nextId().slice(0, -6)}${r.id.slice(-6)}` });
+    const twin = request('twin', { id: `${request('').id.slice(0, -6)}${r.id.slice(-6)}` });
     await log.append(twin);
     await expect(log.get(r.id.slice(-6))).rejects.toThrow(/matches 2 requests/);
   });
@@ -330,6 +320,80 @@ describe('the log line of a JSON body', () => {
     expect([isKnownJson(spliced.body), knownJson(spliced.body)]).toEqual([true, JSON.parse(String(bodies[0]![1]))]);
     expect(isKnownJson((await log.get(ids[4]!))!.body)).toBe(false);
     expect((await log.list({ q: 'café' })).items.map((s) => s.id)).toEqual([ids[0]]);
+  });
+});
+
+describe('the log line of a large body', () => {
+  const pad = 'x'.repeat(TEXT_BYTES);
+  const lineOf = async (dir: string, i: number) => (await readFile(join(dir, 'requests', (await segments(dir))[0]!), 'utf8')).split('\n')[i]!;
+
+  it('a large body that looks like JSON goes into its line as it came, unparsed, with its length; read back byte for byte, also after a restart', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const bodies = [
+      `{"jobId":"big-1","pad":"${pad}","note":"caf\u00e9 \\"q\\""}`,
+      // The fields a body could hold cannot fool the reader: the first marker in a line is the field.
+      `{"bodyLength":1,"bodyJson":{"x":1},"bodyEncoding":"base64","body":"x","query":[],"pad":"${pad}"}`,
+      `  [1,2,"${pad}"]`,
+      // Not valid JSON (its line is not either): read back by its length all the same.
+      `{"a":1,"bodyJson":{"b":2},"bodyLength":3,"pad":"${pad}", "café`,
+    ];
+    const sent = bodies.map((body) => request(body));
+    await Promise.all(sent.map((r) => log.append(r)));
+    for (const [i, body] of bodies.entries()) {
+      const line = await lineOf(dir, i);
+      expect(line.indexOf(`,"bodyLength":${Buffer.byteLength(body)},`)).toBeGreaterThan(-1);
+      expect(line.indexOf('"bodyLength"')).toBeLessThan(line.indexOf('"query":'));
+      expect(line.endsWith(`,"bodyJson":${body}}`)).toBe(true);
+      // The line of a valid body is JSON, as jq reads it; the other is not.
+      if (i < 3) expect(JSON.parse(line).bodyJson).toEqual(JSON.parse(body));
+      else expect(() => JSON.parse(line)).toThrow();
+    }
+    const check = async (read: RequestLog) => {
+      for (const r of sent) expect((await read.get(r.id))!.body.equals(r.body)).toBe(true);
+      expect((await read.getMany(sent.map((r) => r.id))).map((r) => r.body.toString())).toEqual(bodies);
+      expect((await read.list({ q: 'CAFÉ' })).items.map((s) => s.id)).toEqual([sent[3]!.id, sent[0]!.id]);
+    };
+    await check(log);
+    await log.close();
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toEqual([]);
+    expect(again.count).toBe(bodies.length);
+    await check(again);
+  });
+
+  it('a large body with a line break, not UTF-8, or not shaped like JSON goes in as base64', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const bodies = [
+      `{"pad":"${pad}",\n"b":1}`,
+      `{"pad":"${pad}",\r"b":1}`,
+      Buffer.concat([Buffer.from(`{"pad":"${pad}"`), Buffer.from([0xff, 0x7d])]),
+      `<pad>${pad}</pad>`,
+    ];
+    const sent = bodies.map((body) => request(body));
+    for (const r of sent) await log.append(r);
+    for (const i of bodies.keys()) expect(JSON.parse(await lineOf(dir, i)).bodyEncoding).toBe('base64');
+    for (const r of sent) expect((await log.get(r.id))!.body.equals(r.body)).toBe(true);
+  });
+
+  it("a large body's line cut short is set aside at recovery, even where the cut ends with a closing brace", async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const kept = [request('{"n":1}'), request(`{"n":2,"pad":"${pad}"}`)];
+    for (const r of kept) await log.append(r);
+    await log.close();
+    const file = join(dir, 'requests', (await segments(dir))[0]!);
+    const { requestLine } = await import('../src/store/record-line.js');
+    const line = Buffer.concat(requestLine(request(`{"a":{"b":1},"pad":"${pad}"}`)));
+    const torn = line.subarray(0, line.indexOf('{"b":1}') + '{"b":1}'.length); // ends with `}`, as a whole line does
+    await appendFile(file, torn);
+    const { log: again, warnings } = await openLog(dir);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Recovered 2 records .* 1 damaged line /);
+    expect(again.count).toBe(2);
+    for (const r of kept) expect((await again.get(r.id))!.body.equals(r.body)).toBe(true);
+    expect(await readFile(join(dir, 'damaged', (await readdir(join(dir, 'damaged')))[0]!), 'utf8')).toBe(`${torn.toString()}\n`);
   });
 });
 

@@ -139,6 +139,20 @@ describe('the live stream, /ws', () => {
     expect(second.request).not.toHaveProperty('invalidJson');
   });
 
+  it('a large body, looked into after its answer, carries what was found in its request message (and its job)', async () => {
+    const hc = await startHookCatch();
+    const stream = openStream(hc.streamUrl);
+    await stream.opened;
+    const headers = { 'Content-Type': 'application/json' };
+    const pad = 'x'.repeat(100_000);
+    const broken = json(await send(hc.webhookUrl, { method: 'POST', body: `{"jobId":"big-1","pad":"${pad}"`, headers })).id;
+    const typed = await deliver(hc, { type: 'invoice.paid', jobId: 'big-2', status: 'completed', pad });
+    const [first, second] = await stream.received(isRequest, 2);
+    expect(first.request).toMatchObject({ id: broken, invalidJson: true });
+    expect(second.request).toMatchObject({ id: typed, event: { type: 'invoice.paid' }, job: { jobId: 'big-2', jobStatus: 'completed' } });
+    expect(second.request).not.toHaveProperty('invalidJson');
+  });
+
   it('resync: a client that comes back with ?after=<last id> gets what it missed, in order, then live events, also across a restart', async () => {
     const dir = await tempDir();
     const hc = await startHookCatch({ dir });

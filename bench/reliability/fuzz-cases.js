@@ -205,6 +205,8 @@ function jsonEdge(rng) {
     () => `\ufeff{"bom":true}`,
     () => `{\n  "pretty": true,\r\n  "jobId": "fuzz-${rng.int(0, 50)}"\n}`,
     () => Buffer.concat([Buffer.from('{"bad":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+    // Over 64 KiB: kept as it came, unparsed, and read back by its length, whether it is JSON or not.
+    () => `{"jobId":"fuzz-${rng.int(0, 50)}","pad":"${'x'.repeat(rng.int(65_000, 70_000))}"${rng.pick(['}', ',', ',"bodyJson":{}}', ''])}`,
   ];
   const made = rng.pick(forms)();
   return { body: Buffer.isBuffer(made) ? made : Buffer.from(made, 'utf8'), type: rng.pick(JSON_TYPES) };

@@ -10,8 +10,8 @@ import { api, rawConnect, ResponseReader } from './http.js';
 import { removeDir, sleep, startHookCatch, tempDir } from './procs.js';
 import { readStoreFiles } from './store-files.js';
 
-export const LIMITS = { maxBody: 64_000, maxHeaderSize: 16_000 };
-const ARGS = ['--max-body', '64kb', '--max-header-size', '16kb', '--max-requests', '10000000'];
+export const LIMITS = { maxBody: 100_000, maxHeaderSize: 16_000 };
+const ARGS = ['--max-body', '100kb', '--max-header-size', '16kb', '--max-requests', '10000000'];
 const ANSWER_TIMEOUT_MS = 15_000;
 
 export async function fuzz({ seed, count, connections, log }) {

@@ -52,7 +52,7 @@ function fuzzRow(f) {
     `random methods, paths, odd and duplicate headers, heads within 3 kB of --max-header-size, bodies over --max-body, random / truncated-JSON / gzip-claimed / empty bodies, JSON at the edges of the log's \`bodyJson\` form, chunked, pipelined, 24 malformed forms, cut-off requests; answered ${statuses}`,
     lostCell(f.missing, f.different, f.ids, 'answers with an id', [
       `2xx compared byte for byte: method, URL, headers, body (${Object.entries(f.bodyForms ?? {})
-        .map(([form, c]) => `${n(c)} written ${form === 'json' ? 'as bodyJson' : `as ${form}`}`)
+        .map(([form, c]) => `${n(c)} written ${form === 'json' ? 'as bodyJson' : form === 'raw' ? 'as bodyJson by its length' : `as ${form}`}`)
         .join(', ')})`,
       f.unanswered ? `**${n(f.unanswered)} requests got no answer**` : 'every request answered',
     ]),

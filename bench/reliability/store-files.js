@@ -3,6 +3,9 @@
 // does not parse is counted (a torn write), a tombstone removes its request. A body is either
 // `"bodyEncoding":"utf8"|"base64","body":"…"` or, for a JSON body kept as it came, `"bodyJson":…`:
 // then its bytes are the line's, from after the field name to the closing brace (docs/store.md).
+// A large body kept as it came, unparsed, has its length in the head (`"bodyLength":n`): its line is
+// JSON only when the body is, so the head (up to `,"bodyJson":`) is parsed, and the body taken by
+// its length.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha1 } from './rng.js';
@@ -31,12 +34,8 @@ export function readStoreFiles(dir, select = () => true) {
       if (end === -1) end = data.length;
       if (end > start) {
         lines++;
-        let value = null;
-        try {
-          value = JSON.parse(data.toString('utf8', start, end));
-        } catch {
-          badLines++;
-        }
+        const value = parseLine(data, start, end);
+        if (!value) badLines++;
         if (value && typeof value.deleted === 'string') requests.delete(value.deleted);
         else if (value && typeof value.id === 'string' && ('bodyJson' in value || typeof value.body === 'string') && select(value)) {
           // Quotes inside the head's strings are escaped: the first `,"bodyJson":` of a line is the field.
@@ -49,7 +48,7 @@ export function readStoreFiles(dir, select = () => true) {
             url: value.url,
             path: value.path,
             status: value.response?.status,
-            bodyForm: 'bodyJson' in value ? 'json' : value.bodyEncoding,
+            bodyForm: 'bodyLength' in value ? 'raw' : 'bodyJson' in value ? 'json' : value.bodyEncoding,
             bodySha1: sha1(body),
             bodySize: body.length,
             headersSha1: sha1(JSON.stringify(value.headers ?? [])),
@@ -62,4 +61,23 @@ export function readStoreFiles(dir, select = () => true) {
   const damagedFolder = join(dir, 'damaged');
   const damaged = existsSync(damagedFolder) ? readdirSync(damagedFolder).length : 0;
   return { requests, badLines, lines, segments: segments.length, damaged };
+}
+
+/** A line as JSON; one whose head gives its body's length is whole when its body is that long, closed with `}`. */
+function parseLine(data, start, end) {
+  const at = data.indexOf(BODY_JSON, start);
+  if (at !== -1 && at < end) {
+    const head = parseJson(`${data.toString('utf8', start, at)}}`);
+    if (head && 'bodyLength' in head)
+      return head.bodyLength === end - 1 - (at + BODY_JSON.length) && data[end - 1] === 0x7d ? { ...head, bodyJson: null } : null;
+  }
+  return parseJson(data.toString('utf8', start, end));
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -8,6 +8,12 @@ import { formatBytes } from '../units.js';
 
 /** How much of a body is looked into, after decompression. Bigger bodies are still stored whole. */
 export const VIEW_BYTES = 1_000_000;
+/**
+ * A body over this is large: the receiver stores it as it came and looks into it only once its
+ * sender was answered (receiver/late-check.ts), the log writes it unencoded when it can
+ * (store/record-line.ts), and job matching tells it from others by a cheaper digest (jobs/delivery.ts).
+ */
+export const LARGE_BODY_BYTES = 64 * 1024;
 /** Form fields read at most; the rest of a form is not looked into. */
 export const VIEW_FIELDS = 20_000;
 

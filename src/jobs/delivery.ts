@@ -1,4 +1,6 @@
 import { hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { LARGE_BODY_BYTES } from '../capture/body-view.js';
 import { createInterner } from '../interner.js';
 import type { CapturedRequest } from '../capture/capture.js';
 import type { Delivery, Job, PayloadStatus } from './types.js';
@@ -48,9 +50,17 @@ export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** 16 bytes of the body's sha-256: enough to tell bodies apart, a quarter of the hex digest's memory. */
+/**
+ * 16 bytes of the body's sha-256: enough to tell bodies apart, a quarter of the hex digest's memory.
+ * A large body is told by its length and its CRC-32 instead, at less than half the cost
+ * (0.27 ms per MiB against 0.65): bodies of one job are told apart, no one is proving anything.
+ */
 function bodyHash(body: Buffer): string {
-  return hash('sha256', body, 'buffer').toString('base64url', 0, 16);
+  if (body.length <= LARGE_BODY_BYTES) return hash('sha256', body, 'buffer').toString('base64url', 0, 16);
+  const digest = Buffer.allocUnsafe(10);
+  digest.writeUIntBE(body.length, 0, 6);
+  digest.writeUInt32BE(crc32(body), 6);
+  return digest.toString('base64url');
 }
 
 /** One copy of the strings that repeat from delivery to delivery (`body.jobId`, `Completed`). */

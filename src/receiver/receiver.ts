@@ -2,7 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { answer } from './answer.js';
 import { captureRequest, declaredLength, type CapturedRequest } from '../capture/capture.js';
 import { isInvalidJson } from './json-check.js';
-import { storeThenAnswer } from './keep.js';
+import { storeThenAnswer, type KeepDeps } from './keep.js';
+import { judgedLater, judgeLate, type LateMarks } from './late-check.js';
 import { storeThenAnswerByRule, storeThenRelay } from './answered-elsewhere.js';
 import type { Relayed } from '../forward/forward.js';
 import type { Shaped } from '../rules/types.js';
@@ -35,6 +36,8 @@ export interface ReceiverDeps {
   check?: (request: CapturedRequest) => Promise<SignatureVerdict | null>;
   /** Tells the event type of a request as it arrives (the user's --event-path rules, then what hook-catch knows). */
   eventOf?: (request: CapturedRequest) => EventType | null;
+  /** Keeps what was told of a large body after its sender was answered (see late-check.ts), beside its capture. */
+  keepLate?: (id: string, marks: LateMarks) => void;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -56,6 +59,16 @@ export function createReceiver(given: ReceiverDeps): Receiver {
   const deps: ReceiverDeps = { ...given, onCaptured: afterAnswers(given.onCaptured) };
   const { maxBody } = deps;
   const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
+  // A large body is judged once its sender has the answer, before anything else hears of the capture.
+  const keeping: KeepDeps = {
+    append: deps.append,
+    onStoreFailed: deps.onStoreFailed,
+    onCaptured: (request, latencyMs) => {
+      const marks = judgedLater(request) ? judgeLate(request, deps.eventOf) : null;
+      if (marks) deps.keepLate?.(request.id, marks);
+      deps.onCaptured(request, latencyMs);
+    },
+  };
 
   // Checks run one after another, so requests reach the store in the order of their ids.
   let checked: Promise<unknown> = Promise.resolve();
@@ -73,11 +86,11 @@ export function createReceiver(given: ReceiverDeps): Receiver {
     const ok = request.response.status < 400;
     if (ok && (deps.shape || deps.relay)) {
       const shaped = deps.shape?.(request) ?? null;
-      if (shaped) return storeThenAnswerByRule(deps, request, started, res, shaped);
-      if (deps.relay && (deps.relays?.(request) ?? true)) return storeThenRelay(deps, request, started, res, deps.relay);
+      if (shaped) return storeThenAnswerByRule(keeping, request, started, res, shaped);
+      if (deps.relay && (deps.relays?.(request) ?? true)) return storeThenRelay(keeping, request, started, res, deps.relay);
     }
     const body = ok ? { ok, id: request.id } : { ok, id: request.id, error: tooLarge };
-    storeThenAnswer(deps, request, started, (status, text) => answer(res, status, text), body);
+    storeThenAnswer(keeping, request, started, (status, text) => answer(res, status, text), body);
   }
 
   /**
@@ -123,9 +136,12 @@ export function createReceiver(given: ReceiverDeps): Receiver {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       const request = captureRequest(req, { id: deps.nextId(), receivedAt, body, bodySize: size, bodyDiscarded: false, status: 200 });
       // Only a body received whole is judged: a refusal's body is the bytes that were refused, not a body.
-      if (isInvalidJson(request)) request.invalidJson = true;
-      const event = deps.eventOf?.(request);
-      if (event) request.event = event;
+      // A large one is judged after the answer (keeping.onCaptured), so that its sender waits only for the write.
+      if (!judgedLater(request)) {
+        if (isInvalidJson(request)) request.invalidJson = true;
+        const event = deps.eventOf?.(request);
+        if (event) request.event = event;
+      }
       keep(res, request, started);
     };
     req.on('data', onData);

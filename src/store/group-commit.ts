@@ -1,3 +1,5 @@
+import { LARGE_BODY_BYTES } from '../capture/body-view.js';
+
 /** A line waiting for the next write, with what the log needs to know about it once written. */
 export interface Pending<T> {
   /** The line's bytes, in one or more parts (a body goes in as it came, between its head and tail). */
@@ -19,10 +21,12 @@ export interface GroupCommitSteps<T> {
 }
 
 /**
- * Queued bytes that are written at once instead of at the next turn of the loop: large bodies
- * arriving together would otherwise all be held in memory, each as its line, until then.
+ * Queued bytes that are written at once instead of at the next turn of the loop: a large body's
+ * line is written as soon as it is made, while its bytes are fresh in the processor's cache (with
+ * 1 MiB bodies, the copy into the file cost about 1.2 ms per MB when lines waited for 4 MiB of
+ * others, 0.9 ms written at once), and large bodies arriving together are not all held in memory.
  */
-export const FLUSH_BYTES = 4 * 1024 * 1024;
+export const FLUSH_BYTES = LARGE_BODY_BYTES;
 
 /**
  * Group commit: every line queued while the event loop is busy goes out in the next single write,

@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CapturedRequest } from '../capture/capture.js';
 import { mustHaveStore } from './files.js';
-import { fromStored, parseIndexLine, parseLine } from './record-line.js';
+import { parseIndexLine, parseLine } from './record-line.js';
 import { listSegments, segmentName } from './segment-files.js';
 import { blank } from './segment-scan.js';
 
@@ -75,6 +75,6 @@ function lookAt(buffer: Buffer, start: number, end: number, deleted: Set<string>
   const line = parseIndexLine(buffer, start, end);
   if (line?.kind === 'deleted') deleted.add(line.id);
   if (line?.kind !== 'request' || deleted.has(line.summary.id)) return null;
-  const whole = parseLine(buffer.toString('utf8', start, end));
-  return { request: whole?.kind === 'request' ? fromStored(whole.stored) : null };
+  const whole = parseLine(buffer, start, end);
+  return { request: whole?.kind === 'request' ? whole.request : null };
 }

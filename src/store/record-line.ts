@@ -1,13 +1,12 @@
+import { isUtf8 } from 'node:buffer';
+import { LARGE_BODY_BYTES } from '../capture/body-view.js';
 import { isRequestId } from '../capture/ids.js';
 import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
-import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
+import { decodeBody, encodeBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import type { DriftInfo, EventType, FieldChange, OutboundInfo, ProviderAnswer, SchemaVerdict } from '../capture/shapes.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
-
-/** A request as it is written in the log: the record with its body encoded as JSON text. */
-export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
 
 /** What the user's app answered a forwarded capture, and so what its sender was answered. */
 export interface ForwardNote {
@@ -22,25 +21,34 @@ export type NoteLine =
   | ({ kind: 'forwarded'; id: string } & ForwardNote)
   | ({ kind: 'analysis'; id: string } & AnalysisNote);
 
-/** What was found in a capture's body after it was answered: its schema verdict, its drift. A later note adds to an earlier one. */
-export type AnalysisNote = Pick<CaptureMarks, 'schema' | 'drift'>;
+/**
+ * What was found in a capture's body after it was answered: its schema verdict, its drift, and for a
+ * body too large to be looked into before (see the receiver's late-check.ts), whether it is valid
+ * JSON and its event type. A later note adds to an earlier one.
+ */
+export type AnalysisNote = Pick<CaptureMarks, 'schema' | 'drift' | 'invalidJson' | 'event'>;
 
 /**
  * One line of a request-log segment: a captured request, a tombstone for a deleted one, or a note
  * about one (replay, forward). The body is the last field of a request, so that reading the index
  * at start-up can skip it (see parseIndexLine).
  */
-export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string } | NoteLine;
+export type LogLine = { kind: 'request'; request: CapturedRequest } | { kind: 'deleted'; id: string } | NoteLine;
 export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string } | NoteLine;
 
 /**
  * A request's line, in parts. A body that is valid JSON text as it came (the receiver parsed it:
  * parsed-json.ts) and holds no line break goes into the line as a JSON value, bytes untouched,
- * between the head and `}`: `…,"headers":[…],"bodyJson":{"jobId":"a1"}}`. Any other body is a
- * string: `…,"bodyEncoding":"utf8"|"base64","body":"…"}`, base64 when it is not UTF-8 or is over
- * TEXT_BYTES. Either way the line is one JSON object.
+ * between the head and `}`: `…,"headers":[…],"bodyJson":{"jobId":"a1"}}`. So does a large body that
+ * looks like JSON and was not parsed before it was stored (isRawJson), with its length in the head
+ * (`"bodyLength":1048576`): it is read back by that length, so the line need not be valid JSON (it is,
+ * when the body is). Any other body is a string: `…,"bodyEncoding":"utf8"|"base64","body":"…"}`,
+ * base64 when it is not UTF-8 or is over TEXT_BYTES.
  */
 export function requestLine(request: CapturedRequest): Buffer[] {
+  const { body } = request;
+  const known = body.length > 0 && isKnownJson(body) && !hasLineBreak(body);
+  const raw = !known && isRawJson(body);
   const head = {
     // What lists show comes first: start-up parses only up to "query" (see parseIndexLine).
     id: request.id,
@@ -50,6 +58,8 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     path: request.path,
     contentType: request.contentType,
     bodySize: request.bodySize,
+    // Before "query", so that start-up can check a raw body's line is whole without parsing the rest.
+    bodyLength: raw ? body.length : undefined,
     bodyDiscarded: request.bodyDiscarded,
     response: request.response,
     remoteAddress: request.remoteAddress,
@@ -67,8 +77,7 @@ export function requestLine(request: CapturedRequest): Buffer[] {
     // A provider's answer (outbound calls) after the headers: start-up does not read it either.
     answer: request.answer && storedAnswer(request.answer),
   };
-  const { body } = request;
-  if (body.length > 0 && isKnownJson(body) && body.indexOf(0x0a) === -1 && body.indexOf(0x0d) === -1) {
+  if (known || raw) {
     const text = JSON.stringify(head);
     return [Buffer.from(`${text.slice(0, -1)},"bodyJson":`), body, LINE_CLOSE];
   }
@@ -82,10 +91,27 @@ export function requestLine(request: CapturedRequest): Buffer[] {
 }
 
 /**
+ * A body over TEXT_BYTES that goes into its line as it came, unparsed: UTF-8 text with no line
+ * break that starts like a JSON object or array. Checking that costs a few hundredths of a
+ * millisecond per MiB, where base64 cost about one. A body that is not valid JSON makes a line that
+ * is not JSON (`jq` stops at it); one with a line break, or not UTF-8, goes in as base64.
+ */
+function isRawJson(body: Buffer): boolean {
+  if (body.length <= TEXT_BYTES || hasLineBreak(body)) return false;
+  let i = 0;
+  while (body[i] === 0x20 || body[i] === 0x09) i++;
+  return (body[i] === 0x7b || body[i] === 0x5b) && isUtf8(body); // { or [
+}
+
+function hasLineBreak(body: Buffer): boolean {
+  return body.indexOf(0x0a) !== -1 || body.indexOf(0x0d) !== -1;
+}
+
+/**
  * Above this, a body that is not spliced in goes in as base64 even when it is text: escaping a
  * string costs about four times what base64 does (1 MiB of JSON: 4 ms against 1.2 ms).
  */
-export const TEXT_BYTES = 64 * 1024;
+export const TEXT_BYTES = LARGE_BODY_BYTES;
 const LINE_CLOSE = Buffer.from('}\n');
 const BASE64_CLOSE = Buffer.from('"}\n');
 
@@ -98,15 +124,27 @@ export function replayLine(record: ReplayRecord): Buffer {
 }
 
 export function analysisLine(id: string, note: AnalysisNote): Buffer {
-  return Buffer.from(JSON.stringify({ analysis: id, schema: note.schema, drift: note.drift }) + '\n');
+  return Buffer.from(JSON.stringify({ analysis: id, invalidJson: note.invalidJson, event: note.event, schema: note.schema, drift: note.drift }) + '\n');
 }
 
 export function forwardLine(id: string, note: ForwardNote): Buffer {
   return Buffer.from(JSON.stringify({ forwarded: id, answered: note.answered, forward: note.forward }) + '\n');
 }
 
-/** Parses one whole line; null when it is not a well-formed record (a torn or damaged write). */
-export function parseLine(text: string): LogLine | null {
+/**
+ * Parses one whole line (`data` from `start` to `end`); null when it is not a well-formed record (a
+ * torn or damaged write). The request's body is its own copy: `data` may be reused.
+ */
+export function parseLine(data: Buffer, start = 0, end = data.length): LogLine | null {
+  const raw = rawBodyAt(data, start, end);
+  if (raw !== -1) {
+    // A raw body's line: its head is JSON up to the body, the body is read by its length.
+    const value = parseObject(data.toString('utf8', start, raw) + '}');
+    const head = value && storedHead(value);
+    if (!head || !wholeRawBody(value!, data, raw, end)) return null;
+    return { kind: 'request', request: { ...head, body: Buffer.from(data.subarray(raw + BODY_JSON.length, end - 1)) } };
+  }
+  const text = data.toString('utf8', start, end);
   const value = parseObject(text);
   if (!value) return null;
   if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
@@ -114,13 +152,14 @@ export function parseLine(text: string): LogLine | null {
   const head = storedHead(value);
   if (!head) return null;
   // A body written as a JSON value: its text is the line's, from after the field name to the closing brace.
+  // Parsed with its line, it is known JSON (parsed-json.ts): job matching at start-up does not parse it again.
   if ('bodyJson' in value) {
-    const stored: StoredRequest = { ...head, bodyEncoding: 'utf8', body: text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1) };
-    parsedBodies.set(stored, value.bodyJson);
-    return { kind: 'request', stored };
+    const body = Buffer.from(text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1));
+    rememberJson(body, value.bodyJson);
+    return { kind: 'request', request: { ...head, body } };
   }
   if (typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
-  return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
+  return { kind: 'request', request: { ...head, body: decodeBody({ body: value.body, bodyEncoding: value.bodyEncoding }) } };
 }
 
 // In JSON text every quote inside a string is escaped, so these sequences can only be the fields themselves.
@@ -129,9 +168,23 @@ const BODY_FIELD = Buffer.from(',"bodyEncoding":"');
 const BODY_JSON_TEXT = ',"bodyJson":';
 /** Before the body (the only raw JSON in a line), so the first of these in a line is the field itself. */
 const BODY_JSON = Buffer.from(BODY_JSON_TEXT);
+/** In the head of a line whose body is raw (see requestLine), before the body. */
+const BODY_LENGTH = Buffer.from(',"bodyLength":');
 /** Notes start with their kind (and may hold bodies of their own): read whole. */
 const NOTE_START = /^\{"(replayOf|forwarded|analysis)":/;
 const LINE_END = Buffer.from('"}');
+
+/** Where the `,"bodyJson":` of a line whose body is raw (its head has a bodyLength) is; -1 for any other line. */
+function rawBodyAt(data: Buffer, start: number, end: number): number {
+  // Searched within the line only: a line without the field must not send the search through the lines after it.
+  const at = data.subarray(start, end).indexOf(BODY_JSON);
+  return at !== -1 && data.subarray(start, start + at).indexOf(BODY_LENGTH) !== -1 ? start + at : -1;
+}
+
+/** True when a raw body is all there: as long as its head says, and closed (a torn write is neither). */
+function wholeRawBody(head: Record<string, unknown>, data: Buffer, marker: number, end: number): boolean {
+  return head.bodyLength === end - 1 - (marker + BODY_JSON.length) && data[end - 1] === 0x7d;
+}
 
 /**
  * What the index needs from a line, without decoding its headers or body: the summary fields at
@@ -139,7 +192,7 @@ const LINE_END = Buffer.from('"}');
  * Start-up reads every line, so this keeps it fast and light however large the requests are.
  */
 export function parseIndexLine(data: Buffer, start: number, end: number): IndexLine | null {
-  if (NOTE_START.test(data.toString('latin1', start, Math.min(start + 16, end)))) return parseLine(data.toString('utf8', start, end)) as IndexLine | null;
+  if (NOTE_START.test(data.toString('latin1', start, Math.min(start + 16, end)))) return parseLine(data, start, end) as IndexLine | null;
   // Searched within the line only: a line without the field must not send the search through the lines after it.
   const bytes = data.subarray(start, end);
   const at = bytes.indexOf(BODY_JSON);
@@ -147,8 +200,8 @@ export function parseIndexLine(data: Buffer, start: number, end: number): IndexL
   const field = json === -1 ? bytes.indexOf(BODY_FIELD) : -1;
   const marker = json !== -1 ? json : field === -1 ? -1 : start + field;
   if (marker === -1) {
-    const line = parseLine(data.toString('utf8', start, end));
-    return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.stored) } : line;
+    const line = parseLine(data, start, end);
+    return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.request) } : line;
   }
   if (marker === json) {
     // The body is the line's end: a whole line closes it with `}`.
@@ -160,21 +213,10 @@ export function parseIndexLine(data: Buffer, start: number, end: number): IndexL
   const summaryEnd = data.indexOf(SUMMARY_END, start);
   const headEnd = summaryEnd !== -1 && summaryEnd < marker ? summaryEnd : marker;
   const value = parseObject(data.toString('utf8', start, headEnd) + '}');
+  // A raw body's length is before "query": a line cut short within its body is found here.
+  if (value && 'bodyLength' in value && (marker !== json || !wholeRawBody(value, data, marker, end))) return null;
   const head = value && storedHead({ headers: [], ...value });
   return head ? { kind: 'request', summary: summarize(head) } : null;
-}
-
-/**
- * The value of a `bodyJson` line's body, parsed with its line: a request read back from such a line
- * is known JSON (parsed-json.ts), so that job matching at start-up does not parse its body again.
- */
-const parsedBodies = new WeakMap<StoredRequest, unknown>();
-
-export function fromStored(stored: StoredRequest): CapturedRequest {
-  const { bodyEncoding, body, ...rest } = stored;
-  const request = { ...rest, body: decodeBody({ body, bodyEncoding }) };
-  if (parsedBodies.has(stored)) rememberJson(request.body, parsedBodies.get(stored));
-  return request;
 }
 
 function parseObject(text: string): Record<string, unknown> | null {
@@ -198,7 +240,14 @@ function noteOf(v: Record<string, unknown>): NoteLine | null {
     if (!isRequestId(v.analysis)) return null;
     const schema = schemaOf(v.schema);
     const drift = driftOf(v.drift);
-    return { kind: 'analysis', id: v.analysis, ...(schema && { schema }), ...(drift && { drift }) };
+    return {
+      kind: 'analysis',
+      id: v.analysis,
+      ...(v.invalidJson === true && { invalidJson: true as const }),
+      ...eventOf(v.event),
+      ...(schema && { schema }),
+      ...(drift && { drift }),
+    };
   }
   const forward = v.forward as ForwardInfo | undefined;
   if (typeof v.forwarded !== 'string' || typeof v.answered !== 'number' || !forward || typeof forward !== 'object') return null;

@@ -91,9 +91,16 @@ export class RequestLog {
     return this.enqueue(replayLine(record), { note: { kind: 'replay', of: record.of, record } });
   }
 
-  /** Keeps what was found in a capture's body after it was answered (schema verdict, drift); resolves once it is in the file. */
+  /**
+   * Keeps what was found in a capture's body after it was answered (schema verdict, drift, a large
+   * body's JSON check and event type); resolves once it is in the file. Lists show it at once: a
+   * reader that comes between this and the write is not left without it (it is found again, not
+   * lost, should the write fail).
+   */
   appendAnalysis(id: string, note: AnalysisNote): Promise<void> {
-    return this.enqueue(analysisLine(id, note), { note: { kind: 'analysis', id, ...note } });
+    const written = this.enqueue(analysisLine(id, note), { note: { kind: 'analysis', id, ...note } });
+    if (this.index.get(id)) this.notes.addAnalysis(id, note);
+    return written;
   }
 
   /** Keeps what a capture's forward answered (and so what its sender got); resolves once it is in the file. */
@@ -128,7 +135,7 @@ export class RequestLog {
   async get(ref: string): Promise<CapturedRequest | null> {
     const entry = this.lookup(ref);
     const request = entry ? await this.withReader((reader) => reader.read(entry)) : null;
-    return request && entry ? withNotes(request, entry) : null;
+    return request && entry ? withNotes(request, entry.summary) : null;
   }
 
   /**
@@ -143,7 +150,7 @@ export class RequestLog {
     const byId = new Map(entries.map((entry) => [entry.summary.id, entry]));
     const requests: CapturedRequest[] = [];
     await this.withReader(async (reader) => {
-      for await (const batch of reader.inOrder(entries)) for (const request of batch) requests.push(withNotes(request, byId.get(request.id)!));
+      for await (const batch of reader.inOrder(entries)) for (const request of batch) requests.push(withNotes(request, byId.get(request.id)!.summary));
     });
     return requests;
   }
@@ -176,10 +183,7 @@ export class RequestLog {
       for await (const batch of reader.inOrder(entriesOldestFirst(this.index))) {
         for (const request of batch) {
           const note = this.notes.summaryOf(request.id);
-          if (note?.status !== undefined) request.response.status = note.status;
-          if (note?.forward) request.forward = note.forward;
-          if (note?.schema) request.schema = note.schema;
-          if (note?.drift) request.drift = note.drift;
+          if (note) withNotes(request, note);
         }
         yield batch;
       }
@@ -260,8 +264,7 @@ export class RequestLog {
 
   private note(note: NoteLine, at: { segment: number; offset: number; length: number }): void {
     if (note.kind === 'replay') this.notes.addReplay(note.of, at);
-    else if (note.kind === 'analysis')
-      this.notes.addAnalysis(note.id, { ...(note.schema && { schema: note.schema }), ...(note.drift && { drift: note.drift }) });
+    else if (note.kind === 'analysis') this.notes.addAnalysis(note.id, analysisOf(note));
     else this.notes.setForward(note.id, note);
   }
 
@@ -326,11 +329,21 @@ export class RequestLog {
   }
 }
 
-/** What was learned after a request's line was written: what its sender was answered, and its forward. */
-function withNotes(request: CapturedRequest, entry: IndexEntry): CapturedRequest {
-  request.response.status = entry.summary.status;
-  if (entry.summary.forward) request.forward = entry.summary.forward;
-  if (entry.summary.schema) request.schema = entry.summary.schema;
-  if (entry.summary.drift) request.drift = entry.summary.drift;
+/**
+ * What was learned after a request's line was written, from its summary or its notes: what its
+ * sender was answered, its forward, and what was found in its body after it was answered.
+ */
+function withNotes(request: CapturedRequest, later: Partial<RequestSummary>): CapturedRequest {
+  if (later.status !== undefined) request.response.status = later.status;
+  if (later.forward) request.forward = later.forward;
+  if (later.invalidJson) request.invalidJson = true;
+  if (later.event) request.event = later.event;
+  if (later.schema) request.schema = later.schema;
+  if (later.drift) request.drift = later.drift;
   return request;
+}
+
+/** What an analysis note found, without the note's kind and id. */
+function analysisOf({ invalidJson, event, schema, drift }: AnalysisNote): AnalysisNote {
+  return { ...(invalidJson && { invalidJson }), ...(event && { event }), ...(schema && { schema }), ...(drift && { drift }) };
 }

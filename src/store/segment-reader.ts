@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CapturedRequest } from '../capture/capture.js';
-import { fromStored, parseLine, type LogLine } from './record-line.js';
+import { parseLine, type LogLine } from './record-line.js';
 import type { LineAt } from './notes.js';
 import type { IndexEntry } from './request-index.js';
 import { segmentName } from './segment-files.js';
@@ -19,7 +19,7 @@ export class SegmentReader {
   /** The request, or null when its file is gone (dropped by retention meanwhile) or its line is damaged. */
   async read(entry: IndexEntry): Promise<CapturedRequest | null> {
     const line = await this.line(entry);
-    return line?.kind === 'request' ? fromStored(line.stored) : null;
+    return line?.kind === 'request' ? line.request : null;
   }
 
   /** Any line, or null when its file is gone or it is damaged. */
@@ -28,7 +28,7 @@ export class SegmentReader {
     if (!file) return null;
     const buffer = Buffer.allocUnsafe(at.length);
     const { bytesRead } = await file.read(buffer, 0, at.length, at.offset);
-    return parseLine(buffer.toString('utf8', 0, bytesRead));
+    return parseLine(buffer, 0, bytesRead);
   }
 
   /**
@@ -48,8 +48,8 @@ export class SegmentReader {
       }
       const at = entry.offset - window.start;
       if (at + entry.length > window.bytes.length) continue; // the file is shorter: gone meanwhile
-      const line = parseLine(window.bytes.toString('utf8', at, at + entry.length));
-      if (line?.kind === 'request') batch.push(fromStored(line.stored));
+      const line = parseLine(window.bytes, at, at + entry.length);
+      if (line?.kind === 'request') batch.push(line.request);
     }
     if (batch.length) yield batch;
   }

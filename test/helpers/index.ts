@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { start, type HookCatch } from '../../src/start.js';
 import type { Job } from '../../src/jobs/types.js';
+import type { CapturedRequest } from '../../src/capture/capture.js';
+import { createIdGenerator } from '../../src/capture/ids.js';
 import type { HookCatchOptions } from '../../src/options.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/hook-catch.js', import.meta.url));
@@ -35,6 +37,30 @@ export async function startHookCatch(options: HookCatchOptions = {}): Promise<Ho
   const hc = await start({ port: 0, inspectorPort: 0, dir: await tempDir(), output: 'none', tunnel: false, ...options });
   later(() => hc.close());
   return hc;
+}
+
+const nextId = createIdGenerator();
+
+/** A request as the receiver captures one (a JSON POST to /webhook, answered 200), to put in a store directly. */
+export function capturedRequest(body: string | Buffer, extra: Partial<CapturedRequest> = {}): CapturedRequest {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  return {
+    id: nextId(),
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    url: '/webhook',
+    path: '/webhook',
+    query: [],
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'application/json']],
+    remoteAddress: '127.0.0.1',
+    contentType: 'application/json',
+    bodySize: bytes.length,
+    bodyDiscarded: false,
+    response: { status: 200 },
+    body: bytes,
+    ...extra,
+  };
 }
 
 /** Sends bytes exactly as given and returns the raw HTTP response text (for header order, case, duplicates). */
