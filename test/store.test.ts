@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequest } from '../src/capture/capture.js';
+import type { CapturedRequest, RequestSummary } from '../src/capture/capture.js';
 import { createIdGenerator } from '../src/capture/ids.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
+import { RequestIndex } from '../src/store/request-index.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
@@ -151,6 +152,28 @@ describe('request log', () => {
     const { log: again } = await openLog(dir, { maxRequests: 25, segmentLines: 10 });
     expect(again.count).toBe(25);
     expect((await again.list({ limit: 1 })).items[0]!.id).toBe(sent[59]!.id);
+  });
+
+  it('reads the whole store oldest first while requests arrive, are deleted and dropped: only what is still stored when it is reached', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir, { maxRequests: 3000, segmentLines: 500 });
+    const sent: CapturedRequest[] = [];
+    for (let i = 0; i < 3000; i++) sent.push(request(`{"n":${i},"pad":"${'x'.repeat(300)}"}`));
+    await Promise.all(sent.map((r) => log.append(r)));
+    const read: string[] = [];
+    let reached = 0;
+    for await (const batch of log.readAll()) {
+      read.push(...batch.map((r) => r.id));
+      if (reached === 0) {
+        // The next one is reached already (it ends this batch). Then one not reached is deleted, and
+        // 1,200 more arrive: the oldest 1,199 are dropped, and the index's columns move and grow.
+        reached = read.length + 1;
+        await log.delete(sent[2500]!.id);
+        await Promise.all(Array.from({ length: 1200 }, (_, i) => log.append(request(`{"later":${i}}`))));
+      }
+    }
+    const stillThere = (_: CapturedRequest, i: number) => (i < reached || i >= 1199) && i !== 2500;
+    expect(read).toEqual(sent.filter(stillThere).map((r) => r.id));
   });
 
   it('deletes one request or all of them, and the deletion survives a reopen', async () => {
@@ -361,5 +384,48 @@ describe('the event type and what was found in a body after it was answered', ()
     await check(first.log);
     await first.log.close();
     await check((await openLog(dir)).log);
+  });
+});
+
+describe('the index of the request log', () => {
+  const summary = (extra: Partial<RequestSummary> = {}): RequestSummary => ({
+    id: nextId(),
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    url: '/webhook',
+    path: '/webhook',
+    contentType: 'application/json',
+    bodySize: 2,
+    bodyDiscarded: false,
+    status: 200,
+    remoteAddress: null,
+    ...extra,
+  });
+
+  it('gives the places of the captures drift compares: received, with an event type and their body', () => {
+    const index = new RequestIndex();
+    const event = { type: 'job.completed', from: 'body.type' };
+    const kinds: Partial<RequestSummary>[] = [
+      { event },
+      {},
+      { event, imported: true },
+      { event, bodyDiscarded: true },
+      { event, status: 501, refusal: { code: 'HPE_INVALID_METHOD', reason: 'unknown HTTP method FOO' } },
+      { event, poll: { jobId: 'job-1', url: 'http://127.0.0.1:9/status', latencyMs: 1 } },
+      { event, status: 201 },
+    ];
+    for (const [i, kind] of kinds.entries()) index.add(summary(kind), 1, i * 10, 9);
+    expect([...index.places(true)].map((at) => at.offset)).toEqual([0, 60]);
+    expect([...index.places()].map((at) => at.offset)).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
+
+  it('ends the places it gives when the index is cleared meanwhile', () => {
+    const index = new RequestIndex();
+    for (let i = 0; i < 10; i++) index.add(summary(), 1, i * 10, 9);
+    const places = index.places();
+    expect(places.next().value).toMatchObject({ offset: 0 });
+    index.clear();
+    for (let i = 0; i < 10; i++) index.add(summary(), 2, i * 10, 9);
+    expect([...places]).toEqual([]);
   });
 });

@@ -1,13 +1,10 @@
 import { isRequestId } from '../capture/ids.js';
 import { MARK_FLAGS, summarize, type CaptureMarks, type CapturedRequest, type PollInfo, type Refusal, type RequestSummary } from '../capture/capture.js';
-import { decodeBody, encodeBody, type EncodedBody } from '../capture/encoded-body.js';
+import { decodeBody, encodeBody } from '../capture/encoded-body.js';
 import type { ForwardInfo, ReplayRecord } from '../capture/records.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import type { DriftInfo, EventType, FieldChange, OutboundInfo, ProviderAnswer, SchemaVerdict } from '../capture/shapes.js';
 import { isKnownJson, rememberJson } from '../capture/parsed-json.js';
-
-/** A request as it is written in the log: the record with its body encoded as JSON text. */
-export type StoredRequest = Omit<CapturedRequest, 'body'> & EncodedBody;
 
 /** What the user's app answered a forwarded capture, and so what its sender was answered. */
 export interface ForwardNote {
@@ -30,7 +27,7 @@ export type AnalysisNote = Pick<CaptureMarks, 'schema' | 'drift'>;
  * about one (replay, forward). The body is the last field of a request, so that reading the index
  * at start-up can skip it (see parseIndexLine).
  */
-export type LogLine = { kind: 'request'; stored: StoredRequest } | { kind: 'deleted'; id: string } | NoteLine;
+export type LogLine = { kind: 'request'; request: CapturedRequest } | { kind: 'deleted'; id: string } | NoteLine;
 export type IndexLine = { kind: 'request'; summary: RequestSummary } | { kind: 'deleted'; id: string } | NoteLine;
 
 /**
@@ -111,16 +108,17 @@ export function parseLine(text: string): LogLine | null {
   if (!value) return null;
   if (typeof value.deleted === 'string') return { kind: 'deleted', id: value.deleted };
   if ('replayOf' in value || 'forwarded' in value || 'analysis' in value) return noteOf(value);
-  const head = storedHead(value);
-  if (!head) return null;
   // A body written as a JSON value: its text is the line's, from after the field name to the closing brace.
   if ('bodyJson' in value) {
-    const stored: StoredRequest = { ...head, bodyEncoding: 'utf8', body: text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1) };
-    parsedBodies.set(stored, value.bodyJson);
-    return { kind: 'request', stored };
+    const body = Buffer.from(text.slice(text.indexOf(BODY_JSON_TEXT) + BODY_JSON_TEXT.length, -1), 'utf8');
+    const request = requestOf(value, body);
+    // Read back as known JSON (parsed-json.ts): job matching at start-up does not parse the body again.
+    if (request) rememberJson(body, value.bodyJson);
+    return request && { kind: 'request', request };
   }
   if (typeof value.body !== 'string' || !isEncoding(value.bodyEncoding)) return null;
-  return { kind: 'request', stored: { ...head, bodyEncoding: value.bodyEncoding, body: value.body } };
+  const request = requestOf(value, decodeBody({ body: value.body, bodyEncoding: value.bodyEncoding }));
+  return request && { kind: 'request', request };
 }
 
 // In JSON text every quote inside a string is escaped, so these sequences can only be the fields themselves.
@@ -148,7 +146,7 @@ export function parseIndexLine(data: Buffer, start: number, end: number): IndexL
   const marker = json !== -1 ? json : field === -1 ? -1 : start + field;
   if (marker === -1) {
     const line = parseLine(data.toString('utf8', start, end));
-    return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.stored) } : line;
+    return line?.kind === 'request' ? { kind: 'request', summary: summarize(line.request) } : line;
   }
   if (marker === json) {
     // The body is the line's end: a whole line closes it with `}`.
@@ -160,22 +158,12 @@ export function parseIndexLine(data: Buffer, start: number, end: number): IndexL
   const summaryEnd = data.indexOf(SUMMARY_END, start);
   const headEnd = summaryEnd !== -1 && summaryEnd < marker ? summaryEnd : marker;
   const value = parseObject(data.toString('utf8', start, headEnd) + '}');
-  const head = value && storedHead({ headers: [], ...value });
+  // The headers are after the summary fields: not read here.
+  const head = value && requestOf(value, NO_BODY, false);
   return head ? { kind: 'request', summary: summarize(head) } : null;
 }
 
-/**
- * The value of a `bodyJson` line's body, parsed with its line: a request read back from such a line
- * is known JSON (parsed-json.ts), so that job matching at start-up does not parse its body again.
- */
-const parsedBodies = new WeakMap<StoredRequest, unknown>();
-
-export function fromStored(stored: StoredRequest): CapturedRequest {
-  const { bodyEncoding, body, ...rest } = stored;
-  const request = { ...rest, body: decodeBody({ body, bodyEncoding }) };
-  if (parsedBodies.has(stored)) rememberJson(request.body, parsedBodies.get(stored));
-  return request;
-}
+const NO_BODY = Buffer.alloc(0);
 
 function parseObject(text: string): Record<string, unknown> | null {
   try {
@@ -229,10 +217,14 @@ function driftOf(value: unknown): DriftInfo | undefined {
 
 const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v === 'base64';
 
-function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> | null {
-  if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string' || !Array.isArray(v.headers)) {
-    return null;
-  }
+/**
+ * The request a line's fields and its body make; null when a field it must have is missing. Made in
+ * one object literal, not spread from another: start-up reads every line through here, and a spread
+ * of a large object is several times slower and leaves more for the garbage collector.
+ */
+function requestOf(v: Record<string, unknown>, body: Buffer, withHeaders = true): CapturedRequest | null {
+  if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string') return null;
+  if (withHeaders && !Array.isArray(v.headers)) return null;
   const response = (v.response ?? {}) as { status?: unknown; rule?: unknown; relayed?: unknown };
   return {
     id: v.id,
@@ -242,7 +234,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     path: typeof v.path === 'string' && v.path !== v.url ? v.path : v.url,
     query: Array.isArray(v.query) ? (v.query as [string, string][]) : [],
     httpVersion: String(v.httpVersion ?? '1.1'),
-    headers: v.headers as [string, string][],
+    headers: Array.isArray(v.headers) ? (v.headers as [string, string][]) : [],
     remoteAddress: typeof v.remoteAddress === 'string' ? v.remoteAddress : null,
     contentType: typeof v.contentType === 'string' ? v.contentType : null,
     bodySize: Number(v.bodySize ?? 0),
@@ -260,6 +252,7 @@ function storedHead(v: Record<string, unknown>): Omit<CapturedRequest, 'body'> |
     ...outboundOf(v.outbound),
     ...eventOf(v.event),
     ...answerOf(v.answer),
+    body,
   };
 }
 

@@ -2,6 +2,7 @@ import type { CaptureMarks, EventType, Refusal, RequestSummary } from '../captur
 import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
+import type { LineAt } from './notes.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {
@@ -24,6 +25,11 @@ const INVALID_JSON = 8;
 const FORWARD_OWED = 16;
 /** Put in the store from a fixture (RequestSummary.imported). */
 const IMPORTED = 32;
+/**
+ * What drift does not compare even with an event type (drift/watch.ts, comparable): an import, a
+ * refused request, one whose body was not kept; polled answers and calls to the provider (polls) neither.
+ */
+const UNTYPED = IMPORTED | REFUSED | DISCARDED;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
@@ -36,6 +42,8 @@ export class RequestIndex {
   private capacity = 1024;
   private head = 0;
   private tail = 0;
+  /** Slots moved out of the columns so far (makeRoom, clear): a slot plus this is where a request stays for good (see places). */
+  private moved = 0;
   private live = 0;
   private urls: string[] = [];
   private methods: string[] = [];
@@ -168,6 +176,23 @@ export class RequestIndex {
     for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
   }
 
+  /**
+   * Where the live requests' lines are, oldest first (with `typed`, only those drift compares: see
+   * TYPED). Each is looked at as it is reached: one dropped or deleted meanwhile is skipped, one
+   * added meanwhile is not included. No id or summary is made: reading a whole store goes through here.
+   */
+  *places(typed = false): Generator<LineAt> {
+    const end = this.tail + this.moved;
+    for (let at = this.head + this.moved; ; at++) {
+      at = Math.max(at, this.head + this.moved); // past those dropped meanwhile
+      if (at >= end) return;
+      const i = at - this.moved;
+      if (this.flags[i]! & DEAD) continue;
+      if (typed && (this.events[i] === null || this.polls[i] !== null || this.flags[i]! & UNTYPED)) continue;
+      yield { segment: this.segments[i]!, offset: this.offsets[i]!, length: this.lengths[i]! };
+    }
+  }
+
   /** The ids of the live entries, oldest first (only those stored with a forward to make, with `forwardOwed`). */
   ids(forwardOwed = false): string[] {
     const ids: string[] = [];
@@ -177,6 +202,7 @@ export class RequestIndex {
   }
 
   clear(): void {
+    this.moved += this.tail;
     this.head = this.tail = this.live = 0;
     this.urls = [];
     this.methods = [];
@@ -278,6 +304,7 @@ export class RequestIndex {
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
     this.capacity = capacity;
+    this.moved += this.head;
     this.head = 0;
     this.tail = used;
   }

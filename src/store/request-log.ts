@@ -9,7 +9,7 @@ import { Notes } from './notes.js';
 import { analysisLine, deletedLine, forwardLine, replayLine, requestLine, type AnalysisNote, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { entriesOldestFirst, eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
+import { eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
 import type { EventCounts } from '../capture/shapes.js';
 import { listSegments, SegmentWriter } from './segment-files.js';
 import { SegmentReader } from './segment-reader.js';
@@ -168,13 +168,17 @@ export class RequestLog {
     return summariesAfter(this.index, after, limit);
   }
 
-  /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
-  async *readAll(): AsyncGenerator<CapturedRequest[]> {
+  /**
+   * Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile
+   * are not included. With `typed`, only the captures drift compares (received, with an event type and
+   * their body): the others are not read.
+   */
+  async *readAll(typed = false): AsyncGenerator<CapturedRequest[]> {
     const reader = new SegmentReader(this.folder);
     try {
       // With what was learned after each line was written (the status the app answered a forward):
       // jobs derived again tell refused deliveries from acknowledged ones as they were told live.
-      for await (const batch of reader.inOrder(entriesOldestFirst(this.index))) {
+      for await (const batch of reader.inOrder(this.index.places(typed))) {
         for (const request of batch) {
           const note = this.notes.summaryOf(request.id);
           if (note?.status !== undefined) request.response.status = note.status;

@@ -3,7 +3,7 @@ import type { CapturedRequest, RequestSummary } from '../capture/capture.js';
 import type { EventCount, EventCounts } from '../capture/shapes.js';
 import { isRequestId } from '../capture/ids.js';
 import { eventFilter } from '../capture/event-match.js';
-import type { IndexEntry, RequestIndex } from './request-index.js';
+import type { RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
 
 export interface RequestQuery {
@@ -80,11 +80,6 @@ export function summariesAfter(index: RequestIndex, after: string, limit: number
     items.push(entry.summary);
   }
   return items.reverse();
-}
-
-/** The entries stored now, oldest first, each looked up as it is reached (one dropped meanwhile is skipped). */
-export function* entriesOldestFirst(index: RequestIndex): Generator<IndexEntry | undefined> {
-  for (const id of index.ids()) yield index.get(id);
 }
 
 /** How many stored captures there are of each event type, most first, and how many have none. */

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CapturedRequest } from '../capture/capture.js';
-import { fromStored, parseLine, type LogLine } from './record-line.js';
+import { parseLine, type LogLine } from './record-line.js';
 import type { LineAt } from './notes.js';
 import type { IndexEntry } from './request-index.js';
 import { segmentName } from './segment-files.js';
@@ -19,7 +19,7 @@ export class SegmentReader {
   /** The request, or null when its file is gone (dropped by retention meanwhile) or its line is damaged. */
   async read(entry: IndexEntry): Promise<CapturedRequest | null> {
     const line = await this.line(entry);
-    return line?.kind === 'request' ? fromStored(line.stored) : null;
+    return line?.kind === 'request' ? line.request : null;
   }
 
   /** Any line, or null when its file is gone or it is damaged. */
@@ -36,11 +36,10 @@ export class SegmentReader {
    * rather than a line at a time, and a batch ends where a read begins, so that a caller working
    * through thousands of requests lets others in between.
    */
-  async *inOrder(entries: Iterable<IndexEntry | undefined>): AsyncGenerator<CapturedRequest[]> {
+  async *inOrder(entries: Iterable<LineAt>): AsyncGenerator<CapturedRequest[]> {
     let window: Window | null = null;
     let batch: CapturedRequest[] = [];
     for (const entry of entries) {
-      if (!entry) continue;
       if (!window || !covers(window, entry)) {
         if (batch.length) yield batch;
         batch = [];
@@ -49,7 +48,7 @@ export class SegmentReader {
       const at = entry.offset - window.start;
       if (at + entry.length > window.bytes.length) continue; // the file is shorter: gone meanwhile
       const line = parseLine(window.bytes.toString('utf8', at, at + entry.length));
-      if (line?.kind === 'request') batch.push(fromStored(line.stored));
+      if (line?.kind === 'request') batch.push(line.request);
     }
     if (batch.length) yield batch;
   }
@@ -89,6 +88,6 @@ interface Window {
   end: number;
 }
 
-function covers(window: Window, entry: IndexEntry): boolean {
+function covers(window: Window, entry: LineAt): boolean {
   return window.segment === entry.segment && entry.offset >= window.start && entry.offset + entry.length <= window.end;
 }
