@@ -252,7 +252,10 @@ export class JobRegistry {
   /** Adds a delivery: a body seen before for this job is a retry (attempt n, duplicate). */
   private attach(job: Job, delivery: Delivery): void {
     const last = job.deliveries.at(-1);
-    job.deliveries.push(delivery);
+    // A first delivery makes an array of one: pushed into an empty array, it would get room for 16 more
+    // (most jobs hear once or twice, and thousands of jobs are kept).
+    if (last) job.deliveries.push(delivery);
+    else job.deliveries = [delivery];
     if (last && last.requestId > delivery.requestId) renumber(job);
     else {
       const previous = job.deliveries.findLast((d) => d !== delivery && d.source === delivery.source && d.bodyHash === delivery.bodyHash);
@@ -310,7 +313,8 @@ export class JobRegistry {
     if (job.status === status) return;
     const from = job.status;
     job.status = status;
-    job.history.push({ status, at });
+    // A new array the size of the history rather than a push, which leaves room for 16 more changes.
+    job.history = [...job.history, { status, at }];
     this.emit({ type: 'status', job, from, to: status });
   }
 
