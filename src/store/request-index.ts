@@ -300,7 +300,7 @@ export class RequestIndex {
     this.statuses = move(this.statuses, (n) => new Uint16Array(n));
     this.flags = move(this.flags, (n) => new Uint8Array(n));
     for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls', 'events'] as const) {
-      (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
+      (this[key] as unknown[]) = moveColumn(this[key] as unknown[], this.head, this.tail, capacity);
     }
     if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
     this.capacity = capacity;
@@ -308,6 +308,22 @@ export class RequestIndex {
     this.head = 0;
     this.tail = used;
   }
+}
+
+/**
+ * The live window of a column of values at the start of an array of `capacity` slots: the same
+ * array when it has room, else a new one made that large at once. Filled slot by slot, an array grows
+ * by half again each time it is full: for 50,000 requests, several megabytes of arrays left behind.
+ */
+function moveColumn<T>(column: T[], head: number, tail: number, capacity: number): T[] {
+  const used = tail - head;
+  if (column.length >= capacity) {
+    column.copyWithin(0, head, tail);
+    return column.fill(undefined as T, used, tail);
+  }
+  const next = new Array<T>(capacity);
+  for (let i = 0; i < used; i++) next[i] = column[head + i]!;
+  return next;
 }
 
 /** One copy of the strings that repeat from request to request (URL, method, content type, sender address). */
