@@ -419,6 +419,33 @@ describe('the index of the request log', () => {
     expect([...index.places()].map((at) => at.offset)).toEqual([0, 10, 20, 30, 40, 50, 60]);
   });
 
+  it('goes on where it was through requests newest first while thousands arrive and the oldest are dropped', () => {
+    const index = new RequestIndex();
+    const ids: string[] = [];
+    const add = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const s = summary();
+        ids.push(s.id);
+        index.add(s, 1, ids.length * 10, 9);
+      }
+    };
+    add(3000);
+    const walk = index.newestFirst();
+    const seen = Array.from({ length: 1000 }, () => walk.next().value!.summary.id);
+    expect(seen).toEqual(ids.slice(2000, 3000).reverse());
+    // The oldest 500 dropped, then 20,000 more: the walk goes on from the 2,000th, down to the 501st.
+    index.dropOldestBeyond(2500);
+    add(20_000);
+    const rest = [...walk].map((e) => e.summary.id);
+    expect(rest).toEqual(ids.slice(500, 2000).reverse());
+    expect(index.get(ids[499]!)).toBeUndefined();
+    expect(index.get(ids[500]!)!.summary.id).toBe(ids[500]);
+    expect(index.get(ids[22_999]!)!.summary.id).toBe(ids[22_999]);
+    index.dropOldestBeyond(10);
+    expect([...index.newestFirst()].map((e) => e.summary.id)).toEqual(ids.slice(-10).reverse());
+    expect(index.resolve(ids[22_995]!.slice(-6))).toEqual({ entry: index.get(ids[22_995]!) });
+  });
+
   it('ends the places it gives when the index is cleared meanwhile', () => {
     const index = new RequestIndex();
     for (let i = 0; i < 10; i++) index.add(summary(), 1, i * 10, 9);
