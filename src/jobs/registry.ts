@@ -3,6 +3,7 @@ import type { Registration } from './registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
+import { RequestJobs } from './request-jobs.js';
 import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } from './delivery.js';
 import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
@@ -30,7 +31,7 @@ export const DELIVERIES_PER_JOB = 50;
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   private readonly claimable = new ClaimableDeliveries();
-  private readonly jobOfRequest = new Map<string, string>();
+  private readonly jobOfRequest = new RequestJobs();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly expiry: ExpiryTimer;
   private readonly lost: LostTimer;
