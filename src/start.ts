@@ -255,7 +255,8 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     status,
     sendBufferBytes: options.streamBufferBytes,
   });
-  const check = parts.spec && (await import('./schema-check/on-arrival.js')).checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note));
+  const check =
+    parts.spec && (await import('./schema-check/on-arrival.js')).checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note));
   const drift = watchDrift({
     store,
     dir: options.dir,
