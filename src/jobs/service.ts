@@ -78,7 +78,7 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
     await ready;
     const polling = opts.poll ? checkPoll(opts.poll, id.trim()) : null;
     if (polling) checkVariables(polling.spec, polling.secrets);
-    const saved = file.list().find((r) => r.id === id.trim());
+    const saved = file.get(id.trim());
     const registration = makeRegistration(id, opts, registry.get(id.trim())?.label ?? null, options, polling?.spec ?? saved?.poll);
     try {
       await file.add(registration);
