@@ -236,6 +236,31 @@ describe('request log', () => {
     expect((await log.list({ q: 'job-4' })).items.map((i) => i.url)).toEqual(['/webhook/4']);
   });
 
+  it('a listing through thousands of requests that few match lets other work in on the way, and finds what it found before', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const sent = Array.from({ length: 10_000 }, (_, i) =>
+      request(`{"n":${i}}`, i % 2500 === 7 ? { method: 'PUT', url: `/hooks/${i}?x=1`, path: `/hooks/${i}` } : {}),
+    );
+    await Promise.all(sent.map((r) => log.append(r)));
+    const order: string[] = [];
+    const listing = log.list({ method: 'put', path: '/hooks/' }).then((page) => {
+      order.push('listed');
+      return page;
+    });
+    let stored: Promise<void> | undefined;
+    setImmediate(() => {
+      order.push('other work');
+      stored = log.append(request('{}', { method: 'PUT', url: '/hooks/new', path: '/hooks/new' }));
+    });
+    const page = await listing;
+    await stored;
+    expect(order).toEqual(['other work', 'listed']);
+    expect(page.items.map((s) => s.url)).toEqual(['/hooks/7507?x=1', '/hooks/5007?x=1', '/hooks/2507?x=1', '/hooks/7?x=1']);
+    expect((await log.list({ path: '/hooks/7507?' })).items).toEqual([]); // the path ends before the query
+    expect(log.eventCounts()).toEqual({ items: [], untyped: 10_000 }); // at most maxRequests: the oldest went
+  });
+
   it('recovers a store with a damaged line and a torn last write: keeps the rest, sets the damage aside', async () => {
     const dir = await tempDir();
     const { log } = await openLog(dir);

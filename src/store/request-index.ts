@@ -15,6 +15,24 @@ export interface IndexEntry {
 
 export type Resolved = { entry: IndexEntry } | { ambiguous: string[] } | null;
 
+/** What a search tests a request by before its summary is made (see RequestIndex.search). */
+export interface EntryHead {
+  method: string;
+  url: string;
+  event: EventType | undefined;
+}
+
+/** How many live requests have one event type, and its newest request. */
+export interface EventTally {
+  event: EventType;
+  count: number;
+  lastId: string;
+  lastAt: string;
+}
+
+/** Requests a search looks at between two of its pauses (a null it yields). */
+const SEARCH_STEP = 2048;
+
 const DEAD = 1;
 const ID_LENGTH = 18;
 const RANDOM_DIGITS = 6;
@@ -167,6 +185,53 @@ export class RequestIndex {
     const parts = before === undefined ? null : decodeId(before);
     const from = parts ? this.lowerBound(parts) : this.tail;
     for (let slot = from - 1; slot >= this.head; slot--) if (!this.isDead(slot)) yield this.entry(slot);
+  }
+
+  /**
+   * Live entries newest first, strictly older than `before` when given, those `keep` passes: it is
+   * given what the summary is made from, not the summary, so that a search through 50,000 that few
+   * match makes few summaries. Every 2,048 requests looked at, it yields null: the caller's moment to
+   * let others in (slots are for good: the search goes on where it was after a pause).
+   */
+  *search(before: string | undefined, keep: (head: EntryHead) => boolean): Generator<IndexEntry | null> {
+    const parts = before === undefined ? null : decodeId(before);
+    const head: EntryHead = { method: '', url: '', event: undefined };
+    let step = 0;
+    for (let slot = (parts ? this.lowerBound(parts) : this.tail) - 1; slot >= this.head; slot--) {
+      if (++step % SEARCH_STEP === 0) yield null;
+      if (slot < this.head) break; // dropped during the pause
+      const [c, i] = this.at(slot);
+      if (c.flags[i]! & DEAD) continue;
+      head.method = c.methods[i]!;
+      head.url = c.urls[i]!;
+      head.event = c.events[i] ?? undefined;
+      if (keep(head)) yield this.entry(slot);
+    }
+  }
+
+  /**
+   * The live requests' event types: how many have each (one entry per shared event type object,
+   * newest first; see shareEvent) and how many have none. Counted from the columns: no summary is made.
+   */
+  eventTallies(): { tallies: EventTally[]; untyped: number } {
+    const bySame = new Map<EventType, { count: number; slot: number }>();
+    let untyped = 0;
+    for (let slot = this.tail - 1; slot >= this.head; slot--) {
+      const [c, i] = this.at(slot);
+      if (c.flags[i]! & DEAD) continue;
+      const event = c.events[i];
+      if (!event) untyped++;
+      else {
+        const known = bySame.get(event);
+        if (known) known.count++;
+        else bySame.set(event, { count: 1, slot });
+      }
+    }
+    const tallies = [...bySame].map(([event, { count, slot }]) => {
+      const [c, i] = this.at(slot);
+      return { event, count, lastId: this.idAt(slot), lastAt: new Date(c.received[i]!).toISOString() };
+    });
+    return { tallies, untyped };
   }
 
   /**
