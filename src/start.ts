@@ -1,7 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createEventTyper } from './event-types/event-type.js';
-import { loadSpec } from './schema-check/load.js';
-import { checkOnArrival } from './schema-check/on-arrival.js';
 import type { Spec } from './schema-check/spec.js';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -98,7 +96,9 @@ export async function start(input: HookCatchOptions = {}): Promise<HookCatch> {
   }
   const reporter = createReporter(options.output, options.stdout, options.stderr);
   try {
-    const spec = options.schema === null ? null : await loadSpec(options.schema); // a spec that cannot be used stops the start here
+    // A spec that cannot be used stops the start here. The JSON Schema validators and the YAML reader
+    // are loaded for `--schema` only: a start without one does without their few megabytes.
+    const spec = options.schema === null ? null : await (await import('./schema-check/load.js')).loadSpec(options.schema);
     const events = createEvents();
     const { store, jobs, rules, warnings } = await openStore(options, events, teardown);
     for (const warning of warnings) reporter.warning(warning);
@@ -255,6 +255,8 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
     status,
     sendBufferBytes: options.streamBufferBytes,
   });
+  const check =
+    parts.spec && (await import('./schema-check/on-arrival.js')).checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note));
   const drift = watchDrift({
     store,
     dir: options.dir,
@@ -265,7 +267,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   teardown.add(() => drift.close()); // before the store closes: the drift under way is kept
   const route = createRoute({
     jobs: (request) => (captured++, jobs.record(request)),
-    check: parts.spec && checkOnArrival(parts.spec, store, (id, note) => parts.events.emit('analysis', id, note)),
+    check,
     forward: forwarding?.background ?? null,
     stream,
     // The terminal looks up each request's job only when it prints something (not for the library's default, 'none').

@@ -152,11 +152,12 @@ describe.skipIf(KILL_AT_FIRST_RENAME === null)(
       await first.rules.add({ status: 202 });
       await first.close();
       const start = ['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--no-tunnel'];
-      // The first file each run replaces: rules.json (`rules add` with no instance), jobs.json (start), a
-      // damaged line kept aside (start, before anything else, once the request log has one).
+      // The first file each run replaces: rules.json (`rules add` with no instance), jobs.json (start with
+      // other matching settings than the last), a damaged line kept aside (start, before anything else,
+      // once the request log has one).
       const cases = [
         { left: /^\.rules\.json\.\d+\.tmp$/, run: () => killed(['rules', 'add', '--respond', '500', '--dir', dir], dir) },
-        { left: /^\.jobs\.json\.\d+\.tmp$/, run: () => killed(start, dir) },
+        { left: /^\.jobs\.json\.\d+\.tmp$/, run: () => killed([...start, '--job-id-path', 'header.x-ref'], dir) },
         {
           left: /^\.00000001-[\w-]+\.jsonl\.\d+\.tmp$/,
           run: async () => {

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { appendFile, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CapturedRequest } from '../src/capture/capture.js';
+import type { CapturedRequest, RequestSummary } from '../src/capture/capture.js';
+import { createIdGenerator } from '../src/capture/ids.js';
 import { readNewest } from '../src/store/newest.js';
 import { openForReading } from '../src/store/open-readonly.js';
 import { RequestLog, type RequestLogOptions } from '../src/store/request-log.js';
+import { RequestIndex } from '../src/store/request-index.js';
 import { FLUSH_BYTES } from '../src/store/group-commit.js';
 import { requestLine, TEXT_BYTES } from '../src/store/record-line.js';
 import { isKnownJson, knownJson } from '../src/capture/parsed-json.js';
@@ -13,6 +15,7 @@ import { LARGE_BODY_BYTES } from '../src/capture/body-view.js';
 import { capturedRequest, later, runCli, tempDir } from './helpers/index.js';
 
 const request = capturedRequest;
+const nextId = createIdGenerator();
 
 async function openLog(dir: string, options: Partial<RequestLogOptions> = {}) {
   const opened = await RequestLog.open(dir, { maxRequests: 10_000, fsync: false, ...options });
@@ -145,6 +148,28 @@ describe('request log', () => {
     expect((await again.list({ limit: 1 })).items[0]!.id).toBe(sent[59]!.id);
   });
 
+  it('reads the whole store oldest first while requests arrive, are deleted and dropped: only what is still stored when it is reached', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir, { maxRequests: 3000, segmentLines: 500 });
+    const sent: CapturedRequest[] = [];
+    for (let i = 0; i < 3000; i++) sent.push(request(`{"n":${i},"pad":"${'x'.repeat(300)}"}`));
+    await Promise.all(sent.map((r) => log.append(r)));
+    const read: string[] = [];
+    let reached = 0;
+    for await (const batch of log.readAll()) {
+      read.push(...batch.map((r) => r.id));
+      if (reached === 0) {
+        // The next one is reached already (it ends this batch). Then one not reached is deleted, and
+        // 1,200 more arrive: the oldest 1,199 are dropped, and the index's columns move and grow.
+        reached = read.length + 1;
+        await log.delete(sent[2500]!.id);
+        await Promise.all(Array.from({ length: 1200 }, (_, i) => log.append(request(`{"later":${i}}`))));
+      }
+    }
+    const stillThere = (_: CapturedRequest, i: number) => (i < reached || i >= 1199) && i !== 2500;
+    expect(read).toEqual(sent.filter(stillThere).map((r) => r.id));
+  });
+
   it('deletes one request or all of them, and the deletion survives a reopen', async () => {
     const dir = await tempDir();
     const { log } = await openLog(dir);
@@ -203,6 +228,31 @@ describe('request log', () => {
     expect((await log.list({ path: '/webhook/5' })).items).toHaveLength(1);
     expect((await log.list({ q: 'FAILED' })).items.map((i) => i.url)).toEqual(['/webhook/5', '/webhook/3', '/webhook/1']);
     expect((await log.list({ q: 'job-4' })).items.map((i) => i.url)).toEqual(['/webhook/4']);
+  });
+
+  it('a listing through thousands of requests that few match lets other work in on the way, and finds what it found before', async () => {
+    const dir = await tempDir();
+    const { log } = await openLog(dir);
+    const sent = Array.from({ length: 10_000 }, (_, i) =>
+      request(`{"n":${i}}`, i % 2500 === 7 ? { method: 'PUT', url: `/hooks/${i}?x=1`, path: `/hooks/${i}` } : {}),
+    );
+    await Promise.all(sent.map((r) => log.append(r)));
+    const order: string[] = [];
+    const listing = log.list({ method: 'put', path: '/hooks/' }).then((page) => {
+      order.push('listed');
+      return page;
+    });
+    let stored: Promise<void> | undefined;
+    setImmediate(() => {
+      order.push('other work');
+      stored = log.append(request('{}', { method: 'PUT', url: '/hooks/new', path: '/hooks/new' }));
+    });
+    const page = await listing;
+    await stored;
+    expect(order).toEqual(['other work', 'listed']);
+    expect(page.items.map((s) => s.url)).toEqual(['/hooks/7507?x=1', '/hooks/5007?x=1', '/hooks/2507?x=1', '/hooks/7?x=1']);
+    expect((await log.list({ path: '/hooks/7507?' })).items).toEqual([]); // the path ends before the query
+    expect(log.eventCounts()).toEqual({ items: [], untyped: 10_000 }); // at most maxRequests: the oldest went
   });
 
   it('recovers a store with a damaged line and a torn last write: keeps the rest, sets the damage aside', async () => {
@@ -494,5 +544,75 @@ describe('the newest request, read from the end of the log', () => {
     const shown = await runCli(['show', 'last', '--body', '--dir', dir]);
     expect(shown.code).toBe(0);
     expect(shown.stdoutBytes.equals(Buffer.from([1, 2, 3, 0, 10]))).toBe(true);
+  });
+});
+
+describe('the index of the request log', () => {
+  const summary = (extra: Partial<RequestSummary> = {}): RequestSummary => ({
+    id: nextId(),
+    receivedAt: new Date().toISOString(),
+    method: 'POST',
+    url: '/webhook',
+    path: '/webhook',
+    contentType: 'application/json',
+    bodySize: 2,
+    bodyDiscarded: false,
+    status: 200,
+    remoteAddress: null,
+    ...extra,
+  });
+
+  it('gives the places of the captures drift compares: received, with an event type and their body', () => {
+    const index = new RequestIndex();
+    const event = { type: 'job.completed', from: 'body.type' };
+    const kinds: Partial<RequestSummary>[] = [
+      { event },
+      {},
+      { event, imported: true },
+      { event, bodyDiscarded: true },
+      { event, status: 501, refusal: { code: 'HPE_INVALID_METHOD', reason: 'unknown HTTP method FOO' } },
+      { event, poll: { jobId: 'job-1', url: 'http://127.0.0.1:9/status', latencyMs: 1 } },
+      { event, status: 201 },
+    ];
+    for (const [i, kind] of kinds.entries()) index.add(summary(kind), 1, i * 10, 9);
+    expect([...index.places(true)].map((at) => at.offset)).toEqual([0, 60]);
+    expect([...index.places()].map((at) => at.offset)).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
+
+  it('goes on where it was through requests newest first while thousands arrive and the oldest are dropped', () => {
+    const index = new RequestIndex();
+    const ids: string[] = [];
+    const add = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const s = summary();
+        ids.push(s.id);
+        index.add(s, 1, ids.length * 10, 9);
+      }
+    };
+    add(3000);
+    const walk = index.newestFirst();
+    const seen = Array.from({ length: 1000 }, () => walk.next().value!.summary.id);
+    expect(seen).toEqual(ids.slice(2000, 3000).reverse());
+    // The oldest 500 dropped, then 20,000 more: the walk goes on from the 2,000th, down to the 501st.
+    index.dropOldestBeyond(2500);
+    add(20_000);
+    const rest = [...walk].map((e) => e.summary.id);
+    expect(rest).toEqual(ids.slice(500, 2000).reverse());
+    expect(index.get(ids[499]!)).toBeUndefined();
+    expect(index.get(ids[500]!)!.summary.id).toBe(ids[500]);
+    expect(index.get(ids[22_999]!)!.summary.id).toBe(ids[22_999]);
+    index.dropOldestBeyond(10);
+    expect([...index.newestFirst()].map((e) => e.summary.id)).toEqual(ids.slice(-10).reverse());
+    expect(index.resolve(ids[22_995]!.slice(-6))).toEqual({ entry: index.get(ids[22_995]!) });
+  });
+
+  it('ends the places it gives when the index is cleared meanwhile', () => {
+    const index = new RequestIndex();
+    for (let i = 0; i < 10; i++) index.add(summary(), 1, i * 10, 9);
+    const places = index.places();
+    expect(places.next().value).toMatchObject({ offset: 0 });
+    index.clear();
+    for (let i = 0; i < 10; i++) index.add(summary(), 2, i * 10, 9);
+    expect([...places]).toEqual([]);
   });
 });

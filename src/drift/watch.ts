@@ -145,12 +145,13 @@ async function load(
 
 /**
  * Every stored capture drift looks at joins the model, oldest first; drift already kept beside them
- * counts as said. It reads the whole store (at most --max-requests captures): 10,000 take about half
- * a second, in batches, between which the receiver goes on. `stopped`: give up (hook-catch is closing).
+ * counts as said. It reads those captures of the store (at most --max-requests; the index tells which,
+ * the others are not read): 10,000 take about half a second, in batches, between which the receiver
+ * goes on. `stopped`: give up (hook-catch is closing).
  */
 export async function buildFrom(store: RequestLog, stopped: () => boolean = () => false): Promise<DriftModel> {
   const model = new DriftModel();
-  for await (const batch of store.readAll()) {
+  for await (const batch of store.readAll(true)) {
     if (stopped()) break;
     for (const request of batch) {
       if (!comparable(request)) continue;

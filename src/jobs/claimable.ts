@@ -22,10 +22,13 @@ export class ClaimableDeliveries {
   add(delivery: Delivery, candidates: Candidate[], except: string | null): void {
     for (const { id, matchedBy } of candidates) {
       if (id === except) continue;
-      const list = this.byId.get(id) ?? [];
-      list.push({ delivery, matchedBy });
-      if (list.length > PER_ID) list.shift();
-      this.byId.set(id, list);
+      const list = this.byId.get(id);
+      // Most ids are named once: an array of one, not an empty one pushed into (room for 16 more).
+      if (!list) this.byId.set(id, [{ delivery, matchedBy }]);
+      else {
+        list.push({ delivery, matchedBy });
+        if (list.length > PER_ID) list.shift();
+      }
     }
     // A tenth at a time: dropping one at a time with keys().next() walks over every slot deleted before it.
     if (this.byId.size > IDS * 1.1) {

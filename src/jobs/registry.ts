@@ -3,6 +3,7 @@ import type { Registration } from './registrations.js';
 import { extract, type Candidate, type JobIdRule } from './extract.js';
 import type { Delivery, Job, JobEvent, JobMatch, JobPoll, JobStatus } from './types.js';
 import { ClaimableDeliveries } from './claimable.js';
+import { RequestJobs } from './request-jobs.js';
 import { arrivedAt, byText, isAcknowledged, isRefused, makeDelivery, renumber } from './delivery.js';
 import { ExpiryTimer, LostTimer, NOT_EXPIRING } from './expiry.js';
 import { freshPoll, pollStatus } from './poll-state.js';
@@ -30,7 +31,7 @@ export const DELIVERIES_PER_JOB = 50;
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
   private readonly claimable = new ClaimableDeliveries();
-  private readonly jobOfRequest = new Map<string, string>();
+  private readonly jobOfRequest = new RequestJobs();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly expiry: ExpiryTimer;
   private readonly lost: LostTimer;
@@ -252,7 +253,10 @@ export class JobRegistry {
   /** Adds a delivery: a body seen before for this job is a retry (attempt n, duplicate). */
   private attach(job: Job, delivery: Delivery): void {
     const last = job.deliveries.at(-1);
-    job.deliveries.push(delivery);
+    // A first delivery makes an array of one: pushed into an empty array, it would get room for 16 more
+    // (most jobs hear once or twice, and thousands of jobs are kept).
+    if (last) job.deliveries.push(delivery);
+    else job.deliveries = [delivery];
     if (last && last.requestId > delivery.requestId) renumber(job);
     else {
       // The hash first: it tells nearly every earlier delivery apart at its first character.
@@ -311,7 +315,8 @@ export class JobRegistry {
     if (job.status === status) return;
     const from = job.status;
     job.status = status;
-    job.history.push({ status, at });
+    // A new array the size of the history rather than a push, which leaves room for 16 more changes.
+    job.history = [...job.history, { status, at }];
     this.emit({ type: 'status', job, from, to: status });
   }
 

@@ -78,7 +78,7 @@ export async function openJobs(options: JobsOptions): Promise<Jobs> {
     await ready;
     const polling = opts.poll ? checkPoll(opts.poll, id.trim()) : null;
     if (polling) checkVariables(polling.spec, polling.secrets);
-    const saved = file.list().find((r) => r.id === id.trim());
+    const saved = file.get(id.trim());
     const registration = makeRegistration(id, opts, registry.get(id.trim())?.label ?? null, options, polling?.spec ?? saved?.poll);
     try {
       await file.add(registration);
@@ -166,4 +166,16 @@ export function viewOf(registry: JobRegistry): JobsView {
   };
 }
 
-const copy = <T>(value: T): T => structuredClone(value);
+/**
+ * A deep copy of a job (or of what holds jobs). A job is plain data (strings, numbers, booleans,
+ * null, arrays and plain objects), which this copies member by member: several times faster than
+ * structuredClone, which serializes and parses each job, and for a list of thousands of jobs that
+ * is the difference between a few milliseconds and a few hundred, the receiver waiting meanwhile.
+ */
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copy) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key]);
+  return out as T;
+}

@@ -69,7 +69,7 @@ function tempPath(path: string): string {
  * fails (a full disk) leaves nothing behind: neither a temporary file nor, with `exclusive`, an
  * empty `path`. With `fsync`, the data reaches the disk before the file is in place.
  */
-export async function writeFileAtomic(path: string, data: string | Buffer, options: { exclusive?: boolean; fsync?: boolean } = {}) {
+export async function writeFileAtomic(path: string, data: FileData, options: { exclusive?: boolean; fsync?: boolean } = {}) {
   if (options.exclusive) {
     const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
     await writeAndClose(handle, data, options.fsync, path);
@@ -85,9 +85,13 @@ export async function writeFileAtomic(path: string, data: string | Buffer, optio
   }
 }
 
-async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: string | Buffer, fsync: boolean | undefined, path: string) {
+/** A file's content: text, bytes, or bytes in parts (written one after another, never joined in memory). */
+export type FileData = string | Buffer | Buffer[];
+
+async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: FileData, fsync: boolean | undefined, path: string) {
   try {
-    await handle.writeFile(data);
+    if (Array.isArray(data)) await writeParts(handle, data);
+    else await handle.writeFile(data);
     if (fsync) await handle.datasync();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -95,6 +99,16 @@ async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: str
     throw error;
   }
   await handle.close();
+}
+
+async function writeParts(handle: Awaited<ReturnType<typeof open>>, parts: Buffer[]): Promise<void> {
+  const rest = parts.filter((part) => part.length > 0);
+  while (rest.length) {
+    let { bytesWritten } = await handle.writev(rest);
+    // A short write: what is left of the part it stopped in, and the parts after it.
+    while (rest.length && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+    if (rest.length) rest[0] = rest[0]!.subarray(bytesWritten);
+  }
 }
 
 /**

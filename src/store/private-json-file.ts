@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { storeWriteError, writeFileAtomic } from './files.js';
+import { storeWriteError, writeFileAtomic, type FileData } from './files.js';
 
 /**
  * lowdb's adapter for hook-catch's small documents: owner-only, atomic (a reader sees the old
@@ -27,9 +27,14 @@ export class PrivateJsonFile<T> implements Adapter<T> {
   }
 
   /** Rejects with a StoreWriteError (a full disk, say) when the document cannot be written. */
-  async write(data: T): Promise<void> {
+  write(data: T): Promise<void> {
+    return this.writeText(JSON.stringify(data));
+  }
+
+  /** Writes the document's JSON as given, whole or in parts (a caller that keeps it serialized); as `write`. */
+  async writeText(text: FileData): Promise<void> {
     try {
-      await writeFileAtomic(this.path, JSON.stringify(data), { fsync: this.fsync });
+      await writeFileAtomic(this.path, text, { fsync: this.fsync });
     } catch (error) {
       throw storeWriteError(error, dirname(this.path));
     }

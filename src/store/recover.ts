@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { IndexLine } from './record-line.js';
 import { ensurePrivateDir, writeFileAtomic } from './files.js';
 import { listSegments, segmentName } from './segment-files.js';
-import { scanSegment, type DamagedLine } from './segment-scan.js';
+import { scanChunk, scanSegment, type DamagedLine } from './segment-scan.js';
 
 export interface RecoverOptions {
   folder: string;
@@ -24,14 +24,19 @@ export async function readSegments(options: RecoverOptions, onSegment: (segment:
   const { folder, damagedFolder, readOnly } = options;
   const warnings: string[] = [];
   const segments = listSegments(folder);
+  const chunk = scanChunk();
   for (const segment of segments) {
     const path = join(folder, segmentName(segment));
     let valid = 0;
     onSegment(segment);
-    const scan = await scanSegment(path, (line, offset, length) => {
-      valid++;
-      onLine(segment, line, offset, length);
-    });
+    const scan = await scanSegment(
+      path,
+      (line, offset, length) => {
+        valid++;
+        onLine(segment, line, offset, length);
+      },
+      chunk,
+    );
     const { damaged } = scan;
     // A reader may catch the writer in the middle of a line: that is not damage.
     const writerAtWork = readOnly && segment === segments[segments.length - 1] && scan.tornTail && damaged.length === 1;

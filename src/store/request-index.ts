@@ -1,7 +1,9 @@
-import type { CaptureMarks, EventType, Refusal, RequestSummary } from '../capture/capture.js';
+import type { EventType, Refusal, RequestSummary } from '../capture/capture.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import { createInterner } from '../interner.js';
 import { decodeId, encodeId, type IdParts } from '../capture/ids.js';
+import type { LineAt } from './notes.js';
+import { CHUNK_MASK, CHUNK_SHIFT, CHUNK_SLOTS, IndexChunk } from './index-chunk.js';
 
 /** Where a stored request's line is, and what lists show of it (made on demand from the columns). */
 export interface IndexEntry {
@@ -12,6 +14,24 @@ export interface IndexEntry {
 }
 
 export type Resolved = { entry: IndexEntry } | { ambiguous: string[] } | null;
+
+/** What a search tests a request by before its summary is made (see RequestIndex.search). */
+export interface EntryHead {
+  method: string;
+  url: string;
+  event: EventType | undefined;
+}
+
+/** How many live requests have one event type, and its newest request. */
+export interface EventTally {
+  event: EventType;
+  count: number;
+  lastId: string;
+  lastAt: string;
+}
+
+/** Requests a search looks at between two of its pauses (a null it yields). */
+const SEARCH_STEP = 2048;
 
 const DEAD = 1;
 const ID_LENGTH = 18;
@@ -24,44 +44,34 @@ const INVALID_JSON = 8;
 const FORWARD_OWED = 16;
 /** Put in the store from a fixture (RequestSummary.imported). */
 const IMPORTED = 32;
+/**
+ * What drift does not compare even with an event type (drift/watch.ts, comparable): an import, a
+ * refused request, one whose body was not kept; polled answers and calls to the provider (polls) neither.
+ */
+const UNTYPED = IMPORTED | REFUSED | DISCARDED;
 
 /**
  * The in-memory index of the request log, in arrival (= id) order. It is kept in columns (typed
- * arrays, and arrays of mostly shared strings) rather than an object per request: with 50,000
- * stored it holds a few megabytes, and a request that arrives or is dropped leaves no object
- * behind for the garbage collector. Adding, dropping the oldest and finding by id cost the same
- * however many requests are stored.
+ * arrays, and arrays of mostly shared strings) rather than an object per request, a chunk of 4,096
+ * requests at a time (index-chunk.ts): with 50,000 stored it holds a few megabytes, and a request
+ * that arrives or is dropped leaves no object behind for the garbage collector. Adding, dropping the
+ * oldest and finding by id cost the same however many requests are stored.
+ *
+ * Each request has a slot, numbered for good from the first request this index held: a slot's number
+ * stays its own while others come and go, so a walk through the index (places, newestFirst) that
+ * waits between steps goes on where it was.
  */
 export class RequestIndex {
-  private capacity = 1024;
+  private chunks: IndexChunk[] = [];
+  /** The slot of chunks[0]'s first place. */
+  private base = 0;
+  /** The oldest slot that may still be live; slots before it are gone. */
   private head = 0;
+  /** The slot the next request takes. */
   private tail = 0;
   private live = 0;
-  private urls: string[] = [];
-  private methods: string[] = [];
-  private contentTypes: (string | null)[] = [];
-  private remotes: (string | null)[] = [];
-  /** Signature verdicts (`--verify`), mostly the same few objects shared. */
-  private signatures: (SignatureVerdict | null)[] = [];
-  /**
-   * What polled answers (`expect --poll`) were polled for, and what calls through the provider port
-   * were (`outbound`): few among webhooks, so the other slots hold null.
-   */
-  private polls: (Pick<CaptureMarks, 'poll' | 'outbound'> | null)[] = [];
-  /** Event types, the same few objects shared. */
-  private events: (EventType | null)[] = [];
-  private idTimes = new Float64Array(this.capacity);
-  private idSeqs = new Uint16Array(this.capacity);
-  private idRandoms = new Uint32Array(this.capacity);
-  private received = new Float64Array(this.capacity);
-  private bodySizes = new Float64Array(this.capacity);
-  private segments = new Uint32Array(this.capacity);
-  private offsets = new Uint32Array(this.capacity);
-  private lengths = new Uint32Array(this.capacity);
-  private statuses = new Uint16Array(this.capacity);
-  private flags = new Uint8Array(this.capacity);
   /** The refusals, by slot: few requests are refused, so the other slots cost nothing here. */
-  private refusals = new Map<number, Refusal>();
+  private readonly refusals = new Map<number, Refusal>();
   /** Live requests per segment file: a segment whose count reaches 0 can be removed. */
   readonly segmentLive = new Map<number, number>();
 
@@ -79,42 +89,56 @@ export class RequestIndex {
   add(s: RequestSummary, segment: number, offset: number, length: number): boolean {
     const id = decodeId(s.id);
     if (!id) return false;
-    if (this.tail === this.capacity) this.makeRoom();
-    const i = this.tail++;
-    this.idTimes[i] = id.time;
-    this.idSeqs[i] = id.seq;
-    this.idRandoms[i] = id.random;
-    this.urls[i] = intern(s.url);
-    this.methods[i] = intern(s.method);
-    this.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
-    this.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
-    this.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
-    this.polls[i] = s.poll ? { poll: s.poll } : s.outbound ? { outbound: s.outbound } : null;
-    this.events[i] = s.event ? shareEvent(s.event) : null;
+    const slot = this.tail - this.base;
+    if (slot === this.chunks.length * CHUNK_SLOTS) this.chunks.push(new IndexChunk());
+    const c = this.chunks[slot >>> CHUNK_SHIFT]!;
+    const i = slot & CHUNK_MASK;
+    c.idTimes[i] = id.time;
+    c.idSeqs[i] = id.seq;
+    c.idRandoms[i] = id.random;
+    c.urls[i] = intern(s.url);
+    c.methods[i] = intern(s.method);
+    c.contentTypes[i] = s.contentType === null ? null : intern(s.contentType);
+    c.remotes[i] = s.remoteAddress === null ? null : intern(s.remoteAddress);
+    c.signatures[i] = s.signature ? shareVerdict(s.signature) : null;
+    c.polls[i] = s.poll ? { poll: s.poll } : s.outbound ? { outbound: s.outbound } : null;
+    c.events[i] = s.event ? shareEvent(s.event) : null;
     const time = Date.parse(s.receivedAt);
-    this.received[i] = Number.isNaN(time) ? 0 : time;
-    this.bodySizes[i] = s.bodySize;
-    this.segments[i] = segment;
-    this.offsets[i] = offset;
-    this.lengths[i] = length;
-    this.statuses[i] = s.status;
-    this.flags[i] =
+    c.received[i] = Number.isNaN(time) ? 0 : time;
+    c.bodySizes[i] = s.bodySize;
+    c.segments[i] = segment;
+    c.offsets[i] = offset;
+    c.lengths[i] = length;
+    c.statuses[i] = s.status;
+    c.flags[i] =
       (s.bodyDiscarded ? DISCARDED : 0) |
       (s.refusal ? REFUSED : 0) |
       (s.invalidJson ? INVALID_JSON : 0) |
       (s.forwardOwed ? FORWARD_OWED : 0) |
       (s.imported ? IMPORTED : 0);
-    if (s.refusal) this.refusals.set(i, s.refusal);
+    if (s.refusal) this.refusals.set(this.tail, s.refusal);
+    this.tail++;
     this.live++;
     this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
     return true;
   }
 
+  /**
+   * A live request's event type told after its line was written (a large body's, looked into after
+   * its answer): into its column, so that filters and counts, which read the columns, find it.
+   */
+  setEvent(id: string, event: EventType): void {
+    const slot = this.find(id);
+    if (slot === -1 || this.isDead(slot)) return;
+    const [c, i] = this.at(slot);
+    c.events[i] = shareEvent(event);
+  }
+
   /** Marks a request gone; false when there is no live request with that id. */
   remove(id: string): boolean {
-    const i = this.find(id);
-    if (i === -1) return false;
-    this.kill(i);
+    const slot = this.find(id);
+    if (slot === -1) return false;
+    this.kill(slot);
     return true;
   }
 
@@ -122,22 +146,27 @@ export class RequestIndex {
   dropOldestBeyond(max: number): number {
     let dropped = 0;
     while (this.live > max && this.head < this.tail) {
-      const i = this.head++;
-      if (!(this.flags[i]! & DEAD)) {
-        this.kill(i);
+      const slot = this.head++;
+      if (!this.isDead(slot)) {
+        this.kill(slot);
         dropped++;
       }
+    }
+    // A chunk whose every slot is behind the head holds nothing any more.
+    while (this.head - this.base >= CHUNK_SLOTS) {
+      this.chunks.shift();
+      this.base += CHUNK_SLOTS;
     }
     return dropped;
   }
 
   get(id: string): IndexEntry | undefined {
-    const i = this.find(id);
-    return i === -1 ? undefined : this.entry(i);
+    const slot = this.find(id);
+    return slot === -1 ? undefined : this.entry(slot);
   }
 
   newest(): IndexEntry | undefined {
-    for (let i = this.tail - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) return this.entry(i);
+    for (let slot = this.tail - 1; slot >= this.head; slot--) if (!this.isDead(slot)) return this.entry(slot);
     return undefined;
   }
 
@@ -153,92 +182,174 @@ export class RequestIndex {
     // The short id is the random part's end: compared as a number, so a scan builds no strings.
     const short = ref.length <= RANDOM_DIGITS ? { value: parseInt(ref, 36), modulus: 36 ** ref.length } : null;
     const matches: number[] = [];
-    for (let i = this.tail - 1; i >= this.head; i--) {
-      if (this.flags[i]! & DEAD) continue;
-      if (short ? this.idRandoms[i]! % short.modulus === short.value : this.idAt(i).endsWith(ref)) matches.push(i);
+    for (let slot = this.tail - 1; slot >= this.head; slot--) {
+      if (this.isDead(slot)) continue;
+      const [c, i] = this.at(slot);
+      if (short ? c.idRandoms[i]! % short.modulus === short.value : this.idAt(slot).endsWith(ref)) matches.push(slot);
     }
     if (matches.length === 1) return { entry: this.entry(matches[0]!) };
-    return matches.length ? { ambiguous: matches.map((i) => this.idAt(i)) } : null;
+    return matches.length ? { ambiguous: matches.map((slot) => this.idAt(slot)) } : null;
   }
 
   /** Live entries, newest first, strictly older than `before` when given. */
   *newestFirst(before?: string): Generator<IndexEntry> {
     const parts = before === undefined ? null : decodeId(before);
     const from = parts ? this.lowerBound(parts) : this.tail;
-    for (let i = from - 1; i >= this.head; i--) if (!(this.flags[i]! & DEAD)) yield this.entry(i);
+    for (let slot = from - 1; slot >= this.head; slot--) if (!this.isDead(slot)) yield this.entry(slot);
+  }
+
+  /**
+   * Live entries newest first, strictly older than `before` when given, those `keep` passes: it is
+   * given what the summary is made from, not the summary, so that a search through 50,000 that few
+   * match makes few summaries. Every 2,048 requests looked at, it yields null: the caller's moment to
+   * let others in (slots are for good: the search goes on where it was after a pause).
+   */
+  *search(before: string | undefined, keep: (head: EntryHead) => boolean): Generator<IndexEntry | null> {
+    const parts = before === undefined ? null : decodeId(before);
+    const head: EntryHead = { method: '', url: '', event: undefined };
+    let step = 0;
+    for (let slot = (parts ? this.lowerBound(parts) : this.tail) - 1; slot >= this.head; slot--) {
+      if (++step % SEARCH_STEP === 0) yield null;
+      if (slot < this.head) break; // dropped during the pause
+      const [c, i] = this.at(slot);
+      if (c.flags[i]! & DEAD) continue;
+      head.method = c.methods[i]!;
+      head.url = c.urls[i]!;
+      head.event = c.events[i] ?? undefined;
+      if (keep(head)) yield this.entry(slot);
+    }
+  }
+
+  /**
+   * The live requests' event types: how many have each (one entry per shared event type object,
+   * newest first; see shareEvent) and how many have none. Counted from the columns: no summary is made.
+   */
+  eventTallies(): { tallies: EventTally[]; untyped: number } {
+    const bySame = new Map<EventType, { count: number; slot: number }>();
+    let untyped = 0;
+    for (let slot = this.tail - 1; slot >= this.head; slot--) {
+      const [c, i] = this.at(slot);
+      if (c.flags[i]! & DEAD) continue;
+      const event = c.events[i];
+      if (!event) untyped++;
+      else {
+        const known = bySame.get(event);
+        if (known) known.count++;
+        else bySame.set(event, { count: 1, slot });
+      }
+    }
+    const tallies = [...bySame].map(([event, { count, slot }]) => {
+      const [c, i] = this.at(slot);
+      return { event, count, lastId: this.idAt(slot), lastAt: new Date(c.received[i]!).toISOString() };
+    });
+    return { tallies, untyped };
+  }
+
+  /**
+   * Where the live requests' lines are, oldest first (with `typed`, only those drift compares: see
+   * UNTYPED). Each is looked at as it is reached: one dropped or deleted meanwhile is skipped, one
+   * added meanwhile is not included. No id or summary is made: reading a whole store goes through here.
+   */
+  *places(typed = false): Generator<LineAt> {
+    const end = this.tail;
+    for (let slot = this.head; ; slot++) {
+      slot = Math.max(slot, this.head); // past those dropped meanwhile
+      if (slot >= end) return;
+      if (this.isDead(slot)) continue;
+      const [c, i] = this.at(slot);
+      if (typed && (c.events[i] === null || c.polls[i] !== null || c.flags[i]! & UNTYPED)) continue;
+      yield { segment: c.segments[i]!, offset: c.offsets[i]!, length: c.lengths[i]! };
+    }
   }
 
   /** The ids of the live entries, oldest first (only those stored with a forward to make, with `forwardOwed`). */
   ids(forwardOwed = false): string[] {
     const ids: string[] = [];
     const want = forwardOwed ? FORWARD_OWED : 0;
-    for (let i = this.head; i < this.tail; i++) if (!(this.flags[i]! & DEAD) && (this.flags[i]! & want) === want) ids.push(this.idAt(i));
+    for (let slot = this.head; slot < this.tail; slot++) {
+      const [c, i] = this.at(slot);
+      if (!(c.flags[i]! & DEAD) && (c.flags[i]! & want) === want) ids.push(this.idAt(slot));
+    }
     return ids;
   }
 
   clear(): void {
-    this.head = this.tail = this.live = 0;
-    this.urls = [];
-    this.methods = [];
-    this.contentTypes = [];
-    this.remotes = [];
-    this.signatures = [];
-    this.polls = [];
-    this.events = [];
+    this.chunks = [];
+    this.base = this.head = this.tail;
+    this.live = 0;
     this.refusals.clear();
     this.segmentLive.clear();
   }
 
-  private kill(i: number): void {
-    this.flags[i]! |= DEAD;
-    if (this.flags[i]! & REFUSED) this.refusals.delete(i);
+  /** A slot's chunk and its place in it. */
+  private at(slot: number): [IndexChunk, number] {
+    const k = slot - this.base;
+    return [this.chunks[k >>> CHUNK_SHIFT]!, k & CHUNK_MASK];
+  }
+
+  private isDead(slot: number): boolean {
+    const k = slot - this.base;
+    return (this.chunks[k >>> CHUNK_SHIFT]!.flags[k & CHUNK_MASK]! & DEAD) !== 0;
+  }
+
+  private kill(slot: number): void {
+    const [c, i] = this.at(slot);
+    c.flags[i]! |= DEAD;
+    if (c.flags[i]! & REFUSED) this.refusals.delete(slot);
+    // What the slot holds goes with the request (the slot itself goes with its chunk).
+    c.urls[i] = c.methods[i] = '';
+    c.contentTypes[i] = c.remotes[i] = c.signatures[i] = c.polls[i] = c.events[i] = null;
     this.live--;
-    const segment = this.segments[i]!;
+    const segment = c.segments[i]!;
     this.segmentLive.set(segment, this.segmentLive.get(segment)! - 1);
   }
 
-  private entry(i: number): IndexEntry {
-    const url = this.urls[i]!;
+  private entry(slot: number): IndexEntry {
+    const [c, i] = this.at(slot);
+    const url = c.urls[i]!;
     const q = url.indexOf('?');
-    const id = this.idAt(i);
+    const id = this.idAt(slot);
     return {
       summary: {
         id,
-        receivedAt: new Date(this.received[i]!).toISOString(),
-        method: this.methods[i]!,
+        receivedAt: new Date(c.received[i]!).toISOString(),
+        method: c.methods[i]!,
         url,
         path: q === -1 ? url : url.slice(0, q),
-        contentType: this.contentTypes[i]!,
-        bodySize: this.bodySizes[i]!,
-        bodyDiscarded: (this.flags[i]! & DISCARDED) !== 0,
-        status: this.statuses[i]!,
-        remoteAddress: this.remotes[i]!,
-        ...(this.flags[i]! & REFUSED ? { refusal: this.refusals.get(i)! } : {}),
-        ...(this.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
-        ...(this.flags[i]! & FORWARD_OWED ? { forwardOwed: true as const } : {}),
-        ...(this.flags[i]! & IMPORTED ? { imported: true as const } : {}),
-        ...(this.signatures[i] && { signature: this.signatures[i] }),
-        ...this.polls[i],
-        ...(this.events[i] && { event: this.events[i] }),
+        contentType: c.contentTypes[i]!,
+        bodySize: c.bodySizes[i]!,
+        bodyDiscarded: (c.flags[i]! & DISCARDED) !== 0,
+        status: c.statuses[i]!,
+        remoteAddress: c.remotes[i]!,
+        ...(c.flags[i]! & REFUSED ? { refusal: this.refusals.get(slot)! } : {}),
+        ...(c.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),
+        ...(c.flags[i]! & FORWARD_OWED ? { forwardOwed: true as const } : {}),
+        ...(c.flags[i]! & IMPORTED ? { imported: true as const } : {}),
+        ...(c.signatures[i] && { signature: c.signatures[i] }),
+        ...c.polls[i],
+        ...(c.events[i] && { event: c.events[i] }),
         ...this.notes(id),
       },
-      segment: this.segments[i]!,
-      offset: this.offsets[i]!,
-      length: this.lengths[i]!,
+      segment: c.segments[i]!,
+      offset: c.offsets[i]!,
+      length: c.lengths[i]!,
     };
   }
 
-  private idAt(i: number): string {
-    return encodeId({ time: this.idTimes[i]!, seq: this.idSeqs[i]!, random: this.idRandoms[i]! });
+  private idAt(slot: number): string {
+    const [c, i] = this.at(slot);
+    return encodeId({ time: c.idTimes[i]!, seq: c.idSeqs[i]!, random: c.idRandoms[i]! });
   }
 
   /** The slot of a live request, by binary search (ids only go up: by time, then sequence). */
   private find(id: string): number {
     const parts = decodeId(id);
     if (!parts) return -1;
-    const i = this.lowerBound(parts);
-    const same = i < this.tail && this.idTimes[i] === parts.time && this.idSeqs[i] === parts.seq && this.idRandoms[i] === parts.random;
-    return same && !(this.flags[i]! & DEAD) ? i : -1;
+    const slot = this.lowerBound(parts);
+    if (slot >= this.tail) return -1;
+    const [c, i] = this.at(slot);
+    const same = c.idTimes[i] === parts.time && c.idSeqs[i] === parts.seq && c.idRandoms[i] === parts.random;
+    return same && !(c.flags[i]! & DEAD) ? slot : -1;
   }
 
   /** The first slot whose id is not below `parts`. */
@@ -246,40 +357,13 @@ export class RequestIndex {
     let lo = this.head;
     let hi = this.tail;
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = this.idTimes[mid]!;
-      if (t < parts.time || (t === parts.time && this.idSeqs[mid]! < parts.seq)) lo = mid + 1;
+      const mid = lo + ((hi - lo) >>> 1);
+      const [c, i] = this.at(mid);
+      const t = c.idTimes[i]!;
+      if (t < parts.time || (t === parts.time && c.idSeqs[i]! < parts.seq)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  }
-
-  /** Moves the live window to the start of the columns, growing them when more than half full. */
-  private makeRoom(): void {
-    const used = this.tail - this.head;
-    const capacity = used * 2 > this.capacity ? this.capacity * 2 : this.capacity;
-    const move = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(column: T, make: (n: number) => T): T => {
-      const next = capacity === this.capacity ? column : make(capacity);
-      next.set(column.subarray(this.head, this.tail));
-      return next;
-    };
-    this.idTimes = move(this.idTimes, (n) => new Float64Array(n));
-    this.idSeqs = move(this.idSeqs, (n) => new Uint16Array(n));
-    this.idRandoms = move(this.idRandoms, (n) => new Uint32Array(n));
-    this.received = move(this.received, (n) => new Float64Array(n));
-    this.bodySizes = move(this.bodySizes, (n) => new Float64Array(n));
-    this.segments = move(this.segments, (n) => new Uint32Array(n));
-    this.offsets = move(this.offsets, (n) => new Uint32Array(n));
-    this.lengths = move(this.lengths, (n) => new Uint32Array(n));
-    this.statuses = move(this.statuses, (n) => new Uint16Array(n));
-    this.flags = move(this.flags, (n) => new Uint8Array(n));
-    for (const key of ['urls', 'methods', 'contentTypes', 'remotes', 'signatures', 'polls', 'events'] as const) {
-      (this[key] as unknown[]) = (this[key] as unknown[]).slice(this.head, this.tail);
-    }
-    if (this.refusals.size) this.refusals = new Map([...this.refusals].map(([slot, r]) => [slot - this.head, r]));
-    this.capacity = capacity;
-    this.head = 0;
-    this.tail = used;
   }
 }
 

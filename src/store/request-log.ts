@@ -8,7 +8,7 @@ import { Notes } from './notes.js';
 import { analysisLine, deletedLine, forwardLine, replayLine, requestLine, type AnalysisNote, type ForwardNote, type NoteLine } from './record-line.js';
 import { readSegments } from './recover.js';
 import { RequestIndex, type IndexEntry } from './request-index.js';
-import { entriesOldestFirst, eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
+import { eventCounts, listPage, summariesAfter, type RequestPage, type RequestQuery } from './request-query.js';
 import type { EventCounts } from '../capture/shapes.js';
 import { listSegments, SegmentWriter } from './segment-files.js';
 import { SegmentReader } from './segment-reader.js';
@@ -100,6 +100,7 @@ export class RequestLog {
   appendAnalysis(id: string, note: AnalysisNote): Promise<void> {
     const written = this.enqueue(analysisLine(id, note), { note: { kind: 'analysis', id, ...note } });
     if (this.index.get(id)) this.notes.addAnalysis(id, note);
+    if (note.event) this.index.setEvent(id, note.event);
     return written;
   }
 
@@ -174,13 +175,17 @@ export class RequestLog {
     return summariesAfter(this.index, after, limit);
   }
 
-  /** Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile are not included. */
-  async *readAll(): AsyncGenerator<CapturedRequest[]> {
+  /**
+   * Every stored request, oldest first, in batches (see SegmentReader.inOrder); those stored meanwhile
+   * are not included. With `typed`, only the captures drift compares (received, with an event type and
+   * their body): the others are not read.
+   */
+  async *readAll(typed = false): AsyncGenerator<CapturedRequest[]> {
     const reader = new SegmentReader(this.folder);
     try {
       // With what was learned after each line was written (the status the app answered a forward):
       // jobs derived again tell refused deliveries from acknowledged ones as they were told live.
-      for await (const batch of reader.inOrder(entriesOldestFirst(this.index))) {
+      for await (const batch of reader.inOrder(this.index.places(typed))) {
         for (const request of batch) {
           const note = this.notes.summaryOf(request.id);
           if (note) withNotes(request, note);
@@ -264,7 +269,10 @@ export class RequestLog {
 
   private note(note: NoteLine, at: { segment: number; offset: number; length: number }): void {
     if (note.kind === 'replay') this.notes.addReplay(note.of, at);
-    else if (note.kind === 'analysis') this.notes.addAnalysis(note.id, analysisOf(note));
+    else if (note.kind === 'analysis') {
+      this.notes.addAnalysis(note.id, analysisOf(note));
+      if (note.event) this.index.setEvent(note.id, note.event);
+    }
     else this.notes.setForward(note.id, note);
   }
 

@@ -3,7 +3,7 @@ import type { CapturedRequest, RequestSummary } from '../capture/capture.js';
 import type { EventCount, EventCounts } from '../capture/shapes.js';
 import { isRequestId } from '../capture/ids.js';
 import { eventFilter } from '../capture/event-match.js';
-import type { IndexEntry, RequestIndex } from './request-index.js';
+import type { EntryHead, RequestIndex } from './request-index.js';
 import type { SegmentReader } from './segment-reader.js';
 
 export interface RequestQuery {
@@ -42,13 +42,17 @@ export async function listPage(index: RequestIndex, reader: SegmentReader, query
   const method = query.method?.toUpperCase();
   const needle = query.q?.toLowerCase();
   const ofEvent = query.event === undefined ? null : eventFilter(typeof query.event === 'string' ? [query.event] : query.event);
+  const path = query.path;
+  const keep = (head: EntryHead) => (!method || head.method === method) && (!path || pathStarts(head.url, path)) && (!ofEvent || ofEvent(head.event));
   const items: RequestSummary[] = [];
   let more = false;
-  for (const entry of index.newestFirst(query.before)) {
+  for (const entry of index.search(query.before, keep)) {
+    // A search through many requests lets the receiver in now and then.
+    if (entry === null) {
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
     const s = entry.summary;
-    if (method && s.method !== method) continue;
-    if (query.path && !s.path.startsWith(query.path)) continue;
-    if (ofEvent && !ofEvent(s.event)) continue;
     if (query.drift && !s.drift?.changes.length) continue;
     if (query.where && !query.where(s)) continue;
     if (needle) {
@@ -62,6 +66,12 @@ export async function listPage(index: RequestIndex, reader: SegmentReader, query
     items.push(s);
   }
   return { items, total: index.size, nextBefore: more ? items[items.length - 1]!.id : null };
+}
+
+/** Whether the path of `url` (its part before `?`) starts with `prefix`, with no string made. */
+function pathStarts(url: string, prefix: string): boolean {
+  const query = url.indexOf('?');
+  return url.startsWith(prefix) && (query === -1 || prefix.length <= query);
 }
 
 function searchText(request: CapturedRequest): string {
@@ -82,25 +92,16 @@ export function summariesAfter(index: RequestIndex, after: string, limit: number
   return items.reverse();
 }
 
-/** The entries stored now, oldest first, each looked up as it is reached (one dropped meanwhile is skipped). */
-export function* entriesOldestFirst(index: RequestIndex): Generator<IndexEntry | undefined> {
-  for (const id of index.ids()) yield index.get(id);
-}
-
 /** How many stored captures there are of each event type, most first, and how many have none. */
 export function eventCounts(index: RequestIndex): EventCounts {
   const byKey = new Map<string, EventCount>();
-  let untyped = 0;
-  for (const entry of index.newestFirst()) {
-    const { event, id, receivedAt } = entry.summary;
-    if (!event) {
-      untyped++;
-      continue;
-    }
+  const { tallies, untyped } = index.eventTallies();
+  // Newest first: the first tally of a type has its newest capture (one type may have several, past the shared ones).
+  for (const { event, count, lastId, lastAt } of tallies) {
     const key = `${event.provider ?? ''} ${event.type}`;
     const known = byKey.get(key);
-    if (known) known.count++;
-    else byKey.set(key, { type: event.type, ...(event.provider && { provider: event.provider }), count: 1, lastId: id, lastAt: receivedAt });
+    if (known) known.count += count;
+    else byKey.set(key, { type: event.type, ...(event.provider && { provider: event.provider }), count, lastId, lastAt });
   }
   const items = [...byKey.values()].sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1));
   return { items, untyped };

@@ -36,11 +36,10 @@ export class SegmentReader {
    * rather than a line at a time, and a batch ends where a read begins, so that a caller working
    * through thousands of requests lets others in between.
    */
-  async *inOrder(entries: Iterable<IndexEntry | undefined>): AsyncGenerator<CapturedRequest[]> {
+  async *inOrder(entries: Iterable<LineAt>): AsyncGenerator<CapturedRequest[]> {
     let window: Window | null = null;
     let batch: CapturedRequest[] = [];
     for (const entry of entries) {
-      if (!entry) continue;
       if (!window || !covers(window, entry)) {
         if (batch.length) yield batch;
         batch = [];
@@ -89,6 +88,6 @@ interface Window {
   end: number;
 }
 
-function covers(window: Window, entry: IndexEntry): boolean {
+function covers(window: Window, entry: LineAt): boolean {
   return window.segment === entry.segment && entry.offset >= window.start && entry.offset + entry.length <= window.end;
 }

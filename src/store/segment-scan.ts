@@ -20,19 +20,29 @@ const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const CHUNK = 1024 * 1024;
 
+/** A buffer scanSegment reads into: one serves every file of a store, read one after another. */
+export function scanChunk(): Buffer {
+  return Buffer.allocUnsafe(CHUNK);
+}
+
 /**
  * Reads a segment file line by line, handing each whole record to `onLine` with where it is, and
  * noting every line that does not parse. The file is read a chunk at a time into one reused
  * buffer, so reading 50,000 requests holds none of them. Lines of spaces are blanked damage.
+ * `chunk`: the buffer to read into (see scanChunk).
  */
-export async function scanSegment(path: string, onLine: (line: IndexLine, offset: number, length: number) => void): Promise<SegmentScan> {
+export async function scanSegment(
+  path: string,
+  onLine: (line: IndexLine, offset: number, length: number) => void,
+  chunk: Buffer = scanChunk(),
+): Promise<SegmentScan> {
   const damaged: DamagedLine[] = [];
   let tornTail = false;
   let missingNewline = false;
   const handle = await open(path, 'r');
   let base = 0; // file offset of buffer[0]
   try {
-    let buffer: Buffer = Buffer.allocUnsafe(CHUNK);
+    let buffer = chunk;
     let filled = 0;
     let eof = false;
     while (!eof || filled > 0) {

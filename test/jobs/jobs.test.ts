@@ -191,6 +191,22 @@ describe('job correlation: rules', () => {
     expect((await hc.waitFor('never-1', { timeoutMs: 50 })).outcome).toBe('timeout');
   });
 
+  it('the jobs the library hands out are copies: changing one, however deep, changes nothing in hook-catch', async () => {
+    const hc = await startHookCatch();
+    await hc.expect('copy-1', { label: 'mine' });
+    await deliver(hc, { jobId: 'copy-1', status: 'processing' });
+    const job = hc.jobs.get('copy-1')!;
+    expect(job).toEqual(hc.jobs.list()[0]);
+    job.label = 'changed';
+    job.history.push({ status: 'failed', at: job.history[0]!.at });
+    job.deliveries[0]!.statusWord = 'changed';
+    job.deliveries.pop();
+    const waited = await hc.waitFor('copy-1', { timeoutMs: 10, any: true });
+    waited.job.deliveries[0]!.attempt = 99;
+    expect(hc.jobs.get('copy-1')).toMatchObject({ label: 'mine', status: 'in_progress', history: [{ status: 'pending' }, { status: 'in_progress' }] });
+    expect(hc.jobs.get('copy-1')!.deliveries).toMatchObject([{ statusWord: 'processing', attempt: 1 }]);
+  });
+
   it('jobs and their deliveries survive a restart', async () => {
     const dir = await tempDir();
     const first = await startHookCatch({ dir });

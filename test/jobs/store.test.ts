@@ -2,6 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/jobs/types.js';
+import { RegistrationFile, type Registration } from '../../src/jobs/registrations.js';
 import { json, send, startHookCatch, tempDir } from '../helpers/index.js';
 
 type HC = Awaited<ReturnType<typeof startHookCatch>>;
@@ -78,6 +79,51 @@ describe('jobs: what is saved, what is derived', () => {
     await hc.waitFor('old-1', { timeoutMs: 1 });
     expect(hc.jobs.get('old-1')).toMatchObject({ label: 'from v1', source: 'expect', expiresAt: '2026-11-27T10:00:00.000Z', status: 'pending' });
     expect(hc.jobs.get('seen-1')).toBeUndefined(); // a webhook-only job is derived from requests, not carried over
+  });
+
+  it('jobs.json keeps the newest registrations up to the limit, one made again moved to the newest end, written as JSON.stringify writes the document', async () => {
+    const dir = await tempDir();
+    const { file } = await RegistrationFile.open(dir, { maxRegistrations: 3, fsync: false });
+    const reg = (id: string, label: string | null = null): Registration => ({ id, label, registeredAt: '2026-12-01T00:00:00.000Z', ttlMs: 1000 });
+    const saved = async () => {
+      const text = await readFile(join(dir, 'jobs.json'), 'utf8');
+      expect(text).toBe(JSON.stringify(JSON.parse(text)));
+      return JSON.parse(text) as { registrations: Registration[]; settings: unknown; version: number };
+    };
+    await file.saveSettings({ jobIdPaths: ['body.a'], jobTtlMs: 5 });
+    expect(await saved()).toEqual({ version: 2, settings: { jobIdPaths: ['body.a'], jobTtlMs: 5 }, registrations: [] });
+    await file.add(reg('a'));
+    await Promise.all([file.add(reg('b')), file.add(reg('c')), file.add(reg('d'))]);
+    expect((await saved()).registrations.map((r) => r.id)).toEqual(['b', 'c', 'd']);
+    await file.add(reg('c', 'again'));
+    expect((await saved()).registrations).toEqual([reg('b'), reg('d'), reg('c', 'again')]);
+    await Promise.all([file.add(reg('e')), file.add(reg('f')), file.add(reg('g')), file.add(reg('h'))]);
+    expect((await saved()).registrations.map((r) => r.id)).toEqual(['f', 'g', 'h']);
+    await file.saveSettings({ jobIdPaths: [], jobTtlMs: 6 });
+    expect(await saved()).toEqual({ version: 2, settings: { jobIdPaths: [], jobTtlMs: 6 }, registrations: [reg('f'), reg('g'), reg('h')] });
+    const { file: again } = await RegistrationFile.open(dir, { maxRegistrations: 3, fsync: false });
+    expect(again.list()).toEqual([reg('f'), reg('g'), reg('h')]);
+    await again.add(reg('i'));
+    expect((await saved()).registrations.map((r) => r.id)).toEqual(['g', 'h', 'i']);
+    // One save at a time, more than the parts it keeps before it joins them.
+    const { file: third } = await RegistrationFile.open(dir, { maxRegistrations: 80, fsync: false });
+    for (let n = 0; n < 100; n++) await third.add(reg(`n${n}`));
+    expect((await saved()).registrations.map((r) => r.id)).toEqual(Array.from({ length: 80 }, (_, n) => `n${n + 20}`));
+  });
+
+  it('a restart with the same matching settings leaves jobs.json as it is (thousands of registrations are not written again)', async () => {
+    const dir = await tempDir();
+    const first = await startHookCatch({ dir, jobIdPaths: ['header.x-ref'] });
+    await first.expect('kept-1');
+    await first.close();
+    const before = await stat(join(dir, 'jobs.json'));
+    const second = await startHookCatch({ dir, jobIdPaths: ['header.x-ref'] });
+    expect((await stat(join(dir, 'jobs.json'))).ino).toBe(before.ino);
+    await second.close();
+    const third = await startHookCatch({ dir });
+    expect((await stat(join(dir, 'jobs.json'))).ino).not.toBe(before.ino); // other settings: written
+    expect(JSON.parse(await readFile(join(dir, 'jobs.json'), 'utf8')).settings.jobIdPaths).toEqual([]);
+    await third.waitFor('kept-1', { timeoutMs: 1 });
   });
 
   it('a registration that cannot be saved is refused (503 in the API) and is not live, then or after a restart', async () => {
