@@ -74,7 +74,7 @@ export function section(results) {
 }
 
 function shown(t) {
-  const value = typeof t.value === 'number' ? (Math.abs(t.value) >= 100 ? int(t.value) : dec(t.value)) : String(t.value);
+  const value = typeof t.value === 'number' ? (Number.isInteger(t.value) || Math.abs(t.value) >= 100 ? int(t.value) : dec(t.value)) : String(t.value);
   return `${value}${t.unit ?? ''}${t.note ? `; ${t.note}` : ''}`;
 }
 
