@@ -272,8 +272,7 @@ export class RequestLog {
     else if (note.kind === 'analysis') {
       this.notes.addAnalysis(note.id, analysisOf(note));
       if (note.event) this.index.setEvent(note.id, note.event);
-    }
-    else this.notes.setForward(note.id, note);
+    } else this.notes.setForward(note.id, note);
   }
 
   /**
