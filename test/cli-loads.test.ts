@@ -25,7 +25,7 @@ interface Loaded {
   files: string[];
   /** The packages loaded, by name. */
   packages: string[];
-  /** Node's built-in modules loaded beyond those an empty script loads. */
+  /** Node's built-in modules loaded beyond those a script that imports node:http loads. */
   builtins: string[];
 }
 
@@ -39,8 +39,15 @@ async function recorded(args: string[]) {
 }
 
 let baseline: Promise<Set<string>> | undefined;
-/** The built-in modules Node (and the recorder) load for an empty script. */
-const emptyScriptBuiltins = () => (baseline ??= recorded(['-e', '0']).then(({ lines }) => new Set(lines.filter((line) => line.startsWith('builtin ')))));
+/**
+ * The built-in modules Node (and the recorder) load for a script that imports node:http, as every
+ * quick command does: on Node 22 and later, importing node:http as a module loads fetch's client
+ * (undici) by itself, which is Node's doing, not the command's.
+ */
+const emptyScriptBuiltins = () =>
+  (baseline ??= recorded(['--input-type=module', '-e', "import 'node:http';"]).then(
+    ({ lines }) => new Set(lines.filter((line) => line.startsWith('builtin '))),
+  ));
 
 /** Runs hook-catch (bin/hook-catch.js, as a user does) with `args`. */
 async function loadsOf(args: string[]): Promise<Loaded> {
