@@ -4,7 +4,7 @@
 // this file as it is (the build copies it into web/src/generated/): keep it free of node and Buffer.
 
 /** The signing schemes hook-catch checks, each as its provider publishes it. */
-export const SCHEME_NAMES = ['stripe', 'github', 'standard-webhooks', 'svix', 'slack', 'shopify', 'twilio', 'hmac-sha256', 'hmac-sha1'] as const;
+export const SCHEME_NAMES = ['stripe', 'github', 'standard-webhooks', 'svix', 'slack', 'shopify', 'twilio', 'paddle', 'hmac-sha256', 'hmac-sha1'] as const;
 export type SchemeName = (typeof SCHEME_NAMES)[number];
 
 /** What hook-catch concluded about a capture's signature. */

@@ -14,7 +14,7 @@ export interface VerifyInput {
   path?: string | null;
   /** For `hmac-sha256` / `hmac-sha1`: the header holding the signature (hex or base64, `sha256=` prefix allowed). Default: found by name. */
   header?: string | null;
-  /** How old a signed timestamp may be (Stripe, Standard Webhooks, Svix, Slack). Default 300 seconds. */
+  /** How old a signed timestamp may be (Stripe, Standard Webhooks, Svix, Slack, Paddle). Default: the scheme's own, 300 seconds (Paddle's 5). */
   toleranceSeconds?: number;
 }
 
@@ -24,7 +24,8 @@ export interface VerifyRule {
   secret: string;
   path: string | null;
   header: string | null;
-  toleranceSeconds: number;
+  /** Seconds; null when none was given and the scheme is found from the headers: each scheme's own then. */
+  toleranceSeconds: number | null;
 }
 
 /** What a scheme is given to check: the request as received. */
@@ -78,6 +79,8 @@ export interface Scheme {
   read(request: SignedRequest, context: CheckContext): Reading;
   /** Headers replaced (same place) or added so that `body` verifies with `secret` at `url`, signed `now`. */
   sign(request: ResignInput, secret: string): [string, string][] | Promise<[string, string][]>;
+  /** How old its timestamp may be when no tolerance is given, when that is not 5 minutes (Paddle's SDK allows 5 seconds). */
+  toleranceSeconds?: number;
   /** True when the signature covers the full URL the provider called (Twilio): sent to another URL, it cannot verify there. */
   signsUrl?: true;
   /** The URL to send a re-signed request to, when the scheme signs something in it (Twilio's bodySHA256). */

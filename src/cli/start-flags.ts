@@ -109,9 +109,10 @@ function addVerifyFlags(command: Command): void {
     )
     .option('--verify-header <name>', 'the header holding an hmac-sha256 / hmac-sha1 signature (default: found by name)')
     .addOption(
-      new Option('--verify-tolerance <duration>', 'how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix)')
-        .default(DEFAULTS.signatureToleranceSeconds * 1000, '5m')
-        .argParser(duration),
+      new Option(
+        '--verify-tolerance <duration>',
+        "how old a signed timestamp may be (Stripe, Slack, Standard Webhooks, Svix, Paddle; default: 5m, Paddle's own 5s)",
+      ).argParser(duration),
     );
 }
 

@@ -57,6 +57,6 @@ function verifyFromFlags(flags: OptionValues): VerifyInput[] {
   return (flags.verify ?? []).map((text: string) => ({
     ...parseVerify(text),
     header: flags.verifyHeader ?? null,
-    toleranceSeconds: flags.verifyTolerance / 1000,
+    ...(flags.verifyTolerance !== undefined && { toleranceSeconds: flags.verifyTolerance / 1000 }),
   }));
 }

@@ -1,7 +1,7 @@
 import { detectScheme, KNOWN_HEADERS, SCHEMES } from './schemes.js';
 import type { CheckContext, Scheme, SchemeName, Signed, SignedRequest, SignatureVerdict, VerifyRule } from '../capture/signature.js';
 import { bodyVariants } from './variants.js';
-import { describeVerify } from './verify-rules.js';
+import { describeVerify, ownTolerance } from './verify-rules.js';
 import { shortId } from '../capture/ids.js';
 import { ordinal, timestampProblem } from './words.js';
 
@@ -80,7 +80,7 @@ function read(candidate: Candidate, request: SignedRequest, extras: CheckExtras)
 /** Valid (in time or not), or invalid with the likeliest reason the evidence allows. */
 async function judge(request: SignedRequest, reading: Signed, candidate: Candidate, extras: CheckExtras): Promise<Omit<SignatureVerdict, 'scheme'>> {
   const { rules } = candidate;
-  const tolerance = rules[0]!.toleranceSeconds;
+  const tolerance = rules[0]!.toleranceSeconds ?? ownTolerance(candidate.scheme);
   const late = reading.timestamp === undefined ? null : timestampProblem(reading.timestamp, request.receivedAt, tolerance, reading.pastOnly);
   for (let i = 0; i < rules.length; i++) {
     if (!(await reading.matches(rules[i]!.secret, request.body))) continue;

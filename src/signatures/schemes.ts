@@ -1,6 +1,7 @@
 import { github } from './github.js';
 import { hmacSha1, hmacSha256 } from './hmac.js';
 import { headerValue } from './kit.js';
+import { paddle } from './paddle.js';
 import { shopify } from './shopify.js';
 import { slack } from './slack.js';
 import { standardWebhooks, svix } from './standard-webhooks.js';
@@ -16,6 +17,7 @@ export const SCHEMES: Record<SchemeName, Scheme> = {
   slack,
   shopify,
   twilio,
+  paddle,
   'hmac-sha256': hmacSha256,
   'hmac-sha1': hmacSha1,
 };
@@ -30,6 +32,7 @@ const MARKS: [string, Scheme][] = [
   ['x-slack-signature', slack],
   ['x-shopify-hmac-sha256', shopify],
   ['x-twilio-signature', twilio],
+  ['paddle-signature', paddle],
 ];
 
 /** The provider scheme a request's headers show, else a plain HMAC whose header reads as one, else null. */
@@ -43,4 +46,4 @@ export function detectScheme(headers: [string, string][], header: string | null)
 
 /** The header names that show a known scheme, for "no signature header" reasons. */
 export const KNOWN_HEADERS =
-  'Stripe-Signature, X-Hub-Signature-256, webhook-signature, svix-signature, X-Slack-Signature, X-Shopify-Hmac-Sha256, X-Twilio-Signature';
+  'Stripe-Signature, X-Hub-Signature-256, webhook-signature, svix-signature, X-Slack-Signature, X-Shopify-Hmac-Sha256, X-Twilio-Signature, Paddle-Signature';

@@ -11,6 +11,7 @@ export const SECRET_ENV: Record<SchemeName, string> = {
   slack: 'SLACK_SIGNING_SECRET',
   shopify: 'SHOPIFY_API_SECRET',
   twilio: 'TWILIO_AUTH_TOKEN',
+  paddle: 'PADDLE_NOTIFICATION_WEBHOOK_SECRET',
   'hmac-sha256': 'HOOK_CATCH_HMAC_SECRET',
   'hmac-sha1': 'HOOK_CATCH_HMAC_SECRET',
 };

@@ -1,7 +1,7 @@
 import { HookCatchError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
 import { SCHEMES } from './schemes.js';
-import { SCHEME_NAMES, type SchemeName, type VerifyInput, type VerifyRule } from '../capture/signature.js';
+import { SCHEME_NAMES, type Scheme, type SchemeName, type VerifyInput, type VerifyRule } from '../capture/signature.js';
 import { SECRET_ENV } from './secret-env.js';
 
 export { SECRET_ENV } from './secret-env.js';
@@ -59,11 +59,17 @@ export function checkVerify(input: VerifyInput): VerifyRule {
     throw new HookCatchError(`A --verify path is a prefix starting with /, such as /billing; got "${path}".`);
   const header = input.header ?? null;
   if (header !== null && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new HookCatchError(`"${header}" is not a header name.`);
-  const toleranceSeconds = input.toleranceSeconds ?? DEFAULTS.signatureToleranceSeconds;
-  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds <= 0) throw new HookCatchError('A signature tolerance is a number of seconds above 0.');
+  const given = input.toleranceSeconds;
+  if (given !== undefined && (!Number.isFinite(given) || given <= 0)) throw new HookCatchError('A signature tolerance is a number of seconds above 0.');
+  const toleranceSeconds = given ?? (scheme === 'auto' ? null : ownTolerance(SCHEMES[scheme]));
   const problem = scheme === 'auto' ? null : (SCHEMES[scheme].secretProblem?.(input.secret) ?? null);
   if (problem) throw new HookCatchError(`--verify ${scheme}: ${problem}.`);
   return { scheme, secret: input.secret, path, header, toleranceSeconds };
+}
+
+/** How old a scheme's timestamp may be when no tolerance was given: its own (Paddle's 5 s), else 5 minutes. */
+export function ownTolerance(scheme: Scheme): number {
+  return scheme.toleranceSeconds ?? DEFAULTS.signatureToleranceSeconds;
 }
 
 /** `stripe on /billing`, `any scheme (found from the headers) on every path`: never the secret. */

@@ -8,16 +8,20 @@ export function span(seconds: number): string {
 }
 
 /**
- * `timestamp 9 min old, tolerance 5 min`, or `… in the future …` (unless `pastOnly`, as Stripe and
- * Slack check); null when within the tolerance.
+ * `timestamp 9 min old, tolerance 5 min`, or `… in the future …` (unless `pastOnly`, as Stripe,
+ * Slack and Paddle check); null when within the tolerance.
  */
 export function timestampProblem(signedAt: number, receivedAtMs: number, toleranceSeconds: number, pastOnly = false): string | null {
   const age = receivedAtMs / 1000 - signedAt;
   if (Math.abs(age) <= toleranceSeconds || (pastOnly && age < 0)) return null;
   const tolerance = span(toleranceSeconds);
   let amount = span(age);
-  // "6 min old, tolerance 5 min" reads right; "5 min old, tolerance 5 min" does not: say the seconds.
-  if (amount === tolerance) amount = `${Math.floor(Math.abs(age) / 60)} min ${Math.floor(Math.abs(age) % 60)} s`;
+  // "6 min old, tolerance 5 min" reads right; "5 min old, tolerance 5 min" does not: say the seconds
+  // (of a tolerance in seconds, as Paddle's 5 s: the milliseconds).
+  if (amount === tolerance) {
+    const abs = Math.abs(age);
+    amount = toleranceSeconds < 60 ? `${Number(abs.toFixed(3))} s` : `${Math.floor(abs / 60)} min ${Math.floor(abs % 60)} s`;
+  }
   return `timestamp ${amount} ${age > 0 ? 'old' : 'in the future'}, tolerance ${tolerance}`;
 }
 

@@ -47,7 +47,8 @@ export interface VerifySummary {
   scheme: SchemeName | 'auto';
   path: string | null;
   header: string | null;
-  toleranceSeconds: number;
+  /** Null when none was given for a rule that finds its scheme from the headers: each scheme's own (5 min, Paddle's 5 s). */
+  toleranceSeconds: number | null;
   text: string;
 }
 

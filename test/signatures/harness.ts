@@ -29,6 +29,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 export interface Delivery {
   id: string;
   signature: SignatureVerdict | undefined;
+  /** When hook-catch received it (epoch ms). */
+  receivedAt: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export function useHookCatch(verify: VerifyInput[], output: 'pretty' | 'json') {
       expect(ok).toBe(true);
       const record = await state.hc.store.get(id);
       expect(record).not.toBeNull();
-      const delivery = { id, signature: record!.signature };
+      const delivery = { id, signature: record!.signature, receivedAt: Date.parse(record!.receivedAt) };
       state.deliveries.push(delivery);
       return delivery;
     },
@@ -81,7 +83,7 @@ export function useHookCatch(verify: VerifyInput[], output: 'pretty' | 'json') {
       const { id } = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string };
       const record = await state.hc.store.get(id);
       expect(record!.url).toBe(target);
-      const delivery = { id, signature: record!.signature };
+      const delivery = { id, signature: record!.signature, receivedAt: Date.parse(record!.receivedAt) };
       state.deliveries.push(delivery);
       return delivery;
     },
@@ -181,13 +183,14 @@ export function toolsFor(h: Harness, p: Provider) {
   }
   /**
    * Sends `request` (its body or headers changed as given) and checks that the provider's library,
-   * given the same bytes, headers, URL and `librarySecret`, agrees with hook-catch's verdict.
+   * given the same bytes, headers, URL and `librarySecret` (and the moment it arrived), agrees with
+   * hook-catch's verdict.
    */
   async function deliver(request: SentRequest, changes: Changes = {}, librarySecret = p.secret): Promise<Delivery> {
     const body = changes.body ?? request.body;
     const headers = Object.fromEntries(Object.entries({ ...request.headers, ...changes.headers }).filter(([n]) => !changes.drop?.includes(n)));
     const delivery = await h.deliver(request.target, body, headers, p.contentType);
-    const accepted = await p.accepts(body, headers, librarySecret, request.ctx);
+    const accepted = await p.accepts(body, headers, librarySecret, { ...request.ctx, receivedAt: delivery.receivedAt });
     expect(delivery.signature?.verdict === 'valid', `hook-catch said ${JSON.stringify(delivery.signature)}, the library ${accepted}`).toBe(accepted);
     return delivery;
   }

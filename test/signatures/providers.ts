@@ -10,6 +10,7 @@ import Stripe from 'stripe';
 import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import type { SchemeName, VerifyInput } from '../../src/capture/signature.js';
+import { paddleAccepts, paddleSignature } from '../helpers/paddle.js';
 
 // The providers of the signature tests: how each signs (its own library, where it has one) and
 // how its own library checks what arrived, with the secrets, bodies and headers the tests use.
@@ -19,6 +20,8 @@ export type Sent = Record<string, string>;
 export interface Ctx {
   at: number;
   url: string;
+  /** When hook-catch received it (epoch ms), once sent: a library with a tolerance of seconds (Paddle's) judges at that moment. */
+  receivedAt?: number;
 }
 
 /** One provider's way of signing, as its own library does it, and its own check of what arrived. */
@@ -39,6 +42,8 @@ export interface Provider {
   json: boolean;
   /** Schemes with a signed timestamp (5 min tolerance by default). */
   timestamps: boolean;
+  /** The default tolerance in the verdict's words, when not 5 min (Paddle's 5 s). */
+  tolerance?: string;
   /** Extra fields of the rules (the header of a generic HMAC). */
   rule?: Partial<VerifyInput>;
   sign(body: string, secret: string, ctx: Ctx): Promise<Sent>;
@@ -296,6 +301,36 @@ export const twilioJson: Provider = {
   changedAlone: 'body differs from what was signed (its SHA-256 is not the bodySHA256 in the URL)',
 };
 
+/** Paddle's SDK has no signer: node:crypto by Paddle's published rule, checked by the SDK's webhooks.isSignatureValid. */
+export const paddle: Provider = {
+  key: 'paddle',
+  scheme: 'paddle',
+  library: "node:crypto by Paddle's rule, checked with @paddle/paddle-node-sdk webhooks.isSignatureValid",
+  secret: 'pdl_ntfset_01gkpjp8bkm3tm53kdgkx6sms7_6h3qd3uFSi9YCD3OLYAShQI90XTI5vEI',
+  otherSecret: 'pdl_ntfset_01hv8wptq8987qeep44cyrewp9_Xk2mN8pQ4rT6vW1yZ3aB5cD7eF9gH0jK',
+  wrongSecret: 'pdl_ntfset_01aaaaaaaaaaaaaaaaaaaaaaaa_0000000000000000000000000000000',
+  contentType: 'application/json',
+  body: (n) =>
+    JSON.stringify({
+      event_id: `evt_01hv8x2m${n}`,
+      event_type: 'transaction.completed',
+      occurred_at: '2026-11-23T14:02:11.000000Z',
+      notification_id: `ntf_01hv8x2m${n}`,
+      data: { id: `txn_01hv8x2m${n}`, status: 'completed', note: 'café ✓ 𝄞', items: [{ price_id: 'pri_01', quantity: 1 + n }] },
+    }),
+  json: true,
+  timestamps: true,
+  tolerance: '5 s',
+  sign: async (payload, secret, { at }) => ({ 'Paddle-Signature': paddleSignature(secret, at, payload) }),
+  accepts: (payload, headers, secret, { receivedAt }) => paddleAccepts(payload, headers['Paddle-Signature'], secret, receivedAt),
+  signatureHeaders: ['Paddle-Signature'],
+  missing: 'Paddle-Signature',
+  malformed: {
+    headers: { 'Paddle-Signature': 'h1=eb4d0dc8853be92b7f063b9f3ba5233eb920a09459b6e6b2c26705b4364db151' },
+    reason: 'Paddle-Signature has no ts= timestamp',
+  },
+};
+
 /** A plain HMAC has no provider library: node:crypto is the reference. */
 export const hmacSha256: Provider = {
   key: 'hmac256',
@@ -331,4 +366,4 @@ export const hmacSha1: Provider = {
   malformed: { headers: { 'X-Partner-Hmac': 'c2hvcnQ=' }, reason: 'X-Partner-Hmac is not a hex or base64 HMAC-SHA1' },
 };
 
-export const PROVIDERS = [stripe, github, githubSha1, standardWebhooks, svix, slack, shopify, twilioForm, twilioJson, hmacSha256, hmacSha1];
+export const PROVIDERS = [stripe, github, githubSha1, standardWebhooks, svix, slack, shopify, twilioForm, twilioJson, paddle, hmacSha256, hmacSha1];

@@ -8,6 +8,8 @@ import { Webhook as SvixWebhook } from 'svix';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { HookCatchError } from '../../src/errors.js';
+import { timestampProblem } from '../../src/signatures/words.js';
+import { paddleH1 } from '../helpers/paddle.js';
 import { start } from '../../src/index.js';
 import type { SchemeName, VerifyInput } from '../../src/capture/signature.js';
 import { expectVerdictsShownAndNoSecrets, now, shortId, T, toolsFor, useHookCatch, type SentRequest, type Tools } from './harness.js';
@@ -17,6 +19,7 @@ import {
   githubSha1,
   hmacSha1,
   hmacSha256,
+  paddle,
   PROVIDERS,
   sha1Hex,
   shopify,
@@ -167,11 +170,12 @@ function describeScheme(p: Provider, { rules = [], secrets = [], extra }: { rule
       it(
         'a stale timestamp: its age and the tolerance',
         async () => {
+          const tolerance = p.tolerance ?? '5 min';
           const { signature } = await deliver(await signed(hooks, 10, { at: now() - NINE_MIN }));
-          expect(signature).toEqual({ verdict: 'invalid', scheme: p.scheme, reason: 'timestamp 9 min old, tolerance 5 min' });
+          expect(signature).toEqual({ verdict: 'invalid', scheme: p.scheme, reason: `timestamp 9 min old, tolerance ${tolerance}` });
           // Stale and signed with another secret: both said.
           const both = await deliver(await signed(hooks, 11, { at: now() - NINE_MIN, secret: p.wrongSecret }));
-          expect(both.signature!.reason).toBe(`${FALLBACK}; the timestamp 9 min old, tolerance 5 min`);
+          expect(both.signature!.reason).toBe(`${FALLBACK}; the timestamp 9 min old, tolerance ${tolerance}`);
         },
         T,
       );
@@ -482,6 +486,91 @@ describeScheme(twilioForm, {
 });
 
 describeScheme(twilioJson);
+
+describeScheme(paddle, {
+  rules: [{ scheme: 'paddle', secret: paddle.secret, path: '/lenient/paddle', toleranceSeconds: 15 * 60 }],
+  extra: ({ h, hooks, auto, signed, deliver }) => {
+    it(
+      "Paddle's SDK's 5 s by default, judged at arrival: 8 s old is refused with its age, as the SDK refuses it then; on the auto path too",
+      async () => {
+        for (const path of [hooks, auto]) {
+          const at = now() - 8;
+          const { signature, receivedAt } = await deliver(await signed(path, path === hooks ? 20 : 21, { at }));
+          const age = Math.round(receivedAt / 1000 - at);
+          expect(age).toBeGreaterThanOrEqual(8);
+          expect(signature).toEqual({
+            verdict: 'invalid',
+            scheme: 'paddle',
+            ...(path === auto && { detected: true }),
+            reason: `timestamp ${age} s old, tolerance 5 s`,
+          });
+        }
+      },
+      T,
+    );
+
+    it(
+      'a timestamp 9 min in the future is valid, as the SDK accepts it (only an old one fails)',
+      async () => {
+        const { signature } = await deliver(await signed(hooks, 22, { at: now() + NINE_MIN }));
+        expect(signature).toEqual({ verdict: 'valid', scheme: 'paddle' });
+      },
+      T,
+    );
+
+    it(
+      'a rule with a tolerance given takes a 9 min old timestamp',
+      async () => {
+        const request = await signed('/lenient/paddle', 23, { at: now() - NINE_MIN });
+        const { signature } = await h.deliver(request.target, request.body, request.headers, paddle.contentType);
+        expect(signature).toEqual({ verdict: 'valid', scheme: 'paddle' });
+      },
+      T,
+    );
+
+    it(
+      'several h1 while a secret is rotated: valid when any of them matches',
+      async () => {
+        const at = now();
+        const request = await signed(hooks, 24, { at });
+        const mine = paddleH1(paddle.secret, at, request.body);
+        const old = paddleH1(paddle.wrongSecret, at, request.body);
+        // The SDK reads the last h1 only: it agrees where that is the one that matches.
+        const last = await deliver(request, { headers: { 'Paddle-Signature': `ts=${at};h1=${old};h1=${mine}` } });
+        expect(last.signature).toEqual({ verdict: 'valid', scheme: 'paddle' });
+        const first = await h.deliver(request.target, request.body, { 'Paddle-Signature': `ts=${at};h1=${mine};h1=${old}` }, paddle.contentType);
+        expect(first.signature).toEqual({ verdict: 'valid', scheme: 'paddle' });
+        const neither = await deliver(request, { headers: { 'Paddle-Signature': `ts=${at};h1=${old};h1=${old}` } });
+        expect(neither.signature).toEqual({ verdict: 'invalid', scheme: 'paddle', reason: FALLBACK });
+      },
+      T,
+    );
+
+    it(
+      'a header without h1, with a ts that is no number, or an h1 that is not hex says what is wrong; the SDK refuses each',
+      async () => {
+        const at = now();
+        const cases: [string, string][] = [
+          [`ts=${at}`, 'Paddle-Signature has no h1= signature'],
+          [`ts=${at};h2=${'0'.repeat(64)}`, 'Paddle-Signature has no h1= signature'],
+          [`ts=yesterday;h1=${'0'.repeat(64)}`, 'Paddle-Signature ts= is not a unix time in seconds'],
+          [`ts=${at};h1=not-hex`, 'Paddle-Signature h1= is not 64 hex digits'],
+        ];
+        for (const [n, [header, reason]] of cases.entries()) {
+          const { signature } = await deliver(await signed(hooks, 25 + n, { at }), { headers: { 'Paddle-Signature': header } });
+          expect(signature, header).toEqual({ verdict: 'invalid', scheme: 'paddle', reason });
+        }
+      },
+      T,
+    );
+
+    it('an age just past a tolerance of seconds is said to the millisecond (5 s old would read as within 5 s)', () => {
+      expect(timestampProblem(1_700_000_000, 1_700_000_005_400, 5, true)).toBe('timestamp 5.4 s old, tolerance 5 s');
+      expect(timestampProblem(1_700_000_000, 1_700_000_006_000, 5, true)).toBe('timestamp 6 s old, tolerance 5 s');
+      expect(timestampProblem(1_700_000_000, 1_700_000_005_000, 5, true)).toBeNull();
+    });
+  },
+});
 
 describeScheme(hmacSha256, {
   rules: [{ secret: hmacSha256.secret, header: 'X-Acme-Signature', path: '/named/hmac256' }],

@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { childEnv, json, runCli, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
+import { paddleSignature } from '../helpers/paddle.js';
 
 // --verify as a user runs it: the banner, one line per webhook with its mark, --json, the API, the
 // `verify` command; and no secret anywhere hook-catch writes.
@@ -127,5 +128,53 @@ describe('hook-catch verify <id> and POST /api/requests/:id/verify', () => {
     const badScheme = await api({ scheme: 'paypal', secret: 'hunter2' });
     expect(badScheme.status).toBe(400);
     expect(badScheme.body.toString()).not.toContain('hunter2');
+  });
+});
+
+describe("Paddle: its SDK's 5 s tolerance, from start --verify to `verify` on a stored capture", () => {
+  const PADDLE_SECRET = 'pdl_ntfset_01hv8wptq8987qeep44cyrewp9_cliSecret4f9aQ2w';
+  const paddleBody = JSON.stringify({ event_id: 'evt_cli', event_type: 'subscription.activated', data: { id: 'sub_01' } });
+  const old = () => Math.floor(Date.now() / 1000) - 3600;
+
+  it('--verify paddle reads its variable and allows 5 s unless a tolerance is given; verify judges at arrival and --tolerance widens it', async () => {
+    const dir = await tempDir();
+    const env = childEnv({ PADDLE_NOTIFICATION_WEBHOOK_SECRET: PADDLE_SECRET });
+    const args = ['start', '--port', '0', '--inspector-port', '0', '--dir', dir, '--json'];
+    const cli = spawnCli([...args, '--verify', 'paddle', '--verify', '/auto=$PADDLE_NOTIFICATION_WEBHOOK_SECRET'], { env });
+    const ready = await cli.jsonLine((v) => v.type === 'ready');
+    const status = await (await fetch(`${ready.inspectorUrl}/api/status`)).text();
+    expect(JSON.parse(status).verify).toEqual([
+      { scheme: 'paddle', path: null, header: null, toleranceSeconds: 5, text: 'paddle on every path' },
+      { scheme: 'auto', path: '/auto', header: null, toleranceSeconds: null, text: 'the scheme the headers show on /auto' },
+    ]);
+    const post = async (path: string, ts: number) => {
+      const headers = { 'Content-Type': 'application/json', 'Paddle-Signature': paddleSignature(PADDLE_SECRET, ts, paddleBody) };
+      const id = json(await send(`${ready.webhookUrl.replace(/\/webhook$/, '')}${path}`, { method: 'POST', headers, body: paddleBody })).id;
+      return { id, line: await cli.jsonLine((v) => v.type === 'request' && v.id === id) };
+    };
+    const fresh = await post('/webhook', Math.floor(Date.now() / 1000));
+    expect(fresh.line.signature).toEqual({ verdict: 'valid', scheme: 'paddle' });
+    const stale = await post('/webhook', old());
+    expect(stale.line.signature).toEqual({ verdict: 'invalid', scheme: 'paddle', reason: 'timestamp 1 h old, tolerance 5 s' });
+    const detected = await post('/auto/paddle', old());
+    expect(detected.line.signature).toEqual({ verdict: 'invalid', scheme: 'paddle', detected: true, reason: 'timestamp 1 h old, tolerance 5 s' });
+    cli.child.kill('SIGINT');
+    await cli.exited;
+
+    const again = await runCli(['verify', stale.id, '--scheme', 'paddle', '--dir', dir], { env });
+    expect(again.code).toBe(2);
+    expect(again.stdout.split('\n')[1]).toBe('✗ paddle: timestamp 1 h old, tolerance 5 s');
+    const wider = await runCli(['verify', stale.id, '--scheme', 'paddle', '--tolerance', '2h', '--dir', dir], { env });
+    expect(wider.code).toBe(0);
+    expect(wider.stdout.split('\n')[1]).toBe('✓ paddle');
+    const bare = await runCli(['verify', fresh.id, '--secret', '$PADDLE_NOTIFICATION_WEBHOOK_SECRET', '--dir', dir], { env });
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toContain('\n✓ paddle (scheme found from the headers)\nverdict kept when it arrived: ✓ paddle\n');
+    const unset = await runCli(['verify', fresh.id, '--scheme', 'paddle', '--dir', dir], { env: childEnv({ PADDLE_NOTIFICATION_WEBHOOK_SECRET: '' }) });
+    expect(unset.stderr).toBe(
+      'hook-catch: --secret: the environment variable PADDLE_NOTIFICATION_WEBHOOK_SECRET is not set (it should hold the signing secret), or give it: --secret paddle:SECRET.\n',
+    );
+    const everything = cli.stdout() + cli.stderr() + status + again.stdout + wider.stdout + bare.stdout + (await everyFile(dir));
+    expect(everything).not.toContain(PADDLE_SECRET);
   });
 });

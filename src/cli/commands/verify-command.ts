@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { SCHEME_NAMES } from '../../capture/signature.js';
-import { DEFAULTS } from '../../defaults.js';
 import { SECRET_ENV } from '../../signatures/secret-env.js';
 import { collect, dirOption, duration } from '../args.js';
 
@@ -16,9 +15,9 @@ export function verifyCommand(): Command {
     )
     .option('--header <name>', 'for hmac-sha256 / hmac-sha1: the header holding the signature')
     .addOption(
-      new Option('--tolerance <duration>', 'how old a signed timestamp may be, judged at the time it arrived')
-        .default(DEFAULTS.signatureToleranceSeconds * 1000, '5m')
-        .argParser(duration),
+      new Option('--tolerance <duration>', "how old a signed timestamp may be, judged at the time it arrived (default: 5m, Paddle's own 5s)").argParser(
+        duration,
+      ),
     )
     .option('--json', 'print the verdict as JSON')
     .addOption(dirOption())
@@ -37,7 +36,7 @@ export function verifyCommand(): Command {
           scheme: flags.scheme,
           secrets: flags.secret ?? [],
           header: flags.header ?? null,
-          toleranceSeconds: flags.tolerance / 1000,
+          toleranceSeconds: flags.tolerance === undefined ? undefined : flags.tolerance / 1000,
           json: flags.json,
         },
         process.stdout,

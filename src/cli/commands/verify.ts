@@ -18,7 +18,8 @@ export interface VerifyCommandOptions {
   /** As written: secrets, or `$NAME`; none reads the scheme's own variable. */
   secrets: string[];
   header: string | null;
-  toleranceSeconds: number;
+  /** Unset: each scheme's own. */
+  toleranceSeconds?: number;
   json?: boolean;
 }
 
