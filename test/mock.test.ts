@@ -151,6 +151,19 @@ describe('mockProvider: signatures, retries, many jobs', () => {
     expect((event.data as unknown as { jobId: string }).jobId).toBe(id);
   });
 
+  it("signs each webhook again for Paddle under the recorded scheme (checked by its SDK's unmarshal)", { timeout: 30_000 }, async () => {
+    const { paddleUnmarshal } = await import('./helpers/paddle.js');
+    const secret = 'pdl_ntfset_01hv8wptq8987qeep44cyrewp9_mockTestKey3Lm0';
+    const app = await recordingApp();
+    const provider = await mock({ scenarios: [signed('paddle', [['Paddle-Signature', '[redacted]']])], speed: Infinity, resign: { secret } });
+    const { id } = await submit(provider, app.url);
+    await provider.done();
+    const got = app.received[0]!;
+    expect(header(got, 'Paddle-Signature')[0]).toMatch(/^ts=\d+;h1=[0-9a-f]{64}$/);
+    await expect(paddleUnmarshal(got.body.toString(), header(got, 'Paddle-Signature')[0]!, secret)).resolves.toBeDefined();
+    expect(JSON.parse(got.body.toString()).data.jobId).toBe(id);
+  });
+
   it('retries a webhook the app did not acknowledge: the provider schedule after the recorded retries, or --retries/--backoff', {
     timeout: 30_000,
   }, async () => {

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import type { HookCatch } from '../../src/start.js';
 import type { SchemeName } from '../../src/capture/signature.js';
 import { json, runCli, send, spawnCli, startHookCatch, tempDir } from '../helpers/index.js';
+import { paddleSignature, paddleUnmarshal } from '../helpers/paddle.js';
 import { recordingApp, type Recorded } from '../helpers/recording-app.js';
 
 // An edited replay signed again (`--resign`) passes the provider's own library at the app; the same
@@ -36,6 +37,8 @@ interface Provider {
   check(recorded: Recorded, url: string): Promise<boolean> | boolean;
   /** A query the provider puts on the URL it calls. */
   query?: (body: string) => string;
+  /** Its check allows seconds (Paddle's 5 s): whether the exact replay still verifies depends on how fast the test ran. */
+  seconds?: true;
 }
 
 const shopify = (secret: string) =>
@@ -58,6 +61,15 @@ async function shopifyValid(secret: string, recorded: Recorded): Promise<boolean
   });
   return result.valid;
 }
+
+const PADDLE_SECRET = 'pdl_ntfset_01hv8wptq8987qeep44cyrewp9_resignTestKey7Yt5';
+const paddleSigned = async (recorded: Recorded) => {
+  try {
+    return (await paddleUnmarshal(recorded.body.toString('utf8'), header(recorded, 'paddle-signature'), PADDLE_SECRET)).eventType;
+  } catch {
+    return null;
+  }
+};
 
 const PROVIDERS: Provider[] = [
   {
@@ -208,6 +220,18 @@ const PROVIDERS: Provider[] = [
     check: (recorded, url) => twilio.validateRequestWithBody('twilio-auth-token', header(recorded, 'x-twilio-signature'), url, recorded.body.toString('utf8')),
   },
   {
+    scheme: 'paddle',
+    secret: PADDLE_SECRET,
+    path: '/paddle',
+    contentType: 'application/json',
+    body: '{"event_id":"evt_01","event_type":"subscription.resumed_later","data":{"id":"sub_01","status":"active"}}',
+    edited: '{"event_id":"evt_01","event_type":"subscription.resumed_later","data":{"id":"sub_01","status":"past_due"}}',
+    sign: (payload) => ({ 'Paddle-Signature': paddleSignature(PADDLE_SECRET, Math.floor(Date.now() / 1000), payload) }),
+    // Paddle's SDK as an app runs it: unmarshal throws unless the signature verifies, within its 5 s.
+    check: async (recorded) => (await paddleSigned(recorded)) === 'subscription.resumed_later',
+    seconds: true,
+  },
+  {
     scheme: 'hmac-sha256',
     secret: 'plain-hmac-secret',
     path: '/plain',
@@ -248,7 +272,7 @@ describe('replay --resign: an edited webhook signed again passes the provider li
       // The exact replay still verifies; the edited one does not, unless it is signed again.
       await replayApi(hc, id, { to: app.url });
       const exact = await app.got(1);
-      expect(await provider.check(exact, urlAtApp(exact))).toBe(provider.scheme !== 'twilio'); // Twilio signed hook-catch's URL, not the app's
+      if (!provider.seconds) expect(await provider.check(exact, urlAtApp(exact))).toBe(provider.scheme !== 'twilio'); // Twilio signed hook-catch's URL, not the app's
       await replayApi(hc, id, { to: app.url, body: provider.edited });
       const edited = await app.got(2);
       expect(edited.body.toString()).toBe(provider.edited);
@@ -415,7 +439,7 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     );
     expect(lines.slice(1).every((line) => /attempt 1: 403/.test(line))).toBe(true);
     const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--resign', 'twilio', '--json', '--dir', dir], { env: token });
-    expect(resigned.stderr).toBe('');
+    expect(resigned.stderr).toMatch(/attempt 1: 500/);
     expect(resigned.code).toBe(0);
     expect(JSON.parse(resigned.stdout).ok).toBe(true);
   });
@@ -488,5 +512,57 @@ describe("Twilio's invalid reason names the URL as the request came", () => {
       await send(`${hc.receiverUrl}/twilio/sms`, { method: 'POST', headers: { ...headers, Host: 'hooks.example.test' }, body: sms.body }),
     ).id;
     expect((await hc.store.get(tunneled))!.signature!.reason).toContain('(checked https://hooks.example.test/twilio/sms)');
+  });
+});
+
+describe("Paddle's 5 s: a capture replayed or delivered later needs --resign paddle, which Paddle's SDK then accepts", () => {
+  const paddle = PROVIDERS.find((p) => p.scheme === 'paddle')!;
+  const env = { PADDLE_NOTIFICATION_WEBHOOK_SECRET: PADDLE_SECRET };
+  /** A Paddle webhook signed an hour ago (a capture replayed later), stored by `hc`: its id. */
+  const deliverOld = async (hc: HookCatch) => {
+    const headers = { 'Content-Type': paddle.contentType, 'Paddle-Signature': paddleSignature(PADDLE_SECRET, Math.floor(Date.now() / 1000) - 3600, paddle.body) };
+    return json(await send(`${hc.receiverUrl}${paddle.path}`, { method: 'POST', headers, body: paddle.body })).id as string;
+  };
+
+  it('replay: the exact one is refused by the SDK, the re-signed one (API, and CLI offline with its variable) accepted', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir, verify: [{ scheme: 'paddle', secret: PADDLE_SECRET }] });
+    const app = await recordingApp();
+    const id = await deliverOld(hc);
+    expect((await hc.store.get(id))!.signature).toEqual({ verdict: 'invalid', scheme: 'paddle', reason: 'timestamp 1 h old, tolerance 5 s' });
+    await replayApi(hc, id, { to: app.url });
+    expect(await paddle.check(await app.got(1), '')).toBe(false);
+    const reply = await replayApi(hc, id, { to: app.url, resign: true });
+    expect(reply.body.replay).toMatchObject({ resigned: 'paddle' });
+    const resigned = await app.got(2);
+    expect(header(resigned, 'paddle-signature')).toMatch(/^ts=\d+;h1=[0-9a-f]{64}$/);
+    expect(await paddle.check(resigned, '')).toBe(true);
+    await hc.close();
+    const offline = await runCli(['replay', id, '--to', app.url, '--resign', 'paddle', '--dir', dir], { env });
+    expect(offline.stderr).toBe('');
+    expect(offline.code).toBe(0);
+    expect(await paddle.check(await app.got(3), '')).toBe(true);
+    expect(JSON.stringify(reply.body) + offline.stdout).not.toContain(PADDLE_SECRET);
+  });
+
+  it('deliver: without --resign the SDK refuses every attempt; with --resign paddle it accepts each attempt, a retry too', async () => {
+    const dir = await tempDir();
+    const hc = await startHookCatch({ dir });
+    const ids = [await deliverOld(hc), await deliverOld(hc)];
+    await hc.close();
+    let failures = 1;
+    const app = await recordingApp(() => (failures-- > 0 ? { status: 500 } : { status: 204 }));
+    const plain = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '2', '--backoff', '10ms', '--dir', dir]);
+    expect(plain.code).toBe(0);
+    expect(app.received).toHaveLength(3);
+    for (const got of app.received) expect(await paddle.check(got, '')).toBe(false);
+    failures = 1;
+    const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '2', '--backoff', '10ms', '--resign', 'paddle', '--json', '--dir', dir], { env });
+    expect(resigned.stderr).toMatch(/attempt 1: 500/);
+    expect(resigned.code).toBe(0);
+    expect(JSON.parse(resigned.stdout).ok).toBe(true);
+    const attempts = app.received.slice(3);
+    expect(attempts).toHaveLength(3);
+    for (const got of attempts) expect(await paddle.check(got, '')).toBe(true);
   });
 });
