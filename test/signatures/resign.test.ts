@@ -520,7 +520,10 @@ describe("Paddle's 5 s: a capture replayed or delivered later needs --resign pad
   const env = { PADDLE_NOTIFICATION_WEBHOOK_SECRET: PADDLE_SECRET };
   /** A Paddle webhook signed an hour ago (a capture replayed later), stored by `hc`: its id. */
   const deliverOld = async (hc: HookCatch) => {
-    const headers = { 'Content-Type': paddle.contentType, 'Paddle-Signature': paddleSignature(PADDLE_SECRET, Math.floor(Date.now() / 1000) - 3600, paddle.body) };
+    const headers = {
+      'Content-Type': paddle.contentType,
+      'Paddle-Signature': paddleSignature(PADDLE_SECRET, Math.floor(Date.now() / 1000) - 3600, paddle.body),
+    };
     return json(await send(`${hc.receiverUrl}${paddle.path}`, { method: 'POST', headers, body: paddle.body })).id as string;
   };
 
@@ -557,7 +560,9 @@ describe("Paddle's 5 s: a capture replayed or delivered later needs --resign pad
     expect(app.received).toHaveLength(3);
     for (const got of app.received) expect(await paddle.check(got, '')).toBe(false);
     failures = 1;
-    const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '2', '--backoff', '10ms', '--resign', 'paddle', '--json', '--dir', dir], { env });
+    const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '2', '--backoff', '10ms', '--resign', 'paddle', '--json', '--dir', dir], {
+      env,
+    });
     expect(resigned.stderr).toMatch(/attempt 1: 500/);
     expect(resigned.code).toBe(0);
     expect(JSON.parse(resigned.stdout).ok).toBe(true);
