@@ -150,7 +150,7 @@ export interface HookCatchOptions {
   /**
    * Check each capture's signature and record the verdict with it (valid, invalid and why, or
    * unchecked): a scheme (`'stripe'`, `'github'`, `'standard-webhooks'`, `'svix'`, `'slack'`,
-   * `'shopify'`, `'twilio'`, `'hmac-sha256'`, `'hmac-sha1'`; `'auto'` finds it from the headers), its
+   * `'shopify'`, `'twilio'`, `'paddle'`, `'hmac-sha256'`, `'hmac-sha1'`; `'auto'` finds it from the headers), its
    * secret, optionally a path prefix. Several secrets for one path are all tried. Secrets are never
    * stored or printed. Nothing is refused for a bad signature. Default none.
    */
