@@ -53,5 +53,13 @@ export function withHeaders(headers: [string, string][], set: [string, string][]
   return out;
 }
 
+/** The `key=value` parts of a header such as Stripe's `t=…,v1=…` or Paddle's `ts=…;h1=…`, trimmed, in order. */
+export function keyValues(value: string, separator: string): [string, string][] {
+  return value.split(separator).map((part) => {
+    const at = part.indexOf('=');
+    return at === -1 ? [part.trim(), ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+  });
+}
+
 /** Unix seconds of an epoch-ms time. */
 export const unixSeconds = (ms: number) => Math.floor(ms / 1000);

@@ -1,4 +1,4 @@
-import { headerValue, hmac, same, unixSeconds, withHeaders } from './kit.js';
+import { headerValue, hmac, keyValues, same, unixSeconds, withHeaders } from './kit.js';
 import type { Scheme } from '../capture/signature.js';
 
 /**
@@ -15,12 +15,9 @@ export const paddle: Scheme = {
   read(request) {
     const value = headerValue(request.headers, 'paddle-signature');
     if (value === undefined) return { kind: 'missing', header: 'Paddle-Signature' };
-    const pairs = value.split(';').map((part) => {
-      const at = part.indexOf('=');
-      return at === -1 ? [part.trim(), ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
-    });
+    const pairs = keyValues(value, ';');
     const ts = pairs.find(([key]) => key === 'ts')?.[1];
-    const sent = pairs.filter(([key]) => key === 'h1').map(([, v]) => v!);
+    const sent = pairs.filter(([key]) => key === 'h1').map(([, v]) => v);
     if (ts === undefined) return { kind: 'malformed', reason: 'Paddle-Signature has no ts= timestamp' };
     if (!/^\d+$/.test(ts)) return { kind: 'malformed', reason: 'Paddle-Signature ts= is not a unix time in seconds' };
     if (sent.length === 0) return { kind: 'malformed', reason: 'Paddle-Signature has no h1= signature' };

@@ -1,4 +1,4 @@
-import { headerValue, hmac, same, unixSeconds, withHeaders } from './kit.js';
+import { headerValue, hmac, keyValues, same, unixSeconds, withHeaders } from './kit.js';
 import type { Scheme } from '../capture/signature.js';
 
 /**
@@ -12,12 +12,9 @@ export const stripe: Scheme = {
   read(request) {
     const value = headerValue(request.headers, 'stripe-signature');
     if (value === undefined) return { kind: 'missing', header: 'Stripe-Signature' };
-    const pairs = value.split(',').map((part) => {
-      const at = part.indexOf('=');
-      return at === -1 ? [part.trim(), ''] : [part.slice(0, at).trim(), part.slice(at + 1).trim()];
-    });
+    const pairs = keyValues(value, ',');
     const t = pairs.find(([key]) => key === 't')?.[1];
-    const signatures = pairs.filter(([key]) => key === 'v1').map(([, v]) => Buffer.from(v!, 'hex'));
+    const signatures = pairs.filter(([key]) => key === 'v1').map(([, v]) => Buffer.from(v, 'hex'));
     if (!t || !/^\d+$/.test(t)) return { kind: 'malformed', reason: 'Stripe-Signature has no t= timestamp' };
     if (signatures.length === 0) return { kind: 'malformed', reason: 'Stripe-Signature has no v1= signature' };
     return {
