@@ -439,7 +439,7 @@ describe('a signature over the URL (Twilio): sent elsewhere, hook-catch says so 
     );
     expect(lines.slice(1).every((line) => /attempt 1: 403/.test(line))).toBe(true);
     const resigned = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '1', '--resign', 'twilio', '--json', '--dir', dir], { env: token });
-    expect(resigned.stderr).toMatch(/attempt 1: 500/);
+    expect(resigned.stderr).toBe('');
     expect(resigned.code).toBe(0);
     expect(JSON.parse(resigned.stdout).ok).toBe(true);
   });
