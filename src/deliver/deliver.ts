@@ -11,6 +11,7 @@ import { loopReason, type OwnAddresses } from '../send/target.js';
 import type { ResignRule } from '../signatures/resign.js';
 import { SCHEMES } from '../signatures/schemes.js';
 import type { SchemeName } from '../capture/signature.js';
+import { staleSignatureWarning } from '../signatures/stale.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
 
 export interface DeliverOptions {
@@ -137,14 +138,17 @@ async function sendWithRetries(item: DeliverItem, planned: PlannedSend, options:
 }
 
 /** What to do about a signature over the URL the webhook was sent to: sign each attempt for the app's. */
+const DELIVER_FRESH = (scheme: SchemeName) => `add --resign ${scheme} to sign each attempt afresh.`;
 const DELIVER_FIX = (scheme: SchemeName) => `add --resign ${scheme} to sign each attempt for that URL.`;
 
 /**
  * Before anything is sent: each webhook can be signed again (when asked; else a HookCatchError
- * naming it), and one line when some carry a signature over a URL they no longer go to (Twilio's).
+ * naming it), and one line when some carry a signature over a URL they no longer go to (Twilio's),
+ * one when some carry a signed timestamp already past its scheme's tolerance (Paddle's 5 s).
  */
 async function beforeSending(items: DeliverItem[], options: DeliverOptions): Promise<string | null> {
   const lines: string[] = [];
+  const stales: string[] = [];
   for (const item of items) {
     const out = outgoing(item.request, options.to);
     let resigned: SchemeName | undefined;
@@ -153,10 +157,19 @@ async function beforeSending(items: DeliverItem[], options: DeliverOptions): Pro
     } catch (error) {
       throw error instanceof HookCatchError ? new HookCatchError(`${item.label}: ${error.message}`) : error;
     }
+    if (!resigned) {
+      const stale = staleSignatureWarning(out.headers, Date.now(), DELIVER_FRESH);
+      if (stale) stales.push(stale);
+    }
     if (resigned && SCHEMES[resigned].signsUrl) continue;
     const line = urlSignatureWarning({ captured: item.request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, DELIVER_FIX);
     if (line) lines.push(line);
   }
+  return [summary(stales), summary(lines)].filter(Boolean).join(' ') || null;
+}
+
+/** The first line, and how many more webhooks the same is true of. */
+function summary(lines: string[]): string | null {
   if (lines.length <= 1) return lines[0] ?? null;
   return `${lines[0]} The same for ${lines.length - 1} more webhook${lines.length === 2 ? '' : 's'}.`;
 }

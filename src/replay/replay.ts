@@ -8,6 +8,7 @@ import { resign, type ResignRule } from '../signatures/resign.js';
 import { outgoing, sentRequest, urlAtApp, type Outgoing } from '../send/outgoing.js';
 import { SCHEMES } from '../signatures/schemes.js';
 import type { SchemeName } from '../capture/signature.js';
+import { staleSignatureWarning } from '../signatures/stale.js';
 import { urlSignatureWarning } from '../signatures/url-signed.js';
 import { send } from '../send/send.js';
 import { loopReason, type OwnAddresses } from '../send/target.js';
@@ -60,10 +61,12 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   if (loop) throw new HookCatchError(loop);
   const out = outgoing(request, options.to, options.edits);
   const resigned = options.resign ? await resignOutgoing(out, request.contentType, options.resign) : undefined;
-  const warning =
+  const elsewhere =
     resigned && SCHEMES[resigned].signsUrl
       ? null
       : urlSignatureWarning({ captured: request, headers: out.headers, url: urlAtApp(out), publicUrl: options.own.publicUrl }, REPLAY_FIX);
+  const stale = resigned ? null : staleSignatureWarning(out.headers, Date.now(), REPLAY_FRESH);
+  const warning = [elsewhere, stale].filter(Boolean).join(' ') || null;
   if (warning) options.onWarning?.(warning);
   const at = new Date().toISOString();
   const result = await send(out, {
@@ -85,6 +88,9 @@ export async function sendAgain(request: CapturedRequest, options: ReplayOptions
   };
   return record;
 }
+
+/** What to do about a signed timestamp past its tolerance: sign it again, now. */
+const REPLAY_FRESH = (scheme: SchemeName) => `add --resign ${scheme} to sign it afresh (on the page: Re-sign, with --verify ${scheme}).`;
 
 /** What to do about a signature over the URL it was sent to: sign it again for the target. */
 const REPLAY_FIX = (scheme: SchemeName) => `add --resign ${scheme} to sign it for that URL (on the page: Re-sign, with --verify ${scheme}).`;

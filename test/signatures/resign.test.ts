@@ -533,10 +533,14 @@ describe("Paddle's 5 s: a capture replayed or delivered later needs --resign pad
     const app = await recordingApp();
     const id = await deliverOld(hc);
     expect((await hc.store.get(id))!.signature).toEqual({ verdict: 'invalid', scheme: 'paddle', reason: 'timestamp 1 h old, tolerance 5 s' });
-    await replayApi(hc, id, { to: app.url });
+    const exact = await replayApi(hc, id, { to: app.url });
+    expect(exact.body.replay.warning).toBe(
+      "Paddle-Signature's timestamp 1 h old, tolerance 5 s: an app that checks it will refuse it; add --resign paddle to sign it afresh (on the page: Re-sign, with --verify paddle).",
+    );
     expect(await paddle.check(await app.got(1), '')).toBe(false);
     const reply = await replayApi(hc, id, { to: app.url, resign: true });
     expect(reply.body.replay).toMatchObject({ resigned: 'paddle' });
+    expect(reply.body.replay.warning).toBeUndefined();
     const resigned = await app.got(2);
     expect(header(resigned, 'paddle-signature')).toMatch(/^ts=\d+;h1=[0-9a-f]{64}$/);
     expect(await paddle.check(resigned, '')).toBe(true);
@@ -557,6 +561,9 @@ describe("Paddle's 5 s: a capture replayed or delivered later needs --resign pad
     const app = await recordingApp(() => (failures-- > 0 ? { status: 500 } : { status: 204 }));
     const plain = await runCli(['deliver', ...ids, '--to', app.url, '--retries', '2', '--backoff', '10ms', '--dir', dir]);
     expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain(
+      "hook-catch: warning: Paddle-Signature's timestamp 1 h old, tolerance 5 s: an app that checks it will refuse it; add --resign paddle to sign each attempt afresh. The same for 1 more webhook.",
+    );
     expect(app.received).toHaveLength(3);
     for (const got of app.received) expect(await paddle.check(got, '')).toBe(false);
     failures = 1;
@@ -564,6 +571,7 @@ describe("Paddle's 5 s: a capture replayed or delivered later needs --resign pad
       env,
     });
     expect(resigned.stderr).toMatch(/attempt 1: 500/);
+    expect(resigned.stderr).not.toContain('warning');
     expect(resigned.code).toBe(0);
     expect(JSON.parse(resigned.stdout).ok).toBe(true);
     const attempts = app.received.slice(3);
