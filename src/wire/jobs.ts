@@ -148,6 +148,8 @@ export interface JobMatch {
   source: Delivery['source'];
   /** A webhook its sender was answered non-2xx: not acknowledged. */
   refused: boolean;
+  /** As the delivery's: the response rule that decided its answer, in words. */
+  rule?: string;
 }
 
 /** A job as lists show it: without its history and deliveries, with their counts and the newest. */
