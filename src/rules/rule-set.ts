@@ -92,30 +92,29 @@ export class RuleSet {
   shape(request: CapturedRequest): Shaped | null {
     const rule = this.ruleFor(request.path);
     if (!rule) return null;
-    const base = { ruleId: rule.id, headers: rule.headers, delayMs: rule.delayMs, unanswered: null, hangMs: 0 };
     const delay = rule.delayMs ? `, after ${rule.delayMs} ms` : '';
     const state = keepsState(rule) ? this.stateOf(rule) : null;
     if (state) {
       const now = Date.now();
       see(state, now);
       const gone = goneWords(rule, state, now);
-      if (gone) return { ...base, status: 410, body: null, why: `rule ${rule.id}: 410 Gone on purpose (${gone})${delay}` };
+      if (gone) return shaped(rule, 410, null, `rule ${rule.id}: 410 Gone on purpose (${gone})${delay}`);
       const wait = throttledFor(rule, state, now);
       if (wait) {
         const { status, ms } = rule.throttle!;
         const why = `rule ${rule.id}: ${statusText(status)} on purpose, Retry-After ${wait} (throttle ${status}:${formatFlagDuration(ms)})${delay}`;
-        return { ...base, headers: [...rule.headers, ['Retry-After', String(wait)]], status, body: null, why };
+        return shaped(rule, status, null, why, [...rule.headers, ['Retry-After', String(wait)]]);
       }
     }
     if (rule.failFirst > 0) {
       const { key, what } = this.keyOf(request);
       const seen = this.count(rule.id, key);
-      if (seen <= rule.failFirst) return failure(rule, base, `delivery ${seen} of ${what} (fail-first ${rule.failFirst})${delay}`);
+      if (seen <= rule.failFirst) return failure(rule, `delivery ${seen} of ${what} (fail-first ${rule.failFirst})${delay}`);
     }
     if (state && rule.failRate > 0 && failsByRate(rule, state))
-      return failure(rule, base, `fail-rate ${rule.failRate}% (seed ${rule.seed}, draw ${state.drawn})${delay}`);
-    if ((rule.hangMs || rule.drop) && !rule.failFirst && !rule.failRate) return failure(rule, base, null);
-    return { ...base, status: rule.status, body: rule.body, why: `rule ${rule.id}: ${statusText(rule.status)}${delay}` };
+      return failure(rule, `fail-rate ${rule.failRate}% (seed ${rule.seed}, draw ${state.drawn})${delay}`);
+    if ((rule.hangMs || rule.drop) && !rule.failFirst && !rule.failRate) return failure(rule, null);
+    return shaped(rule, rule.status, rule.body, `rule ${rule.id}: ${statusText(rule.status)}${delay}`);
   }
 
   private stateOf(rule: ResponseRule): RuleState {
@@ -176,13 +175,35 @@ export class RuleSet {
   }
 }
 
+/**
+ * What `rule` answers, in one object literal: spreading a shared part into it (`{...base, status}`)
+ * costs microseconds a request on the V8 of Node 20, where this literal costs nanoseconds.
+ */
+function shaped(
+  rule: ResponseRule,
+  status: number,
+  body: string | null,
+  why: string,
+  headers = rule.headers,
+  unanswered: Shaped['unanswered'] = null,
+  hangMs = 0,
+): Shaped {
+  return { ruleId: rule.id, status, headers, body, delayMs: rule.delayMs, unanswered, hangMs, why };
+}
+
 /** A failure the rule gives on purpose: a 500, or no answer when the rule hangs or drops; `how` says which delivery and why. */
-function failure(rule: ResponseRule, base: Omit<Shaped, 'status' | 'body' | 'why'>, how: string | null): Shaped {
+function failure(rule: ResponseRule, how: string | null): Shaped {
   const tail = how ? `, ${how}` : '';
-  if (rule.hangMs) {
-    const why = `rule ${rule.id}: hung on purpose (no answer, closed after ${formatFlagDuration(rule.hangMs)})${tail}`;
-    return { ...base, status: 0, body: null, unanswered: 'hung', hangMs: rule.hangMs, why };
-  }
-  if (rule.drop) return { ...base, status: 0, body: null, unanswered: 'dropped', why: `rule ${rule.id}: dropped on purpose (closed without an answer)${tail}` };
-  return { ...base, status: 500, body: null, why: `rule ${rule.id}: 500 on purpose${tail}` };
+  if (rule.hangMs)
+    return shaped(
+      rule,
+      0,
+      null,
+      `rule ${rule.id}: hung on purpose (no answer, closed after ${formatFlagDuration(rule.hangMs)})${tail}`,
+      rule.headers,
+      'hung',
+      rule.hangMs,
+    );
+  if (rule.drop) return shaped(rule, 0, null, `rule ${rule.id}: dropped on purpose (closed without an answer)${tail}`, rule.headers, 'dropped');
+  return shaped(rule, 500, null, `rule ${rule.id}: 500 on purpose${tail}`);
 }
