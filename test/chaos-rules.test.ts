@@ -3,6 +3,10 @@ import { Chalk } from 'chalk';
 import type { HookCatch } from '../src/start.js';
 import type { RuleInput } from '../src/rules/types.js';
 import { timelineLines } from '../src/cli/commands/job-timeline.js';
+import { createServer, connect, type Socket } from 'node:net';
+import { toHar } from '../src/fixtures/har.js';
+import { fixtureText, parseFixture, toFixture } from '../src/fixtures/fixture.js';
+import { Unanswered } from '../src/receiver/unanswered.js';
 import { jobReaches, json, send, startHookCatch } from './helpers/index.js';
 import { deliverWithRetries } from './helpers/retrying-sender.js';
 
@@ -166,5 +170,38 @@ describe('a provider that retries, against the rules of its worst days', () => {
     expect(sent.end).toBe('delivered');
     await capturedCount(hc, 2);
     expect((await listed(hc)).map((r) => r.unanswered ?? r.status)).toEqual([200, 'hung']);
+  });
+
+  it('a dropped capture exports as no answer: HAR status 0 with the rule in its comment, a fixture with status 0 that imports again', async () => {
+    const hc = await startHookCatch({ rules: [{ failFirst: 1, drop: true }] });
+    await deliverWithRetries(`${hc.receiverUrl}/hooks`, webhook('x-1'));
+    await capturedCount(hc, 2);
+    const dropped = (await hc.store.get((await listed(hc))[1]!.id))!;
+    const [entry] = toHar([dropped], 'http://127.0.0.1').log.entries;
+    expect(entry!.response.status).toBe(0);
+    expect(entry!.comment).toMatch(/the answer: none: rule r1: dropped on purpose \(closed without an answer\)/);
+    const fixture = toFixture(dropped, null);
+    expect(fixture.status).toBe(0);
+    expect(parseFixture(fixtureText(fixture), 'dropped.json').status).toBe(0);
+  });
+
+  it('at most so many connections are held hung: past it, the one held longest is closed; closeAll closes the rest', async () => {
+    const server = createServer();
+    const accepted: Socket[] = [];
+    server.on('connection', (socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const closed: number[] = [];
+    const clients = [0, 1, 2].map((i) => connect(port, '127.0.0.1').on('close', () => closed.push(i)));
+    await expect.poll(() => accepted.length, { timeout: 15_000 }).toBe(3);
+    const held = new Unanswered(2);
+    for (const socket of accepted) held.hang(socket, 600_000);
+    await expect.poll(() => closed, { timeout: 15_000 }).toEqual([0]);
+    expect(held.holding).toBe(2);
+    held.closeAll();
+    await expect.poll(() => closed.sort(), { timeout: 15_000 }).toEqual([0, 1, 2]);
+    expect(held.holding).toBe(0);
+    for (const client of clients) client.destroy();
+    await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -26,8 +26,8 @@ export function storeThenAnswerByRule(
   if (shaped.unanswered) {
     request.response.unanswered = shaped.unanswered;
     return afterStore(deps, request, res, () => {
-      if (shaped.unanswered === 'hung') unanswered.hang(res, shaped.hangMs);
-      else unanswered.drop(res);
+      if (shaped.unanswered === 'hung') unanswered.hang(res.req.socket, shaped.hangMs);
+      else unanswered.drop(res.req.socket);
       deps.onCaptured(request, performance.now() - started);
     });
   }

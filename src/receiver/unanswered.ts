@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** Connections held unanswered at once (`--hang`); past it, the one held longest is closed to make room. */
@@ -21,15 +20,17 @@ export class Unanswered {
     return this.hung.size;
   }
 
-  /** Closes the connection without an answer, now. */
-  drop(res: ServerResponse): void {
-    res.socket?.destroy();
+  /** Closes the request's connection without an answer, now. */
+  drop(socket: Socket): void {
+    socket.destroy();
   }
 
-  /** Holds the connection open, unanswered, for `ms`, then closes it. */
-  hang(res: ServerResponse, ms: number): void {
-    const socket = res.socket;
-    if (!socket || socket.destroyed) return;
+  /**
+   * Holds the request's connection open, unanswered, for `ms`, then closes it. The request's socket,
+   * not its response's: a response waiting behind another on a pipelined connection has none yet.
+   */
+  hang(socket: Socket, ms: number): void {
+    if (socket.destroyed) return;
     if (this.closed) return void socket.destroy();
     if (this.hung.size >= this.max) this.end(this.hung.keys().next().value!);
     this.hung.set(socket, setTimeout(() => this.end(socket), ms).unref());
