@@ -146,10 +146,10 @@ export interface JobMatch {
   statusWord: string | null;
   /** As the delivery's: `webhook`, `poll` or `import`. */
   source: Delivery['source'];
-  /** A webhook its sender was answered non-2xx: not acknowledged. */
-  refused: boolean;
   /** As the delivery's: the response rule that decided its answer, in words. */
   rule?: string;
+  /** A webhook its sender was answered non-2xx: not acknowledged. */
+  refused: boolean;
 }
 
 /** A job as lists show it: without its history and deliveries, with their counts and the newest. */
