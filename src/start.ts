@@ -286,6 +286,7 @@ async function serve(options: ResolvedOptions, parts: Parts, reporter: Reporter,
   if (provider) servers.drain.track(provider.server);
   const closing = [servers.receiverServer, servers.inspectorServer, ...(provider ? [provider.server] : [])];
   teardown.add(() => servers.drain.close(closing, options.closeGraceMs));
+  teardown.add(() => servers.closeHung()); // before the drain: a request a rule holds unanswered is not waited for
   teardown.add(() => stream.close()); // first: a connected WebSocket would hold the server open
   return listenAndPublish(options, parts, { ...servers, providerServer: provider?.server ?? null }, here, reporter, teardown);
 }
@@ -417,7 +418,7 @@ function createServers(
   });
   const inspectorServer: Server = createServer(drain.wrap(inspector));
   drain.track(inspectorServer);
-  return { receiverServer, inspectorServer, drain };
+  return { receiverServer, inspectorServer, drain, closeHung: receiver.closeHung };
 }
 
 /** Both servers listening, the public URL opened, the loop check, instance.json written, the banner. */

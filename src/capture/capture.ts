@@ -97,6 +97,7 @@ export function summarize(request: Omit<CapturedRequest, 'body'>): RequestSummar
     bodySize: request.bodySize,
     bodyDiscarded: request.bodyDiscarded,
     status: request.response.status,
+    ...(request.response.unanswered && { unanswered: request.response.unanswered }),
     remoteAddress: request.remoteAddress,
     ...marksOf(request),
   };

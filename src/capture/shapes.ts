@@ -117,6 +117,9 @@ export interface EventType {
   from: string;
 }
 
+/** What a response rule did instead of answering (`--hang`, `--drop`). */
+export type Unanswered = 'hung' | 'dropped';
+
 /** A capture without its body: every field the store keeps and the API sends (`CapturedRequest` adds the bytes). */
 export interface RequestFields extends CaptureMarks {
   /** Sortable by arrival; see ids.ts. */
@@ -142,8 +145,11 @@ export interface RequestFields extends CaptureMarks {
   /**
    * What hook-catch answered, and the response rule that decided it (in words), if one did.
    * `relayed`: the sender got the user's app's answer instead (`--forward` in wait mode).
+   * `unanswered`: a rule answered nothing (then `status` is 0, as HAR writes a request with no
+   * response): `hung`, the connection was held open unanswered, then closed; `dropped`, it was
+   * closed at once. The request was stored before either.
    */
-  response: { status: number; rule?: string; relayed?: true };
+  response: { status: number; rule?: string; relayed?: true; unanswered?: Unanswered };
   /** On a call through the provider port (`outbound`): the provider's answer, when there was one. */
   answer?: ProviderAnswer;
 }
@@ -215,7 +221,9 @@ export interface RequestSummary extends CaptureMarks {
   contentType: string | null;
   bodySize: number;
   bodyDiscarded: boolean;
+  /** What its sender was answered; 0 when a rule answered nothing, and then `unanswered` says what it did. */
   status: number;
+  unanswered?: Unanswered;
   remoteAddress: string | null;
 }
 

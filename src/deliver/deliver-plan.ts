@@ -37,18 +37,6 @@ export function gapBefore(attempt: number, backoffMs: readonly number[], speed: 
   return gap / speed;
 }
 
-/** A small seeded generator (mulberry32), so that `--seed` repeats the same order and duplicates. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One send of a webhook: the webhook's index, and whether it is the duplicate of an earlier send. */
 export interface PlannedSend {
   webhook: number;

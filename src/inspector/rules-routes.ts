@@ -1,5 +1,6 @@
 import express from 'express';
 import { HookCatchError } from '../errors.js';
+import { DEFAULT_HANG_MS, parseFailRate, parseGoneAfter, parseHang, parseThrottle } from '../rules/check.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { RuleInput } from '../rules/types.js';
 import { parseDuration } from '../units.js';
@@ -38,7 +39,9 @@ export function rulesRouter(rules: RuleSet): express.Router {
 /** A rule from JSON: `{"path"?, "status"?, "body"?, "headers"?: [[name, value]], "delay"?: "2s" | "delayMs"?, "failFirst"?}`. */
 function ruleInput(value: unknown): RuleInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HookCatchError('POST /api/rules takes {"status"?, "body"?, "headers"?, "delay"?, "failFirst"?, "path"?}.');
+    throw new HookCatchError(
+      'POST /api/rules takes {"status"?, "body"?, "headers"?, "delay"?, "failFirst"?, "failRate"?, "seed"?, "throttle"?, "goneAfter"?, "hang"?, "drop"?, "path"?}.',
+    );
   }
   const v = value as Partial<Record<keyof RuleRequest, unknown>>;
   const input: RuleInput = {};
@@ -57,5 +60,23 @@ function ruleInput(value: unknown): RuleInput {
   }
   if (v.delayMs !== undefined) input.delayMs = v.delayMs as number;
   if (v.failFirst !== undefined) input.failFirst = typeof v.failFirst === 'string' ? Number(v.failFirst) : (v.failFirst as number);
+  return { ...input, ...chaosInput(v) };
+}
+
+/** The rule's fail-rate, seed, throttle, gone-after, hang and drop: each as its flag's text, or as GET /api/rules shows it. */
+function chaosInput(v: Partial<Record<keyof RuleRequest, unknown>>): RuleInput {
+  const input: RuleInput = {};
+  const given = (value: unknown) => value !== undefined && value !== null && value !== '' && value !== false;
+  if (given(v.failRate)) input.failRate = typeof v.failRate === 'number' ? v.failRate : parseFailRate(String(v.failRate), 'failRate');
+  if (given(v.seed)) input.seed = typeof v.seed === 'string' && /^\d+$/.test(v.seed) ? Number(v.seed) : (v.seed as number);
+  if (given(v.throttle))
+    input.throttle = typeof v.throttle === 'string' ? parseThrottle(v.throttle, 'throttle') : (v.throttle as { status: number; ms: number });
+  if (given(v.goneAfter)) {
+    const gone = v.goneAfter;
+    input.goneAfter = typeof gone === 'number' ? { count: gone } : typeof gone === 'string' ? parseGoneAfter(gone, 'goneAfter') : (gone as { count: number });
+  }
+  if (given(v.hang)) input.hangMs = v.hang === true ? DEFAULT_HANG_MS : typeof v.hang === 'number' ? v.hang * 1000 : parseHang(String(v.hang), 'hang');
+  if (given(v.hangMs)) input.hangMs = v.hangMs as number;
+  if (v.drop !== undefined) input.drop = v.drop as boolean;
   return input;
 }

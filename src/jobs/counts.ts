@@ -14,6 +14,16 @@ export function isRefused(d: Delivery): boolean {
   return d.source === 'webhook' && !(d.answered >= 200 && d.answered < 300);
 }
 
+/** `500, 429`, `no answer, 500`: the statuses refused deliveries got, 0 (a rule hung or dropped them) said as no answer. */
+export function answeredWords(statuses: number[]): string {
+  return statuses.map((status) => (status === 0 ? 'no answer' : String(status))).join(', ');
+}
+
+/** `answered 429`, or `no answer: hung` when a response rule answered nothing. */
+export function deliveryAnswer(d: Pick<Delivery, 'answered' | 'unanswered'>): string {
+  return d.unanswered ? `no answer: ${d.unanswered}` : `answered ${d.answered}`;
+}
+
 /**
  * When a delivery came into this store: its receivedAt, except for an import, which keeps the time
  * it was first received and arrived here when its id was given (ids are made from the arrival time).

@@ -17,7 +17,7 @@ export function makeDelivery(
   /** The stored request, when `request` is a view of it (a call's answer): its id, time and what the app got. */
   stored: CapturedRequest = request,
 ): Delivery {
-  return {
+  const delivery: Delivery = {
     requestId: stored.id,
     receivedAt: stored.receivedAt,
     matchedBy: shared(matchedBy),
@@ -31,6 +31,10 @@ export function makeDelivery(
     method: shared(stored.method),
     path: sharedPath(stored.path),
   };
+  // Only where a response rule answered: a timeline says which, and why (a throttle's 429, a hang).
+  if (stored.response.rule) delivery.rule = stored.response.rule;
+  if (stored.response.unanswered) delivery.unanswered = stored.response.unanswered;
+  return delivery;
 }
 
 /** After a delivery arrived out of order (claimed, or derived at start-up beside live ones): attempts counted again. */

@@ -214,6 +214,7 @@ export class JobRegistry {
       statusWord,
       source,
       refused: isRefused(delivery),
+      ...(delivery.rule && { rule: delivery.rule }),
     };
   }
 

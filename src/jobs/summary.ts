@@ -1,4 +1,4 @@
-import { deliveryCounts, type DeliveryCounts } from './counts.js';
+import { answeredWords, deliveryCounts, type DeliveryCounts } from './counts.js';
 
 export { deliveryCounts, type DeliveryCounts } from './counts.js';
 import type { Job } from './types.js';
@@ -17,7 +17,7 @@ export function deliveryWords(n: number): string {
  */
 export function countsWords(counts: Pick<DeliveryCounts, 'deliveries' | 'refused' | 'refusedWith' | 'imported'>): string {
   const { deliveries, refused, refusedWith, imported } = counts;
-  const answered = refusedWith.join(', ');
+  const answered = answeredWords(refusedWith);
   let words = deliveryWords(deliveries);
   if (refused > 0 && refused === deliveries) words += deliveries === 1 ? `, refused (${answered})` : `, every one refused (${answered})`;
   else if (refused > 0) words += ` (${refused} refused: ${answered})`;

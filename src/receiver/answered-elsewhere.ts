@@ -5,15 +5,32 @@ import { answer, answerRaw } from './answer.js';
 import type { CapturedRequest } from '../capture/capture.js';
 import type { KeepDeps } from './keep.js';
 import { describe } from '../errors.js';
+import type { Unanswered } from './unanswered.js';
 
 /**
  * A response rule's answer: stored first (with the status the rule gives), then answered after the
  * rule's delay. The request is announced once stored (after its answer when there is no delay),
- * not after the delay, so that the terminal, the page and `wait` see it at once.
+ * not after the delay, so that the terminal, the page and `wait` see it at once. A rule that answers
+ * nothing (hang, drop) does so only once the request is stored, marked so.
  */
-export function storeThenAnswerByRule(deps: KeepDeps, request: CapturedRequest, started: number, res: ServerResponse, shaped: Shaped): void {
+export function storeThenAnswerByRule(
+  deps: KeepDeps,
+  request: CapturedRequest,
+  started: number,
+  res: ServerResponse,
+  shaped: Shaped,
+  unanswered: Unanswered,
+): void {
   request.response.status = shaped.status;
   request.response.rule = shaped.why;
+  if (shaped.unanswered) {
+    request.response.unanswered = shaped.unanswered;
+    return afterStore(deps, request, res, () => {
+      if (shaped.unanswered === 'hung') unanswered.hang(res.req.socket, shaped.hangMs);
+      else unanswered.drop(res.req.socket);
+      deps.onCaptured(request, performance.now() - started);
+    });
+  }
   const reply = () => {
     if (shaped.body === null) {
       const extra = Object.fromEntries(shaped.headers);

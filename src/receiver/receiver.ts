@@ -14,6 +14,7 @@ import { lingerWhenClosed } from './linger.js';
 import { afterAnswers } from './after-answers.js';
 import type { SignatureVerdict } from '../capture/signature.js';
 import type { EventType } from '../capture/shapes.js';
+import { Unanswered } from './unanswered.js';
 
 export interface ReceiverDeps {
   /** Keeps a request; resolves once it is stored. Nothing is acknowledged before that. */
@@ -52,12 +53,15 @@ export interface Receiver {
    * `wrap` wraps each handler it adds (the servers' drain sees every response).
    */
   attach: (server: Server, wrap?: (handler: Handler) => Handler) => void;
+  /** Closes the connections response rules hold unanswered (`--hang`), so that stopping never waits for them. */
+  closeHung: () => void;
 }
 
 /** The receiver's hot path: plain node:http, bytes -> store -> answer -> event. It never interprets a body. */
 export function createReceiver(given: ReceiverDeps): Receiver {
   const deps: ReceiverDeps = { ...given, onCaptured: afterAnswers(given.onCaptured) };
   const { maxBody } = deps;
+  const unanswered = new Unanswered();
   const tooLarge = `Body is larger than the ${formatBytes(maxBody)} limit of this hook-catch (--max-body).`;
   // A large body is judged once its sender has the answer, before anything else hears of the capture.
   const keeping: KeepDeps = {
@@ -86,7 +90,7 @@ export function createReceiver(given: ReceiverDeps): Receiver {
     const ok = request.response.status < 400;
     if (ok && (deps.shape || deps.relay)) {
       const shaped = deps.shape?.(request) ?? null;
-      if (shaped) return storeThenAnswerByRule(keeping, request, started, res, shaped);
+      if (shaped) return storeThenAnswerByRule(keeping, request, started, res, shaped, unanswered);
       if (deps.relay && (deps.relays?.(request) ?? true)) return storeThenRelay(keeping, request, started, res, deps.relay);
     }
     const body = ok ? { ok, id: request.id } : { ok, id: request.id, error: tooLarge };
@@ -167,5 +171,5 @@ export function createReceiver(given: ReceiverDeps): Receiver {
     server.on('connect', refusals.connect);
   }
 
-  return { handle, checkContinue, attach };
+  return { handle, checkContinue, attach, closeHung: () => unanswered.closeAll() };
 }

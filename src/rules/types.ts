@@ -14,6 +14,9 @@ export interface Shaped {
   /** null: hook-catch's usual JSON answer, with this status. */
   body: string | null;
   delayMs: number;
+  /** Set when no answer goes out: `hung` holds the connection `hangMs` then closes it, `dropped` closes it at once (then `status` is 0). */
+  unanswered: 'hung' | 'dropped' | null;
+  hangMs: number;
   /** In plain words, stored with the capture: `rule r1: 500, fail-first 1 of 2`. */
   why: string;
 }

@@ -89,7 +89,8 @@ function stepOf(delivery: Delivery, request: CapturedRequest, atMs: number, opti
       attempt: delivery.attempt,
       duplicate: delivery.duplicate,
       request: requestOf(request, options),
-      answered: { status: request.response.status, by: request.response.relayed ? 'app' : 'hook-catch' },
+      // null: a response rule answered nothing (hung or dropped the connection), as the format has it for no answer.
+      answered: { status: request.response.unanswered ? null : request.response.status, by: request.response.relayed ? 'app' : 'hook-catch' },
       ...(scheme && { scheme }),
       statusWord: delivery.statusWord,
       status: delivery.status,

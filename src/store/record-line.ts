@@ -290,7 +290,7 @@ const isEncoding = (v: unknown): v is 'utf8' | 'base64' => v === 'utf8' || v ===
 function requestOf(v: Record<string, unknown>, body: Buffer, withHeaders = true): CapturedRequest | null {
   if (typeof v.id !== 'string' || !isRequestId(v.id) || typeof v.method !== 'string' || typeof v.url !== 'string') return null;
   if (withHeaders && !Array.isArray(v.headers)) return null;
-  const response = (v.response ?? {}) as { status?: unknown; rule?: unknown; relayed?: unknown };
+  const response = (v.response ?? {}) as { status?: unknown; rule?: unknown; relayed?: unknown; unanswered?: unknown };
   return {
     id: v.id,
     receivedAt: String(v.receivedAt),
@@ -308,6 +308,7 @@ function requestOf(v: Record<string, unknown>, body: Buffer, withHeaders = true)
       status: Number(response.status ?? 200),
       ...(typeof response.rule === 'string' && { rule: response.rule }),
       ...(response.relayed === true && { relayed: true }),
+      ...((response.unanswered === 'hung' || response.unanswered === 'dropped') && { unanswered: response.unanswered }),
     },
     ...refusalOf(v.refusal),
     // Lines written before a mark existed have no field: read as not marked.

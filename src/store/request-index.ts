@@ -44,6 +44,9 @@ const INVALID_JSON = 8;
 const FORWARD_OWED = 16;
 /** Put in the store from a fixture (RequestSummary.imported). */
 const IMPORTED = 32;
+/** A response rule answered it nothing (`--hang`, `--drop`): `unanswered` in its summary. */
+const HUNG = 64;
+const DROPPED = 128;
 /**
  * What drift does not compare even with an event type (drift/watch.ts, comparable): an import, a
  * refused request, one whose body was not kept; polled answers and calls to the provider (polls) neither.
@@ -115,7 +118,8 @@ export class RequestIndex {
       (s.refusal ? REFUSED : 0) |
       (s.invalidJson ? INVALID_JSON : 0) |
       (s.forwardOwed ? FORWARD_OWED : 0) |
-      (s.imported ? IMPORTED : 0);
+      (s.imported ? IMPORTED : 0) |
+      (s.unanswered === 'hung' ? HUNG : s.unanswered === 'dropped' ? DROPPED : 0);
     if (s.refusal) this.refusals.set(this.tail, s.refusal);
     this.tail++;
     this.live++;
@@ -320,6 +324,7 @@ export class RequestIndex {
         bodySize: c.bodySizes[i]!,
         bodyDiscarded: (c.flags[i]! & DISCARDED) !== 0,
         status: c.statuses[i]!,
+        ...(c.flags[i]! & HUNG ? { unanswered: 'hung' as const } : c.flags[i]! & DROPPED ? { unanswered: 'dropped' as const } : {}),
         remoteAddress: c.remotes[i]!,
         ...(c.flags[i]! & REFUSED ? { refusal: this.refusals.get(slot)! } : {}),
         ...(c.flags[i]! & INVALID_JSON ? { invalidJson: true as const } : {}),

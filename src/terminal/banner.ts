@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { PublicState } from '../tunnel/public-url.js';
 import type { ResponseRule } from '../rules/types.js';
 import { statusText } from '../rules/check.js';
+import { formatFlagDuration } from '../units.js';
 
 export interface ReadyInfo {
   version: string;
@@ -66,13 +67,27 @@ export function banner(info: ReadyInfo, c: ChalkInstance): string {
   ].join('\n');
 }
 
-/** `r1  /billing  500 after 2s, first 2 of each job fail` */
+/** `r1  /billing  500 after 2s, first 2 of each job fail`, `r2  every path  throttle 429:30s, then 200 OK, 410 Gone after 100 requests` */
 export function describeRule(rule: ResponseRule): string {
-  const parts = [rule.failFirst ? `first ${rule.failFirst} of each job answered 500, then ${statusText(rule.status)}` : statusText(rule.status)];
+  const answer = rule.hangMs || rule.drop ? unansweredWords(rule) : statusText(rule.status);
+  const failures = [
+    rule.failFirst ? `first ${rule.failFirst} of each job` : '',
+    rule.failRate ? `${rule.failRate}% of requests (seed ${rule.seed})` : '',
+  ].filter(Boolean);
+  const failed = failures.length
+    ? `${failures.join(' and ')} ${rule.hangMs || rule.drop ? unansweredWords(rule) : 'answered 500'}, then ${statusText(rule.status)}`
+    : answer;
+  const parts = [rule.throttle ? `throttle ${rule.throttle.status}:${formatFlagDuration(rule.throttle.ms)} with Retry-After, then ${failed}` : failed];
   if (rule.body !== null) parts.push(`body ${JSON.stringify(rule.body.length > 30 ? `${rule.body.slice(0, 29)}…` : rule.body)}`);
   if (rule.headers.length) parts.push(rule.headers.map(([n, v]) => `${n}: ${v}`).join(', '));
   if (rule.delayMs) parts.push(`after ${rule.delayMs >= 1000 ? `${rule.delayMs / 1000}s` : `${rule.delayMs}ms`}`);
+  if (rule.goneAfter) parts.push(`410 Gone after ${'count' in rule.goneAfter ? `${rule.goneAfter.count} requests` : formatFlagDuration(rule.goneAfter.ms)}`);
   return `${rule.id}  ${rule.path ?? 'every path'}  ${parts.join(', ')}`;
+}
+
+/** `hung (no answer, closed after 1m)`, `dropped (closed without an answer)`. */
+function unansweredWords(rule: ResponseRule): string {
+  return rule.hangMs ? `hung (no answer, closed after ${formatFlagDuration(rule.hangMs)})` : 'dropped (closed without an answer)';
 }
 
 function publicNote(tunnel: PublicState): string {

@@ -24,7 +24,7 @@ export function requestLine(request: RequestSummary, c: ChalkInstance, withDate 
   if (request.outbound) return callLine(request, c, withDate);
   const time = formatTime(request.receivedAt, withDate);
   const method = request.poll ? c.cyan('POLLED ') : c[METHOD_COLORS[request.method] ?? 'magenta'](request.method.padEnd(7));
-  const statusText = httpStatus(request.status, c);
+  const statusText = request.unanswered ? c.red.bold(request.unanswered) : httpStatus(request.status, c);
   const url = (request.url.length > 60 ? `${request.url.slice(0, 59)}…` : request.url).padEnd(20);
   const size = request.bodyDiscarded ? c.yellow(`${formatBytes(request.bodySize)} refused (--max-body)`) : formatBytes(request.bodySize);
   const type = request.contentType ? request.contentType.split(';')[0]! : '-';
@@ -60,6 +60,11 @@ function callLine(request: RequestSummary, c: ChalkInstance, withDate: boolean):
 /** `github issues.opened`, `stripe payment_intent.succeeded`, `Succeeded`: a capture's event type. */
 export function eventNote(event: EventType, c: ChalkInstance): string {
   return event.provider ? `${c.dim(event.provider)} ${c.bold(event.type)}` : c.bold(event.type);
+}
+
+/** `answered 429`, or for a request a rule answered nothing, `no answer: hung` / `no answer: dropped`. */
+export function answeredText(answered: number, unanswered: 'hung' | 'dropped' | undefined, c: ChalkInstance): string {
+  return unanswered ? c.red(`no answer: ${unanswered}`) : `answered ${httpStatus(answered, c)}`;
 }
 
 /** An HTTP status coloured: green 1xx–2xx, yellow 3xx–4xx, red 5xx. */

@@ -40,8 +40,12 @@ export interface Delivery {
    * also the app's own status call through that port.
    */
   source: 'webhook' | 'poll' | 'import' | 'submit';
-  /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. */
+  /** The HTTP status its sender was answered; a webhook answered non-2xx was refused, not acknowledged. 0: none (see `unanswered`). */
   answered: number;
+  /** A response rule answered nothing: held unanswered until it timed out (`hung`), or closed at once (`dropped`). */
+  unanswered?: 'hung' | 'dropped';
+  /** The response rule that decided its answer, in words (`rule r1: 429 Too Many Requests on purpose, Retry-After 1 (throttle 429:1s)`). */
+  rule?: string;
   /** The stored request's method and path (no query: it may hold a key), so a timeline can say what was sent. */
   method: string;
   path: string;
@@ -142,6 +146,8 @@ export interface JobMatch {
   statusWord: string | null;
   /** As the delivery's: `webhook`, `poll` or `import`. */
   source: Delivery['source'];
+  /** As the delivery's: the response rule that decided its answer, in words. */
+  rule?: string;
   /** A webhook its sender was answered non-2xx: not acknowledged. */
   refused: boolean;
 }

@@ -15,6 +15,24 @@ export interface ResponseRule {
   delayMs: number;
   /** The first N deliveries of each job (of each distinct body when no job is known) are answered 500. */
   failFirst: number;
+  /** This share of requests, in percent (0: none), fails as fail-first's do, picked by `seed`'s sequence. */
+  failRate: number;
+  /** With `failRate`: the same seed and the same requests in the same order fail the same ones; null without a fail-rate. */
+  seed: number | null;
+  /**
+   * Answer `status` (429 or 503) with Retry-After (the whole seconds left) for `ms`, counted from the
+   * first request the rule sees; then the rule's other answers. Null: no throttle.
+   */
+  throttle: { status: number; ms: number } | null;
+  /** Answer 410 Gone once the rule has seen `count` requests, or `ms` after its first one. Null: never. */
+  goneAfter: { count: number } | { ms: number } | null;
+  /**
+   * Answer nothing, keeping the connection open this long (ms), then close it (0: answer). With
+   * fail-first or fail-rate, only their failures hang; without, every request the rule answers.
+   */
+  hangMs: number;
+  /** Close the connection without an answer (the same with fail-first or fail-rate as `hangMs`). */
+  drop: boolean;
   /** `start`: from `hook-catch start`'s flags, replaced at each start; `api`: added while running, kept. */
   source: 'start' | 'api';
   /** ISO time it was added. */
@@ -37,4 +55,15 @@ export interface RuleRequest {
   delay?: string | number;
   delayMs?: number;
   failFirst?: number | string;
+  /** A percent: `30%`, `30` or 30. */
+  failRate?: number | string;
+  seed?: number | string | null;
+  /** `429:30s`, or `{status, ms}`. */
+  throttle?: string | { status: number; ms: number } | null;
+  /** A count (`100`, 100) or a duration (`30s`), or `{count}` / `{ms}`. */
+  goneAfter?: string | number | { count: number } | { ms: number } | null;
+  /** true (the default time, 60 s) or a duration (`30s`) or seconds. */
+  hang?: boolean | string | number;
+  hangMs?: number;
+  drop?: boolean;
 }

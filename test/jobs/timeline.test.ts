@@ -54,8 +54,11 @@ describe('a job through the provider port, as a timeline', { timeout: 120_000 },
       ),
     );
     expect(timeline[1]).toMatch(new RegExp(`^\\+\\d+(\\.\\d)? m?s +polled +GET /ai/status/v1/jobs/${jobId.slice(0, 20)}.* → 200 InProgress$`));
-    expect(timeline[2]).toMatch(/^\+\S+ m?s +webhook #1 +POST \/hooks\/ai +Success +answered 500 \(refused\)$/);
-    expect(timeline[3]).toMatch(/^\+\S+ m?s +webhook #2 \(retry 2\) +POST \/hooks\/ai +Success +answered 200$/);
+    // The response rule that answered each webhook, and why (fail-first 1 here).
+    expect(timeline[2]).toMatch(
+      /^\+\S+ m?s +webhook #1 +POST \/hooks\/ai +Success +answered 500 \(refused\) {2}\(rule r1: 500 on purpose, delivery 1 of job \S+ \(fail-first 1\)\)$/,
+    );
+    expect(timeline[3]).toMatch(/^\+\S+ m?s +webhook #2 \(retry 2\) +POST \/hooks\/ai +Success +answered 200 {2}\(rule r1: 200 OK\)$/);
     expect(timeline[4]).toMatch(/^\+\S+ m?s +completed$/);
 
     // The same from `show`, and from the store once hook-catch stopped; --json is the job as the API gives it.

@@ -47,10 +47,10 @@ describe('a job through the provider port on the inspector page, in a real brows
     );
     expect(words[1]).toMatch(new RegExp(`^polled: GET /ai/status/v1/jobs/${jobId.slice(0, 20)}\\S* → 200 InProgress · \\+\\d+ ms$`));
     expect(words[2]).toMatch(
-      /^delivery 1: Success \(completed\) · POST \/hooks\/ai · answered 500, refused: not acknowledged · \+\S+ m?s · found in body\.jobId$/,
+      /^delivery 1: Success \(completed\) · POST \/hooks\/ai · answered 500, refused: not acknowledged · \+\S+ m?s · found in body\.jobId · rule r1: 500 on purpose, delivery 1 of job \S+ \(fail-first 1\)$/,
     );
     expect(words[3]).toMatch(
-      /^delivery 2: Success \(completed\) · duplicate, attempt 2, identical body · POST \/hooks\/ai · answered 200 · \+\S+ m?s · found in body\.jobId diff with previous$/,
+      /^delivery 2: Success \(completed\) · duplicate, attempt 2, identical body · POST \/hooks\/ai · answered 200 · \+\S+ m?s · found in body\.jobId · rule r1: 200 OK diff with previous$/,
     );
     expect(words[4]).toMatch(/^completed at [\d:.]+ · \+\S+ m?s$/);
 

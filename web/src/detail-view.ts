@@ -140,7 +140,11 @@ export class DetailView {
     this.deps.container.dataset.shown = r.id;
     const bytes = bodyBytes(r.body, r.bodyEncoding);
     const text = r.bodyEncoding === 'utf8' ? r.body : null;
-    const answered = h('span', null, String(r.response.status));
+    const answered = h(
+      'span',
+      null,
+      r.response.unanswered ? `nothing: ${r.response.unanswered}, the connection was closed without an answer` : String(r.response.status),
+    );
     const forward = h('span', { class: 'forward' }, ...forwardParts(r.forward, r.refusal || r.bodyDiscarded ? '' : this.deps.forwardUrl()));
     const drift = h('span', { class: 'drift' }, r.drift ? driftView(r.drift) : null);
     const replays = new ReplayPanel(r, this.deps.forwardUrl());

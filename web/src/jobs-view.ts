@@ -1,6 +1,6 @@
 import { fill, h } from './dom.js';
 import { duration, STATE_WORDS } from './format.js';
-import { arrivedAt, deliveryCounts, type JobsModel } from './jobs.js';
+import { answeredWords, arrivedAt, deliveryCounts, type JobsModel } from './jobs.js';
 import { pollLine } from './poll-line.js';
 import { registerForm } from './register-form.js';
 import { timeline } from './timeline.js';
@@ -185,7 +185,7 @@ function info(job: Job, now: number): string {
 
 /** `not acknowledged: every delivery was refused (500)`, `2 refused (500)`. */
 function refusedWords(counts: { deliveries: number; refused: number; refusedWith: number[] }): string {
-  const answered = counts.refusedWith.join(', ');
+  const answered = answeredWords(counts.refusedWith);
   if (counts.refused === counts.deliveries) return `not acknowledged: ${counts.deliveries === 1 ? 'it was' : 'every delivery was'} refused (${answered})`;
   return `${counts.refused} refused (${answered})`;
 }

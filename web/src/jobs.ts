@@ -4,7 +4,7 @@ import { isRefused } from './generated/jobs/counts.js';
 import type { Delivery, Job, JobList, JobMatch, JobMessage, JobSummary, ListedRequest } from './types.js';
 
 // Counted as the server counts them: the same code, copied by the build from src/jobs/counts.ts.
-export { arrivedAt, deliveryCounts, isRefused } from './generated/jobs/counts.js';
+export { answeredWords, arrivedAt, deliveryAnswer, deliveryCounts, isRefused } from './generated/jobs/counts.js';
 
 /**
  * Every job the page knows, with its deliveries and history: loaded from the API, then kept
@@ -97,6 +97,8 @@ export class JobsModel {
       answered: request.status,
       method: request.method,
       path: request.path,
+      ...(request.unanswered && { unanswered: request.unanswered }),
+      ...(match.rule && { rule: match.rule }),
     });
     this.versions.set(job.id, (this.versions.get(job.id) ?? 0) + 1);
     this.changed();

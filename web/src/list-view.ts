@@ -156,7 +156,7 @@ export class ListView {
     return h(
       'div',
       {
-        class: `row${selected ? ' selected' : ''}${compared ? ' compared' : ''}${r.status >= 400 ? ' refused' : ''}`,
+        class: `row${selected ? ' selected' : ''}${compared ? ' compared' : ''}${r.status >= 400 || r.unanswered ? ' refused' : ''}`,
         data: { id: r.id },
         attrs: { role: 'option', 'aria-selected': String(selected) },
         on: { click: () => this.deps.select(r.id) },
@@ -175,7 +175,16 @@ export class ListView {
           ? h('span', { class: `c-method m-${r.method.toLowerCase()}`, title: callTitle(r.outbound) }, h('span', { class: 'm-call' }, '→'), r.method)
           : h('span', { class: `c-method m-${r.method.toLowerCase()}` }, r.method),
       h('span', { class: 'c-path', title: r.url }, h('span', { class: 'path-text' }, r.url), h('span', { class: 'c-badges' }, ...badges(r))),
-      h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
+      r.unanswered
+        ? h(
+            'span',
+            {
+              class: 'c-status unanswered',
+              title: `no answer: a response rule ${r.unanswered === 'hung' ? 'held the connection open' : 'closed the connection'} after storing it`,
+            },
+            r.unanswered,
+          )
+        : h('span', { class: `c-status s${String(r.status)[0]}` }, r.status),
       h('span', { class: 'c-size' }, r.bodyDiscarded ? `${size(r.bodySize)}!` : size(r.bodySize)),
       h('span', { class: 'c-type', title: r.contentType ?? '' }, shortType(r.contentType)),
       jobCell(r, jobStatus, this.deps.selectJob),
@@ -230,7 +239,10 @@ function badges(r: ListedRequest): HTMLElement[] {
     out.push(
       h(
         'span',
-        { class: 'badge bad', title: `answered ${r.status}: not an acknowledged delivery of job ${r.job!.jobId} (its provider will usually send it again)` },
+        {
+          class: 'badge bad',
+          title: `${r.unanswered ? `no answer (${r.unanswered})` : `answered ${r.status}`}: not an acknowledged delivery of job ${r.job!.jobId} (its provider will usually send it again)`,
+        },
         'not acknowledged',
       ),
     );

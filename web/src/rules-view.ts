@@ -101,18 +101,33 @@ export class RulesView {
       header: field('header', 'rule header', 'Header: value'),
       body: field('body', 'rule body', 'body (default {"ok":…})'),
     };
+    // A provider's worst days: a share failing, a throttle, 410 Gone, no answer at all.
+    const chaos = {
+      failRate: field('failRate', 'rule fail rate', 'fail rate, e.g. 30%'),
+      seed: field('seed', 'rule seed', 'seed (picked)'),
+      throttle: field('throttle', 'rule throttle', 'throttle, e.g. 429:30s'),
+      goneAfter: field('goneAfter', 'rule gone after', '410 after, e.g. 100 or 5m'),
+      hang: field('hang', 'rule hang', 'hang, e.g. 30s'),
+    };
+    const drop = h('input', { class: 'rule-drop', attrs: { type: 'checkbox', name: 'drop', 'aria-label': 'rule drop' } }) as HTMLInputElement;
     const form = h(
       'form',
       { class: 'rule-form', attrs: { 'aria-label': 'add a response rule' } },
       ...Object.values(inputs),
       h('button', { attrs: { type: 'submit' } }, 'Add rule'),
+      h(
+        'div',
+        { class: 'rule-chaos' },
+        ...Object.values(chaos),
+        h('label', { attrs: { title: 'store the request, then close the connection without an answer' } }, drop, ' drop the connection'),
+      ),
       this.error,
     );
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       fill(this.error);
       try {
-        await sendJson('POST', '/api/rules', ruleBody(inputs));
+        await sendJson('POST', '/api/rules', { ...ruleBody(inputs), ...chaosBody(chaos, drop) });
         form.reset();
         await this.load();
       } catch (error) {
@@ -147,13 +162,30 @@ function ruleBody(inputs: Record<'status' | 'path' | 'delay' | 'failFirst' | 'he
   return body;
 }
 
+/** The worst-day fields of POST /api/rules, as typed (the API reads them as the flags do, and says what is wrong). */
+function chaosBody(inputs: Record<'failRate' | 'seed' | 'throttle' | 'goneAfter' | 'hang', HTMLInputElement>, drop: HTMLInputElement): RuleRequest {
+  const body: RuleRequest = {};
+  for (const name of ['failRate', 'seed', 'throttle', 'goneAfter', 'hang'] as const) {
+    const value = inputs[name].value.trim();
+    if (value) body[name] = value;
+  }
+  if (drop.checked) body.drop = true;
+  return body;
+}
+
 /** A rule in words: `/webhook/stripe → 503 · body "busy" · Retry-After: 30 · after 2 s · first 2 deliveries of each job answered 500`. */
 export function describeRule(rule: ResponseRule): string {
-  const parts = [`${rule.path ?? 'every path'} → ${rule.status}`];
-  parts.push(rule.body === null ? 'usual JSON body' : `body ${JSON.stringify(rule.body.length > 60 ? `${rule.body.slice(0, 60)}…` : rule.body)}`);
+  const unanswered = rule.hangMs ? `no answer, closed after ${duration(rule.hangMs)}` : rule.drop ? 'connection dropped, no answer' : null;
+  const alone = unanswered && !rule.failFirst && !rule.failRate;
+  const parts = [`${rule.path ?? 'every path'} → ${alone ? unanswered : rule.status}`];
+  if (!alone) parts.push(rule.body === null ? 'usual JSON body' : `body ${JSON.stringify(rule.body.length > 60 ? `${rule.body.slice(0, 60)}…` : rule.body)}`);
   for (const [name, value] of rule.headers) parts.push(`${name}: ${value}`);
   if (rule.delayMs) parts.push(`after ${duration(rule.delayMs)}`);
-  if (rule.failFirst) parts.push(`first ${rule.failFirst === 1 ? 'delivery' : `${rule.failFirst} deliveries`} of each job answered 500`);
+  const failure = unanswered ?? 'answered 500';
+  if (rule.failFirst) parts.push(`first ${rule.failFirst === 1 ? 'delivery' : `${rule.failFirst} deliveries`} of each job ${failure}`);
+  if (rule.failRate) parts.push(`${rule.failRate}% of requests ${failure} (seed ${rule.seed})`);
+  if (rule.throttle) parts.push(`${rule.throttle.status} with Retry-After for the first ${duration(rule.throttle.ms)}`);
+  if (rule.goneAfter) parts.push(`410 Gone after ${'count' in rule.goneAfter ? `${rule.goneAfter.count} requests` : duration(rule.goneAfter.ms)}`);
   if (rule.source === 'start') parts.push('from start flags');
   return parts.join(' · ');
 }

@@ -1,6 +1,6 @@
 import { h } from './dom.js';
 import { clock, duration, STATE_WORDS } from './format.js';
-import { arrivedAt, graceEnd, isRefused } from './jobs.js';
+import { arrivedAt, deliveryAnswer, graceEnd, isRefused } from './jobs.js';
 import { FINAL, since, webhookNumbers } from './timeline.js';
 import type { Delivery, Job } from './types.js';
 
@@ -53,12 +53,14 @@ function entry(job: Job, d: Delivery, numbers: Map<Delivery, number>, offset: nu
     const ended = d.receivedAt === job.poll?.doneAt ? ', the job ended' : '';
     return item('poll', `poll: the provider said "${d.statusWord ?? 'no status'}"${ended} · ${since(offset)}`);
   }
-  const refused = isRefused(d) ? `answered ${d.answered}, refused: not acknowledged` : `answered ${d.answered}`;
+  const refused = isRefused(d) ? `${deliveryAnswer(d)}, refused: not acknowledged` : deliveryAnswer(d);
   return item(
-    '',
+    d.unanswered ? `unanswered ${d.unanswered}` : '',
     `delivery ${numbers.get(d)}: ${d.statusWord ?? d.status} (${STATE_WORDS[d.status]})`,
     d.duplicate ? ` · duplicate, attempt ${d.attempt}, identical body` : '',
     ` · ${d.method} ${cut(d.path)} · ${refused} · ${since(offset)} · found in ${d.matchedBy}`,
+    // Which response rule decided its answer, and why: a throttle's 429 and its Retry-After, a hang.
+    d.rule ? h('span', { class: 'tl-rule' }, ` · ${d.rule}`) : '',
     ...diffButton(job, d),
   );
 }

@@ -1,6 +1,6 @@
 import { svg } from './dom.js';
 import { clock, duration, STATE_WORDS } from './format.js';
-import { graceEnd, isRefused } from './jobs.js';
+import { deliveryAnswer, graceEnd, isRefused } from './jobs.js';
 import type { Delivery, Job } from './types.js';
 
 const W = 300;
@@ -128,7 +128,7 @@ function deliveryMark(d: Delivery, n: number, x: number, sinceRegistered: number
       svg(
         'title',
         {},
-        `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}${refused ? `, refused (answered ${d.answered}): not acknowledged` : ''}, ${since(sinceRegistered)}`,
+        `delivery ${n}: ${d.statusWord ?? d.status}${d.duplicate ? `, duplicate (attempt ${d.attempt})` : ''}${refused ? `, refused (${deliveryAnswer(d)}): not acknowledged` : ''}${d.rule ? ` (${d.rule})` : ''}, ${since(sinceRegistered)}`,
       ),
     ),
     svg('text', { x, y: LINE_Y - 10, class: 'tl-label' }, d.attempt > 1 ? `×${d.attempt}` : String(n)),

@@ -108,7 +108,7 @@ export class CaptureReport {
     const match = hc.jobs.matchOf(request.id);
     const job = match ? ` - job ${match.jobId}, ${match.statusWord ?? match.status}${match.duplicate ? ' (a retry)' : ''}` : '';
     const count = 'count' in target ? ` (${arrived} of ${target.count})` : '';
-    this.progress(`received ${request.method} ${request.path} ${request.response.status}${job}${count}`);
+    this.progress(`received ${request.method} ${request.path} ${request.response.unanswered ?? request.response.status}${job}${count}`);
   }
 
   settled(job: Job, settled: number, of: number): void {

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { arrivedAt, isRefused } from '../../jobs/counts.js';
 import type { Delivery, Job } from '../../wire/jobs.js';
 import { formatDuration, formatTime } from '../../units.js';
-import { httpStatus } from '../../terminal/request-line.js';
+import { answeredText, httpStatus } from '../../terminal/request-line.js';
 import { statusText } from '../job-status.js';
 
 // One job as a conversation (`hook-catch jobs <id>`, `hook-catch show <jobId>`): the submit, each
@@ -63,7 +63,8 @@ function entryOf(d: Delivery, n: number, job: Job, c: ChalkInstance): Entry {
   if (d.source === 'import') return { t, what: 'imported', text: `${sent}  ${word}  ${c.cyan('not a live delivery')}` };
   const what = `webhook #${n}${d.duplicate ? ` (retry ${d.attempt})` : ''}`;
   const refused = isRefused(d) ? ` ${c.red('(refused)')}` : '';
-  return { t, what, text: `${sent}  ${word}  answered ${httpStatus(d.answered, c)}${refused}` };
+  const rule = d.rule ? `  ${c.magenta(`(${d.rule})`)}` : '';
+  return { t, what, text: `${sent}  ${word}  ${answeredText(d.answered, d.unanswered, c)}${refused}${rule}` };
 }
 
 /** `job id at body.jobId; webhook URL http://localhost:3000/hooks, given to the provider as https://….ngrok.app/hooks` */

@@ -9,7 +9,7 @@ const printRules = async (...args: Parameters<typeof import('./rules.js').printR
 
 export function rulesCommand(): Command {
   const command = new Command('rules').description(
-    'list, add and remove response rules: what the receiver answers (status, body, delay, fail-first); every request is still captured',
+    'list, add and remove response rules: what the receiver answers (status, body, delay, fail-first, fail-rate, throttle, gone-after, hang, drop); every request is still captured',
   );
   command.addCommand(
     new Command('list')
@@ -26,7 +26,9 @@ export function rulesCommand(): Command {
   addRuleFlags(add, '').action(async (flags) => {
     const input = ruleFromFlags(flags);
     if (!input)
-      throw new HookCatchError('Say what to answer: --respond <status[:body]>, --respond-header, --delay or --fail-first (and --respond-path to scope it).');
+      throw new HookCatchError(
+        'Say what to answer: --respond <status[:body]>, --respond-header, --delay, --fail-first, --fail-rate, --throttle, --gone-after, --hang or --drop (and --respond-path to scope it).',
+      );
     const rule = await (await rulesOn(flags.dir)).add(input);
     await printRules([rule], flags.json, process.stdout);
   });

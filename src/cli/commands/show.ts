@@ -65,7 +65,7 @@ async function jobOf(dir: string, id: string): Promise<JobMatch | null> {
  * `a9199e4e: delivery, "Completed"; the job is completed`, `t-42: retry 2 (duplicate), refused (answered
  * 500): not acknowledged, its sender will usually send it again`, `a1: imported, not a live delivery`.
  */
-function jobLine(match: JobMatch, answered: number, c: ReturnType<typeof chalkFor>): string {
+function jobLine(match: JobMatch, answered: string, c: ReturnType<typeof chalkFor>): string {
   const said = match.statusWord ?? match.status;
   const state = `the job is ${match.jobStatus.replace('_', ' ')}${match.expected ? '' : ' (not expected)'}`;
   if (match.source === 'submit') return `${match.jobId}: its submit (job id at ${match.matchedBy}); ${state}`;
@@ -119,7 +119,7 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
     ),
     row(
       'answered',
-      `${request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}${request.outbound ? c.dim(answeredNote(request)) : ''}`,
+      `${request.response.unanswered ? c.red(`nothing: ${request.response.unanswered}, the connection was closed without an answer`) : request.response.status}${request.response.rule ? c.magenta(`  (${request.response.rule})`) : ''}${request.outbound ? c.dim(answeredNote(request)) : ''}`,
     ),
     ...(request.forward
       ? [row('forward', appNote(request.forward, c))]
@@ -127,7 +127,7 @@ function describeRequest(request: CapturedRequest, job: JobMatch | null, stdout:
         ? [row('forward', c.yellow('waiting: not sent to your app yet (sent after the next start with --forward, if hook-catch is not running)'))]
         : []),
     ...(request.outbound ? callRows(request, c).map(([label, value]) => row(label, value)) : []),
-    ...(job ? [row('job', jobLine(job, request.response.status, c))] : []),
+    ...(job ? [row('job', jobLine(job, request.response.unanswered ? `nothing, ${request.response.unanswered}` : String(request.response.status), c))] : []),
     ...(request.event ? [row('event', `${eventNote(request.event, c)}${c.dim(`  (from ${request.event.from})`)}`)] : []),
     ...(request.signature ? [row('signature', signatureLine(request.signature, c))] : []),
     ...(request.schema ? schemaRows(request.schema, c).map((text, i) => row(i === 0 ? 'schema' : '', text)) : []),
