@@ -6,7 +6,7 @@ const { join } = require('node:path');
 
 /** Lowest floor first. A name is a folder under src/ or a module at its root. */
 const FLOORS = [
-  ['units', 'version', 'interner'], // plain helpers, no hook-catch types
+  ['units', 'version', 'interner', 'seeded-random'], // plain helpers, no hook-catch types
   ['errors'], // the one error type
   ['defaults'], // one source for every default
   ['capture'], // what a request is: the capture, ids, body views, records, headers

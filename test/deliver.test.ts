@@ -131,7 +131,7 @@ describe('hook-catch deliver', () => {
   it('a slow app: an attempt past --timeout fails and is retried, as a provider would', async () => {
     const { dir, ids } = await captured(['{"jobId":"slow"}']);
     const app = await countingApp((n) => (n === 1 ? 'hang' : { status: 200 }));
-    const run = await runCli(['deliver', ids[0]!, '--to', app.url, '--timeout', '300ms', ...FAST, '--json', '--dir', dir]);
+    const run = await runCli(['deliver', ids[0]!, '--to', app.url, '--timeout', '2s', ...FAST, '--json', '--dir', dir]);
     expect(run.code).toBe(0);
     const attempts = JSON.parse(run.stdout).webhooks[0].sends[0].attempts;
     expect(attempts.map((a: any) => a.failure ?? a.status)).toEqual(['timeout', 200]);
