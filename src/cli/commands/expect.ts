@@ -1,7 +1,7 @@
 import type { Job } from '../../jobs/types.js';
 import { chalkFor } from '../../terminal/color.js';
 import { formatDuration } from '../../units.js';
-import { connect } from '../instance.js';
+import { connect } from '../../client/instance.js';
 import { statusText } from '../job-status.js';
 import { deliveryCounts } from '../../jobs/summary.js';
 import type { JobRequest } from '../../wire/jobs.js';

@@ -1,6 +1,6 @@
 import { HookCatchError } from '../../errors.js';
-import { ensureRegistered } from '../client.js';
-import { connect } from '../instance.js';
+import { ensureRegistered } from '../../client/client.js';
+import { connect } from '../../client/instance.js';
 
 export interface UrlOptions {
   dir: string;
