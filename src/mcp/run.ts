@@ -1,0 +1,84 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { runningOn } from '../client/instance.js';
+import { describe, HookCatchError } from '../errors.js';
+import type { HookCatchOptions } from '../options.js';
+import type { HookCatch } from '../start.js';
+import { mcpContext } from './context.js';
+import { hookCatchMcpServer } from './server.js';
+
+/** Hard limit on stopping: whatever hangs, the process is gone this long after its client left. */
+const EXIT_DEADLINE_MS = 3000;
+
+export interface McpRunOptions {
+  dir: string;
+  /** `--start`: start's options, to start hook-catch on `dir` when none runs there. */
+  start: HookCatchOptions | null;
+}
+
+/**
+ * `hook-catch mcp`: the MCP server on stdin and stdout, which carry the protocol and nothing else
+ * (hook-catch's own lines go to stderr). With `start`, hook-catch is started in this process when
+ * none runs on the folder, and stopped when the client leaves (stdin closes, SIGTERM, SIGINT); an
+ * instance that was already running is only used, never stopped.
+ */
+export async function runMcp(options: McpRunOptions): Promise<void> {
+  const stops: (() => Promise<void>)[] = [];
+  let startProblem: string | null = null;
+  const context = mcpContext(
+    options.dir,
+    (stop) => stops.push(stop),
+    () => startProblem,
+  );
+  const started = options.start
+    ? await startUnlessRunning(context.dir, options.start).catch((problem: string) => {
+        startProblem = problem;
+        return null;
+      })
+    : null;
+  if (started) stops.push(() => started.close());
+  const server = hookCatchMcpServer(context);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
+      for (const each of stops.reverse()) await each().catch((error: unknown) => say(`while stopping: ${describe(error)}`));
+      await server.close().catch(() => undefined);
+      process.exit(0);
+    })();
+    return stopping;
+  };
+  server.server.onclose = stop;
+  process.stdin.once('end', stop);
+  process.stdin.once('close', stop);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await server.connect(new StdioServerTransport());
+}
+
+/**
+ * The instance started on `dir`, or null when one runs there already (used as it is). A start that
+ * fails rejects with why, in a line: the server still comes up, and its tools say it.
+ */
+async function startUnlessRunning(dir: string, options: HookCatchOptions): Promise<HookCatch | null> {
+  const running = await runningOn(dir);
+  if (running) {
+    say(`using the hook-catch already running on ${dir} (pid ${running.instance.pid}); it keeps running when this MCP server stops.`);
+    return null;
+  }
+  const { start } = await import('../start.js');
+  try {
+    // Its terminal lines (warnings and errors only) on stderr: stdout is the protocol's.
+    const hc = await start({ ...options, dir, output: 'quiet', stdout: process.stderr, stderr: process.stderr });
+    say(`started on ${dir}: webhooks to ${hc.webhookUrl}, inspector ${hc.inspectorUrl}; it stops with this MCP server.`);
+    return hc;
+  } catch (error) {
+    const problem = error instanceof HookCatchError ? error.message : describe(error);
+    say(`could not start on ${dir}: ${problem}`);
+    throw problem;
+  }
+}
+
+function say(line: string): void {
+  process.stderr.write(`hook-catch mcp: ${line}\n`);
+}
