@@ -29,30 +29,36 @@ export async function runMcp(options: McpRunOptions): Promise<void> {
     (stop) => stops.push(stop),
     () => startProblem,
   );
-  const started = options.start
-    ? await startUnlessRunning(context.dir, options.start).catch((problem: string) => {
+  const server = hookCatchMcpServer(context);
+  // Started before the protocol: a tool's first call finds the instance up (or why it is not).
+  const starting = options.start
+    ? startUnlessRunning(context.dir, options.start).catch((problem: string) => {
         startProblem = problem;
         return null;
       })
-    : null;
-  if (started) stops.push(() => started.close());
-  const server = hookCatchMcpServer(context);
+    : Promise.resolve(null);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
-      for (const each of stops.reverse()) await each().catch((error: unknown) => say(`while stopping: ${describe(error)}`));
+      // One still starting is stopped once up: nothing this server started outlives it.
+      const started = await starting;
+      for (const each of [...stops.reverse(), ...(started ? [() => started.close()] : [])]) {
+        await each().catch((error: unknown) => say(`while stopping: ${describe(error)}`));
+      }
       await server.close().catch(() => undefined);
       process.exit(0);
     })();
     return stopping;
   };
+  // From the first moment: a client may leave (or the harness send SIGTERM) while hook-catch starts.
   server.server.onclose = stop;
   process.stdin.once('end', stop);
   process.stdin.once('close', stop);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  await starting;
   await server.connect(new StdioServerTransport());
 }
 

@@ -17,7 +17,7 @@ export function registerRequests(server: McpServer, context: McpContext): void {
       title: 'List requests',
       description:
         'The stored requests (webhooks and the rest), newest first, as short summaries: id, time, method, path, the status answered, size, event type, job match, signature verdict. ' +
-        'Filters as the inspector API: text search, method, path prefix, job, event type. show_request gives one in full.',
+        'Filters as the inspector API: text search, method, path prefix, job, event type; stored counts every request stored. show_request gives one in full.',
       inputSchema: {
         limit: z.number().int().min(1).max(1000).optional().describe(`how many (default ${DEFAULTS.mcpListLimit})`),
         before: z.string().optional().describe("an id: only older ones (a result's nextBefore pages on)"),
@@ -35,7 +35,7 @@ export function registerRequests(server: McpServer, context: McpContext): void {
       for (const name of ['before', 'q', 'method', 'path', 'job', 'event'] as const) if (args[name]) query.set(name, args[name]);
       const page = await client.api<RequestPage>('GET', `/api/requests?${query}`);
       const blanked: Blanked = new Set();
-      return { total: page.total, items: page.items.map((item) => summaryOf(item, blanked)), nextBefore: page.nextBefore, ...redactedNote(blanked) };
+      return { stored: page.total, items: page.items.map((item) => summaryOf(item, blanked)), nextBefore: page.nextBefore, ...redactedNote(blanked) };
     }),
   );
 
