@@ -65,7 +65,7 @@ describe('hook-catch mcp: jobs', { timeout: 60_000 }, () => {
     const { mcp, post } = await onRunning();
     await mcp.call('expect_job', { jobId: 'slow-1' });
     const progress: { progress: number; total?: number; message?: string }[] = [];
-    let sent: Promise<unknown> | undefined;
+    let sent: ReturnType<typeof post> | undefined;
     const waited = await mcp.call(
       'wait_for_job',
       { jobId: 'slow-1', timeout: '2m' },
@@ -78,6 +78,7 @@ describe('hook-catch mcp: jobs', { timeout: 60_000 }, () => {
         },
       },
     );
+    expect((await sent!).status).toBe(200);
     expect(progress[0]).toMatchObject({ total: 120_000, message: expect.stringMatching(/^waiting for job slow-1: /) });
     expect(waited.value).toMatchObject({ state: 'completed', payload: { text: '{"jobId":"slow-1","status":"succeeded"}' } });
   });
