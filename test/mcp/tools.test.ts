@@ -194,6 +194,9 @@ describe('hook-catch mcp: requests', { timeout: 60_000 }, () => {
     const next = await mcp.call('list_requests', { path: '/webhook', before: page.value.nextBefore });
     expect(next.value).toMatchObject({ items: [{ job: { jobId: 'l-1' } }], nextBefore: null });
     expect((await mcp.call('list_requests', { job: 'l-2' })).value.items).toHaveLength(1);
+    await post('/events', '{"type":"invoice.paid","data":{"amount":1}}');
+    await post('/events', '{"type":"invoice.paid","data":{"amount":1,"currency":"eur"}}');
+    await expect.poll(async () => (await mcp.call('list_requests', { drift: true })).value.items.map((item: any) => item.event)).toEqual(['invoice.paid']);
   });
 
   it('replay_request sends a capture to a local app, edited, and returns its answer', async () => {
@@ -203,7 +206,7 @@ describe('hook-catch mcp: requests', { timeout: 60_000 }, () => {
       body: '{"accepted":true}',
     }));
     const { mcp, post } = await onRunning();
-    await post('/webhook', '{"jobId":"r-1","status":"completed"}');
+    await post('/webhook?token=tok_replay_7', '{"jobId":"r-1","status":"completed"}');
     const replayed = await mcp.call('replay_request', { id: 'last', to: app.url, path: '/hooks', setHeaders: { 'X-Env': 'test' } });
     expect(replayed.isError).toBe(false);
     expect(replayed.value).toMatchObject({ to: `${app.url}/hooks`, edited: true, answered: true, status: 202, body: { text: '{"accepted":true}' } });
@@ -212,6 +215,11 @@ describe('hook-catch mcp: requests', { timeout: 60_000 }, () => {
     expect(received.url).toBe('/hooks');
     expect(received.body.toString()).toBe('{"jobId":"r-1","status":"completed"}');
     expect(received.headers).toContainEqual(['X-Env', 'test']);
+    // Byte-exact, its key sent to the app as captured, and not returned.
+    const exact = await mcp.call('replay_request', { id: 'last', to: app.url });
+    expect(exact.value).toMatchObject({ to: `${app.url}/webhook?token=[redacted]`, edited: false, redacted: ['header set-cookie', 'query token'] });
+    expect(exact.text).not.toContain('tok_replay_7');
+    expect((await app.got(2)).url).toBe('/webhook?token=tok_replay_7');
   });
 
   it('errors are tool results with isError and one plain line: an unknown id, a bad duration, a replay with nowhere to go, a missing argument', async () => {

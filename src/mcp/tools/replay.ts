@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ReplayAnswer, ReplayRequest } from '../../wire/replay.js';
 import { bodyText } from '../body.js';
 import type { McpContext } from '../context.js';
-import { redactHeaders, type Blanked } from '../redact.js';
+import { redactHeaders, redactTarget, type Blanked } from '../redact.js';
 import { handler } from '../result.js';
 import { redactedNote } from './requests.js';
 
@@ -55,7 +55,7 @@ export function registerReplay(server: McpServer, context: McpContext): void {
       return {
         replayId: replay.id,
         of: replay.of,
-        to: replay.to,
+        to: redactTarget(replay.to, blanked),
         edited: replay.edited,
         ...(replay.resigned && { resigned: replay.resigned }),
         answered: result.ok,

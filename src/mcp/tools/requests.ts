@@ -17,7 +17,7 @@ export function registerRequests(server: McpServer, context: McpContext): void {
       title: 'List requests',
       description:
         'The stored requests (webhooks and the rest), newest first, as short summaries: id, time, method, path, the status answered, size, event type, job match, signature verdict. ' +
-        'Filters as the inspector API: text search, method, path prefix, job, event type; stored counts every request stored. show_request gives one in full.',
+        'Filters as the inspector API: text search, method, path prefix, job, event type, drift; stored counts every request stored. show_request gives one in full.',
       inputSchema: {
         limit: z.number().int().min(1).max(1000).optional().describe(`how many (default ${DEFAULTS.mcpListLimit})`),
         before: z.string().optional().describe("an id: only older ones (a result's nextBefore pages on)"),
@@ -26,6 +26,7 @@ export function registerRequests(server: McpServer, context: McpContext): void {
         path: z.string().optional().describe('only paths starting with this: /webhook/stripe'),
         job: z.string().optional().describe("only this job's deliveries"),
         event: z.string().optional().describe('only this event type, family or * pattern: invoice.paid, issues, checkout.*'),
+        drift: z.boolean().optional().describe('only captures whose body drifted from earlier ones of their event type (a new, missing or retyped field)'),
       },
       annotations: { readOnlyHint: true },
     },
@@ -33,6 +34,7 @@ export function registerRequests(server: McpServer, context: McpContext): void {
       const client = await context.client();
       const query = new URLSearchParams({ limit: String(args.limit ?? DEFAULTS.mcpListLimit) });
       for (const name of ['before', 'q', 'method', 'path', 'job', 'event'] as const) if (args[name]) query.set(name, args[name]);
+      if (args.drift) query.set('drift', '1');
       const page = await client.api<RequestPage>('GET', `/api/requests?${query}`);
       const blanked: Blanked = new Set();
       return { stored: page.total, items: page.items.map((item) => summaryOf(item, blanked)), nextBefore: page.nextBefore, ...redactedNote(blanked) };
@@ -93,6 +95,7 @@ interface ListArgs {
   path?: string;
   job?: string;
   event?: string;
+  drift?: boolean;
 }
 
 /** A listed request, short: what a model needs to pick one to show. */
