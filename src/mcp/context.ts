@@ -13,15 +13,22 @@ export interface McpContext {
   onStop(stop: () => Promise<void>): void;
 }
 
-/** `startProblem`: why `--start` could not start hook-catch, if it could not. */
-export function mcpContext(dir: string, onStop: McpContext['onStop'], startProblem: () => string | null): McpContext {
+/**
+ * `startIfNone` (with --start): starts hook-catch on `dir` unless one runs there, resolving with why
+ * it could not (null when it did or one runs). Called when no instance is found: the one used may
+ * have stopped since.
+ */
+export function mcpContext(dir: string, onStop: McpContext['onStop'], startIfNone: (() => Promise<string | null>) | null): McpContext {
   const absolute = resolve(dir);
   return {
     dir: absolute,
     async client() {
       const client = await runningOn(absolute);
-      if (!client) throw notRunning(absolute, startProblem());
-      return client;
+      if (client) return client;
+      const problem = startIfNone && (await startIfNone());
+      const started = startIfNone && (await runningOn(absolute));
+      if (started) return started;
+      throw notRunning(absolute, problem);
     },
     onStop,
   };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { runningOn } from '../client/instance.js';
 import { describe, HookCatchError } from '../errors.js';
@@ -23,28 +24,17 @@ export interface McpRunOptions {
  */
 export async function runMcp(options: McpRunOptions): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
-  let startProblem: string | null = null;
-  const context = mcpContext(
-    options.dir,
-    (stop) => stops.push(stop),
-    () => startProblem,
-  );
+  const starts = options.start ? starter(resolve(options.dir), options.start) : null;
+  const context = mcpContext(options.dir, (stop) => stops.push(stop), starts && (() => starts.ensure()));
   const server = hookCatchMcpServer(context);
   // Started before the protocol: a tool's first call finds the instance up (or why it is not).
-  const starting = options.start
-    ? startUnlessRunning(context.dir, options.start).catch((problem: string) => {
-        startProblem = problem;
-        return null;
-      })
-    : Promise.resolve(null);
+  const booting = starts?.ensure();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
-      // One still starting is stopped once up: nothing this server started outlives it.
-      const started = await starting;
-      for (const each of [...stops.reverse(), ...(started ? [() => started.close()] : [])]) {
+      for (const each of [...stops.reverse(), async () => starts?.stop()]) {
         await each().catch((error: unknown) => say(`while stopping: ${describe(error)}`));
       }
       await server.close().catch(() => undefined);
@@ -58,8 +48,39 @@ export async function runMcp(options: McpRunOptions): Promise<void> {
   process.stdin.once('close', stop);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  await starting;
+  await booting;
   await server.connect(new StdioServerTransport());
+}
+
+/**
+ * `--start`: hook-catch on `dir`, started by this server when none runs there, at start-up and again
+ * when a tool finds the one it used gone (another agent's, stopped); one start at a time. `stop`
+ * stops what it started (one still starting, once it is up), and nothing else.
+ */
+function starter(dir: string, options: HookCatchOptions) {
+  const started: HookCatch[] = [];
+  let pending: Promise<string | null> | undefined;
+  return {
+    /** Resolves with why hook-catch could not start, or null (started, or one runs). */
+    ensure(): Promise<string | null> {
+      pending ??= startUnlessRunning(dir, options)
+        .then(
+          (hc) => {
+            if (hc) started.push(hc);
+            return null;
+          },
+          (problem: string) => problem,
+        )
+        .finally(() => {
+          pending = undefined;
+        });
+      return pending;
+    },
+    async stop(): Promise<void> {
+      await pending;
+      for (const hc of started) await hc.close();
+    },
+  };
 }
 
 /**

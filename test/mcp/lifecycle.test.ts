@@ -80,6 +80,19 @@ describe('hook-catch mcp: the server', { timeout: 60_000 }, () => {
     expect(existsSync(join(hc.dir, 'instance.json'))).toBe(true);
   });
 
+  it('with --start, when the instance it used stops, the next tool call starts one, and that one stops with the server', async () => {
+    const hc = await startHookCatch();
+    const mcp = await mcpSession([...START, '--dir', hc.dir]);
+    expect((await mcp.call('webhook_url')).value.inspectorUrl).toBe(hc.inspectorUrl);
+    await hc.close();
+    const urls = (await mcp.call('webhook_url')).value;
+    expect(urls.inspectorUrl).not.toBe(hc.inspectorUrl);
+    expect(mcp.stderr()).toContain(`hook-catch mcp: started on ${hc.dir}: webhooks to ${urls.localWebhookUrl}`);
+    await mcp.client.close();
+    expect(existsSync(join(hc.dir, 'instance.json'))).toBe(false);
+    expect(await refuses(urls.inspectorUrl)).toBe(true);
+  });
+
   it('stdin closing stops it and the instance it started, exit code 0 (no signal needed); SIGTERM does too', async () => {
     for (const how of ['stdin', 'SIGTERM'] as const) {
       const dir = await tempDir();
