@@ -37,6 +37,8 @@ const FLOORS = [
   ['test-kit'],
   ['mock'], // the provider double: plays scenarios back offline (hook-catch mock, mockProvider)
   ['start'], // the only module that knows all the parts
+  ['client'], // the HTTP client of a running instance's API, found by its instance file (the CLI's quick commands, the MCP server)
+  ['mcp'], // the MCP server (hook-catch mcp): tools over the running instance's API, or over one it starts
   ['cli'],
   ['index'], // the library's entry
 ];

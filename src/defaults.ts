@@ -54,4 +54,16 @@ export const DEFAULTS = {
   mockEventsKept: 500,
   /** `mock --retries`/`--backoff` when a scenario recorded no retries: seed 003's schedule, 2, 4, 8 and 16 minutes after each failure. */
   mockBackoffMs: [120_000, 240_000, 480_000, 960_000],
+  /**
+   * `hook-catch mcp`: of a body (a capture's, a replay's answer), the most characters one tool result
+   * carries: 8,000, a few thousand tokens of a model's context. The rest is read with show_request's
+   * `offset`; a result says where it was cut.
+   */
+  mcpBodyChars: 8_000,
+  /** `hook-catch mcp`: wait_for_job without `timeout`: 50 s, within the 60 s an MCP client gives a call by default. */
+  mcpWaitTimeoutMs: 50_000,
+  /** `hook-catch mcp`: while wait_for_job waits, a progress notification this often (when the client asked for them). */
+  mcpProgressEveryMs: 5_000,
+  /** `hook-catch mcp`: list_requests without `limit`. */
+  mcpListLimit: 20,
 } as const;

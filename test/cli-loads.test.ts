@@ -10,12 +10,24 @@ import { BIN, ROOT, send, spawnCommand, startHookCatch, tempDir } from './helper
 
 const RECORDER = fileURLToPath(new URL('./helpers/loads/record.mjs', import.meta.url));
 
-/** The packages only a running instance, a check or a signature needs: no quick command loads one. */
-const HEAVY_PACKAGES = ['express', 'ws', 'ajv', 'ajv-formats', 'yaml', '@ngrok/ngrok', 'lowdb', 'standardwebhooks', '@octokit/webhooks-methods'];
+/** The packages only a running instance, a check, a signature or the MCP server needs: no quick command loads one. */
+const HEAVY_PACKAGES = [
+  'express',
+  'ws',
+  'ajv',
+  'ajv-formats',
+  'yaml',
+  '@ngrok/ngrok',
+  'lowdb',
+  'standardwebhooks',
+  '@octokit/webhooks-methods',
+  '@modelcontextprotocol/sdk',
+  'zod',
+];
 
-/** Parts of hook-catch no quick command needs: the server and its parts, the jobs, the schemes, the checks. */
+/** Parts of hook-catch no quick command needs: the server and its parts, the jobs, the schemes, the checks, the MCP server. */
 const HEAVY_PARTS =
-  /^dist\/(start|servers|options|inspector\/|receiver\/|provider\/|forward\/|jobs\/(registry|offline)|signatures\/schemes|schema-check\/|drift\/|mock\/)/;
+  /^dist\/(start|servers|options|inspector\/|receiver\/|provider\/|forward\/|jobs\/(registry|offline)|signatures\/schemes|schema-check\/|drift\/|mock\/|mcp\/)/;
 
 interface Loaded {
   code: number | null;
@@ -92,8 +104,16 @@ describe('what a quick command loads', { timeout: 120_000 }, () => {
     expect(needless(loaded)).toEqual([]);
     // What a command does is in commands/<name>.ts; its flags and help in commands/<name>-command.ts.
     const commands = loaded.files.filter((file) => file.startsWith('dist/cli/commands/'));
-    expect(commands.filter((file) => file.endsWith('-command.js'))).toHaveLength(18);
+    expect(commands.filter((file) => file.endsWith('-command.js'))).toHaveLength(19);
     expect(commands.filter((file) => !/-(command|exit)\.js$/.test(file))).toEqual([]);
+  });
+
+  it('mcp --help loads its flags, not the MCP server nor its SDK', async () => {
+    const loaded = await loadsOf(['mcp', '--help']);
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toContain('claude mcp add hook-catch -- npx hook-catch mcp --start');
+    expect(loaded.packages).toEqual(['commander']);
+    expect(needless(loaded)).toEqual([]);
   });
 
   it('expect and wait (on a job already done) talk to the running instance, and load neither the store nor fetch', async () => {

@@ -5,8 +5,8 @@ import { mustHaveStore } from '../store/files.js';
 import type { RequestLog } from '../store/request-log.js';
 import { openRulesFile } from '../rules/rules-file.js';
 import { withWritableStore } from '../store/writable.js';
-import type { Client } from './client.js';
-import { runningOn } from './instance.js';
+import type { Client } from '../client/client.js';
+import { runningOn } from '../client/instance.js';
 import type { Status } from '../wire/status.js';
 
 // The one place a command learns whether hook-catch is running on its --dir: its work then goes

@@ -28,7 +28,8 @@ Examples:
   $ hook-catch check --against test/fixtures   do the stored captures still have the fixtures' fields?
   $ hook-catch types --lang zod --out src/webhooks.ts   one zod schema per event type, from every capture
   $ hook-catch capture --expect a1 b2 --out test/fixtures --url-file webhook-url
-                                           CI: wait for jobs a1 and b2, save their webhooks as fixtures`;
+                                           CI: wait for jobs a1 and b2, save their webhooks as fixtures
+  $ claude mcp add hook-catch -- npx hook-catch mcp --start   let a coding agent expect, wait for and read webhooks (MCP)`;
 
 /**
  * Each command's definition (its flags and help: commands/*-command.ts), in the order the help
@@ -54,6 +55,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   wait: async () => (await import('./commands/wait-command.js')).waitCommand(),
   rules: async () => (await import('./commands/rules-command.js')).rulesCommand(),
   types: async () => (await import('./commands/types-command.js')).typesCommand(),
+  mcp: async () => (await import('./commands/mcp-command.js')).mcpCommand(),
 };
 
 /**

@@ -22,6 +22,11 @@ export function parseSpeed(text: string, flag = '--speed'): number {
   return speed;
 }
 
+/** The provider double's speed (`mock --speed`, the MCP server's start_mock): `instant`, or how many times faster than recorded (`10x`, `10`, `1x`). */
+export function parseMockSpeed(text: string, flag = '--speed'): number {
+  return text.trim().toLowerCase() === 'instant' ? Infinity : parseSpeed(text, flag);
+}
+
 /** `0.2`, `20%` -> a probability from 0 to 1. */
 export function parseShare(text: string, flag = '--duplicates'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(%)?\s*$/.exec(text);

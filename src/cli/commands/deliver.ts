@@ -12,7 +12,7 @@ import { parseTarget } from '../../send/target.js';
 import { chalkFor } from '../../terminal/color.js';
 import { writeWarnings } from '../output.js';
 import { progressReporter, reportText } from './deliver-report.js';
-import { runningOn } from '../instance.js';
+import { runningOn } from '../../client/instance.js';
 import { forwardUrlOf, ownAddresses } from '../instance-or-store.js';
 import { resignRule } from '../resign-flag.js';
 

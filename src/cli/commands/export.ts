@@ -6,7 +6,7 @@ import { inClearNote } from '../../fixtures/redact.js';
 import { selectRequests, type Selection } from '../../fixtures/select.js';
 import { readJobsOffline } from '../../jobs/offline.js';
 import { writeWarnings } from '../output.js';
-import { runningOn } from '../instance.js';
+import { runningOn } from '../../client/instance.js';
 
 export interface ExportCommandOptions extends Selection {
   dir: string;

@@ -5,7 +5,7 @@ import { fixtureFileSize, loadFixture } from '../../fixtures/fixture.js';
 import { fixtureFiles, importFixtures } from '../../fixtures/import.js';
 import { createIdGenerator } from '../../capture/ids.js';
 import type { RequestLog } from '../../store/request-log.js';
-import { ApiError, type Client } from '../client.js';
+import { ApiError, type Client } from '../../client/client.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { ImportAnswer } from '../../wire/requests.js';
 

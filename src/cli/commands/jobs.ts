@@ -7,7 +7,7 @@ import { statusText } from '../job-status.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { Job, JobList } from '../../wire/jobs.js';
 import { HookCatchError } from '../../errors.js';
-import { ApiError } from '../client.js';
+import { ApiError } from '../../client/client.js';
 import { describeJob } from './job-timeline.js';
 
 export interface JobsCommandOptions {

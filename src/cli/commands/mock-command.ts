@@ -1,13 +1,8 @@
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../../defaults.js';
-import { parseBackoff, parseSpeed } from '../../deliver/deliver-plan.js';
+import { parseBackoff, parseMockSpeed } from '../../deliver/deliver-plan.js';
 import { formatFlagDuration } from '../../units.js';
 import { checkedBy, dirOption, duration, port, wholeNumber } from '../args.js';
-
-/** `instant`, or how many times faster than recorded (`10x`, `10`, `1x`). */
-export function parseMockSpeed(text: string, flag = '--speed'): number {
-  return text.trim().toLowerCase() === 'instant' ? Infinity : parseSpeed(text, flag);
-}
 
 export function mockCommand(): Command {
   const backoff = DEFAULTS.mockBackoffMs.map(formatFlagDuration).join(',');

@@ -1,6 +1,6 @@
 import type { MockEvent } from '../../mock/index.js';
 import type { MockEventBatch, MockEventReport } from '../../wire/mock.js';
-import type { Client } from '../client.js';
+import type { Client } from '../../client/client.js';
 
 /** A POST not answered within this is taken as the instance gone (the command's end waits for the last one). */
 const ANSWER_WITHIN_MS = 5000;

@@ -1,8 +1,8 @@
 import type { OptionValues } from 'commander';
 import { mockProvider, type MockOptions, type MockSummary } from '../../mock/index.js';
 import { chalkFor } from '../../terminal/color.js';
-import type { Client } from '../client.js';
-import { runningOn } from '../instance.js';
+import type { Client } from '../../client/client.js';
+import { runningOn } from '../../client/instance.js';
 import { resignRule } from '../resign-flag.js';
 import { eventLine, speedText, summaryText } from './mock-report.js';
 import { pageReporter } from './mock-to-page.js';

@@ -1,7 +1,7 @@
 import type { ResponseRule, RuleInput } from '../../rules/types.js';
 import { describeRule } from '../../terminal/banner.js';
 import { chalkFor } from '../../terminal/color.js';
-import type { Client } from '../client.js';
+import type { Client } from '../../client/client.js';
 import { withInstanceOrStore } from '../instance-or-store.js';
 import type { DeletedAll, DeletedOne } from '../../wire/requests.js';
 import type { RuleList } from '../../wire/rules.js';

@@ -1,6 +1,7 @@
 import { HookCatchError } from '../../errors.js';
-import { ensureRegistered } from '../client.js';
-import { connect } from '../instance.js';
+import { ensureRegistered } from '../../client/client.js';
+import { connect } from '../../client/instance.js';
+import { webhookUrls } from '../../client/urls.js';
 
 export interface UrlOptions {
   dir: string;
@@ -26,25 +27,13 @@ export async function printUrl(options: UrlOptions, stdout: NodeJS.WritableStrea
     return;
   }
   if (options.tag) await ensureRegistered(client, options.tag);
-  const suffix = options.tag ? `/${encodeURIComponent(options.tag)}` : '';
-  const publicWebhookUrl = instance.publicUrl ? `${instance.publicUrl}/webhook${suffix}` : null;
-  const localWebhookUrl = `${instance.webhookUrl}${suffix}`;
+  const urls = webhookUrls(instance, options.tag);
   if (options.json) {
-    stdout.write(
-      JSON.stringify({
-        webhookUrl: options.local ? localWebhookUrl : (publicWebhookUrl ?? localWebhookUrl),
-        publicWebhookUrl,
-        localWebhookUrl,
-        publicUrl: instance.publicUrl,
-        receiverUrl: instance.receiverUrl,
-        inspectorUrl: instance.inspectorUrl,
-        providerUrl: instance.providerUrl ?? null,
-      }) + '\n',
-    );
+    stdout.write(JSON.stringify({ ...urls, webhookUrl: options.local ? urls.localWebhookUrl : urls.webhookUrl }) + '\n');
     return;
   }
-  if (!options.local && !publicWebhookUrl) {
+  if (!options.local && !urls.publicWebhookUrl) {
     stderr.write('hook-catch: no public URL (no tunnel is open); this is the local webhook URL.\n');
   }
-  stdout.write(`${options.local || !publicWebhookUrl ? localWebhookUrl : publicWebhookUrl}\n`);
+  stdout.write(`${options.local ? urls.localWebhookUrl : urls.webhookUrl}\n`);
 }

@@ -7,7 +7,7 @@ import type { SchemeName, SignatureVerdict } from '../../capture/signature.js';
 import { openForReading } from '../../store/open-readonly.js';
 import { chalkFor } from '../../terminal/color.js';
 import { signatureNote } from '../../terminal/request-line.js';
-import { runningOn } from '../instance.js';
+import { runningOn } from '../../client/instance.js';
 
 /** 0 the signature is valid, 2 it is not (or could not be checked). */
 export const VERIFY_EXIT = { valid: 0, notValid: 2 } as const;

@@ -4,8 +4,9 @@ import { countsWords, deliveryCounts } from '../../jobs/summary.js';
 import { isRefused } from '../../jobs/delivery.js';
 import type { Job } from '../../jobs/types.js';
 import { formatDuration } from '../../units.js';
-import { ensureRegistered, Unreachable, type Client } from '../client.js';
-import { waitForInstance } from '../instance.js';
+import { Unreachable } from '../../client/client.js';
+import { waitForInstance } from '../../client/instance.js';
+import { pollUntilSettled } from '../../client/wait.js';
 import type { WaitAnswer } from '../../wire/jobs.js';
 
 export interface WaitCommandOptions {
@@ -17,9 +18,6 @@ export interface WaitCommandOptions {
 
 /** `wait`'s exit codes: a script can tell a failed job from a late one. */
 export const WAIT_EXIT = { completed: 0, delivered: 0, failed: 3, lost: 4, timeout: 124, expired: 1 } as const;
-
-/** Each long-poll asks for at most this long, so no proxy or idle timeout cuts it. */
-const POLL_MS = 60_000;
 
 /**
  * `hook-catch wait <jobId>`: blocks until the job's webhook says it completed (or failed, or with
@@ -40,7 +38,7 @@ export async function waitForJob(id: string, options: WaitCommandOptions, stdout
       });
       if (!client) return timedOutWithoutInstance(id, options, stderr);
       try {
-        const answer = await pollUntilSettled(client, id, deadline, options);
+        const answer = await pollUntilSettled(client, id, deadline, { any: options.any });
         return finish(answer, options, stdout, stderr);
       } catch (error) {
         if (!(error instanceof Unreachable) || Date.now() >= deadline) throw error;
@@ -50,16 +48,6 @@ export async function waitForJob(id: string, options: WaitCommandOptions, stdout
   } finally {
     clearInterval(progress);
     if (stderr.isTTY) stderr.write('\r\x1b[K');
-  }
-}
-
-async function pollUntilSettled(client: Client, id: string, deadline: number, options: WaitCommandOptions): Promise<WaitAnswer> {
-  await ensureRegistered(client, id);
-  for (;;) {
-    const left = Math.max(1, Math.min(deadline - Date.now(), POLL_MS));
-    const path = `/api/jobs/${encodeURIComponent(id)}/wait?timeout=${left}ms${options.any ? '&any=1' : ''}`;
-    const answer = await client.api<WaitAnswer>('GET', path);
-    if (answer.outcome !== 'timeout' || Date.now() >= deadline) return answer;
   }
 }
 
