@@ -255,6 +255,25 @@ describe('hook-catch mcp: rules, export, the provider double', { timeout: 60_000
     expect(await mcp.call('clear_rules', { id: 'nope' })).toMatchObject({ isError: true, text: 'No response rule nope. GET /api/rules lists them.' });
   });
 
+  it("add_rule makes a provider's worst days: a throttle with Retry-After, a seeded fail-rate, a dropped delivery that wait_for_job counts as refused", async () => {
+    const { mcp, post } = await onRunning();
+    const throttle = await mcp.call('add_rule', { path: '/webhook/t', throttle: '429:1h' });
+    expect(throttle.value).toMatchObject({ path: '/webhook/t', throttle: { status: 429, ms: 3_600_000 } });
+    const throttled = await post('/webhook/t', '{"jobId":"t-1"}');
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers['retry-after']).toBe('3600');
+    const rate = await mcp.call('add_rule', { path: '/webhook/r', failRate: '50%', seed: 3 });
+    expect(rate.value).toMatchObject({ failRate: 50, seed: 3 });
+    await mcp.call('add_rule', { path: '/webhook/d', drop: true });
+    await expect(post('/webhook/d', '{"jobId":"d-1"}')).rejects.toThrow();
+    const waited = await mcp.call('wait_for_job', { jobId: 'd-1', timeout: '1s' });
+    expect(waited.value).toMatchObject({ state: 'timeout', refused: 1 });
+    expect(waited.value.note).toContain('its provider will usually send it again');
+    const bad = await mcp.call('add_rule', { throttle: '429' });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).not.toContain('\n');
+  });
+
   it("export_fixtures writes a job's webhooks as fixtures with credentials blanked; export_scenario says plainly when there is nothing to export", async () => {
     const { mcp, post } = await onRunning();
     await post('/webhook', '{"jobId":"x-1","status":"completed"}', { 'Content-Type': 'application/json', Authorization: 'Bearer sk_fixture_6' });

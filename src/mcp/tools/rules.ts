@@ -12,7 +12,8 @@ export function registerRules(server: McpServer, context: McpContext): void {
     {
       title: 'Add a response rule',
       description:
-        'Change what hook-catch answers webhooks (every request is still captured): a status, body, headers, a delay, or failures first, ' +
+        'Change what hook-catch answers webhooks (every request is still captured): a status, body, headers, a delay, failures first, ' +
+        "or a provider's worst days (a seeded fail-rate, a 429 throttle with Retry-After, 410 Gone after a count or time, a hang or a dropped connection), " +
         'to see how your app and the provider handle a refused or slow delivery. Rules are tried in order; the rule made is returned with its id.',
       inputSchema: ruleArguments,
       annotations: { readOnlyHint: false, destructiveHint: false },
