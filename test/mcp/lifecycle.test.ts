@@ -51,7 +51,20 @@ describe('hook-catch mcp: the server', { timeout: 60_000 }, () => {
       properties: { jobId: { type: 'string' }, timeout: { type: 'string' } },
     });
     // add_rule's arguments mirror POST /api/rules' body (RuleRequest in src/wire/rules.ts).
-    expect(Object.keys(byName.get('add_rule')!.inputSchema.properties!)).toEqual(['path', 'status', 'body', 'headers', 'delay', 'failFirst']);
+    expect(Object.keys(byName.get('add_rule')!.inputSchema.properties!)).toEqual([
+      'path',
+      'status',
+      'body',
+      'headers',
+      'delay',
+      'failFirst',
+      'failRate',
+      'seed',
+      'throttle',
+      'goneAfter',
+      'hang',
+      'drop',
+    ]);
     expect(mcp.client.getInstructions()).toMatch(/expect_job .* wait_for_job/);
   });
 
